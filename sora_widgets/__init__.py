@@ -1,0 +1,120 @@
+"""sora_widgets: Sora 2 Pro video generation in Jupyter, through the Vtrix API.
+
+Example:
+    >>> import sora_widgets as sw
+    >>> client = sw.SoraClient()          # no key configured: the built-in simulator
+    >>> studio = sw.Studio(client)        # build a prompt, generate, watch, play
+
+Public names are loaded on first use, so ``import sora_widgets`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# name -> module that defines it (relative to this package)
+_EXPORTS: dict[str, str] = {
+    # models
+    "VideoRequest": ".models.request",
+    "ReferenceImage": ".models.request",
+    "Task": ".models.task",
+    "TaskError": ".models.task",
+    "Phase": ".models.task",
+    "Video": ".models.video",
+    "ModelSpec": ".models.catalog",
+    "MODELS": ".models.catalog",
+    "T2V": ".models.catalog",
+    "I2V": ".models.catalog",
+    # errors
+    "SoraError": ".errors",
+    "InvalidRequestError": ".errors",
+    "ImageError": ".errors",
+    "APIError": ".errors",
+    "AuthenticationError": ".errors",
+    "InsufficientBalanceError": ".errors",
+    "RateLimitError": ".errors",
+    "NotFoundError": ".errors",
+    "BadRequestError": ".errors",
+    "ServerError": ".errors",
+    "TransportError": ".errors",
+    "ConnectionFailed": ".errors",
+    "RequestTimeout": ".errors",
+    "MalformedResponse": ".errors",
+    "UnknownOutcomeError": ".errors",
+    "PollTimeout": ".errors",
+    "GenerationFailed": ".errors",
+    "ModerationBlocked": ".errors",
+    "DownloadError": ".errors",
+    "LinkExpired": ".errors",
+    # media
+    "load_image": ".media",
+    "fit_image": ".media",
+    # client and journal
+    "SoraClient": ".client",
+    "BatchResult": ".client",
+    "History": ".journal",
+    "Journal": ".journal",
+    # widgets
+    "PromptBuilder": ".widgets.prompt_builder",
+    "StatusBar": ".widgets.status_bar",
+    "VideoPlayer": ".widgets.player",
+    "Studio": ".widgets.studio",
+    "Gallery": ".widgets.gallery",
+    "PromptLab": ".widgets.prompt_lab",
+}
+
+__all__ = sorted([*_EXPORTS, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'sora_widgets' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .client import BatchResult, SoraClient
+    from .errors import (
+        APIError,
+        AuthenticationError,
+        BadRequestError,
+        ConnectionFailed,
+        DownloadError,
+        GenerationFailed,
+        ImageError,
+        InsufficientBalanceError,
+        InvalidRequestError,
+        LinkExpired,
+        MalformedResponse,
+        ModerationBlocked,
+        NotFoundError,
+        PollTimeout,
+        RateLimitError,
+        RequestTimeout,
+        ServerError,
+        SoraError,
+        TransportError,
+        UnknownOutcomeError,
+    )
+    from .journal import History, Journal
+    from .media import fit_image, load_image
+    from .models.catalog import I2V, MODELS, T2V, ModelSpec
+    from .models.request import ReferenceImage, VideoRequest
+    from .models.task import Phase, Task, TaskError
+    from .models.video import Video
+    from .widgets.gallery import Gallery
+    from .widgets.player import VideoPlayer
+    from .widgets.prompt_builder import PromptBuilder
+    from .widgets.prompt_lab import PromptLab
+    from .widgets.status_bar import StatusBar
+    from .widgets.studio import Studio

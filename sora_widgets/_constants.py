@@ -1,0 +1,46 @@
+"""Constants in one place, each with the reason for its value."""
+
+from __future__ import annotations
+
+# The vendor's documented base URL; the vendor CLI also polls via https://vtrix.ai.
+DEFAULT_BASE_URL = "https://cloud.vtrix.ai"
+# Paths confirmed in the vendor's own client (internal/generation/client.go).
+CREATE_PATH = "/model/v1/generation"
+TASK_PATH = "/model/v1/generation/task/{task_id}"
+
+# Environment variables a user already expects from the vendor CLI and from this package.
+ENV_API_KEY = "VTRIX_API_KEY"
+ENV_BASE_URL = "VTRIX_BASE_URL"
+ENV_HOME = "SORA_WIDGETS_HOME"
+# Name of the keyring service that may hold the key (optional dependency).
+KEYRING_SERVICE = "sora-widgets"
+
+# A pseudo base URL for the in-process simulator; it never resolves on a network.
+SIMULATOR_BASE_URL = "http://simulator.invalid"
+
+# Long prompts are accepted upstream but adherence drops; 4000 chars is generous and catches pastes.
+MAX_PROMPT_CHARS = 4000
+
+# The vendor CLI waits 30 s per request; create gets longer because uploads of images can be slow.
+POLL_REQUEST_TIMEOUT_S = 30.0
+CREATE_REQUEST_TIMEOUT_S = 60.0
+CONNECT_TIMEOUT_S = 10.0
+# Sora 2 Pro renders take 1-5 minutes with a long tail past 10 for i2v: wait 30 minutes by default.
+DEFAULT_WAIT_TIMEOUT_S = 1800.0
+
+# Retries of a single poll request: enough to ride out a short outage, capped so a dead service
+# is reported within about a minute.
+POLL_RETRY_ATTEMPTS = 6
+RETRY_BASE_S = 0.5
+RETRY_CAP_S = 20.0
+# A create refused with 429, or that never connected, is resent at most this many times.
+CREATE_RETRY_ATTEMPTS = 4
+
+# Upper bound on pixels we will decode from a reference image: far above 1280x720, far below a bomb.
+MAX_IMAGE_PIXELS = 40_000_000
+# Reference images over this many bytes are refused before decoding (upstream limits are lower).
+MAX_IMAGE_BYTES = 25 * 1024 * 1024
+
+# Downloads stream in chunks of this size: large enough for throughput, small for memory.
+DOWNLOAD_CHUNK_BYTES = 256 * 1024
+DOWNLOAD_ATTEMPTS = 3

@@ -1,0 +1,28 @@
+"""Pure data: requests, tasks, results, the model catalog and the wire format. No I/O here."""
+
+from .catalog import I2V, MODELS, SIZES, T2V, ModelSpec, get_model
+from .request import ReferenceImage, VideoRequest, normalize_seconds, normalize_size, parse_size
+from .task import Phase, Task, TaskError, Usage, VideoAsset, merge_update, normalize_status
+from .video import Video
+
+__all__ = [
+    "I2V",
+    "MODELS",
+    "SIZES",
+    "T2V",
+    "ModelSpec",
+    "Phase",
+    "ReferenceImage",
+    "Task",
+    "TaskError",
+    "Usage",
+    "Video",
+    "VideoAsset",
+    "VideoRequest",
+    "get_model",
+    "merge_update",
+    "normalize_seconds",
+    "normalize_size",
+    "normalize_status",
+    "parse_size",
+]

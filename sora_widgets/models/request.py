@@ -1,0 +1,271 @@
+"""What the user asks for: :class:`VideoRequest`, validated before anything is sent."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .._constants import MAX_PROMPT_CHARS
+from ..errors import InvalidRequestError
+from .catalog import I2V, MODELS, ORIENTATION_ALIASES, T2V, ModelSpec, get_model
+
+__all__ = ["ReferenceImage", "VideoRequest", "normalize_seconds", "normalize_size", "parse_size"]
+
+
+def normalize_size(size: str | tuple[int, int] | None, spec: ModelSpec = T2V) -> str:
+    """Return the wire form of a size: ``"720x1280"`` or ``"1280x720"``.
+
+    Accepts those strings (``x``, ``X``, ``×`` or ``*`` between the numbers), ``"portrait"`` /
+    ``"landscape"``, a ``(width, height)`` tuple, or None for the model's default.
+    """
+    if size is None:
+        return spec.default_size
+    if isinstance(size, tuple):
+        text = f"{size[0]}x{size[1]}"
+    else:
+        text = str(size).strip().lower().replace(" ", "")
+        text = ORIENTATION_ALIASES.get(text, text)
+        for sep in ("×", "*", "X"):
+            text = text.replace(sep.lower(), "x")
+    if text not in spec.sizes:
+        raise InvalidRequestError(
+            f"size {size!r} is not offered by {spec.id}; use one of "
+            f"{', '.join(spec.sizes)} (or 'portrait' / 'landscape')."
+        )
+    return text
+
+
+def parse_size(size: str) -> tuple[int, int]:
+    """``"1280x720"`` -> ``(1280, 720)``."""
+    width, height = size.lower().split("x")
+    return int(width), int(height)
+
+
+def normalize_seconds(seconds: int | str | float | None, spec: ModelSpec = T2V) -> int:
+    """Return the length as an int from those the model offers (4, 8 or 12)."""
+    if seconds is None:
+        return spec.default_seconds
+    try:
+        value = float(str(seconds).strip().rstrip("s"))
+    except ValueError:
+        value = float("nan")
+    if value != value or value not in spec.seconds:  # NaN never equals itself
+        allowed = ", ".join(str(s) for s in spec.seconds)
+        raise InvalidRequestError(f"seconds={seconds!r} is not offered by {spec.id}; use one of {allowed}.")
+    return int(value)
+
+
+@dataclass(frozen=True, repr=False)
+class ReferenceImage:
+    """A reference image, already checked: its bytes, type and exact pixel size.
+
+    Build one with :func:`sora_widgets.media.load_image` (or ``fit_image``), which sniff the
+    type from the content, apply EXIF orientation and refuse decompression bombs.
+
+    Example:
+        >>> img = ReferenceImage(data=b"...", mime="image/png", width=1280, height=720)
+        >>> img.size
+        '1280x720'
+    """
+
+    data: bytes
+    mime: str
+    width: int
+    height: int
+    source: str = "image"
+    notes: tuple[str, ...] = ()
+
+    @property
+    def size(self) -> str:
+        """Pixel size in wire form, ``"WxH"``."""
+        return f"{self.width}x{self.height}"
+
+    @property
+    def sha256(self) -> str:
+        """Hex digest of the bytes, to recognise the same image again."""
+        return hashlib.sha256(self.data).hexdigest()
+
+    def data_url(self) -> str:
+        """The image as a ``data:<mime>;base64,...`` URL."""
+        return f"data:{self.mime};base64,{base64.b64encode(self.data).decode('ascii')}"
+
+    def base64(self) -> str:
+        """The image as raw base64."""
+        return base64.b64encode(self.data).decode("ascii")
+
+    def __repr__(self) -> str:
+        return (
+            f"ReferenceImage({self.source!r}, {self.mime}, {self.width}x{self.height}, "
+            f"{len(self.data):,} bytes)"
+        )
+
+
+def _is_url(value: str) -> bool:
+    return value.startswith(("https://", "http://"))
+
+
+@dataclass(frozen=True)
+class VideoRequest:
+    """One generation request, validated on construction; nothing is sent by creating it.
+
+    The model follows from the inputs: an image means ``sora_2_pro_i2v``, otherwise
+    ``sora_2_pro_t2v``. ``size`` takes ``"720x1280"``, ``"1280x720"``, ``"portrait"`` or
+    ``"landscape"``; ``seconds`` takes 4, 8 or 12 as int or str.
+
+    Example:
+        >>> req = VideoRequest("Wide shot of a red kite at dusk, slow dolly in", size="landscape", seconds="8")
+        >>> req.model, req.size, req.seconds
+        ('sora_2_pro_t2v', '1280x720', 8)
+        >>> req.estimated_cost
+        Decimal('2.40')
+
+    Raises:
+        InvalidRequestError: naming the allowed values, for anything the service would refuse.
+    """
+
+    prompt: str
+    size: str = field(default=T2V.default_size)
+    seconds: int = field(default=T2V.default_seconds)
+    image: ReferenceImage | str | None = None
+    remix_video_id: str | None = None
+    model: str = ""
+
+    def __post_init__(self) -> None:
+        image = self.image
+        if image is not None and not isinstance(image, ReferenceImage):
+            if not (isinstance(image, str) and _is_url(image)):
+                raise InvalidRequestError(
+                    "VideoRequest.image must be a ReferenceImage or an http(s) URL; load a file, "
+                    "bytes or PIL image with sw.load_image(...) or sw.fit_image(...), or pass it "
+                    "to client.create(image=...), which does that for you."
+                )
+        model_id = self.model or (I2V.id if image is not None else T2V.id)
+        if model_id not in MODELS:
+            raise InvalidRequestError(f"unknown model {model_id!r}; use one of {', '.join(MODELS)}.")
+        spec = get_model(model_id)
+        if spec.requires_image and image is None:
+            raise InvalidRequestError(
+                f"{spec.id} needs a reference image: pass image= (a path, bytes, PIL image or URL)."
+            )
+        if image is not None and not spec.accepts_image:
+            raise InvalidRequestError(f"{spec.id} takes no image; use {I2V.id} for image to video.")
+        if not isinstance(self.prompt, str) or not self.prompt.strip():
+            raise InvalidRequestError(
+                "the prompt is empty; describe the shot: type, subject, action, setting, "
+                "lighting and camera movement."
+            )
+        prompt = self.prompt.strip()
+        if len(prompt) > MAX_PROMPT_CHARS:
+            raise InvalidRequestError(
+                f"the prompt has {len(prompt):,} characters; keep it under {MAX_PROMPT_CHARS:,} "
+                "(one shot, one purpose)."
+            )
+        size = normalize_size(self.size, spec)
+        seconds = normalize_seconds(self.seconds, spec)
+        if isinstance(image, ReferenceImage):
+            if image.mime not in spec.image_mime_types:
+                raise InvalidRequestError(
+                    f"the reference image is {image.mime}; {spec.id} accepts "
+                    f"{', '.join(spec.image_mime_types)}."
+                )
+            if image.size != size:
+                raise InvalidRequestError(
+                    f"the reference image is {image.size} but the video is {size}; they must match "
+                    f"exactly. Fit it first: sw.fit_image(image, {size!r}) (cover-crop, or "
+                    "mode='letterbox'), or choose the other orientation."
+                )
+        remix = self.remix_video_id
+        if remix is not None:
+            remix = str(remix).strip()
+            if not remix:
+                remix = None
+            elif not spec.accepts_remix:
+                raise InvalidRequestError(f"{spec.id} does not take remix_video_id.")
+        object.__setattr__(self, "prompt", prompt)
+        object.__setattr__(self, "size", size)
+        object.__setattr__(self, "seconds", seconds)
+        object.__setattr__(self, "model", model_id)
+        object.__setattr__(self, "remix_video_id", remix)
+
+    @property
+    def spec(self) -> ModelSpec:
+        """The :class:`ModelSpec` this request goes to."""
+        return get_model(self.model)
+
+    @property
+    def width(self) -> int:
+        """Requested width in pixels."""
+        return parse_size(self.size)[0]
+
+    @property
+    def height(self) -> int:
+        """Requested height in pixels."""
+        return parse_size(self.size)[1]
+
+    @property
+    def estimated_cost(self) -> Any:
+        """Upstream price in USD (Decimal) before any discount."""
+        return self.spec.estimate_cost(self.seconds)
+
+    def replace(self, **changes: Any) -> VideoRequest:
+        """A copy with some fields changed (validated again). Changing the image resets the model."""
+        if "image" in changes and "model" not in changes:
+            changes["model"] = ""
+        return replace(self, **changes)
+
+    def to_params(self, image_form: str = "data_url") -> dict[str, str]:
+        """The ``params`` object the wire takes (all values strings).
+
+        Args:
+            image_form: how a local image travels: ``"data_url"`` (default) or ``"base64"``.
+        """
+        params: dict[str, str] = {"prompt": self.prompt, "size": self.size, "seconds": str(self.seconds)}
+        if isinstance(self.image, ReferenceImage):
+            params["input_reference"] = (
+                self.image.base64() if image_form == "base64" else self.image.data_url()
+            )
+        elif isinstance(self.image, str):
+            params["input_reference"] = self.image
+        if self.remix_video_id:
+            params["remix_video_id"] = self.remix_video_id
+        return params
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready description; a local image is described (hash, type, size), not embedded."""
+        image: Any = None
+        if isinstance(self.image, ReferenceImage):
+            image = {
+                "kind": "inline",
+                "sha256": self.image.sha256,
+                "mime": self.image.mime,
+                "size": self.image.size,
+                "source": self.image.source,
+            }
+        elif isinstance(self.image, str):
+            image = {"kind": "url", "url": self.image}
+        return {
+            "model": self.model,
+            "prompt": self.prompt,
+            "size": self.size,
+            "seconds": self.seconds,
+            "image": image,
+            "remix_video_id": self.remix_video_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> VideoRequest | None:
+        """Rebuild from :meth:`to_dict`. An inline image cannot be rebuilt (its bytes are not
+        kept), so such a request comes back as None; a URL image comes back as is."""
+        image = data.get("image")
+        if isinstance(image, dict) and image.get("kind") == "inline":
+            return None
+        return cls(
+            prompt=data["prompt"],
+            size=data.get("size") or T2V.default_size,
+            seconds=data.get("seconds") or T2V.default_seconds,
+            image=image.get("url") if isinstance(image, dict) else None,
+            remix_video_id=data.get("remix_video_id"),
+            model=data.get("model") or "",
+        )
