@@ -1,0 +1,18 @@
+"""Fixtures shared by every test: an isolated home and no real credentials."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test gets its own SORA_WIDGETS_HOME and starts with no key or base URL set."""
+    home = tmp_path_factory.mktemp("sora-home")
+    monkeypatch.setenv("SORA_WIDGETS_HOME", str(home))
+    monkeypatch.delenv("VTRIX_API_KEY", raising=False)
+    monkeypatch.delenv("VTRIX_BASE_URL", raising=False)
+    yield home
