@@ -115,7 +115,7 @@ class VideoRequest:
     ``"landscape"``; ``seconds`` takes 4, 8 or 12 as int or str.
 
     Example:
-        >>> req = VideoRequest("Wide shot of a red kite at dusk, slow dolly in", size="landscape", seconds="8")
+        >>> req = VideoRequest("Wide shot of a red kite at dusk", size="landscape", seconds="8")
         >>> req.model, req.size, req.seconds
         ('sora_2_pro_t2v', '1280x720', 8)
         >>> req.estimated_cost
@@ -134,13 +134,13 @@ class VideoRequest:
 
     def __post_init__(self) -> None:
         image = self.image
-        if image is not None and not isinstance(image, ReferenceImage):
-            if not (isinstance(image, str) and _is_url(image)):
-                raise InvalidRequestError(
-                    "VideoRequest.image must be a ReferenceImage or an http(s) URL; load a file, "
-                    "bytes or PIL image with sw.load_image(...) or sw.fit_image(...), or pass it "
-                    "to client.create(image=...), which does that for you."
-                )
+        is_url = isinstance(image, str) and _is_url(image)
+        if image is not None and not isinstance(image, ReferenceImage) and not is_url:
+            raise InvalidRequestError(
+                "VideoRequest.image must be a ReferenceImage or an http(s) URL; load a file, "
+                "bytes or PIL image with sw.load_image(...) or sw.fit_image(...), or pass it "
+                "to client.create(image=...), which does that for you."
+            )
         model_id = self.model or (I2V.id if image is not None else T2V.id)
         if model_id not in MODELS:
             raise InvalidRequestError(f"unknown model {model_id!r}; use one of {', '.join(MODELS)}.")
