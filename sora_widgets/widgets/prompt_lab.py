@@ -1,0 +1,605 @@
+"""PromptLab: many prompt variants at once, run under a budget, compared side by side."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import traitlets as t
+
+from ..errors import GenerationFailed, InvalidRequestError, SoraError
+from ..models.task import Task
+from ..models.variants import (
+    TimelineRow,
+    Variant,
+    differing_labels,
+    expand,
+    fit_budget,
+    rows_to_csv,
+    rows_to_json,
+    template_slots,
+    timeline_svg,
+    total_cost,
+)
+from ..models.video import Video
+from ._common import STATIC, BackgroundTasks, describe_error, format_cost
+
+if TYPE_CHECKING:
+    from ..client import BatchResult, SoraClient
+
+__all__ = ["LabJob", "PromptLab"]
+
+# Statuses a job can show besides the task's own (pending, in_progress, completed, failed).
+PLANNED, SKIPPED, QUEUED = "planned", "skipped", "queued"
+_FINAL = ("completed", "failed", SKIPPED)
+
+
+@dataclass
+class LabJob:
+    """One variant in the lab and what happened to it.
+
+    Times are seconds since the lab was created (``queued_at``: handed to the client;
+    ``started_at``: it left the queue and its create was sent; ``finished_at``: it ended).
+    """
+
+    variant: Variant
+    status: str = PLANNED
+    progress: float | None = None
+    task_id: str | None = None
+    error: str | None = None
+    exception: BaseException | None = field(default=None, repr=False)
+    video: Video | None = None
+    queued_at: float | None = None
+    started_at: float | None = None
+    finished_at: float | None = None
+    runs: int = 0
+
+    @property
+    def index(self) -> int:
+        """Position of the variant in the lab (stable across reruns)."""
+        return self.variant.index
+
+    @property
+    def done(self) -> bool:
+        """True once the job completed, failed or was skipped."""
+        return self.status in _FINAL
+
+    def row(self) -> dict[str, Any]:
+        """A flat export row: index, the variant's values, then what happened."""
+        video = self.video
+        wait = run = None
+        if self.queued_at is not None and self.started_at is not None:
+            wait = round(self.started_at - self.queued_at, 3)
+        if self.started_at is not None and self.finished_at is not None:
+            run = round(self.finished_at - self.started_at, 3)
+        return {
+            "index": self.index,
+            **self.variant.values,
+            "prompt": self.variant.request.prompt,
+            "status": self.status,
+            "task_id": self.task_id,
+            "estimated_cost": self.variant.estimated_cost,
+            "cost": video.cost if video else None,
+            "favourite": bool(video and video.favourite),
+            "path": str(video.path) if video and video.path else None,
+            "url": video.url if video else None,
+            "remix_id": video.remix_id if video else None,
+            "error": self.error,
+            "wait_s": wait,
+            "run_s": run,
+        }
+
+
+def _lines(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [line.strip() for line in value.splitlines() if line.strip()]
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def _error_text(exc: BaseException) -> str:
+    text = describe_error(exc)
+    if isinstance(exc, GenerationFailed) and exc.meaning and exc.meaning not in text:
+        text = f"{text} ({exc.meaning})"
+    return text
+
+
+class PromptLab(anywidget.AnyWidget):
+    """Run a sweep of prompt variants under a budget, then compare the videos side by side.
+
+    Example:
+        >>> import sora_widgets as sw
+        >>> lab = sw.PromptLab(template="{shot} of a fox in {setting}",
+        ...                    slots={"shot": ["Wide shot", "Close-up"], "setting": ["snow", "a forest"]},
+        ...                    seconds=[4], budget=5)
+        >>> lab.count, lab.estimated_cost      # before anything runs
+        (4, Decimal('4.80'))
+        >>> lab                                # the widget: edit, run, watch, compare  # doctest: +SKIP
+        >>> await lab.run()                    # or press Run                           # doctest: +SKIP
+        >>> lab.results[0].labels, lab.to_csv()                                         # doctest: +SKIP
+
+    Variants are a template with ``{slots}`` crossed with value lists, or a plain list of
+    prompts, crossed with sizes and lengths. The lab never sends more than ``budget`` USD of
+    estimated cost in total (reruns and remixes included); variants that would exceed it are
+    marked ``skipped``. Failed variants keep their error and can be rerun alone.
+    """
+
+    _esm = STATIC / "prompt_lab.js"
+    _css = STATIC / "prompt_lab.css"
+
+    mode = t.Unicode("template").tag(sync=True)  # template | prompts
+    template = t.Unicode("").tag(sync=True)
+    slots = t.Dict(default_value={}).tag(sync=True)  # name -> list of values
+    prompts = t.List(t.Unicode(), default_value=[]).tag(sync=True)
+    sizes = t.List(t.Unicode(), default_value=["720x1280"]).tag(sync=True)
+    seconds = t.List(t.Int(), default_value=[4]).tag(sync=True)
+    budget = t.Float(None, allow_none=True).tag(sync=True)  # USD; None = no cap
+    concurrency = t.Int(4).tag(sync=True)
+    # Computed for display; the browser never sets these.
+    summary = t.Dict(default_value={}).tag(sync=True)
+    jobs = t.List(t.Dict(), default_value=[]).tag(sync=True)
+    running = t.Bool(False).tag(sync=True)
+    spent = t.Unicode("$0.00").tag(sync=True)
+    compare_indexes = t.List(t.Int(), default_value=[]).tag(sync=True)
+    compare_labels = t.List(t.Dict(), default_value=[]).tag(sync=True)
+    timeline = t.Unicode("").tag(sync=True)
+    message = t.Unicode("").tag(sync=True)
+
+    def __init__(
+        self,
+        client: SoraClient | None = None,
+        *,
+        template: str = "",
+        slots: Mapping[str, Sequence[str] | str] | None = None,
+        prompts: Sequence[str] | None = None,
+        sizes: Sequence[str] | str = ("720x1280",),
+        seconds: Sequence[int | str] | int | str = (4,),
+        budget: float | Decimal | str | None = None,
+        concurrency: int = 4,
+        clock: Callable[[], float] = time.time,
+        **kwargs: Any,
+    ) -> None:
+        if concurrency < 1:
+            raise InvalidRequestError(f"concurrency={concurrency} must be at least 1.")
+        super().__init__(**kwargs)
+        self.client = client
+        self._clock = clock
+        self._origin = clock()
+        self._jobs: list[LabJob] = []
+        self._committed = Decimal("0")
+        self._background = BackgroundTasks(self._show_failure)
+        self._video_cache: dict[int, bytes] = {}
+        with self.hold_sync():
+            self.mode = "prompts" if prompts is not None and not template else "template"
+            self.template = template
+            self.slots = {k: _lines([v] if isinstance(v, str) else v) for k, v in (slots or {}).items()}
+            self.prompts = _lines(prompts or [])
+            self.sizes = [sizes] if isinstance(sizes, str) else list(sizes)
+            self.seconds = [int(seconds)] if isinstance(seconds, (int, str)) else [int(s) for s in seconds]
+            self.budget = None if budget is None else float(Decimal(str(budget)))
+            self.concurrency = concurrency
+        self.observe(
+            self._plan_changed, names=["mode", "template", "slots", "prompts", "sizes", "seconds", "budget"]
+        )
+        self.on_msg(self._on_front_message)
+        if template or prompts is not None:
+            # Bad input gets its error now, before anything could be sent.
+            if self.mode == "prompts":
+                expand(prompts=self.prompts, sizes=self.sizes, seconds=self.seconds)
+            else:
+                expand(self.template, self.slots, sizes=self.sizes, seconds=self.seconds)
+        self._replan()
+
+    # -- the plan, before anything runs -----------------------------------------------------
+
+    @property
+    def variants(self) -> list[Variant]:
+        """The sweep as it is defined now (raises InvalidRequestError when it is not valid).
+
+        Values left over for a slot the template no longer has are ignored here (editing the
+        template in the widget leaves them behind); the constructor refuses them outright.
+        """
+        if self.mode == "prompts":
+            return expand(prompts=self.prompts, sizes=self.sizes, seconds=self.seconds)
+        names = template_slots(self.template)
+        slots = {k: v for k, v in self.slots.items() if k in names}
+        return expand(self.template, slots, sizes=self.sizes, seconds=self.seconds)
+
+    @property
+    def count(self) -> int:
+        """How many videos the sweep makes."""
+        return len(self.variants)
+
+    @property
+    def estimated_cost(self) -> Decimal:
+        """Total estimated cost of the whole sweep in USD, before any budget cap."""
+        return total_cost(self.variants)
+
+    @property
+    def committed(self) -> Decimal:
+        """Estimated cost of every create the lab has sent so far (counts toward the budget)."""
+        return self._committed
+
+    def _budget(self) -> Decimal | None:
+        return None if self.budget is None else Decimal(str(self.budget)).quantize(Decimal("0.01"))
+
+    def _plan_changed(self, _change: Any) -> None:
+        if not self.running:
+            self._replan()
+
+    def _replan(self) -> None:
+        """Recompute the jobs grid and the summary from the current definition."""
+        try:
+            variants = self.variants
+        except InvalidRequestError as exc:
+            self.summary = {"ok": False, "error": str(exc), "count": 0}
+            return
+        self._jobs = [LabJob(v) for v in variants]
+        chosen, skipped = fit_budget(
+            [v.estimated_cost for v in variants], self._budget(), committed=Decimal(0)
+        )
+        cost = total_cost(variants)
+        capped = total_cost(variants[i] for i in chosen)
+        with self.hold_sync():
+            self.summary = {
+                "ok": True,
+                "error": "",
+                "count": len(variants),
+                "total_cost": format_cost(cost),
+                "runnable": len(chosen),
+                "runnable_cost": format_cost(capped),
+                "over_budget": len(skipped),
+                "budget": format_cost(self._budget()) if self._budget() is not None else "",
+            }
+            self.compare_indexes = []
+            self._sync_jobs()
+
+    # -- running ----------------------------------------------------------------------------
+
+    def _client(self) -> SoraClient:
+        if self.client is None:
+            from ..client import SoraClient
+
+            self.client = SoraClient()
+        return self.client
+
+    def _now(self) -> float:
+        return self._clock() - self._origin
+
+    def _reserve(self, jobs: Sequence[LabJob]) -> list[LabJob]:
+        """Jobs that fit under the budget, in order; the rest are marked skipped."""
+        budget = self._budget()
+        chosen, skipped = fit_budget(
+            [j.variant.estimated_cost for j in jobs], budget, committed=self._committed
+        )
+        for i in skipped:
+            job = jobs[i]
+            job.status = SKIPPED
+            job.error = (
+                f"not run: its estimated {format_cost(job.variant.estimated_cost)} would take the lab past "
+                f"its {format_cost(budget)} budget ({format_cost(self._committed)} already committed)."
+            )
+        selected = [jobs[i] for i in chosen]
+        now = self._now()
+        for job in selected:
+            self._committed += job.variant.estimated_cost
+            job.status, job.progress, job.error, job.exception = QUEUED, None, None, None
+            job.task_id, job.video, job.runs = None, None, job.runs + 1
+            job.queued_at, job.started_at, job.finished_at = now, None, None
+            self._video_cache.pop(job.index, None)
+        self.spent = format_cost(self._committed)
+        return selected
+
+    async def run(self) -> list[LabJob]:
+        """Run every variant that fits the budget; return the jobs when all have ended.
+
+        Failures do not stop the batch: each failed job keeps its error (``job.error``) and
+        can be rerun alone with :meth:`rerun`.
+        """
+        if self.running:
+            raise InvalidRequestError("the lab is already running; wait for it to finish.")
+        self._replan()
+        if not self.summary.get("ok"):
+            raise InvalidRequestError(str(self.summary.get("error")))
+        return await self._execute(list(self._jobs))
+
+    def start(self) -> asyncio.Task[list[LabJob]]:
+        """Run in the background on the kernel's loop (what the Run button does)."""
+        return self._background.start(self.run(), name="prompt lab run")
+
+    async def rerun(self, index: int) -> LabJob:
+        """Run one variant again (a failed or skipped one, typically), within the budget."""
+        if self.running:
+            raise InvalidRequestError("the lab is running; rerun when it has finished.")
+        job = self._job(index)
+        await self._execute([job])
+        return job
+
+    async def remix(self, index: int, prompt: str | None = None) -> LabJob:
+        """Make a variation of a finished video (``remix_video_id``), as a new job in the lab.
+
+        Args:
+            index: the job whose video to remix.
+            prompt: the new prompt; by default the variant's own prompt.
+        """
+        if self.running:
+            raise InvalidRequestError("the lab is running; remix when it has finished.")
+        source = self._job(index)
+        if source.video is None or not source.video.remix_id:
+            raise InvalidRequestError(f"variant {index} has no finished video to remix yet.")
+        request = source.variant.request.replace(
+            prompt=prompt or source.variant.request.prompt, remix_video_id=source.video.remix_id
+        )
+        values = {**source.variant.values, "remix_of": str(index)}
+        if prompt:
+            values["prompt"] = request.prompt
+        job = LabJob(Variant(index=len(self._jobs), request=request, values=values))
+        self._jobs.append(job)
+        await self._execute([job])
+        return job
+
+    async def _execute(self, jobs: list[LabJob]) -> list[LabJob]:
+        selected = self._reserve(jobs)
+        self.message = ""
+        self._sync_jobs()
+        if not selected:
+            self.message = "Nothing to run within the budget." if jobs else "Nothing to run."
+            return jobs
+        client = self._client()
+        requests = [j.variant.request for j in selected]
+        self.running = True
+        try:
+            async for result in client.iter_many(
+                requests,
+                concurrency=self.concurrency,
+                on_update=lambda i, task: self._on_update(selected[i], task),
+            ):
+                self._finish(selected[result.index], result)
+        except asyncio.CancelledError:
+            for job in selected:
+                if not job.done:
+                    job.status, job.error = "failed", "stopped before it finished"
+                    job.finished_at = self._now()
+            raise
+        finally:
+            self.running = False
+            self._sync_jobs()
+        return jobs
+
+    def _on_update(self, job: LabJob, task: Task) -> None:
+        if job.done:
+            return
+        if job.started_at is None:
+            job.started_at = self._now()
+        job.task_id = task.id
+        job.status = task.status
+        job.progress = task.progress
+        self._sync_jobs()
+
+    def _finish(self, job: LabJob, result: BatchResult) -> None:
+        now = self._now()
+        # The client's own times are exact (started = a concurrency slot was free); ours are
+        # the fallback when a client does not report them.
+        for name in ("queued_at", "started_at", "finished_at"):
+            when = getattr(result, name, None)
+            if when is not None:
+                setattr(job, name, when.timestamp() - self._origin)
+        if job.started_at is None:
+            job.started_at = now
+        if job.finished_at is None or getattr(result, "finished_at", None) is None:
+            job.finished_at = now
+        if result.video is not None:
+            labels = {**result.video.labels, **job.variant.values}
+            job.video = result.video.with_changes(labels=labels)
+            job.task_id = job.video.task_id
+            job.status, job.progress, job.error = "completed", 1.0, None
+        else:
+            exc = result.error or SoraError("the job ended without a video or an error")
+            job.exception = exc
+            job.error = _error_text(exc)
+            job.status = "failed"
+            task_id = getattr(exc, "task_id", None)
+            job.task_id = task_id or job.task_id
+        self._sync_jobs()
+
+    def _show_failure(self, exc: BaseException) -> None:
+        self.running = False
+        self.message = _error_text(exc)
+
+    # -- results ----------------------------------------------------------------------------
+
+    def _job(self, index: int) -> LabJob:
+        for job in self._jobs:
+            if job.index == index:
+                return job
+        raise InvalidRequestError(f"there is no variant {index}; the lab has 0..{len(self._jobs) - 1}.")
+
+    @property
+    def lab_jobs(self) -> list[LabJob]:
+        """Every job: its variant, status, error, video and times."""
+        return list(self._jobs)
+
+    @property
+    def results(self) -> list[Video]:
+        """The finished videos, in variant order; each Video's ``labels`` hold its slot values."""
+        return [j.video for j in self._jobs if j.video is not None]
+
+    @property
+    def failures(self) -> list[LabJob]:
+        """Jobs that ended failed, with their error."""
+        return [j for j in self._jobs if j.status == "failed"]
+
+    def favourite(self, index: int, value: bool = True) -> Video:
+        """Mark (or unmark) a finished video as a favourite; returns the updated Video."""
+        job = self._job(index)
+        if job.video is None:
+            raise InvalidRequestError(f"variant {index} has no finished video to mark.")
+        job.video = job.video.with_changes(favourite=bool(value))
+        self._sync_jobs()
+        return job.video
+
+    @property
+    def favourites(self) -> list[Video]:
+        """The videos marked as favourites."""
+        return [v for v in self.results if v.favourite]
+
+    def compare(self, indexes: Sequence[int] | None = None) -> None:
+        """Put finished videos side by side (all finished ones when None), in the given order."""
+        chosen = [j.index for j in self._jobs if j.video is not None] if indexes is None else list(indexes)
+        for i in chosen:
+            if self._job(i).video is None:
+                raise InvalidRequestError(f"variant {i} has no finished video to compare.")
+        self.compare_indexes = chosen
+        self._sync_compare()
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One flat dict per job (the export format)."""
+        return [j.row() for j in self._jobs]
+
+    def to_json(self) -> str:
+        """Every job as JSON text (no pandas needed)."""
+        return rows_to_json(self.rows())
+
+    def to_csv(self, path: str | Path | None = None) -> str:
+        """Every job as CSV text; also written to ``path`` when given."""
+        text = rows_to_csv(self.rows())
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    def to_dataframe(self) -> Any:
+        """Every job as a pandas DataFrame.
+
+        Raises:
+            ImportError: when pandas is not installed (use :meth:`to_json` or :meth:`to_csv`).
+        """
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError(
+                "to_dataframe needs pandas: pip install 'sora-widgets[pandas]'; "
+                "or use lab.to_json() / lab.to_csv(), which need nothing."
+            ) from None
+        return pd.DataFrame(self.rows())
+
+    def timeline_rows(self) -> list[TimelineRow]:
+        """The batch as timeline rows (jobs that were handed to the client)."""
+        rows = []
+        for job in self._jobs:
+            if job.queued_at is None:
+                continue
+            status = job.status if job.status in ("completed", "failed", SKIPPED, QUEUED) else "running"
+            label = f"#{job.index} " + job.variant.label(
+                [k for k in job.variant.values if k not in ("size", "seconds")]
+            )
+            rows.append(TimelineRow(label, job.queued_at, job.started_at, job.finished_at, status))
+        return rows
+
+    def timeline_svg(self) -> str:
+        """An SVG picture of the batch: when each job was queued, ran and finished."""
+        return timeline_svg(self.timeline_rows(), now=self._now() if self.running else None)
+
+    # -- to the browser ---------------------------------------------------------------------
+
+    def _sync_jobs(self) -> None:
+        keys = [
+            [k for k in j.variant.values if k not in ("size", "seconds")] for j in self._jobs
+        ]  # size and length show in their own columns
+        rows = []
+        for job, shown in zip(self._jobs, keys, strict=True):
+            video = job.video
+            rows.append(
+                {
+                    "index": job.index,
+                    "label": job.variant.label(shown),
+                    "prompt": job.variant.request.prompt,
+                    "size": job.variant.request.size,
+                    "seconds": job.variant.request.seconds,
+                    "cost": format_cost(job.variant.estimated_cost),
+                    "status": job.status,
+                    "progress": -1.0 if job.progress is None else float(job.progress),
+                    "task_id": job.task_id or "",
+                    "error": job.error or "",
+                    "has_video": video is not None,
+                    "video_key": f"{job.index}:{job.runs}" if video is not None else "",
+                    "width": video.width if video else 0,
+                    "height": video.height if video else 0,
+                    "favourite": bool(video and video.favourite),
+                    "can_rerun": job.status in ("failed", SKIPPED),
+                }
+            )
+        with self.hold_sync():
+            self.jobs = rows
+            self.spent = format_cost(self._committed)
+            self.timeline = self.timeline_svg() if any(j.queued_at is not None for j in self._jobs) else ""
+            self._sync_compare()
+
+    def _sync_compare(self) -> None:
+        shown = [i for i in self.compare_indexes if self._has_video(i)]
+        values = [self._job(i).variant.values for i in shown]
+        labels = differing_labels(values)
+        self.compare_labels = [
+            {"index": i, "label": " · ".join(f"{k}: {v}" for k, v in lab.items())}
+            for i, lab in zip(shown, labels, strict=True)
+        ]
+
+    def _has_video(self, index: int) -> bool:
+        try:
+            return self._job(index).video is not None
+        except InvalidRequestError:
+            return False
+
+    def _video_bytes(self, job: LabJob) -> bytes | None:
+        cached = self._video_cache.get(job.index)
+        if cached is not None:
+            return cached
+        if job.video is None or job.video.path is None:
+            return None
+        try:
+            data = Path(job.video.path).read_bytes()
+        except OSError:
+            return None
+        self._video_cache[job.index] = data
+        return data
+
+    async def _send_video(self, index: int) -> None:
+        job = self._job(index)
+        if job.video is None:
+            return
+        data = self._video_bytes(job)
+        if data is None and job.video.path is None:
+            video = job.video
+            path = await self._client().download(video)
+            job.video = video.with_changes(path=path)
+            data = self._video_bytes(job)
+        if data is None:
+            self.message = f"variant {index}: the video file could not be read."
+            return
+        key = f"{job.index}:{job.runs}"
+        self.send({"type": "video", "index": index, "key": key, "mime": "video/mp4"}, buffers=[data])
+
+    def _on_front_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        kind = content.get("type")
+        try:
+            if kind == "run":
+                self.start()
+            elif kind == "rerun":
+                self._background.start(self.rerun(int(content["index"])), name="prompt lab rerun")
+            elif kind == "remix":
+                prompt = str(content.get("prompt") or "") or None
+                self._background.start(self.remix(int(content["index"]), prompt), name="prompt lab remix")
+            elif kind == "favourite":
+                self.favourite(int(content["index"]), bool(content.get("value", True)))
+            elif kind == "compare":
+                self.compare([int(i) for i in content.get("indexes", [])])
+            elif kind == "want_video":
+                self._background.start(self._send_video(int(content["index"])), name="prompt lab video")
+        except (InvalidRequestError, KeyError, ValueError, TypeError, RuntimeError) as exc:
+            self.message = _error_text(exc)
