@@ -99,6 +99,9 @@ class ImageError(InvalidRequestError):
 class APIError(SoraError):
     """The service answered with an HTTP error status."""
 
+    # The server's Retry-After hint in seconds, when it sent one (429 and some 5xx).
+    retry_after: float | None = None
+
     def __init__(self, message: str, *, status_code: int, body: Any = None) -> None:
         super().__init__(message)
         self.status_code = status_code
@@ -140,7 +143,15 @@ class TransportError(SoraError):
 
 
 class ConnectionFailed(TransportError):
-    """Could not connect, or the connection broke."""
+    """Could not connect, or the connection broke.
+
+    ``request_sent`` is False only when the request certainly never reached the service (the
+    connection was never made), which is the one case where a create may be resent safely.
+    """
+
+    def __init__(self, message: str, *, request_sent: bool = True) -> None:
+        super().__init__(message)
+        self.request_sent = request_sent
 
 
 class RequestTimeout(TransportError):

@@ -182,7 +182,12 @@ def merge_update(previous: Task | None, new: Task) -> Task:
         progress = new.progress
         if previous.progress is not None and (progress is None or progress < previous.progress):
             progress = previous.progress if new.phase is not Phase.FAILED else progress
-        merged = replace(new, progress=progress, created_at=new.created_at or previous.created_at)
+        merged = replace(
+            new,
+            progress=progress,
+            created_at=new.created_at or previous.created_at,
+            model=new.model or previous.model,
+        )
     if merged.phase is Phase.SUCCEEDED and merged.progress != 1.0:
         merged = replace(merged, progress=1.0)
     return merged

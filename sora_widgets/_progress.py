@@ -1,0 +1,68 @@
+"""A text progress bar (tqdm) for blocking calls made from a terminal, not a notebook."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import IO, Any
+
+from .models.task import Task
+
+__all__ = ["in_notebook", "progress_callback"]
+
+
+def in_notebook() -> bool:
+    """True inside a Jupyter kernel (where widgets, not text bars, show progress)."""
+    shell = sys.modules.get("IPython")
+    if shell is None:
+        return False
+    get_ipython = getattr(shell, "get_ipython", None)
+    ip = get_ipython() if callable(get_ipython) else None
+    return ip is not None and getattr(ip, "kernel", None) is not None
+
+
+def _wanted() -> bool:
+    stream = sys.stderr
+    return not in_notebook() and stream is not None and stream.isatty()
+
+
+@contextmanager
+def progress_callback(
+    user_callback: Callable[[Task], Any] | None,
+    *,
+    enabled: bool | None = None,
+    file: IO[str] | None = None,
+) -> Iterator[Callable[[Task], Any] | None]:
+    """Yield an ``on_update`` callback that drives a tqdm bar and then calls ``user_callback``.
+
+    Args:
+        user_callback: the caller's own ``on_update``, still called (its result passed back).
+        enabled: True forces the bar, False suppresses it, None shows it in a terminal only.
+        file: where the bar is drawn (default stderr).
+    """
+    if not (_wanted() if enabled is None else enabled):
+        yield user_callback
+        return
+    from tqdm import tqdm  # only in terminals
+
+    bar = tqdm(
+        total=100,
+        desc="Sora",
+        unit="%",
+        file=file,
+        bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix} [{elapsed}]",
+        leave=True,
+    )
+
+    def update(task: Task) -> Any:
+        if task.progress is not None:
+            bar.n = round(task.progress * 100)
+        bar.set_postfix_str(f"{task.status} {task.id}", refresh=False)
+        bar.refresh()
+        return user_callback(task) if user_callback is not None else None
+
+    try:
+        yield update
+    finally:
+        bar.close()

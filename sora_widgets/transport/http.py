@@ -1,0 +1,301 @@
+"""HTTP calls to the gateway, mapped onto :mod:`sora_widgets.errors`.
+
+:class:`Transport` holds two ``httpx.AsyncClient`` objects: one for the API, which carries the
+``Authorization`` header, and one for result downloads, which never does (a CDN host must not
+see the key). Nothing here retries: the policies live in :mod:`.retry` and the client applies
+them, because whether a failure may be retried depends on what was being sent.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import math
+import time
+import urllib.parse
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timezone
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from .._constants import (
+    CONNECT_TIMEOUT_S,
+    CREATE_PATH,
+    CREATE_REQUEST_TIMEOUT_S,
+    POLL_REQUEST_TIMEOUT_S,
+    TASK_PATH,
+)
+from ..errors import (
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    ConnectionFailed,
+    InsufficientBalanceError,
+    MalformedResponse,
+    NotFoundError,
+    RateLimitError,
+    RequestTimeout,
+    ServerError,
+    register_secret,
+)
+from ..models.wire import error_body_message
+from .retry import RateGate
+
+__all__ = ["Answer", "Transport", "parse_retry_after"]
+
+log = logging.getLogger("sora_widgets.transport")
+
+_USER_AGENT = "sora-widgets/0.1 (+httpx)"
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta seconds or an HTTP date), or None."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        current = now if now is not None else time.time()
+        seconds = when.timestamp() - current
+        return max(0.0, seconds)
+    if not math.isfinite(seconds) or seconds < 0:
+        return None
+    return seconds
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A decoded JSON answer and the server's hint on when to ask again (``Retry-After``)."""
+
+    data: Any
+    retry_after: float | None = None
+    status_code: int = 200
+
+
+def _describe(method: str, path: str) -> str:
+    return "creating the task" if method == "POST" else f"polling {path}"
+
+
+def error_for_response(response: httpx.Response, *, action: str) -> APIError:
+    """The :mod:`errors` exception for an HTTP error answer (status >= 400)."""
+    status = response.status_code
+    body: Any
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError):
+        body = response.text[:500] if response.content else None
+    detail = error_body_message(body)
+    # A JSON-looking body is shown by its message; an HTML error page is not worth quoting.
+    if detail and "<html" in detail.lower():
+        detail = None
+    said = f": {detail}" if detail else ""
+    retry_after = parse_retry_after(response.headers.get("retry-after"))
+    exc: APIError
+    if status == 401:
+        exc = AuthenticationError(
+            f"the API key was refused (HTTP 401){said}. Check VTRIX_API_KEY or pass api_key=...; "
+            "keys are issued at the Vtrix console.",
+            status_code=status,
+            body=body,
+        )
+    elif status in (402, 403):
+        exc = InsufficientBalanceError(
+            f"the service refused {action} (HTTP {status}){said}. Top up the account balance or "
+            "check that the key may use this model.",
+            status_code=status,
+            body=body,
+        )
+    elif status == 404:
+        exc = NotFoundError(
+            f"the service does not know this task (HTTP 404){said}. Check the task id and base URL.",
+            status_code=status,
+            body=body,
+        )
+    elif status == 429:
+        hint = f" after about {retry_after:.0f} s" if retry_after is not None else " in a little while"
+        exc = RateLimitError(
+            f"rate limited while {action} (HTTP 429){said}. Try again{hint}, or run fewer jobs at once.",
+            status_code=status,
+            body=body,
+            retry_after=retry_after,
+        )
+    elif status >= 500:
+        exc = ServerError(
+            f"the service failed while {action} (HTTP {status}){said}. This is usually brief; "
+            "try again shortly.",
+            status_code=status,
+            body=body,
+        )
+    else:
+        exc = BadRequestError(
+            f"the service refused {action} (HTTP {status}){said}. Check the prompt, size, seconds and image.",
+            status_code=status,
+            body=body,
+        )
+    exc.retry_after = retry_after
+    return exc
+
+
+class Transport:
+    """The gateway's two calls (create, poll) and result downloads, over httpx.
+
+    Example:
+        >>> t = Transport("http://127.0.0.1:8765", "my-key")   # doctest: +SKIP
+        >>> answer = await t.create({"model": "sora_2_pro_t2v", "input": [...]})  # doctest: +SKIP
+
+    Args:
+        base_url: the gateway's base URL.
+        api_key: sent as ``Authorization: Bearer ...`` to the API host only.
+        app: an ASGI app (the in-process simulator) to talk to instead of the network.
+        httpx_transport: an httpx transport to use instead (tests: ``httpx.MockTransport``).
+        timeout: seconds per poll request (create gets
+            :data:`~sora_widgets._constants.CREATE_REQUEST_TIMEOUT_S`).
+        download_transport: transport for downloads; defaults to the one the API uses when
+            ``app`` or ``httpx_transport`` is given (the simulator serves its own files).
+        rate_gate: shared gate that holds every request back after a 429.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        app: Any = None,
+        httpx_transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = POLL_REQUEST_TIMEOUT_S,
+        download_transport: httpx.AsyncBaseTransport | None = None,
+        rate_gate: RateGate | None = None,
+    ) -> None:
+        register_secret(api_key)
+        self.base_url = base_url.rstrip("/")
+        self.rate_gate = rate_gate or RateGate()
+        self._poll_timeout = httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT_S, timeout))
+        self._create_timeout = httpx.Timeout(
+            max(timeout, CREATE_REQUEST_TIMEOUT_S), connect=min(CONNECT_TIMEOUT_S, timeout)
+        )
+        api_transport: httpx.AsyncBaseTransport | None = httpx_transport
+        if api_transport is None and app is not None:
+            api_transport = httpx.ASGITransport(app=app)
+        self._api = httpx.AsyncClient(
+            base_url=self.base_url,
+            transport=api_transport,
+            headers={
+                "Authorization": f"Bearer {api_key}",
+                "Accept": "application/json",
+                "User-Agent": _USER_AGENT,
+            },
+            timeout=self._poll_timeout,
+            follow_redirects=False,
+        )
+        self._downloads = httpx.AsyncClient(
+            transport=download_transport or api_transport,
+            headers={"User-Agent": _USER_AGENT},
+            timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT_S, timeout)),
+            # CDNs redirect; httpx would drop auth across hosts anyway, and this client has none.
+            follow_redirects=True,
+        )
+
+    def __repr__(self) -> str:
+        return f"Transport({self.base_url!r})"
+
+    @property
+    def download_client(self) -> httpx.AsyncClient:
+        """The key-less client used for result URLs."""
+        return self._downloads
+
+    async def create(self, body: dict[str, Any]) -> Answer:
+        """POST the create body. Raises the mapped error; never retries."""
+        return await self._request("POST", CREATE_PATH, json_body=body, timeout=self._create_timeout)
+
+    async def get_task(self, task_id: str) -> Answer:
+        """GET the task. Raises the mapped error; never retries."""
+        if not task_id.strip() or task_id.strip(".") == "":
+            raise NotFoundError(f"{task_id!r} is not a task id; check it.", status_code=404)
+        path = TASK_PATH.format(task_id=urllib.parse.quote(task_id, safe=""))
+        return await self._request("GET", path, timeout=self._poll_timeout)
+
+    async def download(
+        self,
+        url: str,
+        dest: Path,
+        *,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> Path:
+        """Stream ``url`` to ``dest`` with the key-less client and verify it (see :mod:`.download`)."""
+        from .download import download_file
+
+        return await download_file(self._downloads, url, dest, sleep=sleep)
+
+    async def aclose(self) -> None:
+        """Close both HTTP clients."""
+        await self._api.aclose()
+        await self._downloads.aclose()
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: dict[str, Any] | None = None,
+        timeout: httpx.Timeout,
+    ) -> Answer:
+        action = _describe(method, path)
+        await self.rate_gate.wait()
+        try:
+            response = await self._api.request(method, path, json=json_body, timeout=timeout)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            # The connection was never made: the request certainly did not reach the service.
+            raise ConnectionFailed(
+                f"could not connect to {self.base_url} while {action} ({type(exc).__name__}). "
+                "Check the network and the base URL.",
+                request_sent=False,
+            ) from None
+        except httpx.TimeoutException as exc:
+            raise RequestTimeout(
+                f"no answer from {self.base_url} in time while {action} ({type(exc).__name__})."
+            ) from None
+        except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+            raise ConnectionFailed(
+                f"the connection to {self.base_url} broke while {action} ({type(exc).__name__})."
+            ) from None
+        except httpx.HTTPError as exc:
+            raise ConnectionFailed(
+                f"HTTP failure talking to {self.base_url} while {action} ({type(exc).__name__})."
+            ) from None
+        log.debug("%s %s -> %s", method, path, response.status_code)
+        if response.status_code >= 400:
+            error = error_for_response(response, action=action)
+            if isinstance(error, RateLimitError):
+                self.rate_gate.block(error.retry_after)
+            raise error
+        if response.status_code >= 300:
+            raise ServerError(
+                f"the service answered {action} with a redirect (HTTP {response.status_code}); "
+                "check the base URL.",
+                status_code=response.status_code,
+            )
+        try:
+            data = json.loads(response.content)
+        except (ValueError, UnicodeDecodeError):
+            snippet = response.content[:80].decode("utf-8", "replace")
+            raise MalformedResponse(
+                f"the answer to {action} was not JSON (HTTP {response.status_code}, starts {snippet!r})."
+            ) from None
+        return Answer(
+            data=data,
+            retry_after=parse_retry_after(response.headers.get("retry-after")),
+            status_code=response.status_code,
+        )
