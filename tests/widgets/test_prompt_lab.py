@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -78,3 +84,213 @@ def test_to_dataframe_needs_pandas_and_says_so() -> None:
     else:
         frame = lab.to_dataframe()
         assert list(frame["status"]) == ["planned"]
+
+
+# ---- real sweeps: the real client against the in-process simulator ---------------------------
+
+
+class InFlightCounter:
+    """ASGI middleware in front of the simulator that tracks tasks created but not yet seen ended.
+
+    It reads the simulator's own answers (a create's id, a poll's status), so it counts what the
+    service saw, independently of the client's bookkeeping.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.active: set[str] = set()
+        self.max_active = 0
+        self.creates_sent = 0
+        self.statuses: list[int] = []
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or "/model/v1/generation" not in scope["path"]:
+            await self.app(scope, receive, send)
+            return
+        is_create = scope["method"] == "POST"
+        if is_create:
+            self.creates_sent += 1
+        status = 0
+        body = bytearray()
+
+        async def capture(message: dict[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                body.extend(message.get("body", b""))
+            await send(message)
+
+        await self.app(scope, receive, capture)
+        self.statuses.append(status)
+        if status != 200:
+            return
+        try:
+            data = json.loads(bytes(body))
+        except ValueError:
+            return
+        task_id, state = str(data.get("id", "")), str(data.get("status", ""))
+        if is_create and task_id:
+            self.active.add(task_id)
+        if state in ("completed", "failed"):
+            self.active.discard(task_id)
+        self.max_active = max(self.max_active, len(self.active))
+
+
+@pytest.fixture
+def sim_client(tmp_path: Path) -> Any:
+    import httpx
+
+    from sora_widgets._constants import SIMULATOR_BASE_URL
+    from sora_widgets.client import SoraClient
+    from sora_widgets.simulator import Simulator
+    from sora_widgets.simulator.faults import FaultPlan
+
+    # Three 429s on creates and two on polls, spread over the batch by whichever jobs hit them.
+    sim = Simulator(
+        speed="instant",
+        state_dir=tmp_path / "sim",
+        faults=FaultPlan(create_http=[429, 429, 429], poll_http=[429, 429], retry_after=0.05),
+    )
+    counter = InFlightCounter(sim.app)
+    client = SoraClient(
+        base_url=SIMULATOR_BASE_URL,
+        httpx_transport=httpx.ASGITransport(app=counter),
+        download_dir=tmp_path / "videos",
+    )
+    client.test_simulator = sim  # type: ignore[attr-defined]
+    client.test_counter = counter  # type: ignore[attr-defined]
+    return client
+
+
+SWEEP_SLOTS = {
+    "shot": ["Wide shot", "Close-up"],
+    # one setting always fails at the service (with code 097), the others render
+    "setting": ["snow", "a pine forest", "a city alley [sim:fail=097]"],
+}
+
+
+async def test_sweep_of_12_with_failures_and_429s(sim_client: Any) -> None:
+    counter: InFlightCounter = sim_client.test_counter
+    sim = sim_client.test_simulator
+    # 6 prompts x (4 s + 8 s) = 12 variants, $21.60 in all; the cap lets 9 of them run.
+    lab = PromptLab(
+        sim_client, template=TEMPLATE, slots=SWEEP_SLOTS, seconds=[4, 8], budget=16, concurrency=3
+    )
+    assert (lab.count, lab.estimated_cost) == (12, Decimal("21.60"))
+    planned = lab.summary["runnable"]
+    assert lab.summary["over_budget"] == 12 - planned > 0
+
+    jobs = await lab.run()
+
+    # every variant ended completed, failed with its error, or skipped with the reason
+    assert len(jobs) == 12
+    for job in jobs:
+        failing = "[sim:fail" in job.variant.request.prompt
+        if job.status == "skipped":
+            assert "budget" in (job.error or "")
+        elif failing:
+            assert job.status == "failed"
+            assert "002999097" in (job.error or "") and "HTTP error response" in (job.error or "")
+            assert job.video is None
+        else:
+            assert job.status == "completed", job
+            assert job.error is None and job.video is not None
+            assert job.video.path is not None and job.video.path.read_bytes()[4:8] == b"ftyp"
+    ran = [j for j in jobs if j.status != "skipped"]
+    assert len(ran) == planned
+    assert [j.row()["status"] for j in jobs] == [row["status"] for row in lab.jobs]
+    assert all(row["error"] for row in lab.jobs if row["status"] in ("failed", "skipped"))
+
+    # concurrency never exceeded, and the 429s really happened and were ridden out
+    assert counter.max_active <= 3
+    assert 429 in counter.statuses
+    assert sim_client.transport.rate_gate.blocks >= 1
+    # no create sent twice for one variant: the service made exactly one task per run job
+    assert sim.ledger.total_created == len(ran)
+    # the budget cap holds: on what the lab committed and on what the service billed
+    assert lab.committed == sum((j.variant.estimated_cost for j in ran), Decimal(0))
+    assert lab.committed <= Decimal(16)
+    assert sum((v.cost or Decimal(0) for v in lab.results), Decimal(0)) <= Decimal(16)
+
+    # results: Videos carrying their slot values
+    assert lab.results and all(v.labels["shot"] in SWEEP_SLOTS["shot"] for v in lab.results)
+    first = lab.results[0]
+    assert first.labels["setting"] in first.prompt and first.labels["seconds"] == str(first.seconds)
+
+    # the timeline shows every job that ran, well-formed and escaped
+    root = ET.fromstring(lab.timeline_svg())
+    runs = [r for r in root.iter("{http://www.w3.org/2000/svg}rect") if "run" in (r.get("class") or "")]
+    assert len(runs) == len(ran)
+    assert lab.timeline == lab.timeline_svg()
+
+    # export without pandas
+    rows = json.loads(lab.to_json())
+    assert len(rows) == 12 and {"shot", "setting", "status", "error", "task_id"} <= set(rows[0])
+    parsed = list(csv.DictReader(io.StringIO(lab.to_csv())))
+    assert [r["status"] for r in parsed] == [j.status for j in jobs]
+
+
+async def test_rerun_a_failed_variant_alone_within_the_budget(sim_client: Any) -> None:
+    sim = sim_client.test_simulator
+    lab = PromptLab(
+        sim_client,
+        prompts=["A red kite over a beach", "A kite in a storm [sim:fail]"],
+        seconds=[4],
+        budget=4,
+    )
+    await lab.run()
+    failed = lab.failures
+    assert [j.index for j in failed] == [1]
+    created = sim.ledger.total_created
+    assert created == 2
+
+    job = await lab.rerun(1)
+    assert sim.ledger.total_created == created + 1  # only that one was sent again
+    assert job.runs == 2 and job.status == "failed" and job.error
+    assert lab.committed == Decimal("3.60")
+
+    # a third run would pass the $4 cap: refused, marked, nothing sent
+    job = await lab.rerun(1)
+    assert job.status == "skipped" and "budget" in (job.error or "")
+    assert sim.ledger.total_created == created + 1
+    assert lab.committed == Decimal("3.60")
+
+
+async def test_favourites_compare_remix_and_video_bytes(sim_client: Any) -> None:
+    sim = sim_client.test_simulator
+    lab = PromptLab(
+        sim_client,
+        template="A fox in {setting}, {light}",
+        slots={"setting": ["snow"], "light": ["dusk", "dawn", "noon"]},
+    )
+    await lab.run()
+    assert [j.status for j in lab.lab_jobs] == ["completed"] * 3
+
+    marked = lab.favourite(1)
+    assert marked.favourite and lab.results[1].favourite and lab.favourites == [marked]
+    lab._on_front_message(lab, {"type": "favourite", "index": 1, "value": False}, [])
+    assert not lab.results[1].favourite and lab.jobs[1]["favourite"] is False
+
+    lab.compare([0, 1, 2])
+    assert lab.compare_labels == [
+        {"index": 0, "label": "light: dusk"},
+        {"index": 1, "label": "light: dawn"},
+        {"index": 2, "label": "light: noon"},
+    ]
+
+    sent: list[tuple[dict[str, Any], list[bytes]]] = []
+    lab.send = lambda content, buffers=None: sent.append((content, list(buffers or [])))  # type: ignore[method-assign]
+    await lab._send_video(2)
+    content, buffers = sent[-1]
+    assert content["type"] == "video" and content["index"] == 2
+    assert buffers[0] == lab.results[2].path.read_bytes()  # type: ignore[union-attr]
+    assert "video" not in lab.get_state() or not isinstance(lab.get_state().get("video"), bytes)
+
+    before = sim.ledger.total_created
+    remix = await lab.remix(2, prompt="A fox in snow at noon, slow dolly in")
+    assert sim.ledger.total_created == before + 1
+    assert remix.status == "completed" and remix.index == 3
+    assert remix.variant.request.remix_video_id == lab.results[2].remix_id
+    assert remix.video is not None and remix.video.labels["remix_of"] == "2"
+    assert len(lab.results) == 4

@@ -1,0 +1,108 @@
+"""PromptLab in a real browser: run a sweep from the Run button, then compare in sync.
+
+The kernel talks to the in-process simulator; Chromium decodes the real H.264 files the lab
+sends over the widget's binary channel.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .conftest import NotebookPage
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SETUP = """\
+import sora_widgets as sw
+from sora_widgets.simulator import Simulator
+client = sw.SoraClient(simulator=Simulator(speed="instant"))
+lab = sw.PromptLab(client, template="A red fox in fresh snow, {light}",
+                   slots={"light": ["dusk", "dawn", "noon"]}, sizes=["1280x720"], seconds=[4], budget=5)
+lab
+"""
+REPORT = "print([j.status for j in lab.lab_jobs], [v.favourite for v in lab.results], lab.compare_indexes)"
+
+STATE_JS = """(videos) => videos.map((v) => ({paused: v.paused, time: v.currentTime,
+  ready: v.readyState, width: v.videoWidth, duration: v.duration}))"""
+
+
+def _states(compare: Any) -> list[dict[str, Any]]:
+    return compare.locator("video").evaluate_all(STATE_JS)  # type: ignore[no-any-return]
+
+
+def _wait(nb: NotebookPage, compare: Any, predicate_js: str, what: str) -> None:
+    handle = compare.element_handle()
+    try:
+        nb.page.wait_for_function(
+            f"(box) => {{ const vs = [...box.querySelectorAll('video')]; return vs.length > 0 && ({predicate_js}); }}",
+            arg=handle,
+            timeout=20_000,
+        )
+    except Exception as exc:
+        raise AssertionError(f"compared videos never {what}: {_states(compare)}") from exc
+
+
+def test_prompt_lab_runs_and_compares_in_sync(open_notebook: Any) -> None:
+    nb: NotebookPage = open_notebook([SETUP, REPORT])
+    nb.run_all()
+    out = nb.output(0)
+    lab = out.locator(".sw-lab")
+    lab.wait_for(timeout=60_000)
+    # the plan is shown before anything runs
+    summary = lab.locator(".sw-lab-summary")
+    assert summary.text_content() == "3 videos · estimated $3.60 · budget $5.00: 3 will run ($3.60)"
+
+    lab.get_by_role("button", name="Run the sweep").click()
+    cells = lab.locator(".sw-lab-cell[data-status='completed']")
+    cells.nth(2).wait_for(timeout=120_000)
+    assert cells.count() == 3
+    # finished videos appear in the grid, decoded at the requested size
+    for i in range(3):
+        state = nb.wait_for_video(lab.locator(".sw-lab-cell video").nth(i))
+        assert (state["videoWidth"], state["error"]) == (1280, None), state
+    assert lab.locator(".sw-lab-timeline").get_attribute("src", timeout=10_000)
+
+    lab.get_by_role("button", name="Compare every finished video").click()
+    compare = lab.locator(".sw-lab-compare-grid")
+    compare.locator("video").nth(2).wait_for(timeout=30_000)
+    labels = compare.locator(".sw-lab-tile-label").all_text_contents()
+    assert labels == ["light: dusk", "light: dawn", "light: noon"]
+    for i in range(3):
+        state = nb.wait_for_video(compare.locator("video").nth(i))
+        assert (state["videoWidth"], state["error"]) == (1280, None), state
+
+    # play one: all play
+    compare.locator("video").nth(1).evaluate("(v) => v.play()")
+    _wait(nb, compare, "vs.every((v) => !v.paused && v.currentTime > 0.2)", "all played")
+    # pause another: all pause
+    compare.locator("video").nth(2).evaluate("(v) => v.pause()")
+    _wait(nb, compare, "vs.every((v) => v.paused)", "all paused")
+    # seek the first: all follow
+    compare.locator("video").nth(0).evaluate("(v) => { v.currentTime = 2.5; }")
+    _wait(nb, compare, "vs.every((v) => Math.abs(v.currentTime - 2.5) < 0.05)", "followed a seek to 2.5 s")
+    # the shared seek bar moves all
+    lab.get_by_role("slider", name="Seek all compared videos").evaluate(
+        "(s) => { s.value = '1'; s.dispatchEvent(new Event('input', {bubbles: true})); }"
+    )
+    _wait(nb, compare, "vs.every((v) => Math.abs(v.currentTime - 1) < 0.05)", "followed the seek bar to 1 s")
+    # still paused after seeking: a seek never starts playback
+    assert all(s["paused"] for s in _states(compare))
+    lab.get_by_role("button", name="Play all compared videos").click()
+    _wait(nb, compare, "vs.every((v) => !v.paused)", "all played from the Play all button")
+    lab.get_by_role("button", name="Pause all compared videos").click()
+    _wait(nb, compare, "vs.every((v) => v.paused)", "all paused from the Pause all button")
+
+    # favourite from the compare grid lands on the Video objects in the kernel
+    compare.get_by_role("button", name="Favourite variant 1").click()
+    compare.locator("button[aria-label='Favourite variant 1'][aria-pressed='true']").wait_for(timeout=20_000)
+    nb.run_cell(1)
+    assert nb.output(1).inner_text().strip() == (
+        "['completed', 'completed', 'completed'] [False, True, False] [0, 1, 2]"
+    )
+    assert nb.js_errors == []
+    nb.screenshot("prompt-lab-light")
+    nb.set_theme("dark")
+    nb.screenshot("prompt-lab-dark")
+    nb.set_theme("light")
