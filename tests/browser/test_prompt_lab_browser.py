@@ -36,7 +36,8 @@ def _wait(nb: NotebookPage, compare: Any, predicate_js: str, what: str) -> None:
     handle = compare.element_handle()
     try:
         nb.page.wait_for_function(
-            f"(box) => {{ const vs = [...box.querySelectorAll('video')]; return vs.length > 0 && ({predicate_js}); }}",
+            "(box) => { const vs = [...box.querySelectorAll('video')];"
+            f" return vs.length > 0 && ({predicate_js}); }}",
             arg=handle,
             timeout=20_000,
         )
