@@ -1,0 +1,148 @@
+"""ResultStrip: thumbnails of videos (and cards for tasks without one), shared by Studio and Gallery."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets as t
+
+from ..models.video import Video
+from ._common import STATIC, BackgroundTasks, describe_error, format_cost, video_thumbnail, widget_css
+
+__all__ = ["ResultStrip", "StripItem"]
+
+_log = logging.getLogger("sora_widgets.widgets")
+
+
+@dataclass(frozen=True)
+class StripItem:
+    """One tile: a key, its text, and the video file to take a thumbnail from (if any)."""
+
+    key: str
+    title: str
+    subtitle: str = ""
+    status: str = "completed"
+    path: Path | None = None
+    portrait: bool = False
+
+    @classmethod
+    def from_video(cls, video: Video, *, key: str | None = None) -> StripItem:
+        """A tile for a finished :class:`~sora_widgets.Video`."""
+        cost = format_cost(video.cost)
+        parts = [f"{video.seconds} s", video.orientation, cost, "simulated" if video.simulated else ""]
+        return cls(
+            key=key or video.task_id,
+            title=video.prompt,
+            subtitle=" · ".join(p for p in parts if p),
+            status="completed",
+            path=Path(video.path) if video.path else None,
+            portrait=video.height > video.width,
+        )
+
+
+class ResultStrip(anywidget.AnyWidget):
+    """A row (``layout="strip"``) or grid (``layout="grid"``) of clickable result tiles.
+
+    Thumbnails (first frames, small JPEGs) are made from local files and sent as binary
+    buffers when a view asks for them; they are not part of the saved widget state.
+    """
+
+    _esm = STATIC / "strip.js"
+    _css = widget_css("strip")
+
+    items = t.List(t.Dict()).tag(sync=True)
+    selected = t.Unicode("").tag(sync=True)
+    layout = t.Enum(("strip", "grid"), default_value="strip").tag(sync=True)
+    empty_text = t.Unicode("No results yet").tag(sync=True)
+    label = t.Unicode("Results").tag(sync=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._items: list[StripItem] = []
+        self._thumbs: dict[str, bytes] = {}
+        self._select_callbacks: list[Callable[[str], Any]] = []
+        self._background = BackgroundTasks(
+            lambda exc: _log.warning("thumbnail failed: %s", describe_error(exc))
+        )
+        self.on_msg(self._on_front_message)
+
+    def set_items(self, items: Sequence[StripItem]) -> None:
+        """Show these tiles (in this order) and send the thumbnails already made."""
+        self._items = list(items)
+        self.items = [
+            {
+                "key": i.key,
+                "title": i.title,
+                "subtitle": i.subtitle,
+                "status": i.status,
+                "thumb": i.path is not None,
+                "portrait": i.portrait,
+            }
+            for i in self._items
+        ]
+        self._make_thumbs()
+
+    def add(self, item: StripItem) -> None:
+        """Put a tile first (replacing one with the same key)."""
+        self.set_items([item, *(i for i in self._items if i.key != item.key)])
+
+    def on_select(self, callback: Callable[[str], Any]) -> None:
+        """Call ``callback(key)`` when a tile is chosen."""
+        self._select_callbacks.append(callback)
+
+    def select(self, key: str) -> None:
+        """Highlight the tile ``key`` and call the ``on_select`` callbacks (as a click does)."""
+        if key not in {i.key for i in self._items}:
+            return
+        self.selected = key
+        for callback in list(self._select_callbacks):
+            callback(key)
+
+    def _make_thumbs(self) -> None:
+        missing = [i for i in self._items if i.path is not None and i.key not in self._thumbs]
+        if not missing:
+            self._send_thumbs()
+            return
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            for item in missing:
+                self._thumb_for(item)
+            self._send_thumbs()
+            return
+        self._background.start(self._make_thumbs_in_thread(missing), name="thumbnails")
+
+    async def _make_thumbs_in_thread(self, items: list[StripItem]) -> None:
+        # Decoding a frame takes tens of ms each; keep the kernel's loop free meanwhile.
+        for item in items:
+            await asyncio.to_thread(self._thumb_for, item)
+            self._send_thumbs([item.key])
+
+    def _thumb_for(self, item: StripItem) -> None:
+        if item.path is None:
+            return
+        try:
+            self._thumbs[item.key] = video_thumbnail(item.path)
+        except Exception as exc:  # noqa: BLE001 - a broken or missing file must not break the strip
+            _log.warning("no thumbnail for %s: %s", item.key, describe_error(exc))
+
+    def _send_thumbs(self, keys: Sequence[str] | None = None) -> None:
+        wanted = keys if keys is not None else [i.key for i in self._items]
+        for key in wanted:
+            data = self._thumbs.get(key)
+            if data is not None:
+                self.send({"type": "thumb", "key": key, "mime": "image/jpeg"}, buffers=[data])
+
+    def _on_front_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "ready":
+            self._send_thumbs()
+        elif content.get("type") == "select":
+            self.select(str(content.get("key", "")))

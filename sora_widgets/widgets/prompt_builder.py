@@ -1,0 +1,362 @@
+"""PromptBuilder: a form that builds a :class:`~sora_widgets.VideoRequest`, with the price shown."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import anywidget
+import traitlets as t
+
+from ..errors import InvalidRequestError
+from ..models.catalog import I2V, T2V, get_model
+from ..models.request import ReferenceImage, VideoRequest
+from ..models.video import Video
+from ._common import STATIC, BackgroundTasks, describe_error, format_cost, widget_css
+
+__all__ = ["PromptBuilder", "compose_prompt"]
+
+# The seeds' advice: "Include shot type, subject, action, setting, lighting, and any required
+# camera movement". These are the structured fields, in the order they read best.
+SHOT_FIELDS: tuple[str, ...] = ("shot_type", "subject", "action", "setting", "lighting", "camera")
+_SIZES = {"portrait": "720x1280", "landscape": "1280x720"}
+
+
+def compose_prompt(text: str = "", **fields: str) -> str:
+    """Join the free text and the structured shot fields into one prompt.
+
+    Example:
+        >>> compose_prompt("Calm mood.", shot_type="Wide shot", subject="a red kite",
+        ...                action="gliding over waves", setting="a beach at dusk",
+        ...                lighting="warm backlight", camera="slow dolly in")
+        'Calm mood. Wide shot of a red kite, gliding over waves, a beach at dusk. Lighting: warm \
+backlight. Camera: slow dolly in.'
+    """
+    get = {name: " ".join(str(fields.get(name) or "").split()) for name in SHOT_FIELDS}
+    shot, subject = get["shot_type"], get["subject"]
+    head = f"{shot} of {subject}" if shot and subject else shot or subject
+    core = ", ".join(part for part in (head, get["action"], get["setting"]) if part)
+    sentences = [core] if core else []
+    if get["lighting"]:
+        sentences.append(f"Lighting: {get['lighting']}")
+    if get["camera"]:
+        sentences.append(f"Camera: {get['camera']}")
+    structured = ". ".join(s[0].upper() + s[1:] for s in sentences)
+    if structured and not structured.endswith("."):
+        structured += "."
+    free = text.strip()
+    return " ".join(part for part in (free, structured) if part)
+
+
+class PromptBuilder(anywidget.AnyWidget):
+    """Build a request: prompt (free text plus shot fields), orientation, length, image, remix.
+
+    Example:
+        >>> builder = PromptBuilder()
+        >>> builder.text = "Wide shot of a red kite over a beach at dusk"
+        >>> builder.orientation = "landscape"
+        >>> builder.request.size
+        '1280x720'
+        >>> builder.request = VideoRequest("A lighthouse in fog", seconds=8)
+        >>> builder.seconds
+        8
+
+    The price shows before anything is sent. A reference image (uploaded in the form, or
+    ``builder.set_image(path_or_bytes_or_PIL)``) is shown as it will be sent: EXIF orientation
+    applied and fitted to the exact video size (``fit_mode`` "cover" crops, "letterbox" pads).
+    ``on_submit(callback)`` shows the Generate button; pressing it calls
+    ``callback(builder.request)``.
+    """
+
+    _esm = STATIC / "prompt_builder.js"
+    _css = widget_css("prompt_builder")
+
+    text = t.Unicode("").tag(sync=True)
+    shot_type = t.Unicode("").tag(sync=True)
+    subject = t.Unicode("").tag(sync=True)
+    action = t.Unicode("").tag(sync=True)
+    setting = t.Unicode("").tag(sync=True)
+    lighting = t.Unicode("").tag(sync=True)
+    camera = t.Unicode("").tag(sync=True)
+    prompt = t.Unicode("").tag(sync=True)  # composed; what will be sent
+
+    orientation = t.Enum(("portrait", "landscape"), default_value="portrait").tag(sync=True)
+    seconds = t.Int(T2V.default_seconds).tag(sync=True)
+    seconds_options = t.List(t.Int(), default_value=list(T2V.seconds)).tag(sync=True)
+    fit_mode = t.Enum(("cover", "letterbox"), default_value="cover").tag(sync=True)
+
+    has_image = t.Bool(False).tag(sync=True)
+    image_version = t.Int(0).tag(sync=True)
+    image_label = t.Unicode("").tag(sync=True)
+    image_notes = t.List(t.Unicode()).tag(sync=True)
+
+    remix_choices = t.List(t.Dict()).tag(sync=True)  # [{"id": ..., "label": ...}]
+    remix_id = t.Unicode("").tag(sync=True)
+
+    price = t.Unicode("").tag(sync=True)
+    problem = t.Unicode("").tag(sync=True)  # why the form is not sendable yet (live)
+    error = t.Unicode("").tag(sync=True)  # from the last Generate press or a callback
+    show_generate = t.Bool(False).tag(sync=True)
+    disabled = t.Bool(False).tag(sync=True)
+
+    def __init__(
+        self,
+        request: VideoRequest | None = None,
+        *,
+        on_submit: Callable[[VideoRequest], Any] | None = None,
+        remix_sources: Iterable[Video] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self._source: ReferenceImage | None = None  # as loaded (EXIF applied), before fitting
+        self._image: ReferenceImage | None = None  # fitted to the current size: what is sent
+        self._image_url: str | None = None
+        self._remix_sources: list[Video] = []
+        self._submit_callbacks: list[Callable[[VideoRequest], Any]] = []
+        self._background = BackgroundTasks(self._show_error)
+        self.observe(self._form_changed, names=[*SHOT_FIELDS, "text", "seconds", "remix_id"])
+        self.observe(self._size_changed, names=["orientation", "fit_mode"])
+        self.on_msg(self._on_front_message)
+        self.remix_sources = list(remix_sources)
+        if request is not None:
+            self.request = request
+        if on_submit is not None:
+            self.on_submit(on_submit)
+        self._form_changed()
+
+    # -- the request, both ways ------------------------------------------------------------
+
+    @property
+    def size(self) -> str:
+        """The video size in wire form, from the orientation."""
+        return _SIZES[self.orientation]
+
+    @property
+    def image(self) -> ReferenceImage | str | None:
+        """The reference image exactly as it will be sent (fitted), a URL, or None."""
+        return self._image if self._image is not None else self._image_url
+
+    @property
+    def request(self) -> VideoRequest:
+        """The form as a :class:`~sora_widgets.VideoRequest`.
+
+        Raises:
+            InvalidRequestError: when the form is not sendable (the message says why).
+        """
+        return VideoRequest(
+            prompt=self.prompt,
+            size=self.size,
+            seconds=self.seconds,
+            image=self.image,
+            remix_video_id=self.remix_id or None,
+        )
+
+    @request.setter
+    def request(self, request: VideoRequest) -> None:
+        with self.hold_trait_notifications():
+            for name in SHOT_FIELDS:
+                setattr(self, name, "")
+            self.text = request.prompt
+            self.orientation = "portrait" if request.height > request.width else "landscape"
+            self.seconds = request.seconds
+            if request.remix_video_id and request.remix_video_id not in {c["id"] for c in self.remix_choices}:
+                self.remix_choices = [
+                    *self.remix_choices,
+                    {"id": request.remix_video_id, "label": request.remix_video_id},
+                ]
+            self.remix_id = request.remix_video_id or ""
+        if isinstance(request.image, ReferenceImage):
+            self._set_loaded_image(request.image)
+        elif isinstance(request.image, str):
+            self._source = self._image = None
+            self._image_url = request.image
+            self._publish_image()
+        else:
+            self.clear_image()
+        self._form_changed()
+
+    # -- reference image ---------------------------------------------------------------------
+
+    def set_image(self, src: Any, *, name: str | None = None) -> None:
+        """Use ``src`` (path, bytes, PIL image, file-like or ReferenceImage) as the reference image.
+
+        It is read with :func:`sora_widgets.media.load_image` (type sniffed from the content,
+        EXIF orientation applied, bombs refused) and fitted to the video size.
+
+        Raises:
+            ImageError: when the image cannot be used (also shown in the widget).
+        """
+        if isinstance(src, str) and src.startswith(("https://", "http://")):
+            self._source = self._image = None
+            self._image_url = src
+            self._publish_image()
+            self._form_changed()
+            return
+        if isinstance(src, ReferenceImage):
+            loaded = src
+        else:
+            from ..media import load_image
+
+            loaded = load_image(src, source=name) if name else load_image(src)
+        self._set_loaded_image(loaded)
+        self._form_changed()
+
+    def clear_image(self) -> None:
+        """Remove the reference image (text to video again)."""
+        self._source = self._image = None
+        self._image_url = None
+        self._publish_image()
+        self._form_changed()
+
+    def _set_loaded_image(self, image: ReferenceImage) -> None:
+        self._source = image
+        self._image_url = None
+        self._refit()
+
+    def _refit(self) -> None:
+        if self._source is None:
+            return
+        from ..media import fit_image
+
+        # An image already of the right size comes back unchanged, with no note added.
+        self._image = fit_image(
+            self._source, self.size, mode="letterbox" if self.fit_mode == "letterbox" else "cover"
+        )
+        self._publish_image()
+
+    def _publish_image(self) -> None:
+        with self.hold_sync():
+            self.has_image = self.image is not None
+            self.image_version += 1
+            if self._image is not None:
+                self.image_label = f"{self._image.source} → {self._image.size}, {self._image.mime}"
+                self.image_notes = list(self._image.notes)
+            elif self._image_url is not None:
+                self.image_label = f"image URL: {self._image_url}"
+                self.image_notes = ["sent as a URL; the service fetches it and needs it at the exact size"]
+            else:
+                self.image_label = ""
+                self.image_notes = []
+        self._send_image()
+
+    def _send_image(self) -> None:
+        if self._image is not None:
+            self.send(
+                {"type": "image", "version": self.image_version, "mime": self._image.mime},
+                buffers=[self._image.data],
+            )
+
+    def _size_changed(self, _change: Any = None) -> None:
+        try:
+            self._refit()
+        except Exception as exc:  # noqa: BLE001 - user code and I/O: show any failure in the widget
+            self._show_error(exc)
+        self._form_changed()
+
+    # -- remix sources -------------------------------------------------------------------------
+
+    @property
+    def remix_sources(self) -> list[Video]:
+        """Earlier results offered as remix sources (newest first)."""
+        return list(self._remix_sources)
+
+    @remix_sources.setter
+    def remix_sources(self, videos: Iterable[Video]) -> None:
+        self._remix_sources = [v for v in videos if v.remix_id]
+        choices = [{"id": v.remix_id or "", "label": _remix_label(v)} for v in self._remix_sources]
+        known = {c["id"] for c in choices}
+        if self.remix_id and self.remix_id not in known:
+            choices.append({"id": self.remix_id, "label": self.remix_id})
+        self.remix_choices = choices
+
+    def add_remix_source(self, video: Video) -> None:
+        """Offer ``video`` as a remix source (first in the list)."""
+        self.remix_sources = [video, *(v for v in self._remix_sources if v.remix_id != video.remix_id)]
+
+    def remix(self, video: Video) -> None:
+        """Make the next request a remix of ``video`` (and offer it in the list)."""
+        self.add_remix_source(video)
+        self.remix_id = video.remix_id or ""
+
+    # -- submitting --------------------------------------------------------------------------
+
+    def on_submit(self, callback: Callable[[VideoRequest], Any]) -> None:
+        """Show the Generate button; pressing it calls ``callback(request)`` (sync or async)."""
+        self._submit_callbacks.append(callback)
+        self.show_generate = True
+
+    def submit(self) -> VideoRequest | None:
+        """What pressing Generate does: validate, then call every ``on_submit`` callback.
+
+        Returns the request sent to the callbacks, or None when the form was not valid (the
+        reason is in ``error`` and shown in the widget).
+        """
+        self.error = ""
+        try:
+            request = self.request
+        except InvalidRequestError as exc:
+            self.error = describe_error(exc)
+            return None
+        for callback in list(self._submit_callbacks):
+            try:
+                result = callback(request)
+                if asyncio.iscoroutine(result):
+                    self._background.start(result, name="on_submit")
+            except Exception as exc:  # noqa: BLE001 - user code and I/O: show any failure in the widget
+                self._show_error(exc)
+        return request
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _form_changed(self, _change: Any = None) -> None:
+        composed = compose_prompt(self.text, **{name: getattr(self, name) for name in SHOT_FIELDS})
+        spec = I2V if self.image is not None else T2V
+        seconds = self.seconds if self.seconds in spec.seconds else spec.default_seconds
+        problem = ""
+        if composed:
+            try:
+                VideoRequest(
+                    prompt=composed,
+                    size=self.size,
+                    seconds=self.seconds,
+                    image=self.image,
+                    remix_video_id=self.remix_id or None,
+                )
+            except InvalidRequestError as exc:
+                problem = describe_error(exc)
+        with self.hold_sync():
+            self.prompt = composed
+            self.problem = problem
+            self.price = (
+                f"{format_cost(spec.estimate_cost(seconds))}  ·  {seconds} s × "
+                f"{format_cost(spec.price_per_second)}/s  ·  {get_model(spec.id).title}"
+            )
+            if self.error and not problem and composed:
+                self.error = ""
+
+    def _on_front_message(self, _widget: Any, content: Any, buffers: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        kind = content.get("type")
+        try:
+            if kind == "ready":
+                self._send_image()
+            elif kind == "submit":
+                self.submit()
+            elif kind == "clear_image":
+                self.clear_image()
+            elif kind == "upload" and buffers:
+                name = str(content.get("name") or "upload")[:200]
+                self.error = ""
+                self.set_image(bytes(buffers[0]), name=name)
+        except Exception as exc:  # noqa: BLE001 - user code and I/O: show any failure in the widget
+            self._show_error(exc)
+
+    def _show_error(self, exc: BaseException) -> None:
+        self.error = describe_error(exc)
+
+
+def _remix_label(video: Video) -> str:
+    prompt = video.prompt if len(video.prompt) <= 48 else video.prompt[:45] + "..."
+    return f"{prompt} ({video.size}, {video.seconds} s, {video.task_id})"

@@ -1,0 +1,185 @@
+// VideoPlayer front end. Video bytes arrive as a binary buffer in a custom message and play
+// from a Blob URL; server/user text goes through textContent only.
+
+function h(tag, props = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function bufferBytes(buffer) {
+  // Buffers arrive as DataView (or ArrayBuffer); a Blob wants the exact byte range.
+  if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+function saveBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = h("a", { href: url, download: name });
+  link.style.display = "none";
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function render({ model, el }) {
+  const video = h("video", { class: "sw-player-video", controls: "", playsinline: "", preload: "auto" });
+  const placeholder = h("div", { class: "sw-player-placeholder sw-muted", text: "No video yet" });
+  const stage = h("div", { class: "sw-player-stage" }, [video, placeholder]);
+  const caption = h("div", { class: "sw-player-caption" });
+  const prompt = h("p", { class: "sw-player-prompt" });
+  const facts = h("dl", { class: "sw-player-facts" });
+  const sim = h("span", { class: "sw-badge-sim", text: "simulated", title: "Made by the built-in simulator, not the real service" });
+  const download = h("button", { class: "sw-btn", type: "button", text: "Download" });
+  const remix = h("button", { class: "sw-btn", type: "button", text: "Remix" });
+  const actions = h("div", { class: "sw-player-actions" }, [download, remix]);
+  const alert = h("div", { class: "sw-alert", role: "alert" });
+  const meta = h("div", { class: "sw-player-meta" }, [prompt, facts, sim, actions]);
+  const root = h("div", { class: "sw-root sw-player" }, [stage, caption, meta, alert]);
+  el.append(root);
+
+  let url = null;
+  let loadedVersion = -1;
+  let reported = 0;
+
+  function setSource(bytes, mime, version) {
+    if (url) URL.revokeObjectURL(url);
+    url = URL.createObjectURL(new Blob([bytes], { type: mime || "video/mp4" }));
+    loadedVersion = version;
+    video.src = url;
+    video.load();
+  }
+
+  function fact(term, value) {
+    if (!value) return;
+    facts.append(h("dt", { text: term }), h("dd", { text: value }));
+  }
+
+  function paint() {
+    const compact = model.get("compact");
+    root.classList.toggle("sw-compact", compact);
+    const size = model.get("size");
+    const [w, hgt] = size.split("x").map(Number);
+    root.dataset.orientation = hgt > w ? "portrait" : "landscape";
+    const text = model.get("prompt");
+    prompt.textContent = text;
+    video.setAttribute("aria-label", text ? `Video: ${text}` : "Video");
+    facts.replaceChildren();
+    fact("Size", size.replace("x", " × "));
+    const secs = model.get("seconds");
+    fact("Length", secs ? `${secs} s` : "");
+    fact("Cost", model.get("cost"));
+    fact("Model", model.get("model_id"));
+    fact("Task id", model.get("task_id"));
+    caption.textContent = model.get("caption") || (compact ? text : "");
+    caption.hidden = !caption.textContent;
+    caption.title = text;
+    sim.hidden = !model.get("simulated");
+    remix.hidden = !model.get("show_remix");
+    download.disabled = !model.get("has_video");
+    placeholder.hidden = model.get("has_video") || model.get("_embedded")?.byteLength > 0;
+    video.hidden = !placeholder.hidden;
+    meta.hidden = compact || !model.get("task_id");
+    alert.textContent = model.get("error");
+    alert.hidden = !alert.textContent;
+    video.muted = model.get("muted");
+    video.loop = model.get("loop");
+  }
+
+  function useEmbedded() {
+    const data = model.get("_embedded");
+    if (data && data.byteLength > 0 && loadedVersion !== model.get("version")) {
+      setSource(bufferBytes(data), "video/mp4", model.get("version"));
+    }
+  }
+
+  function onMessage(msg, buffers) {
+    if (msg.type === "video" && buffers?.length) {
+      if (msg.version !== loadedVersion) setSource(bufferBytes(buffers[0]), msg.mime, msg.version);
+    } else if (msg.type === "file" && buffers?.length) {
+      saveBlob(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "video/mp4" }), msg.name || "video.mp4");
+    }
+  }
+
+  function applyPlaying() {
+    const want = model.get("playing");
+    if (want && video.paused && video.src) {
+      video.play().catch((err) => {
+        // Browsers refuse to start sound without a click; report it instead of pretending.
+        model.set("playing", false);
+        model.set("error", `The browser would not start playback (${err.name}); press play or mute first.`);
+        model.save_changes();
+      });
+    } else if (!want && !video.paused) {
+      video.pause();
+    }
+  }
+
+  function applyTime() {
+    const target = model.get("current_time");
+    if (Math.abs(target - reported) > 0.05 && Math.abs(target - video.currentTime) > 0.25) {
+      video.currentTime = target;
+    }
+  }
+
+  function report(changes) {
+    for (const [key, value] of Object.entries(changes)) model.set(key, value);
+    model.save_changes();
+  }
+
+  const listeners = {
+    play: () => model.get("playing") || report({ playing: true }),
+    pause: () => model.get("playing") && report({ playing: false, current_time: (reported = video.currentTime) }),
+    ended: () => model.get("playing") && report({ playing: false }),
+    timeupdate: () => {
+      reported = video.currentTime;
+      if (Math.abs(model.get("current_time") - reported) >= 0.2) report({ current_time: reported });
+    },
+    seeked: () => report({ current_time: (reported = video.currentTime) }),
+    volumechange: () => video.muted !== model.get("muted") && report({ muted: video.muted }),
+    loadedmetadata: () => {
+      report({ duration: Number.isFinite(video.duration) ? video.duration : 0 });
+      applyTime();
+      applyPlaying();
+    },
+    error: () => {
+      const code = video.error ? video.error.code : 0;
+      model.send({ type: "media_error", message: `media error ${code}` });
+    },
+  };
+  for (const [name, fn] of Object.entries(listeners)) video.addEventListener(name, fn);
+  const onDownload = () => model.send({ type: "download" });
+  const onRemix = () => model.send({ type: "remix" });
+  download.addEventListener("click", onDownload);
+  remix.addEventListener("click", onRemix);
+  model.on("msg:custom", onMessage);
+  model.on("change", paint);
+  model.on("change:playing", applyPlaying);
+  model.on("change:current_time", applyTime);
+  model.on("change:_embedded", useEmbedded);
+  paint();
+  useEmbedded();
+  model.send({ type: "ready" });
+
+  return () => {
+    for (const [name, fn] of Object.entries(listeners)) video.removeEventListener(name, fn);
+    download.removeEventListener("click", onDownload);
+    remix.removeEventListener("click", onRemix);
+    model.off("msg:custom", onMessage);
+    model.off("change", paint);
+    model.off("change:playing", applyPlaying);
+    model.off("change:current_time", applyTime);
+    model.off("change:_embedded", useEmbedded);
+    video.pause();
+    video.removeAttribute("src");
+    if (url) URL.revokeObjectURL(url);
+  };
+}
+
+export default { render };

@@ -1,0 +1,226 @@
+// PromptBuilder front end. The form mirrors synced traits; Python composes the prompt, prices it
+// and fits the image. Images travel as binary buffers; all text is set with textContent.
+
+function h(tag, props = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+let counter = 0;
+const uid = (name) => `sw-pb-${name}-${++counter}-${Math.random().toString(36).slice(2, 7)}`;
+
+function bufferBytes(buffer) {
+  if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+const SHOT_FIELDS = [
+  ["shot_type", "Shot type", "e.g. Wide shot"],
+  ["subject", "Subject", "e.g. a red kite"],
+  ["action", "Action", "e.g. gliding over the waves"],
+  ["setting", "Setting", "e.g. a beach at dusk"],
+  ["lighting", "Lighting", "e.g. warm backlight"],
+  ["camera", "Camera movement", "e.g. slow dolly in"],
+];
+
+function labelled(labelText, control, extraClass = "") {
+  const id = uid("f");
+  control.id = id;
+  return h("div", { class: `sw-pb-field ${extraClass}` }, [h("label", { for: id, text: labelText }), control]);
+}
+
+function render({ model, el }) {
+  const cleanups = [];
+  const listen = (node, event, fn) => {
+    node.addEventListener(event, fn);
+    cleanups.push(() => node.removeEventListener(event, fn));
+  };
+  const bindText = (node, trait) => {
+    listen(node, "input", () => {
+      model.set(trait, node.value);
+      model.save_changes();
+    });
+  };
+
+  // Prompt
+  const text = h("textarea", { class: "sw-pb-text", rows: "3", placeholder: "Describe one shot: type, subject, action, setting, lighting, camera movement" });
+  bindText(text, "text");
+  const promptField = labelled("Prompt", text, "sw-pb-prompt");
+
+  // Structured fields
+  const shotInputs = {};
+  const shotGrid = h("div", { class: "sw-pb-grid" });
+  for (const [trait, label, hint] of SHOT_FIELDS) {
+    const input = h("input", { type: "text", placeholder: hint });
+    bindText(input, trait);
+    shotInputs[trait] = input;
+    shotGrid.append(labelled(label, input));
+  }
+  const details = h("details", { class: "sw-pb-details" }, [h("summary", { text: "Shot details (optional)" }), shotGrid]);
+  const composed = h("div", { class: "sw-pb-composed" });
+  const composedLabel = h("span", { class: "sw-muted", text: "Will be sent: " });
+  const composedText = h("span");
+  composed.append(composedLabel, composedText);
+
+  // Orientation and length as radio groups.
+  function radioGroup(legend, name, options, trait, parse = (v) => v) {
+    const fieldset = h("fieldset", { class: "sw-pb-radios" }, [h("legend", { text: legend })]);
+    const inputs = [];
+    const group = uid(name);
+    for (const [value, text] of options) {
+      const input = h("input", { type: "radio", name: group, value: String(value) });
+      listen(input, "change", () => {
+        if (input.checked) {
+          model.set(trait, parse(input.value));
+          model.save_changes();
+        }
+      });
+      inputs.push(input);
+      fieldset.append(h("label", { class: "sw-pb-radio" }, [input, document.createTextNode(text)]));
+    }
+    return { fieldset, sync: () => inputs.forEach((i) => (i.checked = String(model.get(trait)) === i.value)) };
+  }
+  const orientation = radioGroup("Orientation", "orient", [["portrait", "Portrait 720×1280"], ["landscape", "Landscape 1280×720"]], "orientation");
+  let seconds = null;
+  const secondsHolder = h("div");
+  function buildSeconds() {
+    const options = model.get("seconds_options").map((s) => [s, `${s} s`]);
+    seconds = radioGroup("Length", "secs", options, "seconds", (v) => Number(v));
+    secondsHolder.replaceChildren(seconds.fieldset);
+  }
+  buildSeconds();
+
+  // Reference image
+  const file = h("input", { type: "file", accept: "image/jpeg,image/png,image/webp,image/*" });
+  listen(file, "change", async () => {
+    const chosen = file.files && file.files[0];
+    if (!chosen) return;
+    const data = await chosen.arrayBuffer();
+    model.send({ type: "upload", name: chosen.name, mime: chosen.type }, undefined, [data]);
+    file.value = "";
+  });
+  const fileField = labelled("Reference image (optional)", file);
+  const fit = radioGroup("Fit to size", "fit", [["cover", "Cover (crop)"], ["letterbox", "Letterbox (pad)"]], "fit_mode");
+  const removeImage = h("button", { class: "sw-btn", type: "button", text: "Remove image" });
+  listen(removeImage, "click", () => model.send({ type: "clear_image" }));
+  const preview = h("img", { class: "sw-pb-preview", alt: "Reference image as it will be sent" });
+  const imageLabel = h("div", { class: "sw-muted" });
+  const imageNotes = h("ul", { class: "sw-pb-notes" });
+  const imageInfo = h("div", { class: "sw-pb-imageinfo" }, [imageLabel, imageNotes, fit.fieldset, removeImage]);
+  const imageBox = h("div", { class: "sw-pb-image" }, [preview, imageInfo]);
+  let previewUrl = null;
+
+  // Remix
+  const remix = h("select", {});
+  listen(remix, "change", () => {
+    model.set("remix_id", remix.value);
+    model.save_changes();
+  });
+  const remixField = labelled("Remix of", remix);
+
+  // Price, problems, Generate
+  const price = h("div", { class: "sw-pb-price", "aria-live": "polite" });
+  const problem = h("div", { class: "sw-pb-problem sw-muted" });
+  const alert = h("div", { class: "sw-alert", role: "alert" });
+  const generate = h("button", { class: "sw-btn sw-btn-primary", type: "button", text: "Generate" });
+  listen(generate, "click", () => model.send({ type: "submit" }));
+  listen(text, "keydown", (event) => {
+    // Ctrl/Cmd+Enter generates; plain Enter makes a new line; Shift+Enter is left to Jupyter.
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && model.get("show_generate")) {
+      event.preventDefault();
+      event.stopPropagation();
+      model.send({ type: "submit" });
+    }
+  });
+  const footer = h("div", { class: "sw-pb-footer" }, [price, generate]);
+
+  const root = h("div", { class: "sw-root sw-pb" }, [
+    promptField,
+    details,
+    composed,
+    h("div", { class: "sw-pb-row" }, [orientation.fieldset, secondsHolder]),
+    h("div", { class: "sw-pb-row" }, [fileField, remixField]),
+    imageBox,
+    problem,
+    alert,
+    footer,
+  ]);
+  el.append(root);
+
+  function setValue(node, value) {
+    if (node.value !== value) node.value = value;
+  }
+
+  function paint() {
+    setValue(text, model.get("text"));
+    let anyShot = false;
+    for (const [trait] of SHOT_FIELDS) {
+      setValue(shotInputs[trait], model.get(trait));
+      anyShot = anyShot || Boolean(model.get(trait));
+    }
+    if (anyShot) details.open = true;
+    const sent = model.get("prompt");
+    composedText.textContent = sent;
+    composed.hidden = !sent || sent === model.get("text").trim();
+    orientation.sync();
+    seconds.sync();
+    fit.sync();
+    const hasImage = model.get("has_image");
+    imageBox.hidden = !hasImage;
+    preview.hidden = !previewUrl;
+    imageLabel.textContent = model.get("image_label");
+    imageNotes.replaceChildren(...model.get("image_notes").map((n) => h("li", { text: n })));
+    const choices = model.get("remix_choices");
+    const options = [h("option", { value: "", text: choices.length ? "— none —" : "— no earlier results —" })];
+    for (const choice of choices) options.push(h("option", { value: String(choice.id), text: String(choice.label) }));
+    remix.replaceChildren(...options);
+    remix.value = model.get("remix_id");
+    price.replaceChildren(h("span", { class: "sw-muted", text: "Price: " }), h("strong", { text: model.get("price") }));
+    problem.textContent = model.get("problem");
+    problem.hidden = !problem.textContent;
+    alert.textContent = model.get("error");
+    alert.hidden = !alert.textContent;
+    generate.hidden = !model.get("show_generate");
+    const off = model.get("disabled");
+    for (const node of root.querySelectorAll("input, textarea, button")) node.disabled = off;
+    remix.disabled = off || (!choices.length && !model.get("remix_id"));
+  }
+
+  function onMessage(msg, buffers) {
+    if (msg.type === "image" && buffers?.length) {
+      if (previewUrl) URL.revokeObjectURL(previewUrl);
+      previewUrl = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime }));
+      preview.src = previewUrl;
+      paint();
+    }
+  }
+  const onVersion = () => {
+    // A new image (or none): drop the old preview until the bytes arrive.
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
+    previewUrl = null;
+    preview.removeAttribute("src");
+  };
+  model.on("change:image_version", onVersion);
+  model.on("change:seconds_options", buildSeconds);
+  model.on("change", paint);
+  model.on("msg:custom", onMessage);
+  paint();
+  model.send({ type: "ready" });
+
+  return () => {
+    cleanups.forEach((fn) => fn());
+    model.off("change:image_version", onVersion);
+    model.off("change:seconds_options", buildSeconds);
+    model.off("change", paint);
+    model.off("msg:custom", onMessage);
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
+  };
+}
+
+export default { render };

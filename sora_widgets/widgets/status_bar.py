@@ -1,0 +1,248 @@
+"""StatusBar: follows one task: status, progress, elapsed, time left, task id, failures explained."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import traitlets as t
+
+from ..errors import (
+    AuthenticationError,
+    ConnectionFailed,
+    DownloadError,
+    GenerationFailed,
+    InsufficientBalanceError,
+    InvalidRequestError,
+    LinkExpired,
+    ModerationBlocked,
+    PollTimeout,
+    RateLimitError,
+    RequestTimeout,
+    ServerError,
+    UnknownOutcomeError,
+)
+from ..models.catalog import MODELS
+from ..models.task import Phase, Task
+from ._common import STATIC, BackgroundTasks, describe_error, widget_css
+
+if TYPE_CHECKING:
+    from ..client import SoraClient
+    from ..models.video import Video
+
+__all__ = ["StatusBar"]
+
+# What to do, by kind of error, when the error carries no code of its own.
+_ADVICE: tuple[tuple[type[BaseException], str], ...] = (
+    (
+        UnknownOutcomeError,
+        "The request may have reached the service and been billed, so it was not resent. "
+        "Look in client.history (or sw.Gallery()) before trying again.",
+    ),
+    (
+        PollTimeout,
+        "The task goes on at the service: await client.wait(task_id) later, or client.resume().",
+    ),
+    (AuthenticationError, "Check the API key (VTRIX_API_KEY or SoraClient(api_key=...))."),
+    (InsufficientBalanceError, "Top up the account, or check that the key may use this model."),
+    (RateLimitError, "Too many requests: wait a minute, then try again."),
+    (ServerError, "The service failed; try again in a little while."),
+    (
+        ConnectionFailed,
+        "Check the network and the base URL; a task already created can be resumed.",
+    ),
+    (RequestTimeout, "The service is slow to answer; try again, or resume later."),
+    (LinkExpired, "The result link expired; polling the task again gives a fresh link."),
+    (DownloadError, "The file could not be saved: check free disk space, then client.download(video)."),
+    (ModerationBlocked, "Rephrase the prompt, or use an image without human faces."),
+    (InvalidRequestError, "Fix the request as the message says; nothing was sent."),
+)
+
+
+class StatusBar(anywidget.AnyWidget):
+    """A live status line for one generation task.
+
+    Example:
+        >>> bar = StatusBar()
+        >>> bar                                          # doctest: +SKIP
+        >>> video = await client.wait(task, on_update=bar.update)   # doctest: +SKIP
+        >>> bar.watch(task, client)   # or let the bar poll in the background  # doctest: +SKIP
+
+    ``update`` takes a :class:`~sora_widgets.Task` and may be passed as ``on_update`` to any
+    client method. ``fail`` shows an exception. The "Stop watching" button (or :meth:`stop`)
+    ends the watching only; the task itself goes on at the service and can be resumed.
+    """
+
+    _esm = STATIC / "status_bar.js"
+    _css = widget_css("status_bar")
+
+    label = t.Unicode("").tag(sync=True)
+    task_id = t.Unicode("").tag(sync=True)
+    status = t.Unicode("idle").tag(sync=True)
+    phase = t.Unicode("idle").tag(sync=True)  # idle | running | succeeded | failed | unknown | stopped
+    progress = t.Float(-1.0).tag(sync=True)  # 0..1, or -1 when the service gave none
+    elapsed_s = t.Float(-1.0).tag(sync=True)  # at the last update; the browser counts on from there
+    eta_s = t.Float(-1.0).tag(sync=True)
+    watching = t.Bool(False).tag(sync=True)
+    error_code = t.Unicode("").tag(sync=True)
+    error_meaning = t.Unicode("").tag(sync=True)
+    error_message = t.Unicode("").tag(sync=True)
+    error_advice = t.Unicode("").tag(sync=True)
+    note = t.Unicode("").tag(sync=True)
+    compact = t.Bool(False).tag(sync=True)
+
+    def __init__(
+        self,
+        task: Task | None = None,
+        *,
+        label: str = "",
+        client: SoraClient | None = None,
+        clock: Callable[[], float] = time.time,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(label=label, **kwargs)
+        self.client = client
+        self.task: Task | None = None
+        self._clock = clock
+        self._started: float | None = None
+        self._first_sample: tuple[float, float] | None = None
+        self._watched: asyncio.Task[Any] | None = None
+        self._background = BackgroundTasks(self.fail)
+        self.on_msg(self._on_front_message)
+        if task is not None:
+            self.update(task)
+
+    # -- following a task -------------------------------------------------------------------
+
+    def update(self, task: Task) -> None:
+        """Show the latest state of ``task`` (usable as ``on_update=bar.update``)."""
+        now = self._clock()
+        if self.task is None or self.task.id != task.id:
+            self._started = task.created_at.timestamp() if task.created_at else now
+            self._first_sample = None
+            self.error_code = self.error_meaning = self.error_message = self.error_advice = ""
+            self.note = ""
+        self.task = task
+        started = self._started if self._started is not None else now
+        progress = task.progress
+        if progress is not None and self._first_sample is None and not task.is_terminal:
+            self._first_sample = (now, progress)
+        with self.hold_sync():
+            self.task_id = task.id
+            self.status = task.status
+            self.phase = task.phase.value
+            self.progress = -1.0 if progress is None else max(0.0, min(1.0, progress))
+            self.elapsed_s = max(0.0, now - started)
+            self.eta_s = self._estimate_left(now, task)
+            if task.phase is Phase.FAILED:
+                self._show_task_error(task)
+            if task.is_terminal:
+                self.watching = False
+
+    def _estimate_left(self, now: float, task: Task) -> float:
+        if task.is_terminal or task.progress is None or self._first_sample is None:
+            return 0.0 if task.is_terminal else -1.0
+        t0, p0 = self._first_sample
+        gained = task.progress - p0
+        if gained <= 0 or now <= t0:
+            return -1.0
+        return max(0.0, (now - t0) * (1.0 - task.progress) / gained)
+
+    def _show_task_error(self, task: Task) -> None:
+        spec = MODELS.get(task.model or "")
+        code = task.error.code if task.error else None
+        self.error_code = code or ""
+        self.error_message = task.error.message if task.error else "the task failed"
+        self.error_meaning = (spec.meaning(code) if spec else None) or ""
+        self.error_advice = (spec.advice_for(code) if spec else None) or "Try again."
+
+    def fail(self, exc: BaseException) -> None:
+        """Show an exception: its message, and for a failed task its code, meaning and advice."""
+        with self.hold_sync():
+            self.watching = False
+            self.eta_s = -1.0
+            self.error_message = describe_error(exc)
+            self.error_code = ""
+            self.error_meaning = ""
+            advice = next((text for kind, text in _ADVICE if isinstance(exc, kind)), "")
+            if isinstance(exc, GenerationFailed):
+                self.task_id = exc.task_id or self.task_id
+                self.error_code = exc.code or ""
+                self.error_meaning = exc.meaning or ""
+                spec = MODELS.get(getattr(exc.task, "model", None) or "")
+                advice = (spec.advice_for(exc.code) if spec else None) or advice or "Try again."
+                self.status, self.phase = "failed", Phase.FAILED.value
+            elif isinstance(exc, UnknownOutcomeError):
+                self.status, self.phase = "outcome unknown", Phase.UNKNOWN.value
+            elif isinstance(exc, PollTimeout):
+                self.task_id = exc.task_id or self.task_id
+                self.status, self.phase = "still running (stopped waiting)", Phase.UNKNOWN.value
+            else:
+                self.status, self.phase = "error", Phase.FAILED.value
+            self.error_advice = advice
+
+    def watch(self, task: Task | str, client: SoraClient | None = None) -> asyncio.Task[Video]:
+        """Poll ``task`` in the background on the kernel's loop and show every update.
+
+        Returns the asyncio task; ``await`` it for the :class:`~sora_widgets.Video`. Failures
+        are shown in the bar (and raised to whoever awaits).
+        """
+        client = client or self.client
+        if client is None:
+            from ..client import SoraClient
+
+            client = self.client = SoraClient()
+        if isinstance(task, Task):
+            self.update(task)
+        else:
+            self.task_id = task
+        job = self._background.start(client.wait(task, on_update=self.update), name=f"watch {self.task_id}")
+        self.track(job)
+        return job
+
+    def track(self, job: asyncio.Task[Any]) -> None:
+        """Let "Stop watching" cancel ``job`` (an asyncio task that is following this task)."""
+        self._watched = job
+        self.watching = True
+        self.note = ""
+        job.add_done_callback(self._job_done)
+
+    def _job_done(self, job: asyncio.Task[Any]) -> None:
+        if job is self._watched:
+            self.watching = False
+
+    def stop(self) -> None:
+        """Stop watching. The task goes on at the service; wait for it again or resume it later."""
+        job, self._watched = self._watched, None
+        if job is not None and not job.done():
+            job.cancel()
+        self.watching = False
+        if self.phase not in (Phase.SUCCEEDED.value, Phase.FAILED.value):
+            self.phase = "stopped"
+            self.eta_s = -1.0
+            ident = self.task_id or "<task id>"
+            self.note = (
+                f"Stopped watching. The task goes on at the service: "
+                f"await client.wait({ident!r}) or client.resume() to pick it up."
+            )
+
+    def reset(self, label: str = "") -> None:
+        """Clear the bar for another task."""
+        self.stop()
+        self.task = None
+        self._started = None
+        self._first_sample = None
+        with self.hold_sync():
+            self.label = label
+            self.task_id = ""
+            self.status, self.phase = "idle", "idle"
+            self.progress = self.elapsed_s = self.eta_s = -1.0
+            self.error_code = self.error_meaning = self.error_message = self.error_advice = ""
+            self.note = ""
+
+    def _on_front_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "stop":
+            self.stop()

@@ -1,0 +1,202 @@
+"""Studio: the prompt builder, status bars, player and this session's results, joined."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import ipywidgets
+import traitlets as t
+
+from ..models.request import VideoRequest
+from ..models.video import Video
+from ._common import STATIC, BackgroundTasks, describe_error, format_cost, widget_css
+from ._strip import ResultStrip, StripItem
+from .player import VideoPlayer
+from .prompt_builder import PromptBuilder
+from .status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from ..client import SoraClient
+
+__all__ = ["Studio", "StudioHeader"]
+
+# Finished status bars kept on screen (running ones always stay) so a failure stays readable.
+_KEEP_FINISHED_BARS = 3
+
+
+class StudioHeader(anywidget.AnyWidget):
+    """The Studio's title line: the "simulated" badge, where requests go, what is running."""
+
+    _esm = STATIC / "studio.js"
+    _css = widget_css("studio")
+
+    title = t.Unicode("Sora Studio").tag(sync=True)
+    simulated = t.Bool(False).tag(sync=True)
+    # Shown only. Python never reads it back, so a browser cannot redirect the client.
+    service = t.Unicode("").tag(sync=True)
+    running = t.Int(0).tag(sync=True)
+    finished = t.Int(0).tag(sync=True)
+    failed = t.Int(0).tag(sync=True)
+    spent = t.Unicode("").tag(sync=True)
+    error = t.Unicode("").tag(sync=True)
+
+
+class Studio(ipywidgets.VBox):  # type: ignore[misc]
+    """Build a prompt, generate, watch and play, with every result kept as a Python object.
+
+    Example:
+        >>> studio = Studio()                       # no key: the built-in simulator  # doctest: +SKIP
+        >>> studio                                  # doctest: +SKIP
+        >>> video = await studio.generate(prompt="A red kite at dusk", size="landscape")  # doctest: +SKIP
+        >>> studio.results, studio.last             # doctest: +SKIP
+
+    Each generation runs as an asyncio task on the kernel's event loop: the cell (or the
+    Generate click) returns at once, the widget stays live, other cells run meanwhile, and
+    several generations can run side by side, each with its own status bar.
+
+    Args:
+        client: the :class:`~sora_widgets.SoraClient`; None makes ``SoraClient()`` (the
+            in-process simulator when no key is configured, shown by a "simulated" badge).
+    """
+
+    def __init__(self, client: SoraClient | None = None, **kwargs: Any) -> None:
+        if client is None:
+            from ..client import SoraClient
+
+            client = SoraClient()
+        self.client = client
+        self.results: list[Video] = []
+        self.errors: list[BaseException] = []
+        self.header = StudioHeader(simulated=bool(client.simulated), service=_service_label(client))
+        self.builder = PromptBuilder(on_submit=self._on_submit)
+        self.bars = ipywidgets.VBox(layout=ipywidgets.Layout(gap="6px"))
+        self.player = VideoPlayer(client=client)
+        self.player.on_remix(self.remix)
+        self.strip = ResultStrip(
+            layout="strip", label="This session", empty_text="No videos yet in this session"
+        )
+        self.strip.on_select(self._select)
+        self._jobs: dict[asyncio.Task[Video], StatusBar] = {}
+        self._background = BackgroundTasks(self._record_failure)
+        super().__init__(
+            children=[self.header, self.builder, self.bars, self.player, self.strip],
+            **kwargs,
+        )
+        self.add_class("sw-studio")
+
+    # -- the public surface ------------------------------------------------------------------
+
+    @property
+    def last(self) -> Video | None:
+        """The most recent result, or None."""
+        return self.results[-1] if self.results else None
+
+    @property
+    def running(self) -> list[asyncio.Task[Video]]:
+        """Generations still running."""
+        return [job for job in self._jobs if not job.done()]
+
+    def generate(self, request: VideoRequest | None = None, /, **fields: Any) -> asyncio.Task[Video]:
+        """Start a generation in the background and return its asyncio task.
+
+        With no arguments the builder's current request is used; otherwise the arguments are
+        those of ``client.create`` (a VideoRequest, and/or prompt=, size=, seconds=, image=,
+        remix_video_id=). ``await studio.generate(...)`` gives the :class:`~sora_widgets.Video`.
+
+        Raises:
+            InvalidRequestError: at once, for a request the service would refuse.
+            RuntimeError: outside a running event loop (use the client's ``*_sync`` methods).
+        """
+        if request is None and not fields:
+            request = self.builder.request
+        req = self.client.build_request(request, **fields)
+        bar = StatusBar(label=_short(req.prompt), client=self.client)
+        bar.status = "sending"
+        bar.phase = "running"
+        job = self._background.start(self._run(req, bar), name=f"generate {_short(req.prompt, 30)}")
+        self._jobs[job] = bar
+        self.bars.children = (bar, *self.bars.children)
+        job.add_done_callback(self._job_finished)
+        self._refresh_header()
+        return job
+
+    def remix(self, video: Video) -> None:
+        """Set the builder up to make a variation of ``video``."""
+        self.builder.remix(video)
+
+    def show(self, video: Video) -> None:
+        """Play ``video`` in the Studio's player."""
+        self.player.show(video)
+        self.strip.selected = video.task_id
+
+    # -- the background flow ---------------------------------------------------------------
+
+    async def _run(self, request: VideoRequest, bar: StatusBar) -> Video:
+        try:
+            task = await self.client.create(request)
+            bar.update(task)
+            # Only now is there a task to stop watching; cancelling a create in flight could
+            # lose the answer to a request that was billed.
+            current = asyncio.current_task()
+            if current is not None:
+                bar.track(current)
+            video = await self.client.wait(task, on_update=bar.update, request=request)
+        except asyncio.CancelledError:
+            raise
+        except BaseException as exc:
+            bar.fail(exc)
+            raise
+        self._add_result(video)
+        return video
+
+    def _add_result(self, video: Video) -> None:
+        self.results.append(video)
+        self.builder.add_remix_source(video)
+        self.strip.add(StripItem.from_video(video))
+        self.show(video)
+        self._refresh_header()
+
+    def _job_finished(self, job: asyncio.Task[Video]) -> None:
+        finished = [j for j in self._jobs if j.done()]
+        for old in finished[:-_KEEP_FINISHED_BARS]:
+            bar = self._jobs.pop(old)
+            self.bars.children = tuple(b for b in self.bars.children if b is not bar)
+        self._refresh_header()
+
+    def _record_failure(self, exc: BaseException) -> None:
+        # The failing generation's status bar already shows it; keep it for code too.
+        self.errors.append(exc)
+        self._refresh_header()
+
+    def _on_submit(self, request: VideoRequest) -> None:
+        try:
+            self.generate(request)
+        except Exception as exc:  # noqa: BLE001 - user code and I/O: show any failure in the widget
+            self.builder.error = describe_error(exc)
+
+    def _select(self, key: str) -> None:
+        for video in reversed(self.results):
+            if video.task_id == key:
+                self.player.show(video)
+                return
+
+    def _refresh_header(self) -> None:
+        spent = sum((v.cost for v in self.results if v.cost is not None), Decimal(0))
+        with self.header.hold_sync():
+            self.header.running = len(self.running)
+            self.header.finished = len(self.results)
+            self.header.failed = len(self.errors)
+            self.header.spent = format_cost(spent) if self.results else ""
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _service_label(client: SoraClient) -> str:
+    if client.simulated:
+        return "built-in simulator (nothing is billed)"
+    return str(client.base_url)
