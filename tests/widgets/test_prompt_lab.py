@@ -212,6 +212,7 @@ async def test_sweep_of_12_with_failures_and_429s(sim_client: Any) -> None:
     assert lab.committed == sum((j.variant.estimated_cost for j in ran), Decimal(0))
     assert lab.committed <= Decimal(16)
     assert sum((v.cost or Decimal(0) for v in lab.results), Decimal(0)) <= Decimal(16)
+    assert sim.ledger.cost("simulator") <= Decimal(16)
 
     # results: Videos carrying their slot values
     assert lab.results and all(v.labels["shot"] in SWEEP_SLOTS["shot"] for v in lab.results)

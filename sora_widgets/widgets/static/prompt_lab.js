@@ -377,7 +377,11 @@ function render({ model, el: root }) {
       want(job);
     }
     for (const [index] of cells) if (!seen.has(index)) cells.delete(index);
-    grid.replaceChildren(...order);
+    // Re-insert only when the order changed: moving a <video> in the DOM interrupts it.
+    const current = [...grid.children];
+    if (current.length !== order.length || current.some((node, i) => node !== order[i])) {
+      grid.replaceChildren(...order);
+    }
   }
 
   let compareSignature = "";
