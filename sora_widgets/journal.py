@@ -1,0 +1,700 @@
+"""The journal: an SQLite record of every request, task and result, across kernel restarts.
+
+Example:
+    >>> import sora_widgets as sw
+    >>> history = sw.History()            # doctest: +SKIP
+    >>> history.videos(model="sora_2_pro_i2v", since=datetime(2026, 11, 1))   # doctest: +SKIP
+    >>> history[0].path                   # the newest video's local file    # doctest: +SKIP
+
+A paid request is written down *before* it is sent and its task id as soon as it is known,
+so a crash, a kernel restart or a lost answer never loses track of what was paid for. The
+database lives at ``$SORA_WIDGETS_HOME/journal.sqlite3`` (default: the platform's user data
+directory, via platformdirs) in WAL mode with a busy timeout, so two kernels can write at
+once; every read-modify-write runs in a ``BEGIN IMMEDIATE`` transaction. The rules of the
+task state machine hold here too: a terminal state stays terminal and progress never goes
+backwards, whichever process writes last.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, overload
+
+import platformdirs
+
+from ._constants import ENV_HOME
+from .errors import SoraError
+from .models.request import VideoRequest
+from .models.task import COMPLETED, FAILED, Task, merge_update
+from .models.video import Video
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "History",
+    "Journal",
+    "JournalEntry",
+    "default_home",
+]
+
+#: Version of the database layout, kept in ``PRAGMA user_version``.
+SCHEMA_VERSION = 1
+JOURNAL_FILE = "journal.sqlite3"
+# Another kernel may hold the write lock while it commits; wait this long before giving up.
+BUSY_TIMEOUT_MS = 15_000
+
+SENDING = "sending"
+UNKNOWN_OUTCOME = "unknown_outcome"
+REFUSED = "refused"
+# Once here, an entry's status never changes again.
+TERMINAL = frozenset({COMPLETED, FAILED, REFUSED})
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+    id            TEXT PRIMARY KEY,
+    created_at    REAL NOT NULL,      -- unix seconds, UTC
+    updated_at    REAL NOT NULL,
+    base_url      TEXT NOT NULL,
+    simulated     INTEGER NOT NULL,
+    model         TEXT NOT NULL,
+    prompt        TEXT NOT NULL,
+    request       TEXT NOT NULL,      -- VideoRequest.to_dict() as JSON
+    task_id       TEXT,
+    status        TEXT NOT NULL,
+    progress      REAL,
+    error_code    TEXT,
+    error_message TEXT,
+    video         TEXT,               -- Video.to_dict() as JSON
+    labels        TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS entries_task_id ON entries (task_id);
+CREATE INDEX IF NOT EXISTS entries_created_at ON entries (created_at);
+CREATE INDEX IF NOT EXISTS entries_status ON entries (status);
+CREATE TABLE IF NOT EXISTS events (
+    entry_id  TEXT NOT NULL REFERENCES entries (id),
+    at        REAL NOT NULL,
+    status    TEXT NOT NULL,
+    progress  REAL,
+    message   TEXT
+);
+CREATE INDEX IF NOT EXISTS events_entry_id ON events (entry_id);
+"""
+
+_COLUMNS = (
+    "id, created_at, updated_at, base_url, simulated, model, prompt, request, task_id, status, "
+    "progress, error_code, error_message, video, labels"
+)
+
+
+def default_home() -> Path:
+    """The directory holding the journal and the video cache.
+
+    ``$SORA_WIDGETS_HOME`` when set, otherwise ``platformdirs.user_data_dir("sora-widgets")``.
+    """
+    override = os.environ.get(ENV_HOME, "").strip()
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_data_dir("sora-widgets", appauthor=False))
+
+
+def _utc(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+
+
+def _timestamp(value: datetime | date) -> float:
+    """Unix seconds of a datetime or date; naive values are local time, as Python treats them."""
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    return value.timestamp()
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """One request as the journal knows it: from "sending" to its final state and video.
+
+    ``status`` is ``"sending"`` (written before the request left), ``"unknown_outcome"`` (the
+    answer was lost: maybe billed, never resent), ``"refused"`` (the service said no before
+    creating a task: nothing billed), a task status (``pending``, ``in_progress``,
+    ``completed``, ``failed``) or a raw status the client did not recognise.
+    """
+
+    id: str
+    created_at: datetime
+    updated_at: datetime
+    base_url: str
+    simulated: bool
+    model: str
+    prompt: str
+    request: dict[str, Any]
+    task_id: str | None
+    status: str
+    progress: float | None
+    error_code: str | None
+    error_message: str | None
+    video: Video | None
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_terminal(self) -> bool:
+        """True once the status can no longer change (completed, failed or refused)."""
+        return self.status in TERMINAL
+
+    def to_request(self) -> VideoRequest | None:
+        """The :class:`VideoRequest` again, or None when it had a local image (bytes not kept)."""
+        try:
+            return VideoRequest.from_dict(self.request)
+        except ValueError:
+            return None
+
+
+def _entry(row: tuple[Any, ...]) -> JournalEntry:
+    (entry_id, created, updated, base_url, simulated, model, prompt, request, task_id, status,
+     progress, error_code, error_message, video, labels) = row  # fmt: skip
+    return JournalEntry(
+        id=entry_id,
+        created_at=_utc(created),
+        updated_at=_utc(updated),
+        base_url=base_url,
+        simulated=bool(simulated),
+        model=model,
+        prompt=prompt,
+        request=json.loads(request),
+        task_id=task_id,
+        status=status,
+        progress=progress,
+        error_code=error_code,
+        error_message=error_message,
+        video=Video.from_dict(json.loads(video)) if video else None,
+        labels=json.loads(labels or "{}"),
+    )
+
+
+def _entry_task(entry: JournalEntry) -> Task | None:
+    """The last known task state of an entry, for :func:`merge_update`."""
+    if entry.task_id is None or entry.status in (SENDING, UNKNOWN_OUTCOME, REFUSED):
+        return None
+    return Task(id=entry.task_id, model=entry.model, status=entry.status, progress=entry.progress)
+
+
+class Journal:
+    """The SQLite record of requests, tasks and results. Safe for several processes at once.
+
+    Example:
+        >>> journal = Journal("/tmp/demo-journal.sqlite3")           # doctest: +SKIP
+        >>> entry_id = journal.record_request(request, base_url=url, simulated=True)  # doctest: +SKIP
+        >>> journal.record_task(entry_id, task)                      # doctest: +SKIP
+        >>> journal.unfinished()                                     # doctest: +SKIP
+
+    Args:
+        path: the database file; None means ``default_home() / "journal.sqlite3"``.
+        clock: returns the current time (UTC); injectable for tests.
+
+    Raises:
+        SoraError: the file exists but is not a journal this version can read.
+    """
+
+    def __init__(
+        self, path: str | Path | None = None, *, clock: Callable[[], datetime] | None = None
+    ) -> None:
+        self.path: Path = Path(path).expanduser() if path is not None else default_home() / JOURNAL_FILE
+        self.home: Path = self.path.parent
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._lock = threading.RLock()
+        self.home.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db: sqlite3.Connection | None = sqlite3.connect(
+                self.path,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,  # we open transactions ourselves (BEGIN IMMEDIATE)
+                check_same_thread=False,  # guarded by self._lock; the client may call from threads
+            )
+            self._setup()
+        except sqlite3.DatabaseError as exc:
+            self._db = None
+            raise SoraError(
+                f"cannot open the journal at {self.path} ({exc}). If the file is damaged, move it "
+                f"aside (or set {ENV_HOME} to another directory) and a new journal will be started."
+            ) from None
+
+    # -- setup -------------------------------------------------------------------------------
+
+    def _setup(self) -> None:
+        db = self._conn
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # WAL lets readers run while another kernel writes. Filesystems without shared memory
+        # (some network mounts) refuse it; the default rollback journal is still safe, only slower.
+        db.execute("PRAGMA journal_mode = WAL")
+        # FULL: a recorded request must survive a power cut; writes are few and small.
+        db.execute("PRAGMA synchronous = FULL")
+        db.execute("PRAGMA foreign_keys = ON")
+        with self._write() as cur:
+            version = cur.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise SoraError(
+                    f"the journal at {self.path} was written by a newer sora_widgets (schema "
+                    f"{version}, this one knows {SCHEMA_VERSION}); upgrade sora_widgets or set "
+                    f"{ENV_HOME} to another directory."
+                )
+            if version < SCHEMA_VERSION:
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        cur.execute(statement)
+                cur.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise SoraError(f"the journal at {self.path} is closed; open a new Journal().")
+        return self._db
+
+    def _write(self) -> _Transaction:
+        return _Transaction(self._conn, self._lock)
+
+    def _now(self) -> float:
+        return self._clock().timestamp()
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def record_request(
+        self,
+        request: VideoRequest,
+        *,
+        base_url: str,
+        simulated: bool,
+        labels: dict[str, str] | None = None,
+    ) -> str:
+        """Write a request down before it is sent; returns the new entry id (uuid4 hex)."""
+        entry_id = uuid.uuid4().hex
+        now = self._now()
+        with self._write() as cur:
+            cur.execute(
+                f"INSERT INTO entries ({_COLUMNS}) "  # noqa: S608 - constant column list; values are bound
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, NULL, NULL, NULL, ?)",
+                (
+                    entry_id, now, now, base_url, int(simulated), request.model, request.prompt,
+                    json.dumps(request.to_dict()), SENDING, json.dumps(dict(labels or {})),
+                ),
+            )  # fmt: skip
+            self._event(cur, entry_id, now, SENDING, None, None)
+        return entry_id
+
+    def record_task(self, entry_id: str, task: Task) -> None:
+        """Record the task id and its latest state; a terminal entry stays as it is.
+
+        Progress never goes backwards and a completed task has progress 1.0, whichever
+        process writes last (see :func:`sora_widgets.models.task.merge_update`).
+
+        Raises:
+            KeyError: no entry has this id.
+            ValueError: the entry already belongs to another task.
+        """
+        with self._write() as cur:
+            entry = self._get(cur, entry_id)
+            if entry.task_id is not None and entry.task_id != task.id:
+                raise ValueError(f"journal entry {entry_id} belongs to task {entry.task_id}, not {task.id}")
+            if entry.is_terminal:
+                return
+            merged = merge_update(_entry_task(entry), task)
+            error_code = merged.error.code if merged.error else entry.error_code
+            error_message = merged.error.message if merged.error else entry.error_message
+            now = self._now()
+            cur.execute(
+                "UPDATE entries SET task_id = ?, status = ?, progress = ?, error_code = ?, "
+                "error_message = ?, updated_at = ?, model = COALESCE(?, model) WHERE id = ?",
+                (task.id, merged.status, merged.progress, error_code, error_message, now, merged.model,
+                 entry_id),
+            )  # fmt: skip
+            if merged.status != entry.status or entry.task_id is None:
+                message = str(merged.error) if merged.error else None
+                self._event(cur, entry_id, now, merged.status, merged.progress, message)
+
+    def record_unknown_outcome(self, entry_id: str, message: str) -> None:
+        """Mark a create whose answer was lost: it may have been billed and is never resent.
+
+        Only an entry still "sending" changes; one whose task id is known is left alone.
+        """
+        self._mark_unsent(entry_id, UNKNOWN_OUTCOME, None, message)
+
+    def record_refused(self, entry_id: str, message: str, code: str | None = None) -> None:
+        """Mark a create the service refused before making a task (nothing billed)."""
+        self._mark_unsent(entry_id, REFUSED, code, message)
+
+    def _mark_unsent(self, entry_id: str, status: str, code: str | None, message: str) -> None:
+        with self._write() as cur:
+            entry = self._get(cur, entry_id)
+            if entry.task_id is not None or entry.status not in (SENDING, UNKNOWN_OUTCOME):
+                return
+            now = self._now()
+            cur.execute(
+                "UPDATE entries SET status = ?, error_code = ?, error_message = ?, updated_at = ? "
+                "WHERE id = ?",
+                (status, code, message, now, entry_id),
+            )
+            self._event(cur, entry_id, now, status, None, message)
+
+    def record_video(self, entry_id: str, video: Video) -> None:
+        """Record the result (call again once downloaded, with ``path`` set).
+
+        The entry becomes completed (unless it had already ended otherwise). A later record
+        without a path never erases a path already recorded by this or another process.
+        """
+        with self._write() as cur:
+            entry = self._get(cur, entry_id)
+            if entry.task_id is not None and entry.task_id != video.task_id:
+                raise ValueError(
+                    f"journal entry {entry_id} belongs to task {entry.task_id}, not {video.task_id}"
+                )
+            if video.path is None and entry.video is not None and entry.video.path is not None:
+                video = video.with_changes(path=entry.video.path)
+            status = entry.status if entry.is_terminal else COMPLETED
+            progress = 1.0 if status == COMPLETED else entry.progress
+            now = self._now()
+            cur.execute(
+                "UPDATE entries SET task_id = ?, status = ?, progress = ?, video = ?, updated_at = ? "
+                "WHERE id = ?",
+                (video.task_id, status, progress, json.dumps(video.to_dict()), now, entry_id),
+            )
+            if status != entry.status:
+                self._event(cur, entry_id, now, status, progress, None)
+
+    def set_labels(self, entry_id: str, labels: dict[str, str]) -> None:
+        """Replace an entry's labels (for example a gallery's favourite or a note)."""
+        with self._write() as cur:
+            self._get(cur, entry_id)
+            cur.execute(
+                "UPDATE entries SET labels = ?, updated_at = ? WHERE id = ?",
+                (json.dumps(dict(labels)), self._now(), entry_id),
+            )
+
+    @staticmethod
+    def _event(
+        cur: sqlite3.Cursor,
+        entry_id: str,
+        at: float,
+        status: str,
+        progress: float | None,
+        message: str | None,
+    ) -> None:
+        cur.execute(
+            "INSERT INTO events (entry_id, at, status, progress, message) VALUES (?, ?, ?, ?, ?)",
+            (entry_id, at, status, progress, message),
+        )
+
+    @staticmethod
+    def _get(cur: sqlite3.Cursor, entry_id: str) -> JournalEntry:
+        sql = f"SELECT {_COLUMNS} FROM entries WHERE id = ?"  # noqa: S608 - constant column list
+        row = cur.execute(sql, (entry_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no journal entry {entry_id!r}")
+        return _entry(row)
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def _select(self, where: str, params: Iterable[Any], limit: int | None = None) -> list[JournalEntry]:
+        # Only constant clauses with ? placeholders reach `where`; every value is bound.
+        sql = f"SELECT {_COLUMNS} FROM entries WHERE {where} ORDER BY created_at DESC, rowid DESC"  # noqa: S608
+        args = list(params)
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(int(limit))
+        with self._lock:
+            rows = self._conn.execute(sql, args).fetchall()
+        return [_entry(row) for row in rows]
+
+    def get(self, entry_id: str) -> JournalEntry | None:
+        """The entry with this id, or None."""
+        found = self._select("id = ?", (entry_id,))
+        return found[0] if found else None
+
+    def entry_for_task(self, task_id: str) -> JournalEntry | None:
+        """The (newest) entry of a task id, or None."""
+        found = self._select("task_id = ?", (task_id,), limit=1)
+        return found[0] if found else None
+
+    def unfinished(self, base_url: str | None = None) -> list[JournalEntry]:
+        """Entries to resume, newest first: the task id is known and the task has not ended,
+        or it completed but its video was never recorded (the process died in between)."""
+        where = "task_id IS NOT NULL AND (status NOT IN (?, ?, ?) OR (status = ? AND video IS NULL))"
+        params: list[Any] = [COMPLETED, FAILED, REFUSED, COMPLETED]
+        if base_url is not None:
+            where += " AND base_url = ?"
+            params.append(base_url)
+        return self._select(where, params)
+
+    def entries(
+        self,
+        *,
+        status: str | Iterable[str] | None = None,
+        model: str | None = None,
+        since: datetime | date | None = None,
+        until: datetime | date | None = None,
+        base_url: str | None = None,
+        limit: int | None = None,
+    ) -> list[JournalEntry]:
+        """Entries newest first, filtered.
+
+        Args:
+            status: one status or several (``"completed"``, ``"failed"``, ``"unknown_outcome"``...).
+            model: a model id (``"sora_2_pro_i2v"``), or ``"t2v"`` / ``"i2v"`` for short.
+            since: created at or after this time (a naive datetime or a date is local time).
+            until: created before this time.
+            base_url: only entries sent to this service.
+            limit: at most this many.
+        """
+        clauses = ["1 = 1"]
+        params: list[Any] = []
+        if status is not None:
+            statuses = [status] if isinstance(status, str) else list(status)
+            clauses.append(f"status IN ({', '.join('?' * len(statuses))})")
+            params.extend(statuses)
+        if model is not None:
+            if model in ("t2v", "i2v"):
+                clauses.append("model LIKE ? ESCAPE '\\'")
+                params.append(f"%\\_{model}")
+            else:
+                clauses.append("model = ?")
+                params.append(model)
+        if since is not None:
+            clauses.append("created_at >= ?")
+            params.append(_timestamp(since))
+        if until is not None:
+            clauses.append("created_at < ?")
+            params.append(_timestamp(until))
+        if base_url is not None:
+            clauses.append("base_url = ?")
+            params.append(base_url)
+        return self._select(" AND ".join(clauses), params, limit)
+
+    def videos(
+        self,
+        *,
+        status: str | Iterable[str] | None = None,
+        model: str | None = None,
+        since: datetime | date | None = None,
+        until: datetime | date | None = None,
+        base_url: str | None = None,
+        limit: int | None = None,
+    ) -> list[Video]:
+        """The Videos of completed entries, newest first (same filters as :meth:`entries`)."""
+        found = self.entries(
+            status=status or COMPLETED, model=model, since=since, until=until, base_url=base_url
+        )
+        videos = [entry.video for entry in found if entry.video is not None]
+        return videos[:limit] if limit is not None else videos
+
+    def events(self, entry_id: str) -> list[tuple[datetime, str, float | None, str | None]]:
+        """The status changes of an entry, oldest first: (time, status, progress, message)."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT at, status, progress, message FROM events WHERE entry_id = ? ORDER BY rowid",
+                (entry_id,),
+            ).fetchall()
+        return [(_utc(at), status, progress, message) for at, status, progress, message in rows]
+
+    # -- lifetime ----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the database connection (further calls raise SoraError)."""
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._db is None else "open"
+        return f"Journal({str(self.path)!r}, {state})"
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT`` (or ``ROLLBACK``), holding the thread lock.
+
+    IMMEDIATE takes the write lock at the start, so two processes doing read-modify-write
+    never both read the old row; the busy timeout makes the second one wait its turn.
+    """
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.RLock) -> None:
+        self._db = db
+        self._lock = lock
+
+    def __enter__(self) -> sqlite3.Cursor:
+        self._lock.acquire()
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._lock.release()
+            raise
+        return self._db.cursor()
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        try:
+            self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        finally:
+            self._lock.release()
+
+
+# ---------------------------------------------------------------------------------------------
+# History: what users see
+
+
+_STATUS_COLOURS = {
+    COMPLETED: "var(--jp-success-color1, #388e3c)",
+    FAILED: "var(--jp-error-color1, #d32f2f)",
+    REFUSED: "var(--jp-error-color1, #d32f2f)",
+    UNKNOWN_OUTCOME: "var(--jp-warn-color1, #f57c00)",
+}
+_STATUS_WORDS = {UNKNOWN_OUTCOME: "outcome unknown", SENDING: "sending", "in_progress": "in progress"}
+_HTML_ROWS = 50
+
+
+def _short(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class History:
+    """Past requests and their videos, newest first, across kernel restarts.
+
+    Iterating, indexing and ``len()`` work on the Videos (completed results); :meth:`entries`
+    also shows failed, refused, unknown-outcome and unfinished requests. In a notebook it
+    shows as a table.
+
+    Example:
+        >>> import sora_widgets as sw
+        >>> history = sw.History()                                   # doctest: +SKIP
+        >>> latest = history[0]                                      # the newest Video  # doctest: +SKIP
+        >>> history.filter(model="i2v", since=date(2026, 11, 1))     # doctest: +SKIP
+
+    Args:
+        journal: the journal to read; None opens the default one (``$SORA_WIDGETS_HOME``).
+        status, model, since, until, base_url, limit: filters applied to everything this
+            History shows (see :meth:`Journal.entries`).
+    """
+
+    def __init__(
+        self,
+        journal: Journal | None = None,
+        *,
+        status: str | Iterable[str] | None = None,
+        model: str | None = None,
+        since: datetime | date | None = None,
+        until: datetime | date | None = None,
+        base_url: str | None = None,
+        limit: int | None = None,
+    ) -> None:
+        self._journal = journal
+        self._filters: dict[str, Any] = {
+            k: v
+            for k, v in {
+                "status": status, "model": model, "since": since, "until": until,
+                "base_url": base_url, "limit": limit,
+            }.items()
+            if v is not None
+        }  # fmt: skip
+
+    @property
+    def journal(self) -> Journal:
+        """The journal read (opened on first use)."""
+        if self._journal is None:
+            self._journal = Journal()
+        return self._journal
+
+    def filter(self, **filters: Any) -> History:
+        """A History showing only what also matches ``filters`` (same names as :meth:`entries`)."""
+        return History(self._journal, **{**self._filters, **filters})
+
+    def entries(self, **filters: Any) -> list[JournalEntry]:
+        """Journal entries, newest first (filters as :meth:`Journal.entries`)."""
+        return self.journal.entries(**{**self._filters, **filters})
+
+    def videos(self, **filters: Any) -> list[Video]:
+        """Completed Videos, newest first (filters as :meth:`Journal.entries`)."""
+        return self.journal.videos(**{**self._filters, **filters})
+
+    def unfinished(self, base_url: str | None = None) -> list[JournalEntry]:
+        """Entries still running (or completed without a recorded video): what resume finishes."""
+        return self.journal.unfinished(base_url if base_url is not None else self._filters.get("base_url"))
+
+    def __len__(self) -> int:
+        return len(self.videos())
+
+    def __iter__(self) -> Iterator[Video]:
+        return iter(self.videos())
+
+    @overload
+    def __getitem__(self, index: int) -> Video: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Video]: ...
+    def __getitem__(self, index: int | slice) -> Video | list[Video]:
+        return self.videos()[index]
+
+    def __repr__(self) -> str:
+        entries = self.entries()
+        videos = sum(1 for e in entries if e.video is not None)
+        lines = [f"History({len(entries)} entries, {videos} videos; journal={str(self.journal.path)!r})"]
+        for entry in entries[:10]:
+            when = entry.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            status = _STATUS_WORDS.get(entry.status, entry.status)
+            size = entry.request.get("size", "?")
+            seconds = entry.request.get("seconds", "?")
+            prompt = _short(entry.prompt, 50)
+            lines.append(f"  {when}  {status:<15} {entry.model:<15} {size:>9} {seconds:>2}s  {prompt}")
+        if len(entries) > 10:
+            lines.append(f"  ... and {len(entries) - 10} more")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        entries = self.entries()
+        videos = sum(1 for e in entries if e.video is not None)
+        esc = html.escape
+        head = (
+            f"<div class='sora-history'><div style='margin-bottom:4px'><b>History</b>: "
+            f"{len(entries)} requests, {videos} videos "
+            f"<span style='color:var(--jp-ui-font-color2, #777)'>({esc(str(self.journal.path))})</span></div>"
+        )
+        if not entries:
+            return head + "<div><i>Nothing yet: generate a video and it appears here.</i></div></div>"
+        cells = ["When", "Status", "Model", "Size", "Length", "Cost", "Prompt", "Task", "File"]
+        rows = ["<tr>" + "".join(f"<th style='text-align:left'>{c}</th>" for c in cells) + "</tr>"]
+        for entry in entries[:_HTML_ROWS]:
+            video = entry.video
+            status = _STATUS_WORDS.get(entry.status, entry.status)
+            if (
+                entry.status not in TERMINAL
+                and entry.status not in (SENDING, UNKNOWN_OUTCOME)
+                and entry.progress
+            ):
+                status += f" {entry.progress:.0%}"
+            colour = _STATUS_COLOURS.get(entry.status, "inherit")
+            title = entry.error_message or ""
+            cost = f"${video.cost:.2f}" if video is not None and video.cost is not None else ""
+            path = str(video.path) if video is not None and video.path is not None else ""
+            values = [
+                esc(entry.created_at.astimezone().strftime("%Y-%m-%d %H:%M")),
+                f"<span style='color:{colour}' title='{esc(title)}'>{esc(status)}</span>",
+                esc(entry.model),
+                esc(str(entry.request.get("size", ""))),
+                esc(f"{entry.request.get('seconds', '')}s"),
+                esc(cost),
+                f"<span title='{esc(entry.prompt)}'>{esc(_short(entry.prompt, 60))}</span>",
+                f"<code>{esc(entry.task_id or '')}</code>",
+                f"<span title='{esc(path)}'>{esc(Path(path).name if path else '')}</span>",
+            ]
+            rows.append("<tr>" + "".join(f"<td style='text-align:left'>{v}</td>" for v in values) + "</tr>")
+        more = ""
+        if len(entries) > _HTML_ROWS:
+            more = f"<div>… and {len(entries) - _HTML_ROWS} more (use history.entries() or filters)</div>"
+        return head + "<table>" + "".join(rows) + "</table>" + more + "</div>"
