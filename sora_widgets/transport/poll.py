@@ -27,10 +27,13 @@ class PollPolicy:
 
     # First polls come quickly: failures (moderation, bad image) are reported within seconds.
     fast_interval: float = 1.0
-    fast_period: float = 4.0
+    fast_period: float = 3.0
     # After the fast period each delay is the previous one times growth, up to max_interval.
     growth: float = 1.6
     max_interval: float = 20.0
+    # While progress predicts a distant end, polls may be spaced further (a failure mid-render is
+    # then noticed within this long).
+    max_interval_predicted: float = 30.0
     # Around the predicted end we poll this often, so completion is noticed within about a second.
     min_interval: float = 1.0
     finish_window: float = 3.0
@@ -99,7 +102,11 @@ def next_delay(
             if overdue <= max(policy.overdue_grace, 0.25 * (eta - started)):
                 delay = policy.min_interval
         else:
-            # Land the next poll inside the finish window rather than sleeping past the end.
+            # Trust the prediction enough to stretch the pace, but land the next poll inside the
+            # finish window rather than sleeping past the end.
+            if previous_delay is not None and now - started >= policy.fast_period:
+                stretched = max(policy.fast_interval, previous_delay * policy.growth)
+                delay = min(policy.max_interval_predicted, stretched)
             delay = min(delay, max(policy.min_interval, until - policy.finish_window / 2))
     if hint is not None and hint > delay:
         delay = hint
