@@ -82,6 +82,13 @@ def __dir__() -> list[str]:
     return __all__
 
 
+# In IPython, a Video as the last expression of a cell shows a player. Registered by type name,
+# so nothing heavy is imported until a Video is displayed; outside IPython this does nothing.
+from ._display import register as _register_display  # noqa: E402
+
+_register_display()
+
+
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .client import BatchResult, SoraClient
     from .errors import (

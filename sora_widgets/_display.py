@@ -1,0 +1,50 @@
+"""Show a :class:`~sora_widgets.Video` as a player when it is the last expression of a cell.
+
+Registered lazily by name (``for_type_by_name``), so neither the models nor the widgets are
+imported until a Video is actually displayed, and nothing happens outside IPython.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+__all__ = ["register"]
+
+_VIDEO_MODULE = "sora_widgets.models.video"
+_registered: set[int] = set()
+
+
+def _video_mimebundle(video: Any, include: Any = None, exclude: Any = None) -> Any:
+    from .widgets.player import VideoPlayer
+
+    player = VideoPlayer(video)
+    bundle = player._repr_mimebundle_()
+    # Keep the text form a plain Video repr, so a console or an export still says what it is.
+    if isinstance(bundle, tuple):
+        data, metadata = bundle
+        return {**data, "text/plain": repr(video)}, metadata
+    if isinstance(bundle, dict):
+        return {**bundle, "text/plain": repr(video)}
+    return bundle
+
+
+def register(ip: Any = None) -> bool:
+    """Teach the running IPython shell to display Videos with a :class:`VideoPlayer`.
+
+    Returns True when a shell was found (registering twice is harmless).
+    """
+    if ip is None:
+        if "IPython" not in sys.modules:  # not in IPython: importing it here would be wasted time
+            return False
+        from IPython import get_ipython
+
+        ip = get_ipython()
+    if ip is None or getattr(ip, "display_formatter", None) is None:
+        return False
+    if id(ip) in _registered:
+        return True
+    formatter = ip.display_formatter.mimebundle_formatter
+    formatter.for_type_by_name(_VIDEO_MODULE, "Video", _video_mimebundle)
+    _registered.add(id(ip))
+    return True

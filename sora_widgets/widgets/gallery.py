@@ -1,0 +1,274 @@
+"""Gallery: browse the journal's history (across kernel restarts) and replay videos."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import ipywidgets
+import traitlets as t
+
+from ..models.catalog import MODELS
+from ._common import STATIC, BackgroundTasks, describe_error, format_cost, widget_css
+from ._strip import ResultStrip, StripItem
+from .player import VideoPlayer
+
+if TYPE_CHECKING:
+    from ..client import SoraClient
+    from ..journal import History, JournalEntry
+
+__all__ = ["Gallery", "GalleryControls"]
+
+# Filter choices shown in the browser -> the journal statuses they stand for.
+STATUS_FILTERS: dict[str, tuple[str, ...] | None] = {
+    "all": None,
+    "completed": ("completed",),
+    "running": ("sending", "pending", "in_progress"),
+    "failed": ("failed", "refused"),
+    "unknown_outcome": ("unknown_outcome",),
+}
+_STATUS_TEXT = {
+    "sending": "sending",
+    "pending": "queued",
+    "in_progress": "rendering",
+    "completed": "completed",
+    "failed": "failed",
+    "refused": "refused",
+    "unknown_outcome": "outcome unknown",
+}
+
+
+class GalleryControls(anywidget.AnyWidget):
+    """The Gallery's filters, count, and the details of a chosen entry that has no video."""
+
+    _esm = STATIC / "gallery.js"
+    _css = widget_css("gallery")
+
+    status = t.Enum(tuple(STATUS_FILTERS), default_value="all").tag(sync=True)
+    model = t.Unicode("").tag(sync=True)  # "" = all models
+    model_choices = t.List(t.Dict()).tag(sync=True)
+    search = t.Unicode("").tag(sync=True)
+    count = t.Unicode("").tag(sync=True)
+    detail = t.List(t.List(t.Unicode())).tag(sync=True)  # [[term, value], ...]
+    detail_title = t.Unicode("").tag(sync=True)
+    error = t.Unicode("").tag(sync=True)
+    can_resume = t.Bool(False).tag(sync=True)
+    unfinished = t.Int(0).tag(sync=True)
+    busy = t.Bool(False).tag(sync=True)
+
+
+class Gallery(ipywidgets.VBox):  # type: ignore[misc]
+    """Every request the journal remembers, newest first: replay videos, read failures.
+
+    Example:
+        >>> gallery = Gallery(client)          # or Gallery() for the default journal  # doctest: +SKIP
+        >>> gallery                            # doctest: +SKIP
+        >>> gallery.entries[0].status, gallery.videos[:3]   # doctest: +SKIP
+
+    Completed entries show a thumbnail and play in the player below; failed, refused,
+    unfinished and "outcome unknown" entries show their request and what happened. Requests
+    whose outcome is unknown are never resent from here. With a ``client``, a
+    "Resume unfinished" button finishes running tasks (``client.resume()``; nothing new is
+    created) and a video whose file is missing is downloaded again.
+
+    Args:
+        client: a :class:`~sora_widgets.SoraClient`; its ``history`` is shown.
+        history: a :class:`~sora_widgets.History` to show instead (default: the client's, or
+            ``History()``).
+        limit: how many entries to list at most.
+    """
+
+    def __init__(
+        self,
+        client: SoraClient | None = None,
+        *,
+        history: History | None = None,
+        limit: int = 200,
+        **kwargs: Any,
+    ) -> None:
+        if history is None:
+            if client is not None:
+                history = client.history
+            else:
+                from ..journal import History
+
+                history = History()
+        self.client = client
+        self.history = history
+        self.limit = limit
+        self.entries: list[JournalEntry] = []
+        self.controls = GalleryControls(
+            model_choices=[{"id": m.id, "label": m.title} for m in MODELS.values()],
+            can_resume=client is not None,
+        )
+        self.strip = ResultStrip(layout="grid", label="", empty_text="Nothing in the history matches.")
+        self.player = VideoPlayer(client=client)
+        self._background = BackgroundTasks(self._show_error)
+        super().__init__(children=[self.controls, self.strip, self.player], **kwargs)
+        self.add_class("sw-gallery")
+        self.controls.observe(self._filters_changed, names=["status", "model", "search"])
+        self.controls.on_msg(self._on_front_message)
+        self.strip.on_select(self._select)
+        self.refresh()
+
+    @property
+    def videos(self) -> list[Any]:
+        """The Videos of the completed entries listed now."""
+        return [e.video for e in self.entries if e.video is not None and e.status == "completed"]
+
+    @property
+    def selected(self) -> JournalEntry | None:
+        """The entry chosen last, or None."""
+        key = self.strip.selected
+        return next((e for e in self.entries if e.id == key), None)
+
+    def refresh(self) -> None:
+        """Read the journal again and list what matches the filters."""
+        controls = self.controls
+        try:
+            found = self.history.entries(
+                status=STATUS_FILTERS[controls.status],
+                model=controls.model or None,
+                limit=self.limit,
+            )
+            unfinished = len(self.history.unfinished())
+        except Exception as exc:  # noqa: BLE001 - a journal problem is shown, not raised into a callback
+            self._show_error(exc)
+            return
+        words = controls.search.lower().split()
+        if words:
+            found = [e for e in found if all(w in f"{e.prompt} {e.task_id or ''}".lower() for w in words)]
+        self.entries = found
+        self.strip.set_items([_item(e) for e in found])
+        with controls.hold_sync():
+            controls.error = ""
+            controls.unfinished = unfinished
+            total = len(found)
+            videos = sum(1 for e in found if e.video is not None and e.status == "completed")
+            controls.count = f"{total} request{'s' * (total != 1)}, {videos} video{'s' * (videos != 1)}"
+
+    def _filters_changed(self, _change: Any = None) -> None:
+        self.refresh()
+
+    def _select(self, key: str) -> None:
+        entry = next((e for e in self.entries if e.id == key), None)
+        if entry is None:
+            return
+        if entry.video is not None and entry.status == "completed":
+            self.controls.detail = []
+            self.controls.detail_title = ""
+            self.player.show(entry.video)
+            self.player.layout.display = None
+        else:
+            self.player.show(None)
+            self.player.layout.display = "none"
+            self.controls.detail_title = _STATUS_TEXT.get(entry.status, entry.status).capitalize()
+            self.controls.detail = _describe(entry)
+
+    def _on_front_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "refresh":
+            self.refresh()
+        elif content.get("type") == "resume":
+            self.resume()
+
+    def resume(self) -> None:
+        """Finish every unfinished task in the background (``client.resume()``), then refresh."""
+        client = self.client
+        if client is None:
+            self.controls.error = "Resuming needs a client: Gallery(client)."
+            return
+
+        async def run() -> None:
+            self.controls.busy = True
+            try:
+                results = await client.resume()
+            finally:
+                self.controls.busy = False
+            self.refresh()
+            problems = [describe_error(r) for r in results if isinstance(r, BaseException)]
+            if problems:
+                self.controls.error = "Some tasks did not finish: " + "; ".join(problems)
+
+        try:
+            self._background.start(run(), name="gallery resume")
+        except RuntimeError as exc:
+            self.controls.error = str(exc)
+
+    def _show_error(self, exc: BaseException) -> None:
+        self.controls.busy = False
+        self.controls.error = describe_error(exc)
+
+
+def _item(entry: JournalEntry) -> StripItem:
+    video = entry.video
+    if video is not None and entry.status == "completed":
+        return StripItem.from_video(video, key=entry.id)
+    request = entry.request or {}
+    parts = [
+        f"{request.get('seconds')} s" if request.get("seconds") else "",
+        str(request.get("size") or ""),
+        entry.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+    ]
+    return StripItem(
+        key=entry.id,
+        title=entry.prompt,
+        subtitle=" · ".join(p for p in parts if p),
+        status=entry.status,
+        path=None,
+    )
+
+
+def _describe(entry: JournalEntry) -> list[list[str]]:
+    request = entry.request or {}
+    rows: list[tuple[str, str]] = [
+        ("Status", _STATUS_TEXT.get(entry.status, entry.status)),
+        ("Prompt", entry.prompt),
+        ("Model", entry.model),
+        ("Size", str(request.get("size") or "")),
+        ("Length", f"{request.get('seconds')} s" if request.get("seconds") else ""),
+        ("Estimated price", _price(request)),
+        ("Task id", entry.task_id or "none (no answer was received)"),
+        ("Sent to", entry.base_url + (" (simulator)" if entry.simulated else "")),
+        ("Created", entry.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")),
+    ]
+    if request.get("remix_video_id"):
+        rows.append(("Remix of", str(request["remix_video_id"])))
+    image = request.get("image")
+    if isinstance(image, dict):
+        rows.append(("Reference image", str(image.get("url") or f"{image.get('size')} {image.get('mime')}")))
+    if entry.progress is not None and entry.status in ("pending", "in_progress"):
+        rows.append(("Progress", f"{round(entry.progress * 100)}%"))
+    if entry.error_code:
+        spec = MODELS.get(entry.model)
+        meaning = spec.meaning(entry.error_code) if spec else None
+        rows.append(("Error code", entry.error_code + (f" — {meaning}" if meaning else "")))
+    if entry.error_message:
+        rows.append(("Message", entry.error_message))
+    rows.append(("What to do", _advice(entry)))
+    return [[k, v] for k, v in rows if v]
+
+
+def _price(request: dict[str, Any]) -> str:
+    spec = MODELS.get(str(request.get("model") or ""))
+    try:
+        return format_cost(spec.estimate_cost(int(request["seconds"]))) if spec else ""
+    except (KeyError, TypeError, ValueError):
+        return ""
+
+
+def _advice(entry: JournalEntry) -> str:
+    if entry.status in ("unknown_outcome", "sending"):
+        return (
+            "The request may have reached the service and been billed; it was not resent. "
+            "If no video turns up here, send it again yourself from the Studio."
+        )
+    if entry.status in ("pending", "in_progress"):
+        return "Still running at the service: press “Resume unfinished” (or await client.resume())."
+    if entry.status == "refused":
+        return "The service refused the request before starting it; nothing was billed. Fix it and resend."
+    if entry.status == "failed":
+        spec = MODELS.get(entry.model)
+        return (spec.advice_for(entry.error_code) if spec else None) or "Try again."
+    return ""
