@@ -1,0 +1,77 @@
+"""A local Vtrix gateway that renders real videos: the service behind every test and demo.
+
+It speaks the contract of ``POST /model/v1/generation`` and
+``GET /model/v1/generation/task/{id}`` (Bearer auth, nested or flat bodies, the exact JSON
+types real clients decode) and serves the result MP4s itself, from links that expire.
+Videos are synthetic: every frame carries a "SIMULATED" caption.
+
+Two ways to run it:
+
+```python
+from sora_widgets.simulator import Simulator
+sim = Simulator(speed="instant")                 # in-process: httpx.ASGITransport(app=sim.app)
+with sim.serve() as base_url:                    # a real server on 127.0.0.1 (free port)
+    ...
+```
+
+```
+python -m sora_widgets.simulator --port 8765 --speed demo   # prints http://127.0.0.1:8765
+```
+
+Speeds: ``instant`` (done as soon as the video is rendered, about a second), ``demo``
+(5-15 s, the default), ``realistic`` (1-5 minutes, a long tail past 10).
+
+State (tasks, reference images, videos) lives in ``state_dir`` (default
+``$SORA_WIDGETS_HOME/simulator``), so a simulator restarted on the same directory, in-process
+after a kernel restart or as a server, still knows its tasks and files.
+
+Validation, as the service does it: unknown model, size or seconds, an empty prompt or a
+missing image -> HTTP 400; a missing or wrong key -> 401; an unknown task -> 404. An image
+that is not JPEG/PNG/WebP by content, or not exactly the video's size -> a failed task with
+code ``003000099`` and "Inpaint image must match the requested width and height"; a prompt
+with a moderation word (``gore``, ``nsfw``, ``nude``, ``beheading``, ``massacre`` by default;
+``moderation_words=`` changes the list) -> a failed task "Your request was blocked by our
+moderation system."; a ``remix_video_id`` that is no completed video -> failed ``...097``.
+
+Magic words (put them anywhere in a prompt; they are not drawn in the video; several may be
+combined; ``xN`` repeats):
+
+==============================  ===============================================================
+``[sim:fail]``                  the task fails with ``...095`` (internal generation error)
+``[sim:fail=096]``              ... with that code (``095``-``099``, or a full 9-digit code)
+``[sim:moderation]``            the task fails with the moderation message
+``[sim:http=429]``              the create answers 429 + ``Retry-After`` instead of creating
+``[sim:http=503x3]``            the next three creates of this prompt answer 503 (401, 402,
+                                403, 500, 502, 504 ... work too; each shape the spec lists)
+``[sim:poll=503x3]``            the task's first three polls answer 503 (any status as above)
+``[sim:retry_after=0.2]``       the ``Retry-After`` those answers carry (seconds)
+``[sim:slow=2]``                every answer about this task waits 2 s
+``[sim:hang]`` / ``=N``         the next poll(s) hang ``hang_s`` (45 s), then answer 504
+``[sim:hang_s=5]``              how long a hang lasts
+``[sim:malformed]`` / ``=N``    the next poll(s) answer with broken JSON
+``[sim:drop]`` / ``=N``         the next poll(s) break the connection mid-answer
+``[sim:unknown]`` / ``=N``      the next two (N) polls report status ``upstream_throttled``
+``[sim:unknown=paused]``        ... or that status
+``[sim:truncate]`` / ``=N``     the first (N) downloads stop halfway (Content-Length says more)
+``[sim:expire]`` / ``=N``       the first (N) completed answers carry an already-expired URL
+                                (403 from the file server); a later poll gives a fresh one
+``[sim:lose]``                  the task is created (and billed), but the create answers 504
+``[sim:lose=drop]``             ... the connection breaks mid-answer
+``[sim:lose=hang]``             ... no answer for ``hang_s``
+``[sim:done]``                  the create answer waits for the video: already ``completed``
+==============================  ===============================================================
+
+Per-instance faults take the same names as :class:`FaultPlan` fields
+(``Simulator(faults=FaultPlan(poll_http=[503] * 3))``, or ``--faults "[sim:poll=503x3]"`` on
+the command line) and can be changed while it runs (``sim.faults.truncate_downloads = 1``).
+
+``sim.ledger`` counts created, billed and refused tasks per key (``sim.ledger.created(key)``,
+``.billed(key)``, ``.refused(key)``, ``.total_created``, ``.by_prompt(prompt)``), so tests can
+prove nothing was created twice. Keys are kept only as fingerprints.
+"""
+
+from .app import Simulator
+from .engine import Ledger, default_state_dir
+from .faults import FaultPlan
+
+__all__ = ["FaultPlan", "Ledger", "Simulator", "default_state_dir"]

@@ -1,0 +1,75 @@
+"""``python -m sora_widgets.simulator --port 8765 --speed demo``: serve the simulator on loopback."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+
+from .app import Simulator
+from .engine import SPEEDS
+from .faults import FaultPlan
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line options."""
+    parser = argparse.ArgumentParser(
+        prog="python -m sora_widgets.simulator",
+        description="Serve a local Vtrix gateway that renders real (synthetic) videos.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8765, help="port (0 picks a free one; default 8765)")
+    parser.add_argument("--speed", choices=SPEEDS, default="demo", help="how long tasks take (default demo)")
+    parser.add_argument(
+        "--state-dir", default=None, help="tasks and videos (default $SORA_WIDGETS_HOME/simulator)"
+    )
+    parser.add_argument("--ttl", type=float, default=3600.0, help="seconds a result URL works (default 3600)")
+    parser.add_argument(
+        "--faults",
+        default="",
+        help='instance-wide faults as magic words, e.g. "[sim:poll=503x3] [sim:truncate]"',
+    )
+    parser.add_argument("--key", action="append", default=None, help="accept only this key (repeatable)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run until interrupted; print the base URL first (flushed, so scripts can read it)."""
+    args = build_parser().parse_args(argv)
+    try:
+        faults = FaultPlan.from_prompt(args.faults)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    sim = Simulator(
+        speed=args.speed,
+        state_dir=args.state_dir,
+        result_ttl_s=args.ttl,
+        faults=faults,
+        valid_keys=set(args.key) if args.key else None,
+    )
+
+    def _stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)  # `kill` stops it as cleanly as Ctrl+C
+    try:
+        with sim.serve(args.host, args.port, log_level="warning") as base_url:
+            print(base_url, flush=True)
+            print(
+                f"sora_widgets simulator ({args.speed}) serving; set VTRIX_BASE_URL={base_url}; Ctrl+C stops",
+                file=sys.stderr,
+                flush=True,
+            )
+            threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sim.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
