@@ -62,6 +62,7 @@ from .models.wire import WireFormatError, create_body, parse_error, parse_task
 from .transport import (
     PollPolicy,
     PollSchedule,
+    RateGate,
     Transport,
     create_outcome_unknown,
     create_retrying,
@@ -239,6 +240,7 @@ class SoraClient:
             key or _PLACEHOLDER_KEY,
             app=app,
             httpx_transport=httpx_transport,
+            rate_gate=RateGate(clock=self._clock, sleep=self._sleep),
         )
         self.journal: Journal | None = self._open_journal(journal)
         self._history: History | None = None
