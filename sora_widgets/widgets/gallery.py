@@ -106,7 +106,7 @@ class Gallery(ipywidgets.VBox):  # type: ignore[misc]
         self._background = BackgroundTasks(self._show_error)
         super().__init__(children=[self.controls, self.strip, self.player], **kwargs)
         self.add_class("sw-gallery")
-        self.controls.observe(self._filters_changed, names=["status", "model", "search"])
+        self.controls.observe(self._on_filters, names=["status", "model", "search"])
         self.controls.on_msg(self._on_front_message)
         self.strip.on_select(self._select)
         self.refresh()
@@ -147,7 +147,7 @@ class Gallery(ipywidgets.VBox):  # type: ignore[misc]
             videos = sum(1 for e in found if e.video is not None and e.status == "completed")
             controls.count = f"{total} request{'s' * (total != 1)}, {videos} video{'s' * (videos != 1)}"
 
-    def _filters_changed(self, _change: Any = None) -> None:
+    def _on_filters(self, _change: Any = None) -> None:
         self.refresh()
 
     def _select(self, key: str) -> None:

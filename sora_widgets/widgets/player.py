@@ -81,7 +81,7 @@ class VideoPlayer(anywidget.AnyWidget):
         self._remix_callbacks: list[Callable[[Video], Any]] = []
         self._background = BackgroundTasks(self._show_error)
         self.on_msg(self._on_front_message)
-        self.observe(self._embed_changed, names="embed")
+        self.observe(self._on_embed_toggled, names="embed")
         if video is not None:
             self.show(video)
         self.embed = embed
@@ -166,7 +166,7 @@ class VideoPlayer(anywidget.AnyWidget):
             return
         self.send({"type": "video", "version": self.version, "mime": "video/mp4"}, buffers=[data])
 
-    def _embed_changed(self, _change: Any = None) -> None:
+    def _on_embed_toggled(self, _change: Any = None) -> None:
         self._refresh_embedded()
 
     def _refresh_embedded(self) -> None:

@@ -115,15 +115,15 @@ class PromptBuilder(anywidget.AnyWidget):
         self._remix_sources: list[Video] = []
         self._submit_callbacks: list[Callable[[VideoRequest], Any]] = []
         self._background = BackgroundTasks(self._show_error)
-        self.observe(self._form_changed, names=[*SHOT_FIELDS, "text", "seconds", "remix_id"])
-        self.observe(self._size_changed, names=["orientation", "fit_mode"])
+        self.observe(self._on_form_edit, names=[*SHOT_FIELDS, "text", "seconds", "remix_id"])
+        self.observe(self._on_size_or_fit, names=["orientation", "fit_mode"])
         self.on_msg(self._on_front_message)
         self.remix_sources = list(remix_sources)
         if request is not None:
             self.request = request
         if on_submit is not None:
             self.on_submit(on_submit)
-        self._form_changed()
+        self._on_form_edit()
 
     # -- the request, both ways ------------------------------------------------------------
 
@@ -174,7 +174,7 @@ class PromptBuilder(anywidget.AnyWidget):
             self._publish_image()
         else:
             self.clear_image()
-        self._form_changed()
+        self._on_form_edit()
 
     # -- reference image ---------------------------------------------------------------------
 
@@ -191,7 +191,7 @@ class PromptBuilder(anywidget.AnyWidget):
             self._source = self._image = None
             self._image_url = src
             self._publish_image()
-            self._form_changed()
+            self._on_form_edit()
             return
         if isinstance(src, ReferenceImage):
             loaded = src
@@ -200,14 +200,14 @@ class PromptBuilder(anywidget.AnyWidget):
 
             loaded = load_image(src, source=name) if name else load_image(src)
         self._set_loaded_image(loaded)
-        self._form_changed()
+        self._on_form_edit()
 
     def clear_image(self) -> None:
         """Remove the reference image (text to video again)."""
         self._source = self._image = None
         self._image_url = None
         self._publish_image()
-        self._form_changed()
+        self._on_form_edit()
 
     def _set_loaded_image(self, image: ReferenceImage) -> None:
         self._source = image
@@ -247,12 +247,12 @@ class PromptBuilder(anywidget.AnyWidget):
                 buffers=[self._image.data],
             )
 
-    def _size_changed(self, _change: Any = None) -> None:
+    def _on_size_or_fit(self, _change: Any = None) -> None:
         try:
             self._refit()
         except Exception as exc:  # noqa: BLE001 - user code and I/O: show any failure in the widget
             self._show_error(exc)
-        self._form_changed()
+        self._on_form_edit()
 
     # -- remix sources -------------------------------------------------------------------------
 
@@ -309,7 +309,7 @@ class PromptBuilder(anywidget.AnyWidget):
 
     # -- internals -----------------------------------------------------------------------------
 
-    def _form_changed(self, _change: Any = None) -> None:
+    def _on_form_edit(self, _change: Any = None) -> None:
         composed = compose_prompt(self.text, **{name: getattr(self, name) for name in SHOT_FIELDS})
         spec = I2V if self.image is not None else T2V
         seconds = self.seconds if self.seconds in spec.seconds else spec.default_seconds

@@ -72,3 +72,61 @@ def from_browser(widget: Any, content: dict[str, Any], buffers: list[bytes] | No
 def browser_sets(widget: Any, **state: Any) -> None:
     """Deliver a state update from the browser (a user typing, clicking a radio button...)."""
     widget.comm.handle_msg({"content": {"data": {"method": "update", "state": state}}, "buffers": []})
+
+
+# -- a real client on the in-process simulator ------------------------------------------------
+
+CANARY_KEY = "sk-canary-widgets-0123456789abcdef"
+
+
+@pytest.fixture(scope="module")
+def sim_state(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One simulator state directory per module: renders are cached by request there."""
+    return tmp_path_factory.mktemp("widget-sim")
+
+
+@pytest.fixture
+async def client(sim_state: Any) -> Any:
+    """A SoraClient on an instant in-process simulator, journaling into the test's own home."""
+    from sora_widgets.client import SoraClient
+    from sora_widgets.simulator import Simulator
+
+    simulator = Simulator(speed="instant", state_dir=sim_state)
+    c = SoraClient(CANARY_KEY, simulator=simulator)
+    yield c
+    await c.aclose()
+    if c.journal is not None:
+        c.journal.close()
+    simulator.close()
+
+
+@pytest.fixture(scope="session")
+def landscape_mp4(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A real 1280x720, 4 s H.264 MP4 made by the simulator's renderer."""
+    from sora_widgets.simulator.render import RenderSpec, render_video, seed_of
+
+    path = tmp_path_factory.mktemp("mp4") / "kite.mp4"
+    render_video(
+        RenderSpec(width=1280, height=720, seconds=4, prompt="a red kite", seed=seed_of("kite")), path
+    )
+    return path
+
+
+@pytest.fixture
+def landscape_video(landscape_mp4: Any) -> Any:
+    """A Video whose file is ``landscape_mp4``."""
+    from decimal import Decimal
+
+    from sora_widgets.models.video import Video
+
+    return Video(
+        task_id="d758n65e878c73cmdg20",
+        model="sora_2_pro_t2v",
+        prompt="Wide shot of a red kite over a beach at dusk",
+        size="1280x720",
+        seconds=4,
+        cost=Decimal("1.20"),
+        remix_id="video_abc123",
+        path=landscape_mp4,
+        simulated=True,
+    )

@@ -1,0 +1,142 @@
+"""VideoPlayer: bytes as binary buffers on request, downloads, remix, playback state both ways."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from sora_widgets.models.video import Video
+from sora_widgets.widgets.player import VideoPlayer
+
+from .conftest import browser_sets, from_browser
+
+
+def all_state_text(player: VideoPlayer) -> str:
+    return repr(player.get_state()) + repr(player.comm.states())
+
+
+def test_shows_the_facts_beside_the_video(landscape_video: Video) -> None:
+    player = VideoPlayer(landscape_video)
+    assert player.prompt == landscape_video.prompt
+    assert (player.size, player.seconds, player.cost) == ("1280x720", 4, "$1.20")
+    assert player.simulated and player.has_video
+    assert player.error == ""
+
+
+def test_video_bytes_go_as_a_binary_buffer_when_a_view_asks(
+    landscape_video: Video, landscape_mp4: Path
+) -> None:
+    player = VideoPlayer(landscape_video)
+    before = len(player.comm.custom("video"))
+    from_browser(player, {"type": "ready"})
+    videos = player.comm.custom("video")
+    assert len(videos) == before + 1
+    content, buffers = videos[-1]
+    assert content == {"type": "video", "version": player.version, "mime": "video/mp4"}
+    assert buffers == [landscape_mp4.read_bytes()]
+    assert buffers[0][4:8] == b"ftyp"
+    # Nothing of the video is in the state a saved notebook would keep.
+    assert player.get_state()["_embedded"] == b""
+    assert "ftyp" not in all_state_text(player)
+
+
+def test_embed_puts_the_video_in_the_state_only_when_asked(
+    landscape_video: Video, landscape_mp4: Path
+) -> None:
+    player = VideoPlayer(landscape_video, embed=True)
+    assert player.get_state()["_embedded"] == landscape_mp4.read_bytes()
+    player.embed = False
+    assert player.get_state()["_embedded"] == b""
+
+
+def test_download_button_sends_the_file_for_a_blob_download(
+    landscape_video: Video, landscape_mp4: Path
+) -> None:
+    player = VideoPlayer(landscape_video)
+    from_browser(player, {"type": "download"})
+    [(content, buffers)] = player.comm.custom("file")
+    assert content == {"type": "file", "name": "kite.mp4", "mime": "video/mp4"}
+    assert buffers == [landscape_mp4.read_bytes()]
+
+
+def test_remix_button_calls_back_with_the_video_and_shows_callback_errors(landscape_video: Video) -> None:
+    player = VideoPlayer(landscape_video)
+    assert not player.show_remix
+    seen: list[Video] = []
+    player.on_remix(seen.append)
+    assert player.show_remix
+    from_browser(player, {"type": "remix"})
+    assert seen == [landscape_video]
+
+    def broken(_video: Video) -> None:
+        raise ValueError("no remix today")
+
+    player.on_remix(broken)
+    from_browser(player, {"type": "remix"})
+    assert player.error == "ValueError: no remix today"
+
+
+def test_playback_state_readable_and_settable_from_python(landscape_video: Video) -> None:
+    player = VideoPlayer(landscape_video)
+    # The browser reports what the <video> does ...
+    browser_sets(player, playing=True, current_time=1.25, duration=4.0, muted=True)
+    assert (player.playing, player.current_time, player.duration, player.muted) == (True, 1.25, 4.0, True)
+    # ... and Python drives it; each change goes to the browser as a state update.
+    player.pause()
+    player.seek(2.5)
+    player.loop = True
+    player.muted = False
+    sent: dict[str, Any] = {}
+    for state in player.comm.states():
+        sent.update(state)
+    assert sent["playing"] is False
+    assert sent["current_time"] == 2.5
+    assert sent["loop"] is True
+    assert sent["muted"] is False
+    player.play()
+    assert player.comm.states()[-1] == {"playing": True}
+
+
+def test_showing_another_video_bumps_the_version_and_resets_playback(
+    landscape_video: Video, landscape_mp4: Path, tmp_path: Path
+) -> None:
+    player = VideoPlayer(landscape_video)
+    browser_sets(player, playing=True, current_time=3.0)
+    other_path = tmp_path / "other.mp4"
+    other_path.write_bytes(landscape_mp4.read_bytes())
+    version = player.version
+    player.show(landscape_video.with_changes(task_id="second", path=other_path, prompt="Second"))
+    assert player.version == version + 1
+    assert (player.playing, player.current_time, player.task_id) == (False, 0.0, "second")
+    content, _ = player.comm.custom("video")[-1]
+    assert content["version"] == player.version
+
+
+def test_a_missing_file_is_explained(landscape_video: Video, tmp_path: Path) -> None:
+    player = VideoPlayer(landscape_video.with_changes(path=tmp_path / "gone.mp4"))
+    assert "Cannot read the video file" in player.error
+    assert "client.download" in player.error
+    player = VideoPlayer(landscape_video.with_changes(path=None))
+    assert "no local file" in player.error
+    from_browser(player, {"type": "download"})
+    assert player.comm.custom("file") == []
+
+
+def test_compact_mode_for_grids(landscape_video: Video) -> None:
+    player = VideoPlayer(landscape_video, compact=True, caption="variant 2")
+    assert player.compact and player.caption == "variant 2"
+
+
+async def test_a_video_without_a_file_is_downloaded_through_the_client(client: Any) -> None:
+    video = await client.generate(prompt="A paper boat on a puddle", seconds=4, download=False)
+    assert video.path is None
+    player = VideoPlayer(video, client=client)
+    for _ in range(200):
+        if player.has_video:
+            break
+        await asyncio.sleep(0.02)
+    assert player.has_video and player.error == ""
+    assert player.video is not None and player.video.path is not None
+    content, buffers = player.comm.custom("video")[-1]
+    assert buffers[0] == Path(player.video.path).read_bytes()

@@ -1,0 +1,141 @@
+"""StatusBar: state from tasks and errors, the stop control, and watching a real task."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from sora_widgets.errors import GenerationFailed, PollTimeout, UnknownOutcomeError
+from sora_widgets.models.task import Task, TaskError
+from sora_widgets.widgets.status_bar import StatusBar
+
+from .conftest import from_browser
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def running(progress: float | None, task_id: str = "d758n65e878c73cmdg20") -> Task:
+    return Task(id=task_id, model="sora_2_pro_t2v", status="in_progress", progress=progress)
+
+
+def test_progress_elapsed_and_time_left_follow_updates() -> None:
+    clock = Clock()
+    bar = StatusBar(clock=clock)
+    bar.update(Task(id="d758n65e878c73cmdg20", model="sora_2_pro_t2v", status="pending"))
+    assert (bar.status, bar.phase, bar.progress, bar.eta_s) == ("pending", "running", -1.0, -1.0)
+    assert bar.task_id == "d758n65e878c73cmdg20"
+
+    clock.now += 10
+    bar.update(running(0.2))
+    assert bar.elapsed_s == 10.0
+    assert bar.eta_s == -1.0  # one sample: no rate yet
+
+    clock.now += 20
+    bar.update(running(0.6))  # 0.4 in 20 s -> 0.4 left takes 20 s more
+    assert bar.progress == pytest.approx(0.6)
+    assert bar.eta_s == pytest.approx(20.0)
+    assert bar.elapsed_s == 30.0
+
+    clock.now += 5
+    bar.update(Task(id="d758n65e878c73cmdg20", model="sora_2_pro_t2v", status="completed", progress=1.0))
+    assert (bar.phase, bar.eta_s, bar.watching) == ("succeeded", 0.0, False)
+
+
+def test_failed_task_shows_code_meaning_and_advice() -> None:
+    bar = StatusBar()
+    bar.update(
+        Task(
+            id="t1",
+            model="sora_2_pro_i2v",
+            status="failed",
+            error=TaskError(code="003000097", message="upstream said 500"),
+        )
+    )
+    assert bar.phase == "failed"
+    assert bar.error_code == "003000097"
+    assert bar.error_meaning == "HTTP error response"
+    assert bar.error_message == "upstream said 500"
+    assert "check the prompt and image" in bar.error_advice
+
+
+def test_unknown_outcome_is_explained_not_called_a_failure() -> None:
+    bar = StatusBar()
+    bar.fail(UnknownOutcomeError("the answer to the create request was lost"))
+    assert bar.status == "outcome unknown"
+    assert bar.phase == "unknown"
+    assert "not resent" in bar.error_advice
+    assert "lost" in bar.error_message
+
+
+def test_poll_timeout_keeps_the_task_id_and_says_how_to_resume() -> None:
+    bar = StatusBar()
+    bar.fail(PollTimeout("gave up waiting", task_id="abc123"))
+    assert bar.task_id == "abc123"
+    assert "client.wait" in bar.error_advice
+
+
+def test_generation_failed_exception_uses_the_catalog() -> None:
+    bar = StatusBar()
+    task = Task(id="t9", model="sora_2_pro_t2v", status="failed")
+    bar.fail(
+        GenerationFailed(
+            "boom", task_id="t9", code="002999095", meaning="internal generation error", task=task
+        )
+    )
+    assert (bar.error_code, bar.error_meaning) == ("002999095", "internal generation error")
+    assert "simplify the prompt" in bar.error_advice
+
+
+def test_a_new_task_clears_the_previous_error() -> None:
+    bar = StatusBar()
+    bar.update(Task(id="a", model="sora_2_pro_t2v", status="failed", error=TaskError("002999095", "x")))
+    bar.update(running(0.1, task_id="b"))
+    assert bar.error_message == "" and bar.error_code == "" and bar.phase == "running"
+
+
+async def test_stop_button_cancels_watching_only() -> None:
+    bar = StatusBar()
+    bar.update(running(0.3))
+    never_done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+
+    async def follow() -> None:
+        await never_done
+
+    job = asyncio.get_running_loop().create_task(follow())
+    bar.track(job)
+    assert bar.watching
+    from_browser(bar, {"type": "stop"})
+    await asyncio.sleep(0)
+    assert job.cancelled()
+    assert not bar.watching
+    assert bar.phase == "stopped"
+    assert "client.wait('d758n65e878c73cmdg20')" in bar.note
+
+
+async def test_watch_follows_a_real_task_to_completion(client: Any) -> None:
+    task = await client.create(prompt="A lighthouse in fog, slow pan", seconds=4)
+    bar = StatusBar(client=client)
+    video = await bar.watch(task)
+    assert video.task_id == task.id
+    assert (bar.status, bar.phase, bar.progress) == ("completed", "succeeded", 1.0)
+    assert not bar.watching
+
+
+async def test_watch_failure_is_shown_in_the_bar(client: Any) -> None:
+    # A simulator magic word makes the task fail with the catalog's code 097.
+    task = await client.create(prompt="A kite over the sea [sim:fail=097]", seconds=4)
+    bar = StatusBar(client=client)
+    with pytest.raises(GenerationFailed):
+        await bar.watch(task)
+    assert bar.phase == "failed"
+    assert bar.error_code == "002999097"
+    assert bar.error_meaning == "HTTP error response"
+    assert bar.error_advice
