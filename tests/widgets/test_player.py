@@ -138,5 +138,5 @@ async def test_a_video_without_a_file_is_downloaded_through_the_client(client: A
         await asyncio.sleep(0.02)
     assert player.has_video and player.error == ""
     assert player.video is not None and player.video.path is not None
-    content, buffers = player.comm.custom("video")[-1]
-    assert buffers[0] == Path(player.video.path).read_bytes()
+    _content, buffers = player.comm.custom("video")[-1]
+    assert buffers[0] == Path(player.video.path).read_bytes()  # noqa: ASYNC240 - a test, after the fact
