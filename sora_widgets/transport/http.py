@@ -149,6 +149,22 @@ def error_for_response(response: httpx.Response, *, action: str) -> APIError:
     return exc
 
 
+class InProcessTransport(httpx.ASGITransport):
+    """httpx's ASGI transport, with an app that breaks off an answer (or crashes) reported the way
+    a network reports it: as a broken connection (httpx.RemoteProtocolError), not an assertion."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return await super().handle_async_request(request)
+        except httpx.HTTPError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the app failing is our "connection" failing
+            log.debug("in-process app failed: %s", type(exc).__name__)
+            raise httpx.RemoteProtocolError(
+                f"the in-process service broke off its answer ({type(exc).__name__})", request=request
+            ) from None
+
+
 class Transport:
     """The gateway's two calls (create, poll) and result downloads, over httpx.
 
@@ -188,7 +204,7 @@ class Transport:
         )
         api_transport: httpx.AsyncBaseTransport | None = httpx_transport
         if api_transport is None and app is not None:
-            api_transport = httpx.ASGITransport(app=app)
+            api_transport = InProcessTransport(app=app)
         self._api = httpx.AsyncClient(
             base_url=self.base_url,
             transport=api_transport,
