@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from ._constants import DEFAULT_WAIT_TIMEOUT_S, ENV_API_KEY, ENV_BASE_URL
 from .errors import (
+    DownloadError,
     GenerationFailed,
     InvalidRequestError,
     PollTimeout,
@@ -305,6 +306,8 @@ def _history(args: argparse.Namespace) -> int:
         print("{:<16}  {:<15} {:<15} {:>9} {:>3}  {:>6}  task / file / prompt".format(*columns))
         for entry in entries:
             print(_entry_line(entry))
+        if args.limit and len(entries) == args.limit:
+            _say(f"Showing the newest {args.limit}; --limit 0 shows all.")
     return EXIT_OK
 
 
@@ -423,6 +426,8 @@ def _advice(exc: SoraError) -> str | None:
         return f"Task {exc.task_id} is still running on the service; `sora-widgets resume` finishes it."
     if isinstance(exc, UnknownOutcomeError):
         return "`sora-widgets history --status unknown_outcome` lists it; it was not resent."
+    if isinstance(exc, DownloadError):
+        return "The task is recorded in the journal; `sora-widgets resume` downloads it again."
     return None
 
 

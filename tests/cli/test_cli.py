@@ -208,3 +208,19 @@ def test_simulator_is_delegated(cli: CLI) -> None:
             proc.kill()
             proc.communicate()
     assert os.name != "posix" or proc.returncode in (0, -signal.SIGINT, 130)
+
+
+def test_lost_create_answer_is_never_resent(cli: CLI, server: tuple[object, str]) -> None:
+    sim, base_url = server
+    result = cli("generate", "A harbour at night [sim:lose]", "--base-url", base_url, "-q")
+    assert result.code == 4, result.err
+    assert "history --status unknown_outcome" in result.err
+    lost = cli("history", "--status", "unknown_outcome", "--json").json_lines()
+    assert len(lost) == 1 and lost[0]["task_id"] is None
+    assert "A harbour at night" in lost[0]["prompt"]
+    assert "outcome unknown" in cli("history").out
+    # The simulator did create (and would bill) the task; nothing was sent a second time.
+    assert sim.ledger.total_created == 1  # type: ignore[attr-defined]
+    resumed = cli("resume", "--base-url", base_url)
+    assert resumed.code == 0 and "Nothing to resume" in resumed.err
+    assert sim.ledger.total_created == 1  # type: ignore[attr-defined]
