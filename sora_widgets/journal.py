@@ -102,7 +102,7 @@ def default_home() -> Path:
     override = os.environ.get(ENV_HOME, "").strip()
     if override:
         return Path(override).expanduser()
-    return Path(platformdirs.user_data_dir("sora-widgets", appauthor=False))
+    return Path(platformdirs.user_data_dir("sora-widgets"))
 
 
 def _utc(seconds: float) -> datetime:
@@ -208,7 +208,13 @@ class Journal:
         self.home: Path = self.path.parent
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         self._lock = threading.RLock()
-        self.home.mkdir(parents=True, exist_ok=True)
+        try:
+            self.home.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SoraError(
+                f"cannot create the journal directory {self.home} ({exc.strerror or exc}); "
+                f"set {ENV_HOME} to a writable directory."
+            ) from None
         try:
             self._db: sqlite3.Connection | None = sqlite3.connect(
                 self.path,

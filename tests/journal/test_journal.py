@@ -60,7 +60,7 @@ def test_default_location_follows_env(_isolated_home: Path, monkeypatch: pytest.
         assert journal.home == _isolated_home
         assert journal.path.exists()
     monkeypatch.delenv("SORA_WIDGETS_HOME")
-    assert default_home() == Path(platformdirs.user_data_dir("sora-widgets", appauthor=False))
+    assert default_home() == Path(platformdirs.user_data_dir("sora-widgets"))
     assert default_home().name == "sora-widgets"
 
 
@@ -90,6 +90,14 @@ def test_damaged_file_gives_advice(tmp_path: Path) -> None:
     with pytest.raises(SoraError) as info:
         Journal(path)
     assert str(path) in str(info.value) and "move it aside" in str(info.value)
+
+
+def test_unwritable_home_gives_advice(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    with pytest.raises(SoraError, match="SORA_WIDGETS_HOME") as info:
+        Journal(blocker / "home" / "journal.sqlite3")
+    assert str(blocker / "home") in str(info.value)
 
 
 def test_closed_journal_says_so(journal: Journal) -> None:
