@@ -110,7 +110,8 @@ def _describe_content(data: bytes) -> str:
             return words
     head = data[:512]
     try:
-        text = head.decode("utf-8")
+        # A multi-byte character may be cut at the end of the sample: tolerate that, nothing else.
+        text = head.decode("utf-8") if len(data) <= 512 else head[:-3].decode("utf-8")
     except UnicodeDecodeError:
         return f"unrecognised binary data ({len(data):,} bytes, starts with {data[:8].hex(' ')})"
     stripped = text.lstrip().lower()
@@ -120,8 +121,13 @@ def _describe_content(data: bytes) -> str:
         return "an SVG drawing (export it as PNG first)"
     if stripped.startswith(("{", "[")):
         return "JSON text"
-    snippet = " ".join(text.split())[:40]
-    return f"text ({snippet!r}...)" if snippet else "blank text"
+    # Never quote the content: a file picked by mistake may be a .env or a key file.
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    return (
+        f"plain text ({len(data):,} bytes, {lines} line{'s' if lines != 1 else ''})"
+        if text.strip()
+        else "blank text"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
