@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import io
 import warnings
 from dataclasses import dataclass
@@ -111,7 +112,7 @@ def _describe_content(data: bytes) -> str:
     head = data[:512]
     try:
         # A multi-byte character may be cut at the end of the sample: tolerate that, nothing else.
-        text = head.decode("utf-8") if len(data) <= 512 else head[:-3].decode("utf-8")
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=len(data) <= 512)
     except UnicodeDecodeError:
         return f"unrecognised binary data ({len(data):,} bytes, starts with {data[:8].hex(' ')})"
     stripped = text.lstrip().lower()
@@ -191,8 +192,8 @@ def _raw_input(src: Any) -> tuple[bytes | None, Image.Image | None, str, str]:
     if isinstance(src, (bytes, bytearray, memoryview)):
         data = bytes(src)
         if len(data) > MAX_IMAGE_BYTES:
-            raise _too_many_bytes("the image bytes", len(data))
-        return data, None, "bytes", "the image bytes"
+            raise _too_many_bytes("the image data", len(data))
+        return data, None, "bytes", "the image data"
     if isinstance(src, str):
         if src.startswith("data:"):
             return _decode_data_url(src), None, "data URL", "the data: URL"
