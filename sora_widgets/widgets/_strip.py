@@ -47,7 +47,7 @@ class StripItem:
 
 
 class ResultStrip(anywidget.AnyWidget):
-    """A row (``layout="strip"``) or grid (``layout="grid"``) of clickable result tiles.
+    """A row (``arrangement="strip"``) or grid (``arrangement="grid"``) of clickable result tiles.
 
     Thumbnails (first frames, small JPEGs) are made from local files and sent as binary
     buffers when a view asks for them; they are not part of the saved widget state.
@@ -58,7 +58,7 @@ class ResultStrip(anywidget.AnyWidget):
 
     items = t.List(t.Dict()).tag(sync=True)
     selected = t.Unicode("").tag(sync=True)
-    layout = t.Enum(("strip", "grid"), default_value="strip").tag(sync=True)
+    arrangement = t.Enum(("strip", "grid"), default_value="strip").tag(sync=True)
     empty_text = t.Unicode("No results yet").tag(sync=True)
     label = t.Unicode("Results").tag(sync=True)
 

@@ -101,7 +101,7 @@ class Gallery(ipywidgets.VBox):  # type: ignore[misc]
             model_choices=[{"id": m.id, "label": m.title} for m in MODELS.values()],
             can_resume=client is not None,
         )
-        self.strip = ResultStrip(layout="grid", label="", empty_text="Nothing in the history matches.")
+        self.strip = ResultStrip(arrangement="grid", label="", empty_text="Nothing in the history matches.")
         self.player = VideoPlayer(client=client)
         self._background = BackgroundTasks(self._show_error)
         super().__init__(children=[self.controls, self.strip, self.player], **kwargs)

@@ -43,7 +43,7 @@ class VideoPlayer(anywidget.AnyWidget):
     _css = widget_css("player")
 
     prompt = t.Unicode("").tag(sync=True)
-    model_id = t.Unicode("").tag(sync=True)
+    video_model = t.Unicode("").tag(sync=True)
     task_id = t.Unicode("").tag(sync=True)
     size = t.Unicode("").tag(sync=True)
     seconds = t.Int(0).tag(sync=True)
@@ -106,13 +106,13 @@ class VideoPlayer(anywidget.AnyWidget):
             self.current_time = 0.0
             self.duration = 0.0
             if video is None:
-                self.prompt = self.model_id = self.task_id = self.size = self.cost = ""
+                self.prompt = self.video_model = self.task_id = self.size = self.cost = ""
                 self.seconds = 0
                 self.simulated = False
                 self.has_video = False
             else:
                 self.prompt = video.prompt
-                self.model_id = video.model
+                self.video_model = video.model
                 self.task_id = video.task_id
                 self.size = video.size
                 self.seconds = int(video.seconds)

@@ -72,11 +72,12 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
         self.errors: list[BaseException] = []
         self.header = StudioHeader(simulated=bool(client.simulated), service=_service_label(client))
         self.builder = PromptBuilder(on_submit=self._on_submit)
-        self.bars = ipywidgets.VBox(layout=ipywidgets.Layout(gap="6px"))
+        self.bars = ipywidgets.VBox()
+        self.bars.add_class("sw-studio-bars")
         self.player = VideoPlayer(client=client)
         self.player.on_remix(self.remix)
         self.strip = ResultStrip(
-            layout="strip", label="This session", empty_text="No videos yet in this session"
+            arrangement="strip", label="This session", empty_text="No videos yet in this session"
         )
         self.strip.on_select(self._select)
         self._jobs: dict[asyncio.Task[Video], StatusBar] = {}

@@ -75,7 +75,7 @@ function render({ model, el }) {
     const secs = model.get("seconds");
     fact("Length", secs ? `${secs} s` : "");
     fact("Cost", model.get("cost"));
-    fact("Model", model.get("model_id"));
+    fact("Model", model.get("video_model"));
     fact("Task id", model.get("task_id"));
     caption.textContent = model.get("caption") || (compact ? text : "");
     caption.hidden = !caption.textContent;

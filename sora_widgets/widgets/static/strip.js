@@ -47,7 +47,7 @@ function render({ model, el }) {
   }
 
   function paint() {
-    root.dataset.layout = model.get("layout");
+    root.dataset.arrangement = model.get("arrangement");
     const items = model.get("items");
     heading.textContent = model.get("label");
     heading.hidden = !heading.textContent;

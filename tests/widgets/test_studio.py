@@ -1,0 +1,185 @@
+"""Studio: background generations on the running loop, results, remix, errors, no secrets in state."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+
+from sora_widgets.errors import GenerationFailed, InvalidRequestError, UnknownOutcomeError
+from sora_widgets.widgets.status_bar import StatusBar
+from sora_widgets.widgets.studio import Studio
+
+from .conftest import CANARY_KEY, RecordingComm, browser_sets, from_browser
+
+
+async def test_generate_returns_at_once_and_several_run_side_by_side(client: Any) -> None:
+    studio = Studio(client)
+    first = studio.generate(prompt="A red kite at dusk", size="landscape")
+    second = studio.generate(prompt="A fox in fresh snow", seconds=8)
+    # Both are scheduled and nothing has finished: the caller got control straight back.
+    assert isinstance(first, asyncio.Task) and isinstance(second, asyncio.Task)
+    assert not first.done() and not second.done()
+    assert len(studio.running) == 2
+    assert studio.header.running == 2
+    assert len(studio.bars.children) == 2
+
+    # Meanwhile the loop is free for other work (another cell, in a kernel).
+    ticks = 0
+    while not (first.done() and second.done()):
+        ticks += 1
+        await asyncio.sleep(0.01)
+    assert ticks > 0
+
+    kite, fox = first.result(), second.result()
+    assert (kite.size, kite.seconds, fox.size, fox.seconds) == ("1280x720", 4, "720x1280", 8)
+    assert studio.results == [v for v in studio.results if v in (kite, fox)] and len(studio.results) == 2
+    assert studio.last is studio.results[-1]
+    assert kite.path is not None and kite.path.read_bytes()[4:8] == b"ftyp"
+    bars = [b for b in studio.bars.children if isinstance(b, StatusBar)]
+    assert sorted(b.status for b in bars) == ["completed", "completed"]
+    assert {b.task_id for b in bars} == {kite.task_id, fox.task_id}
+    assert studio.header.running == 0 and studio.header.finished == 2
+    assert studio.header.spent == "$3.60"
+    # The player shows the last result; both are tiles in the strip and remix choices.
+    assert studio.player.task_id == studio.last.task_id
+    assert {i["key"] for i in studio.strip.items} == {kite.task_id, fox.task_id}
+    assert {c["id"] for c in studio.builder.remix_choices} == {kite.remix_id, fox.remix_id}
+
+
+async def test_await_generate_gives_the_video(client: Any) -> None:
+    studio = Studio(client)
+    video = await studio.generate(prompt="A paper boat on a puddle")
+    assert studio.results == [video]
+    assert video.simulated
+
+
+async def test_the_generate_button_uses_the_form(client: Any) -> None:
+    studio = Studio(client)
+    browser_sets(studio.builder, text="A heron lifts off a misty lake", orientation="landscape", seconds=8)
+    from_browser(studio.builder, {"type": "submit"})
+    assert len(studio.running) == 1
+    await asyncio.gather(*studio.running)
+    assert studio.last is not None
+    assert (studio.last.prompt, studio.last.size, studio.last.seconds) == (
+        "A heron lifts off a misty lake",
+        "1280x720",
+        8,
+    )
+
+
+async def test_invalid_form_sends_nothing(client: Any) -> None:
+    studio = Studio(client)
+    created = client.simulator.ledger.total_created
+    from_browser(studio.builder, {"type": "submit"})
+    assert "prompt is empty" in studio.builder.error
+    assert studio.running == []
+    with pytest.raises(InvalidRequestError):
+        studio.generate(prompt="x", seconds=5)
+    assert client.simulator.ledger.total_created == created
+
+
+async def test_failure_shows_in_its_status_bar_and_is_kept(client: Any) -> None:
+    studio = Studio(client)
+    job = studio.generate(prompt="A kite over the sea [sim:fail=095]")
+    with pytest.raises(GenerationFailed):
+        await job
+    [bar] = studio.bars.children
+    assert bar.phase == "failed"
+    assert bar.error_code == "002999095"
+    assert bar.error_meaning == "internal generation error"
+    assert bar.error_advice
+    assert studio.results == []
+    assert len(studio.errors) == 1 and studio.header.failed == 1
+
+
+async def test_lost_create_answer_is_shown_as_outcome_unknown_and_not_resent(client: Any) -> None:
+    studio = Studio(client)
+    created = client.simulator.ledger.total_created
+    job = studio.generate(prompt="A kite in the rain [sim:lose]")
+    with pytest.raises(UnknownOutcomeError):
+        await job
+    [bar] = studio.bars.children
+    assert bar.status == "outcome unknown"
+    assert "not resent" in bar.error_advice
+    assert client.simulator.ledger.total_created == created + 1  # created once, never resent
+
+
+async def test_stop_watching_leaves_the_task_running_at_the_service() -> None:
+    from sora_widgets.client import SoraClient
+    from sora_widgets.simulator import Simulator
+
+    simulator = Simulator(speed="demo")  # renders take seconds: time to press "Stop watching"
+    client = SoraClient(simulator=simulator)
+    studio = Studio(client)
+    job = studio.generate(prompt="A slow sunrise over hills")
+    bar = studio.bars.children[0]
+    for _ in range(500):
+        if bar.watching:
+            break
+        await asyncio.sleep(0.01)
+    assert bar.watching and bar.task_id
+    from_browser(bar, {"type": "stop"})
+    with pytest.raises(asyncio.CancelledError):
+        await job
+    assert bar.phase == "stopped"
+    assert bar.task_id in bar.note
+    task = await client.get(bar.task_id)
+    assert not task.is_terminal  # still rendering at the service
+    await client.aclose()
+    if client.journal is not None:
+        client.journal.close()
+    simulator.close()
+
+
+async def test_remix_from_a_result(client: Any) -> None:
+    studio = Studio(client)
+    video = await studio.generate(prompt="A red kite at dusk", size="landscape")
+    from_browser(studio.player, {"type": "remix"})
+    assert studio.builder.remix_id == video.remix_id
+    browser_sets(studio.builder, text="The same kite at night")
+    remix = await studio.generate()
+    assert remix.request is not None and remix.request.remix_video_id == video.remix_id
+    assert len(studio.results) == 2
+
+
+async def test_clicking_a_tile_plays_that_result(client: Any) -> None:
+    studio = Studio(client)
+    first = await studio.generate(prompt="A red kite at dusk")
+    await studio.generate(prompt="A fox in snow")
+    from_browser(studio.strip, {"type": "select", "key": first.task_id})
+    assert studio.player.task_id == first.task_id
+    assert studio.strip.selected == first.task_id
+
+
+async def test_the_browser_cannot_redirect_the_client_and_no_secret_reaches_the_browser(
+    client: Any, recording_comms: list[RecordingComm]
+) -> None:
+    studio = Studio(client)
+    base = client.base_url
+    browser_sets(studio.header, service="https://attacker.example")
+    assert client.base_url == base
+    await studio.generate(prompt="A kite over the sea")
+    with pytest.raises(GenerationFailed):
+        await studio.generate(prompt="A kite [sim:fail=097]")
+    everything = json.dumps(
+        [
+            [msg_type, data, [b.hex() for b in buffers]]
+            for c in recording_comms
+            for msg_type, data, buffers in c.published
+        ],
+        default=str,
+    )
+    widgets = [studio, studio.header, studio.builder, studio.bars, studio.player, studio.strip]
+    everything += json.dumps([w.get_state() for w in [*widgets, *studio.bars.children]], default=str)
+    assert CANARY_KEY not in everything
+    assert CANARY_KEY.encode().hex() not in everything
+
+
+def test_generate_outside_a_running_loop_says_what_to_use(client: Any) -> None:
+    studio = Studio(client)
+    studio.builder.text = "A kite"
+    with pytest.raises(RuntimeError, match="generate_sync"):
+        studio.generate()
