@@ -385,7 +385,7 @@ def timeline_svg(rows: Sequence[TimelineRow], *, now: float | None = None, width
     Jobs still queued or running extend to ``now`` (default: the latest time seen). Text is
     XML-escaped, so prompts and labels cannot inject markup.
     """
-    row_h, top, left, right = 18, 22, 170, 12
+    row_h, top, left, right = 18, 34, 170, 12
     height = top + row_h * max(len(rows), 1) + 8
     times = [t for r in rows for t in (r.queued, r.started, r.finished) if t is not None]
     end = now if now is not None else (max(times) if times else 0.0)
@@ -401,8 +401,10 @@ def timeline_svg(rows: Sequence[TimelineRow], *, now: float | None = None, width
         f'viewBox="0 0 {width} {height}" role="img" aria-label="Batch timeline: {len(rows)} jobs">',
         f"<title>Batch timeline: {len(rows)} jobs over {span:.1f} s</title>",
         "<style>text{font:11px sans-serif;fill:currentColor}</style>",
-        f'<text x="{left}" y="12">0 s</text>',
-        f'<text x="{width - right}" y="12" text-anchor="end">{span:.1f} s</text>',
+        '<text x="4" y="12">thin grey: waiting for a slot · thick: running '
+        "(green done, red failed, blue still running)</text>",
+        f'<text x="{left}" y="28">0 s</text>',
+        f'<text x="{width - right}" y="28" text-anchor="end">{span:.1f} s</text>',
     ]
     if not rows:
         parts.append(f'<text x="{left}" y="{top + 12}">no jobs yet</text>')

@@ -229,35 +229,36 @@ class PromptLab(anywidget.AnyWidget):
         return None if self.budget is None else Decimal(str(self.budget)).quantize(Decimal("0.01"))
 
     def _plan_changed(self, _change: Any) -> None:
-        if not self.running:
-            self._replan()
+        # Once anything has run, editing only re-prices the next sweep: the finished jobs and
+        # their videos stay on screen (and in lab.results) until Run starts the next sweep.
+        started = any(j.queued_at is not None for j in self._jobs)
+        self._replan(keep_jobs=self.running or started)
 
-    def _replan(self) -> None:
-        """Recompute the jobs grid and the summary from the current definition."""
+    def _replan(self, *, keep_jobs: bool = False) -> None:
+        """Recompute the summary (and, unless ``keep_jobs``, the jobs grid) from the definition."""
         try:
             variants = self.variants
         except InvalidRequestError as exc:
             self.summary = {"ok": False, "error": str(exc), "count": 0}
             return
-        self._jobs = [LabJob(v) for v in variants]
-        chosen, skipped = fit_budget(
-            [v.estimated_cost for v in variants], self._budget(), committed=Decimal(0)
-        )
-        cost = total_cost(variants)
-        capped = total_cost(variants[i] for i in chosen)
+        budget = self._budget()
+        chosen, skipped = fit_budget([v.estimated_cost for v in variants], budget, committed=self._committed)
         with self.hold_sync():
             self.summary = {
                 "ok": True,
                 "error": "",
                 "count": len(variants),
-                "total_cost": format_cost(cost),
+                "total_cost": format_cost(total_cost(variants)),
                 "runnable": len(chosen),
-                "runnable_cost": format_cost(capped),
+                "runnable_cost": format_cost(total_cost(variants[i] for i in chosen)),
                 "over_budget": len(skipped),
-                "budget": format_cost(self._budget()) if self._budget() is not None else "",
+                "budget": format_cost(budget) if budget is not None else "",
+                "committed": format_cost(self._committed) if self._committed else "",
             }
-            self.compare_indexes = []
-            self._sync_jobs()
+            if not keep_jobs:
+                self._jobs = [LabJob(v) for v in variants]
+                self.compare_indexes = []
+                self._sync_jobs()
 
     # -- running ----------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ def test_count_and_cost_are_shown_before_anything_runs() -> None:
         "runnable_cost": "$6.00",
         "over_budget": 4,
         "budget": "$7.00",
+        "committed": "",
     }
     assert [j["status"] for j in lab.jobs] == ["planned"] * 8
     assert lab.jobs[0]["label"] == "shot=Wide shot · setting=snow"
@@ -267,11 +268,31 @@ async def test_rerun_a_failed_variant_alone_within_the_budget(sim_client: Any) -
     assert job.runs == 2 and job.status == "failed" and job.error
     assert lab.committed == Decimal("3.60")
 
-    # a third run would pass the $4 cap: refused, marked, nothing sent
-    job = await lab.rerun(1)
+    # a third run would pass the $4 cap: refused, marked, nothing sent (the button's path)
+    lab._on_front_message(lab, {"type": "rerun", "index": 1}, [])
+    await asyncio.gather(*lab._background.running)
+    job = lab.lab_jobs[1]
     assert job.status == "skipped" and "budget" in (job.error or "")
     assert sim.ledger.total_created == created + 1
     assert lab.committed == Decimal("3.60")
+
+    # editing the definition after a run re-prices the next sweep against what was already
+    # sent, and keeps the finished jobs and videos until the next Run
+    lab.prompts = ["A kite at dawn"]
+    assert lab.summary["count"] == 1 and lab.summary["runnable"] == 0
+    assert lab.summary["committed"] == "$3.60"
+    assert len(lab.results) == 1 and len(lab.jobs) == 2
+
+
+async def test_no_secret_reaches_widget_state(tmp_path: Path) -> None:
+    from sora_widgets.client import SoraClient
+
+    canary = "vx-canary-0123456789abcdef"
+    client = SoraClient(api_key=canary, base_url="http://127.0.0.1:9", journal=False)
+    lab = PromptLab(client, prompts=["A kite"], budget=2)
+    state = json.dumps(lab.get_state(), default=str)
+    assert canary not in state and canary not in repr(lab)
+    await client.aclose()
 
 
 async def test_favourites_compare_remix_and_video_bytes(sim_client: Any) -> None:

@@ -274,7 +274,8 @@ function render({ model, el: root }) {
     } else {
       let text = `${s.count} video${s.count === 1 ? "" : "s"} · estimated ${s.total_cost}`;
       if (s.budget) {
-        text += ` · budget ${s.budget}: ${s.runnable} will run (${s.runnable_cost})`;
+        const sent = s.committed ? ` (${s.committed} already sent)` : "";
+        text += ` · budget ${s.budget}${sent}: ${s.runnable} will run (${s.runnable_cost})`;
         if (s.over_budget) text += `, ${s.over_budget} over budget`;
       }
       summary.textContent = text;
