@@ -1,0 +1,147 @@
+"""``sora-widgets demo``: open JupyterLab on the quickstart notebook, with the simulator.
+
+The notebooks are copied from the source checkout into a working directory under the
+sora-widgets home, so a newcomer can run and edit them freely without dirtying the repository
+(tests require committed notebooks to stay stripped). The key and base URL are removed from the
+server's environment unless ``--real`` is given: a demo must never spend money by accident.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ._constants import ENV_API_KEY, ENV_BASE_URL, ENV_HOME
+
+FIRST_NOTEBOOK = "quickstart.ipynb"
+
+
+def find_notebooks(explicit: str | None = None) -> Path:
+    """Return the directory holding the bundled notebooks.
+
+    Args:
+        explicit: A directory given on the command line; wins over the search.
+
+    Raises:
+        SystemExit: When no directory with ``quickstart.ipynb`` is found (with advice).
+    """
+    candidates = [Path(explicit)] if explicit else []
+    # A source checkout: sora_widgets/_demo.py -> <repo>/notebooks.
+    candidates += [Path(__file__).resolve().parent.parent / "notebooks", Path.cwd() / "notebooks"]
+    for candidate in candidates:
+        if (candidate / FIRST_NOTEBOOK).is_file():
+            return candidate
+    raise SystemExit(
+        "sora-widgets demo: cannot find the notebooks (looked in "
+        + ", ".join(str(c) for c in candidates)
+        + "). Run it from a clone of the repository, or pass --notebooks DIR."
+    )
+
+
+def default_workdir() -> Path:
+    """Return ``$SORA_WIDGETS_HOME/notebooks`` (or the platform's user data dir)."""
+    home = os.environ.get(ENV_HOME)
+    if home:
+        return Path(home).expanduser() / "notebooks"
+    import platformdirs  # imported here: only the demo needs it
+
+    return Path(platformdirs.user_data_dir("sora-widgets")) / "notebooks"
+
+
+def prepare_workdir(source: Path, workdir: Path, *, reset: bool = False) -> list[Path]:
+    """Copy the notebooks (and any files beside them) from ``source`` into ``workdir``.
+
+    Files already there are kept, because the user may have edited them, unless ``reset``.
+
+    Returns:
+        The files that were copied.
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
+    copied: list[Path] = []
+    for item in sorted(source.iterdir()):
+        if item.name.startswith(".") or not item.is_file():
+            continue
+        target = workdir / item.name
+        if reset or not target.exists():
+            shutil.copy2(item, target)
+            copied.append(target)
+    return copied
+
+
+def jupyter_command(workdir: Path, extra: Sequence[str]) -> list[str]:
+    """Return the command line that starts JupyterLab on the quickstart in ``workdir``."""
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={workdir}",
+        f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # Jupyter refuses to run as root without this; containers and CI machines often are root.
+        command.append("--allow-root")
+    command += list(extra)
+    return command
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sora-widgets demo",
+        description="Open JupyterLab on the quickstart notebook with the built-in simulator (no key).",
+        epilog="Other options are passed to JupyterLab, e.g. --port 8890 --no-browser.",
+    )
+    parser.add_argument("--notebooks", help="directory with the notebooks to copy (default: the repo's)")
+    parser.add_argument("--workdir", help="where to copy them (default: $SORA_WIDGETS_HOME/notebooks)")
+    parser.add_argument("--reset", action="store_true", help="overwrite edited copies with the originals")
+    parser.add_argument(
+        "--real",
+        action="store_true",
+        help=f"keep {ENV_API_KEY} and {ENV_BASE_URL} so notebooks talk to the real API (costs money)",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="prepare and print the command, start nothing")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``sora-widgets demo``; returns JupyterLab's exit code.
+
+    Args:
+        argv: Arguments after ``demo`` (defaults to ``sys.argv[1:]``).
+    """
+    args, extra = _parser().parse_known_args(list(sys.argv[1:] if argv is None else argv))
+    if importlib.util.find_spec("jupyterlab") is None:
+        print(
+            "sora-widgets demo needs JupyterLab: pip install 'sora-widgets[demo]' (or run `make demo`).",
+            file=sys.stderr,
+        )
+        return 2
+    source = find_notebooks(args.notebooks)
+    workdir = Path(args.workdir).expanduser() if args.workdir else default_workdir()
+    copied = prepare_workdir(source, workdir, reset=args.reset)
+    print(f"Notebooks in {workdir} ({len(copied)} copied from {source}); edit them freely,")
+    print("`sora-widgets demo --reset` restores the originals.")
+
+    env = dict(os.environ)
+    if not args.real:
+        removed = [name for name in (ENV_API_KEY, ENV_BASE_URL) if env.pop(name, None) is not None]
+        if removed:
+            print(f"Ignoring {' and '.join(removed)} for this demo (pass --real to use them).")
+        print("Using the built-in simulator: no key needed, nothing is billed.")
+    command = jupyter_command(workdir, extra)
+    if args.dry_run:
+        print(" ".join(command))
+        return 0
+    try:
+        return subprocess.call(command, env=env, cwd=workdir)  # noqa: S603 - our own interpreter
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
