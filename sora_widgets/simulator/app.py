@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import socket
 import threading
 import time
@@ -23,6 +24,20 @@ from .engine import DEFAULT_MODERATION_WORDS, Engine, Ledger, Rejection, SimTask
 from .faults import FaultPlan
 
 __all__ = ["Simulator"]
+
+
+# Set in the ASGI scope by serve(): the app runs behind a real socket.
+_SERVED_MARK = "sora_widgets.simulator.served"
+
+
+class _QuietBrokenAnswers(logging.Filter):
+    """Drop uvicorn's error line for answers we leave unfinished on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "returned without completing response" not in record.getMessage()
+
+
+_QUIET = _QuietBrokenAnswers()
 
 
 class _BrokenResponse(Response):
@@ -46,7 +61,12 @@ class _BrokenResponse(Response):
             (b"content-length", str(self._declared).encode("ascii")),
         ]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": self._partial, "more_body": True})
+        if scope.get(_SERVED_MARK):
+            # Leave the answer unfinished: uvicorn closes the connection before Content-Length.
+            await send({"type": "http.response.body", "body": self._partial, "more_body": True})
+        else:
+            # In-process transports cannot break a connection: a short body is the closest thing.
+            await send({"type": "http.response.body", "body": self._partial, "more_body": False})
 
 
 def _cdn_denied(reason: str) -> Response:
@@ -106,6 +126,7 @@ class Simulator:
         self.valid_keys = set(valid_keys) if valid_keys is not None else None
         self.ledger = Ledger(self.engine)
         self._stopping = threading.Event()
+        self._told_terminal: set[str] = set()
         self.app = Starlette(
             routes=[
                 Route("/", self._index, methods=["GET"]),
@@ -174,8 +195,14 @@ class Simulator:
         sock.bind((host, port))
         sock.listen(128)
         bound_port = sock.getsockname()[1]
+        app = self.app
+
+        async def served(scope: Scope, receive: Receive, send: Send) -> None:
+            await app({**scope, _SERVED_MARK: True}, receive, send)
+
+        logging.getLogger("uvicorn.error").addFilter(_QUIET)
         config = uvicorn.Config(
-            self.app,
+            served,
             log_level=log_level,
             lifespan="off",
             access_log=False,
@@ -302,22 +329,28 @@ class Simulator:
         if plan.take_count("malformed_polls") or inst.take_count("malformed_polls"):
             broken = '{"id": "%s", "status": "in_progress", "progress": 0.4' % task.id  # noqa: UP031
             return Response(broken + ', "output": [{"content": [', media_type="application/json")
-        snapshot_status = self.engine.snapshot(task).status
-        running = snapshot_status in ("pending", "in_progress")
         odd_status = None
-        if running and plan.take_count("unknown_status_polls"):
+        # Never after a terminal answer: a finished task does not come back to life.
+        if task.id in self._told_terminal:
+            pass
+        elif plan.take_count("unknown_status_polls"):
             odd_status = plan.unknown_status
-        elif running and inst.take_count("unknown_status_polls"):
+        elif inst.take_count("unknown_status_polls"):
             odd_status = inst.unknown_status
         if odd_status is not None:
             payload = self.engine.payload(task, str(request.base_url))
+            for field in ("progress", "output", "usage", "error"):
+                payload.pop(field, None)
             payload["status"] = odd_status
-            payload.pop("progress", None)
             return JSONResponse(payload)
+        snapshot_status = self.engine.snapshot(task).status
         expired = snapshot_status == "completed" and (
             plan.take_count("expired_urls") or inst.take_count("expired_urls")
         )
-        return JSONResponse(self.engine.payload(task, str(request.base_url), expired_url=expired))
+        payload = self.engine.payload(task, str(request.base_url), expired_url=expired)
+        if payload["status"] in ("completed", "failed"):
+            self._told_terminal.add(task.id)
+        return JSONResponse(payload)
 
     async def _file(self, request: Request) -> Response:
         name = request.path_params["name"]

@@ -1,0 +1,146 @@
+"""Decoded video properties: size, length, frame rate, codec, the reference frame, determinism."""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+
+import av
+import httpx
+import numpy as np
+import pytest
+from PIL import Image
+
+from sora_widgets.simulator import Simulator
+from sora_widgets.simulator.render import RenderSpec, render_video, seed_of
+
+from .conftest import CREATE, body, png_bytes, poll_until
+
+
+class Decoded:
+    """What a decoder sees: stream properties, the frame count and some frames as RGB."""
+
+    def __init__(self, source: Path | bytes, keep: tuple[int, ...] = (0, 15, 30, -1)) -> None:
+        opened = io.BytesIO(source) if isinstance(source, bytes) else str(source)
+        with av.open(opened) as container:
+            stream = container.streams.video[0]
+            self.codec = stream.codec_context.name
+            self.width, self.height = stream.codec_context.width, stream.codec_context.height
+            self.pix_fmt = stream.codec_context.pix_fmt
+            self.fps = float(stream.average_rate or 0)
+            self.duration = float(container.duration or 0) / 1_000_000
+            raw = list(container.decode(stream))  # decoding is cheap; RGB conversion is not
+        self.count = len(raw)
+        self.frames = {i: raw[i].to_ndarray(format="rgb24") for i in keep if -self.count <= i < self.count}
+
+    def __getitem__(self, index: int) -> np.ndarray:
+        return self.frames[index]
+
+
+def spec(prompt: str, **changes: object) -> RenderSpec:
+    values: dict[str, object] = {
+        "width": 720,
+        "height": 1280,
+        "seconds": 4,
+        "prompt": prompt,
+        "seed": seed_of(prompt),
+    }
+    values.update(changes)
+    return RenderSpec(**values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("size", "seconds"), [("1280x720", "12"), ("720x1280", "4"), ("720x1280", "8")])
+def test_served_video_has_the_requested_size_and_length(api: httpx.Client, size: str, seconds: str) -> None:
+    done = poll_until(
+        api,
+        api.post(CREATE, json=body(f"a kite, {size}, {seconds}s", size=size, seconds=seconds)).json()["id"],
+    )
+    data = httpx.get(done["output"][0]["content"][0]["url"]).content
+    video = Decoded(data)
+    width, height = (int(v) for v in size.split("x"))
+    assert (video.width, video.height) == (width, height)
+    assert video.codec == "h264"
+    assert video.pix_fmt == "yuv420p"
+    assert 24 <= video.fps <= 30
+    assert video.count == int(seconds) * int(video.fps)
+    assert abs(video.duration - int(seconds)) < 0.1
+    assert video[0].shape == (height, width, 3)
+    # +faststart: the index (moov) comes before the media data, so browsers can start at once
+    assert data.find(b"moov") < data.find(b"mdat")
+
+
+def test_identical_requests_give_identical_videos(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.mp4", tmp_path / "b.mp4"
+    render_video(spec("a red kite over a beach"), a)
+    render_video(spec("a red kite over a beach"), b)
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_the_video_depends_on_the_prompt(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.mp4", tmp_path / "b.mp4"
+    render_video(spec("a red kite over a beach", seconds=4), a)
+    render_video(spec("a green submarine in a storm", seconds=4), b)
+    fa, fb = Decoded(a), Decoded(b)
+    diff = np.abs(fa[30].astype(int) - fb[30].astype(int)).mean()
+    assert diff > 20, diff
+    # the picture moves: the camera drifts and a light orbits
+    assert np.abs(fa[0].astype(int) - fa[-1].astype(int)).mean() > 5
+
+
+def test_the_prompt_words_are_drawn(tmp_path: Path) -> None:
+    """White text is drawn over the middle of the picture: with words there are many near-white pixels."""
+    path = tmp_path / "words.mp4"
+    render_video(spec("WORDS WORDS WORDS WORDS"), path)
+    middle = Decoded(path)[15][400:900]
+    white = (middle.min(axis=-1) > 225).mean()
+    assert white > 0.02, white
+
+
+def test_image_to_video_starts_on_the_reference_then_moves(api: httpx.Client) -> None:
+    reference = png_bytes(1280, 720, seed=3)
+    params = {"input_reference": "data:image/png;base64," + base64.b64encode(reference).decode()}
+    done = poll_until(
+        api,
+        api.post(
+            CREATE, json=body("the camera moves in", model="sora_2_pro_i2v", size="1280x720", **params)
+        ).json()["id"],
+    )
+    assert done["status"] == "completed", done
+    frames = Decoded(httpx.get(done["output"][0]["content"][0]["url"]).content)
+    ref = np.asarray(Image.open(io.BytesIO(reference)).convert("RGB")).astype(int)
+    first = np.abs(frames[0].astype(int) - ref).mean()
+    last = np.abs(frames[-1].astype(int) - ref).mean()
+    assert first < 6, first  # the first frame is the reference (up to compression)
+    assert last > first + 5, (first, last)  # then the camera has moved
+
+
+def test_jpeg_and_webp_references_are_accepted(api: httpx.Client, shared_sim: Simulator) -> None:
+    for fmt in ("JPEG", "WEBP"):
+        data = png_bytes(720, 1280, seed=5, fmt=fmt)
+        params = {"input_reference": base64.b64encode(data).decode()}  # raw base64 works too
+        task_id = api.post(CREATE, json=body(f"{fmt} ref", model="sora_2_pro_i2v", **params)).json()["id"]
+        # A refused image fails at once; an accepted one is rendering.
+        assert api.get(f"/model/v1/generation/task/{task_id}").json()["status"] != "failed"
+        record = shared_sim.task(task_id)
+        assert record is not None and record.outcome == "completed" and record.image_sha256
+
+
+def test_remix_is_visibly_derived_from_its_source(tmp_path: Path) -> None:
+    source = spec("a paper boat on a pond", width=1280, height=720)
+    remix = source.remixed(prompt="a paper boat on a pond", width=1280, height=720, seconds=4, label="remix")
+    other = spec("a paper boat on a pond but different", width=1280, height=720)
+    paths = [tmp_path / f"{n}.mp4" for n in ("s", "r", "o")]
+    for s, p in zip((source, remix, other), paths, strict=True):
+        render_video(s, p)
+    fs, fr, fo = (Decoded(p, keep=(15,))[15] for p in paths)
+
+    def luma_edges(frame: np.ndarray) -> np.ndarray:
+        gray = frame.astype(float).mean(axis=-1)
+        return np.abs(np.diff(gray, axis=1))[:600]
+
+    def corr(a: np.ndarray, b: np.ndarray) -> float:
+        return float(np.corrcoef(luma_edges(a).ravel(), luma_edges(b).ravel())[0, 1])
+
+    assert np.abs(fs.astype(int) - fr.astype(int)).mean() > 10  # colours changed
+    assert corr(fs, fr) > corr(fs, fo) + 0.2  # but the structure and framing are the source's
