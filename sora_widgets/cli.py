@@ -20,17 +20,19 @@ passed while the task runs on (``resume`` finishes it); 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
 from ._constants import DEFAULT_WAIT_TIMEOUT_S, ENV_API_KEY, ENV_BASE_URL
+from ._progress import progress_callback
 from .errors import (
     DownloadError,
     GenerationFailed,
@@ -48,6 +50,8 @@ if TYPE_CHECKING:
     from .models.video import Video
 
 __all__ = ["main"]
+
+T = TypeVar("T")
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -252,6 +256,16 @@ def _describe(video: Video) -> str:
     )
 
 
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run the command's coroutine on a fresh event loop.
+
+    ``asyncio.run`` rather than the client's ``*_sync`` twins: on Ctrl-C it cancels the work,
+    lets ``async with client`` close its connections, and closes the loop, so an interrupted
+    command exits cleanly (the task itself keeps running on the service).
+    """
+    return asyncio.run(coro)
+
+
 def _video_json(video: Video) -> str:
     data = video.to_dict()
     return json.dumps(data, default=str)
@@ -267,19 +281,24 @@ def _generate(args: argparse.Namespace) -> int:
     request = VideoRequest(**{k: v for k, v in fields.items() if v is not None})
     _say(f"{request.model}: {request.size}, {request.seconds} s, estimated ${request.estimated_cost:.2f}.")
     client = _client(args)
-    progress = _Progress()
-    try:
-        download = not args.no_download and args.out is None
-        video = client.generate_sync(
-            request, on_update=progress, timeout=args.timeout, download=download, progress=not args.quiet
-        )
-        if args.out is not None and not args.no_download:
-            # Absolute, so the journal's record still points at the file from any directory.
-            out = Path(args.out).expanduser().absolute()
-            target = f"{out}{os.sep}" if args.out.endswith(("/", os.sep)) else out
-            video = video.with_changes(path=client.download_sync(video, target))
-    finally:
-        client.close()
+    download = not args.no_download and args.out is None
+    target: Path | str | None = None
+    if args.out is not None and not args.no_download:
+        # Absolute, so the journal's record still points at the file from any directory.
+        out = Path(args.out).expanduser().absolute()
+        target = f"{out}{os.sep}" if args.out.endswith(("/", os.sep)) else out
+
+    async def run(on_update: Callable[[Task], Any] | None) -> Video:
+        async with client:
+            video = await client.generate(
+                request, on_update=on_update, timeout=args.timeout, download=download
+            )
+            if target is not None:
+                video = video.with_changes(path=await client.download(video, target))
+            return video
+
+    with progress_callback(_Progress(), enabled=not args.quiet) as on_update:
+        video = _run(run(on_update))
     print(_video_json(video) if args.json else _describe(video), flush=True)
     return EXIT_OK
 
@@ -361,14 +380,16 @@ def _entry_line(entry: JournalEntry) -> str:
 
 def _resume(args: argparse.Namespace) -> int:
     client = _client(args)
-    try:
-        pending = client.journal.unfinished(client.base_url) if client.journal is not None else []
-        if not args.quiet:
-            for entry in pending:
-                _say(f"Resuming task {entry.task_id} ({entry.status}): {entry.prompt[:60]!r}")
-        results = client.resume_sync()
-    finally:
-        client.close()
+    pending = client.journal.unfinished(client.base_url) if client.journal is not None else []
+    if not args.quiet:
+        for entry in pending:
+            _say(f"Resuming task {entry.task_id} ({entry.status}): {entry.prompt[:60]!r}")
+
+    async def run() -> list[Video | SoraError]:
+        async with client:
+            return await client.resume()
+
+    results = _run(run())
     if not results:
         _say("Nothing to resume: every task in the journal for this service has ended.")
         return EXIT_OK

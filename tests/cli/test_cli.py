@@ -224,3 +224,30 @@ def test_lost_create_answer_is_never_resent(cli: CLI, server: tuple[object, str]
     resumed = cli("resume", "--base-url", base_url)
     assert resumed.code == 0 and "Nothing to resume" in resumed.err
     assert sim.ledger.total_created == 1  # type: ignore[attr-defined]
+
+
+def test_ctrl_c_stops_waiting_not_the_task(cli: CLI, slow_server: tuple[object, str]) -> None:
+    sim, base_url = slow_server
+    proc = cli.popen("generate", "A slow fog bank rolls in", "--base-url", base_url, "-q")
+    try:
+        deadline = time.monotonic() + 60
+        found = False
+        while not found and time.monotonic() < deadline:
+            time.sleep(0.1)
+            if (cli.home / "journal.sqlite3").exists():
+                with Journal(cli.home / "journal.sqlite3") as journal:
+                    found = bool(journal.unfinished())
+        assert found, "the task id never reached the journal"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, err
+    assert "Interrupted" in err and "sora-widgets resume" in err
+    assert "Traceback" not in err, err
+    resumed = cli("resume", "--base-url", base_url, "--json")
+    assert resumed.code == 0, resumed.err
+    assert len(resumed.json_lines()) == 1
+    assert sim.ledger.total_created == 1  # type: ignore[attr-defined]

@@ -153,6 +153,7 @@ def test_text_named_png_says_what_it_is(tmp_path: Path) -> None:
         (b"", "empty"),
         (b"\x01\x02\x03\xfe\xff\x00\x80", "binary"),
         (b'{"error": "nope"}', "JSON"),
+        (("é" * 400).encode(), "plain text"),  # a character cut at the end of the sample
     ],
 )
 def test_other_content_is_named(tmp_path: Path, content: bytes, words: str) -> None:
