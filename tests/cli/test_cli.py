@@ -251,3 +251,19 @@ def test_ctrl_c_stops_waiting_not_the_task(cli: CLI, slow_server: tuple[object, 
     assert resumed.code == 0, resumed.err
     assert len(resumed.json_lines()) == 1
     assert sim.ledger.total_created == 1  # type: ignore[attr-defined]
+
+
+def test_no_download_and_remix(cli: CLI, server: tuple[object, str]) -> None:
+    sim, base_url = server
+    first = cli("generate", "A paper boat on a pond", "--base-url", base_url, "--no-download", "--json", "-q")
+    assert first.code == 0, first.err
+    video = first.json_lines()[0]
+    assert video["path"] is None and video["url"].startswith(base_url)
+    assert not (cli.home / "videos").exists() or not any((cli.home / "videos").iterdir())
+
+    remix = cli("generate", "Same boat, at night", "--base-url", base_url, "--remix", video["remix_id"],
+                "--json", "-q")  # fmt: skip
+    assert remix.code == 0, remix.err
+    entries = cli("history", "--json").json_lines()
+    assert entries[0]["request"]["remix_video_id"] == video["remix_id"]
+    assert sim.ledger.total_created == 2  # type: ignore[attr-defined]
