@@ -93,8 +93,9 @@ def _as_progress(value: Any) -> float | None:
         return None
     if not math.isfinite(number) or number < 0:
         return None
-    if number > 1.0:  # some gateways report percent
-        number = number / 100.0 if number <= 100.0 else 1.0
+    if number > 1.0:
+        # Some gateways report percent; but 1.0000001 is float noise around "done", not 0.01 %.
+        number = 1.0 if number <= 1.01 or number > 100.0 else number / 100.0
     return number
 
 
@@ -123,6 +124,8 @@ def _parse_assets(output: Any) -> tuple[VideoAsset, ...]:
         if not isinstance(block, Mapping):
             continue
         content = block.get("content")
+        if isinstance(content, Mapping):  # one item sent bare instead of in a list
+            content = [content]
         items = content if isinstance(content, list) else [block] if "url" in block else []
         for item in items:
             if not isinstance(item, Mapping) or not item.get("url"):
@@ -172,6 +175,8 @@ def parse_task(data: Any, *, fallback_id: str | None = None) -> Task:
     if not isinstance(data, Mapping):
         raise WireFormatError(f"expected a JSON object, got {type(data).__name__}")
     task_id = data.get("id", data.get("task_id", data.get("taskId")))
+    if isinstance(task_id, bool) or not isinstance(task_id, (str, int, type(None))):
+        raise WireFormatError(f"the task id is a {type(task_id).__name__}, not a string")
     error = parse_error(data.get("error"))
     if task_id in (None, ""):
         if fallback_id is None:
