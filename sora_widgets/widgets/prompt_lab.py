@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anywidget
+import ipywidgets
 import traitlets as t
 
 from ..errors import GenerationFailed, InvalidRequestError, SoraError
@@ -28,7 +29,8 @@ from ..models.variants import (
     total_cost,
 )
 from ..models.video import Video
-from ._common import STATIC, BackgroundTasks, describe_error, format_cost
+from ._common import STATIC, BackgroundTasks, describe_error, format_cost, video_thumbnail
+from .player import VideoPlayer
 
 if TYPE_CHECKING:
     from ..client import BatchResult, SoraClient
@@ -38,6 +40,8 @@ __all__ = ["LabJob", "PromptLab"]
 # Statuses a job can show besides the task's own (pending, in_progress, completed, failed).
 PLANNED, SKIPPED, QUEUED = "planned", "skipped", "queued"
 _FINAL = ("completed", "failed", SKIPPED)
+# After a run, this many finished videos are put side by side unless the user chose some.
+AUTO_COMPARE = 6
 
 
 @dataclass
@@ -126,7 +130,19 @@ class PromptLab(anywidget.AnyWidget):
     Variants are a template with ``{slots}`` crossed with value lists, or a plain list of
     prompts, crossed with sizes and lengths. The lab never sends more than ``budget`` USD of
     estimated cost in total (reruns and remixes included); variants that would exceed it are
-    marked ``skipped``. Failed variants keep their error and can be rerun alone.
+    marked ``skipped``. Failed variants keep their error and can be rerun alone
+    (:meth:`rerun`).
+
+    Compare: finished videos play side by side in :class:`~sora_widgets.VideoPlayer` widgets
+    (``lab.players``), captioned with the values that differ from their neighbours. Their play
+    state and position are linked in the browser (``jslink``), so play, pause or seek on any one
+    moves them all. A lab shown in a cell is its panel with ``lab.compare_view`` under it; put
+    both in your own layout to place them elsewhere. After a run the first six finished videos
+    are compared unless you chose some (:meth:`compare`).
+
+    Results: :attr:`results` (Videos whose ``labels`` hold the slot values, ``favourite`` set by
+    :meth:`favourite`), :meth:`to_json`, :meth:`to_csv`, :meth:`to_dataframe` (pandas), and
+    :meth:`timeline_svg`, a picture of when each job waited, ran and finished.
     """
 
     _esm = STATIC / "prompt_lab.js"
@@ -173,7 +189,12 @@ class PromptLab(anywidget.AnyWidget):
         self._jobs: list[LabJob] = []
         self._committed = Decimal("0")
         self._background = BackgroundTasks(self._show_failure)
-        self._video_cache: dict[int, bytes] = {}
+        self._thumbs: dict[str, bytes] = {}  # video key -> JPEG of the first frame
+        self._players: dict[int, VideoPlayer] = {}
+        self._tiles: dict[int, tuple[ipywidgets.VBox, ipywidgets.ToggleButton]] = {}
+        self._links: list[Any] = []
+        self._linked: list[int] = []
+        self.compare_view = self._build_compare_view()
         with self.hold_sync():
             self.mode = "prompts" if prompts is not None and not template else "template"
             self.template = template
@@ -292,7 +313,6 @@ class PromptLab(anywidget.AnyWidget):
             job.status, job.progress, job.error, job.exception = QUEUED, None, None, None
             job.task_id, job.video, job.runs = None, None, job.runs + 1
             job.queued_at, job.started_at, job.finished_at = now, None, None
-            self._video_cache.pop(job.index, None)
         self.spent = format_cost(self._committed)
         return selected
 
@@ -370,6 +390,11 @@ class PromptLab(anywidget.AnyWidget):
         finally:
             self.running = False
             self._sync_jobs()
+        if not self.compare_indexes:
+            # Put the first finished videos side by side at once; the user can change the choice.
+            finished = [j.index for j in self._jobs if j.video is not None]
+            if finished:
+                self.compare(finished[:AUTO_COMPARE])
         return jobs
 
     def _on_update(self, job: LabJob, task: Task) -> None:
@@ -540,14 +565,118 @@ class PromptLab(anywidget.AnyWidget):
             self.timeline = self.timeline_svg() if any(j.queued_at is not None for j in self._jobs) else ""
             self._sync_compare()
 
+    def _build_compare_view(self) -> ipywidgets.VBox:
+        play = ipywidgets.Button(description="▶ Play all", tooltip="Play all compared videos")
+        pause = ipywidgets.Button(description="❚❚ Pause all", tooltip="Pause all compared videos")
+        play.on_click(lambda _b: self.play_all())
+        pause.on_click(lambda _b: self.pause_all())
+        self._compare_grid = ipywidgets.GridBox(
+            layout=ipywidgets.Layout(
+                grid_template_columns="repeat(auto-fill, minmax(260px, 1fr))", grid_gap="8px", width="100%"
+            )
+        )
+        header = ipywidgets.HBox(
+            [ipywidgets.Label("Compare (play, pause and seek move every video)"), play, pause]
+        )
+        view = ipywidgets.VBox([header, self._compare_grid], layout=ipywidgets.Layout(display="none"))
+        view.add_class("sw-lab-compare-view")
+        return view
+
     def _sync_compare(self) -> None:
+        """Labels, players and their links for the compared videos (VideoPlayer, kept in sync)."""
         shown = [i for i in self.compare_indexes if self._has_video(i)]
-        values = [self._job(i).variant.values for i in shown]
-        labels = differing_labels(values)
-        self.compare_labels = [
-            {"index": i, "label": " · ".join(f"{k}: {v}" for k, v in lab.items())}
-            for i, lab in zip(shown, labels, strict=True)
+        labels = [
+            " · ".join(f"{k}: {v}" for k, v in lab.items())
+            for lab in differing_labels([self._job(i).variant.values for i in shown])
         ]
+        self.compare_labels = [{"index": i, "label": text} for i, text in zip(shown, labels, strict=True)]
+        if not hasattr(self, "compare_view"):
+            return  # still constructing
+        tiles = []
+        for i, text in zip(shown, labels, strict=True):
+            video = self._job(i).video
+            assert video is not None
+            player = self._players.get(i)
+            if player is None:
+                player = VideoPlayer(video, client=self.client, compact=True, caption=text)
+                player.muted = True  # followers start without a click only when muted
+                player.add_class(f"sw-lab-player-{i}")
+                self._players[i] = player
+            elif player.video is None or player.video.task_id != video.task_id:
+                player.show(video)
+            player.caption = text
+            tile, star = self._tile(i, player)
+            star.value = video.favourite
+            star.description = "★ favourite" if video.favourite else "☆ favourite"
+            tiles.append(tile)
+        if tuple(tiles) != tuple(self._compare_grid.children):
+            self._compare_grid.children = tuple(tiles)
+        self.compare_view.layout.display = "flex" if tiles else "none"
+        if shown != self._linked:
+            self._relink([self._players[i] for i in shown])
+            self._linked = shown
+
+    def _tile(self, index: int, player: VideoPlayer) -> tuple[ipywidgets.VBox, ipywidgets.ToggleButton]:
+        if index not in self._tiles:
+            star = ipywidgets.ToggleButton(description="☆ favourite", tooltip=f"Favourite variant {index}")
+            star.observe(lambda change: self._star_toggled(index, change), names="value")
+            remix = ipywidgets.Button(description="Remix", tooltip=f"Remix variant {index}")
+            remix.on_click(lambda _b: self._start_remix(index))
+            tile = ipywidgets.VBox([player, ipywidgets.HBox([star, remix])])
+            tile.add_class("sw-lab-tile")
+            self._tiles[index] = (tile, star)
+        return self._tiles[index]
+
+    def _star_toggled(self, index: int, change: Mapping[str, Any]) -> None:
+        job = self._job(index)
+        if job.video is not None and job.video.favourite != bool(change["new"]):
+            self.favourite(index, bool(change["new"]))
+
+    def _start_remix(self, index: int) -> None:
+        try:
+            self._background.start(self.remix(index), name="prompt lab remix")
+        except RuntimeError as exc:
+            self.message = _error_text(exc)
+
+    def _relink(self, players: list[VideoPlayer]) -> None:
+        """Link play state and position of every compared player to the first one.
+
+        ``jslink`` runs in the browser, so a click or a seek on any player reaches the others
+        without a round trip through the kernel (and works while a cell is running).
+        """
+        for link in self._links:
+            link.unlink()
+        self._links = []
+        if len(players) < 2:
+            return
+        leader = players[0]
+        for follower in players[1:]:
+            for name in ("playing", "current_time"):
+                self._links.append(ipywidgets.jslink((leader, name), (follower, name)))
+
+    @property
+    def players(self) -> list[VideoPlayer]:
+        """The compared videos' players, in compare order."""
+        return [self._players[i] for i in self._linked]
+
+    def play_all(self) -> None:
+        """Play every compared video."""
+        for player in self.players:
+            player.play()
+
+    def pause_all(self) -> None:
+        """Pause every compared video."""
+        for player in self.players:
+            player.pause()
+
+    def seek_all(self, seconds: float) -> None:
+        """Move every compared video to ``seconds``."""
+        for player in self.players:
+            player.seek(seconds)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        # Shown in a cell, the lab is its panel with the compare players under it.
+        return ipywidgets.VBox([self, self.compare_view])._repr_mimebundle_(**kwargs)
 
     def _has_video(self, index: int) -> bool:
         try:
@@ -555,34 +684,26 @@ class PromptLab(anywidget.AnyWidget):
         except InvalidRequestError:
             return False
 
-    def _video_bytes(self, job: LabJob) -> bytes | None:
-        cached = self._video_cache.get(job.index)
-        if cached is not None:
-            return cached
-        if job.video is None or job.video.path is None:
-            return None
-        try:
-            data = Path(job.video.path).read_bytes()
-        except OSError:
-            return None
-        self._video_cache[job.index] = data
-        return data
-
-    async def _send_video(self, index: int) -> None:
+    async def _send_thumb(self, index: int) -> None:
+        """The first frame of a finished video, as JPEG bytes in a binary message."""
         job = self._job(index)
-        if job.video is None:
+        video = job.video
+        if video is None:
             return
-        data = self._video_bytes(job)
-        if data is None and job.video.path is None:
-            video = job.video
+        path = video.path
+        if path is None:
             path = await self._client().download(video)
             job.video = video.with_changes(path=path)
-            data = self._video_bytes(job)
-        if data is None:
-            self.message = f"variant {index}: the video file could not be read."
-            return
         key = f"{job.index}:{job.runs}"
-        self.send({"type": "video", "index": index, "key": key, "mime": "video/mp4"}, buffers=[data])
+        data = self._thumbs.get(key)
+        if data is None:
+            try:
+                data = await asyncio.to_thread(video_thumbnail, path, max_side=320)
+            except OSError as exc:
+                self.message = f"variant {index}: cannot show the video ({exc})."
+                return
+            self._thumbs[key] = data
+        self.send({"type": "thumb", "index": index, "key": key, "mime": "image/jpeg"}, buffers=[data])
 
     def _on_front_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if not isinstance(content, dict):
@@ -600,7 +721,11 @@ class PromptLab(anywidget.AnyWidget):
                 self.favourite(int(content["index"]), bool(content.get("value", True)))
             elif kind == "compare":
                 self.compare([int(i) for i in content.get("indexes", [])])
-            elif kind == "want_video":
-                self._background.start(self._send_video(int(content["index"])), name="prompt lab video")
+            elif kind == "want_thumb":
+                self._background.start(self._send_thumb(int(content["index"])), name="prompt lab thumbnail")
+            elif kind == "play_all":
+                self.play_all()
+            elif kind == "pause_all":
+                self.pause_all()
         except (InvalidRequestError, KeyError, ValueError, TypeError, RuntimeError) as exc:
             self.message = _error_text(exc)

@@ -23,6 +23,7 @@ lab = sw.PromptLab(client, template="A red fox in fresh snow, {light}",
 lab
 """
 REPORT = "print([j.status for j in lab.lab_jobs], [v.favourite for v in lab.results], lab.compare_indexes)"
+SEEK = "lab.seek_all(1.0)"
 
 STATE_JS = """(videos) => videos.map((v) => ({paused: v.paused, time: v.currentTime,
   ready: v.readyState, width: v.videoWidth, duration: v.duration}))"""
@@ -37,7 +38,7 @@ def _wait(nb: NotebookPage, compare: Any, predicate_js: str, what: str) -> None:
     try:
         nb.page.wait_for_function(
             "(box) => { const vs = [...box.querySelectorAll('video')];"
-            f" return vs.length > 0 && ({predicate_js}); }}",
+            f" return vs.length === 3 && ({predicate_js}); }}",
             arg=handle,
             timeout=20_000,
         )
@@ -46,7 +47,7 @@ def _wait(nb: NotebookPage, compare: Any, predicate_js: str, what: str) -> None:
 
 
 def test_prompt_lab_runs_and_compares_in_sync(open_notebook: Any) -> None:
-    nb: NotebookPage = open_notebook([SETUP, REPORT])
+    nb: NotebookPage = open_notebook([SETUP, REPORT, SEEK])
     nb.run_all()
     out = nb.output(0)
     lab = out.locator(".sw-lab")
@@ -59,45 +60,48 @@ def test_prompt_lab_runs_and_compares_in_sync(open_notebook: Any) -> None:
     cells = lab.locator(".sw-lab-cell[data-status='completed']")
     cells.nth(2).wait_for(timeout=120_000)
     assert cells.count() == 3
-    # finished videos appear in the grid, decoded at the requested size
+    # finished videos appear in the grid as they complete (first-frame thumbnails)
     for i in range(3):
-        state = nb.wait_for_video(lab.locator(".sw-lab-cell video").nth(i))
-        assert (state["videoWidth"], state["error"]) == (1280, None), state
+        thumb = lab.locator("img.sw-lab-thumb").nth(i)
+        thumb.wait_for(timeout=30_000)
+        nb.page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
+        assert thumb.evaluate("(img) => [img.naturalWidth, img.naturalHeight]") == [320, 180]
     assert lab.locator(".sw-lab-timeline").get_attribute("src", timeout=10_000)
 
-    lab.get_by_role("button", name="Compare every finished video").click()
-    compare = lab.locator(".sw-lab-compare-grid")
-    compare.locator("video").nth(2).wait_for(timeout=30_000)
-    labels = compare.locator(".sw-lab-tile-label").all_text_contents()
-    assert labels == ["light: dusk", "light: dawn", "light: noon"]
+    # after the run the finished videos are side by side in the project's VideoPlayer
+    compare = out.locator(".sw-lab-compare-view")
+    compare.locator(".sw-lab-tile video").nth(2).wait_for(timeout=30_000)
+    captions = compare.locator(".sw-player-caption").all_text_contents()
+    assert captions == ["light: dusk", "light: dawn", "light: noon"]
     for i in range(3):
         state = nb.wait_for_video(compare.locator("video").nth(i))
         assert (state["videoWidth"], state["error"]) == (1280, None), state
 
+    videos = compare.locator("video")
     # play one: all play
-    compare.locator("video").nth(1).evaluate("(v) => v.play()")
-    _wait(nb, compare, "vs.every((v) => !v.paused && v.currentTime > 0.2)", "all played")
+    videos.nth(1).evaluate("(v) => v.play()")
+    _wait(nb, compare, "vs.every((v) => !v.paused)", "all played")
     # pause another: all pause
-    compare.locator("video").nth(2).evaluate("(v) => v.pause()")
+    videos.nth(2).evaluate("(v) => v.pause()")
     _wait(nb, compare, "vs.every((v) => v.paused)", "all paused")
     # seek the first: all follow
-    compare.locator("video").nth(0).evaluate("(v) => { v.currentTime = 2.5; }")
+    videos.nth(0).evaluate("(v) => { v.currentTime = 2.5; }")
     _wait(nb, compare, "vs.every((v) => Math.abs(v.currentTime - 2.5) < 0.05)", "followed a seek to 2.5 s")
-    # the shared seek bar moves all
-    lab.get_by_role("slider", name="Seek all compared videos").evaluate(
-        "(s) => { s.value = '1'; s.dispatchEvent(new Event('input', {bubbles: true})); }"
-    )
-    _wait(nb, compare, "vs.every((v) => Math.abs(v.currentTime - 1) < 0.05)", "followed the seek bar to 1 s")
-    # still paused after seeking: a seek never starts playback
+    # seek a follower: the leader and the others follow too
+    videos.nth(2).evaluate("(v) => { v.currentTime = 0.5; }")
+    _wait(nb, compare, "vs.every((v) => Math.abs(v.currentTime - 0.5) < 0.05)", "followed a seek to 0.5 s")
+    # seek from Python moves all, and a seek never starts playback
+    nb.run_cell(2)
+    _wait(nb, compare, "vs.every((v) => Math.abs(v.currentTime - 1) < 0.05)", "followed lab.seek_all(1.0)")
     assert all(s["paused"] for s in _states(compare))
-    lab.get_by_role("button", name="Play all compared videos").click()
+    compare.locator("button[title='Play all compared videos']").click()
     _wait(nb, compare, "vs.every((v) => !v.paused)", "all played from the Play all button")
-    lab.get_by_role("button", name="Pause all compared videos").click()
+    compare.locator("button[title='Pause all compared videos']").click()
     _wait(nb, compare, "vs.every((v) => v.paused)", "all paused from the Pause all button")
 
     # favourite from the compare grid lands on the Video objects in the kernel
-    compare.get_by_role("button", name="Favourite variant 1").click()
-    compare.locator("button[aria-label='Favourite variant 1'][aria-pressed='true']").wait_for(timeout=20_000)
+    compare.locator("button[title='Favourite variant 1']").click()
+    lab.locator("button[aria-label='Favourite variant 1'][aria-pressed='true']").wait_for(timeout=20_000)
     nb.run_cell(1)
     assert nb.output(1).inner_text().strip() == (
         "['completed', 'completed', 'completed'] [False, True, False] [0, 1, 2]"

@@ -295,35 +295,71 @@ async def test_no_secret_reaches_widget_state(tmp_path: Path) -> None:
     await client.aclose()
 
 
-async def test_favourites_compare_remix_and_video_bytes(sim_client: Any) -> None:
+async def test_compare_players_favourites_remix_and_thumbnails(sim_client: Any) -> None:
+    from PIL import Image
+
+    from sora_widgets.widgets.player import VideoPlayer
+
     sim = sim_client.test_simulator
     lab = PromptLab(
         sim_client,
         template="A fox in {setting}, {light}",
         slots={"setting": ["snow"], "light": ["dusk", "dawn", "noon"]},
+        sizes=["1280x720"],
     )
     await lab.run()
     assert [j.status for j in lab.lab_jobs] == ["completed"] * 3
 
-    marked = lab.favourite(1)
-    assert marked.favourite and lab.results[1].favourite and lab.favourites == [marked]
-    lab._on_front_message(lab, {"type": "favourite", "index": 1, "value": False}, [])
-    assert not lab.results[1].favourite and lab.jobs[1]["favourite"] is False
-
-    lab.compare([0, 1, 2])
+    # after the run the finished videos are side by side, in the project's VideoPlayer,
+    # captioned with what differs between neighbours and linked in the browser
+    assert lab.compare_indexes == [0, 1, 2]
     assert lab.compare_labels == [
         {"index": 0, "label": "light: dusk"},
         {"index": 1, "label": "light: dawn"},
         {"index": 2, "label": "light: noon"},
     ]
+    players = lab.players
+    assert all(isinstance(p, VideoPlayer) for p in players)
+    assert [p.caption for p in players] == ["light: dusk", "light: dawn", "light: noon"]
+    assert [p.video.task_id for p in players] == [v.task_id for v in lab.results]  # type: ignore[union-attr]
+    links = {(link.source[0], link.source[1], link.target[0], link.target[1]) for link in lab._links}
+    assert links == {
+        (players[0], name, follower, name) for follower in players[1:] for name in ("playing", "current_time")
+    }
+    lab.play_all()
+    assert all(p.playing for p in players)
+    lab.seek_all(1.5)
+    lab.pause_all()
+    assert [(p.playing, p.current_time) for p in players] == [(False, 1.5)] * 3
+    # the panel and the players show as one output
+    bundle = lab._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
 
+    # favourites live on the Video objects, from Python, the grid's star or the compare toggle
+    marked = lab.favourite(1)
+    assert marked.favourite and lab.results[1].favourite and lab.favourites == [marked]
+    lab._on_front_message(lab, {"type": "favourite", "index": 1, "value": False}, [])
+    assert not lab.results[1].favourite and lab.jobs[1]["favourite"] is False
+    star = lab._tiles[2][1]
+    star.value = True
+    assert lab.results[2].favourite and lab.jobs[2]["favourite"] is True
+    assert star.description == "★ favourite"
+
+    # choosing fewer re-labels and re-links
+    lab.compare([0, 2])
+    assert lab.compare_labels == [{"index": 0, "label": "light: dusk"}, {"index": 2, "label": "light: noon"}]
+    assert len(lab._links) == 2 and len(lab._compare_grid.children) == 2
+
+    # the grid's thumbnails: the first frame as JPEG in a binary message, nothing in the state
     sent: list[tuple[dict[str, Any], list[bytes]]] = []
     lab.send = lambda content, buffers=None: sent.append((content, list(buffers or [])))  # type: ignore[method-assign]
-    await lab._send_video(2)
+    lab._on_front_message(lab, {"type": "want_thumb", "index": 2}, [])
+    await asyncio.gather(*lab._background.running)
     content, buffers = sent[-1]
-    assert content["type"] == "video" and content["index"] == 2
-    assert buffers[0] == lab.results[2].path.read_bytes()  # type: ignore[union-attr]
-    assert "video" not in lab.get_state() or not isinstance(lab.get_state().get("video"), bytes)
+    assert content == {"type": "thumb", "index": 2, "key": "2:1", "mime": "image/jpeg"}
+    with Image.open(io.BytesIO(buffers[0])) as image:
+        assert image.format == "JPEG" and image.size == (320, 180)
+    assert not any(isinstance(v, bytes) and len(v) > 1000 for v in lab.get_state().values())
 
     before = sim.ledger.total_created
     remix = await lab.remix(2, prompt="A fox in snow at noon, slow dolly in")

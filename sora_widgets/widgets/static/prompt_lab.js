@@ -1,4 +1,5 @@
-// PromptLab front end: define a sweep, watch its jobs, compare finished videos in sync.
+// PromptLab front end: define a sweep, see its count and cost, watch its jobs and timeline.
+// The compared videos play in VideoPlayer widgets the kernel links together (see prompt_lab.py).
 // Plain ESM, no imports. Text from users or the server goes in with textContent only.
 
 const SIZES = [
@@ -43,76 +44,10 @@ function debounce(fn, ms) {
   };
 }
 
-// Keep a set of <video> elements together: play, pause and seek on one reach all.
-// Changes we make ourselves are marked so their echo events are not re-broadcast.
-export class SyncGroup {
-  constructor() {
-    this.videos = [];
-    this.cleanups = [];
-  }
-
-  set(videos) {
-    this.clear();
-    this.videos = videos;
-    for (const video of videos) {
-      const on = (name, fn) => {
-        video.addEventListener(name, fn);
-        this.cleanups.push(() => video.removeEventListener(name, fn));
-      };
-      on("play", () => this.#echo(video, "play") || this.play(video));
-      on("pause", () => this.#echo(video, "pause") || (!video.ended && this.pause(video)));
-      on("seeked", () => this.#echo(video, "seek") || this.seek(video.currentTime, video));
-    }
-  }
-
-  clear() {
-    for (const undo of this.cleanups) undo();
-    this.cleanups = [];
-    this.videos = [];
-  }
-
-  #echo(video, kind) {
-    const key = `sync${kind}`;
-    if (video.dataset[key]) {
-      delete video.dataset[key];
-      return true;
-    }
-    return false;
-  }
-
-  play(source = null) {
-    for (const video of this.videos) {
-      if (video === source || !video.paused) continue;
-      video.dataset.syncplay = "1";
-      video.play().catch(() => delete video.dataset.syncplay);
-    }
-  }
-
-  pause(source = null) {
-    for (const video of this.videos) {
-      if (video === source || video.paused) continue;
-      video.dataset.syncpause = "1";
-      video.pause();
-    }
-  }
-
-  seek(time, source = null) {
-    for (const video of this.videos) {
-      if (video === source) continue;
-      const target = Math.min(time, Number.isFinite(video.duration) ? video.duration : time);
-      if (Math.abs(video.currentTime - target) < 0.04) continue;
-      video.dataset.syncseek = "1";
-      video.currentTime = target;
-    }
-  }
-}
-
 function render({ model, el: root }) {
-  const urls = new Map(); // index -> {key, url}
-  const requested = new Set(); // video keys asked of the kernel
-  const sync = new SyncGroup();
+  const urls = new Map(); // index -> {key, url} of a first-frame thumbnail
+  const requested = new Set(); // thumbnail keys asked of the kernel
   const cells = new Map(); // index -> {cell parts}
-  let compareVideos = [];
 
   const wrap = el("div", { className: "sw-lab", role: "region", "aria-label": "Prompt Lab" });
   root.append(wrap);
@@ -168,18 +103,9 @@ function render({ model, el: root }) {
   const compareAll = el("button", { type: "button", "aria-label": "Compare every finished video", text: "Compare all finished" });
   wrap.append(el("div", { className: "sw-lab-row" }, [el("strong", { text: "Jobs" }), compareAll]), grid);
 
-  const playAll = el("button", { type: "button", "aria-label": "Play all compared videos", text: "▶ Play all" });
-  const pauseAll = el("button", { type: "button", "aria-label": "Pause all compared videos", text: "❚❚ Pause all" });
-  const seekBar = el("input", { type: "range", min: "0", max: "1", step: "0.01", value: "0", "aria-label": "Seek all compared videos" });
-  const clock = el("span", { className: "sw-lab-clock", "aria-label": "Compare position", text: "0.0 s" });
-  const compareGrid = el("div", { className: "sw-lab-compare-grid", role: "list", "aria-label": "Compared videos" });
-  const compareBox = el("section", { className: "sw-lab-compare", "aria-label": "Compare" }, [
-    el("div", { className: "sw-lab-row" }, [el("strong", { text: "Compare" }), playAll, pauseAll, seekBar, clock]),
-    compareGrid,
-  ]);
   const timelineImg = el("img", { className: "sw-lab-timeline", alt: "Batch timeline: when each job was queued, ran and finished" });
   const timelineBox = el("section", { className: "sw-lab-timelinebox", "aria-label": "Batch timeline" }, [el("strong", { text: "Timeline" }), timelineImg]);
-  wrap.append(compareBox, timelineBox);
+  wrap.append(timelineBox);
 
   // ---- to the model ----------------------------------------------------------------------
   const save = (name, value) => {
@@ -217,9 +143,6 @@ function render({ model, el: root }) {
     const done = model.get("jobs").filter((j) => j.has_video).map((j) => j.index);
     model.send({ type: "compare", indexes: done });
   });
-  listen(playAll, "click", () => sync.play());
-  listen(pauseAll, "click", () => sync.pause());
-  listen(seekBar, "input", () => sync.seek(Number(seekBar.value)));
 
   // ---- from the model --------------------------------------------------------------------
   function setValue(node, value) {
@@ -287,20 +210,12 @@ function render({ model, el: root }) {
     message.textContent = model.get("message") || "";
   }
 
-  function videoFor(job, className) {
-    const video = el("video", {
-      className,
-      controls: true,
-      muted: true,
-      playsinline: true,
-      preload: "auto",
-      "aria-label": `Video of variant ${job.index}: ${job.label}`,
-    });
-    video.muted = true;
-    video.dataset.index = String(job.index);
+  function thumbFor(job) {
+    const img = el("img", { className: "sw-lab-thumb", alt: `First frame of variant ${job.index}: ${job.label}` });
+    img.dataset.index = String(job.index);
     const known = urls.get(job.index);
-    if (known && known.key === job.video_key) video.src = known.url;
-    return video;
+    if (known && known.key === job.video_key) img.src = known.url;
+    return img;
   }
 
   function want(job) {
@@ -308,7 +223,7 @@ function render({ model, el: root }) {
     const known = urls.get(job.index);
     if ((known && known.key === job.video_key) || requested.has(job.video_key)) return;
     requested.add(job.video_key);
-    model.send({ type: "want_video", index: job.index });
+    model.send({ type: "want_thumb", index: job.index });
   }
 
   function makeCell(job) {
@@ -324,7 +239,7 @@ function render({ model, el: root }) {
     const actions = el("div", { className: "sw-lab-cell-actions" }, [rerun, star, el("label", {}, [pick, " compare"])]);
     const cell = el("div", { className: "sw-lab-cell", role: "listitem" }, [title, meta, status, bar, error, media, actions]);
     cell.dataset.index = String(job.index);
-    const parts = { cell, title, meta, status, bar, error, media, rerun, star, pick, video: null, key: "" };
+    const parts = { cell, title, meta, status, bar, error, media, rerun, star, pick, thumb: null, key: "" };
     listen(rerun, "click", () => model.send({ type: "rerun", index: Number(cell.dataset.index) }));
     listen(star, "click", () => model.send({ type: "favourite", index: Number(cell.dataset.index), value: star.getAttribute("aria-pressed") !== "true" }));
     listen(pick, "change", () => {
@@ -367,82 +282,22 @@ function render({ model, el: root }) {
       parts.pick.parentElement.hidden = !job.has_video;
       parts.pick.checked = compared.has(job.index);
       if (job.has_video && parts.key !== job.video_key) {
-        parts.video = videoFor(job, "sw-lab-thumb");
-        parts.media.replaceChildren(parts.video);
+        parts.thumb = thumbFor(job);
+        parts.media.replaceChildren(parts.thumb);
         parts.key = job.video_key;
-      } else if (!job.has_video && parts.video) {
+      } else if (!job.has_video && parts.thumb) {
         parts.media.replaceChildren();
-        parts.video = null;
+        parts.thumb = null;
         parts.key = "";
       }
       want(job);
     }
     for (const [index] of cells) if (!seen.has(index)) cells.delete(index);
-    // Re-insert only when the order changed: moving a <video> in the DOM interrupts it.
+    // Re-insert only when the order changed, so focus and scroll position survive updates.
     const current = [...grid.children];
     if (current.length !== order.length || current.some((node, i) => node !== order[i])) {
       grid.replaceChildren(...order);
     }
-  }
-
-  let compareSignature = "";
-  function drawCompare() {
-    const labels = model.get("compare_labels") || [];
-    const jobs = new Map((model.get("jobs") || []).map((j) => [j.index, j]));
-    // Rebuild only when what is shown changes, so progress updates never disturb playback.
-    const signature = JSON.stringify(
-      labels.map(({ index, label }) => {
-        const job = jobs.get(index);
-        return [index, label, job && job.video_key, job && job.favourite];
-      }),
-    );
-    if (signature === compareSignature) return;
-    compareSignature = signature;
-    const existing = new Map(compareVideos.map((v) => [`${v.dataset.index}:${v.dataset.key}`, v]));
-    compareVideos = [];
-    const tiles = [];
-    for (const { index, label } of labels) {
-      const job = jobs.get(index);
-      if (!job || !job.has_video) continue;
-      const video = existing.get(`${index}:${job.video_key}`) || videoFor(job, "sw-lab-player");
-      video.dataset.key = job.video_key;
-      video.setAttribute("aria-label", `Compared video ${index}: ${label}`);
-      compareVideos.push(video);
-      const star = el("button", {
-        type: "button",
-        className: "sw-lab-star",
-        "aria-label": `Favourite variant ${index}`,
-        "aria-pressed": job.favourite ? "true" : "false",
-        text: job.favourite ? "★" : "☆",
-      });
-      star.addEventListener("click", () => model.send({ type: "favourite", index, value: !job.favourite }));
-      const remix = el("button", { type: "button", "aria-label": `Remix variant ${index}`, text: "Remix" });
-      remix.addEventListener("click", () => model.send({ type: "remix", index }));
-      const tile = el("figure", { className: "sw-lab-tile", role: "listitem" }, [
-        video,
-        el("figcaption", {}, [el("span", { className: "sw-lab-tile-label", text: label }), star, remix]),
-      ]);
-      tile.dataset.index = String(index);
-      tiles.push(tile);
-    }
-    compareGrid.replaceChildren(...tiles);
-    compareBox.hidden = tiles.length === 0;
-    sync.set(compareVideos);
-    if (compareVideos[0]) watchLeader(compareVideos[0]);
-  }
-
-  let leaderCleanup = null;
-  function watchLeader(video) {
-    if (leaderCleanup) leaderCleanup();
-    const tick = () => {
-      if (Number.isFinite(video.duration)) seekBar.max = String(video.duration);
-      if (document.activeElement !== seekBar) seekBar.value = String(video.currentTime);
-      clock.textContent = `${video.currentTime.toFixed(1)} s`;
-    };
-    for (const name of ["timeupdate", "loadedmetadata", "seeked"]) video.addEventListener(name, tick);
-    leaderCleanup = () => {
-      for (const name of ["timeupdate", "loadedmetadata", "seeked"]) video.removeEventListener(name, tick);
-    };
   }
 
   function drawTimeline() {
@@ -452,27 +307,25 @@ function render({ model, el: root }) {
   }
 
   function onMessage(msg, buffers) {
-    if (!msg || msg.type !== "video" || !buffers || !buffers.length) return;
+    if (!msg || msg.type !== "thumb" || !buffers || !buffers.length) return;
     const old = urls.get(msg.index);
     if (old && old.key === msg.key) return;
     if (old) URL.revokeObjectURL(old.url);
-    const url = URL.createObjectURL(new Blob([buffers[0]], { type: msg.mime || "video/mp4" }));
+    const url = URL.createObjectURL(new Blob([buffers[0]], { type: msg.mime || "image/jpeg" }));
     urls.set(msg.index, { key: msg.key, url });
-    for (const video of root.querySelectorAll(`video[data-index="${Number(msg.index)}"]`)) video.src = url;
+    for (const img of root.querySelectorAll(`img.sw-lab-thumb[data-index="${Number(msg.index)}"]`)) img.src = url;
   }
 
   const drawAll = () => {
     drawDefinition();
     drawSummary();
     drawJobs();
-    drawCompare();
     drawTimeline();
   };
   const bindings = [
     ["change:mode change:template change:slots change:prompts change:sizes change:seconds change:budget change:concurrency", drawDefinition],
     ["change:summary change:running change:spent change:message", drawSummary],
     ["change:jobs change:running change:compare_indexes", drawJobs],
-    ["change:compare_labels change:jobs", drawCompare],
     ["change:timeline", drawTimeline],
   ];
   for (const [names, fn] of bindings) model.on(names, fn);
@@ -483,8 +336,6 @@ function render({ model, el: root }) {
     for (const [names, fn] of bindings) model.off(names, fn);
     model.off("msg:custom", onMessage);
     for (const undo of handlers) undo();
-    sync.clear();
-    if (leaderCleanup) leaderCleanup();
     for (const { url } of urls.values()) URL.revokeObjectURL(url);
     urls.clear();
   };
