@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import time
@@ -187,10 +186,6 @@ def test_demo_is_delegated(cli: CLI) -> None:
     assert "usage:" in result.out.lower()
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("sora_widgets.simulator.__main__") is None,
-    reason="python -m sora_widgets.simulator is not written yet",
-)
 def test_simulator_is_delegated(cli: CLI) -> None:
     import httpx
 
