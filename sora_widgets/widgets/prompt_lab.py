@@ -333,6 +333,14 @@ class PromptLab(anywidget.AnyWidget):
         """Run in the background on the kernel's loop (what the Run button does)."""
         return self._background.start(self.run(), name="prompt lab run")
 
+    def stop(self) -> None:
+        """Stop the lab's background work (what the Stop button does).
+
+        Jobs not finished are marked; tasks already created go on at the service and are in the
+        client's journal, so ``await client.resume()`` finishes them without a new create.
+        """
+        self._background.cancel_all()
+
     async def rerun(self, index: int) -> LabJob:
         """Run one variant again (a failed or skipped one, typically), within the budget."""
         if self.running:
@@ -384,7 +392,13 @@ class PromptLab(anywidget.AnyWidget):
         except asyncio.CancelledError:
             for job in selected:
                 if not job.done:
-                    job.status, job.error = "failed", "stopped before it finished"
+                    job.status = "failed"
+                    job.error = (
+                        f"stopped watching; task {job.task_id} goes on at the service: "
+                        "await client.resume() picks it up"
+                        if job.task_id
+                        else "stopped before it was sent"
+                    )
                     job.finished_at = self._now()
             raise
         finally:
@@ -434,7 +448,6 @@ class PromptLab(anywidget.AnyWidget):
         self._sync_jobs()
 
     def _show_failure(self, exc: BaseException) -> None:
-        self.running = False
         self.message = _error_text(exc)
 
     # -- results ----------------------------------------------------------------------------
@@ -712,6 +725,8 @@ class PromptLab(anywidget.AnyWidget):
         try:
             if kind == "run":
                 self.start()
+            elif kind == "stop":
+                self.stop()
             elif kind == "rerun":
                 self._background.start(self.rerun(int(content["index"])), name="prompt lab rerun")
             elif kind == "remix":

@@ -368,3 +368,30 @@ async def test_compare_players_favourites_remix_and_thumbnails(sim_client: Any) 
     assert remix.variant.request.remix_video_id == lab.results[2].remix_id
     assert remix.video is not None and remix.video.labels["remix_of"] == "2"
     assert len(lab.results) == 4
+
+
+async def test_stop_marks_unfinished_jobs_and_leaves_their_tasks_resumable(tmp_path: Path) -> None:
+    from sora_widgets.client import SoraClient
+    from sora_widgets.simulator import Simulator
+
+    # "demo" speed: tasks take 5-15 s, so they are surely still running when we stop
+    client = SoraClient(simulator=Simulator(speed="demo", state_dir=tmp_path / "sim"))
+    lab = PromptLab(client, prompts=["A kite at dusk", "A kite at dawn", "A kite at noon"], concurrency=2)
+    run = lab.start()
+    for _ in range(400):
+        if sum(1 for j in lab.lab_jobs if j.task_id) == 2:
+            break
+        await asyncio.sleep(0.01)
+    assert lab.running
+    lab._on_front_message(lab, {"type": "stop"}, [])
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    assert not lab.running
+    statuses = [(j.status, j.error or "") for j in lab.lab_jobs]
+    assert [s for s, _ in statuses] == ["failed"] * 3
+    assert sum("goes on at the service" in e for _, e in statuses) == 2
+    assert sum("stopped before it was sent" in e for _, e in statuses) == 1
+    assert client.journal is not None
+    unfinished = {e.task_id for e in client.journal.unfinished()}
+    assert unfinished == {j.task_id for j in lab.lab_jobs if j.task_id}
+    await client.aclose()

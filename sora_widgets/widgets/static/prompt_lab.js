@@ -88,11 +88,13 @@ function render({ model, el: root }) {
   ]);
   const summary = el("div", { className: "sw-lab-summary", role: "status", "aria-live": "polite", "aria-label": "Sweep summary" });
   const runButton = el("button", { type: "button", className: "sw-lab-run", "aria-label": "Run the sweep", text: "Run" });
+  const stopButton = el("button", { type: "button", className: "sw-lab-stop", "aria-label": "Stop the sweep", text: "Stop" });
   const spent = el("span", { className: "sw-lab-spent", "aria-label": "Estimated cost sent so far" });
   const budgetRow = el("div", { className: "sw-lab-row" }, [
     el("label", {}, ["Budget $ ", budget]),
     el("label", {}, ["At once ", concurrency]),
     runButton,
+    stopButton,
     spent,
   ]);
   const message = el("div", { className: "sw-lab-message", role: "alert", "aria-label": "Lab message" });
@@ -139,6 +141,7 @@ function render({ model, el: root }) {
   listen(budget, "change", () => save("budget", budget.value === "" ? null : Math.max(0, Number(budget.value))));
   listen(concurrency, "change", () => save("concurrency", Math.max(1, Math.round(Number(concurrency.value) || 1))));
   listen(runButton, "click", () => model.send({ type: "run" }));
+  listen(stopButton, "click", () => model.send({ type: "stop" }));
   listen(compareAll, "click", () => {
     const done = model.get("jobs").filter((j) => j.has_video).map((j) => j.index);
     model.send({ type: "compare", indexes: done });
@@ -206,6 +209,7 @@ function render({ model, el: root }) {
     }
     runButton.disabled = running || !s.ok;
     runButton.textContent = running ? "Running…" : "Run";
+    stopButton.hidden = !running;
     spent.textContent = `sent so far: ${model.get("spent")}`;
     message.textContent = model.get("message") || "";
   }
