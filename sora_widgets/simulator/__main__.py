@@ -32,12 +32,56 @@ def build_parser() -> argparse.ArgumentParser:
         help='instance-wide faults as magic words, e.g. "[sim:poll=503x3] [sim:truncate]"',
     )
     parser.add_argument("--key", action="append", default=None, help="accept only this key (repeatable)")
+    parser.add_argument(
+        "--benchmark",
+        action="store_true",
+        help="render a 12 s 1280x720 text-to-video and an image-to-video, print the times, exit",
+    )
     return parser
+
+
+def benchmark() -> int:
+    """Measure render speed on this machine (what `instant` tasks cost)."""
+    import io
+    import tempfile
+    import time
+    from pathlib import Path
+
+    import numpy as np
+    from PIL import Image
+
+    from .render import RenderSpec, render_video, seed_of
+
+    prompt = "Wide shot, a red kite over a beach at dusk, slow dolly in"
+    yy, xx = np.mgrid[0:720, 0:1280]
+    picture = np.stack([xx % 256, yy % 256, (xx + yy) % 256], axis=-1).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(picture).save(buf, "PNG")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, image in (("text-to-video", None), ("image-to-video", buf.getvalue())):
+            spec = RenderSpec(
+                width=1280,
+                height=720,
+                seconds=12,
+                prompt=prompt,
+                seed=seed_of(prompt),
+                image_sha256="bench" if image else None,
+            )
+            start, cpu = time.perf_counter(), time.process_time()
+            size = render_video(spec, Path(tmp) / f"{name}.mp4", image=image, threads=1)
+            took, cpu_took = time.perf_counter() - start, time.process_time() - cpu
+            print(
+                f"{name}: 12 s 1280x720 @ {spec.fps} fps in {took:.2f} s wall, {cpu_took:.2f} s CPU "
+                f"({spec.frame_count / took:.0f} frames/s, {size / 1e6:.2f} MB)"
+            )
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run until interrupted; print the base URL first (flushed, so scripts can read it)."""
     args = build_parser().parse_args(argv)
+    if args.benchmark:
+        return benchmark()
     try:
         faults = FaultPlan.from_prompt(args.faults)
     except ValueError as exc:

@@ -347,30 +347,45 @@ def _fit_image(data: bytes, w: int, h: int) -> Image.Image:
 
 
 def _i2v_frames(spec: RenderSpec, image: bytes, frames: _Frames) -> Any:
+    import av  # heavy: imported only when a video is made
+
     w, h = spec.width, spec.height
     y, u, v = _planes_from_rgb(np.asarray(_fit_image(image, w, h)), spec.hue_shift)
-    ly, lu, lv = Image.fromarray(y, "L"), Image.fromarray(u, "L"), Image.fromarray(v, "L")
     band_h = _even(max(32, h // 11))
     bands = [_planes_from_rgb(np.asarray(b), 0.0) for b in _band_images(spec, band_h)]
     rng = np.random.default_rng(spec.seed ^ 0x1A2B)
     fx, fy = 0.3 + 0.4 * rng.random(), 0.3 + 0.4 * rng.random()  # the point the camera moves towards
     zoom_end = 1.10 + 0.06 * rng.random()
     n = spec.frame_count
-    bilinear = Image.Resampling.BILINEAR
+    last_box: tuple[int, int, int, int] | None = None
+    zoomed: U8 = np.empty_like(frames.buf)
     for i in range(n):
         p = i / max(1, n - 1)
-        ease = p * p * (3 - 2 * p)
-        if i == 0:
-            frames.y[:], frames.u[:], frames.v[:] = y, u, v
-        else:
-            z = 1.0 + (zoom_end - 1.0) * ease
-            bw, bh = w / z, h / z
-            left, top = (w - bw) * fx, (h - bh) * fy
-            box = (left, top, left + bw, top + bh)
-            half = (left / 2, top / 2, (left + bw) / 2, (top + bh) / 2)
-            frames.y[:] = np.asarray(ly.resize((w, h), bilinear, box=box))
-            frames.u[:] = np.asarray(lu.resize((w // 2, h // 2), bilinear, box=half))
-            frames.v[:] = np.asarray(lv.resize((w // 2, h // 2), bilinear, box=half))
+        z = 1.0 + (zoom_end - 1.0) * p * p * (3 - 2 * p)
+        # Crop boxes snap to multiples of 4 so yuv420p planes stay aligned; swscale does the zoom
+        # (SIMD, a few ms per frame), and the frames between two snaps repeat (cheap to encode).
+        bw, bh = int(w / z) // 4 * 4, int(h / z) // 4 * 4
+        x0, y0 = _even((w - bw) * fx), _even((h - bh) * fy)
+        box = (x0, y0, bw, bh)
+        if box != last_box:
+            if (bw, bh) == (w, h):
+                frames.y[:], frames.u[:], frames.v[:] = y, u, v
+                zoomed[:] = frames.buf
+            else:
+                crop = np.empty((bh * 3 // 2, bw), np.uint8)
+                crop[:bh] = y[y0 : y0 + bh, x0 : x0 + bw]
+                crop[bh : bh + bh // 4].reshape(bh // 2, bw // 2)[:] = u[
+                    y0 // 2 : y0 // 2 + bh // 2, x0 // 2 : x0 // 2 + bw // 2
+                ]
+                crop[bh + bh // 4 :].reshape(bh // 2, bw // 2)[:] = v[
+                    y0 // 2 : y0 // 2 + bh // 2, x0 // 2 : x0 // 2 + bw // 2
+                ]
+                scaled = av.VideoFrame.from_ndarray(crop, format="yuv420p").reformat(
+                    width=w, height=h, interpolation="BILINEAR"
+                )
+                zoomed[:] = scaled.to_ndarray()
+            last_box = box
+        frames.buf[:] = zoomed
         if i >= spec.fps:  # the first second shows the reference image alone
             frames.band(bands[min(len(bands) - 1, i * len(bands) // n)], h - band_h)
         yield frames.buf
