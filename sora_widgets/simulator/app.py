@@ -100,6 +100,7 @@ class Simulator:
         valid_keys: when given, only these bearer keys are accepted (others get 401).
         clock: unix-seconds clock, injectable for tests.
         render_workers: threads that render videos.
+        retention_s: at start, tasks older than this (and files no task uses) are removed.
     """
 
     def __init__(
@@ -113,6 +114,7 @@ class Simulator:
         valid_keys: set[str] | None = None,
         clock: Callable[[], float] = time.time,
         render_workers: int = 2,
+        retention_s: float = 7 * 24 * 3600.0,
     ) -> None:
         self.engine = Engine(
             speed=speed,
@@ -122,6 +124,7 @@ class Simulator:
             faults=faults,
             clock=clock,
             render_workers=render_workers,
+            retention_s=retention_s,
         )
         self.valid_keys = set(valid_keys) if valid_keys is not None else None
         self.ledger = Ledger(self.engine)

@@ -234,6 +234,7 @@ class Engine:
         faults: the instance-wide fault plan.
         clock: returns unix seconds; inject a fake one in tests.
         render_workers: threads rendering videos.
+        retention_s: tasks older than this, and files no task uses, are removed at start.
     """
 
     def __init__(
@@ -246,6 +247,7 @@ class Engine:
         faults: FaultPlan | None = None,
         clock: Callable[[], float] = time.time,
         render_workers: int = 2,
+        retention_s: float = 7 * 24 * 3600.0,
     ) -> None:
         if speed not in SPEEDS:
             raise ValueError(f"speed must be one of {', '.join(SPEEDS)}, not {speed!r}")
@@ -269,6 +271,7 @@ class Engine:
             (self.state_dir / sub).mkdir(parents=True, exist_ok=True)
         self._secret = self._load_secret()
         self._load_tasks()
+        self._prune(retention_s)
 
     # --- persistence ------------------------------------------------------------------------
 
@@ -288,6 +291,28 @@ class Engine:
             except (OSError, ValueError, TypeError):
                 continue  # a half-written or foreign file: skip it rather than refuse to start
             self._remember(task)
+
+    def _prune(self, retention_s: float) -> None:
+        """Forget tasks older than ``retention_s`` and delete files no remaining task uses.
+
+        The default state directory lives in the user's data dir; without this it only grows.
+        """
+        cutoff = self.clock() - retention_s
+        for task in list(self._tasks.values()):
+            if task.created_at < cutoff:
+                self._tasks.pop(task.id, None)
+                self._jobs.pop(task.job_id, None)
+                (self.state_dir / "tasks" / f"{task.id}.json").unlink(missing_ok=True)
+        keep = {t.file_key for t in self._tasks.values()} | {t.image_sha256 for t in self._tasks.values()}
+        file_cutoff = time.time() - retention_s  # file times are real time, whatever the clock
+        for sub, suffix in (("files", ".mp4"), ("inputs", "")):
+            for path in (self.state_dir / sub).iterdir():
+                name = path.name[: -len(suffix)] if suffix and path.name.endswith(suffix) else path.name
+                try:
+                    if name not in keep and path.stat().st_mtime < file_cutoff:
+                        path.unlink()
+                except OSError:
+                    continue  # another simulator removed it first
 
     def _remember(self, task: SimTask) -> None:
         self._tasks[task.id] = task

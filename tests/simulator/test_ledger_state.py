@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -129,3 +130,23 @@ def test_serve_starts_and_stops_repeatedly(tmp_path: Path) -> None:
             raise AssertionError("the server still answers after serve() ended")
     sim.close()
     assert len(urls) == 3
+
+
+def test_old_tasks_and_unused_files_are_pruned_at_start(tmp_path: Path, clock: FakeClock) -> None:
+    sim = Simulator(speed="instant", state_dir=tmp_path, clock=clock)
+    with sim.serve() as url, client(url) as api:
+        old_id = api.post(CREATE, json=body("old task")).json()["id"]
+        sim.wait_rendered(old_id)
+    sim.close()
+    stray = tmp_path / "files" / "0123456789abcdef0123456789abcdef.mp4"
+    stray.write_bytes(b"....ftyp")
+    os_time = stray.stat().st_mtime - 10 * 24 * 3600
+    os.utime(stray, (os_time, os_time))
+    clock.advance(3600)
+    kept = Simulator(speed="instant", state_dir=tmp_path, clock=clock, retention_s=7200)
+    assert kept.task(old_id) is not None and not stray.exists()
+    kept.close()
+    clock.advance(7200)
+    pruned = Simulator(speed="instant", state_dir=tmp_path, clock=clock, retention_s=7200)
+    assert pruned.task(old_id) is None and pruned.ledger.total_created == 0
+    pruned.close()
