@@ -500,8 +500,8 @@ class SoraClient:
     async def get(self, task_id: str) -> Task:
         """The task's current state (one poll, retried through transient failures)."""
         task = await self._poll_once(task_id, deadline=None)
-        known = self._known.get(task_id)
-        if known is not None and known.entry_id:
+        known, _ = self._lookup(task_id, None)
+        if known.entry_id:
             self._journal_call("record_task", known.entry_id, task)
         return task
 

@@ -262,7 +262,7 @@ TASKISH = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(st.one_of(JSON, TASKISH))
 def test_parse_task_never_fails_except_with_wire_format_error(data: Any) -> None:
     try:
