@@ -69,6 +69,14 @@ class _BrokenResponse(Response):
             await send({"type": "http.response.body", "body": self._partial, "more_body": False})
 
 
+# Result files are public links, like a CDN's: a page on another origin (JupyterLab, a test
+# page) may fetch them, including by byte ranges.
+_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "Content-Length, Content-Range, Accept-Ranges",
+}
+
+
 def _cdn_denied(reason: str) -> Response:
     """403 with an S3-style XML body, as CDNs answer for expired or unsigned links."""
     code = "AccessDenied"
@@ -76,7 +84,7 @@ def _cdn_denied(reason: str) -> Response:
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f"<Error><Code>{code}</Code><Message>{reason}</Message></Error>"
     )
-    return Response(body, status_code=403, media_type="application/xml")
+    return Response(body, status_code=403, media_type="application/xml", headers=_CORS)
 
 
 class Simulator:
@@ -137,6 +145,7 @@ class Simulator:
                 Route(CREATE_PATH, self._create, methods=["POST"]),
                 Route(TASK_PATH.replace("{task_id}", "{task_id:str}"), self._poll, methods=["GET"]),
                 Route("/files/{name:str}", self._file, methods=["GET", "HEAD"]),
+                Route("/files/{name:str}", self._file_preflight, methods=["OPTIONS"]),
             ]
         )
 
@@ -372,4 +381,17 @@ class Simulator:
             if plan.take_count("truncate_downloads") or inst.take_count("truncate_downloads"):
                 data = await run_in_threadpool(path.read_bytes)
                 return _BrokenResponse(data[: len(data) // 2], len(data), "video/mp4")
-        return FileResponse(path, media_type="video/mp4", headers={"Cache-Control": "private, max-age=3600"})
+        return FileResponse(
+            path, media_type="video/mp4", headers={"Cache-Control": "private, max-age=3600", **_CORS}
+        )
+
+    async def _file_preflight(self, request: Request) -> Response:
+        return Response(
+            status_code=204,
+            headers={
+                **_CORS,
+                "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+                "Access-Control-Allow-Headers": "Range",
+                "Access-Control-Max-Age": "600",
+            },
+        )

@@ -199,6 +199,11 @@ def test_file_supports_head_and_ranges_for_browsers(api: httpx.Client) -> None:
     )
     part = httpx.get(link, headers={"Range": "bytes=0-99"})
     assert part.status_code == 206 and len(part.content) == 100
+    assert part.headers["access-control-allow-origin"] == "*"
+    preflight = httpx.options(
+        link, headers={"Origin": "http://127.0.0.1:1", "Access-Control-Request-Method": "GET"}
+    )
+    assert preflight.status_code == 204 and "Range" in preflight.headers["access-control-allow-headers"]
 
 
 def test_remix_uses_the_job_id(api: httpx.Client) -> None:
