@@ -373,6 +373,8 @@ class PromptLab(anywidget.AnyWidget):
         return job
 
     async def _execute(self, jobs: list[LabJob]) -> list[LabJob]:
+        if self.concurrency < 1:
+            raise InvalidRequestError(f"concurrency={self.concurrency} must be at least 1.")
         selected = self._reserve(jobs)
         self.message = ""
         self._sync_jobs()

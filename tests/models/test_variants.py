@@ -187,3 +187,30 @@ def test_timeline_svg_is_valid_escaped_and_shows_waiting() -> None:
     assert float(runs[1].get("x", 0)) > float(runs[0].get("x", 0))
     assert "8.0 s" in svg
     ET.fromstring(timeline_svg([]))
+
+
+_WORDS = st.text(alphabet="abcdefghij ", min_size=1, max_size=8).map(str.strip).filter(bool)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["shot", "setting", "light"]), st.lists(_WORDS, min_size=1, max_size=3), min_size=1
+    ),
+    st.lists(st.sampled_from(["720x1280", "1280x720"]), min_size=1, max_size=2, unique=True),
+    st.lists(st.sampled_from([4, 8, 12]), min_size=1, max_size=3, unique=True),
+)
+def test_expand_property(slots: dict[str, list[str]], sizes: list[str], seconds: list[int]) -> None:
+    template = " and ".join("{" + name + "}" for name in slots)
+    variants = expand(template, slots, sizes=sizes, seconds=seconds)
+    distinct = 1
+    for values in slots.values():
+        distinct *= len(dict.fromkeys(values))
+    assert len(variants) == count_variants(template, slots, sizes=sizes, seconds=seconds)
+    assert len(variants) == distinct * len(sizes) * len(seconds)
+    assert total_cost(variants) == sum((v.request.estimated_cost for v in variants), Decimal(0))
+    for v in variants:
+        assert v.request.prompt == template.format(**{k: v.values[k] for k in slots})
+        assert (v.request.size, str(v.request.seconds)) == (v.values["size"], v.values["seconds"])
+    # neighbours always differ in something, and their labels say what
+    for label, variant in zip(differing_labels([v.values for v in variants]), variants, strict=True):
+        assert label and all(variant.values[k] == val for k, val in label.items())
