@@ -1,0 +1,229 @@
+"""Studio, player and gallery in a real browser (JupyterLab and Notebook 7, headless Chromium).
+
+The kernel uses the in-process simulator at "instant" speed; Chromium decodes the real H.264
+files that reach it over the widgets' binary channel.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from .conftest import NotebookPage
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SETUP = """\
+import sora_widgets as sw
+from sora_widgets.simulator import Simulator
+client = sw.SoraClient(simulator=Simulator(speed="instant"))
+studio = sw.Studio(client)
+studio
+"""
+
+
+_CELL_STATE_JS = """
+(i) => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const cell = w.content.widgets[i];
+  const kernel = w.sessionContext.session && w.sessionContext.session.kernel;
+  const errors = cell.model.outputs.toJSON().filter((o) => o.output_type === "error")
+    .map((o) => `${o.ename}: ${o.evalue}\\n${(o.traceback || []).join("\\n")}`);
+  return {done: cell.model.executionCount !== null, status: kernel ? kernel.status : "none", errors};
+}
+"""
+
+
+def _run_one(nb: NotebookPage, index: int, timeout_ms: int = 180_000) -> None:
+    """Run one cell (the others stay unrun, unlike the harness's run_cell) and wait for it."""
+    nb.dismiss_toasts()
+    nb.page.evaluate(
+        "(i) => { const nb = window.jupyterapp.shell.currentWidget.content; nb.activeCellIndex = i;"
+        " nb.activeCell.model.executionCount = null; }",
+        index,
+    )
+    nb.command("notebook:run-cell")
+    deadline = time.monotonic() + timeout_ms / 1000
+    state: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        state = nb.page.evaluate(_CELL_STATE_JS, index)
+        if state["errors"]:
+            raise AssertionError(f"cell {index} raised:\n" + "\n".join(state["errors"]))
+        if state["done"] and state["status"] == "idle":
+            return
+        nb.page.wait_for_timeout(200)
+    raise AssertionError(f"cell {index} still running after {timeout_ms} ms: {state}")
+
+
+def _wait_phase(studio: Any, phase: str, count: int = 1, timeout: int = 120_000) -> None:
+    studio.locator(f".sw-status[data-phase='{phase}']").nth(count - 1).wait_for(timeout=timeout)
+
+
+def _printed(nb: NotebookPage, index: int) -> str:
+    return str(nb.output(index).locator(".jp-OutputArea-output").last.text_content(timeout=30_000))
+
+
+def test_studio_generate_watch_play_remix_gallery(open_notebook: Any) -> None:
+    nb: NotebookPage = open_notebook(
+        [
+            SETUP,
+            "print(len(studio.results), studio.last.request.remix_video_id == studio.results[0].remix_id)",
+            "studio.last",
+            "gallery = sw.Gallery(client)\ngallery",
+            "import pathlib; print(sum(p.stat().st_size for p in client.download_dir.glob('*.mp4')))",
+        ]
+    )
+    _run_one(nb, 0)
+    studio = nb.output(0)
+    studio.locator(".sw-studio-header").wait_for(timeout=60_000)
+    assert studio.locator(".sw-badge-sim").first.is_visible()
+
+    # Fill the form the way a user does: labelled controls, then Generate.
+    studio.get_by_label("Prompt").fill("Wide shot of a red kite over a beach at dusk, slow dolly in")
+    studio.get_by_label("Landscape 1280×720").check()
+    studio.get_by_label("8 s").check()
+    expect(studio.locator(".sw-pb-price")).to_contain_text("$2.40", timeout=10_000)
+    studio.get_by_role("button", name="Generate").click()
+
+    _wait_phase(studio, "succeeded")
+    bar = studio.locator(".sw-status").first
+    assert bar.locator(".sw-status-badge").text_content() == "Completed"
+    assert bar.get_by_role("progressbar").get_attribute("aria-valuenow") == "100"
+    assert bar.get_by_label("Task id", exact=True).input_value()
+
+    video = studio.locator(".sw-player video")
+    state = nb.wait_for_video(video)
+    assert (state["readyState"] >= 2, state["videoWidth"], state["videoHeight"], state["error"]) == (
+        True,
+        1280,
+        720,
+        None,
+    ), state
+    assert state["src"].startswith("blob:")
+    assert abs(state["duration"] - 8.0) < 0.5
+    facts = studio.locator(".sw-player-facts").text_content()
+    assert "1280 × 720" in str(facts) and "8 s" in str(facts) and "$2.40" in str(facts)
+    studio.locator(".sw-strip-tile img").first.wait_for(timeout=30_000)  # thumbnail arrived
+    lower = studio.locator(".sw-player, .sw-strip")
+    nb.screenshot("studio-light", target=studio)
+    studio.locator(".sw-strip").scroll_into_view_if_needed()
+    nb.screenshot("studio-player-light", target=studio.locator(".sw-player"))
+    nb.screenshot("studio-strip-light", target=studio.locator(".sw-strip"))
+    nb.set_theme("dark")
+    nb.screenshot("studio-dark", target=studio)
+    nb.screenshot("studio-player-dark", target=studio.locator(".sw-player"))
+    nb.screenshot("studio-strip-dark", target=studio.locator(".sw-strip"))
+    nb.set_theme("light")
+    assert lower.count() == 2
+
+    # Remix from the result: the player's Remix button picks the source in the form.
+    studio.locator(".sw-player").get_by_role("button", name="Remix").click()
+    remix_select = studio.get_by_label("Remix of")
+    nb.page.wait_for_function("(s) => s.value !== ''", arg=remix_select.element_handle(), timeout=10_000)
+    studio.get_by_label("Prompt").fill("The same kite at night under a full moon")
+    studio.get_by_role("button", name="Generate").click()
+    _wait_phase(studio, "succeeded", count=2)
+    studio.locator(".sw-strip-tile").nth(1).wait_for(timeout=30_000)
+    _run_one(nb, 1)
+    assert _printed(nb, 1).strip() == "2 True"
+
+    # A Video as the last expression of a cell is a player.
+    _run_one(nb, 2)
+    shown = nb.output(2).locator(".sw-player video")
+    state = nb.wait_for_video(shown)
+    assert (state["videoWidth"], state["error"]) == (1280, None), state
+
+    # The gallery lists both from the journal and replays the one clicked.
+    _run_one(nb, 3)
+    gallery = nb.output(3)
+    tiles = gallery.locator(".sw-strip-tile")
+    tiles.nth(1).wait_for(timeout=30_000)
+    assert tiles.count() == 2
+    tiles.nth(1).click()
+    state = nb.wait_for_video(gallery.locator(".sw-player video"))
+    assert (state["videoWidth"], state["error"]) == (1280, None), state
+    nb.screenshot("gallery-light", target=gallery)
+    nb.set_theme("dark")
+    nb.screenshot("gallery-dark", target=gallery)
+    nb.set_theme("light")
+
+    # The saved notebook does not carry the videos.
+    _run_one(nb, 4)
+    video_bytes = int(_printed(nb, 4).strip())
+    saved = nb.save().read_bytes()
+    assert video_bytes > 100_000
+    assert len(saved) < video_bytes / 2, (len(saved), video_bytes)
+    assert b"AAAAIGZ0eXBpc29t" not in saved and b"ftypisom" not in saved  # no MP4, raw or base64
+    assert nb.js_errors == []
+
+
+def test_image_to_video_with_an_uploaded_image(open_notebook: Any, tmp_path: Path) -> None:
+    photo = tmp_path / "beach.jpg"
+    Image.new("RGB", (1600, 1200), (30, 90, 160)).save(photo, format="JPEG")
+    nb: NotebookPage = open_notebook([SETUP, "print(studio.last.model, studio.last.size)"])
+    _run_one(nb, 0)
+    studio = nb.output(0)
+    studio.locator(".sw-studio-header").wait_for(timeout=60_000)
+    studio.get_by_label("Prompt").fill("The waves start rolling in, gentle camera push")
+    studio.get_by_label("Portrait 720×1280").check()
+    studio.get_by_label("Reference image (optional)").set_input_files(str(photo))
+    preview = studio.get_by_role("img", name="Reference image as it will be sent")
+    nb.page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=preview.element_handle(), timeout=30_000
+    )
+    size = preview.evaluate("(img) => [img.naturalWidth, img.naturalHeight]")
+    assert size == [720, 1280]
+    expect(studio.locator(".sw-pb-notes")).to_contain_text("cover-cropped from 1600x1200 to 720x1280")
+    expect(studio.locator(".sw-pb-price")).to_contain_text("Image to Video")
+    nb.screenshot("builder-image-light", target=studio.locator(".sw-pb"))
+    nb.set_theme("dark")
+    nb.screenshot("builder-image-dark", target=studio.locator(".sw-pb"))
+    nb.set_theme("light")
+    studio.get_by_role("button", name="Generate").click()
+    _wait_phase(studio, "succeeded")
+    state = nb.wait_for_video(studio.locator(".sw-player video"))
+    assert (state["videoWidth"], state["videoHeight"], state["error"]) == (720, 1280, None), state
+    _run_one(nb, 1)
+    assert _printed(nb, 1).strip() == "sora_2_pro_i2v 720x1280"
+
+
+def test_failure_is_explained_in_the_status_bar(open_notebook: Any) -> None:
+    nb: NotebookPage = open_notebook([SETUP])
+    _run_one(nb, 0)
+    studio = nb.output(0)
+    studio.locator(".sw-studio-header").wait_for(timeout=60_000)
+    studio.get_by_label("Prompt").fill("A kite over the sea <b>bold</b> [sim:fail=097]")
+    studio.get_by_role("button", name="Generate").click()
+    _wait_phase(studio, "failed")
+    error = studio.locator(".sw-status-error")
+    text = str(error.text_content())
+    assert "Error 002999097" in text and "HTTP error response" in text and "What to do:" in text
+    # Server and user text is text, never markup.
+    assert studio.locator(".sw-status b, .sw-pb-composed b").count() == 0
+    nb.screenshot("status-failed-light", target=studio.locator(".sw-status").first)
+    nb.set_theme("dark")
+    nb.screenshot("status-failed-dark", target=studio.locator(".sw-status").first)
+    nb.set_theme("light")
+
+
+def test_studio_in_notebook_7(open_notebook: Any, jupyter_notebook7: Any) -> None:
+    nb: NotebookPage = open_notebook(
+        [
+            SETUP,
+            "video = await studio.generate(prompt='A lighthouse in fog', size='landscape')\n"
+            "print(video.size)",
+        ],
+        server=jupyter_notebook7,
+    )
+    nb.run_all()
+    assert _printed(nb, 1).strip() == "1280x720"
+    studio = nb.output(0)
+    state = nb.wait_for_video(studio.locator(".sw-player video"))
+    assert (state["videoWidth"], state["error"]) == (1280, None), state
+    nb.screenshot("studio-notebook7", target=studio)
