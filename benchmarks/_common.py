@@ -46,13 +46,15 @@ class Report:
     targets: list[Target] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    load: str = ""  # load average before -> after, filled in by the runner
 
     def as_text(self) -> str:
         """A plain-text table for the terminal."""
         widths = [len(c) for c in self.columns]
         for row in self.rows:
             widths = [max(w, len(cell)) for w, cell in zip(widths, row)]
-        lines = [f"== {self.title} ({self.seconds:.1f} s)"]
+        load = f", load {self.load}" if self.load else ""
+        lines = [f"== {self.title} ({self.seconds:.1f} s{load})"]
         lines.append("  ".join(c.ljust(w) for c, w in zip(self.columns, widths)))
         lines.append("  ".join("-" * w for w in widths))
         lines.extend("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in self.rows)
@@ -72,9 +74,12 @@ class Report:
             out.extend(
                 f"| {t.name} | {t.goal} | {t.measured} | **{t.verdict}** |" for t in self.targets
             )
-        if self.notes:
+        notes = list(self.notes)
+        if self.load:
+            notes.append(f"Took {self.seconds:.0f} s; 1-minute load average {self.load} (before -> after).")
+        if notes:
             out.append("")
-            out.extend(f"- {n}" for n in self.notes)
+            out.extend(f"- {n}" for n in notes)
         out.append("")
         return "\n".join(out)
 
@@ -122,8 +127,17 @@ def machine() -> dict[str, str]:
         "cores": f"{os.cpu_count()} logical (usable: {len(os.sched_getaffinity(0))})",
         "os": platform.platform(),
         "chromium": chromium or "not found",
+        "load average at start": load_average(),
         "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
+
+
+def load_average() -> str:
+    """The 1-minute load average (other work on the machine skews absolute times)."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "n/a"
 
 
 def fmt(value: float, digits: int = 2, unit: str = "") -> str:

@@ -31,7 +31,7 @@ def _time(code: str) -> float:
 def run(quick: bool = False) -> Report:
     """Median import times over several fresh interpreters."""
     started = time.perf_counter()
-    runs = 3 if quick else 9
+    runs = 2 if quick else 9
     for _, code in STATEMENTS:  # warm the OS file cache once
         _time(code)
     samples: dict[str, list[float]] = {label: [] for label, _ in STATEMENTS}

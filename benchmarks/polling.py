@@ -177,7 +177,7 @@ async def _bench(jobs: int, seed: int) -> dict[str, Any]:
 
 def run(quick: bool = False) -> Report:
     """Race the three pollers on the same jobs and report notice delays and polls per job."""
-    jobs = 12 if quick else 150
+    jobs = 6 if quick else 100
     started = time.perf_counter()
     data = asyncio.run(_bench(jobs, seed=8))
     delays, polls, lengths = data["delays"], data["polls"], data["lengths"]

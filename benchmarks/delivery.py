@@ -1,0 +1,256 @@
+"""Benchmark 3: from a finished video in the kernel to its first frame in a real browser.
+
+JupyterLab runs on loopback (started with the browser-test harness in
+``tests/browser/conftest.py``) and headless Debian Chromium (``/usr/bin/chromium``) opens one
+notebook through Playwright. The notebook's first cell makes a 1280x720 video with the
+in-process simulator (12 s; 4 s in a quick run); each contender then shows that same video in
+a cell of its own:
+
+- ours: ``sw.VideoPlayer(video)`` (bytes sent once, as a binary buffer, when the view asks);
+- ``ipywidgets.Video(value=bytes)`` (bytes in the widget state);
+- ``IPython.display.Video(path, embed=True)`` (base64 inside the output's HTML).
+
+Timing: the cell prints ``time.time()`` as its first act (the "task completed, video on disk"
+moment); a script injected into the page stamps, on the same wall clock, the ``<video>``'s
+``loadeddata`` event (first frame decoded, ``readyState >= 2``) and its first
+``requestVideoFrameCallback`` (first frame handed to the compositor: painted). Bytes: every
+WebSocket frame the page receives while the cell runs (kernel messages, widget buffers,
+outputs); HTTP responses in that window (JupyterLab's own API calls) are shown apart. Contenders alternate over rounds,
+each time with every output cleared so only one ``<video>`` exists.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from ._common import REPO_ROOT, Report, fmt, median
+
+HOOK_JS = """
+(() => {
+  window.__bench = {events: []};
+  const seen = new WeakSet();
+  const stamp = () => performance.timeOrigin + performance.now();
+  function hook(v) {
+    if (seen.has(v)) return;
+    seen.add(v);
+    const rec = (kind, t) => window.__bench.events.push({kind, t, w: v.videoWidth, h: v.videoHeight});
+    if (v.readyState >= 2) rec('loadeddata', stamp());
+    v.addEventListener('loadeddata', () => rec('loadeddata', stamp()));
+    if (v.requestVideoFrameCallback) {
+      v.requestVideoFrameCallback((now) => rec('painted', performance.timeOrigin + now));
+    }
+  }
+  const scan = () => document.querySelectorAll('video').forEach(hook);
+  new MutationObserver(scan).observe(document, {subtree: true, childList: true});
+})();
+"""
+
+CONTENDERS = {
+    "ours: sw.VideoPlayer": "sw.VideoPlayer(video)",
+    "ipywidgets.Video(value=bytes)": "ipywidgets.Video(value=pathlib.Path(video.path).read_bytes(), format='mp4')",
+    "IPython.display.Video(embed=True)": "IPython.display.Video(str(video.path), embed=True, width=640)",
+}
+
+
+def _setup_cell(seconds: int) -> str:
+    return (
+        "import time, pathlib, ipywidgets, IPython.display\n"
+        "import sora_widgets as sw\n"
+        "from sora_widgets.simulator import Simulator\n"
+        "client = sw.SoraClient(simulator=Simulator(speed='instant', state_dir='sim'))\n"
+        "video = client.generate_sync(prompt='A red kite over a beach at dusk', size='1280x720', "
+        f"seconds={seconds}, progress=False)\n"
+        "print(video.path, pathlib.Path(video.path).stat().st_size)"
+    )
+
+
+def _contender_cell(expr: str) -> str:
+    return f"_t0 = time.time(); print(f'T0={{_t0!r}}')\n{expr}"
+
+
+def run(quick: bool = False) -> Report:
+    """Show the same video with each contender; time first frame and count bytes sent."""
+    sys.path.insert(0, str(REPO_ROOT))
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
+
+    started = time.perf_counter()
+    seconds = 4 if quick else 12
+    rounds = 1 if quick else 3
+    names = list(CONTENDERS)
+    results: dict[str, list[dict[str, float]]] = {n: [] for n in names}
+    file_size = 0
+    with tempfile.TemporaryDirectory(prefix="bench-delivery-") as tmp:
+        server = start_server("lab", Path(tmp))
+        try:
+            cells = [_setup_cell(seconds)] + [_contender_cell(CONTENDERS[n]) for n in names]
+            path = server.write_notebook(cells, directory="delivery", name="delivery.ipynb")
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                context.set_default_timeout(60_000)
+                page = context.new_page()
+                page.add_init_script(HOOK_JS)
+                received = {"ws": 0, "http": 0}
+
+                def on_ws(ws: Any) -> None:
+                    def frame(payload: Any) -> None:
+                        received["ws"] += len(payload.encode() if isinstance(payload, str) else payload)
+
+                    ws.on("framereceived", frame)
+
+                def on_response(response: Any) -> None:
+                    length = response.headers.get("content-length")
+                    if length and length.isdigit():
+                        received["http"] += int(length)
+
+                page.on("websocket", on_ws)
+                page.on("response", on_response)
+                nb = _Notebook(page, server, path)
+                nb.open()
+                nb.run_cell(0, timeout_ms=240_000)
+                size_text = nb.output_text(0).split()
+                file_size = int(size_text[-1])
+                for r in range(rounds):
+                    order = names[r % len(names) :] + names[: r % len(names)]
+                    for name in order:
+                        index = 1 + names.index(name)
+                        nb.clear_outputs()
+                        page.evaluate("() => { window.__bench.events = []; }")
+                        page.wait_for_timeout(300)  # let clearing's own messages pass
+                        received["ws"] = received["http"] = 0
+                        nb.run_cell(index)
+                        page.wait_for_function(
+                            "() => window.__bench.events.some(e => e.kind === 'loadeddata')", timeout=60_000
+                        )
+                        # rVFC may come a frame later; give it a moment, it is optional.
+                        try:
+                            page.wait_for_function(
+                                "() => window.__bench.events.some(e => e.kind === 'painted')", timeout=5_000
+                            )
+                        except Exception:
+                            pass
+                        events = page.evaluate("() => window.__bench.events")
+                        page.wait_for_timeout(500)  # trailing messages (idle status, comm acks)
+                        t0 = float(re.search(r"T0=([0-9.]+)", nb.output_text(index)).group(1))  # type: ignore[union-attr]
+                        loaded = min(e["t"] for e in events if e["kind"] == "loadeddata")
+                        painted = [e["t"] for e in events if e["kind"] == "painted"]
+                        width = max(e["w"] for e in events)
+                        results[name].append(
+                            {
+                                "loaded_ms": loaded - t0 * 1000,
+                                "painted_ms": (min(painted) - t0 * 1000) if painted else float("nan"),
+                                "ws": received["ws"],
+                                "http": received["http"],
+                                "width": width,
+                            }
+                        )
+                context.close()
+                browser.close()
+        finally:
+            stop_server(server)
+    rows = []
+    for name in names:
+        rs = results[name]
+        sent = median([r["ws"] for r in rs])
+        rows.append(
+            [
+                name,
+                fmt(median([r["painted_ms"] for r in rs]), 0, " ms"),
+                fmt(median([r["loaded_ms"] for r in rs]), 0, " ms"),
+                fmt(sent / 1e6, 2, " MB"),
+                fmt(sent / file_size, 2, "x"),
+                fmt(median([r["http"] for r in rs]) / 1e3, 0, " kB"),
+                str(int(max(r["width"] for r in rs))),
+            ]
+        )
+    report = Report(
+        key="delivery",
+        title=f"3. Delivery: finished {seconds} s 1280x720 video -> first frame in Chromium (JupyterLab)",
+        columns=[
+            "player",
+            "to first frame painted",
+            "to loadeddata",
+            "kernel WebSocket bytes",
+            "vs MP4 size",
+            "other HTTP (Lab's own)",
+            "videoWidth",
+        ],
+        rows=rows,
+        notes=[
+            f"Median of {rounds} round(s), contenders alternated, outputs cleared between runs. The MP4 is "
+            f"{file_size / 1e6:.2f} MB. 'Painted' is the first requestVideoFrameCallback; 'loadeddata' "
+            "is readyState >= 2. Both are stamped on the wall clock the kernel's time.time() uses.",
+        ],
+    )
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+class _Notebook:
+    """The few JupyterLab actions this benchmark needs (see tests/browser/conftest.py)."""
+
+    def __init__(self, page: Any, server: Any, path: Path) -> None:
+        self.page, self.server, self.path = page, server, path
+
+    def open(self) -> None:
+        self.page.goto(self.server.url_for(self.path))
+        self.page.wait_for_function(
+            "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+            " && window.jupyterapp.shell.currentWidget.sessionContext",
+            timeout=120_000,
+        )
+        self.page.evaluate(
+            "async () => { const w = window.jupyterapp.shell.currentWidget;"
+            " await w.context.ready; await w.sessionContext.ready; }"
+        )
+        self.page.wait_for_function(
+            "() => { const k = window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel;"
+            " return k && k.status === 'idle'; }",
+            timeout=120_000,
+        )
+
+    def clear_outputs(self) -> None:
+        self.page.evaluate(
+            "() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')"
+        )
+
+    def run_cell(self, index: int, timeout_ms: int = 120_000) -> None:
+        self.page.evaluate(
+            "(i) => { const nb = window.jupyterapp.shell.currentWidget.content; nb.activeCellIndex = i;"
+            " nb.activeCell.model.executionCount = null; }",
+            index,
+        )
+        self.page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-cell')")
+        self.page.wait_for_function(
+            "(i) => { const w = window.jupyterapp.shell.currentWidget;"
+            " const c = w.content.widgets[i]; const k = w.sessionContext.session?.kernel;"
+            " return c.model.executionCount !== null && k && k.status === 'idle'; }",
+            arg=index,
+            timeout=timeout_ms,
+        )
+        errors = self.page.evaluate(
+            "(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].model.outputs.toJSON()"
+            ".filter(o => o.output_type === 'error').map(o => o.ename + ': ' + o.evalue)",
+            index,
+        )
+        if errors:
+            raise RuntimeError(f"cell {index} raised: {errors}")
+
+    def output_text(self, index: int) -> str:
+        text: str = self.page.evaluate(
+            "(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].model.outputs.toJSON()"
+            ".filter(o => o.output_type === 'stream').map(o => o.text).join('')",
+            index,
+        )
+        return text
+
+
+if __name__ == "__main__":
+    print(run(quick="--quick" in sys.argv).as_text())
