@@ -60,10 +60,17 @@ def _markdown(reports: list[Report], quick: bool, total: float) -> str:
         lines += ["**Quick run: tiny configurations for smoke testing; these figures mean little.**", ""]
     summary = [t for r in reports for t in r.targets]
     if summary:
-        lines += ["## Targets at a glance", "", "| benchmark | target | goal | measured | verdict |", "|---|---|---|---|---|"]
+        lines += [
+            "## Targets at a glance",
+            "",
+            "| benchmark | target | goal | measured | verdict |",
+            "|---|---|---|---|---|",
+        ]
         for r in reports:
             for t in r.targets:
-                lines.append(f"| {r.title.split(':')[0]} | {t.name} | {t.goal} | {t.measured} | **{t.verdict}** |")
+                lines.append(
+                    f"| {r.title.split(':')[0]} | {t.name} | {t.goal} | {t.measured} | **{t.verdict}** |"
+                )
         lines.append("")
     for r in sorted(reports, key=lambda r: BENCHMARKS.index(r.key) if r.key in BENCHMARKS else 99):
         lines.append(r.as_markdown())

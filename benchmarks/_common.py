@@ -52,12 +52,13 @@ class Report:
         """A plain-text table for the terminal."""
         widths = [len(c) for c in self.columns]
         for row in self.rows:
-            widths = [max(w, len(cell)) for w, cell in zip(widths, row)]
+            widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=False)]
         load = f", load {self.load}" if self.load else ""
         lines = [f"== {self.title} ({self.seconds:.1f} s{load})"]
-        lines.append("  ".join(c.ljust(w) for c, w in zip(self.columns, widths)))
+        lines.append("  ".join(c.ljust(w) for c, w in zip(self.columns, widths, strict=False)))
         lines.append("  ".join("-" * w for w in widths))
-        lines.extend("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in self.rows)
+        for row in self.rows:
+            lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)))
         for t in self.targets:
             lines.append(f"target {t.name}: {t.goal}; measured {t.measured} -> {t.verdict}")
         lines.extend(f"note: {n}" for n in self.notes)
@@ -71,9 +72,7 @@ class Report:
         out.extend("| " + " | ".join(row) + " |" for row in self.rows)
         if self.targets:
             out += ["", "| target | goal | measured | verdict |", "|---|---|---|---|"]
-            out.extend(
-                f"| {t.name} | {t.goal} | {t.measured} | **{t.verdict}** |" for t in self.targets
-            )
+            out.extend(f"| {t.name} | {t.goal} | {t.measured} | **{t.verdict}** |" for t in self.targets)
         notes = list(self.notes)
         if self.load:
             notes.append(f"Took {self.seconds:.0f} s; 1-minute load average {self.load} (before -> after).")

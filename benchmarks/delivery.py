@@ -15,12 +15,14 @@ moment); a script injected into the page stamps, on the same wall clock, the ``<
 ``loadeddata`` event (first frame decoded, ``readyState >= 2``) and its first
 ``requestVideoFrameCallback`` (first frame handed to the compositor: painted). Bytes: every
 WebSocket frame the page receives while the cell runs (kernel messages, widget buffers,
-outputs); HTTP responses in that window (JupyterLab's own API calls) are shown apart. Contenders alternate over rounds,
-each time with every output cleared so only one ``<video>`` exists.
+outputs); HTTP responses in that window (JupyterLab's own API calls) are shown apart.
+Contenders alternate over rounds, each time with every output cleared so only one ``<video>``
+exists.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 import tempfile
@@ -52,7 +54,9 @@ HOOK_JS = """
 
 CONTENDERS = {
     "ours: sw.VideoPlayer": "sw.VideoPlayer(video)",
-    "ipywidgets.Video(value=bytes)": "ipywidgets.Video(value=pathlib.Path(video.path).read_bytes(), format='mp4')",
+    "ipywidgets.Video(value=bytes)": (
+        "ipywidgets.Video(value=pathlib.Path(video.path).read_bytes(), format='mp4')"
+    ),
     "IPython.display.Video(embed=True)": "IPython.display.Video(str(video.path), embed=True, width=640)",
 }
 
@@ -130,12 +134,10 @@ def run(quick: bool = False) -> Report:
                             "() => window.__bench.events.some(e => e.kind === 'loadeddata')", timeout=60_000
                         )
                         # rVFC may come a frame later; give it a moment, it is optional.
-                        try:
+                        with contextlib.suppress(Exception):
                             page.wait_for_function(
                                 "() => window.__bench.events.some(e => e.kind === 'painted')", timeout=5_000
                             )
-                        except Exception:
-                            pass
                         events = page.evaluate("() => window.__bench.events")
                         page.wait_for_timeout(500)  # trailing messages (idle status, comm acks)
                         t0 = float(re.search(r"T0=([0-9.]+)", nb.output_text(index)).group(1))  # type: ignore[union-attr]
@@ -217,9 +219,7 @@ class _Notebook:
         )
 
     def clear_outputs(self) -> None:
-        self.page.evaluate(
-            "() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')"
-        )
+        self.page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
 
     def run_cell(self, index: int, timeout_ms: int = 120_000) -> None:
         self.page.evaluate(

@@ -16,6 +16,7 @@ the level before the phase, and whether every task was seen to the end.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import subprocess
 import sys
 import tempfile
@@ -49,10 +50,8 @@ class LagMonitor:
     async def stop(self) -> None:
         assert self._task is not None
         self._task.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await self._task
-        except asyncio.CancelledError:
-            pass
 
 
 async def _create_all(client: Any, n: int) -> list[Any]:
@@ -122,7 +121,17 @@ async def _phase(name: str, base_url: str, n: int) -> dict[str, Any]:
 
 def _start_server(state_dir: Path, speed: str) -> tuple[subprocess.Popen[str], str]:
     server = subprocess.Popen(
-        [sys.executable, "-m", "sora_widgets.simulator", "--port", "0", "--speed", speed, "--state-dir", str(state_dir)],
+        [
+            sys.executable,
+            "-m",
+            "sora_widgets.simulator",
+            "--port",
+            "0",
+            "--speed",
+            speed,
+            "--state-dir",
+            str(state_dir),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

@@ -33,9 +33,9 @@ def run(quick: bool = False) -> Report:
     """Time renders of 1280x720 videos and report video-seconds per wall-second."""
     import hashlib
 
-    from sora_widgets.simulator.render import RenderSpec, render_video, seed_of
-
     import av  # noqa: F401 - imported before timing: renders, not the import, are measured
+
+    from sora_widgets.simulator.render import RenderSpec, render_video, seed_of
 
     started = time.perf_counter()
     seconds = 4 if quick else 12
