@@ -264,7 +264,7 @@ class Engine:
         self._task_faults: dict[str, FaultPlan] = {}
         self._create_faults: dict[tuple[str, str], FaultPlan] = {}
         self._renders: dict[str, Future[int]] = {}
-        self._render_errors: dict[str, str] = {}
+        self._render_progress: dict[str, float] = {}  # spec key -> fraction of frames encoded
         self._executor = ThreadPoolExecutor(max_workers=render_workers, thread_name_prefix="sim-render")
         self._closed = False
         for sub in ("tasks", "inputs", "files"):
@@ -404,7 +404,13 @@ class Engine:
             return Snapshot("in_progress", self._progress(task, elapsed), None)
         if elapsed >= task.total_s and self.render_done(task):
             return Snapshot("completed", 1.0, task.created_at + task.total_s)
-        return Snapshot("in_progress", min(0.99, self._progress(task, elapsed)), None)
+        progress = self._progress(task, elapsed)
+        if task.total_s <= task.pending_s:
+            # No timeline to follow (speed "instant"): report how far the render got.
+            key = task.file_key
+            rendered = self._render_progress.get(key, 0.0) if key else 0.0
+            progress = min(progress, round(0.05 + 0.94 * rendered, 4))
+        return Snapshot("in_progress", min(0.99, progress), None)
 
     def _progress(self, task: SimTask, elapsed: float) -> float:
         run = max(1e-6, task.total_s - task.pending_s)
@@ -677,7 +683,14 @@ class Engine:
             image = None
             if spec.image_sha256:
                 image = (self.state_dir / "inputs" / spec.image_sha256).read_bytes()
-            future = self._executor.submit(render_video, spec, self.file_path(key), image=image, threads=1)
+            fractions = self._render_progress
+
+            def note(fraction: float, key: str = key) -> None:
+                fractions[key] = max(fraction, fractions.get(key, 0.0))
+
+            future = self._executor.submit(
+                render_video, spec, self.file_path(key), image=image, threads=1, on_progress=note
+            )
             self._renders[key] = future
             return future
 

@@ -24,6 +24,7 @@ import json
 import math
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -391,7 +392,14 @@ def _i2v_frames(spec: RenderSpec, image: bytes, frames: _Frames) -> Any:
         yield frames.buf
 
 
-def render_video(spec: RenderSpec, dest: str | Path, *, image: bytes | None = None, threads: int = 0) -> int:
+def render_video(
+    spec: RenderSpec,
+    dest: str | Path,
+    *,
+    image: bytes | None = None,
+    threads: int = 0,
+    on_progress: Callable[[float], None] | None = None,
+) -> int:
     """Render ``spec`` to an MP4 at ``dest`` (written to a temp file, then renamed into place).
 
     Args:
@@ -399,6 +407,7 @@ def render_video(spec: RenderSpec, dest: str | Path, *, image: bytes | None = No
         dest: the final path; the directory must exist.
         image: the reference image bytes for image-to-video specs.
         threads: libx264 threads (0 = automatic).
+        on_progress: called with the fraction of frames encoded, now and then.
 
     Returns:
         The size of the file in bytes.
@@ -428,6 +437,8 @@ def render_video(spec: RenderSpec, dest: str | Path, *, image: bytes | None = No
                 frame.pts = index
                 for packet in stream.encode(frame):
                     container.mux(packet)
+                if on_progress is not None and index % 15 == 0:
+                    on_progress(index / spec.frame_count)
             for packet in stream.encode():
                 container.mux(packet)
         tmp.replace(dest)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -236,3 +237,16 @@ async def test_in_process_behind_asgi_transport(sim: Simulator) -> None:
         assert link.startswith("http://simulator.invalid/files/")
         video = await client.get(link, headers={"Authorization": ""})
         assert video.status_code == 200 and video.content[4:8] == b"ftyp"
+
+
+def test_instant_progress_follows_the_render(sim: Simulator) -> None:
+    task = sim.engine.create(KEY, body("progress follows the render", size="1280x720", seconds="12"))[0]
+    seen = []
+    while True:
+        snap = sim.engine.snapshot(task)
+        if snap.status == "completed":
+            break
+        assert snap.status == "in_progress" and snap.progress is not None
+        seen.append(snap.progress)
+        time.sleep(0.02)
+    assert seen == sorted(seen) and seen[0] < 0.5 and len(set(seen)) > 3
