@@ -9,7 +9,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     """Every test gets its own SORA_WIDGETS_HOME and starts with no key or base URL set."""
     home = tmp_path_factory.mktemp("sora-home")
     monkeypatch.setenv("SORA_WIDGETS_HOME", str(home))
