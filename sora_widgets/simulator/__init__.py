@@ -40,6 +40,7 @@ combined; ``xN`` repeats):
 ``[sim:fail]``                  the task fails with ``...095`` (internal generation error)
 ``[sim:fail=096]``              ... with that code (``095``-``099``, or a full 9-digit code)
 ``[sim:moderation]``            the task fails with the moderation message
+``[sim:face]``                  the same, as for an input image showing a human face
 ``[sim:http=429]``              the create answers 429 + ``Retry-After`` instead of creating
 ``[sim:http=503x3]``            the next three creates of this prompt answer 503 (401, 402,
                                 403, 500, 502, 504 ... work too; each shape the spec lists)

@@ -113,7 +113,7 @@ class FaultPlan:
             self.retry_after = float(value or 1)
         elif name == "fail":
             self.fail_code = (value or "095").strip()
-        elif name in ("moderation", "blocked"):
+        elif name in ("moderation", "blocked", "face"):  # upstream refuses human faces the same way
             self.moderation = True
         elif name == "slow":
             self.slow_s = float(value or 2)

@@ -115,21 +115,24 @@ def test_default_state_dir_is_under_sora_widgets_home(_isolated_home: Path) -> N
         sim.close()
 
 
-def test_serve_starts_and_stops_repeatedly(tmp_path: Path) -> None:
-    sim = Simulator(speed="instant", state_dir=tmp_path)
+def test_serve_restarts_on_the_same_port(tmp_path: Path) -> None:
+    """A restarted simulator can take the same port at once (clients keep their base URL)."""
     urls = []
+    port = 0
     for _ in range(3):
-        with sim.serve() as url:
-            assert httpx.get(url + "/healthz").json()["simulated"] is True
+        sim = Simulator(speed="instant", state_dir=tmp_path)
+        with sim.serve(port=port) as url, client(url) as api:
+            port = int(url.rsplit(":", 1)[1])
+            assert api.get("/healthz").json()["simulated"] is True
             urls.append(url)
+        sim.close()
         try:
             httpx.get(url + "/healthz", timeout=1)
         except httpx.TransportError:
             pass
         else:
             raise AssertionError("the server still answers after serve() ended")
-    sim.close()
-    assert len(urls) == 3
+    assert len(set(urls)) == 1
 
 
 def test_old_tasks_and_unused_files_are_pruned_at_start(tmp_path: Path, clock: FakeClock) -> None:
@@ -150,3 +153,18 @@ def test_old_tasks_and_unused_files_are_pruned_at_start(tmp_path: Path, clock: F
     pruned = Simulator(speed="instant", state_dir=tmp_path, clock=clock, retention_s=7200)
     assert pruned.task(old_id) is None and pruned.ledger.total_created == 0
     pruned.close()
+
+
+def test_speeds_shape_the_timeline(tmp_path: Path, clock: FakeClock) -> None:
+    totals = {}
+    for speed in ("instant", "demo", "realistic"):
+        sim = Simulator(speed=speed, state_dir=tmp_path / speed, clock=clock)
+        tasks = [sim.engine.create(KEY, body(f"timeline {i} [sim:fail]"))[0] for i in range(40)]
+        totals[speed] = sorted(t.total_s for t in tasks)
+        assert all(t.pending_s <= t.total_s for t in tasks)
+        sim.close()
+    assert totals["instant"] == [0.0] * 40
+    assert totals["demo"][0] >= 5 and totals["demo"][-1] <= 15
+    realistic = totals["realistic"]
+    assert realistic[0] >= 60 and realistic[-1] <= 1200 * 1.3
+    assert 60 <= realistic[len(realistic) // 2] <= 300  # a median of a few minutes
