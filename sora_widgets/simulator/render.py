@@ -202,26 +202,37 @@ def _t2v_canvas(spec: RenderSpec, cw: int, ch: int) -> Image.Image:
     grad = (np.array(top, np.float32) * (1 - t) + np.array(bottom, np.float32) * t) * 0.85
     canvas = Image.fromarray(np.broadcast_to(grad, (ch, cw, 3)).astype(np.uint8), "RGB")
 
-    shapes = Image.new("RGBA", (cw, ch), (0, 0, 0, 0))
-    sd = ImageDraw.Draw(shapes)
+    # Shapes are painted opaque on a copy and blended through a blurred mask: blurring an RGBA
+    # layer over transparent black would give every shape a dark halo.
+    painted = canvas.copy()
+    mask = Image.new("L", (cw, ch), 0)
+    pd, md = ImageDraw.Draw(painted), ImageDraw.Draw(mask)
     scale = min(cw, ch)
     for i in range(7):
         colour = (shape_a, shape_b, accent)[i % 3]
         r = int(scale * (0.08 + 0.22 * rng.random()))
         x, y = int(cw * rng.random()), int(ch * rng.random())
-        sd.ellipse((x - r, y - r, x + r, y + r), fill=(*colour, int(90 + 100 * rng.random())))
+        box = (x - r, y - r, x + r, y + r)
+        pd.ellipse(box, fill=colour)
+        md.ellipse(box, fill=int(90 + 100 * rng.random()))
     for _ in range(3):
         x0 = int(cw * rng.random())
-        sd.polygon(
-            [(x0, 0), (x0 + int(scale * 0.12), 0), (x0 - int(scale * 0.3), ch), (x0 - int(scale * 0.42), ch)],
-            fill=(*accent, 50),
-        )
-    shapes = shapes.filter(ImageFilter.GaussianBlur(radius=max(2, scale // 60)))
-    canvas.paste(shapes, (0, 0), shapes)
+        stripe = [
+            (x0, 0),
+            (x0 + int(scale * 0.12), 0),
+            (x0 - int(scale * 0.3), ch),
+            (x0 - int(scale * 0.42), ch),
+        ]
+        pd.polygon(stripe, fill=accent)
+        md.polygon(stripe, fill=50)
+    canvas = Image.composite(
+        painted, canvas, mask.filter(ImageFilter.GaussianBlur(radius=max(2, scale // 60)))
+    )
 
     draw = ImageDraw.Draw(canvas)
     words = _words(spec.prompt)
-    box_w, box_h = int(spec.width * 0.8), int(spec.height * 0.55)
+    # 72% wide: with the camera drifting up to 11% either way, the words stay in the frame.
+    box_w, box_h = int(spec.width * 0.72), int(spec.height * 0.55)
     size = max(18, spec.height // 9 if spec.width > spec.height else spec.width // 9)
     while True:
         font = _font(size)
