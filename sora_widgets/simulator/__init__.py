@@ -41,6 +41,11 @@ combined; ``xN`` repeats):
 ``[sim:fail=096]``              ... with that code (``095``-``099``, or a full 9-digit code)
 ``[sim:moderation]``            the task fails with the moderation message
 ``[sim:face]``                  the same, as for an input image showing a human face
+``[sim:moderation=http]``       moderation refuses at creation: HTTP 400, nothing made
+``[sim:refuse]``                the create answers HTTP 200 with an ``error`` and no ``id``
+``[sim:error_shape=string]``    a failed task's ``error`` is a plain string (or ``message``:
+                                ``message`` instead of ``error_message``; ``number``: the code
+                                is a JSON number)
 ``[sim:http=429]``              the create answers 429 + ``Retry-After`` instead of creating
 ``[sim:http=503x3]``            the next three creates of this prompt answer 503 (401, 402,
                                 403, 500, 502, 504 ... work too; each shape the spec lists)

@@ -509,6 +509,15 @@ class Engine:
                 status, retry = FaultPlan.take(self.faults.create_http), self.faults.retry_after
         if status is not None:
             raise self._refuse(fp, status, *http_error(status, retry_after=retry))
+        with self._lock:
+            refuse = create_plan.take_count("refuse_creates") or self.faults.take_count("refuse_creates")
+        if refuse:
+            # HTTP 200, no id, an error: what the vendor client reads as a creation failure.
+            code = _full_code(spec, "099")
+            raise self._refuse(fp, 200, {"error": {"code": code, "error_message": _FAIL_MESSAGES["099"]}})
+        if create_plan.moderation_http or self.faults.moderation_http:
+            error = {"code": "moderation_blocked", "message": MODERATION_MESSAGE}
+            raise self._refuse(fp, 400, {"error": error})
 
         task = self._make_task(fp, spec, prompt, size, int(str(seconds_raw)), reference, remix or None)
         answer_plan = FaultPlan(
@@ -750,9 +759,19 @@ class Engine:
                 **common,
             )
         if snap.status == "failed":
-            return task_payload(
+            payload = task_payload(
                 status="failed", error_code=task.error_code, error_message=task.error_message, **common
             )
+            shape = self.task_faults(task).error_shape
+            if shape == "standard":
+                shape = self.faults.error_shape
+            if shape == "message":
+                payload["error"] = {"code": task.error_code, "message": task.error_message}
+            elif shape == "number":
+                payload["error"] = {"code": int(task.error_code or 0), "error_message": task.error_message}
+            elif shape == "string":
+                payload["error"] = f"{task.error_message} (code {task.error_code})"
+            return payload
         return task_payload(status=snap.status, progress=snap.progress, **common)
 
     def _signature(self, key: str, task_id: str, expires: int) -> str:

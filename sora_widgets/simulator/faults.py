@@ -68,6 +68,12 @@ class FaultPlan:
         lose_mode: ``"504"`` (a gateway timeout), ``"drop"`` (connection broken mid-answer) or
             ``"hang"`` (no answer for ``hang_s``).
         complete_at_create: the create answer waits for the video and is already ``completed``.
+        refuse_creates: the next creates answer HTTP 200 with an ``error`` and no ``id`` (the
+            vendor client's "creation failure"); nothing is made.
+        moderation_http: moderation refuses at creation with HTTP 400 instead of a failed task.
+        error_shape: how a failed task's ``error`` looks: ``"standard"``
+            (``{"code": "...", "error_message"}``), ``"message"`` (``message`` instead of
+            ``error_message``), ``"number"`` (numeric code) or ``"string"`` (a plain string).
     """
 
     create_http: list[int] = field(default_factory=list)
@@ -87,6 +93,9 @@ class FaultPlan:
     lose_creates: int = 0
     lose_mode: str = "504"
     complete_at_create: bool = False
+    refuse_creates: int = 0
+    moderation_http: bool = False
+    error_shape: str = "standard"
 
     @classmethod
     def from_prompt(cls, prompt: str) -> FaultPlan:
@@ -114,7 +123,18 @@ class FaultPlan:
         elif name == "fail":
             self.fail_code = (value or "095").strip()
         elif name in ("moderation", "blocked", "face"):  # upstream refuses human faces the same way
-            self.moderation = True
+            if value and value.lower() == "http":
+                self.moderation_http = True
+            elif value:
+                raise ValueError("moderation takes no value or =http")
+            else:
+                self.moderation = True
+        elif name == "refuse":
+            self.refuse_creates += _count(value)
+        elif name == "error_shape":
+            if value not in ("standard", "message", "number", "string"):
+                raise ValueError("error_shape takes standard, message, number or string")
+            self.error_shape = value
         elif name == "slow":
             self.slow_s = float(value or 2)
         elif name in ("hang", "timeout"):

@@ -233,3 +233,34 @@ def test_magic_words_parse() -> None:
         FaultPlan.from_prompt("[sim:explode]")
     with pytest.raises(ValueError, match="unsupported HTTP status"):
         FaultPlan.from_prompt("[sim:poll=418]")
+
+
+def test_creation_failure_without_id_and_moderation_at_creation(
+    api: httpx.Client, shared_sim: Simulator
+) -> None:
+    prompt = f"{W} [sim:refuse]"
+    refused = api.post(CREATE, json=body(prompt))
+    assert refused.status_code == 200
+    assert "id" not in refused.json()
+    assert refused.json()["error"]["code"] == "002999099"
+    blocked = api.post(CREATE, json=body(f"{W} [sim:moderation=http]"))
+    assert blocked.status_code == 400 and blocked.json()["error"]["message"] == MODERATION_MESSAGE
+    assert (
+        shared_sim.ledger.by_prompt(prompt) == 0
+        and shared_sim.ledger.by_prompt(f"{W} [sim:moderation=http]") == 0
+    )
+
+
+@pytest.mark.parametrize(
+    ("shape", "expected"),
+    [
+        ("message", {"code": "002999096", "message": "Failed to parse the upstream result."}),
+        ("number", {"code": 2999096, "error_message": "Failed to parse the upstream result."}),
+        ("string", "Failed to parse the upstream result. (code 002999096)"),
+    ],
+)
+def test_error_shapes_of_other_models(api: httpx.Client, shape: str, expected: object) -> None:
+    done = poll_until(
+        api, api.post(CREATE, json=body(f"{W} [sim:fail=096] [sim:error_shape={shape}]")).json()["id"]
+    )
+    assert done["status"] == "failed" and done["error"] == expected
