@@ -4,10 +4,15 @@ The vendor CLI polls every 5 s. That is wasteful during a long render and still 
 end 2.5 s late on average. This schedule:
 
 1. polls fast at first (a create can fail at once, for example on moderation);
-2. spaces polls out geometrically while the task runs;
-3. predicts the end from the reported progress (a straight line through the first and the
-   latest progress sample) and lands polls densely around that moment;
+2. spaces polls out geometrically while nothing predicts the end (pending, no progress);
+3. once progress moves, predicts the end at the fastest rate seen so far and closes in on it
+   geometrically (each poll re-predicts), then polls every second around it; progress held
+   just below 1.0 means the end is imminent;
 4. never polls sooner than the server's ``Retry-After`` and never sleeps past our deadline.
+
+On the simulator's realistic jobs (1-6 minutes, irregular progress) this notices completion
+within a second (p95 0.93 s) with half the requests of a fixed 5 s loop
+(``python -m benchmarks.polling``).
 
 Nothing here sleeps or reads a clock: the caller passes ``now``, so tests assert exact
 schedules without waiting.
@@ -27,19 +32,30 @@ class PollPolicy:
 
     # First polls come quickly: failures (moderation, bad image) are reported within seconds.
     fast_interval: float = 1.0
-    fast_period: float = 3.0
-    # After the fast period each delay is the previous one times growth, up to max_interval.
+    fast_period: float = 2.0
+    # Without a usable prediction each delay is the previous one times growth, up to max_interval.
     growth: float = 1.6
     max_interval: float = 20.0
-    # While progress predicts a distant end, polls may be spaced further (a failure mid-render is
-    # then noticed within this long).
-    max_interval_predicted: float = 30.0
+    # Once progress is seen, a second sample comes within this long, to learn the rate.
+    second_sample: float = 10.0
+    # While progress predicts a distant end, sleep this fraction of the predicted remaining time
+    # (each poll refines the prediction), at most max_interval_predicted.
+    approach: float = 0.6
+    max_interval_predicted: float = 45.0
+    # The progress rate is measured over at least this span of recent samples (local rate:
+    # render speed changes during a job, and the last stretch decides when it ends).
+    rate_span: float = 8.0
     # Around the predicted end we poll this often, so completion is noticed within about a second.
     min_interval: float = 1.0
-    finish_window: float = 3.0
+    finish_window: float = 2.0
     # Past the predicted end we stay dense for this long (or a quarter of the task's age) before
-    # concluding the prediction was wrong and backing off again.
+    # concluding the prediction was wrong and backing off again; longer when progress is high.
     overdue_grace: float = 10.0
+    high_progress: float = 0.9
+    high_progress_grace: float = 60.0
+    # Gateways hold progress just below 1 until the file is ready: at or above this, the end is
+    # imminent whatever the rate says, so poll densely (for up to high_progress_grace).
+    near_done: float = 0.985
 
 
 @dataclass(frozen=True)
@@ -50,10 +66,13 @@ class Observation:
     progress: float | None
 
 
-def predict_completion(observations: Sequence[Observation]) -> float | None:
-    """When progress will reach 1.0 on a straight line through the first and latest samples.
+def predict_completion(observations: Sequence[Observation], *, rate_span: float = 0.0) -> float | None:
+    """When progress will reach 1.0, at the fastest rate seen so far.
 
-    Returns None until two samples with rising progress exist.
+    Render speed varies during a job, and sleeping through a speed-up costs a late notice
+    while a slow-down only costs an extra poll; so the rate is the highest measured between
+    samples at least ``rate_span`` seconds apart (and over the whole history). Returns None
+    until two samples with rising progress exist.
 
     Example:
         >>> predict_completion([Observation(10, 0.1), Observation(20, 0.2)])
@@ -62,11 +81,20 @@ def predict_completion(observations: Sequence[Observation]) -> float | None:
     samples = [(o.at, o.progress) for o in observations if o.progress is not None]
     if len(samples) < 2:
         return None
-    (t0, p0), (t1, p1) = samples[0], samples[-1]
-    if p1 <= p0 or t1 <= t0:
+    t1, p1 = samples[-1]
+    rates: list[float] = []
+    start_t, start_p = samples[0]
+    if p1 > start_p and t1 > start_t:
+        rates.append((p1 - start_p) / (t1 - start_t))
+    anchor_t, anchor_p = samples[0]
+    for t, p in samples[1:]:
+        if t - anchor_t >= rate_span and t > anchor_t:
+            if p > anchor_p:
+                rates.append((p - anchor_p) / (t - anchor_t))
+            anchor_t, anchor_p = t, p
+    if not rates:
         return None
-    rate = (p1 - p0) / (t1 - t0)
-    return t1 + max(0.0, 1.0 - p1) / rate
+    return t1 + max(0.0, 1.0 - p1) / max(rates)
 
 
 def next_delay(
@@ -94,20 +122,29 @@ def next_delay(
         delay = policy.fast_interval
     else:
         delay = min(policy.max_interval, max(policy.fast_interval, previous_delay * policy.growth))
-    eta = predict_completion(observations)
-    if eta is not None:
+    progress = next((o.progress for o in reversed(observations) if o.progress is not None), None)
+    eta = predict_completion(observations, rate_span=policy.rate_span)
+    near_since = next(
+        (o.at for o in observations if o.progress is not None and o.progress >= policy.near_done), None
+    )
+    if near_since is not None and now - near_since <= policy.high_progress_grace:
+        delay = policy.min_interval
+    elif eta is not None:
         until = eta - now
         if until <= policy.finish_window:
             overdue = -until
-            if overdue <= max(policy.overdue_grace, 0.25 * (eta - started)):
+            grace = max(policy.overdue_grace, 0.25 * (eta - started))
+            if progress is not None and progress >= policy.high_progress:
+                grace = max(grace, policy.high_progress_grace)
+            if overdue <= grace:
                 delay = policy.min_interval
         else:
-            # Trust the prediction enough to stretch the pace, but land the next poll inside the
-            # finish window rather than sleeping past the end.
-            if previous_delay is not None and now - started >= policy.fast_period:
-                stretched = max(policy.fast_interval, previous_delay * policy.growth)
-                delay = min(policy.max_interval_predicted, stretched)
-            delay = min(delay, max(policy.min_interval, until - policy.finish_window / 2))
+            # Close in on the predicted end geometrically, re-predicting at every poll, and land
+            # just inside the finish window.
+            delay = min(policy.max_interval_predicted, until * policy.approach)
+            delay = max(policy.min_interval, min(delay, until - policy.finish_window / 2))
+    elif progress is not None:
+        delay = min(delay, policy.second_sample)
     if hint is not None and hint > delay:
         delay = hint
     if deadline is not None:

@@ -41,7 +41,22 @@ def test_schedule_without_progress_is_fast_then_geometric_then_capped() -> None:
         delay = schedule.next_delay(now)
         delays.append(round(delay, 4))
         now += delay
-    assert delays == [1.0, 1.0, 1.0, 1.6, 2.56, 4.096, 6.5536, 10.4858, 16.7772, 20.0, 20.0, 20.0, 20.0, 20.0]
+    assert delays == [
+        1.0,
+        1.0,
+        1.6,
+        2.56,
+        4.096,
+        6.5536,
+        10.4858,
+        16.7772,
+        20.0,
+        20.0,
+        20.0,
+        20.0,
+        20.0,
+        20.0,
+    ]
 
 
 def test_predict_completion_is_a_straight_line_through_first_and_latest_sample() -> None:
@@ -56,10 +71,12 @@ def test_polls_land_densely_at_the_predicted_end() -> None:
     obs = [Observation(0.0, 0.0), Observation(50.0, 0.5)]  # predicts t=100
     policy = PollPolicy()
     far = next_delay(policy, now=80.0, started=0.0, previous_delay=20.0, observations=obs)
-    assert far == pytest.approx(100.0 - 80.0 - policy.finish_window / 2)
+    assert far == pytest.approx(policy.approach * (100.0 - 80.0))
     # Far from a predicted end the pace may stretch past max_interval.
     stretched = next_delay(policy, now=20.0, started=0.0, previous_delay=20.0, observations=obs)
     assert stretched == policy.max_interval_predicted
+    landing = next_delay(policy, now=97.7, started=0.0, previous_delay=20.0, observations=obs)
+    assert landing == pytest.approx(100.0 - 97.7 - policy.finish_window / 2)
     near = next_delay(policy, now=98.0, started=0.0, previous_delay=20.0, observations=obs)
     assert near == policy.min_interval
     overdue = next_delay(policy, now=105.0, started=0.0, previous_delay=20.0, observations=obs)
@@ -67,6 +84,21 @@ def test_polls_land_densely_at_the_predicted_end() -> None:
     # Far past the prediction it was evidently wrong: back to geometric spacing.
     late = next_delay(policy, now=200.0, started=0.0, previous_delay=10.0, observations=obs)
     assert late == pytest.approx(16.0)
+
+
+def test_the_fastest_rate_seen_sets_the_prediction() -> None:
+    # 0.1 per 10 s at first, then 0.3 per 10 s: the end is predicted at the faster pace.
+    obs = [Observation(0, 0.0), Observation(10, 0.1), Observation(20, 0.4)]
+    assert predict_completion(obs, rate_span=5) == pytest.approx(40.0)
+
+
+def test_progress_held_just_below_one_means_the_end_is_imminent() -> None:
+    policy = PollPolicy()
+    obs = [Observation(0, 0.0), Observation(50, 0.5), Observation(98, 0.99), Observation(130, 0.99)]
+    assert next_delay(policy, now=130.0, started=0.0, previous_delay=1.0, observations=obs) == 1.0
+    # ... but not forever: after high_progress_grace it backs off again.
+    later = next_delay(policy, now=200.0, started=0.0, previous_delay=10.0, observations=obs)
+    assert later == pytest.approx(16.0)
 
 
 def test_server_hint_and_deadline() -> None:
@@ -99,7 +131,7 @@ def test_multi_minute_jobs_need_far_fewer_polls_than_a_fixed_five_second_loop(du
 
 def test_exact_schedule_of_a_two_minute_job() -> None:
     assert [round(t, 1) for t in run_job(120.0)] == [
-        0.0, 1.0, 2.0, 3.0, 4.6, 7.2, 11.3, 17.8, 28.3, 45.1, 71.9, 101.9, 118.5, 119.5, 120.5,
+        0.0, 1.0, 46.0, 90.4, 108.2, 115.3, 118.1, 119.1, 120.1,
     ]  # fmt: skip
 
 
