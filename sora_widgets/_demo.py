@@ -31,9 +31,10 @@ def find_notebooks(explicit: str | None = None) -> Path:
     Raises:
         SystemExit: When no directory with ``quickstart.ipynb`` is found (with advice).
     """
-    candidates = [Path(explicit)] if explicit else []
-    # A source checkout: sora_widgets/_demo.py -> <repo>/notebooks.
-    candidates += [Path(__file__).resolve().parent.parent / "notebooks", Path.cwd() / "notebooks"]
+    if explicit:  # asked for: no silent fallback to other notebooks
+        candidates = [Path(explicit).expanduser()]
+    else:  # a source checkout (sora_widgets/_demo.py -> <repo>/notebooks), then the cwd
+        candidates = [Path(__file__).resolve().parent.parent / "notebooks", Path.cwd() / "notebooks"]
     for candidate in candidates:
         if (candidate / FIRST_NOTEBOOK).is_file():
             return candidate
@@ -137,6 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.dry_run:
         print(" ".join(command))
         return 0
+    sys.stdout.flush()  # our lines first, then JupyterLab's
     try:
         return subprocess.call(command, env=env, cwd=workdir)  # noqa: S603 - our own interpreter
     except KeyboardInterrupt:

@@ -101,12 +101,11 @@ LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
 # Runs in every kernel: a SORA_WIDGETS_HOME per notebook directory, so tests never share a journal.
+# (The server's environment already has no VTRIX_API_KEY/VTRIX_BASE_URL; see server_env.)
 KERNEL_STARTUP = """\
 import os as _os, pathlib as _pathlib
 _os.environ["SORA_WIDGETS_HOME"] = str(_pathlib.Path.cwd() / ".sora-home")
-for _name in ("VTRIX_API_KEY", "VTRIX_BASE_URL"):
-    _os.environ.pop(_name, None)
-del _os, _pathlib, _name
+del _os, _pathlib
 """
 
 # Page errors thrown by Jupyter itself, not by any widget: Notebook 7.6's shortcut settings
@@ -191,8 +190,16 @@ class JupyterServer:
             return "<no server log>"
 
 
-def _server_env(base: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"VTRIX_API_KEY", "VTRIX_BASE_URL"}}
+def server_env(base: Path, *, keep_credentials: bool = False) -> dict[str, str]:
+    """Environment for a Jupyter server under ``base``: isolated settings, IPython dir and home.
+
+    ``VTRIX_API_KEY``/``VTRIX_BASE_URL`` are removed unless ``keep_credentials`` (the demo test
+    passes a canary key on purpose, to prove the demo command drops it).
+    """
+    env = dict(os.environ)
+    if not keep_credentials:
+        env.pop("VTRIX_API_KEY", None)
+        env.pop("VTRIX_BASE_URL", None)
     settings = base / "settings"
     for relative, values in LAB_SETTINGS.items():
         target = settings / relative
@@ -216,11 +223,8 @@ def _server_env(base: Path) -> dict[str, str]:
     return env
 
 
-def start_server(kind: ServerKind, base: Path) -> JupyterServer:
-    """Start JupyterLab or Notebook 7 under ``base`` and wait until its API answers."""
-    root = base / "root"
-    root.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+def server_command(kind: ServerKind, root: Path, port: int) -> list[str]:
+    """The command line of a test server: loopback, empty token, app exposed to scripts."""
     module, app = ("jupyterlab", "LabApp") if kind == "lab" else ("notebook", "JupyterNotebookApp")
     command = [
         sys.executable,
@@ -240,10 +244,32 @@ def start_server(kind: ServerKind, base: Path) -> JupyterServer:
     ]
     if kind == "lab":
         command.append("--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
+    return command
+
+
+def start_server(
+    kind: ServerKind,
+    base: Path,
+    *,
+    command: Callable[[Path, int], list[str]] | None = None,
+    env: dict[str, str] | None = None,
+) -> JupyterServer:
+    """Start a Jupyter server under ``base`` and wait until its API answers.
+
+    Args:
+        kind: which UI it serves (decides notebook URLs).
+        base: a private directory: ``root/`` (served files), settings, logs.
+        command: ``command(root, port) -> argv``; default :func:`server_command`.
+        env: the environment; default :func:`server_env`.
+    """
+    root = base / "root"
+    root.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    argv = (command or (lambda r, p: server_command(kind, r, p)))(root, port)
     log_path = base / "server.log"
     with log_path.open("wb") as log:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, env=_server_env(base), cwd=root
+            argv, stdout=log, stderr=subprocess.STDOUT, env=env or server_env(base), cwd=root
         )
     url = f"http://127.0.0.1:{port}"
     server = JupyterServer(kind=kind, url=url, root=root, log_path=log_path, process=process)
@@ -387,9 +413,9 @@ class NotebookPage:
     def app_name(self) -> str:
         return self.server.kind
 
-    def goto(self) -> None:
-        """Open the notebook and wait until its kernel is idle."""
-        self.page.goto(self.server.url_for(self.path))
+    def goto(self, url: str | None = None) -> None:
+        """Open the notebook (or ``url``, which must open it) and wait until its kernel is idle."""
+        self.page.goto(url or self.server.url_for(self.path))
         self.page.wait_for_function(
             "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
             " && window.jupyterapp.shell.currentWidget.sessionContext",

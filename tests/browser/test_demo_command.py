@@ -1,0 +1,89 @@
+"""`sora-widgets demo` as a newcomer meets it: JupyterLab opens on the quickstart, and it runs.
+
+The command is started exactly as `make demo` starts it (plus loopback/no-token options so the
+test browser can connect), with a canary VTRIX_API_KEY in its environment: the demo must drop
+it and use the simulator. The quickstart is then run top to bottom in the real browser, the
+Studio and the player are checked to show decodable video, and screenshots are kept in
+test-artifacts/ (the README's Studio picture comes from here).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import JupyterServer, NotebookPage, server_env, start_server, stop_server
+
+pytestmark = pytest.mark.browser
+
+CANARY_KEY = "sk-canary-demo-must-not-use-this-0000"
+# Cell indexes in notebooks/quickstart.ipynb (markdown cells count).
+STUDIO_CELL, PLAYER_CELL, KEY_CELL = 3, 7, 12
+
+
+def demo_command(root: Path, port: int) -> list[str]:
+    script = Path(sys.executable).with_name("sora-widgets")
+    launcher = [str(script)] if script.exists() else [sys.executable, "-m", "sora_widgets.cli"]
+    return [
+        *launcher,
+        "demo",
+        f"--workdir={root}",
+        # Passed through to JupyterLab: what a test browser needs, nothing else changed.
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        "--ServerApp.token=",
+        "--ServerApp.password=",
+        "--LabApp.expose_app_in_browser=True",
+    ]
+
+
+@pytest.fixture
+def demo_server(tmp_path: Path) -> JupyterServer:
+    env = server_env(tmp_path, keep_credentials=True)
+    env["VTRIX_API_KEY"] = CANARY_KEY
+    server = start_server("lab", tmp_path, command=demo_command, env=env)
+    yield server
+    stop_server(server)
+
+
+def test_demo_opens_quickstart_and_it_runs_in_the_browser(demo_server: JupyterServer, page, request) -> None:
+    quickstart = demo_server.root / "quickstart.ipynb"
+    assert quickstart.is_file(), "the demo copies the notebooks into its working directory"
+    assert "Ignoring VTRIX_API_KEY" in demo_server.log_tail(20_000)
+
+    artifacts = Path(__file__).resolve().parents[2] / "test-artifacts" / "demo"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    nb = NotebookPage(
+        page=page, server=demo_server, path=quickstart, artifacts=artifacts, log=request.node.sora_page_log
+    )
+    nb.goto(demo_server.url)  # the bare URL: the demo's default page must be the quickstart
+    assert page.url.endswith("/lab/tree/quickstart.ipynb")
+    nb.screenshot("01-quickstart-opened")
+
+    nb.run_all()
+
+    studio = nb.output(STUDIO_CELL)
+    studio_video = studio.locator("video").first
+    state = nb.wait_for_video(studio_video)
+    assert state["readyState"] >= 2 and state["error"] is None, state
+    assert (state["videoWidth"], state["videoHeight"]) == (1280, 720), state
+
+    player_state = nb.wait_for_video(nb.output(PLAYER_CELL).locator("video").first)
+    assert (player_state["videoWidth"], player_state["videoHeight"]) == (720, 1280), player_state
+
+    assert "No VTRIX_API_KEY" in nb.output(KEY_CELL).inner_text()
+    assert nb.js_errors == []
+    assert CANARY_KEY not in page.content()
+
+    # Tall enough that the whole Studio fits: element screenshots cannot scroll JupyterLab's panel.
+    page.set_viewport_size({"width": 1280, "height": 2000})
+    studio.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    nb.screenshot("02-studio-light", target=studio)
+    nb.set_theme("dark")
+    nb.screenshot("03-studio-dark", target=studio)
+    nb.set_theme("light")
