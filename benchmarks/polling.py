@@ -32,6 +32,8 @@ from ._common import Report, Target, fmt, median, percentile
 T0 = 1_800_000_000.0  # the fake clock starts at a plausible unix time
 PROMPT = "A paper boat drifting down a rain gutter, macro lens"
 ALPHABET = "0123456789abcdefghijklmnopqrstuv"
+# Where in a job our poller spends its polls (for explaining the request count).
+PHASES = ("queued", "first 30 s running", "middle", "last 15 s", "after the end")
 
 
 class VirtualTime:
@@ -68,38 +70,58 @@ class VirtualTime:
         self._changed = asyncio.Event()
         self._active = len(coros)
 
+        failures: list[BaseException] = []
+
         async def tracked(coro: Awaitable[Any]) -> Any:
             try:
                 return await coro
+            except Exception as exc:
+                failures.append(exc)
+                raise
             finally:
                 self._active -= 1
                 assert self._changed is not None
                 self._changed.set()
 
         tasks = [asyncio.ensure_future(tracked(c)) for c in coros]
-        while self._active:
-            while len(self._heap) < self._active:
-                self._changed.clear()
-                await self._changed.wait()
-            when, _, future = heapq.heappop(self._heap)
-            self.now = max(self.now, when)
-            future.set_result(None)
-            # Let the woken coroutine run before counting sleepers again.
-            await asyncio.sleep(0)
-        return await asyncio.gather(*tasks)
+        try:
+            while self._active:
+                while len(self._heap) < self._active:
+                    self._changed.clear()
+                    await self._changed.wait()
+                    if failures:
+                        raise failures[0]  # a watcher crashed: report it rather than hang
+                if not self._heap:
+                    continue
+                when, _, future = heapq.heappop(self._heap)
+                self.now = max(self.now, when)
+                future.set_result(None)
+                # Let the woken coroutine run before counting sleepers again.
+                await asyncio.sleep(0)
+        finally:
+            for t in tasks:
+                t.cancel()
+            for _, _, future in self._heap:
+                future.cancel()
+            self._heap.clear()
+        return [t.result() for t in tasks]
 
 
 class CountingTransport(httpx.AsyncBaseTransport):
     """An httpx transport that counts poll requests on their way to an inner transport."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+    def __init__(self, inner: httpx.AsyncBaseTransport, clock: Any = None) -> None:
         self.inner = inner
+        self.clock = clock
         self.polls = 0
         self.other = 0
+        self.log: list[tuple[str, float]] = []  # (task id, time) of every poll
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if request.method == "GET" and "/task/" in request.url.path:
             self.polls += 1
+            if self.clock is not None:
+                self.log.append((request.url.path.rsplit("/", 1)[-1], self.clock()))
         else:
             self.other += 1
         return await self.inner.handle_async_request(request)
@@ -121,7 +143,7 @@ async def _bench(jobs: int, seed: int) -> dict[str, Any]:
         sim.engine._new_id = lambda: "".join(rng.choice(ALPHABET) for _ in range(20))
 
         def client() -> tuple[SoraClient, CountingTransport]:
-            counter = CountingTransport(httpx.ASGITransport(app=sim.app))
+            counter = CountingTransport(httpx.ASGITransport(app=sim.app), vt.clock)
             c = SoraClient(
                 simulate=True,
                 httpx_transport=counter,
@@ -156,11 +178,27 @@ async def _bench(jobs: int, seed: int) -> dict[str, Any]:
             coros += [watch_ours(t), watch_fixed(fixed5, t.id, 5.0), watch_fixed(fixed1, t.id, 1.0)]
         noticed = await vt.run(coros)
         finished, lengths = [], []
+        phases = dict.fromkeys(PHASES, 0)
+        timeline = {}
         for t in tasks:
             st = sim.task(t.id)
             assert st is not None
             finished.append(st.created_at + st.total_s)
             lengths.append(st.total_s)
+            timeline[t.id] = (st.created_at, st.pending_s, st.total_s)
+        for task_id, at in ours_n.log:
+            created, pending, total = timeline[task_id]
+            age = at - created
+            if age < pending:
+                phases["queued"] += 1
+            elif age < pending + 30:
+                phases["first 30 s running"] += 1
+            elif age < total - 15:
+                phases["middle"] += 1
+            elif age < total:
+                phases["last 15 s"] += 1
+            else:
+                phases["after the end"] += 1
         delays: dict[str, list[float]] = {"ours": [], "fixed 5 s": [], "fixed 1 s": []}
         for i, end in enumerate(finished):
             for j, name in enumerate(delays):
@@ -172,6 +210,7 @@ async def _bench(jobs: int, seed: int) -> dict[str, Any]:
         "delays": delays,
         "polls": {"ours": ours_n.polls, "fixed 5 s": fixed5_n.polls, "fixed 1 s": fixed1_n.polls},
         "lengths": lengths,
+        "phases": {k: v / jobs for k, v in phases.items()},
     }
 
 
@@ -203,12 +242,21 @@ def run(quick: bool = False) -> Report:
         rows=rows,
         targets=[
             Target("notice delay", "p95 <= 1 s (unscaled)", fmt(p95, 2, " s"), p95 <= 1.0),
+            Target(
+                "notice delay (median)",
+                "<= 1 s",
+                fmt(median(delays["ours"]), 2, " s"),
+                median(delays["ours"]) <= 1.0,
+            ),
             Target("requests", "<= 1/3 of fixed 5 s", fmt(ratio, 2, "x"), ratio <= 1 / 3),
         ],
         notes=[
             f"{jobs} jobs on the simulator's realistic speed, lengths {min(lengths):.0f}-"
             f"{max(lengths):.0f} s (median {median(lengths):.0f} s), irregular progress; exact "
             "virtual time (fake clock + injected sleep), so delays are unscaled real-world seconds.",
+            "Where our poller's polls go, per job: "
+            + ", ".join(f"{k} {v:.1f}" for k, v in data["phases"].items())
+            + f" (a third of fixed 5 s would be {polls['fixed 5 s'] / jobs / 3:.1f} in all).",
         ],
     )
     report.seconds = time.perf_counter() - started

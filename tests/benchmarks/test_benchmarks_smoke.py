@@ -106,6 +106,20 @@ def test_virtual_time_wakes_sleepers_in_time_order_without_waiting() -> None:
     assert woke == [("c", 100.0), ("b", 103.0), ("a", 105.0), ("a", 110.0), ("b", 133.0)]
 
 
+def test_virtual_time_reports_a_crashed_coroutine_instead_of_hanging() -> None:
+    vt = VirtualTime(0.0)
+
+    async def crash() -> None:
+        await vt.sleep(1.0)
+        raise ValueError("boom")
+
+    async def main() -> None:
+        await vt.run([crash(), vt.sleep(10.0)])
+
+    with pytest.raises(ValueError, match="boom"):
+        asyncio.run(main())
+
+
 def test_fixed_pollers_notice_within_their_interval_on_the_fake_clock() -> None:
     # The harness, not the product: a fixed N s poller can never be more than N s late, and the
     # three pollers see the same jobs. If the fake clock or the job bookkeeping were wrong, this fails.
