@@ -289,8 +289,6 @@ class Simulator:
             # Validation decodes images and may fetch a URL: keep it off the event loop.
             task, plan = await run_in_threadpool(self.engine.create, key, body)
         except Rejection as refusal:
-            if refusal.status in (500, 502, 503, 504):
-                await asyncio.sleep(0)  # a real gateway answers 5xx after a while; tests stay fast
             return JSONResponse(refusal.body, status_code=refusal.status, headers=refusal.headers)
         if plan.slow_s:
             await self._hang(plan.slow_s)
