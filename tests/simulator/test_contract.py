@@ -250,3 +250,35 @@ def test_instant_progress_follows_the_render(sim: Simulator) -> None:
         seen.append(snap.progress)
         time.sleep(0.02)
     assert seen == sorted(seen) and seen[0] < 0.5 and len(set(seen)) > 3
+
+
+async def test_rendering_runs_in_a_worker_thread_not_on_the_event_loop(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+    import threading
+
+    from sora_widgets.simulator import engine as engine_module
+
+    seen: list[tuple[str, bool]] = []
+    real = engine_module.render_video
+
+    def spy(*args: object, **kwargs: object) -> int:
+        try:
+            asyncio.get_running_loop()
+            on_loop = True
+        except RuntimeError:
+            on_loop = False
+        seen.append((threading.current_thread().name, on_loop))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine_module, "render_video", spy)
+    transport = httpx.ASGITransport(app=sim.app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://simulator.invalid", headers={"Authorization": f"Bearer {KEY}"}
+    ) as client:
+        task_id = (await client.post(CREATE, json=body("rendered off the loop"))).json()["id"]
+        sim.wait_rendered(task_id)
+    assert len(seen) == 1
+    name, on_loop = seen[0]
+    assert name.startswith("sim-render") and not on_loop
