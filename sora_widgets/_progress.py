@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -46,6 +47,7 @@ def progress_callback(
         return
     from tqdm import tqdm  # only in terminals
 
+    size = shutil.get_terminal_size((80, 20))
     bar = tqdm(
         total=100,
         desc="Sora",
@@ -53,6 +55,9 @@ def progress_callback(
         file=file,
         bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix} [{elapsed}]",
         leave=True,
+        # A terminal that reports no size (some CI and pty setups) would hide the bar.
+        ncols=min(100, size.columns or 80),
+        nrows=size.lines or 20,
     )
 
     def update(task: Task) -> Any:

@@ -142,3 +142,44 @@ def test_sync_twins_inside_a_running_kernel_loop(tmp_path: Path) -> None:
     assert outputs[1].strip() == "1280x720 True"
     assert outputs[2].strip() == "True [True, False]"
     assert outputs[3].strip() == "True"
+
+
+@pytest.mark.slow
+def test_a_script_in_a_terminal_shows_the_bar_by_itself(tmp_path: Path) -> None:
+    """stderr is a real pseudo-terminal here, so generate_sync draws its tqdm bar unasked."""
+    import os
+    import pty  # POSIX only, like the CI machines
+
+    script = tmp_path / "script.py"
+    script.write_text(
+        "import sys\n"
+        "from sora_widgets.client import SoraClient\n"
+        "from sora_widgets.simulator import Simulator\n"
+        "client = SoraClient(simulator=Simulator(speed='instant', state_dir=sys.argv[1]))\n"
+        "video = client.generate_sync(prompt='A kite over a beach')\n"
+        "print('DONE', video.task_id)\n"
+    )
+    main, secondary = pty.openpty()
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "sim")],
+        stdout=subprocess.PIPE,
+        stderr=secondary,
+        timeout=120,
+        env={"SORA_WIDGETS_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin", "TERM": "xterm"},
+        check=False,
+    )
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    drawn = b"".join(chunks).decode("utf-8", "replace")
+    assert done.returncode == 0, drawn
+    assert b"DONE" in done.stdout
+    assert "Sora:" in drawn and "100%" in drawn and "completed" in drawn
