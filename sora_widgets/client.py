@@ -22,6 +22,7 @@ import logging
 import os
 import random
 import re
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -437,9 +438,18 @@ class SoraClient:
             remix_video_id=remix_video_id,
             model=model,
         )
-        entry_id = self._journal_call(
-            "record_request", req, base_url=self.base_url, simulated=self.simulated, labels=labels
-        )
+        entry_id: str | None = None
+        if self.journal is not None:
+            try:
+                entry_id = self.journal.record_request(
+                    req, base_url=self.base_url, simulated=self.simulated, labels=labels
+                )
+            except (OSError, sqlite3.Error) as exc:  # a paid request is sent only once on record
+                raise SoraError(
+                    f"the journal at {getattr(self.journal, 'path', '?')} could not record the request "
+                    f"({type(exc).__name__}: {exc}); nothing was sent. Free disk space or fix the "
+                    "file, or pass SoraClient(journal=False) to run without a journal."
+                ) from None
         task = await self._send_create(req, entry_id)
         self._known[task.id] = _Known(entry_id, req, dict(labels or {}))
         if entry_id:

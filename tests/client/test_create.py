@@ -19,6 +19,7 @@ from sora_widgets.errors import (
     InvalidRequestError,
     ModerationBlocked,
     RateLimitError,
+    SoraError,
     UnknownOutcomeError,
 )
 from sora_widgets.journal import Journal
@@ -223,3 +224,15 @@ async def test_a_create_answer_that_is_already_completed_needs_no_poll(
     assert video.path is not None and video.path.read_bytes() == MP4
     assert video.remix_id == "video_task0001"
     assert str(video.cost) == "1.200000"
+
+
+async def test_nothing_is_sent_when_the_journal_cannot_record_it(
+    client: SoraClient, gateway: FakeGateway, journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(journal, "record_request", broken)
+    with pytest.raises(SoraError, match="nothing was sent"):
+        await client.create(prompt="a kite")
+    assert gateway.requests == []
