@@ -215,3 +215,19 @@ async def test_resume_after_kernel_and_simulator_restart(tmp_path: Path) -> None
     for result in results:
         assert isinstance(result, Video) and result.path is not None and result.path.is_file()
     second_journal.close()
+
+
+async def test_image_to_video_from_a_file_path(sim: Simulator, journal: Journal, tmp_path: Path) -> None:
+    from PIL import Image
+
+    boat = tmp_path / "boat.png"
+    Image.new("RGB", (720, 1280), (30, 90, 160)).save(boat)
+    wrong = tmp_path / "wide.jpg"
+    Image.new("RGB", (1280, 720), (30, 90, 160)).save(wrong)
+    async with SoraClient(KEY, simulator=sim, journal=journal, download_dir=tmp_path / "v") as client:
+        with pytest.raises(InvalidRequestError, match="fit_image"):
+            await client.create(prompt="The boat drifts right", image=str(wrong), size="portrait")
+        assert sim.ledger.total_created == 0
+        video = await client.generate(prompt="The boat drifts right", image=str(boat), size="portrait")
+    assert video.model == "sora_2_pro_i2v"
+    assert video.path is not None and decoded_size(video.path)[:2] == (720, 1280)
