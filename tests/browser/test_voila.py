@@ -1,0 +1,91 @@
+"""The teaching demo runs as an app in Voila: code hidden, lesson and widgets live.
+
+A teacher opens it with ``voila notebooks/teaching_demo.ipynb``; this starts exactly that (on
+a loopback port, in a copy of notebooks/), opens it in Chromium, and checks that the videos
+decode and that the prompt checker answers typing through the kernel.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import (
+    ARTIFACTS,
+    JupyterServer,
+    server_env,
+    start_server,
+    stop_server,
+)
+
+pytestmark = pytest.mark.browser
+
+REPO_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+NOTEBOOK = "teaching_demo.ipynb"
+# Two videos in "vague versus structured", three in "change one part at a time".
+LESSON_VIDEOS = 5
+VOILA_RENDER_TIMEOUT_MS = 180_000
+
+
+def voila_command(root: Path, port: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "voila",
+        str(root / NOTEBOOK),
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--token=",
+    ]
+
+
+@pytest.fixture
+def voila(tmp_path: Path) -> Iterator[JupyterServer]:
+    shutil.copytree(REPO_NOTEBOOKS, tmp_path / "root")
+    server = start_server(
+        "voila", tmp_path, command=voila_command, env=server_env(tmp_path), ready_path="/voila/"
+    )
+    yield server
+    stop_server(server)
+
+
+def test_teaching_demo_runs_as_a_voila_app(voila: JupyterServer, page) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(voila.url, timeout=VOILA_RENDER_TIMEOUT_MS)
+
+    videos = page.locator("video")
+    page.wait_for_function(
+        "(n) => [...document.querySelectorAll('video')].filter((v) => v.readyState >= 2).length >= n",
+        arg=LESSON_VIDEOS,
+        timeout=VOILA_RENDER_TIMEOUT_MS,
+    )
+    sizes = [
+        videos.nth(i).evaluate("(v) => [v.readyState, v.videoWidth, v.videoHeight]")
+        for i in range(LESSON_VIDEOS)
+    ]
+    assert all(state >= 2 and (w, h) == (1280, 720) for state, w, h in sizes), sizes
+
+    body = page.inner_text("body")
+    assert "How to write a video prompt" in body
+    assert "import sora_widgets" not in body, "Voila shows outputs only, never the code"
+    assert "Traceback" not in body and "There was an error" not in body
+
+    # The exercise checker is live: typing goes to the kernel and the report comes back.
+    box = page.locator(".widget-textarea textarea")  # the checker: the only ipywidgets Textarea
+    assert box.input_value() == "a dog on a beach"
+    box.fill("Wide shot of a dog running on a beach at golden hour, slow dolly-in")
+    page.get_by_text("✓ camera").wait_for(timeout=30_000)
+    assert page.get_by_text("✓ shot").count() == 1
+    assert page.get_by_text("✓ lighting").count() == 1
+    assert errors == []
+
+    page.set_viewport_size({"width": 1280, "height": 2400})  # Voila scrolls inside a panel
+    target = ARTIFACTS / "voila"
+    target.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target / "teaching-demo.png"), full_page=True)
