@@ -19,11 +19,12 @@ apt_install() {
     fi
     if [ "$_apt_updated" = 0 ]; then
         say "apt-get update"
-        DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq || die "apt-get update failed (no network to the Debian mirror?)"
         _apt_updated=1
     fi
     say "apt-get install -y $*"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" \
+        || die "apt-get install $* failed (see above)"
 }
 
 find_python() {
@@ -65,7 +66,9 @@ ensure_venv() {
         return 0
     fi
     say "installing sora-widgets[$extras] into $VENV (first run downloads packages; a few minutes)"
+    local start=$SECONDS
     "$VPY" -m pip install --quiet --disable-pip-version-check --upgrade pip
     "$VPY" -m pip install --quiet --disable-pip-version-check -e "$REPO_ROOT[$extras]"
     echo "$want" > "$stamp"
+    say "installed in $((SECONDS - start))s"
 }
