@@ -10,7 +10,8 @@ ensure_venv test
 
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 if [ ! -x "$CHROMIUM" ]; then
-    apt_install chromium
+    # Debian's Chromium plays H.264; fonts-liberation (only "recommended") makes screenshots legible.
+    apt_install chromium fonts-liberation
 fi
 [ -x "$CHROMIUM" ] || die "Chromium not found at $CHROMIUM (set CHROMIUM=/path/to/chromium)"
 
