@@ -82,6 +82,7 @@ class VideoPlayer(anywidget.AnyWidget):
         self._background = BackgroundTasks(self._show_error)
         self.on_msg(self._on_front_message)
         self.observe(self._on_embed_toggled, names="embed")
+        self.observe(self._on_control, names=["playing", "current_time", "muted", "loop"])
         if video is not None:
             self.show(video)
         self.embed = embed
@@ -174,6 +175,16 @@ class VideoPlayer(anywidget.AnyWidget):
         self._embedded = data or b""
 
     # -- control from Python ----------------------------------------------------------------
+
+    def _on_control(self, change: Any) -> None:
+        # A change made in Python also goes as a command: the browser ignores a state update for a
+        # key while its own report of that key is in flight (ipywidgets' echo rule), and
+        # current_time is reported several times a second while playing. Changes that came from
+        # the browser are under ipywidgets' property lock and are not sent back.
+        name = change["name"]
+        if name in getattr(self, "_property_lock", {}):
+            return
+        self.send({"type": "control", name: change["new"]})
 
     def play(self) -> None:
         """Start playing (in every view of this player)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import anywidget
 import ipywidgets
@@ -200,4 +201,8 @@ def _short(text: str, limit: int = 80) -> str:
 def _service_label(client: SoraClient) -> str:
     if client.simulated:
         return "built-in simulator (nothing is billed)"
-    return str(client.base_url)
+    # Scheme, host and path only: a URL's user:password or query never reaches the browser.
+    parts = urlsplit(str(client.base_url))
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path}"

@@ -61,6 +61,17 @@ def _run_one(nb: NotebookPage, index: int, timeout_ms: int = 180_000) -> None:
     raise AssertionError(f"cell {index} still running after {timeout_ms} ms: {state}")
 
 
+def _wait_video(nb: NotebookPage, handle: Any, predicate: str) -> None:
+    try:
+        nb.page.wait_for_function(f"(v) => {predicate}", arg=handle, timeout=20_000)
+    except Exception as exc:
+        state = handle.evaluate(
+            "(v) => ({paused: v.paused, time: v.currentTime, muted: v.muted, loop: v.loop,"
+            " ready: v.readyState, seeking: v.seeking, events: v._events})"
+        )
+        raise AssertionError(f"video never got to {predicate}: {state}") from exc
+
+
 def _wait_phase(studio: Any, phase: str, count: int = 1, timeout: int = 120_000) -> None:
     studio.locator(f".sw-status[data-phase='{phase}']").nth(count - 1).wait_for(timeout=timeout)
 
@@ -227,3 +238,40 @@ def test_studio_in_notebook_7(open_notebook: Any, jupyter_notebook7: Any) -> Non
     state = nb.wait_for_video(studio.locator(".sw-player video"))
     assert (state["videoWidth"], state["error"]) == (1280, None), state
     nb.screenshot("studio-notebook7", target=studio)
+
+
+def test_player_controlled_from_python_and_read_back(open_notebook: Any) -> None:
+    nb: NotebookPage = open_notebook(
+        [
+            "import sora_widgets as sw\nfrom sora_widgets.simulator import Simulator\n"
+            "client = sw.SoraClient(simulator=Simulator(speed='instant'))\n"
+            "video = await client.generate(prompt='A red kite at dusk', size='landscape')\n"
+            "player = sw.VideoPlayer(video)\nplayer",
+            "player.muted = True\nplayer.loop = True\nplayer.play()",
+            "print(player.playing, player.current_time > 0, round(player.duration))",
+            "player.pause()\nplayer.current_time = 2.0",
+            "print(player.playing, round(player.current_time, 1))",
+        ]
+    )
+    _run_one(nb, 0)
+    video = nb.output(0).locator(".sw-player video")
+    state = nb.wait_for_video(video)
+    assert (state["videoWidth"], state["error"]) == (1280, None), state
+    handle = video.element_handle()
+    handle.evaluate(
+        "(v) => { v._events = []; for (const e of ['play', 'pause', 'seeking', 'seeked'])"
+        " v.addEventListener(e, () => v._events.push([e, v.currentTime])); }"
+    )
+    _run_one(nb, 1)
+    _wait_video(nb, handle, "!v.paused && v.muted && v.loop && v.currentTime > 0.3")
+    _run_one(nb, 2)
+    assert _printed(nb, 2).strip() == "True True 4"
+    _run_one(nb, 3)
+    _wait_video(nb, handle, "v.paused && Math.abs(v.currentTime - 2.0) < 0.1")
+    _run_one(nb, 4)
+    assert _printed(nb, 4).strip() == "False 2.0"
+    # A click in the browser shows up in Python too.
+    video.evaluate("(v) => v.play()")
+    _wait_video(nb, handle, "!v.paused && v.currentTime > 2.3")
+    _run_one(nb, 4)
+    assert _printed(nb, 4).strip().startswith("True ")

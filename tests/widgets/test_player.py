@@ -96,6 +96,16 @@ def test_playback_state_readable_and_settable_from_python(landscape_video: Video
     assert sent["muted"] is False
     player.play()
     assert player.comm.states()[-1] == {"playing": True}
+    # Python's changes also go as commands (the browser may ignore a state update for a key it
+    # is reporting itself); what the browser reported is never echoed back as a command.
+    commands = [c for c, _ in player.comm.custom("control")]
+    assert commands == [
+        {"type": "control", "playing": False},
+        {"type": "control", "current_time": 2.5},
+        {"type": "control", "loop": True},
+        {"type": "control", "muted": False},
+        {"type": "control", "playing": True},
+    ]
 
 
 def test_showing_another_video_bumps_the_version_and_resets_playback(

@@ -183,3 +183,14 @@ def test_generate_outside_a_running_loop_says_what_to_use(client: Any) -> None:
     studio.builder.text = "A kite"
     with pytest.raises(RuntimeError, match="generate_sync"):
         studio.generate()
+
+
+def test_the_service_label_never_carries_credentials_from_the_url() -> None:
+    from types import SimpleNamespace
+
+    from sora_widgets.widgets.studio import _service_label
+
+    client: Any = SimpleNamespace(
+        simulated=False, base_url="https://user:hunter2@gw.example:8443/v1?token=abc"
+    )
+    assert _service_label(client) == "https://gw.example:8443/v1"

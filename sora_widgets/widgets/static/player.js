@@ -46,7 +46,6 @@ function render({ model, el }) {
 
   let url = null;
   let loadedVersion = -1;
-  let reported = 0;
 
   function setSource(bytes, mime, version) {
     if (url) URL.revokeObjectURL(url);
@@ -88,8 +87,6 @@ function render({ model, el }) {
     meta.hidden = compact || !model.get("task_id");
     alert.textContent = model.get("error");
     alert.hidden = !alert.textContent;
-    video.muted = model.get("muted");
-    video.loop = model.get("loop");
   }
 
   function useEmbedded() {
@@ -102,13 +99,20 @@ function render({ model, el }) {
   function onMessage(msg, buffers) {
     if (msg.type === "video" && buffers?.length) {
       if (msg.version !== loadedVersion) setSource(bufferBytes(buffers[0]), msg.mime, msg.version);
+    } else if (msg.type === "control") {
+      if ("muted" in msg) video.muted = msg.muted;
+      if ("loop" in msg) video.loop = msg.loop;
+      if ("current_time" in msg) {
+        video.currentTime = msg.current_time;
+      }
+      if ("playing" in msg) applyPlaying(msg.playing);
     } else if (msg.type === "file" && buffers?.length) {
       saveBlob(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "video/mp4" }), msg.name || "video.mp4");
     }
   }
 
-  function applyPlaying() {
-    const want = model.get("playing");
+  function applyPlaying(wanted) {
+    const want = typeof wanted === "boolean" ? wanted : model.get("playing");
     if (want && video.paused && video.src) {
       video.play().catch((err) => {
         // Browsers refuse to start sound without a click; report it instead of pretending.
@@ -121,11 +125,12 @@ function render({ model, el }) {
     }
   }
 
+  // Python drives playback with "control" messages, not by watching the synced traits: a state
+  // update can arrive late (behind this view's own reports and their echoes) and would seek back.
+  // The traits are read once, when a video loads, to start where Python wants.
   function applyTime() {
     const target = model.get("current_time");
-    if (Math.abs(target - reported) > 0.05 && Math.abs(target - video.currentTime) > 0.25) {
-      video.currentTime = target;
-    }
+    if (Math.abs(target - video.currentTime) > 0.25) video.currentTime = target;
   }
 
   function report(changes) {
@@ -135,13 +140,13 @@ function render({ model, el }) {
 
   const listeners = {
     play: () => model.get("playing") || report({ playing: true }),
-    pause: () => model.get("playing") && report({ playing: false, current_time: (reported = video.currentTime) }),
+    pause: () => model.get("playing") && report({ playing: false, current_time: video.currentTime }),
     ended: () => model.get("playing") && report({ playing: false }),
     timeupdate: () => {
-      reported = video.currentTime;
-      if (Math.abs(model.get("current_time") - reported) >= 0.2) report({ current_time: reported });
+      const now = video.currentTime;
+      if (Math.abs(model.get("current_time") - now) >= 0.2) report({ current_time: now });
     },
-    seeked: () => report({ current_time: (reported = video.currentTime) }),
+    seeked: () => report({ current_time: video.currentTime }),
     volumechange: () => video.muted !== model.get("muted") && report({ muted: video.muted }),
     loadedmetadata: () => {
       report({ duration: Number.isFinite(video.duration) ? video.duration : 0 });
@@ -160,10 +165,10 @@ function render({ model, el }) {
   remix.addEventListener("click", onRemix);
   model.on("msg:custom", onMessage);
   model.on("change", paint);
-  model.on("change:playing", applyPlaying);
-  model.on("change:current_time", applyTime);
   model.on("change:_embedded", useEmbedded);
   paint();
+  video.muted = model.get("muted");
+  video.loop = model.get("loop");
   useEmbedded();
   model.send({ type: "ready" });
 
@@ -173,8 +178,6 @@ function render({ model, el }) {
     remix.removeEventListener("click", onRemix);
     model.off("msg:custom", onMessage);
     model.off("change", paint);
-    model.off("change:playing", applyPlaying);
-    model.off("change:current_time", applyTime);
     model.off("change:_embedded", useEmbedded);
     video.pause();
     video.removeAttribute("src");
