@@ -9,7 +9,7 @@ Write a browser test like this (mark it ``browser``; the fixtures do the rest)::
     def test_player_plays(open_notebook):
         nb = open_notebook([
             "import sora_widgets as sw",
-            "client = sw.SoraClient(); video = client.generate_sync(prompt='a red kite', seconds=4)",
+            "video = sw.SoraClient().generate_sync(prompt='a red kite', size='1280x720', seconds=4)",
             "sw.VideoPlayer(video)",
         ])
         nb.run_all()                                   # fails fast with the traceback on an error
@@ -31,8 +31,8 @@ Fixtures (all documented below):
 - ``browser`` (module; see its docstring): Chromium from ``/usr/bin/chromium``
   (``$CHROMIUM``) with the flags from TESTING.md.
 - ``page`` (function): a fresh browser context and page (1280x900). When the test fails, a
-  full-page screenshot, the browser console and the tail of the server log are written to
-  ``test-artifacts/<test name>/``.
+  full-page screenshot and the browser console are written to ``test-artifacts/<test name>/``
+  (and by ``open_notebook``, the tail of the Jupyter server log).
 - ``open_notebook`` (function): ``open_notebook(cells, *, server=None, name="test.ipynb")`` writes
   a notebook with ``cells`` (strings are code cells; pass ``nbformat`` cells for markdown) into a
   directory of its own, opens it in ``page`` and waits for the kernel; returns a
@@ -235,7 +235,7 @@ def server_command(kind: ServerKind, root: Path, port: int) -> list[str]:
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
-        "--ServerApp.token=",
+        "--IdentityProvider.token=",
         "--ServerApp.password=",
         "--ServerApp.disable_check_xsrf=True",
         f"--ServerApp.root_dir={root}",
@@ -587,7 +587,11 @@ def open_notebook(request: pytest.FixtureRequest, page: Any) -> Iterator[Callabl
         return notebook
 
     yield _open
-    for notebook in opened:  # free the kernel: a session runs many tests on one server
+    failed = any(getattr(getattr(request.node, f"rep_{w}", None), "failed", False) for w in ("setup", "call"))
+    for notebook in opened:
+        if failed:
+            (artifacts / f"server-{notebook.server.kind}.log").write_text(notebook.server.log_tail(20_000))
+        # Free the kernel: a session runs many tests on one server.
         notebook.server.shutdown_sessions(notebook.path)
 
 
