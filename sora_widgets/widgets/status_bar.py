@@ -26,6 +26,7 @@ from ..errors import (
     UnknownOutcomeError,
 )
 from ..models.catalog import MODELS
+from ..models.request import VideoRequest
 from ..models.task import Phase, Task
 from ._common import STATIC, BackgroundTasks, describe_error, widget_css
 
@@ -177,6 +178,15 @@ class StatusBar(anywidget.AnyWidget):
                 self.status, self.phase = "failed", Phase.FAILED.value
             elif isinstance(exc, UnknownOutcomeError):
                 self.status, self.phase = "outcome unknown", Phase.UNKNOWN.value
+                request = exc.request
+                if isinstance(request, VideoRequest):
+                    self.note = (
+                        f"The request, kept in the journal: {request.size}, {request.seconds} s, "
+                        f"{request.model}, “{request.prompt}”"
+                        + (f", remix of {request.remix_video_id}" if request.remix_video_id else "")
+                        + (", with a reference image" if request.image is not None else "")
+                        + "."
+                    )
             elif isinstance(exc, PollTimeout):
                 self.task_id = exc.task_id or self.task_id
                 self.status, self.phase = "still running (stopped waiting)", Phase.UNKNOWN.value

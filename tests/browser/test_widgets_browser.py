@@ -209,6 +209,17 @@ def test_failure_is_explained_in_the_status_bar(open_notebook: Any) -> None:
     _run_one(nb, 0)
     studio = nb.output(0)
     studio.locator(".sw-studio-header").wait_for(timeout=60_000)
+    # The shot fields compose the prompt as one types.
+    studio.get_by_text("Shot details (optional)").click()
+    studio.get_by_label("Shot type").fill("Wide shot")
+    studio.get_by_label("Subject").fill("a red kite")
+    studio.get_by_label("Lighting").fill("golden hour")
+    expect(studio.locator(".sw-pb-composed")).to_have_text(
+        "Will be sent: Wide shot of a red kite. Lighting: golden hour.", timeout=10_000
+    )
+    nb.screenshot("builder-shot-details-light", target=studio.locator(".sw-pb"))
+    for name in ("Shot type", "Subject", "Lighting"):
+        studio.get_by_label(name).fill("")
     studio.get_by_label("Prompt").fill("A kite over the sea <b>bold</b> [sim:fail=097]")
     studio.get_by_role("button", name="Generate").click()
     _wait_phase(studio, "failed")

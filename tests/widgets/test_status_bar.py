@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from sora_widgets.errors import GenerationFailed, PollTimeout, UnknownOutcomeError
+from sora_widgets.models.request import VideoRequest
 from sora_widgets.models.task import Task, TaskError
 from sora_widgets.widgets.status_bar import StatusBar
 
@@ -68,8 +69,12 @@ def test_failed_task_shows_code_meaning_and_advice() -> None:
 
 def test_unknown_outcome_is_explained_not_called_a_failure() -> None:
     bar = StatusBar()
-    bar.fail(UnknownOutcomeError("the answer to the create request was lost"))
+    request = VideoRequest("A kite in the rain", size="landscape", seconds=8)
+    bar.fail(UnknownOutcomeError("the answer to the create request was lost", request=request))
     assert bar.status == "outcome unknown"
+    assert (
+        bar.note == "The request, kept in the journal: 1280x720, 8 s, sora_2_pro_t2v, “A kite in the rain”."
+    )
     assert bar.phase == "unknown"
     assert "not resent" in bar.error_advice
     assert "lost" in bar.error_message

@@ -104,6 +104,7 @@ async def test_lost_create_answer_is_shown_as_outcome_unknown_and_not_resent(cli
     [bar] = studio.bars.children
     assert bar.status == "outcome unknown"
     assert "not resent" in bar.error_advice
+    assert "A kite in the rain" in bar.note  # the request is shown with it
     assert client.simulator.ledger.total_created == created + 1  # created once, never resent
 
 
