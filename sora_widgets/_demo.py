@@ -94,6 +94,7 @@ def jupyter_command(workdir: Path, extra: Sequence[str]) -> list[str]:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sora-widgets demo",
+        allow_abbrev=False,  # unknown options belong to JupyterLab; never guess at prefixes
         description="Open JupyterLab on the quickstart notebook with the built-in simulator (no key).",
         epilog="Other options are passed to JupyterLab, e.g. --port 8890 --no-browser.",
     )
