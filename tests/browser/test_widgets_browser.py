@@ -6,6 +6,7 @@ files that reach it over the widgets' binary channel.
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -299,3 +300,42 @@ def test_player_controlled_from_python_and_read_back(open_notebook: Any) -> None
     video.evaluate("(v) => v.play()")
     _wait_video(nb, handle, "!v.paused && v.currentTime > 2.3")
     _eventually_prints(nb, 4, lambda out: out.startswith("True ") and float(out.split()[1]) > 2.0)
+
+
+CANARY = "sk-canary-browser-5f0e1d2c3b4a69788796"
+
+
+def test_saved_notebook_with_widget_state_has_no_key_and_no_video(open_notebook: Any) -> None:
+    nb: NotebookPage = open_notebook(
+        [
+            # The key comes from a file, as from a secret store: it is not in the notebook's source.
+            "import pathlib\nimport sora_widgets as sw\nfrom sora_widgets.simulator import Simulator\n"
+            "key = pathlib.Path('key.txt').read_text().strip()\n"
+            "client = sw.SoraClient(key, simulator=Simulator(speed='instant'))\n"
+            "studio = sw.Studio(client)\nstudio",
+            "video = await studio.generate(prompt='A red kite at dusk', size='landscape')\n"
+            "print(video.path.stat().st_size)",
+            "video",
+        ]
+    )
+    (nb.path.parent / "key.txt").write_text(CANARY)
+    # Save the widget state with the notebook too (JupyterLab's "Save Widget State Automatically").
+    nb.command("@jupyter-widgets/jupyterlab-manager:saveWidgetState")
+    try:
+        _run_one(nb, 0)
+        nb.output(0).locator(".sw-studio-header").wait_for(timeout=60_000)
+        _run_one(nb, 1)
+        size = int(_printed(nb, 1).strip())
+        _run_one(nb, 2)
+        state = nb.wait_for_video(nb.output(2).locator(".sw-player video"))
+        assert (state["videoWidth"], state["error"]) == (1280, None), state
+        saved = nb.save().read_bytes()
+        notebook = json.loads(saved)
+        widget_state = notebook["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+        assert len(widget_state) > 5  # the state really was saved
+        assert CANARY.encode() not in saved
+        assert b"ftypisom" not in saved and b"AAAAIGZ0eXBpc29t" not in saved
+        # The players are in the state, their videos are not.
+        assert len(saved) < size, (len(saved), size)
+    finally:  # the setting lives on the session's server: leave it as other tests expect
+        nb.command("@jupyter-widgets/jupyterlab-manager:saveWidgetState")
