@@ -181,6 +181,17 @@ def test_studio_generate_watch_play_remix_gallery(open_notebook: Any) -> None:
     nb.screenshot("gallery-dark", target=gallery)
     nb.set_theme("light")
 
+    # Every control of every widget on the page has a name a screen reader can say.
+    unnamed = nb.page.evaluate(
+        """() => [...document.querySelectorAll(
+             '.sw-root button, .sw-root input, .sw-root select, .sw-root textarea, .sw-root video')]
+           .filter((el) => !((el.labels && el.labels.length) || el.getAttribute('aria-label')
+                             || (el.tagName === 'BUTTON' && el.textContent.trim())))
+           .map((el) => el.outerHTML.slice(0, 120))"""
+    )
+    assert unnamed == []
+    assert nb.page.locator(".sw-root input, .sw-root button").count() > 20
+
     # The saved notebook does not carry the videos.
     _run_one(nb, 4)
     video_bytes = int(_printed(nb, 4).strip())
