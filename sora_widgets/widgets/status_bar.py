@@ -193,6 +193,9 @@ class StatusBar(anywidget.AnyWidget):
             else:
                 self.status, self.phase = "error", Phase.FAILED.value
             self.error_advice = advice
+            if advice and advice in self.error_message:
+                # Said once, under "What to do", rather than twice.
+                self.error_message = " ".join(self.error_message.replace(advice, " ").split())
 
     def watch(self, task: Task | str, client: SoraClient | None = None) -> asyncio.Task[Video]:
         """Poll ``task`` in the background on the kernel's loop and show every update.

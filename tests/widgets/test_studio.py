@@ -91,6 +91,8 @@ async def test_failure_shows_in_its_status_bar_and_is_kept(client: Any) -> None:
     assert bar.error_code == "002999095"
     assert bar.error_meaning == "internal generation error"
     assert bar.error_advice
+    assert bar.error_advice not in bar.error_message  # said once
+    assert bar.task_id in bar.error_message
     assert studio.results == []
     assert len(studio.errors) == 1 and studio.header.failed == 1
 
