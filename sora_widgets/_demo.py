@@ -83,6 +83,9 @@ def jupyter_command(workdir: Path, extra: Sequence[str]) -> list[str]:
         "jupyterlab",
         f"--ServerApp.root_dir={workdir}",
         f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}",
+        # A demo opens on the lesson, not on a "get Jupyter news?" toast, and phones nowhere.
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Jupyter refuses to run as root without this; containers and CI machines often are root.
@@ -140,10 +143,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(" ".join(command))
         return 0
     sys.stdout.flush()  # our lines first, then JupyterLab's
-    try:
-        return subprocess.call(command, env=env, cwd=workdir)  # noqa: S603 - our own interpreter
-    except KeyboardInterrupt:
-        return 0
+    process = subprocess.Popen(command, env=env, cwd=workdir)  # noqa: S603 - our own interpreter
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            # Ctrl+C reaches JupyterLab too, which asks to confirm (or stops on a second one);
+            # we wait for it rather than leave it orphaned on the terminal.
+            continue
 
 
 if __name__ == "__main__":
