@@ -197,9 +197,9 @@ def _env(name: str) -> str | None:
 
 
 def _keyring_has_key() -> bool:
-    from .client import _keyring_key
+    from .client import keyring_key
 
-    return _keyring_key() is not None
+    return keyring_key() is not None
 
 
 def _image(args: argparse.Namespace, size: str | None) -> tuple[ReferenceImage | str | None, str | None]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import inspect
 import logging
 import os
@@ -36,10 +37,10 @@ from ._constants import (
     DEFAULT_WAIT_TIMEOUT_S,
     ENV_API_KEY,
     ENV_BASE_URL,
-    ENV_HOME,
     KEYRING_SERVICE,
     SIMULATOR_BASE_URL,
 )
+from ._paths import default_home
 from .errors import (
     APIError,
     AuthenticationError,
@@ -132,7 +133,13 @@ class _Known:
     labels: dict[str, str] = field(default_factory=dict)
 
 
-def _keyring_key() -> str | None:
+@functools.lru_cache(maxsize=1)
+def keyring_key() -> str | None:
+    """The key stored in the system keyring (service ``sora-widgets``, user ``api_key``), or None.
+
+    Looked up once per process: keyring's backend discovery takes most of a second, and a
+    widget should not pay that on every new client.
+    """
     try:
         import keyring  # optional dependency, looked up only when needed
     except ImportError:
@@ -142,15 +149,6 @@ def _keyring_key() -> str | None:
     except Exception:  # noqa: BLE001 - any keyring backend failure just means "no key there"
         return None
     return str(value) if value else None
-
-
-def _default_home() -> Path:
-    env = os.environ.get(ENV_HOME)
-    if env:
-        return Path(env).expanduser()
-    import platformdirs  # cheap, but only needed here
-
-    return Path(platformdirs.user_data_dir("sora-widgets"))
 
 
 class SoraClient:
@@ -202,9 +200,9 @@ class SoraClient:
         key = api_key or os.environ.get(ENV_API_KEY) or None
         url = base_url or os.environ.get(ENV_BASE_URL) or None
         if simulate is None:
-            simulate = simulator is not None or (key is None and url is None and _keyring_key() is None)
+            simulate = simulator is not None or (key is None and url is None and keyring_key() is None)
         if not simulate and key is None:
-            key = _keyring_key()
+            key = keyring_key()
         register_secret(key)
         self.simulated: bool = bool(simulate)
         self.simulator: Any = None
@@ -250,7 +248,7 @@ class SoraClient:
         elif self.journal is not None:
             self.download_dir = Path(self.journal.home) / "videos"
         else:
-            self.download_dir = _default_home() / "videos"
+            self.download_dir = default_home() / "videos"
         self._known: dict[str, _Known] = {}
 
     # -- plumbing ------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import sqlite3
 import threading
 import uuid
@@ -29,9 +28,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, overload
 
-import platformdirs
-
 from ._constants import ENV_HOME
+from ._paths import default_home
 from .errors import SoraError
 from .models.request import VideoRequest
 from .models.task import COMPLETED, FAILED, Task, merge_update
@@ -92,17 +90,6 @@ _COLUMNS = (
     "id, created_at, updated_at, base_url, simulated, model, prompt, request, task_id, status, "
     "progress, error_code, error_message, video, labels"
 )
-
-
-def default_home() -> Path:
-    """The directory holding the journal and the video cache.
-
-    ``$SORA_WIDGETS_HOME`` when set, otherwise ``platformdirs.user_data_dir("sora-widgets")``.
-    """
-    override = os.environ.get(ENV_HOME, "").strip()
-    if override:
-        return Path(override).expanduser()
-    return Path(platformdirs.user_data_dir("sora-widgets"))
 
 
 def _utc(seconds: float) -> datetime:

@@ -17,4 +17,7 @@ def _isolated_home(
     monkeypatch.setenv("SORA_WIDGETS_HOME", str(home))
     monkeypatch.delenv("VTRIX_API_KEY", raising=False)
     monkeypatch.delenv("VTRIX_BASE_URL", raising=False)
+    from sora_widgets.client import keyring_key
+
+    keyring_key.cache_clear()  # the keyring is read once per process; each test starts afresh
     yield home

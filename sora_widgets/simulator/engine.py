@@ -41,7 +41,8 @@ from typing import Any
 
 from PIL import Image
 
-from .._constants import ENV_HOME, MAX_IMAGE_BYTES, MAX_PROMPT_CHARS
+from .._constants import MAX_IMAGE_BYTES, MAX_PROMPT_CHARS
+from .._paths import default_home
 from ..models.catalog import MODELS, ModelSpec
 from ..models.request import parse_size
 from ..models.wire import WireFormatError, read_create_body, task_payload
@@ -80,13 +81,8 @@ _IMAGE_MIMES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"
 
 
 def default_state_dir() -> Path:
-    """``$SORA_WIDGETS_HOME/simulator``, else the platform's user data dir + ``/simulator``."""
-    home = os.environ.get(ENV_HOME)
-    if home:
-        return Path(home) / "simulator"
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("sora-widgets")) / "simulator"
+    """``<sora-widgets home>/simulator`` (``$SORA_WIDGETS_HOME`` or the platform's user data dir)."""
+    return default_home() / "simulator"
 
 
 def key_fingerprint(key: str) -> str:
