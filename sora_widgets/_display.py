@@ -32,7 +32,7 @@ def _video_mimebundle(video: Any, include: Any = None, exclude: Any = None) -> A
 def register(ip: Any = None) -> bool:
     """Teach the running IPython shell to display Videos with a :class:`VideoPlayer`.
 
-    Returns True when a shell was found (registering twice is harmless).
+    Returns True when a kernel's shell was found (registering twice is harmless).
     """
     if ip is None:
         if "IPython" not in sys.modules:  # not in IPython: importing it here would be wasted time
@@ -41,6 +41,8 @@ def register(ip: Any = None) -> bool:
 
         ip = get_ipython()
     if ip is None or getattr(ip, "display_formatter", None) is None:
+        return False
+    if getattr(ip, "kernel", None) is None:  # a terminal IPython has no widgets to show
         return False
     if id(ip) in _registered:
         return True

@@ -67,13 +67,15 @@ class ResultStrip(anywidget.AnyWidget):
         self._items: list[StripItem] = []
         self._thumbs: dict[str, bytes] = {}
         self._select_callbacks: list[Callable[[str], Any]] = []
+        self._view_ready = False  # thumbnails go out once a view has asked for them
         self._background = BackgroundTasks(
             lambda exc: _log.warning("thumbnail failed: %s", describe_error(exc))
         )
         self.on_msg(self._on_front_message)
 
     def set_items(self, items: Sequence[StripItem]) -> None:
-        """Show these tiles (in this order) and send the thumbnails already made."""
+        """Show these tiles (in this order); thumbnails follow as they are made."""
+        previous = {i.key for i in self._items}
         self._items = list(items)
         self.items = [
             {
@@ -86,6 +88,8 @@ class ResultStrip(anywidget.AnyWidget):
             }
             for i in self._items
         ]
+        # Views keep the thumbnails of tiles they show; only tiles new to them need one sent.
+        self._send_thumbs([i.key for i in self._items if i.key not in previous])
         self._make_thumbs()
 
     def add(self, item: StripItem) -> None:
@@ -107,14 +111,13 @@ class ResultStrip(anywidget.AnyWidget):
     def _make_thumbs(self) -> None:
         missing = [i for i in self._items if i.path is not None and i.key not in self._thumbs]
         if not missing:
-            self._send_thumbs()
             return
         try:
             asyncio.get_running_loop()
         except RuntimeError:
             for item in missing:
                 self._thumb_for(item)
-            self._send_thumbs()
+            self._send_thumbs([i.key for i in missing])
             return
         self._background.start(self._make_thumbs_in_thread(missing), name="thumbnails")
 
@@ -133,6 +136,8 @@ class ResultStrip(anywidget.AnyWidget):
             _log.warning("no thumbnail for %s: %s", item.key, describe_error(exc))
 
     def _send_thumbs(self, keys: Sequence[str] | None = None) -> None:
+        if not self._view_ready:
+            return
         wanted = keys if keys is not None else [i.key for i in self._items]
         for key in wanted:
             data = self._thumbs.get(key)
@@ -143,6 +148,7 @@ class ResultStrip(anywidget.AnyWidget):
         if not isinstance(content, dict):
             return
         if content.get("type") == "ready":
+            self._view_ready = True
             self._send_thumbs()
         elif content.get("type") == "select":
             self.select(str(content.get("key", "")))

@@ -78,6 +78,7 @@ class VideoPlayer(anywidget.AnyWidget):
         super().__init__(compact=compact, caption=caption, **kwargs)
         self.client = client
         self._video: Video | None = None
+        self._view_ready = False  # no view has asked yet: sending the bytes now would be wasted
         self._remix_callbacks: list[Callable[[Video], Any]] = []
         self._background = BackgroundTasks(self._show_error)
         self.on_msg(self._on_front_message)
@@ -123,6 +124,12 @@ class VideoPlayer(anywidget.AnyWidget):
             self.version += 1
         if video is not None and video.path is None:
             self._fetch_missing_file(video)
+        elif video is not None and video.path is not None and not Path(video.path).is_file():
+            self.has_video = False
+            self.error = (
+                f"Cannot read the video file {video.path}: it is not there any more. "
+                "Download it again with client.download(video)."
+            )
         self._refresh_embedded()
         self._send_video()
 
@@ -162,6 +169,8 @@ class VideoPlayer(anywidget.AnyWidget):
             return None
 
     def _send_video(self) -> None:
+        if not self._view_ready:
+            return
         data = self._read_bytes()
         if data is None:
             return
@@ -210,6 +219,7 @@ class VideoPlayer(anywidget.AnyWidget):
             return
         kind = content.get("type")
         if kind == "ready":
+            self._view_ready = True
             self._send_video()
         elif kind == "download":
             self._send_download()

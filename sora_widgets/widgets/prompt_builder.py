@@ -343,6 +343,9 @@ class PromptBuilder(anywidget.AnyWidget):
             if kind == "ready":
                 self._send_image()
             elif kind == "submit":
+                form = content.get("form")
+                if isinstance(form, dict):
+                    self._apply_form(form)
                 self.submit()
             elif kind == "clear_image":
                 self.clear_image()
@@ -352,6 +355,14 @@ class PromptBuilder(anywidget.AnyWidget):
                 self.set_image(bytes(buffers[0]), name=name)
         except Exception as exc:  # noqa: BLE001 - user code and I/O: show any failure in the widget
             self._show_error(exc)
+
+    def _apply_form(self, form: dict[str, Any]) -> None:
+        """Take the form as the browser showed it when Generate was pressed."""
+        allowed = ("text", *SHOT_FIELDS, "orientation", "seconds", "fit_mode", "remix_id")
+        with self.hold_trait_notifications():
+            for name in allowed:
+                if name in form and form[name] != getattr(self, name):
+                    setattr(self, name, form[name])  # traits validate: a bad value raises TraitError
 
     def _show_error(self, exc: BaseException) -> None:
         self.error = describe_error(exc)

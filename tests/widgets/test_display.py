@@ -14,7 +14,7 @@ from sora_widgets.widgets.player import VideoPlayer
 
 
 def test_a_video_formats_as_a_player_widget(landscape_video: Video) -> None:
-    shell: Any = SimpleNamespace(display_formatter=DisplayFormatter())
+    shell: Any = SimpleNamespace(display_formatter=DisplayFormatter(), kernel=object())
     assert _display.register(shell)
     data, _metadata = shell.display_formatter.format(landscape_video)
     view = data["application/vnd.jupyter.widget-view+json"]
@@ -24,8 +24,12 @@ def test_a_video_formats_as_a_player_widget(landscape_video: Video) -> None:
     assert data["text/plain"] == repr(landscape_video)
 
 
-def test_without_ipython_nothing_is_registered() -> None:
+def test_without_a_kernel_nothing_is_registered() -> None:
     assert _display.register(SimpleNamespace(display_formatter=None)) is False
+    terminal: Any = SimpleNamespace(display_formatter=DisplayFormatter(), kernel=None)
+    assert _display.register(terminal) is False
+    data, _ = terminal.display_formatter.format(SimpleNamespace())
+    assert "application/vnd.jupyter.widget-view+json" not in data
 
 
 def test_no_widget_trait_shadows_an_ipywidgets_name() -> None:

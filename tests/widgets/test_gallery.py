@@ -38,7 +38,8 @@ async def test_lists_everything_newest_first_and_plays_a_video(client: Any, fill
     from_browser(gallery.player, {"type": "ready"})
     _content, buffers = gallery.player.comm.custom("video")[-1]
     assert buffers[0] == filled["kite"].path.read_bytes()
-    # Thumbnails for both videos reach the browser as JPEG buffers (made off the loop).
+    # Thumbnails for both videos reach the browser as JPEG buffers (made off the loop), once each.
+    from_browser(gallery.strip, {"type": "ready"})
     for _ in range(300):
         if len({c["key"] for c, _ in gallery.strip.comm.custom("thumb")}) == 2:
             break
@@ -46,6 +47,12 @@ async def test_lists_everything_newest_first_and_plays_a_video(client: Any, fill
     thumbs = gallery.strip.comm.custom("thumb")
     assert {c["key"] for c, _ in thumbs} == {e.id for e in gallery.entries if e.status == "completed"}
     assert all(b[0][:3] == b"\xff\xd8\xff" for _, b in thumbs)
+    gallery.refresh()  # the view already has them: nothing is sent again
+    await asyncio.sleep(0.05)
+    assert len(gallery.strip.comm.custom("thumb")) == len(thumbs) == 2
+    browser_sets(gallery.controls, status="failed")
+    browser_sets(gallery.controls, status="all")  # the tiles come back: their thumbnails too
+    assert len(gallery.strip.comm.custom("thumb")) == 4
 
 
 async def test_filters_from_the_browser(client: Any, filled: dict[str, Any]) -> None:

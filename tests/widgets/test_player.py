@@ -28,10 +28,10 @@ def test_video_bytes_go_as_a_binary_buffer_when_a_view_asks(
     landscape_video: Video, landscape_mp4: Path
 ) -> None:
     player = VideoPlayer(landscape_video)
-    before = len(player.comm.custom("video"))
+    assert player.comm.custom("video") == []  # nobody is looking yet: nothing sent
     from_browser(player, {"type": "ready"})
     videos = player.comm.custom("video")
-    assert len(videos) == before + 1
+    assert len(videos) == 1
     content, buffers = videos[-1]
     assert content == {"type": "video", "version": player.version, "mime": "video/mp4"}
     assert buffers == [landscape_mp4.read_bytes()]
@@ -115,6 +115,7 @@ def test_showing_another_video_bumps_the_version_and_resets_playback(
     browser_sets(player, playing=True, current_time=3.0)
     other_path = tmp_path / "other.mp4"
     other_path.write_bytes(landscape_mp4.read_bytes())
+    from_browser(player, {"type": "ready"})
     version = player.version
     player.show(landscape_video.with_changes(task_id="second", path=other_path, prompt="Second"))
     assert player.version == version + 1
@@ -142,6 +143,7 @@ async def test_a_video_without_a_file_is_downloaded_through_the_client(client: A
     video = await client.generate(prompt="A paper boat on a puddle", seconds=4, download=False)
     assert video.path is None
     player = VideoPlayer(video, client=client)
+    from_browser(player, {"type": "ready"})  # a view is waiting for the bytes
     for _ in range(200):
         if player.has_video:
             break

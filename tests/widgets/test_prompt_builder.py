@@ -179,3 +179,29 @@ def test_remix_source_chosen_from_earlier_results(landscape_video: Video) -> Non
     assert builder.request.remix_video_id == "video_abc123"
     browser_sets(builder, remix_id="")
     assert builder.request.remix_video_id is None
+
+
+def test_generate_uses_the_form_as_the_browser_showed_it() -> None:
+    """The click can overtake the last keystrokes' state updates; it carries the form itself."""
+    builder = PromptBuilder()
+    calls: list[VideoRequest] = []
+    builder.on_submit(calls.append)
+    form = {
+        "text": "A heron at dawn",
+        "subject": "",
+        "orientation": "landscape",
+        "seconds": 8,
+        "remix_id": "",
+    }
+    from_browser(builder, {"type": "submit", "form": form})
+    assert [(c.prompt, c.size, c.seconds) for c in calls] == [("A heron at dawn", "1280x720", 8)]
+    assert builder.text == "A heron at dawn"
+
+
+def test_a_forged_form_value_is_refused_in_the_widget() -> None:
+    builder = PromptBuilder()
+    calls: list[VideoRequest] = []
+    builder.on_submit(calls.append)
+    from_browser(builder, {"type": "submit", "form": {"text": "A heron", "orientation": "sideways"}})
+    assert calls == []
+    assert "orientation" in builder.error

@@ -129,13 +129,17 @@ function render({ model, el }) {
   const problem = h("div", { class: "sw-pb-problem sw-muted" });
   const alert = h("div", { class: "sw-alert", role: "alert" });
   const generate = h("button", { class: "sw-btn sw-btn-primary", type: "button", text: "Generate" });
-  listen(generate, "click", () => model.send({ type: "submit" }));
+  // The click carries the form as the user sees it: ipywidgets may still be holding back the
+  // last keystrokes' state updates, while a custom message goes at once.
+  const FORM_KEYS = ["text", ...SHOT_FIELDS.map(([trait]) => trait), "orientation", "seconds", "fit_mode", "remix_id"];
+  const submit = () => model.send({ type: "submit", form: Object.fromEntries(FORM_KEYS.map((k) => [k, model.get(k)])) });
+  listen(generate, "click", submit);
   listen(text, "keydown", (event) => {
     // Ctrl/Cmd+Enter generates; plain Enter makes a new line; Shift+Enter is left to Jupyter.
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && model.get("show_generate")) {
       event.preventDefault();
       event.stopPropagation();
-      model.send({ type: "submit" });
+      submit();
     }
   });
   const footer = h("div", { class: "sw-pb-footer" }, [price, generate]);
