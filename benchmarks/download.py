@@ -126,7 +126,7 @@ def run(quick: bool = False) -> Report:
     """Download the same file with each contender, alternating, and compare."""
     started = time.perf_counter()
     size = (20 if quick else 200) * MB
-    rounds = 1 if quick else 5
+    rounds = 1 if quick else 7
     results: dict[str, list[dict[str, float]]] = {k: [] for k in KINDS}
     with tempfile.TemporaryDirectory(prefix="bench-dl-") as tmp:
         root = Path(tmp)

@@ -8,8 +8,9 @@ to have all 500 *in flight at once* the steady-state part uses the ``realistic``
 1. **Steady state** (realistic speed): 500 tasks are created (50 creates in flight) and each is
    watched from the moment it exists; once the last create has returned, a window of 30 s is
    measured with all 500 running, then the watchers are stopped. (Our schedule may leave a
-   task unpolled for up to 45 s while its progress predicts a distant end.) Contenders, one after the
-   other on fresh tasks:
+   task unpolled for up to 45 s while its progress predicts a distant end.) The two contenders
+   run *at the same time in two processes*, each with its own 500 tasks, so both are measured
+   over the same seconds of a machine whose load may change (CPU time is per process):
 
    - ours: ``SoraClient.wait`` (the real poll schedule, retries, merge, parsing, callbacks);
    - bare: an ``httpx.AsyncClient`` loop per task (``asyncio.sleep(5)``, GET, ``.json()``,
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import subprocess
 import sys
 import tempfile
@@ -75,6 +77,7 @@ async def _phase(
     *,
     window: float | None = None,
     bare_interval: float = BARE_INTERVAL,
+    go: Any = None,
     **client_kwargs: Any,
 ) -> dict[str, Any]:
     """Create ``n`` tasks (50 creates in flight) and watch each from the moment it exists.
@@ -126,6 +129,8 @@ async def _phase(
 
     jobs = [asyncio.ensure_future(job()) for _ in range(n)]
     await all_created.wait()
+    if go is not None:
+        await go()  # another process is measuring at the same time: start together
     monitor = LagMonitor()
     base_rss = rss_bytes()
     reset_peak_rss()
@@ -203,6 +208,65 @@ def _served(speed: str, work: Any) -> Any:
         finally:
             server.terminate()
             server.wait(timeout=15)
+
+
+async def _worker(name: str, base_url: str, n: int, window: float | None, bare_interval: float) -> None:
+    """Run one phase in this process; say "ready" when every task exists, start on "go"."""
+    loop = asyncio.get_running_loop()
+
+    async def go() -> None:
+        print("ready", flush=True)
+        await loop.run_in_executor(None, sys.stdin.readline)
+
+    result = await _phase(name, base_url, n, window=window, bare_interval=bare_interval, go=go)
+    print(json.dumps(result), flush=True)
+
+
+def _side_by_side(
+    base_url: str, n: int, window: float | None, bare_interval: float
+) -> dict[str, dict[str, Any]]:
+    """Ours and bare in two processes at once, measured over the same seconds of the same machine."""
+    procs = {
+        name: subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.many_jobs",
+                "--worker",
+                name,
+                base_url,
+                str(n),
+                str(window or 0),
+                str(bare_interval),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+        for name in ("ours", "bare")
+    }
+    try:
+        for name, proc in procs.items():
+            assert proc.stdout is not None
+            line = proc.stdout.readline().strip()
+            if line != "ready":
+                raise RuntimeError(f"the {name} worker did not get ready (said {line!r})")
+        for proc in procs.values():
+            assert proc.stdin is not None
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+        results = {}
+        for name, proc in procs.items():
+            out, _ = proc.communicate(timeout=900)
+            if proc.returncode != 0:
+                raise RuntimeError(f"the {name} worker failed with exit code {proc.returncode}")
+            results[name] = json.loads(out.strip().splitlines()[-1])
+        return results
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.kill()
 
 
 def _lag_cells(lags: list[float]) -> list[str]:
@@ -309,4 +373,8 @@ def run(quick: bool = False) -> Report:
 
 
 if __name__ == "__main__":
-    print(run(quick="--quick" in sys.argv).as_text())
+    if len(sys.argv) == 7 and sys.argv[1] == "--worker":
+        _, _, kind, url, count, span, every = sys.argv
+        asyncio.run(_worker(kind, url, int(count), float(span) or None, float(every)))
+    else:
+        print(run(quick="--quick" in sys.argv).as_text())
