@@ -254,6 +254,13 @@ def test_failure_is_explained_in_the_status_bar(open_notebook: Any) -> None:
     error = studio.locator(".sw-status-error")
     text = str(error.text_content())
     assert "Error 002999097" in text and "HTTP error response" in text and "What to do:" in text
+    # The task id is copyable.
+    bar = studio.locator(".sw-status").first
+    nb.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    bar.get_by_role("button", name="Copy task id").click()
+    expect(bar.get_by_role("button", name="Copy task id")).to_have_text("Copied")
+    copied = nb.page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == bar.get_by_label("Task id", exact=True).input_value() and len(copied) >= 8
     # Server and user text is text, never markup.
     assert studio.locator(".sw-status b, .sw-pb-composed b").count() == 0
     nb.screenshot("status-failed-light", target=studio.locator(".sw-status").first)
