@@ -122,12 +122,54 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _measure(url: str, out_dir: Path, size: int, rounds: int) -> dict[str, list[dict[str, float]]]:
+    """``rounds`` rounds of every contender writing into ``out_dir``; order rotated per round."""
+    results: dict[str, list[dict[str, float]]] = {k: [] for k in KINDS}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for r in range(rounds):
+        # Rotate the order, and flush earlier writes first, so no contender always runs while
+        # its predecessor's 200 MB are still being written back to the disk.
+        for kind in KINDS[r % len(KINDS) :] + KINDS[: r % len(KINDS)]:
+            os.sync()
+            dest = out_dir / f"{kind.replace(' ', '_')}.mp4"
+            out = subprocess.run(
+                [sys.executable, "-m", "benchmarks.download", "--worker", kind, url, str(dest)],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=Path(__file__).resolve().parents[1],
+            )
+            data = json.loads(out.stdout.strip().splitlines()[-1])
+            if data["size"] != size:
+                raise RuntimeError(f"{kind} saved {data['size']} bytes, expected {size}")
+            results[kind].append(data)
+            dest.unlink()
+    return results
+
+
+def _paired(results: dict[str, list[dict[str, float]]], kind: str, against: str) -> list[float]:
+    # Each round's contenders ran back to back, so per-round ratios cancel slow patches of a
+    # shared machine better than a ratio of medians.
+    return sorted(b["wall"] / o["wall"] for o, b in zip(results[kind], results[against], strict=True))
+
+
+def _best(results: dict[str, list[dict[str, float]]], kind: str) -> float:
+    # As timeit does: on a shared machine noise only ever adds time, so the fastest of several
+    # runs is the best estimate of what the code itself costs.
+    return min(r["wall"] for r in results[kind])
+
+
 def run(quick: bool = False) -> Report:
-    """Download the same file with each contender, alternating, and compare."""
+    """Download the same file with each contender, alternating, to tmpfs and to disk."""
     started = time.perf_counter()
     size = (20 if quick else 200) * MB
-    rounds = 1 if quick else 7
-    results: dict[str, list[dict[str, float]]] = {k: [] for k in KINDS}
+    shm = Path("/dev/shm")
+    targets: list[tuple[str, Path | None]] = [
+        ("tmpfs", shm if shm.is_dir() and os.access(shm, os.W_OK) else None),
+        ("disk", None),
+    ]
+    rounds = {"tmpfs": 1 if quick else 7, "disk": 1 if quick else 3}
+    measured: dict[str, dict[str, list[dict[str, float]]]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-dl-") as tmp:
         root = Path(tmp)
         (root / "srv").mkdir()
@@ -152,78 +194,70 @@ def run(quick: bool = False) -> Report:
             assert server.stdout is not None
             if server.stdout.readline().strip() != "ready":
                 raise RuntimeError("the loopback file server did not start")
-            for r in range(rounds):
-                # Rotate the order, and flush earlier writes first, so no contender always runs
-                # while its predecessor's 200 MB are still being written back to the disk.
-                for kind in KINDS[r % len(KINDS) :] + KINDS[: r % len(KINDS)]:
-                    os.sync()
-                    dest = root / "out" / f"{kind.replace(' ', '_')}.mp4"
-                    dest.parent.mkdir(exist_ok=True)
-                    out = subprocess.run(
-                        [sys.executable, "-m", "benchmarks.download", "--worker", kind, url, str(dest)],
-                        capture_output=True,
-                        text=True,
-                        check=True,
-                        cwd=Path(__file__).resolve().parents[1],
-                    )
-                    data = json.loads(out.stdout.strip().splitlines()[-1])
-                    if data["size"] != size:
-                        raise RuntimeError(f"{kind} saved {data['size']} bytes, expected {size}")
-                    results[kind].append(data)
-                    dest.unlink()
+            for where, base in targets:
+                if where == "tmpfs" and base is None:
+                    continue
+                with tempfile.TemporaryDirectory(prefix="bench-dl-out-", dir=base) as out:
+                    measured[where] = _measure(url, Path(out), size, rounds[where])
         finally:
             server.terminate()
             server.wait(timeout=10)
     rows = []
-    speed = {k: median([size / r["wall"] for r in results[k]]) for k in KINDS}
-    peak = {k: max(r["peak_over"] for r in results[k]) for k in KINDS}
-    # Paired: each round's contenders ran back to back, so their ratio cancels slow patches of a
-    # shared machine better than a ratio of medians.
-    paired = {
-        k: sorted(b["wall"] / o["wall"] for o, b in zip(results[k], results["bare"], strict=True))
-        for k in KINDS
-    }
-    for k in KINDS:
-        rows.append(
-            [
-                k,
-                fmt(speed[k] / MB, 0, " MB/s"),
-                fmt(median(paired[k]), 2, "x"),
-                f"{paired[k][0]:.2f}-{paired[k][-1]:.2f}",
-                fmt(median([r["cpu"] for r in results[k]]), 2, " s"),
-                fmt(peak[k] / MB, 1, " MB"),
-            ]
-        )
-    ratio = median(paired["ours"])
-    durable = median(
-        [f["wall"] / o["wall"] for o, f in zip(results["ours"], results["bare + fsync"], strict=True)]
-    )
+    for where, results in measured.items():
+        for k in KINDS:
+            ratio_bare = _paired(results, k, "bare")
+            ratio_fsync = _paired(results, k, "bare + fsync")
+            rows.append(
+                [
+                    where,
+                    k,
+                    fmt(size / _best(results, k) / MB, 0, " MB/s"),
+                    fmt(_best(results, "bare") / _best(results, k), 2, "x"),
+                    fmt(median(ratio_bare), 2, "x"),
+                    f"{ratio_bare[0]:.2f}-{ratio_bare[-1]:.2f}",
+                    fmt(median(ratio_fsync), 2, "x"),
+                    fmt(median([r["cpu"] for r in results[k]]), 2, " s"),
+                    fmt(max(r["peak_over"] for r in results[k]) / MB, 1, " MB"),
+                ]
+            )
+    # The target compares client code with client code: on tmpfs no contender waits for a disk
+    # (on a disk, the bare stream's unflushed 200 MB are written back after its timer stops).
+    main = measured.get("tmpfs") or measured["disk"]
+    ratio = _best(main, "bare") / _best(main, "ours")
+    peak = max(r["peak_over"] for res in measured.values() for r in res["ours"])
     report = Report(
         key="download",
         title=f"4. Download: {size // MB} MB over loopback HTTP",
         columns=[
+            "written to",
             "download",
-            "throughput (median)",
-            "vs bare (median of rounds)",
-            "range",
+            "throughput (best)",
+            "vs bare (best of rounds)",
+            "vs bare (median of paired rounds)",
+            "range of paired",
+            "vs bare + fsync",
             "CPU (median)",
             "peak RSS over baseline",
         ],
         rows=rows,
         targets=[
-            Target("throughput", ">= 0.9x bare httpx", fmt(ratio, 2, "x"), ratio >= 0.9),
             Target(
-                "peak memory",
-                "< 32 MB over baseline",
-                fmt(peak["ours"] / MB, 1, " MB"),
-                peak["ours"] < 32 * MB,
+                "throughput",
+                ">= 0.9x bare httpx" + (" (tmpfs)" if "tmpfs" in measured else ""),
+                fmt(ratio, 2, "x"),
+                ratio >= 0.9,
             ),
+            Target("peak memory", "< 32 MB over baseline", fmt(peak / MB, 1, " MB"), peak < 32 * MB),
         ],
         notes=[
-            f"Against bare + fsync (same durability as ours) ours runs at {durable:.2f}x.",
-            f"{rounds} round(s), order rotated, `sync` before each; each download in a fresh "
-            f"process; the file is written to {Path(tempfile.gettempdir()).resolve()} (its disk's "
-            "write-back is part of every contender's time); server: sendfile(2) in another process.",
+            "ours = Transport.download: streamed in 256 KiB pieces to a temp file, length and ftyp "
+            "checked, fsync, renamed into place. On tmpfs (/dev/shm) nobody waits for a disk, so the "
+            "ratio is the client code's cost; on disk ours pays for durability (fsync) inside its "
+            "time, and 'vs bare + fsync' is the like-for-like ratio. Throughput ratios compare the "
+            "fastest of the rounds (noise only adds time); the paired median and range show the noise.",
+            f"Rounds: {rounds['tmpfs']} on tmpfs, {rounds['disk']} on disk ({Path(tempfile.gettempdir())}); "
+            "order rotated, `sync` before each; every download in a fresh process; server: "
+            "sendfile(2) in another process.",
         ],
     )
     if size < 200 * MB:
