@@ -21,6 +21,7 @@ __all__ = [
     "running_loop",
     "video_thumbnail",
     "widget_css",
+    "widget_esm",
 ]
 
 STATIC = Path(__file__).parent / "static"
@@ -37,6 +38,19 @@ def widget_css(name: str) -> str:
         (STATIC / "base.css").read_text(encoding="utf-8")
         + "\n"
         + (STATIC / f"{name}.css").read_text(encoding="utf-8")
+    )
+
+
+def widget_esm(name: str) -> str:
+    """The shared ``_dom.js`` helpers followed by ``static/<name>.js``.
+
+    anywidget loads each widget's ESM as one module that cannot import its sibling files, so the
+    helpers every front end uses (``h``, ``bufferBytes``, ``uid``) are put in front of it here.
+    """
+    return (
+        (STATIC / "_dom.js").read_text(encoding="utf-8")
+        + "\n"
+        + (STATIC / f"{name}.js").read_text(encoding="utf-8")
     )
 
 

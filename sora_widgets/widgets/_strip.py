@@ -13,7 +13,14 @@ import anywidget
 import traitlets as t
 
 from ..models.video import Video
-from ._common import STATIC, BackgroundTasks, describe_error, format_cost, video_thumbnail, widget_css
+from ._common import (
+    BackgroundTasks,
+    describe_error,
+    format_cost,
+    video_thumbnail,
+    widget_css,
+    widget_esm,
+)
 
 __all__ = ["ResultStrip", "StripItem"]
 
@@ -53,7 +60,7 @@ class ResultStrip(anywidget.AnyWidget):
     buffers when a view asks for them; they are not part of the saved widget state.
     """
 
-    _esm = STATIC / "strip.js"
+    _esm = widget_esm("strip")
     _css = widget_css("strip")
 
     items = t.List(t.Dict()).tag(sync=True)

@@ -9,7 +9,7 @@ import ipywidgets
 import traitlets as t
 
 from ..models.catalog import MODELS
-from ._common import STATIC, BackgroundTasks, describe_error, format_cost, widget_css
+from ._common import BackgroundTasks, describe_error, format_cost, widget_css, widget_esm
 from ._strip import ResultStrip, StripItem
 from .player import VideoPlayer
 
@@ -41,7 +41,7 @@ _STATUS_TEXT = {
 class GalleryControls(anywidget.AnyWidget):
     """The Gallery's filters, count, and the details of a chosen entry that has no video."""
 
-    _esm = STATIC / "gallery.js"
+    _esm = widget_esm("gallery")
     _css = widget_css("gallery")
 
     status = t.Enum(tuple(STATUS_FILTERS), default_value="all").tag(sync=True)

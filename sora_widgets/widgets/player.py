@@ -16,7 +16,7 @@ import anywidget
 import traitlets as t
 
 from ..models.video import Video
-from ._common import STATIC, BackgroundTasks, describe_error, format_cost, widget_css
+from ._common import BackgroundTasks, describe_error, format_cost, widget_css, widget_esm
 
 if TYPE_CHECKING:
     from ..client import SoraClient
@@ -39,7 +39,7 @@ class VideoPlayer(anywidget.AnyWidget):
     exported notebook plays it without a kernel (the notebook grows by the video's size).
     """
 
-    _esm = STATIC / "player.js"
+    _esm = widget_esm("player")
     _css = widget_css("player")
 
     prompt = t.Unicode("").tag(sync=True)

@@ -13,7 +13,7 @@ from ..errors import InvalidRequestError
 from ..models.catalog import I2V, T2V, get_model
 from ..models.request import ReferenceImage, VideoRequest
 from ..models.video import Video
-from ._common import STATIC, BackgroundTasks, describe_error, format_cost, widget_css
+from ._common import BackgroundTasks, describe_error, format_cost, widget_css, widget_esm
 
 __all__ = ["PromptBuilder", "compose_prompt"]
 
@@ -69,7 +69,7 @@ class PromptBuilder(anywidget.AnyWidget):
     ``callback(builder.request)``.
     """
 
-    _esm = STATIC / "prompt_builder.js"
+    _esm = widget_esm("prompt_builder")
     _css = widget_css("prompt_builder")
 
     text = t.Unicode("").tag(sync=True)

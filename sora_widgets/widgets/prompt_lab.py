@@ -29,7 +29,7 @@ from ..models.variants import (
     total_cost,
 )
 from ..models.video import Video
-from ._common import STATIC, BackgroundTasks, describe_error, format_cost, video_thumbnail
+from ._common import STATIC, BackgroundTasks, describe_error, format_cost, video_thumbnail, widget_esm
 from .player import VideoPlayer
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ class PromptLab(anywidget.AnyWidget):
     :meth:`timeline_svg`, a picture of when each job waited, ran and finished.
     """
 
-    _esm = STATIC / "prompt_lab.js"
+    _esm = widget_esm("prompt_lab")
     _css = STATIC / "prompt_lab.css"
 
     mode = t.Unicode("template").tag(sync=True)  # template | prompts

@@ -28,7 +28,7 @@ from ..errors import (
 from ..models.catalog import MODELS
 from ..models.request import VideoRequest
 from ..models.task import Phase, Task
-from ._common import STATIC, BackgroundTasks, describe_error, widget_css
+from ._common import BackgroundTasks, describe_error, widget_css, widget_esm
 
 if TYPE_CHECKING:
     from ..client import SoraClient
@@ -77,7 +77,7 @@ class StatusBar(anywidget.AnyWidget):
     ends the watching only; the task itself goes on at the service and can be resumed.
     """
 
-    _esm = STATIC / "status_bar.js"
+    _esm = widget_esm("status_bar")
     _css = widget_css("status_bar")
 
     label = t.Unicode("").tag(sync=True)

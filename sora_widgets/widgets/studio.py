@@ -13,7 +13,7 @@ import traitlets as t
 
 from ..models.request import VideoRequest
 from ..models.video import Video
-from ._common import STATIC, BackgroundTasks, describe_error, format_cost, widget_css
+from ._common import BackgroundTasks, describe_error, format_cost, widget_css, widget_esm
 from ._strip import ResultStrip, StripItem
 from .player import VideoPlayer
 from .prompt_builder import PromptBuilder
@@ -31,7 +31,7 @@ _KEEP_FINISHED_BARS = 3
 class StudioHeader(anywidget.AnyWidget):
     """The Studio's title line: the "simulated" badge, where requests go, what is running."""
 
-    _esm = STATIC / "studio.js"
+    _esm = widget_esm("studio")
     _css = widget_css("studio")
 
     title = t.Unicode("Sora Studio").tag(sync=True)

@@ -1,22 +1,8 @@
 // Gallery controls front end: filters, count, resume, and the details of a chosen entry.
 // Everything from the journal is shown with textContent.
 
-function h(tag, props = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) node.append(child);
-  return node;
-}
-
-let counter = 0;
-const uid = () => `sw-gal-${++counter}-${Math.random().toString(36).slice(2, 7)}`;
-
 function labelled(text, control) {
-  control.id = uid();
+  control.id = uid("sw-gal");
   return h("div", { class: "sw-gal-field" }, [h("label", { for: control.id, text }), control]);
 }
 

@@ -1,23 +1,6 @@
 // VideoPlayer front end. Video bytes arrive as a binary buffer in a custom message and play
 // from a Blob URL; server/user text goes through textContent only.
 
-function h(tag, props = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) node.append(child);
-  return node;
-}
-
-function bufferBytes(buffer) {
-  // Buffers arrive as DataView (or ArrayBuffer); a Blob wants the exact byte range.
-  if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-}
-
 function saveBlob(blob, name) {
   const url = URL.createObjectURL(blob);
   const link = h("a", { href: url, download: name });

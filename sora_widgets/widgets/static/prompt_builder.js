@@ -1,25 +1,6 @@
 // PromptBuilder front end. The form mirrors synced traits; Python composes the prompt, prices it
 // and fits the image. Images travel as binary buffers; all text is set with textContent.
 
-function h(tag, props = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) node.append(child);
-  return node;
-}
-
-let counter = 0;
-const uid = (name) => `sw-pb-${name}-${++counter}-${Math.random().toString(36).slice(2, 7)}`;
-
-function bufferBytes(buffer) {
-  if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-}
-
 const SHOT_FIELDS = [
   ["shot_type", "Shot type", "e.g. Wide shot"],
   ["subject", "Subject", "e.g. a red kite"],
@@ -30,7 +11,7 @@ const SHOT_FIELDS = [
 ];
 
 function labelled(labelText, control, extraClass = "") {
-  const id = uid("f");
+  const id = uid("sw-pb-f");
   control.id = id;
   return h("div", { class: `sw-pb-field ${extraClass}` }, [h("label", { for: id, text: labelText }), control]);
 }
@@ -72,7 +53,7 @@ function render({ model, el }) {
   function radioGroup(legend, name, options, trait, parse = (v) => v) {
     const fieldset = h("fieldset", { class: "sw-pb-radios" }, [h("legend", { text: legend })]);
     const inputs = [];
-    const group = uid(name);
+    const group = uid(`sw-pb-${name}`);
     for (const [value, text] of options) {
       const input = h("input", { type: "radio", name: group, value: String(value) });
       listen(input, "change", () => {

@@ -1,6 +1,7 @@
 // PromptLab front end: define a sweep, see its count and cost, watch its jobs and timeline.
 // The compared videos play in VideoPlayer widgets the kernel links together (see prompt_lab.py).
-// Plain ESM, no imports. Text from users or the server goes in with textContent only.
+// Plain ESM, no imports (_common.widget_esm puts _dom.js in front). Text from users or the server
+// goes in with textContent only.
 
 const SIZES = [
   ["720x1280", "Portrait 720×1280"],
@@ -8,18 +9,6 @@ const SIZES = [
 ];
 const LENGTHS = [4, 8, 12];
 const SLOT_RE = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-
-function el(tag, attrs = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "text") node.textContent = value;
-    else if (key === "className") node.className = value;
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children) node.append(child);
-  return node;
-}
 
 function slotNames(template) {
   const names = [];
@@ -49,64 +38,64 @@ function render({ model, el: root }) {
   const requested = new Set(); // thumbnail keys asked of the kernel
   const cells = new Map(); // index -> {cell parts}
 
-  const wrap = el("div", { className: "sw-lab", role: "region", "aria-label": "Prompt Lab" });
+  const wrap = h("div", { class: "sw-lab", role: "region", "aria-label": "Prompt Lab" });
   root.append(wrap);
 
   // ---- definition ------------------------------------------------------------------------
-  const modeTemplate = el("input", { type: "radio", name: "sw-lab-mode", value: "template", "aria-label": "Template with slots" });
-  const modePrompts = el("input", { type: "radio", name: "sw-lab-mode", value: "prompts", "aria-label": "List of prompts" });
-  const modeRow = el("div", { className: "sw-lab-row", role: "radiogroup", "aria-label": "How variants are defined" }, [
-    el("label", {}, [modeTemplate, " Template with slots"]),
-    el("label", {}, [modePrompts, " List of prompts"]),
+  const modeTemplate = h("input", { type: "radio", name: "sw-lab-mode", value: "template", "aria-label": "Template with slots" });
+  const modePrompts = h("input", { type: "radio", name: "sw-lab-mode", value: "prompts", "aria-label": "List of prompts" });
+  const modeRow = h("div", { class: "sw-lab-row", role: "radiogroup", "aria-label": "How variants are defined" }, [
+    h("label", {}, [modeTemplate, " Template with slots"]),
+    h("label", {}, [modePrompts, " List of prompts"]),
   ]);
-  const template = el("textarea", {
-    className: "sw-lab-template",
+  const template = h("textarea", {
+    class: "sw-lab-template",
     rows: 2,
     "aria-label": "Prompt template; write slots as {name}",
     placeholder: "{shot} of a fox in {setting}, {lighting}",
   });
-  const slotBox = el("div", { className: "sw-lab-slots", "aria-label": "Slot values" });
-  const templateBox = el("div", { className: "sw-lab-templatebox" }, [template, slotBox]);
-  const promptsArea = el("textarea", {
-    className: "sw-lab-prompts",
+  const slotBox = h("div", { class: "sw-lab-slots", "aria-label": "Slot values" });
+  const templateBox = h("div", { class: "sw-lab-templatebox" }, [template, slotBox]);
+  const promptsArea = h("textarea", {
+    class: "sw-lab-prompts",
     rows: 4,
     "aria-label": "Prompts, one per line",
     placeholder: "One prompt per line",
   });
 
   const sizeBoxes = SIZES.map(([value, title]) =>
-    el("input", { type: "checkbox", value, "aria-label": `Size ${title}` }),
+    h("input", { type: "checkbox", value, "aria-label": `Size ${title}` }),
   );
-  const lengthBoxes = LENGTHS.map((s) => el("input", { type: "checkbox", value: String(s), "aria-label": `Length ${s} seconds` }));
-  const budget = el("input", { type: "number", min: "0", step: "0.01", className: "sw-lab-budget", "aria-label": "Budget cap in USD (empty: no cap)", placeholder: "no cap" });
-  const concurrency = el("input", { type: "number", min: "1", max: "16", step: "1", className: "sw-lab-concurrency", "aria-label": "Jobs at once" });
-  const options = el("div", { className: "sw-lab-row sw-lab-options" }, [
-    el("span", { className: "sw-lab-caption", text: "Sizes" }),
-    ...sizeBoxes.map((box, i) => el("label", {}, [box, ` ${SIZES[i][1]}`])),
-    el("span", { className: "sw-lab-caption", text: "Lengths" }),
-    ...lengthBoxes.map((box, i) => el("label", {}, [box, ` ${LENGTHS[i]} s`])),
+  const lengthBoxes = LENGTHS.map((s) => h("input", { type: "checkbox", value: String(s), "aria-label": `Length ${s} seconds` }));
+  const budget = h("input", { type: "number", min: "0", step: "0.01", class: "sw-lab-budget", "aria-label": "Budget cap in USD (empty: no cap)", placeholder: "no cap" });
+  const concurrency = h("input", { type: "number", min: "1", max: "16", step: "1", class: "sw-lab-concurrency", "aria-label": "Jobs at once" });
+  const options = h("div", { class: "sw-lab-row sw-lab-options" }, [
+    h("span", { class: "sw-lab-caption", text: "Sizes" }),
+    ...sizeBoxes.map((box, i) => h("label", {}, [box, ` ${SIZES[i][1]}`])),
+    h("span", { class: "sw-lab-caption", text: "Lengths" }),
+    ...lengthBoxes.map((box, i) => h("label", {}, [box, ` ${LENGTHS[i]} s`])),
   ]);
-  const summary = el("div", { className: "sw-lab-summary", role: "status", "aria-live": "polite", "aria-label": "Sweep summary" });
-  const runButton = el("button", { type: "button", className: "sw-lab-run", "aria-label": "Run the sweep", text: "Run" });
-  const stopButton = el("button", { type: "button", className: "sw-lab-stop", "aria-label": "Stop the sweep", text: "Stop" });
-  const spent = el("span", { className: "sw-lab-spent", "aria-label": "Estimated cost sent so far" });
-  const budgetRow = el("div", { className: "sw-lab-row" }, [
-    el("label", {}, ["Budget $ ", budget]),
-    el("label", {}, ["At once ", concurrency]),
+  const summary = h("div", { class: "sw-lab-summary", role: "status", "aria-live": "polite", "aria-label": "Sweep summary" });
+  const runButton = h("button", { type: "button", class: "sw-lab-run", "aria-label": "Run the sweep", text: "Run" });
+  const stopButton = h("button", { type: "button", class: "sw-lab-stop", "aria-label": "Stop the sweep", text: "Stop" });
+  const spent = h("span", { class: "sw-lab-spent", "aria-label": "Estimated cost sent so far" });
+  const budgetRow = h("div", { class: "sw-lab-row" }, [
+    h("label", {}, ["Budget $ ", budget]),
+    h("label", {}, ["At once ", concurrency]),
     runButton,
     stopButton,
     spent,
   ]);
-  const message = el("div", { className: "sw-lab-message", role: "alert", "aria-label": "Lab message" });
-  wrap.append(el("div", { className: "sw-lab-define" }, [modeRow, templateBox, promptsArea, options, budgetRow, summary, message]));
+  const message = h("div", { class: "sw-lab-message", role: "alert", "aria-label": "Lab message" });
+  wrap.append(h("div", { class: "sw-lab-define" }, [modeRow, templateBox, promptsArea, options, budgetRow, summary, message]));
 
   // ---- jobs grid, compare, timeline ------------------------------------------------------
-  const grid = el("div", { className: "sw-lab-grid", role: "list", "aria-label": "Jobs" });
-  const compareAll = el("button", { type: "button", "aria-label": "Compare every finished video", text: "Compare all finished" });
-  wrap.append(el("div", { className: "sw-lab-row" }, [el("strong", { text: "Jobs" }), compareAll]), grid);
+  const grid = h("div", { class: "sw-lab-grid", role: "list", "aria-label": "Jobs" });
+  const compareAll = h("button", { type: "button", "aria-label": "Compare every finished video", text: "Compare all finished" });
+  wrap.append(h("div", { class: "sw-lab-row" }, [h("strong", { text: "Jobs" }), compareAll]), grid);
 
-  const timelineImg = el("img", { className: "sw-lab-timeline", alt: "Batch timeline: when each job was queued, ran and finished" });
-  const timelineBox = el("section", { className: "sw-lab-timelinebox", "aria-label": "Batch timeline" }, [el("strong", { text: "Timeline" }), timelineImg]);
+  const timelineImg = h("img", { class: "sw-lab-timeline", alt: "Batch timeline: when each job was queued, ran and finished" });
+  const timelineBox = h("section", { class: "sw-lab-timelinebox", "aria-label": "Batch timeline" }, [h("strong", { text: "Timeline" }), timelineImg]);
   wrap.append(timelineBox);
 
   // ---- to the model ----------------------------------------------------------------------
@@ -160,11 +149,11 @@ function render({ model, el: root }) {
       ...names.map((name) => {
         let area = existing.get(name);
         if (!area) {
-          area = el("textarea", { rows: 3, "aria-label": `Values for {${name}}, one per line` });
+          area = h("textarea", { rows: 3, "aria-label": `Values for {${name}}, one per line` });
           area.dataset.slot = name;
           area.value = (values[name] || []).join("\n");
         }
-        return el("label", { className: "sw-lab-slot" }, [el("span", { text: `{${name}}` }), area]);
+        return h("label", { class: "sw-lab-slot" }, [h("span", { text: `{${name}}` }), area]);
       }),
     );
   }
@@ -215,7 +204,7 @@ function render({ model, el: root }) {
   }
 
   function thumbFor(job) {
-    const img = el("img", { className: "sw-lab-thumb", alt: `First frame of variant ${job.index}: ${job.label}` });
+    const img = h("img", { class: "sw-lab-thumb", alt: `First frame of variant ${job.index}: ${job.label}` });
     img.dataset.index = String(job.index);
     const known = urls.get(job.index);
     if (known && known.key === job.video_key) img.src = known.url;
@@ -231,17 +220,17 @@ function render({ model, el: root }) {
   }
 
   function makeCell(job) {
-    const title = el("div", { className: "sw-lab-cell-title" });
-    const meta = el("div", { className: "sw-lab-cell-meta" });
-    const status = el("div", { className: "sw-lab-cell-status", role: "status" });
-    const bar = el("progress", { max: "1", "aria-label": `Progress of variant ${job.index}` });
-    const error = el("div", { className: "sw-lab-cell-error" });
-    const media = el("div", { className: "sw-lab-cell-media" });
-    const rerun = el("button", { type: "button", "aria-label": `Rerun variant ${job.index}`, text: "Rerun" });
-    const star = el("button", { type: "button", className: "sw-lab-star", "aria-label": `Favourite variant ${job.index}` });
-    const pick = el("input", { type: "checkbox", "aria-label": `Compare variant ${job.index}` });
-    const actions = el("div", { className: "sw-lab-cell-actions" }, [rerun, star, el("label", {}, [pick, " compare"])]);
-    const cell = el("div", { className: "sw-lab-cell", role: "listitem" }, [title, meta, status, bar, error, media, actions]);
+    const title = h("div", { class: "sw-lab-cell-title" });
+    const meta = h("div", { class: "sw-lab-cell-meta" });
+    const status = h("div", { class: "sw-lab-cell-status", role: "status" });
+    const bar = h("progress", { max: "1", "aria-label": `Progress of variant ${job.index}` });
+    const error = h("div", { class: "sw-lab-cell-error" });
+    const media = h("div", { class: "sw-lab-cell-media" });
+    const rerun = h("button", { type: "button", "aria-label": `Rerun variant ${job.index}`, text: "Rerun" });
+    const star = h("button", { type: "button", class: "sw-lab-star", "aria-label": `Favourite variant ${job.index}` });
+    const pick = h("input", { type: "checkbox", "aria-label": `Compare variant ${job.index}` });
+    const actions = h("div", { class: "sw-lab-cell-actions" }, [rerun, star, h("label", {}, [pick, " compare"])]);
+    const cell = h("div", { class: "sw-lab-cell", role: "listitem" }, [title, meta, status, bar, error, media, actions]);
     cell.dataset.index = String(job.index);
     const parts = { cell, title, meta, status, bar, error, media, rerun, star, pick, thumb: null, key: "" };
     listen(rerun, "click", () => model.send({ type: "rerun", index: Number(cell.dataset.index) }));

@@ -1,16 +1,5 @@
 // StatusBar front end. Plain ESM for anywidget; all server text goes through textContent.
 
-function h(tag, props = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) node.append(child);
-  return node;
-}
-
 function clock(seconds) {
   if (!(seconds >= 0) || !Number.isFinite(seconds)) return "";
   const whole = Math.round(seconds);
@@ -57,9 +46,8 @@ function render({ model, el }) {
   const percent = h("span", { class: "sw-status-percent" });
   const idLabel = h("label", { class: "sw-status-idlabel", text: "Task id" });
   const idBox = h("input", { class: "sw-status-id", type: "text", readonly: "", "aria-label": "Task id", spellcheck: "false" });
-  const uid = `sw-status-id-${Math.random().toString(36).slice(2)}`;
-  idBox.id = uid;
-  idLabel.setAttribute("for", uid);
+  idBox.id = uid("sw-status-id");
+  idLabel.setAttribute("for", idBox.id);
   const copy = h("button", { class: "sw-btn", type: "button", "aria-label": "Copy task id", text: "Copy" });
   const stop = h("button", { class: "sw-btn", type: "button", text: "Stop watching" });
   const errorBox = h("div", { class: "sw-status-error", role: "alert" });

@@ -1,21 +1,5 @@
 // ResultStrip front end: tiles with thumbnails (binary buffers -> Blob URLs); text via textContent.
 
-function h(tag, props = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) node.append(child);
-  return node;
-}
-
-function bufferBytes(buffer) {
-  if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-}
-
 function render({ model, el }) {
   const heading = h("div", { class: "sw-strip-heading" });
   const list = h("div", { class: "sw-strip-list", role: "list" });

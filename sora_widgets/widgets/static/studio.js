@@ -1,16 +1,5 @@
 // Studio header front end: title, "simulated" badge, service, counts. Text via textContent only.
 
-function h(tag, props = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) node.append(child);
-  return node;
-}
-
 function render({ model, el }) {
   const title = h("h3", { class: "sw-studio-title" });
   const badge = h("span", { class: "sw-badge-sim", text: "simulated", title: "Videos come from the built-in simulator; nothing is sent to the real service" });
