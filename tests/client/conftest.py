@@ -10,13 +10,14 @@ import pytest
 
 from sora_widgets.client import SoraClient
 from sora_widgets.journal import Journal
+from tests.fake_time import FakeTime
 
-from .fakes import BASE, KEY, FakeGateway, FakeTime
+from .fakes import BASE, KEY, FakeGateway
 
 
 @pytest.fixture
 def fake_time() -> FakeTime:
-    return FakeTime()
+    return FakeTime(start=1000.0)
 
 
 @pytest.fixture

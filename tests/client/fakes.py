@@ -7,7 +7,6 @@ third poll, ...) in a fixed order.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from collections.abc import Callable
@@ -178,19 +177,3 @@ def raises(exc: Exception) -> Fault:
         raise exc
 
     return fault
-
-
-class FakeTime:
-    """A clock that advances only when someone sleeps (and yields so others can run)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        await asyncio.sleep(0)

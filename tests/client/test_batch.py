@@ -13,8 +13,9 @@ from sora_widgets.journal import Journal
 from sora_widgets.models.request import VideoRequest
 from sora_widgets.models.task import Task
 from sora_widgets.simulator import Simulator
+from tests.fake_time import FakeTime
 
-from .fakes import MP4, FakeGateway, FakeTime, status
+from .fakes import MP4, FakeGateway, status
 
 
 async def test_failures_are_results_and_concurrency_is_bounded(

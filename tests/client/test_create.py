@@ -24,8 +24,9 @@ from sora_widgets.errors import (
 )
 from sora_widgets.journal import Journal
 from sora_widgets.models.request import VideoRequest
+from tests.fake_time import FakeTime
 
-from .fakes import MP4, FakeGateway, FakeTime, raises, status
+from .fakes import MP4, FakeGateway, raises, status
 
 
 def png(width: int, height: int) -> bytes:

@@ -19,8 +19,9 @@ from sora_widgets.errors import (
 )
 from sora_widgets.journal import Journal
 from sora_widgets.models.task import Task
+from tests.fake_time import FakeTime
 
-from .fakes import MP4, FakeGateway, FakeTime, raises, status
+from .fakes import MP4, FakeGateway, raises, status
 
 
 async def test_generate_polls_to_the_end_downloads_and_journals(

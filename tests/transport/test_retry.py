@@ -24,19 +24,7 @@ from sora_widgets.transport.retry import (
     poll_retrying,
     retry_delay,
 )
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+from tests.fake_time import FakeTime
 
 
 def server_error() -> ServerError:
