@@ -698,19 +698,12 @@ class SoraClient:
             seconds = int(float(str(seconds_raw)))
         except ValueError:
             seconds = 4
-        return Video(
-            task_id=task.id,
+        return Video.from_task_fields(
+            task,
             model=model,
             prompt=entry.prompt if entry is not None else str(request_dict.get("prompt") or ""),
             size=size,
             seconds=seconds,
-            url=asset.url if asset else None,
-            file_size=asset.size_bytes if asset else None,
-            cost=task.usage.cost if task.usage else None,
-            discount=task.usage.discount if task.usage else None,
-            remix_id=(asset.job_id if asset and asset.job_id else task.id),
-            created_at=task.created_at,
-            completed_at=_utcnow(),
             simulated=self.simulated,
             labels=labels or (dict(entry.labels) if entry is not None else {}),
         )

@@ -83,13 +83,39 @@ class Video:
         labels: dict[str, str] | None = None,
     ) -> Video:
         """The Video of a completed task and the request that made it."""
-        asset = task.video
-        return cls(
-            task_id=task.id,
+        return cls.from_task_fields(
+            task,
             model=task.model or request.model,
             prompt=request.prompt,
             size=request.size,
             seconds=request.seconds,
+            request=request,
+            simulated=simulated,
+            labels=labels,
+        )
+
+    @classmethod
+    def from_task_fields(
+        cls,
+        task: Task,
+        *,
+        model: str,
+        prompt: str,
+        size: str,
+        seconds: int,
+        request: VideoRequest | None = None,
+        simulated: bool = False,
+        labels: dict[str, str] | None = None,
+    ) -> Video:
+        """The Video of a completed task whose request is known only by its fields (for example
+        from a journal entry when resuming); the task gives the result, cost and times."""
+        asset = task.video
+        return cls(
+            task_id=task.id,
+            model=model,
+            prompt=prompt,
+            size=size,
+            seconds=seconds,
             url=asset.url if asset else None,
             file_size=asset.size_bytes if asset else None,
             cost=task.usage.cost if task.usage else None,
