@@ -377,15 +377,7 @@ def load_image(src: ImageSource, *, source: str | None = None) -> ReferenceImage
         if getattr(image, "is_animated", False):
             image.seek(0)
             notes.append("animated: only the first frame is used")
-            frame = image.copy()
-            return ReferenceImage(
-                data=_encode(frame, mime),
-                mime=mime,
-                width=frame.width,
-                height=frame.height,
-                source=label,
-                notes=tuple(notes),
-            )
+            return _reencoded(image.copy(), mime, label, notes)
         upright, orientation = _upright(image)
         if orientation == 1:
             return ReferenceImage(data=data, mime=mime, width=image.width, height=image.height, source=label)
@@ -394,16 +386,21 @@ def load_image(src: ImageSource, *, source: str | None = None) -> ReferenceImage
             f"{image.width}x{image.height} stored, {upright.width}x{upright.height} shown; "
             f"re-encoded as {mime.split('/')[1].upper()}"
         )
-        return ReferenceImage(
-            data=_encode(upright, mime),
-            mime=mime,
-            width=upright.width,
-            height=upright.height,
-            source=label,
-            notes=tuple(notes),
-        )
+        return _reencoded(upright, mime, label, notes)
     finally:
         image.close()
+
+
+def _reencoded(image: Image.Image, mime: str, label: str, notes: list[str]) -> ReferenceImage:
+    """A ReferenceImage of ``image`` encoded again as ``mime`` (after a change to its pixels)."""
+    return ReferenceImage(
+        data=_encode(image, mime),
+        mime=mime,
+        width=image.width,
+        height=image.height,
+        source=label,
+        notes=tuple(notes),
+    )
 
 
 @dataclass(frozen=True)
