@@ -17,7 +17,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ._constants import ENV_API_KEY, ENV_BASE_URL, ENV_HOME
+from ._constants import ENV_API_KEY, ENV_BASE_URL
+from ._paths import default_home
 
 FIRST_NOTEBOOK = "quickstart.ipynb"
 
@@ -46,13 +47,8 @@ def find_notebooks(explicit: str | None = None) -> Path:
 
 
 def default_workdir() -> Path:
-    """Return ``$SORA_WIDGETS_HOME/notebooks`` (or the platform's user data dir)."""
-    home = os.environ.get(ENV_HOME)
-    if home:
-        return Path(home).expanduser() / "notebooks"
-    import platformdirs  # imported here: only the demo needs it
-
-    return Path(platformdirs.user_data_dir("sora-widgets")) / "notebooks"
+    """Return ``<sora-widgets home>/notebooks`` (``$SORA_WIDGETS_HOME`` or the user data dir)."""
+    return default_home() / "notebooks"
 
 
 def prepare_workdir(source: Path, workdir: Path, *, reset: bool = False) -> list[Path]:
