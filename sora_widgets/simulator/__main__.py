@@ -9,7 +9,7 @@ import threading
 from collections.abc import Sequence
 
 from .app import Simulator
-from .engine import SPEEDS
+from .engine import DEFAULT_RESULT_TTL_S, SPEEDS
 from .faults import FaultPlan
 
 
@@ -25,7 +25,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--state-dir", default=None, help="tasks and videos (default $SORA_WIDGETS_HOME/simulator)"
     )
-    parser.add_argument("--ttl", type=float, default=3600.0, help="seconds a result URL works (default 3600)")
+    parser.add_argument(
+        "--ttl",
+        type=float,
+        default=DEFAULT_RESULT_TTL_S,
+        help="seconds a result URL works (default %(default)g)",
+    )
     parser.add_argument(
         "--faults",
         default="",

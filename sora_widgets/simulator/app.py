@@ -20,7 +20,18 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from .._constants import CREATE_PATH, TASK_PATH
-from .engine import DEFAULT_MODERATION_WORDS, Engine, Ledger, Rejection, SimTask, http_error, key_fingerprint
+from .engine import (
+    DEFAULT_MODERATION_WORDS,
+    DEFAULT_RENDER_WORKERS,
+    DEFAULT_RESULT_TTL_S,
+    DEFAULT_RETENTION_S,
+    Engine,
+    Ledger,
+    Rejection,
+    SimTask,
+    http_error,
+    key_fingerprint,
+)
 from .faults import FaultPlan
 
 __all__ = ["Simulator"]
@@ -116,13 +127,13 @@ class Simulator:
         *,
         speed: str = "demo",
         state_dir: str | Path | None = None,
-        result_ttl_s: float = 3600.0,
+        result_ttl_s: float = DEFAULT_RESULT_TTL_S,
         moderation_words: Iterable[str] = DEFAULT_MODERATION_WORDS,
         faults: FaultPlan | None = None,
         valid_keys: set[str] | None = None,
         clock: Callable[[], float] = time.time,
-        render_workers: int = 2,
-        retention_s: float = 7 * 24 * 3600.0,
+        render_workers: int = DEFAULT_RENDER_WORKERS,
+        retention_s: float = DEFAULT_RETENTION_S,
     ) -> None:
         self.engine = Engine(
             speed=speed,

@@ -51,6 +51,9 @@ from .render import RenderSpec, render_video, seed_of
 
 __all__ = [
     "DEFAULT_MODERATION_WORDS",
+    "DEFAULT_RENDER_WORKERS",
+    "DEFAULT_RESULT_TTL_S",
+    "DEFAULT_RETENTION_S",
     "MODERATION_MESSAGE",
     "SIZE_MISMATCH_MESSAGE",
     "SPEEDS",
@@ -67,6 +70,10 @@ MODERATION_MESSAGE = "Your request was blocked by our moderation system."
 SIZE_MISMATCH_MESSAGE = "Inpaint image must match the requested width and height"
 # A short, harmless default list; pass moderation_words= to change it.
 DEFAULT_MODERATION_WORDS: tuple[str, ...] = ("gore", "nsfw", "nude", "beheading", "massacre")
+# Defaults shared by Engine, Simulator and the command line.
+DEFAULT_RESULT_TTL_S = 3600.0  # a result URL works this long after it was handed out
+DEFAULT_RENDER_WORKERS = 2
+DEFAULT_RETENTION_S = 7 * 24 * 3600.0  # tasks older than a week are removed at start
 
 # Upstream wording for each error suffix, as the gateway passes it through.
 _FAIL_MESSAGES = {
@@ -238,12 +245,12 @@ class Engine:
         *,
         speed: str = "demo",
         state_dir: str | Path | None = None,
-        result_ttl_s: float = 3600.0,
+        result_ttl_s: float = DEFAULT_RESULT_TTL_S,
         moderation_words: Iterable[str] = DEFAULT_MODERATION_WORDS,
         faults: FaultPlan | None = None,
         clock: Callable[[], float] = time.time,
-        render_workers: int = 2,
-        retention_s: float = 7 * 24 * 3600.0,
+        render_workers: int = DEFAULT_RENDER_WORKERS,
+        retention_s: float = DEFAULT_RETENTION_S,
     ) -> None:
         if speed not in SPEEDS:
             raise ValueError(f"speed must be one of {', '.join(SPEEDS)}, not {speed!r}")
