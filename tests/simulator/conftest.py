@@ -111,3 +111,12 @@ def api(base_url: str) -> Iterator[httpx.Client]:
     """A raw HTTP client with the test key."""
     with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {KEY}"}, timeout=30) as client:
         yield client
+
+
+def asgi_client(sim: Simulator) -> httpx.AsyncClient:
+    """An httpx client that calls ``sim.app`` in process (httpx.ASGITransport), with the test key."""
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=sim.app),
+        base_url="http://simulator.invalid",
+        headers={"Authorization": f"Bearer {KEY}"},
+    )

@@ -14,7 +14,7 @@ import pytest
 from sora_widgets.models.wire import parse_task
 from sora_widgets.simulator import Simulator
 
-from .conftest import CREATE, KEY, FakeClock, body, poll_until
+from .conftest import CREATE, KEY, FakeClock, asgi_client, body, poll_until
 
 
 def test_create_and_poll_types_match_the_contract(api: httpx.Client) -> None:
@@ -226,10 +226,7 @@ def test_health_endpoint(base_url: str) -> None:
 
 
 async def test_in_process_behind_asgi_transport(sim: Simulator) -> None:
-    transport = httpx.ASGITransport(app=sim.app)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://simulator.invalid", headers={"Authorization": f"Bearer {KEY}"}
-    ) as client:
+    async with asgi_client(sim) as client:
         task_id = (await client.post(CREATE, json=body("in process"))).json()["id"]
         sim.wait_rendered(task_id)
         done = (await client.get(f"/model/v1/generation/task/{task_id}")).json()
@@ -273,10 +270,7 @@ async def test_rendering_runs_in_a_worker_thread_not_on_the_event_loop(
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(engine_module, "render_video", spy)
-    transport = httpx.ASGITransport(app=sim.app)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://simulator.invalid", headers={"Authorization": f"Bearer {KEY}"}
-    ) as client:
+    async with asgi_client(sim) as client:
         task_id = (await client.post(CREATE, json=body("rendered off the loop"))).json()["id"]
         sim.wait_rendered(task_id)
     assert len(seen) == 1

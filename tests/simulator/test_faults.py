@@ -11,7 +11,7 @@ import pytest
 from sora_widgets.simulator import FaultPlan, Simulator
 from sora_widgets.simulator.engine import MODERATION_MESSAGE, SIZE_MISMATCH_MESSAGE
 
-from .conftest import CREATE, KEY, body, png_bytes, poll_until
+from .conftest import CREATE, KEY, asgi_client, body, png_bytes, poll_until
 
 # Fault tests share these words: the video is then rendered once and reused (renders are keyed
 # by what is drawn, and magic words are not drawn).
@@ -212,10 +212,7 @@ def test_instance_fault_plan_and_live_edits(tmp_path: Path) -> None:
 
 async def test_faults_in_process_give_short_bodies(sim: Simulator) -> None:
     """Behind httpx.ASGITransport a broken connection shows up as a short body."""
-    transport = httpx.ASGITransport(app=sim.app)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://simulator.invalid", headers={"Authorization": f"Bearer {KEY}"}
-    ) as client:
+    async with asgi_client(sim) as client:
         task_id = (await client.post(CREATE, json=body(f"{W} [sim:drop] [sim:truncate]"))).json()["id"]
         dropped = await client.get(task_url(task_id))
         assert len(dropped.content) < int(dropped.headers["content-length"])
