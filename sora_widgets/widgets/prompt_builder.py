@@ -144,13 +144,7 @@ class PromptBuilder(anywidget.AnyWidget):
         Raises:
             InvalidRequestError: when the form is not sendable (the message says why).
         """
-        return VideoRequest(
-            prompt=self.prompt,
-            size=self.size,
-            seconds=self.seconds,
-            image=self.image,
-            remix_video_id=self.remix_id or None,
-        )
+        return self._request_for(self.prompt)
 
     @request.setter
     def request(self, request: VideoRequest) -> None:
@@ -175,6 +169,16 @@ class PromptBuilder(anywidget.AnyWidget):
         else:
             self.clear_image()
         self._on_form_edit()
+
+    def _request_for(self, prompt: str) -> VideoRequest:
+        """The form's fields with ``prompt`` as a VideoRequest (validated: may raise)."""
+        return VideoRequest(
+            prompt=prompt,
+            size=self.size,
+            seconds=self.seconds,
+            image=self.image,
+            remix_video_id=self.remix_id or None,
+        )
 
     # -- reference image ---------------------------------------------------------------------
 
@@ -316,13 +320,7 @@ class PromptBuilder(anywidget.AnyWidget):
         problem = ""
         if composed:
             try:
-                VideoRequest(
-                    prompt=composed,
-                    size=self.size,
-                    seconds=self.seconds,
-                    image=self.image,
-                    remix_video_id=self.remix_id or None,
-                )
+                self._request_for(composed)
             except InvalidRequestError as exc:
                 problem = describe_error(exc)
         with self.hold_sync():
