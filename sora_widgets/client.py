@@ -383,13 +383,32 @@ class SoraClient:
                 kwargs[name] = fields[name]
         spec = MODELS.get(str(fields.get("model") or ""))
         kwargs["model"] = str(fields.get("model") or "")
+        remix_size = None
+        if fields.get("size") is None and kwargs.get("remix_video_id"):
+            remix_size = self._known_size(str(kwargs["remix_video_id"]))
         if fields.get("size") is not None:
             kwargs["size"] = fields["size"]
+        elif remix_size is not None and (spec is None or remix_size in spec.sizes):
+            # A remix keeps the shape of its source unless asked otherwise.
+            kwargs["size"] = remix_size
         elif spec is not None:
             kwargs["size"] = spec.default_size
         if fields.get("seconds") is not None:
             kwargs["seconds"] = fields["seconds"]
         return VideoRequest(**kwargs)
+
+    def _known_size(self, remix_id: str) -> str | None:
+        """The size of the journalled video with this remix id (or task id), if it is known."""
+        if self.journal is None:
+            return None
+        entry = self._journal_call("entry_for_task", remix_id)
+        if entry is not None and entry.video is not None and entry.video.size:
+            return str(entry.video.size)
+        videos = self._journal_call("videos") or []
+        for video in videos:
+            if remix_id in (video.remix_id, video.task_id) and video.size:
+                return str(video.size)
+        return None
 
     @staticmethod
     def _resolve_image(image: Any) -> ReferenceImage | str:

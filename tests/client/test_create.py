@@ -237,3 +237,17 @@ async def test_nothing_is_sent_when_the_journal_cannot_record_it(
     with pytest.raises(SoraError, match="nothing was sent"):
         await client.create(prompt="a kite")
     assert gateway.requests == []
+
+
+async def test_a_remix_without_a_size_keeps_the_size_of_its_source(
+    client: SoraClient, gateway: FakeGateway
+) -> None:
+    gateway.polls_to_finish = 0
+    source = await client.generate(prompt="a kite over the dunes", size="1280x720")
+    assert source.size == "1280x720" and source.remix_id == "video_task0001"
+    await client.create(prompt="the same kite at night", remix_video_id=source.remix_id)
+    await client.create(prompt="by task id", remix_video_id=source.task_id)
+    await client.create(prompt="an unknown source", remix_video_id="video_elsewhere")
+    await client.create(prompt="asked for portrait", remix_video_id=source.remix_id, size="720x1280")
+    sizes = [params_of(p)["size"] for p in gateway.posts]
+    assert sizes == ["1280x720", "1280x720", "1280x720", "720x1280", "720x1280"]
