@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-from .._constants import DOWNLOAD_ATTEMPTS, DOWNLOAD_CHUNK_BYTES
+from .._constants import DOWNLOAD_ATTEMPTS
 from ..errors import DownloadError, LinkExpired
 from .retry import Sleep, backoff_delay
 
@@ -71,7 +71,9 @@ async def _fetch_once(client: httpx.AsyncClient, url: str, dest: Path) -> Path:
             written = 0
             head = b""
             with part.open("wb") as fh:
-                async for chunk in response.aiter_bytes(DOWNLOAD_CHUNK_BYTES):
+                # Chunks as the network delivers them: aiter_bytes(n) would copy every byte through
+                # a BytesIO to re-chunk it (about 10% of throughput on loopback, benchmarks/download).
+                async for chunk in response.aiter_bytes():
                     if len(head) < 16:
                         head += chunk[: 16 - len(head)]
                     fh.write(chunk)
