@@ -108,17 +108,39 @@ function render({ model, el }) {
     }
   }
 
-  // Python drives playback with "control" messages, not by watching the synced traits: a state
-  // update can arrive late (behind this view's own reports and their echoes) and would seek back.
-  // The traits are read once, when a video loads, to start where Python wants.
-  function applyTime() {
-    const target = model.get("current_time");
-    if (Math.abs(target - video.currentTime) > 0.25) video.currentTime = target;
+  // Python drives playback with "control" messages: its state update can arrive late (behind
+  // this view's own reports and their echoes) and the browser ignores it while a report of the
+  // same key is in flight. The traits are read when a video loads, to start where Python wants.
+  // Changes made to the model in the browser by someone else (ipywidgets.jslink, which PromptLab
+  // uses to keep compared players together) are followed too; this view's own reports are not.
+  let reporting = false;
+
+  // A paused video follows any other position exactly; a playing one only when it has drifted
+  // further than the reports' granularity, or linked players would keep seeking each other.
+  const PLAYING_SEEK_TOLERANCE_S = 0.25;
+  const PAUSED_SEEK_TOLERANCE_S = 0.01;
+
+  function applyTime(target = model.get("current_time")) {
+    const tolerance = video.paused ? PAUSED_SEEK_TOLERANCE_S : PLAYING_SEEK_TOLERANCE_S;
+    if (Math.abs(target - video.currentTime) > tolerance) video.currentTime = target;
   }
 
   function report(changes) {
-    for (const [key, value] of Object.entries(changes)) model.set(key, value);
+    reporting = true;
+    try {
+      for (const [key, value] of Object.entries(changes)) model.set(key, value);
+    } finally {
+      reporting = false;
+    }
     model.save_changes();
+  }
+
+  function followPlaying() {
+    if (!reporting && video.readyState >= 1) applyPlaying();
+  }
+
+  function followTime() {
+    if (!reporting && video.readyState >= 1) applyTime();
   }
 
   const listeners = {
@@ -149,6 +171,8 @@ function render({ model, el }) {
   model.on("msg:custom", onMessage);
   model.on("change", paint);
   model.on("change:_embedded", useEmbedded);
+  model.on("change:playing", followPlaying);
+  model.on("change:current_time", followTime);
   paint();
   video.muted = model.get("muted");
   video.loop = model.get("loop");
@@ -162,6 +186,8 @@ function render({ model, el }) {
     model.off("msg:custom", onMessage);
     model.off("change", paint);
     model.off("change:_embedded", useEmbedded);
+    model.off("change:playing", followPlaying);
+    model.off("change:current_time", followTime);
     video.pause();
     video.removeAttribute("src");
     if (url) URL.revokeObjectURL(url);
