@@ -250,7 +250,7 @@ def run(quick: bool = False) -> Report:
             Target("peak memory", "< 32 MB over baseline", fmt(peak / MB, 1, " MB"), peak < 32 * MB),
         ],
         notes=[
-            "ours = Transport.download: streamed in 256 KiB pieces to a temp file, length and ftyp "
+            "ours = Transport.download: streamed as httpx delivers it to a temp file, length and ftyp "
             "checked, fsync, renamed into place. On tmpfs (/dev/shm) nobody waits for a disk, so the "
             "ratio is the client code's cost; on disk ours pays for durability (fsync) inside its "
             "time, and 'vs bare + fsync' is the like-for-like ratio. Throughput ratios compare the "

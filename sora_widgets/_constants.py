@@ -41,6 +41,4 @@ MAX_IMAGE_PIXELS = 40_000_000
 # Reference images over this many bytes are refused before decoding (upstream limits are lower).
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
 
-# Downloads stream in chunks of this size: large enough for throughput, small for memory.
-DOWNLOAD_CHUNK_BYTES = 256 * 1024
 DOWNLOAD_ATTEMPTS = 3
