@@ -40,5 +40,5 @@ CREATE_RETRY_ATTEMPTS = 4
 MAX_IMAGE_PIXELS = 40_000_000
 # Reference images over this many bytes are refused before decoding (upstream limits are lower).
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
-
+# A truncated download is retried; three tries ride out a flaky link without hiding a broken one.
 DOWNLOAD_ATTEMPTS = 3
