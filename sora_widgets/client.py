@@ -25,7 +25,7 @@ import random
 import re
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -844,16 +844,21 @@ class SoraClient:
         on_update: BatchUpdate | None = None,
         timeout: float = DEFAULT_WAIT_TIMEOUT_S,
         download: bool | None = None,
+        labels: Sequence[Mapping[str, str]] | None = None,
     ) -> AsyncIterator[BatchResult]:
         """Run many requests, at most ``concurrency`` at once, yielding results as they finish.
 
         A failure never aborts the batch: it comes back as a :class:`BatchResult` with
         ``error`` set. A 429 holds every job of this client back together (the transport's
         rate gate). ``on_update(index, task)`` is called after every poll of every job.
+        ``labels[i]`` (for example a sweep's slot values) is journaled with job ``i`` and
+        kept on its Video, so the history can tell the variants apart.
         """
         if concurrency < 1:
             raise InvalidRequestError("concurrency must be at least 1.")
         items = list(requests)
+        if labels is not None and len(labels) != len(items):
+            raise InvalidRequestError(f"labels has {len(labels)} entries for {len(items)} requests.")
         gate = asyncio.Semaphore(concurrency)
         done: asyncio.Queue[BatchResult] = asyncio.Queue()
 
@@ -870,7 +875,11 @@ class SoraClient:
                         return on_update(index, task) if on_update is not None else None
 
                     video = await self.generate(
-                        request, on_update=forward, timeout=timeout, download=download
+                        request,
+                        on_update=forward,
+                        timeout=timeout,
+                        download=download,
+                        labels=dict(labels[index]) if labels is not None else None,
                     )
                 result = BatchResult(index, request, video, None, queued, started, _utcnow())
             except Exception as exc:  # noqa: BLE001 - a failure is kept as this job's result
@@ -896,12 +905,18 @@ class SoraClient:
         on_update: BatchUpdate | None = None,
         timeout: float = DEFAULT_WAIT_TIMEOUT_S,
         download: bool | None = None,
+        labels: Sequence[Mapping[str, str]] | None = None,
     ) -> list[BatchResult]:
         """:meth:`iter_many`, collected and ordered by index."""
         results = [
             r
             async for r in self.iter_many(
-                requests, concurrency=concurrency, on_update=on_update, timeout=timeout, download=download
+                requests,
+                concurrency=concurrency,
+                on_update=on_update,
+                timeout=timeout,
+                download=download,
+                labels=labels,
             )
         ]
         return sorted(results, key=lambda r: r.index)

@@ -389,6 +389,7 @@ class PromptLab(anywidget.AnyWidget):
                 requests,
                 concurrency=self.concurrency,
                 on_update=lambda i, task: self._on_update(selected[i], task),
+                labels=[dict(j.variant.values) for j in selected],
             ):
                 self._finish(selected[result.index], result)
         except asyncio.CancelledError:

@@ -130,3 +130,23 @@ async def test_sweep_of_twelve_variants_against_the_simulator(tmp_path: Path) ->
     assert sim.ledger.created("sk-sweep-key") == 12  # nothing created twice
     assert client.transport.rate_gate.blocks >= 3
     journal.close()
+
+
+async def test_batch_labels_reach_the_journal_and_the_videos(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "journal.sqlite3")
+    client = SoraClient(
+        "sk-labels-test-000000",
+        simulator=Simulator(speed="instant", state_dir=tmp_path / "sim"),
+        journal=journal,
+        download_dir=tmp_path / "videos",
+    )
+    labels = [{"shot": "Wide shot"}, {"shot": "Close-up"}]
+    results = await client.generate_many(
+        [f"{shot} of a fox in snow" for shot in ("Wide shot", "Close-up")], labels=labels
+    )
+    assert [r.video.labels for r in results if r.video] == labels
+    assert sorted(e.labels["shot"] for e in journal.entries()) == ["Close-up", "Wide shot"]
+    with pytest.raises(InvalidRequestError, match="labels has 1 entries for 2 requests"):
+        await client.generate_many(["a", "b"], labels=labels[:1])
+    await client.aclose()
+    journal.close()
