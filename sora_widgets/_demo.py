@@ -12,6 +12,7 @@ import argparse
 import importlib.util
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -140,6 +141,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     sys.stdout.flush()  # our lines first, then JupyterLab's
     process = subprocess.Popen(command, env=env, cwd=workdir)  # noqa: S603 - our own interpreter
+
+    def forward(signum: int, _frame: object) -> None:
+        # Stopping the demo (kill, a closed terminal) must stop JupyterLab too, not orphan it.
+        if process.poll() is None:
+            process.send_signal(signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), forward)
     while True:
         try:
             return process.wait()

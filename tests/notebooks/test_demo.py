@@ -72,3 +72,57 @@ def test_real_keeps_the_key(
     out = capsys.readouterr().out
     assert "Ignoring" not in out
     assert "simulator" not in out
+
+
+@pytest.mark.slow
+def test_stopping_the_demo_stops_jupyterlab_too(tmp_path: Path) -> None:
+    """A `kill` of the demo (or a closed terminal) must not leave JupyterLab running orphaned."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "SORA_WIDGETS_HOME": str(tmp_path)}
+    demo = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sora_widgets.cli",
+            "demo",
+            "--no-browser",
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            "--IdentityProvider.token=",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=2):
+                    break
+            except OSError:
+                assert demo.poll() is None and time.monotonic() < deadline, "JupyterLab never answered"
+                time.sleep(0.5)
+        demo.send_signal(signal.SIGTERM)
+        demo.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=2).close()
+            except OSError:
+                return  # the server is gone with the demo
+            time.sleep(0.5)
+        pytest.fail("JupyterLab still answers after the demo was stopped")
+    finally:
+        if demo.poll() is None:
+            demo.kill()
