@@ -67,6 +67,8 @@ _EXPORTS: dict[str, str] = {
     "Studio": ".widgets.studio",
     "Gallery": ".widgets.gallery",
     "PromptLab": ".widgets.prompt_lab",
+    "FrameCompare": ".widgets.frames",
+    "compare_frames": ".widgets.frames",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
@@ -123,6 +125,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .models.request import ReferenceImage, VideoRequest
     from .models.task import Phase, Task, TaskError
     from .models.video import Video
+    from .widgets.frames import FrameCompare, compare_frames
     from .widgets.gallery import Gallery
     from .widgets.player import VideoPlayer
     from .widgets.prompt_builder import PromptBuilder

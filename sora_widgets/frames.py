@@ -24,9 +24,17 @@ from pathlib import Path
 
 from PIL import Image
 
-from ._constants import FRAME_CACHE_BYTES, MAX_FRAMES
+from ._constants import FILMSTRIP_FRAMES, FILMSTRIP_HEIGHT, FRAME_CACHE_BYTES, MAX_FRAMES
 
-__all__ = ["Still", "encode_jpeg", "filmstrip", "frames_at", "sample_frames", "video_duration"]
+__all__ = [
+    "Still",
+    "encode_jpeg",
+    "filmstrip",
+    "filmstrip_jpeg",
+    "frames_at",
+    "sample_frames",
+    "video_duration",
+]
 
 
 @dataclass(frozen=True)
@@ -219,3 +227,16 @@ def encode_jpeg(image: Image.Image, *, quality: int = 80) -> bytes:
     out = io.BytesIO()
     image.convert("RGB").save(out, format="JPEG", quality=quality)
     return out.getvalue()
+
+
+def filmstrip_jpeg(
+    path: str | Path, n: int | None = None, height: int | None = None
+) -> tuple[bytes, list[float]]:
+    """A filmstrip of the video file as JPEG bytes, and the time of each of its stills.
+
+    What the player, the Gallery and History show under a video (``n`` stills, ``height`` pixels
+    high; defaults in ``_constants``).
+    """
+    stills = sample_frames(path, n or FILMSTRIP_FRAMES)
+    strip = filmstrip([s.image for s in stills], height=height or FILMSTRIP_HEIGHT, gap=0)
+    return encode_jpeg(strip, quality=75), [round(s.time, 4) for s in stills]
