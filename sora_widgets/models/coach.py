@@ -524,7 +524,12 @@ def coach(prompt: str, *, vocabulary: Vocabulary | None = None) -> PromptReport:
             taken[k] = True
         matched_terms.append((start, end, term))
         words = text[tokens[start].start : tokens[end - 1].end]
-        for element in term.elements:
+        elements = term.elements
+        if {"subject", "action"} <= elements:
+            # "a cook" / "the leaves" / "Steam rises" name a thing; "the chef cooks" an action.
+            opens = start == 0 or tokens[start].broken or tokens[start - 1].text in _NP_OPENERS | _DETERMINERS
+            elements = elements - {"action" if opens else "subject"}
+        for element in elements:
             if element:
                 found.setdefault(element, []).append((start, words))
 

@@ -23,8 +23,6 @@ Extend it with :meth:`sora_widgets.models.coach.Vocabulary.extend` rather than e
 
 from __future__ import annotations
 
-# fmt: off  (word tables, wrapped by hand to stay readable)
-
 __all__ = [
     "ACTION",
     "CAMERA",
@@ -455,6 +453,7 @@ ACTION: tuple[str, ...] = (
     "leap",
     "hop",
     "climb",
+    "=fall",
     "=falls",
     "=falling",
     "=fell",
@@ -1330,7 +1329,6 @@ CAMERA: tuple[str, ...] = (
     "shaky cam",
     "shaky",
     "dutch tilt",
-    "roll",
 )
 
 # The camera (or the drone carrying it) + one of these verbs is a camera movement:
@@ -1450,4 +1448,3 @@ IGNORE: tuple[str, ...] = (
     "light year",
     "light years",
 )
-# fmt: on

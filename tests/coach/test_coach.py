@@ -208,3 +208,20 @@ def test_report_is_a_plain_frozen_value() -> None:
     assert isinstance(report, PromptReport)
     with pytest.raises(AttributeError):
         report.prompt = "x"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject", "action"),
+    [
+        ("A chef cooks pasta", ("chef", "pasta"), ("cooks",)),
+        ("A cook stirs a pot", ("cook",), ("stirs",)),
+        ("Boxers train in a gym as a train passes", ("Boxers", "train"), ("train", "passes")),
+        ("Rain drips from the leaves; she leaves the room", ("leaves", "she"), ("drips", "leaves")),
+    ],
+)
+def test_a_word_that_is_both_a_thing_and_a_verb_is_read_from_its_place(
+    prompt: str, subject: tuple[str, ...], action: tuple[str, ...]
+) -> None:
+    report = coach(prompt)
+    assert set(report.present["subject"]) >= set(subject), report.present
+    assert report.present["action"] == action, report.present
