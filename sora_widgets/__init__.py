@@ -28,6 +28,9 @@ _EXPORTS: dict[str, str] = {
     "MODELS": ".models.catalog",
     "T2V": ".models.catalog",
     "I2V": ".models.catalog",
+    "coach": ".models.coach",
+    "PromptReport": ".models.coach",
+    "CoachVocabulary": ".models.coach",
     # errors
     "SoraError": ".errors",
     "InvalidRequestError": ".errors",
@@ -64,6 +67,8 @@ _EXPORTS: dict[str, str] = {
     "Studio": ".widgets.studio",
     "Gallery": ".widgets.gallery",
     "PromptLab": ".widgets.prompt_lab",
+    "FrameCompare": ".widgets.frames",
+    "compare_frames": ".widgets.frames",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
@@ -116,9 +121,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .journal import History, Journal
     from .media import fit_image, load_image
     from .models.catalog import I2V, MODELS, T2V, ModelSpec
+    from .models.coach import CoachVocabulary, PromptReport, coach
     from .models.request import ReferenceImage, VideoRequest
     from .models.task import Phase, Task, TaskError
     from .models.video import Video
+    from .widgets.frames import FrameCompare, compare_frames
     from .widgets.gallery import Gallery
     from .widgets.player import VideoPlayer
     from .widgets.prompt_builder import PromptBuilder

@@ -42,3 +42,12 @@ MAX_IMAGE_PIXELS = 40_000_000
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
 # A truncated download is retried; three tries ride out a flaky link without hiding a broken one.
 DOWNLOAD_ATTEMPTS = 3
+
+# Decoded frames (Video.frames, filmstrips, frame compare) are cached per file up to this many
+# bytes of pixels: eight 1280x720 stills are ~22 MB, so a handful of videos stay warm.
+FRAME_CACHE_BYTES = 96 * 1024 * 1024
+# At most this many stills per request: a filmstrip or compare row wider than this is unreadable.
+MAX_FRAMES = 48
+# Filmstrips the widgets show: this many stills, this tall (pixels), sent as one JPEG.
+FILMSTRIP_FRAMES = 8
+FILMSTRIP_HEIGHT = 72

@@ -17,6 +17,7 @@ backwards, whichever process writes last.
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import sqlite3
@@ -551,6 +552,31 @@ _STATUS_COLOURS = {
 }
 _STATUS_WORDS = {UNKNOWN_OUTCOME: "outcome unknown", SENDING: "sending", "in_progress": "in progress"}
 _HTML_ROWS = 50
+# Videos with a filmstrip under their row in the HTML table: each is a small inline JPEG (a few
+# KB) kept in the notebook's output, so only the newest ones get one.
+_HTML_FILMSTRIPS = 12
+_HTML_FILMSTRIP_FRAMES = 6
+_HTML_FILMSTRIP_HEIGHT = 40
+
+
+def _filmstrip_cell(video: Video, columns: int) -> str:
+    """A table row holding the video's filmstrip as an inline JPEG ("" when there is no file)."""
+    if video.path is None or not Path(video.path).is_file():
+        return ""
+    from .frames import filmstrip_jpeg
+
+    try:
+        data, times = filmstrip_jpeg(video.path, _HTML_FILMSTRIP_FRAMES, _HTML_FILMSTRIP_HEIGHT)
+    except (OSError, ValueError):
+        return ""
+    alt = html.escape(
+        f"Filmstrip of {video.task_id}: {len(times)} stills from 0 to {times[-1]:.1f} s", quote=True
+    )
+    src = "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")
+    return (
+        f"<tr><td colspan='{columns}' style='text-align:left;padding-top:0'>"
+        f"<img src='{src}' alt='{alt}' title='{alt}' style='height:{_HTML_FILMSTRIP_HEIGHT}px'></td></tr>"
+    )
 
 
 def _short(text: str, width: int) -> str:
@@ -563,7 +589,8 @@ class History:
 
     Iterating, indexing and ``len()`` work on the Videos (completed results); :meth:`entries`
     also shows failed, refused, unknown-outcome and unfinished requests. In a notebook it
-    shows as a table.
+    shows as a table, with a filmstrip under each of the newest videos that have a local file
+    (so a long history can be scanned by eye; ``history.filmstrips = False`` turns them off).
 
     Example:
         >>> import sora_widgets as sw
@@ -589,6 +616,7 @@ class History:
         limit: int | None = None,
     ) -> None:
         self._journal = journal
+        self.filmstrips = True  # the HTML table shows a filmstrip under the newest videos
         self._filters: dict[str, Any] = {
             k: v
             for k, v in {
@@ -662,6 +690,7 @@ class History:
             return head + "<div><i>Nothing yet: generate a video and it appears here.</i></div></div>"
         cells = ["When", "Status", "Model", "Size", "Length", "Cost", "Prompt", "Task", "File"]
         rows = ["<tr>" + "".join(f"<th style='text-align:left'>{c}</th>" for c in cells) + "</tr>"]
+        strips = 0
         for entry in entries[:_HTML_ROWS]:
             video = entry.video
             status = _STATUS_WORDS.get(entry.status, entry.status)
@@ -687,6 +716,11 @@ class History:
                 f"<span title='{esc(path)}'>{esc(Path(path).name if path else '')}</span>",
             ]
             rows.append("<tr>" + "".join(f"<td style='text-align:left'>{v}</td>" for v in values) + "</tr>")
+            if self.filmstrips and video is not None and strips < _HTML_FILMSTRIPS:
+                strip = _filmstrip_cell(video, len(cells))
+                if strip:
+                    strips += 1
+                    rows.append(strip)
         more = ""
         if len(entries) > _HTML_ROWS:
             more = f"<div>… and {len(entries) - _HTML_ROWS} more (use history.entries() or filters)</div>"

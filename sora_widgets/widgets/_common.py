@@ -29,29 +29,24 @@ _log = logging.getLogger("sora_widgets.widgets")
 T = TypeVar("T")
 
 
-def widget_css(name: str) -> str:
-    """The shared ``base.css`` followed by ``static/<name>.css``.
+def widget_css(name: str, *parts: str) -> str:
+    """The shared ``base.css``, then ``static/<part>.css`` for each of ``parts``, then ``<name>.css``.
 
     anywidget injects each widget's CSS once per page, so every widget carries the shared rules.
     """
-    return (
-        (STATIC / "base.css").read_text(encoding="utf-8")
-        + "\n"
-        + (STATIC / f"{name}.css").read_text(encoding="utf-8")
-    )
+    files = ["base", *parts, name]
+    return "\n".join((STATIC / f"{f}.css").read_text(encoding="utf-8") for f in files)
 
 
-def widget_esm(name: str) -> str:
-    """The shared ``_dom.js`` helpers followed by ``static/<name>.js``.
+def widget_esm(name: str, *parts: str) -> str:
+    """The shared ``_dom.js`` helpers, then ``static/<part>.js`` for each of ``parts``, then ``<name>.js``.
 
     anywidget loads each widget's ESM as one module that cannot import its sibling files, so the
-    helpers every front end uses (``h``, ``bufferBytes``, ``uid``) are put in front of it here.
+    helpers every front end uses (``h``, ``bufferBytes``, ``uid``) are put in front of it here;
+    ``parts`` are shared pieces some widgets use (``coach``: the prompt checklist).
     """
-    return (
-        (STATIC / "_dom.js").read_text(encoding="utf-8")
-        + "\n"
-        + (STATIC / f"{name}.js").read_text(encoding="utf-8")
-    )
+    files = ["_dom", *parts, name]
+    return "\n".join((STATIC / f"{f}.js").read_text(encoding="utf-8") for f in files)
 
 
 def running_loop() -> asyncio.AbstractEventLoop:

@@ -8,6 +8,8 @@ for them, so nothing of the video is kept in the widget state a notebook saves (
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
     from ..client import SoraClient
 
 __all__ = ["VideoPlayer"]
+
+_log = logging.getLogger("sora_widgets.widgets")
 
 
 class VideoPlayer(anywidget.AnyWidget):
@@ -63,6 +67,8 @@ class VideoPlayer(anywidget.AnyWidget):
     show_remix = t.Bool(False).tag(sync=True)
     embed = t.Bool(False).tag(sync=True)
     error = t.Unicode("").tag(sync=True)
+    # A filmstrip of stills across the whole video under it (sent as JPEG bytes when a view asks).
+    show_filmstrip = t.Bool(True).tag(sync=True)
     _embedded = t.Bytes(b"").tag(sync=True)
 
     def __init__(
@@ -82,6 +88,7 @@ class VideoPlayer(anywidget.AnyWidget):
         self._remix_callbacks: list[Callable[[Video], Any]] = []
         self._background = BackgroundTasks(self._show_error)
         self.on_msg(self._on_front_message)
+        self.on_msg(self._on_filmstrip_message)
         self.observe(self._on_embed_toggled, names="embed")
         self.observe(self._on_control, names=["playing", "current_time", "muted", "loop"])
         if video is not None:
@@ -227,6 +234,37 @@ class VideoPlayer(anywidget.AnyWidget):
             self._remix()
         elif kind == "media_error":
             self.error = "The browser could not play this video: " + str(content.get("message", ""))[:300]
+
+    def _on_filmstrip_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        """A view asks for the filmstrip of the video it shows (made in a thread, then sent)."""
+        if not isinstance(content, dict) or content.get("type") != "want_filmstrip":
+            return
+        video = self._video
+        if video is None or video.path is None or not self.show_filmstrip:
+            return
+        version, path = self.version, video.path
+
+        def deliver(data: bytes, times: list[float]) -> None:
+            if self._video is video and self.version == version:
+                self.send({"type": "filmstrip", "version": version, "times": times}, buffers=[data])
+
+        async def make() -> None:
+            from ..frames import filmstrip_jpeg
+
+            try:
+                data, times = await asyncio.to_thread(filmstrip_jpeg, path)
+            except OSError as exc:
+                _log.warning("no filmstrip for %s: %s", video.task_id, describe_error(exc))
+                return
+            deliver(data, times)
+
+        try:
+            self._background.start(make(), name=f"filmstrip {video.task_id}")
+        except RuntimeError:  # no running loop (a plain script driving the widget): do it now
+            from ..frames import filmstrip_jpeg
+
+            with contextlib.suppress(OSError):
+                deliver(*filmstrip_jpeg(path))
 
     def _send_download(self) -> None:
         data = self._read_bytes()

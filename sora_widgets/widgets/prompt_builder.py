@@ -11,6 +11,7 @@ import traitlets as t
 
 from ..errors import InvalidRequestError
 from ..models.catalog import I2V, T2V, get_model
+from ..models.coach import PromptReport, Vocabulary, coach
 from ..models.request import ReferenceImage, VideoRequest
 from ..models.video import Video
 from ._common import BackgroundTasks, describe_error, format_cost, widget_css, widget_esm
@@ -69,8 +70,8 @@ class PromptBuilder(anywidget.AnyWidget):
     ``callback(builder.request)``.
     """
 
-    _esm = widget_esm("prompt_builder")
-    _css = widget_css("prompt_builder")
+    _esm = widget_esm("prompt_builder", "coach")
+    _css = widget_css("prompt_builder", "coach")
 
     text = t.Unicode("").tag(sync=True)
     shot_type = t.Unicode("").tag(sync=True)
@@ -99,6 +100,8 @@ class PromptBuilder(anywidget.AnyWidget):
     error = t.Unicode("").tag(sync=True)  # from the last Generate press or a callback
     show_generate = t.Bool(False).tag(sync=True)
     disabled = t.Bool(False).tag(sync=True)
+    # The prompt coach's report on ``prompt`` (PromptReport.to_dict()), drawn as a live checklist.
+    coach = t.Dict(default_value={}).tag(sync=True)
 
     def __init__(
         self,
@@ -106,9 +109,12 @@ class PromptBuilder(anywidget.AnyWidget):
         *,
         on_submit: Callable[[VideoRequest], Any] | None = None,
         remix_sources: Iterable[Video] = (),
+        vocabulary: Vocabulary | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.vocabulary = vocabulary  # the prompt coach's words (None: the default vocabulary)
+        self.observe(self._update_coach, names="prompt")
         self._source: ReferenceImage | None = None  # as loaded (EXIF applied), before fitting
         self._image: ReferenceImage | None = None  # fitted to the current size: what is sent
         self._image_url: str | None = None
@@ -124,6 +130,17 @@ class PromptBuilder(anywidget.AnyWidget):
         if on_submit is not None:
             self.on_submit(on_submit)
         self._on_form_edit()
+        self._update_coach()
+
+    # -- the prompt coach ---------------------------------------------------------------------
+
+    @property
+    def report(self) -> PromptReport:
+        """The prompt coach's report on the prompt as it will be sent (see :func:`sora_widgets.coach`)."""
+        return coach(self.prompt, vocabulary=self.vocabulary)
+
+    def _update_coach(self, _change: Any = None) -> None:
+        self.coach = self.report.to_dict() if self.prompt.strip() else {}
 
     # -- the request, both ways ------------------------------------------------------------
 

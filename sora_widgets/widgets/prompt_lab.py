@@ -15,6 +15,7 @@ import ipywidgets
 import traitlets as t
 
 from ..errors import GenerationFailed, InvalidRequestError, SoraError
+from ..models.coach import PromptReport, coach
 from ..models.task import Task
 from ..models.variants import (
     TimelineRow,
@@ -30,6 +31,7 @@ from ..models.variants import (
 )
 from ..models.video import Video
 from ._common import STATIC, BackgroundTasks, describe_error, format_cost, video_thumbnail, widget_esm
+from .frames import FrameCompare
 from .player import VideoPlayer
 
 if TYPE_CHECKING:
@@ -104,6 +106,17 @@ def _lines(value: Any) -> list[str]:
     if isinstance(value, str):
         return [line.strip() for line in value.splitlines() if line.strip()]
     return [str(v).strip() for v in value if str(v).strip()]
+
+
+def _coach_summary(prompt: str) -> dict[str, Any]:
+    """What a variant's cell shows of the prompt coach's report."""
+    report = coach(prompt)
+    return {
+        "score": report.score,
+        "missing": report.missing,
+        "single_purpose": report.single_purpose,
+        "advice": list(report.advice),
+    }
 
 
 def _error_text(exc: BaseException) -> str:
@@ -573,6 +586,7 @@ class PromptLab(anywidget.AnyWidget):
                     "height": video.height if video else 0,
                     "favourite": bool(video and video.favourite),
                     "can_rerun": job.status in ("failed", SKIPPED),
+                    "coach": _coach_summary(job.variant.request.prompt),
                 }
             )
         with self.hold_sync():
@@ -594,7 +608,12 @@ class PromptLab(anywidget.AnyWidget):
         header = ipywidgets.HBox(
             [ipywidgets.Label("Compare (play, pause and seek move every video)"), play, pause]
         )
-        view = ipywidgets.VBox([header, self._compare_grid], layout=ipywidgets.Layout(display="none"))
+        # The same videos frame by frame: a click on a still seeks every compared player there.
+        self.frame_compare = FrameCompare(client=self.client)
+        self.frame_compare.layout.display = "none"
+        view = ipywidgets.VBox(
+            [header, self._compare_grid, self.frame_compare], layout=ipywidgets.Layout(display="none")
+        )
         view.add_class("sw-lab-compare-view")
         return view
 
@@ -631,6 +650,25 @@ class PromptLab(anywidget.AnyWidget):
         if shown != self._linked:
             self._relink([self._players[i] for i in shown])
             self._linked = shown
+        self._sync_frame_compare(shown, labels)
+
+    def _sync_frame_compare(self, shown: list[int], labels: list[str]) -> None:
+        """The compared videos frame by frame, under their players (when two or more)."""
+        videos = [v for v in (self._job(i).video for i in shown) if v is not None]
+        keys = [(v.task_id, str(v.path)) for v in videos]
+        if keys == getattr(self, "_frame_keys", None):
+            return
+        self._frame_keys = keys
+        self.frame_compare.client = self.client
+        self.frame_compare.link_players([self._players[i] for i in shown])
+        self.frame_compare.set_videos(
+            videos if len(videos) >= 2 else [], labels=labels if len(videos) >= 2 else []
+        )
+        self.frame_compare.layout.display = "flex" if len(videos) >= 2 else "none"
+
+    def coach_reports(self) -> list[PromptReport]:
+        """The prompt coach's report on each variant's prompt, in variant order."""
+        return [coach(job.variant.request.prompt) for job in self._jobs]
 
     def _tile(self, index: int, player: VideoPlayer) -> tuple[ipywidgets.VBox, ipywidgets.ToggleButton]:
         if index not in self._tiles:

@@ -25,6 +25,7 @@ EXPECTED = {
     "download": ["4. Download", "ours", "bare + fsync", "target peak memory"],
     "imports": ["5. Import time", "import ipywidgets", "import sora_widgets"],
     "render": ["6. Simulator rendering", "text-to-video", "video s per wall s"],
+    "coach": ["7. Prompt coach", "held-out P", "prompts/second", "target coach speed"],
     "delivery": ["3. Delivery", "sw.VideoPlayer", "ipywidgets.Video", "IPython.display.Video"],
 }
 
@@ -58,7 +59,7 @@ def _check(name: str, stdout: str, markdown: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["polling", "many_jobs", "download", "imports", "render"])
+@pytest.mark.parametrize("name", ["polling", "many_jobs", "download", "imports", "render", "coach"])
 def test_benchmark_runs_quick(name: str, tmp_path: Path) -> None:
     stdout, markdown = _run_quick(name, tmp_path)
     _check(name, stdout, markdown)

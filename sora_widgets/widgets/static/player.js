@@ -179,7 +179,52 @@ function render({ model, el }) {
   useEmbedded();
   model.send({ type: "ready" });
 
+  // Filmstrip under the video: stills from the first frame to the last, asked for once per video
+  // shown (Python makes it from the local file); a click on a still seeks there.
+  const strip = h("img", { class: "sw-player-filmstrip", alt: "", title: "Click a still to go there" });
+  strip.hidden = true;
+  stage.after(strip);
+  let stripUrl = null;
+  let stripTimes = [];
+  let stripAsked = -1;
+  function askStrip() {
+    const version = model.get("version");
+    if (stripAsked !== version) {
+      strip.hidden = true;
+      stripTimes = [];
+    }
+    if (!model.get("show_filmstrip") || !model.get("has_video") || model.get("compact") || stripAsked === version) return;
+    stripAsked = version;
+    model.send({ type: "want_filmstrip", version });
+  }
+  function onStrip(msg, buffers) {
+    if (msg.type !== "filmstrip" || !buffers?.length || msg.version !== model.get("version")) return;
+    if (stripUrl) URL.revokeObjectURL(stripUrl);
+    stripUrl = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: "image/jpeg" }));
+    stripTimes = msg.times || [];
+    strip.src = stripUrl;
+    strip.alt = `Filmstrip: ${stripTimes.length} stills from 0 to ${(stripTimes.at(-1) || 0).toFixed(1)} s`;
+    strip.hidden = !model.get("show_filmstrip");
+  }
+  function onStripClick(event) {
+    if (!stripTimes.length) return;
+    const box = strip.getBoundingClientRect();
+    const column = Math.min(stripTimes.length - 1, Math.max(0, Math.floor(((event.clientX - box.left) / box.width) * stripTimes.length)));
+    video.currentTime = stripTimes[column];
+  }
+  strip.addEventListener("click", onStripClick);
+  model.on("msg:custom", onStrip);
+  model.on("change:version change:has_video change:show_filmstrip change:compact", askStrip);
+  askStrip();
+  const stopStrip = () => {
+    strip.removeEventListener("click", onStripClick);
+    model.off("msg:custom", onStrip);
+    model.off("change:version change:has_video change:show_filmstrip change:compact", askStrip);
+    if (stripUrl) URL.revokeObjectURL(stripUrl);
+  };
+
   return () => {
+    stopStrip();
     for (const [name, fn] of Object.entries(listeners)) video.removeEventListener(name, fn);
     download.removeEventListener("click", onDownload);
     remix.removeEventListener("click", onRemix);

@@ -137,6 +137,10 @@ function render({ model, el }) {
     footer,
   ]);
   el.append(root);
+  // The prompt coach's checklist of the six elements, under the composed prompt (coach.js).
+  const checklist = coachChecklist(model);
+  composed.after(checklist.node);
+  cleanups.push(checklist.dispose);
 
   function setValue(node, value) {
     if (node.value !== value) node.value = value;

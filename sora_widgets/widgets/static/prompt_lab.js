@@ -233,6 +233,9 @@ function render({ model, el: root }) {
     const cell = h("div", { class: "sw-lab-cell", role: "listitem" }, [title, meta, status, bar, error, media, actions]);
     cell.dataset.index = String(job.index);
     const parts = { cell, title, meta, status, bar, error, media, rerun, star, pick, thumb: null, key: "" };
+    // The prompt coach's verdict on this variant's prompt (score, what is missing; advice on hover).
+    parts.coach = h("div", { class: "sw-lab-cell-coach" });
+    meta.after(parts.coach);
     listen(rerun, "click", () => model.send({ type: "rerun", index: Number(cell.dataset.index) }));
     listen(star, "click", () => model.send({ type: "favourite", index: Number(cell.dataset.index), value: star.getAttribute("aria-pressed") !== "true" }));
     listen(pick, "change", () => {
@@ -242,6 +245,21 @@ function render({ model, el: root }) {
       model.send({ type: "compare", indexes: current });
     });
     return parts;
+  }
+
+  function paintCoach(node, report) {
+    if (!report) {
+      node.hidden = true;
+      return;
+    }
+    node.hidden = false;
+    const missing = report.missing || [];
+    const parts = [`coach ${report.score}/6`];
+    if (missing.length) parts.push(`missing: ${missing.join(", ")}`);
+    if (report.single_purpose === false) parts.push("⚠ several shots");
+    node.textContent = parts.join(" · ");
+    node.title = (report.advice || []).join("\n");
+    node.dataset.ready = String(!missing.length && report.single_purpose !== false);
   }
 
   function drawJobs() {
@@ -261,6 +279,7 @@ function render({ model, el: root }) {
       parts.title.textContent = job.label;
       parts.title.title = job.prompt;
       parts.meta.textContent = `${job.size} · ${job.seconds} s · ${job.cost}`;
+      paintCoach(parts.coach, job.coach);
       parts.status.textContent = job.task_id ? `${job.status} · ${job.task_id}` : job.status;
       if (job.progress >= 0) parts.bar.value = job.progress;
       else parts.bar.removeAttribute("value");
