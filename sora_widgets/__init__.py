@@ -57,6 +57,9 @@ _EXPORTS: dict[str, str] = {
     "BatchResult": ".client",
     "History": ".journal",
     "Journal": ".journal",
+    # storyboards
+    "Storyboard": ".storyboard",
+    "Film": ".storyboard",
     # widgets
     "PromptBuilder": ".widgets.prompt_builder",
     "StatusBar": ".widgets.status_bar",
@@ -119,6 +122,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .models.request import ReferenceImage, VideoRequest
     from .models.task import Phase, Task, TaskError
     from .models.video import Video
+    from .storyboard import Film, Storyboard
     from .widgets.gallery import Gallery
     from .widgets.player import VideoPlayer
     from .widgets.prompt_builder import PromptBuilder
