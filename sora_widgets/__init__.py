@@ -67,6 +67,7 @@ _EXPORTS: dict[str, str] = {
     "Studio": ".widgets.studio",
     "Gallery": ".widgets.gallery",
     "PromptLab": ".widgets.prompt_lab",
+    "StoryboardWidget": ".widgets.storyboard",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
@@ -128,4 +129,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .widgets.prompt_builder import PromptBuilder
     from .widgets.prompt_lab import PromptLab
     from .widgets.status_bar import StatusBar
+    from .widgets.storyboard import StoryboardWidget
     from .widgets.studio import Studio

@@ -368,6 +368,32 @@ class Storyboard:
         self.states.insert(j, state)
         self._refresh()
 
+    def configure(
+        self,
+        *,
+        size: str | None = None,
+        seconds: int | None = None,
+        continuity: str | None = None,
+        budget: float | Decimal | str | None = None,
+        crossfade: float | None = None,
+    ) -> None:
+        """Change board-wide settings (validated); shots whose video they change are made again."""
+        from .film import MAX_CROSSFADE_S
+
+        if size is not None:
+            self.size = normalize_size(size, T2V)
+        if seconds is not None:
+            self.seconds = normalize_seconds(seconds, T2V)
+        if continuity is not None:
+            self.continuity = _check_mode(continuity, allow_none=False) or self.continuity
+        if budget is not None:
+            self.budget = Decimal(str(budget))
+        if crossfade is not None:
+            if not 0.0 <= float(crossfade) <= MAX_CROSSFADE_S:
+                raise InvalidRequestError(f"crossfade={crossfade!r}; use 0 up to {MAX_CROSSFADE_S} s.")
+            self.crossfade = float(crossfade)
+        self._refresh()
+
     def rerun_from(self, index: int) -> None:
         """Ask for a new take of shot ``index``: it and the shots continuing from it are made
         again on the next run (the others are kept). See :attr:`estimated_cost` first."""
