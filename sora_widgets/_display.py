@@ -41,7 +41,11 @@ def _storyboard_mimebundle(board: Any, include: Any = None, exclude: Any = None)
 
 
 def _film_mimebundle(film: Any, include: Any = None, exclude: Any = None) -> Any:
-    return _video_mimebundle(film.as_video())
+    bundle = _video_mimebundle(film.as_video())
+    if isinstance(bundle, tuple):
+        data, metadata = bundle
+        return {**data, "text/plain": repr(film)}, metadata
+    return bundle
 
 
 def register(ip: Any = None) -> bool:
