@@ -60,6 +60,9 @@ _EXPORTS: dict[str, str] = {
     "BatchResult": ".client",
     "History": ".journal",
     "Journal": ".journal",
+    # storyboards
+    "Storyboard": ".storyboard",
+    "Film": ".storyboard",
     # widgets
     "PromptBuilder": ".widgets.prompt_builder",
     "StatusBar": ".widgets.status_bar",
@@ -69,6 +72,7 @@ _EXPORTS: dict[str, str] = {
     "PromptLab": ".widgets.prompt_lab",
     "FrameCompare": ".widgets.frames",
     "compare_frames": ".widgets.frames",
+    "StoryboardWidget": ".widgets.storyboard",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
@@ -125,10 +129,12 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .models.request import ReferenceImage, VideoRequest
     from .models.task import Phase, Task, TaskError
     from .models.video import Video
+    from .storyboard import Film, Storyboard
     from .widgets.frames import FrameCompare, compare_frames
     from .widgets.gallery import Gallery
     from .widgets.player import VideoPlayer
     from .widgets.prompt_builder import PromptBuilder
     from .widgets.prompt_lab import PromptLab
     from .widgets.status_bar import StatusBar
+    from .widgets.storyboard import StoryboardWidget
     from .widgets.studio import Studio

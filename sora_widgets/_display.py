@@ -1,4 +1,5 @@
-"""Show a :class:`~sora_widgets.Video` as a player when it is the last expression of a cell.
+"""Show a :class:`~sora_widgets.Video` as a player when it is the last expression of a cell
+(a :class:`~sora_widgets.Film` too; a :class:`~sora_widgets.Storyboard` shows its widget).
 
 Registered lazily by name (``for_type_by_name``), so neither the models nor the widgets are
 imported until a Video is actually displayed, and nothing happens outside IPython.
@@ -29,6 +30,24 @@ def _video_mimebundle(video: Any, include: Any = None, exclude: Any = None) -> A
     return bundle
 
 
+def _storyboard_mimebundle(board: Any, include: Any = None, exclude: Any = None) -> Any:
+    from .widgets.storyboard import StoryboardWidget
+
+    bundle = StoryboardWidget.for_board(board)._repr_mimebundle_()
+    if isinstance(bundle, tuple):
+        data, metadata = bundle
+        return {**data, "text/plain": repr(board)}, metadata
+    return bundle
+
+
+def _film_mimebundle(film: Any, include: Any = None, exclude: Any = None) -> Any:
+    bundle = _video_mimebundle(film.as_video())
+    if isinstance(bundle, tuple):
+        data, metadata = bundle
+        return {**data, "text/plain": repr(film)}, metadata
+    return bundle
+
+
 def register(ip: Any = None) -> bool:
     """Teach the running IPython shell to display Videos with a :class:`VideoPlayer`.
 
@@ -48,5 +67,7 @@ def register(ip: Any = None) -> bool:
         return True
     formatter = ip.display_formatter.mimebundle_formatter
     formatter.for_type_by_name(_VIDEO_MODULE, "Video", _video_mimebundle)
+    formatter.for_type_by_name("sora_widgets.storyboard", "Storyboard", _storyboard_mimebundle)
+    formatter.for_type_by_name("sora_widgets.storyboard", "Film", _film_mimebundle)
     _registered.add(id(ip))
     return True

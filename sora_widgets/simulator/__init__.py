@@ -65,6 +65,8 @@ combined; ``xN`` repeats):
 ``[sim:lose=drop]``             ... the connection breaks mid-answer
 ``[sim:lose=hang]``             ... no answer for ``hang_s``
 ``[sim:done]``                  the create answer waits for the video: already ``completed``
+``[sim:audio]``                 not a fault: the video carries a quiet AAC track, as real Sora
+                                videos do (``FaultPlan(audio=True)`` for every video)
 ==============================  ===============================================================
 
 Per-instance faults take the same names as :class:`FaultPlan` fields

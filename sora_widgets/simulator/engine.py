@@ -34,7 +34,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -592,6 +592,8 @@ class Engine:
                 render = source.remixed(
                     prompt=words, width=width, height=height, seconds=seconds, label=label
                 )
+                if (plan.audio or self.faults.audio) and not render.audio:
+                    render = replace(render, audio=True)
                 if render.image_sha256 and not (self.state_dir / "inputs" / render.image_sha256).exists():
                     failure = ("097", f"Video with id '{remix}' not found.")
         if failure is None and render is None:
@@ -606,6 +608,7 @@ class Engine:
                 seed=seed_of(words),
                 label=label,
                 image_sha256=sha,
+                audio=plan.audio or self.faults.audio,
             )
         rng = random.Random(task_id + ":fail")
         if failure is not None:

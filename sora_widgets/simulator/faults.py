@@ -74,6 +74,8 @@ class FaultPlan:
         error_shape: how a failed task's ``error`` looks: ``"standard"``
             (``{"code": "...", "error_message"}``), ``"message"`` (``message`` instead of
             ``error_message``), ``"number"`` (numeric code) or ``"string"`` (a plain string).
+        audio: the video carries a quiet AAC track (as real Sora videos do); not a fault, but
+            opt-in so that silent test videos stay as they were (``[sim:audio]``).
     """
 
     create_http: list[int] = field(default_factory=list)
@@ -96,6 +98,7 @@ class FaultPlan:
     refuse_creates: int = 0
     moderation_http: bool = False
     error_shape: str = "standard"
+    audio: bool = False
 
     @classmethod
     def from_prompt(cls, prompt: str) -> FaultPlan:
@@ -162,6 +165,8 @@ class FaultPlan:
             self.lose_mode = mode
         elif name in ("done", "complete_at_create"):
             self.complete_at_create = True
+        elif name == "audio":
+            self.audio = True
         else:
             raise ValueError(f"unknown word {name!r}")
 

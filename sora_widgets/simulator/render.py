@@ -34,10 +34,17 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 
-__all__ = ["FPS", "RenderSpec", "render_video", "seed_of"]
+__all__ = ["AUDIO_RATE", "FPS", "RenderSpec", "audio_samples", "render_video", "seed_of"]
 
 # Sora 2 Pro delivers about 30 fps; the browser and the decoder tests expect 24-30.
 FPS = 30
+# The quiet track of videos made with audio: AAC at the rate Sora's own files use.
+AUDIO_RATE = 48_000
+# A short, louder "slate" tone opens every video with audio, so a test can find where each shot's
+# sound starts in a joined film; the rest is a soft hum whose pitch follows the seed.
+AUDIO_SLATE_S = 0.05
+AUDIO_SLATE_AMPLITUDE = 0.5
+AUDIO_HUM_AMPLITUDE = 0.03
 # libx264 "superfast" keeps a 12 s 720p render near two seconds with reasonable quality.
 X264_PRESET = "ultrafast"
 X264_CRF = "24"
@@ -79,6 +86,7 @@ class RenderSpec:
     hue_shift: float = 0.0  # radians of chroma rotation; remixes turn the palette
     image_sha256: str | None = None  # reference image (bytes are passed separately)
     fps: int = FPS
+    audio: bool = False  # a quiet AAC track (real Sora videos carry sound); opt-in, see FaultPlan.audio
 
     @property
     def frame_count(self) -> int:
@@ -87,7 +95,10 @@ class RenderSpec:
 
     def key(self) -> str:
         """A content key for this spec: the result file's name."""
-        text = json.dumps(asdict(self), sort_keys=True)
+        data = asdict(self)
+        if not data["audio"]:
+            del data["audio"]  # silent videos keep the keys (and files) they had before audio existed
+        text = json.dumps(data, sort_keys=True)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
     def to_dict(self) -> dict[str, Any]:
@@ -403,6 +414,17 @@ def _i2v_frames(spec: RenderSpec, image: bytes, frames: _Frames) -> Any:
         yield frames.buf
 
 
+def audio_samples(spec: RenderSpec, start: int, stop: int) -> NDArray[np.float32]:
+    """Samples ``start:stop`` (mono, float32 in -1..1) of the quiet track of ``spec``."""
+    n = np.arange(start, stop, dtype=np.float64)
+    t = n / AUDIO_RATE
+    hum = 110.0 + (spec.seed % 440)  # 110..549 Hz, seeded: each shot sounds a little different
+    out = AUDIO_HUM_AMPLITUDE * np.sin(2 * math.pi * hum * t)
+    slate = t < AUDIO_SLATE_S
+    out[slate] = AUDIO_SLATE_AMPLITUDE * np.sin(2 * math.pi * 1000.0 * t[slate])
+    return out.astype(np.float32)
+
+
 def render_video(
     spec: RenderSpec,
     dest: str | Path,
@@ -443,15 +465,30 @@ def render_video(
                 # Tag the matrix the frames were built with, so browsers show the right colours.
                 "x264-params": "colorprim=smpte170m:transfer=smpte170m:colormatrix=smpte170m",
             }
+            sound = container.add_stream("aac", rate=AUDIO_RATE, layout="mono") if spec.audio else None
+            total_samples = spec.seconds * AUDIO_RATE
+            done_samples = 0
             for index, buf in enumerate(source):
                 frame = av.VideoFrame.from_ndarray(buf, format="yuv420p")
                 frame.pts = index
                 for packet in stream.encode(frame):
                     container.mux(packet)
+                if sound is not None:  # the sound of this frame's time span, interleaved with it
+                    upto = (index + 1) * total_samples // spec.frame_count
+                    chunk = av.AudioFrame.from_ndarray(
+                        audio_samples(spec, done_samples, upto)[None, :], format="fltp", layout="mono"
+                    )
+                    chunk.sample_rate, chunk.pts = AUDIO_RATE, done_samples
+                    done_samples = upto
+                    for packet in sound.encode(chunk):
+                        container.mux(packet)
                 if on_progress is not None and index % 15 == 0:
                     on_progress(index / spec.frame_count)
             for packet in stream.encode():
                 container.mux(packet)
+            if sound is not None:
+                for packet in sound.encode():
+                    container.mux(packet)
         tmp.replace(dest)
     finally:
         tmp.unlink(missing_ok=True)

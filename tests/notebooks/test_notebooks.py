@@ -21,7 +21,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 # The notebooks the issue asks for; a missing one is a failure, not a skipped test.
-REQUIRED = {"quickstart", "image_to_video", "remix", "prompt_lab", "teaching_demo"}
+REQUIRED = {"quickstart", "image_to_video", "remix", "prompt_lab", "teaching_demo", "storyboard"}
 # Each notebook must run within a minute against the simulator ("demo"/"instant" speed); the
 # per-cell limit is that minute, so a hung cell fails with nbclient's message, not a CI timeout.
 CELL_TIMEOUT_S = 60

@@ -1,0 +1,877 @@
+"""Storyboards: several shots chained for continuity, generated in order and joined into one film.
+
+Example:
+    >>> import sora_widgets as sw
+    >>> board = sw.Storyboard(size="landscape", seconds=4, continuity="last_frame")
+    >>> board.add("Wide shot of a paper boat on a pond at dawn, slow dolly in")
+    0
+    >>> board.add("Close-up of a frog landing on the boat, golden light", seconds=8)
+    1
+    >>> board.estimated_cost
+    Decimal('3.60')
+    >>> film = board.run_sync()                                   # doctest: +SKIP
+    >>> film.shots, film.path, film.cost, film.duration           # doctest: +SKIP
+
+How shot k+1 continues from shot k (``continuity``, per board, overridable per shot):
+
+- ``"last_frame"``: image to video, with shot k's last frame (fitted to the board's size) as
+  the reference that anchors shot k+1's first frame;
+- ``"remix"``: shot k+1 remixes shot k (``remix_video_id`` = shot k's ``remix_id``);
+- ``"none"``: independent; such shots run at the same time.
+
+Durability: every shot is sent through :meth:`SoraClient.create` with journal labels
+``{"board": <id>, "shot": <n>, "shot_key": <key>}``, so it is on disk before it is sent. A
+shot's key is a hash of everything that decides its video (prompt, size, length, how it
+continues, its own image, its take, and the key of the shot it continues from). Running a board
+again, after a kernel restart too, looks each key up in the journal: a finished shot is reused,
+an unfinished one is waited for (never sent again), and only the rest is made. Editing shot k
+changes its key and the keys of the shots that continue from it, and of no other shot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ._paths import default_home
+from .errors import InvalidRequestError, SoraError, redact
+from .models.catalog import I2V, T2V
+from .models.request import ReferenceImage, normalize_seconds, normalize_size
+from .models.video import Video
+
+if TYPE_CHECKING:
+    from .client import SoraClient
+    from .journal import JournalEntry
+
+__all__ = [
+    "CONTINUITY",
+    "BudgetExceeded",
+    "Film",
+    "Shot",
+    "ShotFailed",
+    "ShotState",
+    "Storyboard",
+]
+
+CONTINUITY = ("last_frame", "remix", "none")
+# A story, not a batch: a board longer than this is almost certainly a mistake (and a big bill).
+MAX_SHOTS = 24
+# Shot states, in the order a shot passes through them.
+PLANNED, QUEUED, RUNNING, DONE, FAILED, BLOCKED = "planned", "queued", "running", "done", "failed", "blocked"
+_BOARD_DIR = "storyboards"
+_FORMAT = "sora-widgets/storyboard@1"
+
+
+class BudgetExceeded(InvalidRequestError):
+    """A run would cost more than the board's budget; nothing was sent."""
+
+
+class ShotFailed(SoraError):
+    """A shot failed: the shots continuing from it were not made; the others are kept.
+
+    Attributes:
+        index: the (0-based) shot that failed first.
+        failed: every failed shot.
+        blocked: shots not made because a shot they continue from failed.
+        cause: the first failure's error.
+    """
+
+    def __init__(
+        self, message: str, *, index: int, failed: list[int], blocked: list[int], cause: BaseException | None
+    ) -> None:
+        super().__init__(message)
+        self.index = index
+        self.failed = failed
+        self.blocked = blocked
+        self.cause = cause
+
+
+@dataclass
+class Shot:
+    """One shot of a board: what to make, and how it continues from the shot before.
+
+    Attributes:
+        prompt: the shot's prompt (one purpose per shot).
+        seconds: its length (None: the board's).
+        continuity: ``"last_frame"``, ``"remix"`` or ``"none"`` (None: the board's); ignored
+            for the first shot.
+        image: its own reference image (path, bytes, PIL image, URL or ReferenceImage); a shot
+            with its own image starts from it instead of the previous shot's last frame.
+        take: bumped by :meth:`Storyboard.rerun_from` to ask for a new video.
+    """
+
+    prompt: str
+    seconds: int | None = None
+    continuity: str | None = None
+    image: Any = None
+    take: int = 0
+
+
+@dataclass
+class ShotState:
+    """Where a shot is in a run (what the widget shows)."""
+
+    status: str = PLANNED
+    progress: float | None = None
+    message: str = ""
+    task_id: str | None = None
+    video: Video | None = None
+    error: BaseException | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Film:
+    """The joined film of a board: its shots, its file, what it cost.
+
+    Example:
+        >>> film = await board.run()                 # doctest: +SKIP
+        >>> film.duration, film.cost, film.path      # doctest: +SKIP
+        >>> Film.from_dict(film.to_dict()) == film   # doctest: +SKIP
+
+    Attributes:
+        shots: one Video per shot, in order.
+        path: the joined MP4.
+        duration: seconds of picture.
+        frames: frames of picture.
+        join: ``"copy"`` (packets copied, no re-encoding) or ``"reencode"``.
+        has_audio: whether the film has sound.
+        starts: where each shot starts, in seconds.
+        board_id: the board that made it.
+    """
+
+    shots: tuple[Video, ...]
+    path: Path
+    duration: float
+    frames: int
+    join: str = "copy"
+    has_audio: bool = False
+    starts: tuple[float, ...] = ()
+    board_id: str = ""
+
+    @property
+    def cost(self) -> Decimal:
+        """What the shots cost, as the service reported it (estimates where it did not)."""
+        total = Decimal("0")
+        for video in self.shots:
+            total += video.cost if video.cost is not None else I2V.estimate_cost(video.seconds)
+        return total
+
+    @property
+    def size(self) -> str:
+        """The film's size, ``"WxH"``."""
+        return self.shots[0].size if self.shots else ""
+
+    def as_video(self) -> Video:
+        """The film as a :class:`Video`, for :class:`~sora_widgets.VideoPlayer` and friends."""
+        first = self.shots[0]
+        return Video(
+            task_id=f"film-{self.board_id or 'board'}",
+            model="storyboard",
+            prompt=" / ".join(v.prompt for v in self.shots),
+            size=first.size,
+            seconds=round(self.duration),
+            cost=self.cost,
+            path=self.path,
+            simulated=any(v.simulated for v in self.shots),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready; :meth:`from_dict` rebuilds an equal Film."""
+        return {
+            "shots": [v.to_dict() for v in self.shots],
+            "path": str(self.path),
+            "duration": self.duration,
+            "frames": self.frames,
+            "join": self.join,
+            "has_audio": self.has_audio,
+            "starts": list(self.starts),
+            "board_id": self.board_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Film:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            shots=tuple(Video.from_dict(v) for v in data["shots"]),
+            path=Path(data["path"]),
+            duration=float(data["duration"]),
+            frames=int(data["frames"]),
+            join=str(data.get("join", "copy")),
+            has_audio=bool(data.get("has_audio", False)),
+            starts=tuple(float(s) for s in data.get("starts", ())),
+            board_id=str(data.get("board_id", "")),
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Film({len(self.shots)} shots, {self.duration:g} s, ${self.cost:.2f}, {self.join}, "
+            f"path='{self.path}')"
+        )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    index: int
+    key: str
+    depends_on: int | None
+    action: str  # "reuse" | "resume" | "generate" | "unknown"
+    entry: JournalEntry | None
+    cost: Decimal
+
+
+def _describe(exc: BaseException) -> str:
+    """One line for the user, with any secret taken out."""
+    text = str(exc) or type(exc).__name__
+    return redact(text if isinstance(exc, SoraError) else f"{type(exc).__name__}: {text}")
+
+
+def _check_mode(mode: str | None, *, allow_none: bool = True) -> str | None:
+    if mode is None and allow_none:
+        return None
+    if mode not in CONTINUITY:
+        raise InvalidRequestError(f"continuity={mode!r}; use one of {', '.join(CONTINUITY)}.")
+    return mode
+
+
+def _image_fingerprint(image: Any) -> str | None:
+    """What identifies a shot's own image in its key (bytes hashed; a path or URL as given)."""
+    if image is None:
+        return None
+    if isinstance(image, ReferenceImage):
+        return image.sha256
+    if isinstance(image, bytes):
+        return hashlib.sha256(image).hexdigest()
+    if isinstance(image, (str, Path)):
+        return str(image)
+    return f"{type(image).__name__}:{id(image)}"
+
+
+class Storyboard:
+    """Several shots, chained for continuity, generated in order and joined into one film.
+
+    Example:
+        >>> board = Storyboard(size="landscape", seconds=4, continuity="last_frame")
+        >>> board.add("Wide shot of a paper boat on a pond at dawn, slow dolly in")
+        0
+        >>> board.estimated_cost
+        Decimal('1.20')
+        >>> film = await board.run()          # doctest: +SKIP
+
+    In a notebook, a board as the last expression of a cell shows its widget (shot cards,
+    lengths, continuity markers, live status, the price before Run, the joined film).
+
+    Args:
+        client: the :class:`SoraClient` (default: a new ``SoraClient()``; the simulator when no
+            key is configured).
+        size: ``"landscape"``, ``"portrait"``, ``"1280x720"`` or ``"720x1280"`` for every shot.
+        seconds: each shot's default length (4, 8 or 12).
+        continuity: how each shot continues from the one before (see the module docstring).
+        budget: USD; a run whose estimated cost is more is refused before anything is sent.
+        crossfade: seconds each shot blends into the next in the film (0: hard cuts).
+        board_id: the board's id (default: a new one); :meth:`resume` takes it.
+        concurrency: at most this many shots are made at once (independent shots only).
+    """
+
+    def __init__(
+        self,
+        client: SoraClient | None = None,
+        *,
+        size: str = "landscape",
+        seconds: int = 4,
+        continuity: str = "last_frame",
+        budget: float | Decimal | str | None = None,
+        crossfade: float = 0.0,
+        board_id: str | None = None,
+        concurrency: int = 4,
+    ) -> None:
+        from .film import MAX_CROSSFADE_S
+
+        self.size: str = normalize_size(size, T2V)
+        self.seconds: int = normalize_seconds(seconds, T2V)
+        self.continuity: str = _check_mode(continuity, allow_none=False) or "last_frame"
+        self.budget: Decimal | None = None if budget is None else Decimal(str(budget))
+        if not 0.0 <= float(crossfade) <= MAX_CROSSFADE_S:
+            raise InvalidRequestError(f"crossfade={crossfade!r}; use 0 up to {MAX_CROSSFADE_S} s.")
+        self.crossfade = float(crossfade)
+        self.id: str = board_id or uuid.uuid4().hex[:12]
+        self.concurrency = max(1, int(concurrency))
+        self._client = client
+        self.shots: list[Shot] = []
+        self.states: list[ShotState] = []
+        self.film: Film | None = None
+        self.running = False
+        self._observers: list[Callable[[Storyboard], Any]] = []
+
+    # -- the client --------------------------------------------------------------------------
+
+    @property
+    def client(self) -> SoraClient:
+        """The client shots are made with (created on first use)."""
+        if self._client is None:
+            from .client import SoraClient
+
+            self._client = SoraClient()
+        return self._client
+
+    # -- editing -----------------------------------------------------------------------------
+
+    def add(
+        self,
+        prompt: str,
+        *,
+        seconds: int | None = None,
+        continuity: str | None = None,
+        image: Any = None,
+        at: int | None = None,
+    ) -> int:
+        """Add a shot (at the end, or before index ``at``); returns its index."""
+        if len(self.shots) >= MAX_SHOTS:
+            raise InvalidRequestError(f"a board holds at most {MAX_SHOTS} shots.")
+        shot = self._valid(Shot(prompt=prompt, seconds=seconds, continuity=continuity, image=image))
+        index = len(self.shots) if at is None else max(0, min(int(at), len(self.shots)))
+        self.shots.insert(index, shot)
+        self.states.insert(index, ShotState())
+        self._refresh()
+        return index
+
+    def edit(self, index: int, **changes: Any) -> None:
+        """Change a shot's ``prompt``, ``seconds``, ``continuity`` or ``image``.
+
+        The shot, and the shots that continue from it, will be made again on the next run.
+        """
+        unknown = set(changes) - {"prompt", "seconds", "continuity", "image"}
+        if unknown:
+            raise InvalidRequestError(f"unknown shot field(s) {', '.join(sorted(unknown))}.")
+        self.shots[self._index(index)] = self._valid(replace(self.shots[self._index(index)], **changes))
+        self._refresh()
+
+    def remove(self, index: int) -> Shot:
+        """Remove a shot and return it."""
+        i = self._index(index)
+        self.states.pop(i)
+        shot = self.shots.pop(i)
+        self._refresh()
+        return shot
+
+    def move(self, index: int, to: int) -> None:
+        """Move a shot to position ``to``."""
+        i, j = self._index(index), self._index(to)
+        shot, state = self.shots.pop(i), self.states.pop(i)
+        self.shots.insert(j, shot)
+        self.states.insert(j, state)
+        self._refresh()
+
+    def configure(
+        self,
+        *,
+        size: str | None = None,
+        seconds: int | None = None,
+        continuity: str | None = None,
+        budget: float | Decimal | str | None = None,
+        crossfade: float | None = None,
+    ) -> None:
+        """Change board-wide settings (validated); shots whose video they change are made again."""
+        from .film import MAX_CROSSFADE_S
+
+        if size is not None:
+            self.size = normalize_size(size, T2V)
+        if seconds is not None:
+            self.seconds = normalize_seconds(seconds, T2V)
+        if continuity is not None:
+            self.continuity = _check_mode(continuity, allow_none=False) or self.continuity
+        if budget is not None:
+            self.budget = Decimal(str(budget))
+        if crossfade is not None:
+            if not 0.0 <= float(crossfade) <= MAX_CROSSFADE_S:
+                raise InvalidRequestError(f"crossfade={crossfade!r}; use 0 up to {MAX_CROSSFADE_S} s.")
+            self.crossfade = float(crossfade)
+        self._refresh()
+
+    def rerun_from(self, index: int) -> None:
+        """Ask for a new take of shot ``index``: it and the shots continuing from it are made
+        again on the next run (the others are kept). See :attr:`estimated_cost` first."""
+        i = self._index(index)
+        self.shots[i] = replace(self.shots[i], take=self.shots[i].take + 1)
+        self._refresh()
+
+    def _index(self, index: int) -> int:
+        if not -len(self.shots) <= index < len(self.shots):
+            raise IndexError(f"the board has {len(self.shots)} shots; there is no shot {index}.")
+        return index % len(self.shots)
+
+    def _valid(self, shot: Shot) -> Shot:
+        if not isinstance(shot.prompt, str) or not shot.prompt.strip():
+            raise InvalidRequestError("a shot needs a prompt: describe what happens in it.")
+        seconds = None if shot.seconds is None else normalize_seconds(shot.seconds, T2V)
+        image = shot.image
+        if image is not None and not isinstance(image, (str, Path, ReferenceImage)):
+            # bytes, a PIL image or a file object: load (and check) it once, now.
+            from .media import load_image
+
+            image = load_image(image)
+        mode = _check_mode(shot.continuity)
+        return replace(shot, prompt=shot.prompt.strip(), seconds=seconds, continuity=mode, image=image)
+
+    def __len__(self) -> int:
+        return len(self.shots)
+
+    def __getitem__(self, index: int) -> Shot:
+        return self.shots[index]
+
+    # -- observing ---------------------------------------------------------------------------
+
+    def observe(self, callback: Callable[[Storyboard], Any]) -> None:
+        """Call ``callback(board)`` after every change of shots, states or film."""
+        self._observers.append(callback)
+
+    def unobserve(self, callback: Callable[[Storyboard], Any]) -> None:
+        """Stop calling ``callback``."""
+        if callback in self._observers:
+            self._observers.remove(callback)
+
+    def _changed(self) -> None:
+        for callback in list(self._observers):
+            callback(self)
+
+    def _refresh(self) -> None:
+        """After an edit: shots whose key changed lose their result (until the next run)."""
+        keys = self.keys()
+        for i, state in enumerate(self.states):
+            if state.video is not None and state.video.labels.get("shot_key") != keys[i]:
+                self.states[i] = ShotState()
+        self.film = None if any(s.status != DONE for s in self.states) else self.film
+        self._changed()
+
+    # -- planning ----------------------------------------------------------------------------
+
+    def mode_of(self, index: int) -> str:
+        """How shot ``index`` continues from the one before (``"none"`` for the first)."""
+        if index == 0:
+            return "none"
+        return self.shots[index].continuity or self.continuity
+
+    def depends_on(self, index: int) -> int | None:
+        """The shot that shot ``index`` continues from, or None when it is independent."""
+        mode = self.mode_of(index)
+        if mode == "none" or (mode == "last_frame" and self.shots[index].image is not None):
+            return None
+        return index - 1
+
+    def seconds_of(self, index: int) -> int:
+        """Shot ``index``'s length in seconds."""
+        return self.shots[index].seconds or self.seconds
+
+    def model_of(self, index: int) -> str:
+        """The model shot ``index`` goes to."""
+        shot = self.shots[index]
+        uses_image = shot.image is not None or (
+            self.mode_of(index) == "last_frame" and self.depends_on(index) is not None
+        )
+        return I2V.id if uses_image else T2V.id
+
+    def keys(self) -> list[str]:
+        """Each shot's key: a hash of everything that decides its video, chained through the
+        shots it continues from."""
+        keys: list[str] = []
+        for i, shot in enumerate(self.shots):
+            dep = self.depends_on(i)
+            material = {
+                "prompt": shot.prompt,
+                "size": self.size,
+                "seconds": self.seconds_of(i),
+                "mode": self.mode_of(i) if dep is not None else "none",
+                "image": _image_fingerprint(shot.image),
+                "take": shot.take,
+                "after": keys[dep] if dep is not None else None,
+            }
+            digest = hashlib.sha256(json.dumps(material, sort_keys=True).encode("utf-8")).hexdigest()
+            keys.append(digest[:24])
+        return keys
+
+    def _journal_entries(self) -> dict[str, JournalEntry]:
+        """The newest journal entry of each shot key (this board's entries first)."""
+        journal = self.client.journal
+        if journal is None:
+            return {}
+        found: dict[str, JournalEntry] = {}
+        others: dict[str, JournalEntry] = {}
+        for entry in journal.entries(base_url=self.client.base_url):  # newest first
+            key = entry.labels.get("shot_key")
+            if not key:
+                continue
+            target = found if entry.labels.get("board") == self.id else others
+            target.setdefault(key, entry)
+        return {**others, **found}
+
+    def plan(self) -> list[_Plan]:
+        """What the next run does with each shot: ``reuse`` a finished video, ``resume`` an
+        unfinished task, ``generate`` it, or stop at an ``unknown`` outcome (never resent)."""
+        entries = self._journal_entries()
+        plans = []
+        for i, key in enumerate(self.keys()):
+            entry = entries.get(key)
+            price = (I2V if self.model_of(i) == I2V.id else T2V).estimate_cost(self.seconds_of(i))
+            if entry is None or entry.status in ("failed", "refused"):
+                action = "generate"
+            elif entry.status == "completed" and entry.video is not None:
+                action = "reuse"
+            elif entry.task_id is not None and not entry.is_terminal:
+                action = "resume"
+            elif entry.status in ("sending", "unknown_outcome"):
+                action = "unknown"
+            else:
+                action = "generate"
+            plans.append(_Plan(i, key, self.depends_on(i), action, entry, price))
+        return plans
+
+    @property
+    def total_cost(self) -> Decimal:
+        """The estimated price of every shot of the board."""
+        return sum((p.cost for p in self._price_plan()), Decimal("0"))
+
+    @property
+    def estimated_cost(self) -> Decimal:
+        """The estimated price of the next run: only the shots it has to make."""
+        return sum((p.cost for p in self.plan() if p.action == "generate"), Decimal("0"))
+
+    def _price_plan(self) -> list[_Plan]:
+        return [
+            _Plan(
+                i,
+                "",
+                self.depends_on(i),
+                "generate",
+                None,
+                (I2V if self.model_of(i) == I2V.id else T2V).estimate_cost(self.seconds_of(i)),
+            )
+            for i in range(len(self.shots))
+        ]
+
+    # -- running -----------------------------------------------------------------------------
+
+    def _set(self, index: int, **changes: Any) -> None:
+        state = self.states[index]
+        for name, value in changes.items():
+            setattr(state, name, value)
+        self._changed()
+
+    async def run(self) -> Film:
+        """Make every shot that is not made yet, in order, and join them into one film.
+
+        Raises:
+            BudgetExceeded: the run's estimated cost is over the budget; nothing was sent.
+            ShotFailed: a shot failed; the shots continuing from it were not made, the others
+                are kept (run again to retry, :meth:`rerun_from` for a new take).
+            InvalidRequestError: an empty board.
+        """
+        if not self.shots:
+            raise InvalidRequestError("the board has no shots: board.add('...') first.")
+        if self.running:
+            raise InvalidRequestError("the board is running already.")
+        plans = self.plan()
+        cost = sum((p.cost for p in plans if p.action == "generate"), Decimal("0"))
+        if self.budget is not None and cost > self.budget:
+            raise BudgetExceeded(
+                f"this run would cost about ${cost:.2f} ({sum(p.action == 'generate' for p in plans)} "
+                f"shots to make), over the budget of ${self.budget:.2f}; nothing was sent. Shorten or "
+                "remove shots, or raise the budget."
+            )
+        self.running = True
+        self.film = None
+        self.save()
+        try:
+            for plan in plans:
+                self.states[plan.index] = ShotState(status=QUEUED if plan.action != "reuse" else RUNNING)
+            self._changed()
+            gate = asyncio.Semaphore(self.concurrency)
+            done: list[asyncio.Future[Video | None]] = [
+                asyncio.get_running_loop().create_future() for _ in plans
+            ]
+            jobs = [asyncio.ensure_future(self._run_shot(p, done, gate)) for p in plans]
+            try:
+                await asyncio.gather(*jobs)
+            finally:
+                for job in jobs:
+                    job.cancel()
+            failed = [i for i, s in enumerate(self.states) if s.status == FAILED]
+            blocked = [i for i, s in enumerate(self.states) if s.status == BLOCKED]
+            if failed:
+                raise self._failure(failed, blocked)
+            videos = [s.video for s in self.states]
+            assert all(v is not None for v in videos)
+            film = await asyncio.to_thread(self._join, [v for v in videos if v is not None])
+            self.film = film
+            return film
+        finally:
+            self.running = False
+            self._changed()
+
+    def run_sync(self) -> Film:
+        """Blocking :meth:`run` (a plain script, or a cell that should wait)."""
+        from ._sync import run_sync
+
+        return run_sync(self.run())
+
+    def _failure(self, failed: list[int], blocked: list[int]) -> ShotFailed:
+        first = failed[0]
+        state = self.states[first]
+        kept = [i for i, s in enumerate(self.states) if s.status == DONE]
+        parts = [f"shot {first + 1} failed: {state.message}"]
+        if blocked:
+            parts.append(
+                f"shot{'s' if len(blocked) > 1 else ''} {', '.join(str(i + 1) for i in blocked)} "
+                "continue from it and were not made"
+            )
+        if kept:
+            names = ", ".join(str(i + 1) for i in kept)
+            parts.append(f"shot{'s' if len(kept) > 1 else ''} {names} finished and are kept")
+        parts.append(
+            f"fix shot {first + 1} if needed and run again (board.edit({first}, prompt=...); "
+            "await board.run())"
+        )
+        return ShotFailed(
+            "; ".join(parts) + ".", index=first, failed=failed, blocked=blocked, cause=state.error
+        )
+
+    async def _run_shot(
+        self, plan: _Plan, done: Sequence[asyncio.Future[Video | None]], gate: asyncio.Semaphore
+    ) -> None:
+        i = plan.index
+        try:
+            source: Video | None = None
+            if plan.depends_on is not None and plan.action != "reuse":
+                source = await asyncio.shield(done[plan.depends_on])
+                if source is None:
+                    self._set(
+                        i,
+                        status=BLOCKED,
+                        message=f"not made: shot {plan.depends_on + 1}, which it continues from, "
+                        "did not finish",
+                    )
+                    done[i].set_result(None)
+                    return
+            async with gate:
+                video = await self._make(plan, source)
+            self._set(i, status=DONE, progress=1.0, video=video, task_id=video.task_id, message="")
+            done[i].set_result(video)
+        except asyncio.CancelledError:
+            if not done[i].done():
+                done[i].cancel()
+            raise
+        except Exception as exc:  # noqa: BLE001 - a shot's failure is kept as its state
+            self._set(i, status=FAILED, error=exc, message=_describe(exc))
+            if not done[i].done():
+                done[i].set_result(None)
+
+    def _labels(self, plan: _Plan) -> dict[str, str]:
+        return {"board": self.id, "shot": str(plan.index + 1), "shot_key": plan.key}
+
+    async def _make(self, plan: _Plan, source: Video | None) -> Video:
+        client = self.client
+        i = plan.index
+
+        def update(task: Any) -> None:
+            self._set(i, status=RUNNING, task_id=task.id, progress=task.progress, message=task.status)
+
+        if plan.action == "reuse" and plan.entry is not None and plan.entry.video is not None:
+            video = plan.entry.video
+            if video.path is None or not Path(video.path).is_file():  # noqa: ASYNC240 - one stat
+                video = video.with_changes(path=await client.download(video))
+            return video
+        if plan.action == "resume" and plan.entry is not None and plan.entry.task_id:
+            self._set(i, status=RUNNING, task_id=plan.entry.task_id, message="resumed")
+            return await client.wait(plan.entry.task_id, on_update=update)
+        if plan.action == "unknown":
+            raise SoraError(
+                "its create request was sent before but the answer was lost (outcome unknown); it is "
+                "not sent again, because that could bill a second task. Check the Vtrix console, then "
+                f"board.rerun_from({i}) to make it anew."
+            )
+        shot = self.shots[i]
+        mode = self.mode_of(i)
+        fields: dict[str, Any] = {"prompt": shot.prompt, "size": self.size, "seconds": self.seconds_of(i)}
+        if shot.image is not None:
+            fields["image"] = await asyncio.to_thread(self._own_image, shot.image)
+        if source is not None and mode == "last_frame":
+            fields["image"] = await asyncio.to_thread(self._reference_from, source)
+        elif source is not None and mode == "remix":
+            fields["remix_video_id"] = source.remix_id or source.task_id
+        self._set(i, status=RUNNING, message="sending", progress=None)
+        task = await client.create(labels=self._labels(plan), **fields)
+        update(task)
+        return await client.wait(task, on_update=update)
+
+    def _own_image(self, image: Any) -> Any:
+        if isinstance(image, str) and image.startswith(("https://", "http://")):
+            return image
+        from .media import fit_image
+
+        return fit_image(image, self.size)
+
+    def _reference_from(self, video: Video) -> ReferenceImage:
+        """Shot ``video``'s last frame, fitted to the board's size, as a PNG reference."""
+        from .film import last_frame
+        from .media import fit_image
+
+        if video.path is None:
+            raise SoraError(f"shot video {video.task_id} has no local file to take the last frame from.")
+        return fit_image(last_frame(video.path), self.size, source=f"last frame of {video.task_id}")
+
+    def _join(self, videos: list[Video]) -> Film:
+        from .film import join_videos
+
+        paths = [Path(v.path) for v in videos if v.path is not None]
+        digest = hashlib.sha256(
+            json.dumps([v.task_id for v in videos] + [self.crossfade]).encode("utf-8")
+        ).hexdigest()[:12]
+        dest = self.client.download_dir / "films" / f"board-{self.id}-{digest}.mp4"
+        joined = join_videos(paths, dest, crossfade=self.crossfade)
+        return Film(
+            shots=tuple(videos),
+            path=joined.path,
+            duration=joined.duration,
+            frames=joined.frames,
+            join=joined.mode,
+            has_audio=joined.has_audio,
+            starts=joined.starts,
+            board_id=self.id,
+        )
+
+    # -- saving and sharing ------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Prompts and settings (never keys or videos). Own images travel as their path or URL;
+        an image given as bytes or a picture is described by its hash only."""
+        shots = []
+        for shot in self.shots:
+            image: Any = None
+            if isinstance(shot.image, ReferenceImage):
+                image = {"sha256": shot.image.sha256, "size": shot.image.size}
+            elif shot.image is not None:
+                image = str(shot.image)
+            shots.append(
+                {
+                    "prompt": shot.prompt,
+                    "seconds": shot.seconds,
+                    "continuity": shot.continuity,
+                    "image": image,
+                    "take": shot.take,
+                }
+            )
+        return {
+            "format": _FORMAT,
+            "id": self.id,
+            "size": self.size,
+            "seconds": self.seconds,
+            "continuity": self.continuity,
+            "budget": None if self.budget is None else str(self.budget),
+            "crossfade": self.crossfade,
+            "shots": shots,
+        }
+
+    def to_json(self) -> str:
+        """:meth:`to_dict` as JSON text, to share a board."""
+        return json.dumps(self.to_dict(), indent=2)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, client: SoraClient | None = None) -> Storyboard:
+        """Rebuild a board from :meth:`to_dict` (same id, so its finished shots are found)."""
+        if data.get("format") != _FORMAT:
+            raise InvalidRequestError(f"not a storyboard ({_FORMAT}) description.")
+        board = cls(
+            client,
+            size=data["size"],
+            seconds=data["seconds"],
+            continuity=data["continuity"],
+            budget=data.get("budget"),
+            crossfade=float(data.get("crossfade") or 0.0),
+            board_id=data.get("id"),
+        )
+        for shot in data["shots"]:
+            image = shot.get("image")
+            if isinstance(image, dict):  # bytes were not shared: look for the saved copy
+                saved = board._image_dir() / f"{image.get('sha256')}.png"
+                image = saved if saved.is_file() else None
+            board.shots.append(
+                board._valid(
+                    Shot(
+                        prompt=shot["prompt"],
+                        seconds=shot.get("seconds"),
+                        continuity=shot.get("continuity"),
+                        image=image,
+                        take=int(shot.get("take") or 0),
+                    )
+                )
+            )
+            board.states.append(ShotState())
+        return board
+
+    @classmethod
+    def from_json(cls, text: str, *, client: SoraClient | None = None) -> Storyboard:
+        """Inverse of :meth:`to_json`."""
+        return cls.from_dict(json.loads(text), client=client)
+
+    def _home(self) -> Path:
+        journal = self._client.journal if self._client is not None else None
+        return Path(journal.home) if journal is not None else default_home()
+
+    def _image_dir(self) -> Path:
+        return self._home() / _BOARD_DIR / "images"
+
+    def save(self) -> Path:
+        """Write the board to ``$SORA_WIDGETS_HOME/storyboards/<id>.json`` (done by every run),
+        so :meth:`resume` can find it after a kernel restart."""
+        folder = self._home() / _BOARD_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        for shot in self.shots:
+            if isinstance(shot.image, ReferenceImage):
+                images = self._image_dir()
+                images.mkdir(parents=True, exist_ok=True)
+                target = images / f"{shot.image.sha256}.png"
+                if not target.exists():
+                    import io
+
+                    from PIL import Image
+
+                    with Image.open(io.BytesIO(shot.image.data)) as im:
+                        im.save(target, format="PNG")
+        path = folder / f"{self.id}.json"
+        tmp = path.with_suffix(".json.part")
+        tmp.write_text(self.to_json(), encoding="utf-8")
+        tmp.replace(path)
+        return path
+
+    @classmethod
+    async def resume(cls, board_id: str, *, client: SoraClient | None = None) -> Film:
+        """Load a board saved by an earlier run (another kernel too) and finish it.
+
+        Finished shots are reused, unfinished tasks are waited for; nothing made is made again.
+        """
+        board = cls.load(board_id, client=client)
+        return await board.run()
+
+    @classmethod
+    def load(cls, board_id: str, *, client: SoraClient | None = None) -> Storyboard:
+        """The board saved under ``board_id`` (see :meth:`save`)."""
+        probe = cls(client, board_id=board_id)
+        path = probe._home() / _BOARD_DIR / f"{board_id}.json"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InvalidRequestError(
+                f"no saved storyboard {board_id!r} (looked in {path.parent})."
+            ) from None
+        return cls.from_json(text, client=client)
+
+    def __repr__(self) -> str:
+        return (
+            f"Storyboard({self.id!r}, {len(self.shots)} shots, {self.size}, {self.continuity}, "
+            f"estimated ${self.total_cost:.2f})"
+        )

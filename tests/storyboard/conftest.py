@@ -1,0 +1,64 @@
+"""Storyboard fixtures: a client on an in-process simulator whose videos carry sound."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+import pytest
+
+from sora_widgets.client import SoraClient
+from sora_widgets.simulator import FaultPlan, Simulator
+
+KEY = "canary-BOARD-KEY-5e1f0a9c77"
+
+STORY = (
+    "Wide shot of a paper boat on a pond at dawn, slow dolly in",
+    "Close-up of a frog landing on the boat, golden light",
+    "The boat drifts into the mist, camera pulls back",
+)
+
+
+def make_simulator() -> Simulator:
+    """A simulator on $SORA_WIDGETS_HOME/simulator (as a kernel's default), adding sound."""
+    return Simulator(speed="instant", faults=FaultPlan(audio=True))
+
+
+@pytest.fixture
+def make_client() -> Callable[..., SoraClient]:
+    """A new client and simulator on the same home each call: a call after another is a restart."""
+
+    def make(**kwargs: Any) -> SoraClient:
+        return SoraClient(KEY, simulator=kwargs.pop("simulator", None) or make_simulator(), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+async def client(make_client: Callable[..., SoraClient]) -> AsyncIterator[SoraClient]:
+    c = make_client()
+    yield c
+    await c.aclose()
+
+
+def decode_frames(path: Path) -> list[np.ndarray[Any, Any]]:
+    """Every picture of a video as RGB arrays (PyAV)."""
+    with av.open(str(path)) as container:
+        return [f.to_ndarray(format="rgb24") for f in container.decode(container.streams.video[0])]
+
+
+def count_frames(path: Path) -> int:
+    with av.open(str(path)) as container:
+        return sum(1 for _ in container.decode(container.streams.video[0]))
+
+
+def decoded_audio(path: Path) -> tuple[np.ndarray[Any, Any], int]:
+    """The sound of a video as mono float samples and their rate."""
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        rate = stream.codec_context.sample_rate
+        chunks = [f.to_ndarray().mean(axis=0) for f in container.decode(stream)]
+    return np.concatenate(chunks).astype(np.float32), rate
