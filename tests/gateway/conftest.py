@@ -4,6 +4,7 @@ machine has it) a private PostgreSQL server."""
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -27,20 +28,31 @@ TEACHER_KEY = "sk-teacher-CANARY-7f3a9c1e5b2d4f60"
 RELAXED = {"create": Limit(burst=500, per_second=500), "poll": Limit(burst=1000, per_second=1000)}
 
 
-@pytest.fixture
-def sim(tmp_path: Path) -> Iterator[Simulator]:
-    with Simulator(speed="instant", state_dir=tmp_path / "sim") as simulator:
+@pytest.fixture(scope="module")
+def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
+    """One loopback simulator per module: identical shots render once, which keeps this fast.
+    Tests count upstream tasks by their own teacher key (``teacher_key``), never in total."""
+    with Simulator(speed="instant", state_dir=tmp_path_factory.mktemp("sim")) as simulator:
         yield simulator
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def sim_url(sim: Simulator) -> Iterator[str]:
     with sim.serve() as url:
         yield url
 
 
 @pytest.fixture
-def make_gateway(tmp_path: Path, sim_url: str) -> Iterator[Callable[..., tuple[Gateway, str]]]:
+def teacher_key() -> str:
+    """This test's teacher key: the canary plus a suffix, so the shared simulator's ledger
+    counts this test's tasks only."""
+    return f"{TEACHER_KEY}-{secrets.token_hex(4)}"
+
+
+@pytest.fixture
+def make_gateway(
+    tmp_path: Path, sim_url: str, teacher_key: str
+) -> Iterator[Callable[..., tuple[Gateway, str]]]:
     """make_gateway(db=None, **kwargs) -> (gateway, base URL), served on loopback."""
     with ExitStack() as stack:
 
@@ -49,7 +61,7 @@ def make_gateway(tmp_path: Path, sim_url: str) -> Iterator[Callable[..., tuple[G
             gateway = Gateway(
                 db if db is not None else tmp_path / "gateway.sqlite3",
                 upstream=kwargs.pop("upstream", sim_url),
-                api_key=kwargs.pop("api_key", TEACHER_KEY),
+                api_key=kwargs.pop("api_key", teacher_key),
                 **kwargs,
             )
             stack.callback(gateway.close)
