@@ -131,8 +131,16 @@ def postgres_url() -> Iterator[str]:
         pytest.skip("psycopg is not installed (pip install 'sora-widgets[gateway]')")
     runas: list[str] = []
     if os.geteuid() == 0:
+        import pwd
+
         if shutil.which("runuser") is None:
             pytest.skip("running as root without runuser: cannot start PostgreSQL as another user")
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip(
+                "running as root and no 'postgres' user to run PostgreSQL as (apt-get install postgresql)"
+            )
         runas = ["runuser", "-u", "postgres", "--"]
     root = Path(tempfile.mkdtemp(prefix="sw-pg-"))
     if runas:
