@@ -64,6 +64,7 @@ _EXPORTS: dict[str, str] = {
     "Studio": ".widgets.studio",
     "Gallery": ".widgets.gallery",
     "PromptLab": ".widgets.prompt_lab",
+    "Classroom": ".widgets.classroom",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
@@ -119,6 +120,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .models.request import ReferenceImage, VideoRequest
     from .models.task import Phase, Task, TaskError
     from .models.video import Video
+    from .widgets.classroom import Classroom
     from .widgets.gallery import Gallery
     from .widgets.player import VideoPlayer
     from .widgets.prompt_builder import PromptBuilder
