@@ -15,6 +15,12 @@ if [ ! -x "$CHROMIUM" ]; then
 fi
 [ -x "$CHROMIUM" ] || die "Chromium not found at $CHROMIUM (set CHROMIUM=/path/to/chromium)"
 
+# The classroom gateway's tests start a private PostgreSQL cluster (initdb + pg_ctl as the
+# unprivileged "postgres" user); Debian's package provides both.
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    apt_install postgresql
+fi
+
 failed=()
 collected=0
 step() {

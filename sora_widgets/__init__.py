@@ -73,6 +73,7 @@ _EXPORTS: dict[str, str] = {
     "FrameCompare": ".widgets.frames",
     "compare_frames": ".widgets.frames",
     "StoryboardWidget": ".widgets.storyboard",
+    "Classroom": ".widgets.classroom",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
@@ -130,6 +131,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .models.task import Phase, Task, TaskError
     from .models.video import Video
     from .storyboard import Film, Storyboard
+    from .widgets.classroom import Classroom
     from .widgets.frames import FrameCompare, compare_frames
     from .widgets.gallery import Gallery
     from .widgets.player import VideoPlayer

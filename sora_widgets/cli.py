@@ -61,7 +61,7 @@ EXIT_UNKNOWN_OUTCOME = 4
 EXIT_TIMEOUT = 5
 EXIT_INTERRUPTED = 130
 
-_DELEGATED = ("simulator", "demo")
+_DELEGATED = ("simulator", "demo", "gateway")
 
 
 def _say(*parts: object) -> None:
@@ -163,6 +163,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_parser(
         "demo", help="open JupyterLab on the quickstart notebook, with the simulator", add_help=False
+    )
+    sub.add_parser(
+        "gateway", help="a classroom gateway: serve, add, usage, revoke, reset, set-budget", add_help=False
     )
     return parser
 
@@ -410,6 +413,10 @@ def _resume(args: argparse.Namespace) -> int:
 
 
 def _delegate(command: str, rest: list[str]) -> int:
+    if command == "gateway":
+        from .gateway.cli import main as gateway_main  # lazily: Starlette, the book
+
+        return gateway_main(rest)
     if command == "simulator":
         import runpy
 

@@ -1,0 +1,7 @@
+"""``python -m sora_widgets.gateway serve ...``: the same as ``sora-widgets gateway ...``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

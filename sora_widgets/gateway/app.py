@@ -1,0 +1,535 @@
+"""The class gateway's HTTP face: the Vtrix contract for students, a small admin API for the teacher.
+
+Students' calls (``Authorization: Bearer <student key>``):
+
+- ``POST /model/v1/generation``: authenticated, rate-limited, size-limited, priced from the
+  model catalog, reserved against the student's budget and journaled, then forwarded once
+  with the teacher's key. 402 when it does not fit (nothing forwarded).
+- ``GET /model/v1/generation/task/{id}``: only the student's own tasks (any other id is 404,
+  the same answer as for an id nobody knows); the upstream's answer is passed through and
+  settles the budget when the task has ended.
+
+The teacher's calls (an admin key from ``gateway add NAME --admin``), under ``/gateway/v1``:
+``GET students``, ``POST students`` (``{"name", "budget"}``: the new key, once), ``POST
+students/{name}/revoke|reset|budget`` (``{"budget": "5.00"}`` or ``{"add": "1.00"}``),
+``GET wall``, ``GET tasks``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import math
+import os
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import anyio
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .._constants import CREATE_PATH, CREATE_REQUEST_TIMEOUT_S, DEFAULT_BASE_URL, ENV_API_KEY, TASK_PATH
+from ..models.catalog import MODELS
+from ..models.task import Task
+from ..models.wire import WireFormatError, read_create_body
+from .ratelimit import Limit, RateLimiter
+from .store import Principal, Refusal, Store, StoreError, TaskRow, from_micros, open_store, to_micros
+from .upstream import Relay, Upstream
+
+__all__ = ["DEFAULT_MAX_BODY_BYTES", "Gateway", "serve_app"]
+
+log = logging.getLogger("sora_widgets.gateway")
+T = TypeVar("T")
+
+# A create body carries at most one reference image as a data URL: a 1280x720 PNG is under
+# 4 MB, 5.3 MB in base64. 16 MiB leaves room without letting a client stream without bound.
+DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
+# A journaled create with no answer after this long was cut off by a stopped gateway.
+STALE_FORWARD_S = CREATE_REQUEST_TIMEOUT_S + 30.0
+# How often a served gateway settles tasks nobody polls (a student closed the notebook).
+SETTLE_EVERY_S = 15.0
+# Result links expire upstream (hours); the wall asks for a fresh one after this long.
+WALL_LINK_REFRESH_S = 20 * 60.0
+# A poll writes "last activity" at most this often per student (polls are frequent).
+TOUCH_EVERY_S = 30.0
+# Store calls run in threads; this bounds them (and PostgreSQL connections) per process.
+STORE_THREADS = 8
+ADMIN_PREFIX = "/gateway/v1"
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    """An error in the shapes the spec lists (and the simulator sends) for each status."""
+    from ..simulator.engine import http_error  # the one table of error shapes
+
+    body, extra = http_error(status, message=message)
+    return JSONResponse(body, status_code=status, headers={**extra, **(headers or {})})
+
+
+def _teacher_key(upstream: str, api_key: str | None, in_process: bool) -> str:
+    key = api_key or os.environ.get(ENV_API_KEY) or None
+    if key is None:
+        from ..client import keyring_key
+
+        key = keyring_key()
+    if key is None:
+        if upstream.rstrip("/") == DEFAULT_BASE_URL and not in_process:
+            raise ValueError(
+                f"no API key for {DEFAULT_BASE_URL}: set {ENV_API_KEY} (or the keyring) "
+                "where the gateway runs"
+            )
+        key = "sk-rehearsal-no-key"  # a simulator accepts any key
+    return key
+
+
+class Gateway:
+    """A classroom gateway: students generate through it, the teacher's key never leaves it.
+
+    Example:
+        >>> from sora_widgets.simulator import Simulator
+        >>> sim = Simulator(speed="instant")
+        >>> gateway = Gateway(upstream_app=sim.app)           # an in-process rehearsal
+        >>> key = gateway.store.add("alice", "5.00")
+        >>> with gateway.serve() as url:                       # students: VTRIX_BASE_URL=url
+        ...     ...
+
+    Args:
+        store: the book (a :class:`Store`), or where it is: a SQLite path or ``postgresql://``
+            URL; default ``$SORA_WIDGETS_HOME/gateway/gateway.sqlite3``.
+        upstream: the service to forward to.
+        api_key: the teacher's key (default ``VTRIX_API_KEY``, then the keyring).
+        upstream_app: an ASGI app to forward to in-process instead (a simulator's ``app``).
+        limits: per-student rate limits by kind (``create``, ``poll``, ``admin``).
+        max_body_bytes: larger request bodies are refused with 413 before they are read whole.
+    """
+
+    def __init__(
+        self,
+        store: Store | str | Path | None = None,
+        *,
+        upstream: str = DEFAULT_BASE_URL,
+        api_key: str | None = None,
+        upstream_app: Any = None,
+        limits: dict[str, Limit] | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store if isinstance(store, Store) else open_store(store)
+        self.upstream = Upstream(
+            upstream, _teacher_key(upstream, api_key, upstream_app is not None), app=upstream_app
+        )
+        self.limiter = RateLimiter(limits, clock=clock)
+        self.max_body_bytes = max_body_bytes
+        self._clock = clock
+        self._limiter = anyio.CapacityLimiter(STORE_THREADS)
+        self._touched: dict[str, float] = {}
+        self._wall_links: dict[str, float] = {}
+        self._stopping = threading.Event()
+        swept = self.store.sweep(STALE_FORWARD_S)
+        if swept:
+            log.warning("%d create(s) cut off by a stopped gateway are now 'outcome unknown'", swept)
+        task_route = TASK_PATH.replace("{task_id}", "{task_id:str}")
+        self.app = Starlette(
+            routes=[
+                Route("/", self._index, methods=["GET"]),
+                Route("/healthz", self._index, methods=["GET"]),
+                Route(CREATE_PATH, self._create, methods=["POST"]),
+                Route(task_route, self._poll, methods=["GET"]),
+                Route(f"{ADMIN_PREFIX}/students", self._students, methods=["GET", "POST"]),
+                Route(
+                    f"{ADMIN_PREFIX}/students/{{name:str}}/{{action:str}}",
+                    self._student_action,
+                    methods=["POST"],
+                ),
+                Route(f"{ADMIN_PREFIX}/wall", self._wall, methods=["GET"]),
+                Route(f"{ADMIN_PREFIX}/tasks", self._tasks, methods=["GET"]),
+            ],
+            lifespan=self._lifespan,
+        )
+
+    def __repr__(self) -> str:
+        return f"Gateway(upstream={self.upstream.base_url!r}, store={self.store.description!r})"
+
+    async def _db(self, func: Callable[..., T], *args: Any) -> T:
+        return await anyio.to_thread.run_sync(lambda: func(*args), limiter=self._limiter)
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        task = asyncio.create_task(self._settle_forever())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await self.upstream.aclose()
+
+    async def _settle_forever(self) -> None:
+        while True:
+            await asyncio.sleep(SETTLE_EVERY_S)
+            try:
+                await self.settle_once()
+            except Exception:  # a bad round must not stop the next one
+                log.exception("settling running tasks failed; trying again later")
+
+    async def settle_once(self, limit: int = 20) -> int:
+        """Poll upstream for running tasks (oldest first) so budgets settle even when no student
+        polls; stale journaled creates become "outcome unknown". Returns tasks polled."""
+        await self._db(self.store.sweep, STALE_FORWARD_S)
+        rows = await self._db(self.store.running, limit)
+        for row in rows:
+            if row.upstream_id:
+                relay = await self.upstream.poll(row.upstream_id)
+                await self._record(row, relay.task)
+        return len(rows)
+
+    def close(self) -> None:
+        """Close the book (the HTTP connections close with the served app)."""
+        self._stopping.set()
+        self.store.close()
+
+    @contextlib.contextmanager
+    def serve(self, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning") -> Iterator[str]:
+        """Serve on ``host:port`` in a background thread; yield the base URL."""
+        with serve_app(self.app, host, port, log_level=log_level) as url:
+            yield url
+
+    # --- auth and limits --------------------------------------------------------------------
+
+    async def _principal(self, request: Request) -> Principal | Response:
+        scheme, _, key = request.headers.get("authorization", "").partition(" ")
+        key = key.strip()
+        if scheme.lower() != "bearer" or not key:
+            return _error(
+                401,
+                "Missing API key: send Authorization: Bearer <your class key>",
+                {"WWW-Authenticate": "Bearer"},
+            )
+        who = await self._db(self.store.principal, key)
+        if who is None:
+            return _error(
+                401, "Invalid or revoked class key; ask your teacher", {"WWW-Authenticate": "Bearer"}
+            )
+        return who
+
+    def _limited(self, who: str, kind: str) -> Response | None:
+        wait = self.limiter.take(who, kind)
+        if wait <= 0:
+            return None
+        seconds = max(1, math.ceil(wait))
+        return _error(
+            429,
+            f"Rate limit exceeded for {who}: wait {seconds} s",
+            {"Retry-After": str(seconds)},
+        )
+
+    async def _read_body(self, request: Request) -> bytes | Response:
+        declared = request.headers.get("content-length")
+        too_big = _error(413, f"The request body is larger than {self.max_body_bytes} bytes")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            return too_big
+        chunks: list[bytes] = []
+        total = 0
+        async for chunk in request.stream():
+            total += len(chunk)
+            if total > self.max_body_bytes:
+                return too_big
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    # --- students ---------------------------------------------------------------------------
+
+    async def _index(self, request: Request) -> Response:
+        return JSONResponse(
+            {"service": "sora_widgets class gateway", "endpoints": {"create": CREATE_PATH, "poll": TASK_PATH}}
+        )
+
+    async def _create(self, request: Request) -> Response:
+        who = await self._principal(request)
+        if isinstance(who, Response):
+            return who
+        limited = self._limited(who.name, "create")
+        if limited is not None:
+            return limited
+        raw = await self._read_body(request)
+        if isinstance(raw, Response):
+            return raw
+        try:
+            body = json.loads(raw)
+            model, params = read_create_body(body)
+        except (ValueError, WireFormatError):
+            return _error(400, "The request body is not a JSON object")
+        spec = MODELS.get(model or "")
+        if spec is None:
+            return _error(400, f"unknown or missing model {model!r}; use one of {', '.join(MODELS)}")
+        seconds = str(params.get("seconds", spec.default_seconds))
+        if seconds not in [str(s) for s in spec.seconds]:
+            allowed = ", ".join(str(s) for s in spec.seconds)
+            return _error(400, f"seconds must be one of {allowed}, not {params.get('seconds')!r}")
+        remix = params.get("remix_video_id")
+        if remix and not (isinstance(remix, str) and await self._db(self.store.owns_job, who.name, remix)):
+            return _error(400, "remix_video_id must be one of your own videos")
+        prompt = params.get("prompt")
+        size = params.get("size")
+        held = await self._db(
+            lambda: self.store.reserve(
+                who.name,
+                to_micros(spec.estimate_cost(int(seconds))),
+                model=spec.id,
+                prompt=str(prompt or "")[:4000],
+                seconds=int(seconds),
+                size=str(size) if size is not None else None,
+            )
+        )
+        if isinstance(held, Refusal):
+            log.info("create by %s refused: budget", who.name)
+            return _error(402, held.message())
+        # The task is journaled (state "forwarding"); from here it is sent exactly once.
+        relay = await self.upstream.create(body)
+        if relay.outcome == "created" and relay.task is not None:
+            await self._db(self.store.forwarded, held, relay.task.id)
+            if relay.task.status in ("completed", "failed"):
+                await self._record(await self._row(who.name, relay.task.id), relay.task)
+        elif relay.outcome == "refused":
+            await self._db(self.store.refused, held, relay.reason)
+        else:
+            log.warning(
+                "create by %s: upstream answer lost (%s); kept as outcome unknown", who.name, relay.reason
+            )
+            await self._db(self.store.unknown, held, relay.reason or "the upstream answer was lost")
+        return self._relay(relay)
+
+    async def _row(self, name: str, upstream_id: str) -> TaskRow | None:
+        return await self._db(self.store.find, name, upstream_id)
+
+    async def _poll(self, request: Request) -> Response:
+        who = await self._principal(request)
+        if isinstance(who, Response):
+            return who
+        limited = self._limited(who.name, "poll")
+        if limited is not None:
+            return limited
+        task_id = request.path_params["task_id"]
+        row = await self._row(who.name, task_id)
+        if row is None:
+            # Exactly the answer for an id nobody knows: another student's id reveals nothing.
+            return _error(404, f"task {task_id} not found")
+        relay = await self.upstream.poll(task_id)
+        await self._record(row, relay.task)
+        now = self._clock()
+        if now - self._touched.get(who.name, -math.inf) > TOUCH_EVERY_S:
+            self._touched[who.name] = now
+            await self._db(self.store.touch, who.name)
+        return self._relay(relay)
+
+    async def _record(self, row: TaskRow | None, task: Task | None) -> None:
+        """Settle the budget when an upstream answer says the task has ended."""
+        if row is None or task is None:
+            return
+        if task.status == "completed":
+            url = task.assets[0].url if task.assets else None
+            cost = task.usage.cost if task.usage is not None else None
+            if row.state == "completed":
+                if url and url != row.video_url:
+                    await self._db(self.store.note_url, row.id, url)
+                return
+            await self._db(
+                lambda: self.store.observe(
+                    row.id,
+                    "completed",
+                    cost=to_micros(cost) if cost is not None else None,
+                    video_url=url,
+                    job_id=task.assets[0].job_id if task.assets else None,
+                )
+            )
+        elif task.status == "failed" and row.state != "failed":
+            error = str(task.error) if task.error is not None else "failed"
+            await self._db(lambda: self.store.observe(row.id, "failed", error=error))
+
+    @staticmethod
+    def _relay(relay: Relay) -> Response:
+        return JSONResponse(relay.body, status_code=relay.status, headers=relay.headers)
+
+    # --- the teacher ------------------------------------------------------------------------
+
+    async def _admin(self, request: Request) -> Principal | Response:
+        who = await self._principal(request)
+        if isinstance(who, Response):
+            return who
+        if not who.is_admin:
+            return _error(403, "This needs the teacher's admin key (sora-widgets gateway add NAME --admin)")
+        limited = self._limited(who.name, "admin")
+        return limited if limited is not None else who
+
+    async def _json(self, request: Request) -> dict[str, Any] | Response:
+        raw = await self._read_body(request)
+        if isinstance(raw, Response):
+            return raw
+        try:
+            data = json.loads(raw or b"{}")
+        except ValueError:
+            data = None
+        return data if isinstance(data, dict) else _error(400, "The request body is not a JSON object")
+
+    async def _students(self, request: Request) -> Response:
+        who = await self._admin(request)
+        if isinstance(who, Response):
+            return who
+        if request.method == "POST":
+            data = await self._json(request)
+            if isinstance(data, Response):
+                return data
+            try:
+                key = await self._db(
+                    lambda: self.store.add(
+                        str(data.get("name", "")), str(data.get("budget", "0")), admin=bool(data.get("admin"))
+                    )
+                )
+            except StoreError as exc:
+                return _error(400, str(exc))
+            log.info("%s added %s", who.name, data.get("name"))
+            return JSONResponse({"name": str(data.get("name", "")).strip(), "key": key}, status_code=201)
+        lines = await self._db(self.store.usage)
+        return JSONResponse({"students": [line.to_json() for line in lines]})
+
+    async def _student_action(self, request: Request) -> Response:
+        who = await self._admin(request)
+        if isinstance(who, Response):
+            return who
+        name, action = request.path_params["name"], request.path_params["action"]
+        data = await self._json(request)
+        if isinstance(data, Response):
+            return data
+        actions: dict[str, Callable[[], None]] = {
+            "revoke": lambda: self.store.revoke(name),
+            "reset": lambda: self.store.reset(name),
+            "budget": lambda: (
+                self.store.top_up(name, str(data["add"]))
+                if "add" in data
+                else self.store.set_budget(name, str(data.get("budget", "")))
+            ),
+        }
+        if action not in actions:
+            return _error(404, f"no action {action!r}; use revoke, reset or budget")
+        try:
+            await self._db(actions[action])
+        except StoreError as exc:
+            return _error(404 if "no student" in str(exc) else 400, str(exc))
+        log.info("%s: %s %s", who.name, action, name)
+        line = next((u for u in await self._db(self.store.usage) if u.name == name), None)
+        return JSONResponse(line.to_json() if line is not None else {})
+
+    async def _wall(self, request: Request) -> Response:
+        who = await self._admin(request)
+        if isinstance(who, Response):
+            return who
+        limit = _int_param(request, "limit", 12, 1, 100)
+        rows = await self._db(self.store.wall, limit)
+        now = self._clock()
+        items = []
+        for row in rows:
+            url = row.video_url
+            fetched = self._wall_links.get(row.id)
+            if row.upstream_id and fetched is not None and now - fetched > WALL_LINK_REFRESH_S:
+                relay = await self.upstream.poll(row.upstream_id)
+                if relay.task is not None and relay.task.assets:
+                    url = relay.task.assets[0].url
+                    await self._db(self.store.note_url, row.id, url)
+                fetched = now
+            self._wall_links[row.id] = fetched if fetched is not None else now
+            items.append(_wall_item(row, url))
+        return JSONResponse({"videos": items})
+
+    async def _tasks(self, request: Request) -> Response:
+        who = await self._admin(request)
+        if isinstance(who, Response):
+            return who
+        student = request.query_params.get("student") or None
+        rows = await self._db(self.store.tasks, student, _int_param(request, "limit", 200, 1, 1000))
+        return JSONResponse({"tasks": [_task_item(r) for r in rows]})
+
+
+def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
+    try:
+        value = int(request.query_params.get(name, default))
+    except ValueError:
+        value = default
+    return min(high, max(low, value))
+
+
+def _money(micros: int | None) -> str | None:
+    return f"{from_micros(micros):.2f}" if micros is not None else None
+
+
+def _task_item(row: TaskRow) -> dict[str, Any]:
+    return {
+        "id": row.upstream_id,
+        "student": row.student,
+        "state": row.state,
+        "model": row.model,
+        "prompt": row.prompt,
+        "seconds": row.seconds,
+        "size": row.size,
+        "reserved": _money(row.reserved),
+        "cost": _money(row.cost),
+        "error": row.error,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+    }
+
+
+def _wall_item(row: TaskRow, url: str | None) -> dict[str, Any]:
+    safe = url if url and url.startswith(("https://", "http://")) else None
+    return {**_task_item(row), "url": safe}
+
+
+@contextlib.contextmanager
+def serve_app(
+    app: Any, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning"
+) -> Iterator[str]:
+    """Run an ASGI app with uvicorn in a background thread (lifespan on); yield its base URL.
+
+    The socket is bound before the thread starts, so the URL works as soon as it is yielded and
+    ``port=0`` picks a free port without races.
+    """
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    bound = sock.getsockname()[1]
+    config = uvicorn.Config(
+        app, log_level=log_level, lifespan="on", access_log=False, timeout_graceful_shutdown=2
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="gateway-uvicorn"
+    )
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if not server.started:
+        server.should_exit = True
+        sock.close()
+        raise RuntimeError("the gateway server did not start")
+    shown = f"[{host}]" if ":" in host else host
+    try:
+        yield f"http://{shown}:{bound}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        if thread.is_alive():
+            server.force_exit = True
+            thread.join(timeout=5)
+        sock.close()

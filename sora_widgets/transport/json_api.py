@@ -1,0 +1,81 @@
+"""A small JSON-over-HTTP client with a bearer key, for APIs beside the generation contract
+(the class gateway's admin API). Errors map onto :mod:`sora_widgets.errors` exactly as the
+generation calls' do; nothing retries."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from .._constants import CONNECT_TIMEOUT_S, POLL_REQUEST_TIMEOUT_S
+from ..errors import ConnectionFailed, MalformedResponse, RequestTimeout, register_secret
+from .http import InProcessTransport, error_for_response
+
+__all__ = ["JsonApi"]
+
+
+class JsonApi:
+    """``await api.call("GET", "/gateway/v1/students")`` -> the decoded JSON.
+
+    Args:
+        base_url: where the API is.
+        api_key: sent as ``Authorization: Bearer ...``; registered for redaction.
+        app: an in-process ASGI app to talk to instead of the network.
+        httpx_transport: an httpx transport to use instead (tests).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        app: Any = None,
+        httpx_transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = POLL_REQUEST_TIMEOUT_S,
+    ) -> None:
+        register_secret(api_key)
+        self.base_url = base_url.rstrip("/")
+        transport = httpx_transport or (InProcessTransport(app=app) if app is not None else None)
+        self._client = httpx.AsyncClient(
+            base_url=self.base_url,
+            transport=transport,
+            headers={"Authorization": f"Bearer {api_key}", "Accept": "application/json"},
+            timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT_S, timeout)),
+            follow_redirects=False,
+        )
+
+    def __repr__(self) -> str:
+        return f"JsonApi({self.base_url!r})"
+
+    async def call(self, method: str, path: str, body: Any = None) -> Any:
+        """Send one request; return the JSON answer or raise the mapped error."""
+        action = f"calling {method} {path}"
+        try:
+            response = await self._client.request(method, path, json=body)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            raise ConnectionFailed(
+                f"could not connect to {self.base_url} while {action} ({type(exc).__name__}).",
+                request_sent=False,
+            ) from None
+        except httpx.TimeoutException as exc:
+            raise RequestTimeout(
+                f"no answer from {self.base_url} while {action} ({type(exc).__name__})."
+            ) from None
+        except httpx.HTTPError as exc:
+            raise ConnectionFailed(
+                f"the connection to {self.base_url} broke while {action} ({type(exc).__name__})."
+            ) from None
+        if response.status_code >= 400:
+            raise error_for_response(response, action=action)
+        try:
+            return json.loads(response.content)
+        except (ValueError, UnicodeDecodeError):
+            raise MalformedResponse(
+                f"the answer to {action} was not JSON (HTTP {response.status_code})."
+            ) from None
+
+    async def aclose(self) -> None:
+        """Close the connections."""
+        await self._client.aclose()
