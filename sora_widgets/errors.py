@@ -38,6 +38,8 @@ import re
 import urllib.parse
 from typing import Any
 
+from ._text import printable
+
 __all__ = [
     "APIError",
     "AuthenticationError",
@@ -121,10 +123,12 @@ def safe_url(url: str) -> str:
 
 
 class SoraError(Exception):
-    """Root of every sora_widgets error. The message is always redacted."""
+    """Root of every sora_widgets error. The message is always redacted, and printable: text a
+    server put in it (an error message, a status) can carry terminal escape sequences, which are
+    replaced by ``?`` so that printing an error never clears a screen or retitles a window."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(redact(message))
+        super().__init__(printable(redact(message)))
 
     @property
     def message(self) -> str:

@@ -150,3 +150,40 @@ async def test_credentials_in_base_url_are_never_shown(
         assert secret not in shown
     assert client.base_url == "https://api.example"
     assert gateway.posts[0].url.host == "api.example"
+
+
+async def test_a_damaged_journal_row_is_skipped_reported_once_and_resume_still_works(
+    make_client: Callable[..., SoraClient],
+    gateway: FakeGateway,
+    journal: Journal,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    client = make_client()
+    tasks = [await client.create(prompt=f"a kite number {n} polls=2") for n in range(3)]
+    await client.aclose()
+    bad = journal.entry_for_task(tasks[1].id)
+    assert bad is not None
+    with journal._write() as cur:
+        cur.execute("UPDATE entries SET request = ? WHERE id = ?", ("{not json", bad.id))
+    caplog.set_level(logging.WARNING, logger="sora_widgets.journal")
+    assert {e.task_id for e in journal.entries()} == {tasks[0].id, tasks[2].id}
+    assert {e.task_id for e in journal.unfinished()} == {tasks[0].id, tasks[2].id}
+    reports = [r for r in caplog.records if bad.id in r.getMessage()]
+    assert len(reports) == 1 and journal.unreadable == {bad.id}
+    fresh = make_client()
+    results = await fresh.resume()
+    await fresh.aclose()
+    assert sorted(r.task_id for r in results if not isinstance(r, Exception)) == sorted(
+        [tasks[0].id, tasks[2].id]
+    )
+
+
+def test_a_home_that_is_not_writable_says_so_and_how_to_choose_another() -> None:
+    from sora_widgets.errors import SoraError
+
+    # /proc/self exists and takes no new files, even for root (chmod would not stop root).
+    with pytest.raises(SoraError) as info:
+        Journal("/proc/self/journal.sqlite3")
+    text = str(info.value)
+    assert "not writable" in text and "SORA_WIDGETS_HOME" in text and "journal=False" in text
+    assert "damaged" not in text
