@@ -51,3 +51,12 @@ MAX_FRAMES = 48
 # Filmstrips the widgets show: this many stills, this tall (pixels), sent as one JPEG.
 FILMSTRIP_FRAMES = 8
 FILMSTRIP_HEIGHT = 72
+# The one ceiling on every wait a server asks for (Retry-After on any status, 200 included):
+# a render takes minutes, so a longer hint is more likely hostile or broken than useful, and
+# asking again after a minute costs one request. No hint ever outlasts our own deadline either.
+MAX_SERVER_HINT_S = 60.0
+# A video we keep is at most this big (a 12 s 720p Sora clip is tens of MB): a server that sends
+# more, or a small compressed answer that unpacks to more, cannot fill the disk.
+MAX_VIDEO_BYTES = 2 * 1024 * 1024 * 1024
+# A task that reports a status nobody documented is polled this long, then we stop and say so.
+MAX_UNKNOWN_STATUS_S = 600.0

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
+from ._text import printable
 from .models.task import Task
 
 __all__ = ["in_notebook", "progress_callback"]
@@ -63,7 +64,7 @@ def progress_callback(
     def update(task: Task) -> Any:
         if task.progress is not None:
             bar.n = round(task.progress * 100)
-        bar.set_postfix_str(f"{task.status} {task.id}", refresh=False)
+        bar.set_postfix_str(printable(f"{task.status} {task.id}", keep_newlines=False), refresh=False)
         bar.refresh()
         return user_callback(task) if user_callback is not None else None
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from . import __version__
 from ._constants import DEFAULT_WAIT_TIMEOUT_S, ENV_API_KEY, ENV_BASE_URL
 from ._progress import progress_callback
+from ._text import clip_to_width, printable
 from .errors import (
     DownloadError,
     GenerationFailed,
@@ -41,6 +43,7 @@ from .errors import (
     SoraError,
     UnknownOutcomeError,
 )
+from .models.money import format_money
 
 if TYPE_CHECKING:
     from .client import SoraClient
@@ -65,8 +68,32 @@ _DELEGATED = ("simulator", "demo", "gateway")
 
 
 def _say(*parts: object) -> None:
-    """Messages for the person at the terminal go to stderr; results go to stdout."""
-    print(*parts, file=sys.stderr, flush=True)
+    """Messages for the person at the terminal go to stderr; results go to stdout.
+
+    Both carry server and user text (error messages, prompts, ids): only printable characters
+    reach the terminal, never a control sequence (see :func:`~sora_widgets._text.printable`).
+    """
+    print(*(printable(part) for part in parts), file=sys.stderr, flush=True)
+
+
+def _out(text: str) -> None:
+    """One line of results on stdout, printable characters only (JSON is escaped already)."""
+    print(printable(text), flush=True)
+
+
+def _width() -> int | None:
+    """Columns to fit: ``COLUMNS`` when set, else the terminal of stdout, else that of stderr
+    (``history | head`` still shows on the terminal); None when no terminal is involved."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return max(40, int(columns))
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream.isatty():
+                return max(40, os.get_terminal_size(stream.fileno()).columns)
+        except (AttributeError, OSError, ValueError):
+            continue
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,7 +279,7 @@ class _Progress:
 
 
 def _describe(video: Video) -> str:
-    cost = f"${video.cost:.2f}" if video.cost is not None else "cost n/a"
+    cost = format_money(video.cost) or "cost n/a"
     where = str(video.path) if video.path else (video.url or "no file")
     return (
         f"{where}  ({video.size}, {video.seconds} s, {cost}, task {video.task_id}, remix id {video.remix_id})"
@@ -282,7 +309,8 @@ def _generate(args: argparse.Namespace) -> int:
     if args.remix:
         fields["remix_video_id"] = args.remix
     request = VideoRequest(**{k: v for k, v in fields.items() if v is not None})
-    _say(f"{request.model}: {request.size}, {request.seconds} s, estimated ${request.estimated_cost:.2f}.")
+    estimate = format_money(request.estimated_cost)
+    _say(f"{request.model}: {request.size}, {request.seconds} s, estimated {estimate}.")
     client = _client(args)
     download = not args.no_download and args.out is None
     target: Path | str | None = None
@@ -302,7 +330,7 @@ def _generate(args: argparse.Namespace) -> int:
 
     with progress_callback(_Progress(), enabled=not args.quiet) as on_update:
         video = _run(run(on_update))
-    print(_video_json(video) if args.json else _describe(video), flush=True)
+    _out(_video_json(video) if args.json else _describe(video))
     return EXIT_OK
 
 
@@ -310,8 +338,9 @@ def _history(args: argparse.Namespace) -> int:
     from .journal import Journal
 
     with Journal() as journal:
+        status = _status_filter(journal, args.status)
         entries = journal.entries(
-            status=args.status,
+            status=status,
             model=args.model,
             since=args.since,
             until=args.until,
@@ -319,15 +348,17 @@ def _history(args: argparse.Namespace) -> int:
         )
         if args.json:
             for entry in entries:
-                print(json.dumps(_entry_dict(entry), default=str))
+                _out(json.dumps(_entry_dict(entry), default=str))
             return EXIT_OK
         if not entries:
             _say(f"Nothing in the journal at {journal.path} matches.")
             return EXIT_OK
-        columns = ("when", "status", "model", "size", "len", "cost")
-        print("{:<16}  {:<15} {:<15} {:>9} {:>3}  {:>6}  task / file / prompt".format(*columns))
+        width = _width()
+        columns = ("when", "status", "kind", "size", "len", "cost")
+        header = "{:<16}  {:<15} {:<4} {:>9} {:>3}  {:>8}  task / error / prompt / file".format(*columns)
+        _out(clip_to_width(header, width) if width else header)
         for entry in entries:
-            print(_entry_line(entry))
+            _out(_entry_line(entry, width))
         if args.limit and len(entries) == args.limit:
             _say(f"Showing the newest {args.limit}; --limit 0 shows all.")
     return EXIT_OK
@@ -356,29 +387,53 @@ def _entry_dict(entry: JournalEntry) -> dict[str, Any]:
 _STATUS_WORDS = {"unknown_outcome": "outcome unknown", "in_progress": "in progress"}
 
 
-def _entry_line(entry: JournalEntry) -> str:
+def _status_filter(journal: Any, text: str | None) -> list[str] | None:
+    """The statuses ``--status`` asks for (comma-separated; display words accepted), or a clear
+    InvalidRequestError listing the valid ones."""
+    if text is None:
+        return None
+    from .journal import REFUSED, SENDING, UNKNOWN_OUTCOME
+    from .models.task import COMPLETED, FAILED, IN_PROGRESS, PENDING
+
+    known = [COMPLETED, FAILED, IN_PROGRESS, PENDING, SENDING, UNKNOWN_OUTCOME, REFUSED]
+    # Statuses a gateway invented are kept raw in the journal; they are valid filters too.
+    seen = sorted({entry.status for entry in journal.entries()} - set(known))
+    words = {word: status for status, word in _STATUS_WORDS.items()}
+    wanted: list[str] = []
+    for part in text.split(","):
+        name = " ".join(part.strip().lower().split())
+        name = words.get(name, name.replace("-", "_").replace(" ", "_"))
+        if name not in known and name not in seen:
+            raise InvalidRequestError(
+                f"--status {printable(part.strip(), keep_newlines=False)!r} is not a status; use one of "
+                f"{', '.join(known + seen)} (several with commas)."
+            )
+        wanted.append(name)
+    return wanted
+
+
+def _entry_line(entry: JournalEntry, width: int | None = None) -> str:
     when = entry.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
     status = _STATUS_WORDS.get(entry.status, entry.status)
     if entry.progress is not None and not entry.is_terminal:
         status = f"{status} {entry.progress:.0%}"
     video = entry.video
-    cost = f"${video.cost:.2f}" if video is not None and video.cost is not None else ""
+    cost = format_money(video.cost) if video is not None else ""
     size = str(entry.request.get("size", ""))
     seconds = f"{entry.request.get('seconds', '')}s"
+    kind = entry.model.rsplit("_", 1)[-1][:4]
     detail = entry.task_id or "(no task id)"
-    if video is not None and video.path is not None:
-        detail += f"  {video.path}"
     if entry.error_message and entry.status != "completed":
-        detail += (
-            f"  [{entry.error_code}] {entry.error_message}"
-            if entry.error_code
-            else f"  {entry.error_message}"
-        )
+        error = " ".join(entry.error_message.split())
+        detail += f"  [{entry.error_code}] {error}" if entry.error_code else f"  {error}"
     prompt = " ".join(entry.prompt.split())
     prompt = prompt if len(prompt) <= 60 else prompt[:59] + "…"
-    return (
-        f"{when:<16}  {status:<15} {entry.model:<15} {size:>9} {seconds:>3}  {cost:>6}  {detail}  {prompt!r}"
-    )
+    detail += f"  {prompt!r}"
+    if video is not None and video.path is not None:
+        detail += f"  {video.path}"
+    line = f"{when:<16}  {printable(status)[:15]:<15} {kind:<4} {size:>9} {seconds:>3}  {cost:>8}  {detail}"
+    line = printable(line, keep_newlines=False)
+    return clip_to_width(line, width) if width else line
 
 
 def _resume(args: argparse.Namespace) -> int:
@@ -401,13 +456,13 @@ def _resume(args: argparse.Namespace) -> int:
         if isinstance(result, SoraError):
             failures += 1
             if args.json:
-                print(json.dumps({"error": type(result).__name__, "message": result.message}))
+                _out(json.dumps({"error": type(result).__name__, "message": result.message}))
             else:
-                print(f"error: {result.message}")
+                _out(f"error: {result.message}")
         elif args.json:
-            print(_video_json(result))
+            _out(_video_json(result))
         else:
-            print(_describe(result))
+            _out(_describe(result))
     _say(f"Resumed {len(results)} task(s): {len(results) - failures} finished, {failures} failed.")
     return EXIT_OK if failures == 0 else EXIT_ERROR
 
@@ -476,6 +531,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {"generate": _generate, "history": _history, "resume": _resume}
     try:
         return handlers[args.command](args)
+    except BrokenPipeError:
+        # The reader stopped reading (`sora-widgets history | head`): stop quietly, as `cat` does.
+        # stdout goes to /dev/null so Python's flush at exit does not fail a second time.
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except SoraError as exc:
         _say(f"error: {exc.message}")
         advice = _advice(exc)

@@ -38,10 +38,12 @@ from ._constants import (
     ENV_API_KEY,
     ENV_BASE_URL,
     KEYRING_SERVICE,
+    MAX_UNKNOWN_STATUS_S,
     SIMULATOR_BASE_URL,
 )
 from ._paths import default_home
 from .errors import (
+    SIMULATOR_KEY,
     APIError,
     AuthenticationError,
     BadRequestError,
@@ -55,6 +57,7 @@ from .errors import (
     SoraError,
     UnknownOutcomeError,
     register_secret,
+    safe_url,
 )
 from .models.catalog import MODELS, ModelSpec
 from .models.request import ReferenceImage, VideoRequest, parse_size
@@ -66,6 +69,7 @@ from .transport import (
     PollSchedule,
     RateGate,
     Transport,
+    clean_api_key,
     create_outcome_unknown,
     create_retrying,
     poll_may_retry,
@@ -89,7 +93,7 @@ _MODERATION = re.compile(
     re.IGNORECASE,
 )
 # The key sent to a simulator that was given no key (a loopback server, or in-process).
-_PLACEHOLDER_KEY = "simulator"
+_PLACEHOLDER_KEY = SIMULATOR_KEY
 
 
 def _is_moderation(text: str | None) -> bool:
@@ -203,6 +207,10 @@ class SoraClient:
             simulate = simulator is not None or (key is None and url is None and keyring_key() is None)
         if not simulate and key is None:
             key = keyring_key()
+        if key is not None:
+            # Stripped and checked here, so a pasted newline or a typographic character is a
+            # clear error before anything is sent (never a "maybe billed" failure, never the key).
+            key = clean_api_key(key)
         register_secret(key)
         self.simulated: bool = bool(simulate)
         self.simulator: Any = None
@@ -220,7 +228,7 @@ class SoraClient:
                 simulator = Simulator(speed="demo")
             self.simulator = simulator
             app = simulator.app if simulator is not None else None
-            self.base_url = (url if base_url else None) or SIMULATOR_BASE_URL
+            endpoint = (url if base_url else None) or SIMULATOR_BASE_URL
         else:
             if url is None:
                 url = DEFAULT_BASE_URL
@@ -233,9 +241,11 @@ class SoraClient:
                         status_code=401,
                     )
                 key = _PLACEHOLDER_KEY
-            self.base_url = url.rstrip("/")
+            endpoint = url.rstrip("/")
+        # Shown in reprs, messages, the journal and the Gallery: never user:pass@ or ?token=.
+        self.base_url: str = safe_url(endpoint)
         self._transport = Transport(
-            self.base_url,
+            endpoint,
             key or _PLACEHOLDER_KEY,
             app=app,
             httpx_transport=httpx_transport,
@@ -604,6 +614,7 @@ class SoraClient:
         if current is not None:
             schedule.observe(start, current.progress)
         hint: float | None = None
+        unknown_since: float | None = None
         while current is None or not current.is_terminal:
             if current is not None:
                 now = self._clock()
@@ -634,9 +645,14 @@ class SoraClient:
                 self._journal_call("record_task", known.entry_id, current)
             await self._notify(on_update, current)
             if current.phase is Phase.UNKNOWN:
+                unknown_since = self._clock() if unknown_since is None else unknown_since
+                if self._clock() - unknown_since >= MAX_UNKNOWN_STATUS_S:
+                    raise self._stuck_in_unknown(task_id, current, self._clock() - unknown_since)
                 log.warning(
                     "task %s reports an unknown status %r; still polling", task_id, current.raw_status
                 )
+            else:
+                unknown_since = None
         if current.phase is Phase.FAILED:
             error = current.error
             raise self._failure_error(
@@ -670,6 +686,17 @@ class SoraClient:
             f"task {task_id} is still {state}{progress} after {timeout:.0f} s of waiting; it has not "
             f"failed. Wait again with `await client.wait({task_id!r})` or pick it up later with "
             "`await client.resume()`.",
+            task_id=task_id,
+            last_task=current,
+        )
+
+    def _stuck_in_unknown(self, task_id: str, current: Task, seconds: float) -> PollTimeout:
+        return PollTimeout(
+            f"task {task_id} has reported the status {current.raw_status!r}, which the API does not "
+            f"document, for {seconds:.0f} s; polling stopped there (the limit is "
+            f"{MAX_UNKNOWN_STATUS_S:.0f} s) rather than waiting out the whole deadline. The task may "
+            f"still finish: wait again with `await client.wait({task_id!r})` or `client.resume()` "
+            "later, or ask Vtrix support what the status means.",
             task_id=task_id,
             last_task=current,
         )
@@ -766,7 +793,9 @@ class SoraClient:
             )
         target = self._target_path(video, dest)
         try:
-            path = await self._transport.download(video.url, target, sleep=self._sleep)
+            path = await self._transport.download(
+                video.url, target, sleep=self._sleep, expected_size=video.file_size
+            )
         except LinkExpired:
             # Links expire after hours; one fresh poll may hand out a new one.
             fresh = await self._poll_once(video.task_id, deadline=None)
@@ -774,7 +803,9 @@ class SoraClient:
             if not url or url == video.url:
                 raise
             video = video.with_changes(url=url)
-            path = await self._transport.download(url, target, sleep=self._sleep)
+            path = await self._transport.download(
+                url, target, sleep=self._sleep, expected_size=fresh.video.size_bytes if fresh.video else None
+            )
         video = video.with_changes(path=path)
         if entry_id is None:
             entry = self._journal_call("entry_for_task", video.task_id)

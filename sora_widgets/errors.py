@@ -25,13 +25,20 @@ SoraError
 
 Every message says what happened and what to do next. No message ever contains an API
 key: :func:`redact` scrubs anything that looks like one, and the client registers the key
-it holds so that even an unusual key shape is removed.
+it holds so that even an unusual key shape is removed. Only secrets of at least
+:data:`MIN_SECRET_CHARS` are registered (a key such as ``test`` would otherwise mangle every
+word containing it), and never the simulator's placeholder key. Credentials inside URLs
+(``user:pass@``, ``?token=``) are removed from every message too; :func:`safe_url` gives the
+form of a URL that may be shown anywhere.
 """
 
 from __future__ import annotations
 
 import re
+import urllib.parse
 from typing import Any
+
+from ._text import printable
 
 __all__ = [
     "APIError",
@@ -56,31 +63,72 @@ __all__ = [
     "UnknownOutcomeError",
     "redact",
     "register_secret",
+    "safe_url",
 ]
 
 _SECRETS: set[str] = set()
+# Shorter strings are words, not secrets: registering "test" would turn "latest" into "la***".
+MIN_SECRET_CHARS = 12
+# The key sent to a simulator given no key; it is public, and it is an ordinary word.
+SIMULATOR_KEY = "simulator"
 # Bearer tokens and the key shapes the gateway hands out; a registered key is removed whatever its shape.
 _KEY_PATTERN = re.compile(r"(?i)(bearer\s+)[^\s\"',]+|\b(?:sk|vx)-[A-Za-z0-9_\-]{8,}")
+# user:password@ inside any URL, and query parameters that carry credentials.
+_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s@'\"<>]+@")
+_URL_SECRET_PARAM = re.compile(
+    r"(?i)([?&](?:token|access_token|api[_-]?key|key|secret|password|passwd|auth|sig|signature|"
+    r"x-amz-signature|x-amz-credential|x-goog-signature)=)[^&\s'\"#<>]+"
+)
 
 
 def register_secret(secret: str | None) -> None:
-    """Remember a secret so that :func:`redact` removes it from any text."""
-    if secret and len(secret) >= 4:
+    """Remember a secret so that :func:`redact` removes it from any text.
+
+    Strings shorter than :data:`MIN_SECRET_CHARS` and the simulator's placeholder are not
+    secrets and are ignored.
+    """
+    if secret:
+        secret = secret.strip()
+    if secret and len(secret) >= MIN_SECRET_CHARS and secret != SIMULATOR_KEY:
         _SECRETS.add(secret)
 
 
 def redact(text: str) -> str:
-    """Return ``text`` with every registered secret and key-shaped token replaced."""
+    """Return ``text`` with every registered secret, key-shaped token and URL credential replaced."""
     for secret in sorted(_SECRETS, key=len, reverse=True):
         text = text.replace(secret, "***")
+    text = _URL_USERINFO.sub(r"\1***@", text)
+    text = _URL_SECRET_PARAM.sub(r"\1***", text)
     return _KEY_PATTERN.sub(lambda m: (m.group(1) or "") + "***", text)
 
 
+def safe_url(url: str) -> str:
+    """``url`` as it may be shown: scheme, host, port and path; never ``user:pass@``, a query or
+    a fragment (where gateways and CDNs put tokens).
+
+    Example:
+        >>> safe_url("https://me:pw@gw.example:8443/v1/?token=abc")
+        'https://gw.example:8443/v1'
+    """
+    try:
+        parts = urllib.parse.urlsplit(str(url))
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "(an unreadable URL)"
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
+    shown = f"{parts.scheme}://{host}{port}{parts.path}" if parts.scheme else f"{host}{port}{parts.path}"
+    return shown.rstrip("/")
+
+
 class SoraError(Exception):
-    """Root of every sora_widgets error. The message is always redacted."""
+    """Root of every sora_widgets error. The message is always redacted, and printable: text a
+    server put in it (an error message, a status) can carry terminal escape sequences, which are
+    replaced by ``?`` so that printing an error never clears a screen or retitles a window."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(redact(message))
+        super().__init__(printable(redact(message)))
 
     @property
     def message(self) -> str:

@@ -20,7 +20,9 @@ from __future__ import annotations
 import base64
 import html
 import json
+import logging
 import sqlite3
+import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -143,9 +145,24 @@ class JournalEntry:
             return None
 
 
+_log = logging.getLogger("sora_widgets.journal")
+
+
+def _not_writable(folder: Path) -> str | None:
+    """Why nothing can be created in ``folder``, or None when something can."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return None
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+
+
 def _entry(row: tuple[Any, ...]) -> JournalEntry:
     (entry_id, created, updated, base_url, simulated, model, prompt, request, task_id, status,
      progress, error_code, error_message, video, labels) = row  # fmt: skip
+    request_dict, label_dict = json.loads(request), json.loads(labels or "{}")
+    if not isinstance(request_dict, dict) or not isinstance(label_dict, dict):
+        raise ValueError("the request or labels column is not a JSON object")
     return JournalEntry(
         id=entry_id,
         created_at=_utc(created),
@@ -154,14 +171,14 @@ def _entry(row: tuple[Any, ...]) -> JournalEntry:
         simulated=bool(simulated),
         model=model,
         prompt=prompt,
-        request=json.loads(request),
+        request=request_dict,
         task_id=task_id,
         status=status,
         progress=progress,
         error_code=error_code,
         error_message=error_message,
         video=Video.from_dict(json.loads(video)) if video else None,
-        labels=json.loads(labels or "{}"),
+        labels=label_dict,
     )
 
 
@@ -196,6 +213,8 @@ class Journal:
         self.home: Path = self.path.parent
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         self._lock = threading.RLock()
+        # Ids of rows that could not be read: skipped by every query, reported once each.
+        self.unreadable: set[str] = set()
         try:
             self.home.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -213,6 +232,13 @@ class Journal:
             self._setup()
         except sqlite3.DatabaseError as exc:
             self._db = None
+            unwritable = _not_writable(self.home)
+            if unwritable is not None:
+                raise SoraError(
+                    f"cannot keep the journal in {self.home}: the folder is not writable ({unwritable}). "
+                    f"Set {ENV_HOME} to a folder you can write to, or pass SoraClient(journal=False) "
+                    "to run without a journal (tasks are then not kept across restarts)."
+                ) from None
             raise SoraError(
                 f"cannot open the journal at {self.path} ({exc}). If the file is damaged, move it "
                 f"aside (or set {ENV_HOME} to another directory) and a new journal will be started."
@@ -401,7 +427,27 @@ class Journal:
             args.append(int(limit))
         with self._lock:
             rows = self._conn.execute(sql, args).fetchall()
-        return [_entry(row) for row in rows]
+        return self._decode(rows)
+
+    def _decode(self, rows: Iterable[tuple[Any, ...]]) -> list[JournalEntry]:
+        """Entries from rows; a row that cannot be read is skipped (and reported once with its
+        id), so one damaged row never hides the rest of the history or stops a resume."""
+        entries: list[JournalEntry] = []
+        for row in rows:
+            try:
+                entries.append(_entry(row))
+            except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError) as exc:
+                entry_id = str(row[0]) if row else "?"
+                if entry_id not in self.unreadable:
+                    self.unreadable.add(entry_id)
+                    _log.warning(
+                        "journal entry %s in %s cannot be read (%s); it is skipped and left as it is. "
+                        "The rest of the history and resume() work as usual.",
+                        entry_id,
+                        self.path,
+                        type(exc).__name__,
+                    )
+        return entries
 
     def get(self, entry_id: str) -> JournalEntry | None:
         """The entry with this id, or None."""

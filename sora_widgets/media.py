@@ -18,6 +18,8 @@ import base64
 import binascii
 import codecs
 import io
+import os
+import stat
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +42,7 @@ __all__ = [
     "preview_png",
     "sniff_mime",
     "thumbnail_png",
+    "working_mode",
 ]
 
 ImageSource: TypeAlias = (
@@ -155,12 +158,20 @@ def _too_many_bytes(what: str, size: int | None) -> ImageError:
 def _read_path(path: Path) -> bytes:
     shown = str(path)
     try:
-        if path.is_dir():
-            raise ImageError(f"{shown} is a directory, not an image file.")
-        size = path.stat().st_size
-        if size > MAX_IMAGE_BYTES:
-            raise _too_many_bytes(shown, size)
-        with path.open("rb") as handle:
+        # Non-blocking open, then a check of what was opened: a FIFO, a terminal or a device
+        # would otherwise block the read forever (on the event loop, when called from async code).
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with open(fd, "rb", closefd=True) as handle:  # noqa: PTH123 - wraps the checked descriptor
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                raise ImageError(f"{shown} is a directory, not an image file.")
+            if not stat.S_ISREG(info.st_mode):
+                raise ImageError(
+                    f"{shown} is not a regular file (a pipe, socket or device); only image files "
+                    "are read. Save the image to a file first, or pass its bytes."
+                )
+            if info.st_size > MAX_IMAGE_BYTES:
+                raise _too_many_bytes(shown, info.st_size)
             return _read_limited(handle, shown)
     except FileNotFoundError:
         raise ImageError(
@@ -168,6 +179,8 @@ def _read_path(path: Path) -> bytes:
         ) from None
     except PermissionError:
         raise ImageError(f"cannot read {shown}: permission denied.") from None
+    except IsADirectoryError:
+        raise ImageError(f"{shown} is a directory, not an image file.") from None
     except OSError as exc:
         raise ImageError(f"cannot read {shown}: {exc.strerror or exc}.") from None
 
@@ -263,8 +276,69 @@ def _bomb(what: str, size: tuple[int, int] | None) -> ImageError:
     )
 
 
+# Modes Pillow converts to RGB(A) faithfully with convert(): palettes, bilevel, other colour spaces,
+# premultiplied alpha.
+_CONVERTIBLE_MODES = ("1", "P", "PA", "RGBX", "RGBa", "CMYK", "YCbCr", "LAB", "HSV")
+_WORKING_MODES = ("RGB", "RGBA", "L", "LA")
+
+
+def _single_band_extrema(image: Image.Image) -> tuple[float, float]:
+    low, high = image.getextrema()
+    assert isinstance(low, (int, float)) and isinstance(high, (int, float))
+    return float(low), float(high)
+
+
+def working_mode(image: Image.Image, what: str = "the image") -> Image.Image:
+    """``image`` in RGB, RGBA, L or LA with the picture it shows, or a clear :class:`ImageError`.
+
+    Pillow's ``convert`` clips 16-bit and 32-bit samples at 255, which turns a 16-bit PNG pure
+    white; here they are scaled (65535 -> 255). Floating-point images are taken as 0..1 or
+    0..255 when their values say so. Any other mode is refused, naming the modes that work.
+
+    Example:
+        >>> working_mode(Image.new("I;16", (2, 2), 65535)).getpixel((0, 0))
+        255
+    """
+    mode = image.mode
+    if mode in _WORKING_MODES:
+        return image
+    if mode in _CONVERTIBLE_MODES:
+        alpha = "A" in image.getbands() or "a" in mode or image.has_transparency_data
+        return image.convert("RGBA" if alpha else "RGB")
+    if mode == "La":
+        return image.convert("LA")
+    if mode == "I" or mode.startswith("I;16"):
+        wide = image.convert("I") if mode != "I" else image
+        low, high = _single_band_extrema(wide)
+        if low < 0 or high > 65535:
+            raise ImageError(
+                f"{what} has 32-bit samples from {low:g} to {high:g}; scale it to 8 or 16 bits first "
+                "(for example with numpy), then pass it again."
+            )
+        if mode.startswith("I;16") or high > 255:
+            wide = wide.point(lambda value: value * (255 / 65535))
+        return wide.convert("L")
+    if mode == "F":
+        low, high = _single_band_extrema(image)
+        if low >= 0.0 and high <= 1.0:
+            return image.point(lambda value: value * 255).convert("L")
+        if low >= 0.0 and high <= 255.0:
+            return image.convert("L")
+        raise ImageError(
+            f"{what} is a floating-point image with values from {low:g} to {high:g}; scale it to "
+            "0..1 or 0..255 first, then pass it again."
+        )
+    raise ImageError(
+        f"{what} has the Pillow mode {mode!r}, which cannot be converted without changing the "
+        f"picture; convert it to RGB or RGBA first (image.convert('RGB')). Modes that work: "
+        f"{', '.join((*_WORKING_MODES, *_CONVERTIBLE_MODES, 'La', 'I', 'I;16', 'F'))}."
+    )
+
+
 def _encode(image: Image.Image, mime: str) -> bytes:
     """Encode ``image`` as ``mime``, converting the mode only where the format demands it."""
+    if image.mode not in ("RGB", "L", "CMYK", "RGBA", "LA", "P", "1"):
+        image = working_mode(image)
     if mime == "image/jpeg" and image.mode not in ("RGB", "L", "CMYK"):
         image = image.convert("RGB")
     elif mime in ("image/png", "image/webp") and image.mode not in ("RGB", "RGBA", "L", "LA", "P", "1"):
@@ -530,8 +604,7 @@ def fit_image(
     with Image.open(io.BytesIO(ref.data), formats=[_PIL_FORMATS[ref.mime]]) as opened:
         image = opened.copy()
     icc = image.info.get("icc_profile")
-    if image.mode not in ("RGB", "RGBA", "L", "LA"):
-        image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+    image = working_mode(image, ref.source)
     resized = image.resize(plan.scaled, Image.Resampling.LANCZOS)
     if mode == "cover":
         out = resized.crop(plan.box)
@@ -569,8 +642,7 @@ def preview_png(src: ImageSource, max_side: int = 256) -> bytes:
     ref = load_image(src)
     with Image.open(io.BytesIO(ref.data), formats=[_PIL_FORMATS[ref.mime]]) as opened:
         image = opened.copy()
-    if image.mode not in ("RGB", "RGBA", "L", "LA"):
-        image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+    image = working_mode(image, ref.source)
     image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -11,7 +12,14 @@ from .._constants import MAX_PROMPT_CHARS
 from ..errors import InvalidRequestError
 from .catalog import I2V, MODELS, ORIENTATION_ALIASES, T2V, ModelSpec, get_model
 
-__all__ = ["ReferenceImage", "VideoRequest", "normalize_seconds", "normalize_size", "parse_size"]
+__all__ = [
+    "ReferenceImage",
+    "VideoRequest",
+    "check_prompt",
+    "normalize_seconds",
+    "normalize_size",
+    "parse_size",
+]
 
 
 def normalize_size(size: str | tuple[int, int] | None, spec: ModelSpec = T2V) -> str:
@@ -22,8 +30,19 @@ def normalize_size(size: str | tuple[int, int] | None, spec: ModelSpec = T2V) ->
     """
     if size is None:
         return spec.default_size
-    if isinstance(size, tuple):
+    if isinstance(size, (tuple, list)):
+        if len(size) != 2 or not all(isinstance(n, int) and not isinstance(n, bool) for n in size):
+            raise InvalidRequestError(
+                f"size {tuple(size)!r} is not a (width, height) pair of whole numbers; use one of "
+                f"{', '.join(spec.sizes)} as a string, a (width, height) tuple such as (1280, 720), "
+                "or 'portrait' / 'landscape'."
+            )
         text = f"{size[0]}x{size[1]}"
+    elif not isinstance(size, str):
+        raise InvalidRequestError(
+            f"size must be a string or a (width, height) tuple, not {type(size).__name__}; use one of "
+            f"{', '.join(spec.sizes)} (or 'portrait' / 'landscape')."
+        )
     else:
         text = str(size).strip().lower().replace(" ", "")
         text = ORIENTATION_ALIASES.get(text, text)
@@ -33,6 +52,52 @@ def normalize_size(size: str | tuple[int, int] | None, spec: ModelSpec = T2V) ->
         raise InvalidRequestError(
             f"size {size!r} is not offered by {spec.id}; use one of "
             f"{', '.join(spec.sizes)} (or 'portrait' / 'landscape')."
+        )
+    return text
+
+
+# Characters that show nothing: controls, formats (zero-width, bidi marks), and these spaces and
+# fillers that Unicode files elsewhere. A prompt made only of them describes nothing.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
+_INVISIBLE_EXTRA = frozenset("\u115f\u1160\u3164\uffa0\u2800")  # Hangul fillers, blank braille
+
+
+def check_prompt(prompt: object) -> str:
+    """The prompt stripped, or :class:`InvalidRequestError` saying what is allowed.
+
+    Refused: not text; text that cannot be sent as UTF-8 (a lone surrogate from a broken paste);
+    NUL and other control characters other than newlines and tabs; a prompt with nothing
+    visible in it (only spaces, zero-width or other invisible characters); more than
+    :data:`~sora_widgets._constants.MAX_PROMPT_CHARS` characters.
+    """
+    if not isinstance(prompt, str):
+        raise InvalidRequestError(f"the prompt must be text, not {type(prompt).__name__}.")
+    for index, char in enumerate(prompt):
+        if "\ud800" <= char <= "\udfff":
+            raise InvalidRequestError(
+                f"the prompt has a broken character at position {index + 1} (a lone UTF-16 surrogate, "
+                "usually from a damaged copy and paste) that cannot be sent; retype that part. "
+                "Any letters, digits, punctuation and emoji are allowed."
+            )
+        if char == "\x00" or (unicodedata.category(char) == "Cc" and char not in "\n\r\t"):
+            raise InvalidRequestError(
+                f"the prompt has the control character U+{ord(char):04X} at position {index + 1}; "
+                "remove it. Text, newlines and tabs are allowed."
+            )
+    text = prompt.strip()
+    if not any(
+        unicodedata.category(char) not in _INVISIBLE_CATEGORIES and char not in _INVISIBLE_EXTRA
+        for char in text
+    ):
+        raise InvalidRequestError(
+            "the prompt is empty or shows nothing (only spaces or invisible characters such as "
+            "zero-width spaces); describe the shot: type, subject, action, setting, lighting and "
+            "camera movement."
+        )
+    if len(text) > MAX_PROMPT_CHARS:
+        raise InvalidRequestError(
+            f"the prompt has {len(text):,} characters; keep it under {MAX_PROMPT_CHARS:,} "
+            "(one shot, one purpose)."
         )
     return text
 
@@ -151,17 +216,7 @@ class VideoRequest:
             )
         if image is not None and not spec.accepts_image:
             raise InvalidRequestError(f"{spec.id} takes no image; use {I2V.id} for image to video.")
-        if not isinstance(self.prompt, str) or not self.prompt.strip():
-            raise InvalidRequestError(
-                "the prompt is empty; describe the shot: type, subject, action, setting, "
-                "lighting and camera movement."
-            )
-        prompt = self.prompt.strip()
-        if len(prompt) > MAX_PROMPT_CHARS:
-            raise InvalidRequestError(
-                f"the prompt has {len(prompt):,} characters; keep it under {MAX_PROMPT_CHARS:,} "
-                "(one shot, one purpose)."
-            )
+        prompt = check_prompt(self.prompt)
         size = normalize_size(self.size, spec)
         seconds = normalize_seconds(self.seconds, spec)
         if isinstance(image, ReferenceImage):
@@ -183,6 +238,16 @@ class VideoRequest:
                 remix = None
             elif not spec.accepts_remix:
                 raise InvalidRequestError(f"{spec.id} does not take remix_video_id.")
+            elif len(remix) > 256 or not all("!" <= char <= "~" for char in remix):
+                raise InvalidRequestError(
+                    "remix_video_id is not an id: use the video's remix_id (letters, digits and "
+                    "punctuation, such as 'video_...'), for example video.remix_id."
+                )
+        if is_url and (len(str(image)) > 8192 or not all("!" <= char <= "~" for char in str(image))):
+            raise InvalidRequestError(
+                "the image URL has spaces, control or non-ASCII characters; percent-encode it, or "
+                "download the image and pass the file."
+            )
         object.__setattr__(self, "prompt", prompt)
         object.__setattr__(self, "size", size)
         object.__setattr__(self, "seconds", seconds)

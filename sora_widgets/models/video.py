@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .money import format_money, parse_money
 from .request import VideoRequest, parse_size
 from .task import Task
 
@@ -58,6 +59,12 @@ class Video:
     simulated: bool = False
     favourite: bool = False
     labels: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Whatever built this Video (the wire, a journal row, a user), its cost is a bounded
+        # amount before anything formats it; an unreadable one is dropped, not shown.
+        if self.cost is not None:
+            object.__setattr__(self, "cost", parse_money(self.cost))
 
     @property
     def width(self) -> int:
@@ -214,7 +221,7 @@ class Video:
         for key in ("created_at", "completed_at"):
             kwargs[key] = _from_iso(kwargs.get(key))
         if kwargs.get("cost") is not None:
-            kwargs["cost"] = Decimal(str(kwargs["cost"]))
+            kwargs["cost"] = parse_money(kwargs["cost"])
         if kwargs.get("path"):
             kwargs["path"] = Path(kwargs["path"])
         request = kwargs.get("request")
@@ -228,7 +235,7 @@ class Video:
         return cls(**kwargs)
 
     def __repr__(self) -> str:
-        cost = f"${self.cost:.2f}" if self.cost is not None else "cost n/a"
+        cost = format_money(self.cost) or "cost n/a"
         where = f", path='{self.path}'" if self.path else ""
         sim = ", simulated" if self.simulated else ""
         prompt = self.prompt if len(self.prompt) <= 60 else self.prompt[:57] + "..."

@@ -5,21 +5,31 @@ simulator parses with ``read_create_body`` and answers with ``task_payload``. A 
 contract is one edit here. Parsing is tolerant of every variant in the spec (flat or nested
 bodies, error as a string or an object with ``error_message`` or ``message``, numeric codes,
 numbers as strings, wrapped ``{"data": ...}`` answers, unknown statuses and fields).
+
+It is also defensive: :func:`decode_json` refuses bodies over :data:`MAX_ANSWER_BYTES` or nested
+deeper than :data:`MAX_JSON_DEPTH`, every field is read with a type check, texts are clipped,
+numbers are bounded and money goes through :func:`~.money.parse_money`. Whatever the bytes,
+the only error is :class:`WireFormatError` (the transport reports it as ``MalformedResponse``).
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from .money import parse_money
 from .request import VideoRequest
 from .task import Task, TaskError, Usage, VideoAsset, normalize_status, utc_from_unix
 
 __all__ = [
+    "MAX_ANSWER_BYTES",
+    "MAX_JSON_DEPTH",
     "WireFormatError",
     "create_body",
+    "decode_json",
     "error_body_message",
     "parse_task",
     "read_create_body",
@@ -28,7 +38,67 @@ __all__ = [
 
 
 class WireFormatError(ValueError):
-    """The JSON does not have the shape of a task (no id and no error)."""
+    """The JSON does not have the shape of a task (no id and no error), or is not readable JSON."""
+
+
+# A task answer is about a kilobyte; a megabyte is far more than any real one and small to hold.
+MAX_ANSWER_BYTES = 1024 * 1024
+# Real answers nest four levels deep (output[0].content[0].url); 64 leaves room for any gateway's
+# wrapping and stays far below Python's recursion limit.
+MAX_JSON_DEPTH = 64
+# Longest text kept from an answer's fields (messages, statuses, ids): enough for any real one.
+MAX_TEXT_CHARS = 2000
+# Sizes and counts beyond this are not real (a video of 2**53 bytes does not exist).
+_MAX_INT = 2**53
+
+
+def _too_deep(data: Any, limit: int) -> bool:
+    """True when ``data`` nests deeper than ``limit`` (iterative: a deep value cannot recurse us)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values() if isinstance(v, (dict, list)))
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value if isinstance(v, (dict, list)))
+    return False
+
+
+def decode_json(
+    content: bytes | str, *, max_bytes: int = MAX_ANSWER_BYTES, max_depth: int = MAX_JSON_DEPTH
+) -> Any:
+    """Decode an answer body, refusing what no real answer looks like.
+
+    The normal path is one ``json.loads`` plus two byte counts: the depth walk runs only when
+    the body has more brackets than ``max_depth``, which a real task answer never has.
+
+    Raises:
+        WireFormatError: too big, not UTF-8 JSON, or nested deeper than ``max_depth``.
+    """
+    raw = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else bytes(content)
+    if len(raw) > max_bytes:
+        raise WireFormatError(
+            f"the answer is {len(raw):,} bytes, more than the {max_bytes:,} a task answer can be"
+        )
+    try:
+        data = json.loads(raw)
+    except RecursionError:
+        raise WireFormatError(f"the answer nests deeper than {max_depth} levels") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise WireFormatError(f"the answer is not JSON ({type(exc).__name__})") from None
+    if raw.count(b"[") + raw.count(b"{") > max_depth and _too_deep(data, max_depth):
+        raise WireFormatError(f"the answer nests deeper than {max_depth} levels")
+    return data
+
+
+def _text(value: Any, limit: int = MAX_TEXT_CHARS) -> str:
+    """A field as text, clipped; containers are named, not printed."""
+    if isinstance(value, (dict, list)):
+        return f"({type(value).__name__})"
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def create_body(request: VideoRequest, image_form: str = "data_url") -> dict[str, Any]:
@@ -67,28 +137,26 @@ def _unwrap(data: Any) -> Any:
 
 
 def _as_int(value: Any) -> int | None:
-    try:
-        number = float(str(value).strip())
-    except (TypeError, ValueError):
+    if value is None or isinstance(value, (bool, dict, list)):
         return None
-    return int(number) if math.isfinite(number) else None
+    try:
+        number = float(_text(value, 40).strip())
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return int(number) if math.isfinite(number) and abs(number) <= _MAX_INT else None
 
 
 def _as_decimal(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool):
+    if isinstance(value, (dict, list)):
         return None
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
+    return parse_money(value)
 
 
 def _as_progress(value: Any) -> float | None:
-    if value is None or isinstance(value, bool):
+    if value is None or isinstance(value, (bool, dict, list)):
         return None
     try:
-        number = float(str(value).strip().rstrip("%"))
+        number = float(_text(value, 40).strip().rstrip("%"))
     except (TypeError, ValueError):
         return None
     if not math.isfinite(number) or number < 0:
@@ -112,9 +180,9 @@ def parse_error(value: Any) -> TaskError | None:
             or value.get("detail")
             or ""
         )
-        code_text = None if code is None or code == "" else str(code)
-        return TaskError(code=code_text, message=str(message) or "the service gave no message")
-    return TaskError(code=None, message=str(value))
+        code_text = None if code is None or code == "" else _text(code, 64)
+        return TaskError(code=code_text, message=_text(message) or "the service gave no message")
+    return TaskError(code=None, message=_text(value))
 
 
 def _parse_assets(output: Any) -> tuple[VideoAsset, ...]:
@@ -128,17 +196,18 @@ def _parse_assets(output: Any) -> tuple[VideoAsset, ...]:
             content = [content]
         items = content if isinstance(content, list) else [block] if "url" in block else []
         for item in items:
-            if not isinstance(item, Mapping) or not item.get("url"):
+            if not isinstance(item, Mapping) or not isinstance(item.get("url"), str) or not item["url"]:
                 continue
             duration = item.get("duration")
             job = item.get("jobId", item.get("job_id"))
+            size = _as_int(item.get("size"))
             assets.append(
                 VideoAsset(
-                    url=str(item["url"]),
-                    type=str(item.get("type") or "video"),
-                    size_bytes=_as_int(item.get("size")),
-                    job_id=str(job) if job not in (None, "") else None,
-                    duration=str(duration) if duration is not None else None,
+                    url=_text(item["url"], 8192),
+                    type=_text(item.get("type") or "video", 64),
+                    size_bytes=size if size is not None and size >= 0 else None,
+                    job_id=_text(job, 256) if job not in (None, "") else None,
+                    duration=_text(duration, 32) if duration is not None else None,
                 )
             )
     return tuple(assets)
@@ -149,8 +218,10 @@ def _parse_usage(value: Any) -> Usage | None:
         return None
     discount = value.get("discount")
     try:
-        discount_value = float(discount) if discount is not None else None
-    except (TypeError, ValueError):
+        discount_value = float(discount) if isinstance(discount, (int, float, str)) else None
+    except (TypeError, ValueError, OverflowError):
+        discount_value = None
+    if discount_value is not None and not math.isfinite(discount_value):
         discount_value = None
     return Usage(
         cost=_as_decimal(value.get("cost")),
@@ -184,14 +255,22 @@ def parse_task(data: Any, *, fallback_id: str | None = None) -> Task:
                 raise WireFormatError(f"the service refused to create the task: {error}")
             raise WireFormatError("the answer has no task id")
         task_id = fallback_id
+    if isinstance(task_id, int) and abs(task_id) > _MAX_INT:
+        raise WireFormatError("the task id is a number too big to be an id")
+    if isinstance(task_id, str) and len(task_id) > 256:
+        raise WireFormatError(f"the task id is {len(task_id):,} characters long, not an id")
     raw_status = data.get("status")
+    if isinstance(raw_status, (dict, list)):
+        raise WireFormatError(f"the status is a {type(raw_status).__name__}, not a word")
+    if raw_status is not None:
+        raw_status = _text(raw_status, 64)
     status = normalize_status(raw_status)
     if raw_status is None and error is not None:
         status = "failed"
     metadata = data.get("metadata")
     return Task(
         id=str(task_id),
-        model=str(data["model"]) if data.get("model") is not None else None,
+        model=_text(data["model"], 128) if data.get("model") is not None else None,
         status=status,
         raw_status=str(raw_status) if raw_status is not None else None,
         progress=_as_progress(data.get("progress")),

@@ -1,6 +1,6 @@
 """The only part of sora_widgets that speaks HTTP: calls, retry and poll policies, downloads."""
 
-from .http import Answer, Transport, parse_retry_after
+from .http import Answer, Transport, clean_api_key, parse_retry_after
 from .poll import Observation, PollPolicy, PollSchedule, next_delay, predict_completion
 from .retry import (
     RateGate,
@@ -21,6 +21,7 @@ __all__ = [
     "RateGate",
     "Transport",
     "backoff_delay",
+    "clean_api_key",
     "create_may_retry",
     "create_outcome_unknown",
     "create_retrying",

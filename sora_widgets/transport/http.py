@@ -4,12 +4,17 @@
 ``Authorization`` header, and one for result downloads, which never does (a CDN host must not
 see the key). Nothing here retries: the policies live in :mod:`.retry` and the client applies
 them, because whether a failure may be retried depends on what was being sent.
+
+Nothing a server sends is trusted: answers are read up to
+:data:`~sora_widgets.models.wire.MAX_ANSWER_BYTES` (also after gzip) and decoded by
+:func:`~sora_widgets.models.wire.decode_json` (depth-limited), every ``Retry-After`` is clipped
+to :data:`~sora_widgets._constants.MAX_SERVER_HINT_S` whatever the status, and the key is
+checked to be a valid header value before anything is sent.
 """
 
 from __future__ import annotations
 
 import email.utils
-import json
 import logging
 import math
 import time
@@ -26,6 +31,7 @@ from .._constants import (
     CONNECT_TIMEOUT_S,
     CREATE_PATH,
     CREATE_REQUEST_TIMEOUT_S,
+    MAX_SERVER_HINT_S,
     POLL_REQUEST_TIMEOUT_S,
     TASK_PATH,
 )
@@ -35,45 +41,105 @@ from ..errors import (
     BadRequestError,
     ConnectionFailed,
     InsufficientBalanceError,
+    InvalidRequestError,
     MalformedResponse,
     NotFoundError,
     RateLimitError,
     RequestTimeout,
     ServerError,
+    redact,
     register_secret,
+    safe_url,
 )
-from ..models.wire import error_body_message
+from ..models.wire import MAX_ANSWER_BYTES, WireFormatError, decode_json, error_body_message
 from .retry import RateGate
 
-__all__ = ["Answer", "Transport", "parse_retry_after"]
+__all__ = ["Answer", "Transport", "clean_api_key", "parse_retry_after"]
 
 log = logging.getLogger("sora_widgets.transport")
 
 _USER_AGENT = "sora-widgets/0.1 (+httpx)"
 
 
+class _RedactingFilter(logging.Filter):
+    """httpx logs every request's full URL at INFO; a base URL's ``user:pass@`` or ``?token=``
+    (or a signed CDN link) must not reach a log that way."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+if not any(isinstance(f, _RedactingFilter) for f in logging.getLogger("httpx").filters):
+    logging.getLogger("httpx").addFilter(_RedactingFilter())
+
+
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta seconds or an HTTP date), or None."""
+    """Seconds to wait from a ``Retry-After`` header (delta seconds or an HTTP date), or None.
+
+    Every hint is clipped to :data:`~sora_widgets._constants.MAX_SERVER_HINT_S`, whatever the
+    status code it came with: this is the one place a server's wish becomes a number.
+    """
     if value is None:
         return None
     text = value.strip()
-    if not text:
+    if not text or len(text) > 64:
         return None
     try:
         seconds = float(text)
     except ValueError:
         try:
             when = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
         if when.tzinfo is None:
             when = when.replace(tzinfo=timezone.utc)
         current = now if now is not None else time.time()
-        seconds = when.timestamp() - current
-        return max(0.0, seconds)
+        try:
+            seconds = when.timestamp() - current
+        except (OverflowError, OSError, ValueError):
+            return None
+        return min(max(0.0, seconds), MAX_SERVER_HINT_S)
     if not math.isfinite(seconds) or seconds < 0:
         return None
-    return seconds
+    return min(seconds, MAX_SERVER_HINT_S)
+
+
+def clean_api_key(key: str) -> str:
+    """The key without surrounding whitespace, checked to be sendable as a header value.
+
+    Raises:
+        InvalidRequestError: the key has a character an HTTP header cannot carry (a non-ASCII
+            letter, a space or a control character). The message gives its position, never
+            the key.
+    """
+    if not isinstance(key, str):
+        raise InvalidRequestError(f"the API key must be text, not {type(key).__name__}.")
+    cleaned = key.strip()
+    if not cleaned:
+        raise InvalidRequestError(
+            "the API key is empty; set VTRIX_API_KEY or pass api_key=... "
+            "(keys are issued at the Vtrix console)."
+        )
+    for position, char in enumerate(cleaned, start=1):
+        if not "!" <= char <= "~":
+            what = (
+                "a space or control character"
+                if char.isspace() or ord(char) < 32
+                else "a non-ASCII character"
+            )
+            raise InvalidRequestError(
+                f"the API key has {what} at position {position} of {len(cleaned)}, which no HTTP header "
+                "can carry, so nothing was sent. Copy the key again from the Vtrix console (a paste "
+                "can bring in invisible or typographic characters)."
+            )
+    return cleaned
 
 
 @dataclass(frozen=True)
@@ -89,14 +155,19 @@ def _describe(method: str, path: str) -> str:
     return "creating the task" if method == "POST" else f"polling {path}"
 
 
-def error_for_response(response: httpx.Response, *, action: str) -> APIError:
-    """The :mod:`errors` exception for an HTTP error answer (status >= 400)."""
+def error_for_response(response: httpx.Response, *, action: str, content: bytes | None = None) -> APIError:
+    """The :mod:`errors` exception for an HTTP error answer (status >= 400).
+
+    ``content`` is the body when it was read by the caller (streamed and capped); otherwise
+    the response's own content is used.
+    """
     status = response.status_code
+    raw = response.content if content is None else content
     body: Any
     try:
-        body = response.json()
-    except (ValueError, UnicodeDecodeError):
-        body = response.text[:500] if response.content else None
+        body = decode_json(raw)
+    except WireFormatError:
+        body = raw[:500].decode("utf-8", "replace") if raw else None
     detail = error_body_message(body)
     # A JSON-looking body is shown by its message; an HTML error page is not worth quoting.
     if detail and "<html" in detail.lower():
@@ -149,6 +220,28 @@ def error_for_response(response: httpx.Response, *, action: str) -> APIError:
     return exc
 
 
+class _AnswerTooBig(Exception):
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+async def _read_capped(response: httpx.Response, limit: int) -> bytes:
+    """The (decoded) body, refusing to hold more than ``limit`` bytes of it."""
+    declared = response.headers.get("content-length", "")
+    encoded = response.headers.get("content-encoding", "identity").lower() not in ("", "identity")
+    if declared.isdigit() and not encoded and int(declared) > limit:
+        raise _AnswerTooBig(limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise _AnswerTooBig(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 class InProcessTransport(httpx.ASGITransport):
     """httpx's ASGI transport, with an app that breaks off an answer (or crashes) reported the way
     a network reports it: as a broken connection (httpx.RemoteProtocolError), not an assertion."""
@@ -195,8 +288,11 @@ class Transport:
         download_transport: httpx.AsyncBaseTransport | None = None,
         rate_gate: RateGate | None = None,
     ) -> None:
+        api_key = clean_api_key(api_key)
         register_secret(api_key)
         self.base_url = base_url.rstrip("/")
+        # What messages and reprs show: never user:pass@ or a ?token= of the base URL.
+        self.shown_url = safe_url(self.base_url)
         self.rate_gate = rate_gate or RateGate()
         self._poll_timeout = httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT_S, timeout))
         self._create_timeout = httpx.Timeout(
@@ -225,7 +321,7 @@ class Transport:
         )
 
     def __repr__(self) -> str:
-        return f"Transport({self.base_url!r})"
+        return f"Transport({self.shown_url!r})"
 
     @property
     def download_client(self) -> httpx.AsyncClient:
@@ -249,11 +345,13 @@ class Transport:
         dest: Path,
         *,
         sleep: Callable[[float], Awaitable[None]] | None = None,
+        expected_size: int | None = None,
     ) -> Path:
-        """Stream ``url`` to ``dest`` with the key-less client and verify it (see :mod:`.download`)."""
+        """Stream ``url`` to ``dest`` with the key-less client and verify it (see :mod:`.download`);
+        ``expected_size`` is the file size the task reported, if any."""
         from .download import download_file
 
-        return await download_file(self._downloads, url, dest, sleep=sleep)
+        return await download_file(self._downloads, url, dest, sleep=sleep, expected_size=expected_size)
 
     async def aclose(self) -> None:
         """Close both HTTP clients."""
@@ -270,30 +368,41 @@ class Transport:
     ) -> Answer:
         action = _describe(method, path)
         await self.rate_gate.wait()
+        where = self.shown_url
         try:
-            response = await self._api.request(method, path, json=json_body, timeout=timeout)
+            request = self._api.build_request(method, path, json=json_body, timeout=timeout)
+            response = await self._api.send(request, stream=True)
+            try:
+                content = await _read_capped(response, MAX_ANSWER_BYTES)
+            finally:
+                await response.aclose()
+        except _AnswerTooBig as exc:
+            raise MalformedResponse(
+                f"the answer to {action} from {where} was more than {exc.limit:,} bytes, far more "
+                "than a task answer; it was not read."
+            ) from None
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             # The connection was never made: the request certainly did not reach the service.
             raise ConnectionFailed(
-                f"could not connect to {self.base_url} while {action} ({type(exc).__name__}). "
+                f"could not connect to {where} while {action} ({type(exc).__name__}). "
                 "Check the network and the base URL.",
                 request_sent=False,
             ) from None
         except httpx.TimeoutException as exc:
             raise RequestTimeout(
-                f"no answer from {self.base_url} in time while {action} ({type(exc).__name__})."
+                f"no answer from {where} in time while {action} ({type(exc).__name__})."
             ) from None
         except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             raise ConnectionFailed(
-                f"the connection to {self.base_url} broke while {action} ({type(exc).__name__})."
+                f"the connection to {where} broke while {action} ({type(exc).__name__})."
             ) from None
         except httpx.HTTPError as exc:
             raise ConnectionFailed(
-                f"HTTP failure talking to {self.base_url} while {action} ({type(exc).__name__})."
+                f"HTTP failure talking to {where} while {action} ({type(exc).__name__})."
             ) from None
         log.debug("%s %s -> %s", method, path, response.status_code)
         if response.status_code >= 400:
-            error = error_for_response(response, action=action)
+            error = error_for_response(response, action=action, content=content)
             if isinstance(error, RateLimitError):
                 self.rate_gate.block(error.retry_after)
             raise error
@@ -304,11 +413,12 @@ class Transport:
                 status_code=response.status_code,
             )
         try:
-            data = json.loads(response.content)
-        except (ValueError, UnicodeDecodeError):
-            snippet = response.content[:80].decode("utf-8", "replace")
+            data = decode_json(content)
+        except WireFormatError as exc:
+            snippet = content[:80].decode("utf-8", "replace")
             raise MalformedResponse(
-                f"the answer to {action} was not JSON (HTTP {response.status_code}, starts {snippet!r})."
+                f"the answer to {action} was not readable JSON: {exc} (HTTP {response.status_code}, "
+                f"starts {snippet!r})."
             ) from None
         return Answer(
             data=data,

@@ -16,13 +16,20 @@ request of a client wait out a 429 together, so a batch backs off as one.
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import time
 from collections.abc import Awaitable, Callable
 
 import tenacity
 
-from .._constants import CREATE_RETRY_ATTEMPTS, POLL_RETRY_ATTEMPTS, RETRY_BASE_S, RETRY_CAP_S
+from .._constants import (
+    CREATE_RETRY_ATTEMPTS,
+    MAX_SERVER_HINT_S,
+    POLL_RETRY_ATTEMPTS,
+    RETRY_BASE_S,
+    RETRY_CAP_S,
+)
 from ..errors import (
     ConnectionFailed,
     MalformedResponse,
@@ -59,7 +66,8 @@ POLL_RETRYABLE: tuple[type[SoraError], ...] = (
     MalformedResponse,
 )
 # A Retry-After longer than this is clipped: we would rather ask again than sleep for an hour.
-RETRY_AFTER_CAP_S = 120.0
+# The same ceiling as every other server hint (parse_retry_after applies it at the source).
+RETRY_AFTER_CAP_S = MAX_SERVER_HINT_S
 # When a 429 carries no Retry-After, the whole client holds back this long.
 DEFAULT_RATE_LIMIT_PAUSE_S = 2.0
 
@@ -91,7 +99,7 @@ def retry_delay(
     """Delay before the next attempt after ``error``: the server's Retry-After if it sent one
     (clipped to :data:`RETRY_AFTER_CAP_S`), otherwise :func:`backoff_delay`."""
     hint = getattr(error, "retry_after", None)
-    if isinstance(hint, (int, float)) and hint >= 0:
+    if isinstance(hint, (int, float)) and math.isfinite(hint) and hint >= 0:
         return min(float(hint), RETRY_AFTER_CAP_S)
     return backoff_delay(attempt, base=base, cap=cap, rand=rand)
 
@@ -232,7 +240,10 @@ class RateGate:
 
     def block(self, seconds: float | None) -> None:
         """Close the gate for ``seconds`` (the Retry-After), or a short default when unknown."""
-        pause = DEFAULT_RATE_LIMIT_PAUSE_S if seconds is None else min(max(seconds, 0.0), RETRY_AFTER_CAP_S)
+        if seconds is None or not math.isfinite(seconds):
+            pause = DEFAULT_RATE_LIMIT_PAUSE_S
+        else:
+            pause = min(max(seconds, 0.0), RETRY_AFTER_CAP_S)
         self._until = max(self._until, self._clock() + pause)
         self.blocks += 1
 

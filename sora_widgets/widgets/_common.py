@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..errors import SoraError, redact
+from ..models.money import format_money
 
 __all__ = [
     "STATIC",
@@ -122,10 +123,8 @@ class BackgroundTasks:
 
 
 def format_cost(cost: Decimal | float | None) -> str:
-    """``Decimal('2.4')`` -> ``"$2.40"``; None -> ``""``."""
-    if cost is None:
-        return ""
-    return f"${Decimal(str(cost)):.2f}"
+    """``Decimal('2.4')`` -> ``"$2.40"``; None -> ``""`` (one formatter: :func:`format_money`)."""
+    return format_money(cost)
 
 
 def format_duration(seconds: float | None) -> str:

@@ -16,11 +16,12 @@ from typing import Any
 import httpx
 
 from sora_widgets.models.wire import read_create_body, task_payload
+from tests.mp4bytes import fake_mp4
 
 KEY = "canary-KEY-3b8e51f0c2d9"
 BASE = "https://api.example"
 CDN = "https://cdn.example"
-MP4 = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41" + bytes(range(256)) * 16
+MP4 = fake_mp4(4096)
 
 Fault = Callable[[httpx.Request], httpx.Response]
 

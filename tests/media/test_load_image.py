@@ -287,10 +287,10 @@ def test_read_failures_name_the_path(
     png_file: Path, monkeypatch: pytest.MonkeyPatch, error: OSError, words: str
 ) -> None:
     # Root can read a chmod 000 file, so inject the failure where the file is opened.
-    def failing_open(self: Path, *args: object, **kwargs: object) -> object:
+    def failing_open(*args: object, **kwargs: object) -> object:
         raise error
 
-    monkeypatch.setattr(Path, "open", failing_open)
+    monkeypatch.setattr("sora_widgets.media.os.open", failing_open)
     with pytest.raises(ImageError, match=words) as info:
         load_image(png_file)
     assert str(png_file) in str(info.value)

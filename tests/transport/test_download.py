@@ -11,8 +11,9 @@ import pytest
 
 from sora_widgets.errors import DownloadError, LinkExpired
 from sora_widgets.transport.download import download_file, looks_like_mp4
+from tests.mp4bytes import fake_mp4
 
-MP4 = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41" + bytes(range(256)) * 40
+MP4 = fake_mp4(10_000)
 URL = "https://cdn.example/v/abc.mp4"
 
 

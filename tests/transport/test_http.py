@@ -26,6 +26,7 @@ from sora_widgets.errors import (
     SoraError,
 )
 from sora_widgets.transport import Transport, parse_retry_after
+from tests.mp4bytes import fake_mp4
 
 KEY = "canary-KEY-7f3a9c1e5b"
 BASE = "https://api.example"
@@ -174,7 +175,7 @@ async def test_redirect_on_the_api_is_not_followed() -> None:
 async def test_the_key_never_reaches_a_download_host_nor_logs_nor_repr(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    mp4 = b"\x00\x00\x00\x18ftypmp42" + bytes(64)
+    mp4 = fake_mp4(64)
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:

@@ -1,0 +1,245 @@
+"""Tally of hostile answers and odd inputs: every kind tried once, end to end.
+
+    python scripts/hostile_tally.py
+
+Hostile answers: each scenario of :mod:`sora_widgets.simulator.hostile` (a raw-socket server on
+loopback sending exactly the bytes it scripts) is run through ``SoraClient.generate()`` with a
+real journal and download folder. A scenario passes when the client ends as the scenario
+expects (a verified video identical to the served one, or the named SoraError), no wait lasted
+longer than the one hint ceiling, no file other than the served video was kept, no ``.part``
+file was left, and a create whose answer was unreadable is journaled as "outcome unknown".
+
+Odd inputs: prompts, sizes, keys, base URLs and images a careless user gives; each must be
+refused with a clear error before any request reaches the server, or be handled faithfully.
+
+The figures are printed; the README's "Durability" section quotes them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from sora_widgets._constants import MAX_SERVER_HINT_S
+from sora_widgets.client import SoraClient
+from sora_widgets.errors import ImageError, InvalidRequestError, SoraError, redact
+from sora_widgets.journal import Journal
+from sora_widgets.media import fit_image
+from sora_widgets.simulator.hostile import SCENARIOS, VIDEO, HostileServer, Scenario
+
+KEY = "hostile-tally-key-0123456789"
+
+
+@dataclass
+class Outcome:
+    name: str
+    expect: str
+    got: str
+    kept_broken: int
+    left_parts: int
+    longest_wait: float
+    journal_status: str | None
+    ok: bool
+    detail: str = ""
+
+
+async def run_scenario(scenario: Scenario, home: Path) -> Outcome:
+    """One scenario through ``generate()`` against a fresh :class:`HostileServer`."""
+    waits: list[float] = []
+
+    async def record_sleep(seconds: float) -> None:
+        waits.append(seconds)  # the wait the client chose; not slept, so the tally stays fast
+        await asyncio.sleep(0)
+
+    videos = home / "videos"
+    journal = Journal(home / "journal.sqlite3")
+    got, detail = "video", ""
+    with HostileServer(scenario) as server:
+        client = SoraClient(
+            KEY, base_url=server.base_url, journal=journal, download_dir=videos, sleep=record_sleep
+        )
+        try:
+            video = await client.generate(prompt="a kite over the sea", timeout=600)
+            if video.path is None or video.path.read_bytes() != VIDEO:
+                got = "video differs"
+            detail = repr(video)
+        except SoraError as exc:
+            got, detail = type(exc).__name__, exc.message
+        except Exception as exc:  # noqa: BLE001 - the tally reports it as a failure
+            got, detail = f"crash:{type(exc).__name__}", str(exc)[:200]
+        finally:
+            await client.aclose()
+    files = list(videos.rglob("*")) if videos.exists() else []
+    kept_broken = sum(
+        1 for p in files if p.is_file() and not p.name.endswith(".part") and p.read_bytes() != VIDEO
+    )
+    parts = sum(1 for p in files if p.name.endswith(".part"))
+    entries = journal.entries()
+    journal.close()
+    status = entries[0].status if entries else None
+    longest = max(waits, default=0.0)
+    ok = (
+        got == scenario.expect
+        and kept_broken == 0
+        and parts == 0
+        and longest <= MAX_SERVER_HINT_S
+        and (scenario.expect != "UnknownOutcomeError" or status == "unknown_outcome")
+        and "\x1b" not in detail
+        and len(detail) < 5000
+    )
+    return Outcome(scenario.name, scenario.expect, got, kept_broken, parts, longest, status, ok, detail)
+
+
+def run_hostile(names: list[str] | None = None) -> list[Outcome]:
+    """Every scenario (or those named), each in a fresh temporary home."""
+    outcomes = []
+    for name in names or list(SCENARIOS):
+        with tempfile.TemporaryDirectory() as home:
+            outcomes.append(asyncio.run(run_scenario(SCENARIOS[name], Path(home))))
+    return outcomes
+
+
+# -- odd inputs ---------------------------------------------------------------------------------
+
+
+def _png16() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("I;16", (640, 360), 32768).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _grey_of(data: bytes) -> int:
+    with Image.open(io.BytesIO(data)) as image:
+        value = image.convert("L").getpixel((10, 10))
+    return int(value) if isinstance(value, int) else -1
+
+
+@dataclass
+class Odd:
+    name: str
+    refused: bool  # True: must be refused before sending; False: must work faithfully
+    run: Callable[[SoraClient, Path], Any]
+
+
+def _create(**fields: Any) -> Callable[[SoraClient, Path], Any]:
+    return lambda client, home: client.create_sync(**fields)
+
+
+def _fifo(client: SoraClient, home: Path) -> Any:
+    path = home / "pipe.png"
+    os.mkfifo(path)
+    return client.create_sync(prompt="the boat drifts", image=str(path))
+
+
+def _image_16bit(client: SoraClient, home: Path) -> Any:
+    fitted = fit_image(_png16(), "1280x720")
+    assert abs(_grey_of(fitted.data) - 128) <= 1, "16-bit image not converted faithfully"
+
+
+def _image_la(client: SoraClient, home: Path) -> Any:
+    fitted = fit_image(Image.new("LA", (640, 360), (200, 255)).convert("La"), "1280x720")
+    assert abs(_grey_of(fitted.data) - 200) <= 1
+
+
+def _key(key: str) -> Callable[[SoraClient, Path], Any]:
+    def run(client: SoraClient, home: Path) -> Any:
+        SoraClient(key, base_url=client.base_url, journal=False).create_sync(prompt="a kite")
+
+    return run
+
+
+def _short_key(client: SoraClient, home: Path) -> Any:
+    SoraClient("test", base_url=client.base_url, journal=False)
+    assert redact("the latest built-in simulator") == "the latest built-in simulator"
+
+
+def _credentials_url(client: SoraClient, home: Path) -> Any:
+    url = client.base_url.replace("http://", "http://user:pw-secret@") + "/?token=tok-secret"
+    other = SoraClient(KEY, base_url=url, journal=False)
+    assert "secret" not in repr(other) + other.base_url + repr(other.transport)
+
+
+ODD_INPUTS = [
+    Odd("prompt with a lone surrogate", True, _create(prompt="a kite \ud800 at dusk")),
+    Odd("prompt of NUL characters", True, _create(prompt="\x00\x00\x00")),
+    Odd("prompt of zero-width characters", True, _create(prompt="\u200b\u200c\u200d\ufeff")),
+    Odd("prompt with a terminal escape", True, _create(prompt="a kite\x1b[2J")),
+    Odd("size (1280,)", True, _create(prompt="a kite", size=(1280,))),
+    Odd("size (1280, 720, 99)", True, _create(prompt="a kite", size=(1280, 720, 99))),
+    Odd("remix id with a space", True, _create(prompt="a kite", remix_video_id="video abc")),
+    Odd("key with a non-ASCII letter", True, _key(KEY + "é")),
+    Odd("key with a zero-width space", True, _key(KEY[:5] + "\u200b" + KEY[5:])),
+    Odd("image path that is a FIFO", True, _fifo),
+    Odd("key with a trailing newline", False, _key(KEY + "\n")),
+    Odd("short key 'test'", False, _short_key),
+    Odd("base URL with user:pass and ?token=", False, _credentials_url),
+    Odd("16-bit PNG", False, _image_16bit),
+    Odd("Pillow mode La", False, _image_la),
+]
+
+
+@dataclass
+class OddOutcome:
+    name: str
+    refused: bool
+    ok: bool
+    detail: str
+
+
+def run_odd() -> list[OddOutcome]:
+    """Every odd input against a baseline server; refusals must reach it with nothing."""
+    outcomes = []
+    for odd in ODD_INPUTS:
+        with tempfile.TemporaryDirectory() as home, HostileServer(SCENARIOS["baseline"]) as server:
+            client = SoraClient(KEY, base_url=server.base_url, journal=False, download_dir=Path(home))
+            try:
+                odd.run(client, Path(home))
+            except (InvalidRequestError, ImageError) as exc:
+                ok, detail = odd.refused and not server.requests, exc.message
+            except Exception as exc:  # noqa: BLE001 - reported as a failure of the tally
+                ok, detail = False, f"{type(exc).__name__}: {exc}"[:200]
+            else:
+                ok, detail = not odd.refused, "handled"
+            finally:
+                client.close()
+            outcomes.append(OddOutcome(odd.name, odd.refused, ok, detail))
+    return outcomes
+
+
+def main() -> int:
+    started = time.monotonic()
+    hostile = run_hostile()
+    odd = run_odd()
+    for o in hostile:
+        mark = "ok  " if o.ok else "FAIL"
+        print(
+            f"{mark} {o.name:<20} expect {o.expect:<20} got {o.got:<20} longest wait {o.longest_wait:5.1f} s"
+        )
+    for d in odd:
+        print(f"{'ok  ' if d.ok else 'FAIL'} {d.name:<38} {'refused' if d.refused else 'handled'}")
+    videos = sum(1 for o in hostile if o.ok and o.expect == "video")
+    refused = sum(1 for o in hostile if o.ok and o.expect != "video")
+    broken = sum(o.kept_broken + o.left_parts for o in hostile)
+    odd_refused = sum(1 for d in odd if d.ok and d.refused)
+    odd_handled = sum(1 for d in odd if d.ok and not d.refused)
+    print(
+        f"\n{len(hostile)} kinds of hostile answer: {videos + refused} as expected ({videos} verified "
+        f"videos, {refused} refused with a clear error), files kept broken {broken}, longest wait "
+        f"{max(o.longest_wait for o in hostile):.0f} s. {len(odd)} kinds of odd input: {odd_refused} "
+        f"refused before sending, {odd_handled} handled faithfully. ({time.monotonic() - started:.0f} s)"
+    )
+    return 0 if all(o.ok for o in hostile) and all(d.ok for d in odd) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
