@@ -146,7 +146,7 @@ class Film:
         board_id: the board that made it.
     """
 
-    shots: tuple[Video, ...]
+    shots: list[Video]
     path: Path
     duration: float
     frames: int
@@ -199,7 +199,7 @@ class Film:
     def from_dict(cls, data: dict[str, Any]) -> Film:
         """Inverse of :meth:`to_dict`."""
         return cls(
-            shots=tuple(Video.from_dict(v) for v in data["shots"]),
+            shots=[Video.from_dict(v) for v in data["shots"]],
             path=Path(data["path"]),
             duration=float(data["duration"]),
             frames=int(data["frames"]),
@@ -659,6 +659,8 @@ class Storyboard:
                     return
             async with gate:
                 video = await self._make(plan, source)
+                if video.path is None:  # a client with auto_download=False: the join needs the file
+                    video = video.with_changes(path=await self.client.download(video))
             self._set(i, status=DONE, progress=1.0, video=video, task_id=video.task_id, message="")
             done[i].set_result(video)
         except asyncio.CancelledError:
@@ -734,7 +736,7 @@ class Storyboard:
         dest = self.client.download_dir / "films" / f"board-{self.id}-{digest}.mp4"
         joined = join_videos(paths, dest, crossfade=self.crossfade)
         return Film(
-            shots=tuple(videos),
+            shots=list(videos),
             path=joined.path,
             duration=joined.duration,
             frames=joined.frames,

@@ -195,6 +195,9 @@ class StoryboardWidget(anywidget.AnyWidget):
                     "thumb": video.task_id if video is not None and video.task_id in self._thumbs else "",
                 }
             )
+        shown = {c["task_id"] for c in cards}
+        for task_id in [k for k in self._thumbs if k not in shown]:  # old takes: let them go
+            del self._thumbs[task_id]
         film = board.film
         with self.hold_sync():
             self.board_id = board.id
