@@ -356,3 +356,24 @@ async def test_independent_shots_run_together_and_chained_ones_in_turn(client: S
         board.observe(count)
         await board.run()
         assert peak == expected, mode
+
+
+async def test_a_running_board_refuses_edits(client: SoraClient) -> None:
+    board = story_board(client, "none")
+    run = asyncio.ensure_future(board.run())
+    await asyncio.sleep(0)
+    assert board.running
+    for edit in (
+        lambda: board.add("one more"),
+        lambda: board.edit(0, prompt="changed"),
+        lambda: board.remove(0),
+        lambda: board.move(0, 1),
+        lambda: board.rerun_from(0),
+        lambda: board.configure(seconds=8),
+    ):
+        with pytest.raises(ValueError, match="running"):
+            edit()
+    with pytest.raises(ValueError, match="running already"):
+        await board.run()
+    await run
+    assert [s.status for s in board.states] == [DONE] * 3 and not board.running
