@@ -139,6 +139,14 @@ class StoryboardWidget(anywidget.AnyWidget):
         widget = _widgets.get(board)
         return widget if widget is not None else cls(board)
 
+    def close(self) -> None:
+        """Close the widget and stop following its board (the board itself stays usable)."""
+        self.board.unobserve(self._on_board)
+        if _widgets.get(self.board) is self:
+            del _widgets[self.board]
+        self._background.cancel_all()
+        super().close()
+
     # -- from the board --------------------------------------------------------------------
 
     def _on_board(self, board: Storyboard) -> None:
