@@ -146,7 +146,7 @@ class Film:
         board_id: the board that made it.
     """
 
-    shots: tuple[Video, ...]
+    shots: list[Video]
     path: Path
     duration: float
     frames: int
@@ -199,7 +199,7 @@ class Film:
     def from_dict(cls, data: dict[str, Any]) -> Film:
         """Inverse of :meth:`to_dict`."""
         return cls(
-            shots=tuple(Video.from_dict(v) for v in data["shots"]),
+            shots=[Video.from_dict(v) for v in data["shots"]],
             path=Path(data["path"]),
             duration=float(data["duration"]),
             frames=int(data["frames"]),
@@ -332,6 +332,7 @@ class Storyboard:
         at: int | None = None,
     ) -> int:
         """Add a shot (at the end, or before index ``at``); returns its index."""
+        self._check_idle()
         if len(self.shots) >= MAX_SHOTS:
             raise InvalidRequestError(f"a board holds at most {MAX_SHOTS} shots.")
         shot = self._valid(Shot(prompt=prompt, seconds=seconds, continuity=continuity, image=image))
@@ -346,6 +347,7 @@ class Storyboard:
 
         The shot, and the shots that continue from it, will be made again on the next run.
         """
+        self._check_idle()
         unknown = set(changes) - {"prompt", "seconds", "continuity", "image"}
         if unknown:
             raise InvalidRequestError(f"unknown shot field(s) {', '.join(sorted(unknown))}.")
@@ -354,6 +356,7 @@ class Storyboard:
 
     def remove(self, index: int) -> Shot:
         """Remove a shot and return it."""
+        self._check_idle()
         i = self._index(index)
         self.states.pop(i)
         shot = self.shots.pop(i)
@@ -362,6 +365,7 @@ class Storyboard:
 
     def move(self, index: int, to: int) -> None:
         """Move a shot to position ``to``."""
+        self._check_idle()
         i, j = self._index(index), self._index(to)
         shot, state = self.shots.pop(i), self.states.pop(i)
         self.shots.insert(j, shot)
@@ -378,6 +382,7 @@ class Storyboard:
         crossfade: float | None = None,
     ) -> None:
         """Change board-wide settings (validated); shots whose video they change are made again."""
+        self._check_idle()
         from .film import MAX_CROSSFADE_S
 
         if size is not None:
@@ -397,9 +402,14 @@ class Storyboard:
     def rerun_from(self, index: int) -> None:
         """Ask for a new take of shot ``index``: it and the shots continuing from it are made
         again on the next run (the others are kept). See :attr:`estimated_cost` first."""
+        self._check_idle()
         i = self._index(index)
         self.shots[i] = replace(self.shots[i], take=self.shots[i].take + 1)
         self._refresh()
+
+    def _check_idle(self) -> None:
+        if self.running:
+            raise InvalidRequestError("the board is running: edit it when the run has finished.")
 
     def _index(self, index: int) -> int:
         if not -len(self.shots) <= index < len(self.shots):
@@ -610,6 +620,9 @@ class Storyboard:
             self.film = film
             return film
         finally:
+            for state in self.states:  # a run stopped from outside (a cancelled cell)
+                if state.status in (QUEUED, RUNNING):
+                    state.status, state.message = PLANNED, "stopped before it finished"
             self.running = False
             self._changed()
 
@@ -659,6 +672,8 @@ class Storyboard:
                     return
             async with gate:
                 video = await self._make(plan, source)
+                if video.path is None:  # a client with auto_download=False: the join needs the file
+                    video = video.with_changes(path=await self.client.download(video))
             self._set(i, status=DONE, progress=1.0, video=video, task_id=video.task_id, message="")
             done[i].set_result(video)
         except asyncio.CancelledError:
@@ -734,7 +749,7 @@ class Storyboard:
         dest = self.client.download_dir / "films" / f"board-{self.id}-{digest}.mp4"
         joined = join_videos(paths, dest, crossfade=self.crossfade)
         return Film(
-            shots=tuple(videos),
+            shots=list(videos),
             path=joined.path,
             duration=joined.duration,
             frames=joined.frames,

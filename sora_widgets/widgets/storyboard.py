@@ -139,6 +139,14 @@ class StoryboardWidget(anywidget.AnyWidget):
         widget = _widgets.get(board)
         return widget if widget is not None else cls(board)
 
+    def close(self) -> None:
+        """Close the widget and stop following its board (the board itself stays usable)."""
+        self.board.unobserve(self._on_board)
+        if _widgets.get(self.board) is self:
+            del _widgets[self.board]
+        self._background.cancel_all()
+        super().close()
+
     # -- from the board --------------------------------------------------------------------
 
     def _on_board(self, board: Storyboard) -> None:
@@ -195,6 +203,9 @@ class StoryboardWidget(anywidget.AnyWidget):
                     "thumb": video.task_id if video is not None and video.task_id in self._thumbs else "",
                 }
             )
+        shown = {c["task_id"] for c in cards}
+        for task_id in [k for k in self._thumbs if k not in shown]:  # old takes: let them go
+            del self._thumbs[task_id]
         film = board.film
         with self.hold_sync():
             self.board_id = board.id

@@ -86,3 +86,40 @@ def test_bad_joins_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="crossfade"):
         join_videos([clip(tmp_path, "one")], tmp_path / "x.mp4", crossfade=2.0)
     assert not (tmp_path / "x.mp4").exists()
+
+
+def b_frame_clip(path: Path, frames: int, shade: int) -> Path:
+    """An H.264 clip with B-frames (decode order differs from display order), as encoders
+    outside this project usually make them."""
+    import av
+
+    with av.open(str(path), "w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 320, 180, "yuv420p"
+        stream.options = {"preset": "medium", "bf": "3"}
+        for i in range(frames):
+            picture = np.full((180, 320, 3), shade, np.uint8)
+            picture[:, (i * 7) % 320] = 255  # a moving line: every frame differs
+            frame = av.VideoFrame.from_ndarray(picture, format="rgb24")
+            frame.pts = i
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+def test_clips_with_b_frames_are_copied_in_display_order(tmp_path: Path) -> None:
+    import av
+
+    a = b_frame_clip(tmp_path / "a.mp4", 60, 40)
+    b = b_frame_clip(tmp_path / "b.mp4", 45, 200)
+    with av.open(str(a)) as container:
+        packets = [p for p in container.demux(container.streams.video[0]) if p.pts is not None]
+        assert any(p.dts is not None and p.dts < p.pts for p in packets)  # really B-frames
+    joined = join_videos([a, b, a], tmp_path / "film.mp4")
+    assert joined.mode == "copy" and joined.starts == (0.0, 2.0, 3.5)
+    frames = decode_frames(joined.path)
+    assert len(frames) == 165
+    expected = decode_frames(a) + decode_frames(b) + decode_frames(a)
+    assert all(np.array_equal(x, y) for x, y in zip(frames, expected, strict=True))

@@ -301,3 +301,79 @@ def test_bad_settings_are_refused_with_the_allowed_values() -> None:
         board.add("   ")
     with pytest.raises(ValueError, match="no shots"):
         board.run_sync()
+
+
+async def test_a_first_shot_with_its_own_image_and_per_shot_overrides(
+    client: SoraClient, tmp_path: Path
+) -> None:
+    picture = tmp_path / "pond.jpg"
+    Image.new("RGB", (1024, 1024), (30, 120, 70)).save(picture)  # square: fitted to the board
+    board = Storyboard(client, size="landscape", seconds=4, continuity="last_frame")
+    board.add(STORY[0], image=str(picture))
+    board.add(STORY[1], seconds=12)
+    board.add(STORY[2], continuity="remix")
+    film = await board.run()
+    sim = client.simulator
+    assert [v.model for v in film.shots] == ["sora_2_pro_i2v", "sora_2_pro_i2v", "sora_2_pro_t2v"]
+    assert [v.seconds for v in film.shots] == [4, 12, 4]
+    first = sim.engine.get(film.shots[0].task_id)
+    assert first is not None and first.image_sha256
+    with Image.open(sim.engine.state_dir / "inputs" / first.image_sha256) as im:
+        assert im.size == (1280, 720)
+        assert np.abs(np.asarray(im.convert("RGB"))[360, 640].astype(int) - (30, 120, 70)).max() <= 3
+    third = sim.engine.get(film.shots[2].task_id)
+    assert third is not None and third.remix_of == film.shots[1].remix_id
+    assert count_frames(film.path) == 600
+
+
+async def test_a_lost_create_answer_is_never_resent_by_running_again(client: SoraClient) -> None:
+    board = Storyboard(client, seconds=4, continuity="none")
+    board.add(STORY[0])
+    board.add(STORY[1] + " [sim:lose]")
+    with pytest.raises(ShotFailed, match="answer was lost"):
+        await board.run()
+    ledger = client.simulator.ledger
+    assert ledger.created(KEY) == 2  # the lost one was made (and may be billed)
+    assert [p.action for p in board.plan()] == ["reuse", "unknown"]
+    assert board.estimated_cost == Decimal("0")
+    with pytest.raises(ShotFailed, match="not sent again"):
+        await board.run()
+    assert ledger.created(KEY) == 2
+    board.rerun_from(1)  # the user checked: send it anew, on purpose
+    assert [p.action for p in board.plan()] == ["reuse", "generate"]
+
+
+async def test_independent_shots_run_together_and_chained_ones_in_turn(client: SoraClient) -> None:
+    for mode, expected in (("none", 3), ("last_frame", 1)):
+        board = story_board(client, mode)
+        board.rerun_from(0)  # new takes, so nothing is reused from the other board
+        peak = 0
+
+        def count(b: Storyboard) -> None:
+            nonlocal peak
+            peak = max(peak, sum(s.status == RUNNING and s.task_id is not None for s in b.states))
+
+        board.observe(count)
+        await board.run()
+        assert peak == expected, mode
+
+
+async def test_a_running_board_refuses_edits(client: SoraClient) -> None:
+    board = story_board(client, "none")
+    run = asyncio.ensure_future(board.run())
+    await asyncio.sleep(0)
+    assert board.running
+    for edit in (
+        lambda: board.add("one more"),
+        lambda: board.edit(0, prompt="changed"),
+        lambda: board.remove(0),
+        lambda: board.move(0, 1),
+        lambda: board.rerun_from(0),
+        lambda: board.configure(seconds=8),
+    ):
+        with pytest.raises(ValueError, match="running"):
+            edit()
+    with pytest.raises(ValueError, match="running already"):
+        await board.run()
+    await run
+    assert [s.status for s in board.states] == [DONE] * 3 and not board.running

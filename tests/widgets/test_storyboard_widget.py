@@ -64,6 +64,10 @@ async def test_a_board_displays_as_its_one_widget_and_a_film_as_a_player(client:
     player = _instances[shown["application/vnd.jupyter.widget-view+json"]["model_id"]]
     assert isinstance(player, VideoPlayer) and player.video is not None and player.video.path == film.path
     assert shown["text/plain"] == repr(film)
+    widget.close()
+    assert StoryboardWidget.for_board(board) is not widget  # a closed widget is not shown again
+    board.add("one more shot")  # and no longer follows the board
+    assert len(widget.shots) == 2
 
 
 async def test_cards_and_prices_follow_the_board_and_edits_from_the_browser(client: Any) -> None:

@@ -82,7 +82,8 @@ function render({ model, el }) {
   let filmUrl = null;
   let filmVersion = -1;
   let cards = [];
-  let focusAfter = null; // [index, selector] to focus once the cards are drawn again
+  let focusAfter = null; // [index, selector] to focus once this view's add/move/remove has arrived
+  let lastPrompts = "";
 
   function fillSelect(select, options, value) {
     const key = JSON.stringify(options);
@@ -163,7 +164,7 @@ function render({ model, el }) {
     return { card, connector, link, prompt, length, up, down, remove, rerun, cardPrice, bar, barFill, status, strip };
   }
 
-  function paintCard(c, shot, index, count) {
+  function paintCard(c, shot, index, count, force) {
     const running = model.get("running");
     c.card.dataset.status = shot.status;
     c.card.dataset.action = shot.action;
@@ -172,7 +173,9 @@ function render({ model, el }) {
     const modes = model.get("continuity_choices");
     const boardMode = modes.find(([v]) => v === model.get("continuity"));
     fillSelect(c.link, [["", `as the board: ${boardMode ? boardMode[1] : ""}`], ...modes], shot.continuity);
-    if (document.activeElement !== c.prompt && !pendingValue.has(index) && c.prompt.value !== shot.prompt) {
+    // A box being typed in keeps its text, unless the cards moved under it (this view's own move).
+    const typing = document.activeElement === c.prompt && !force;
+    if (!typing && !pendingValue.has(index) && c.prompt.value !== shot.prompt) {
       c.prompt.value = shot.prompt;
     }
     const lengths = model.get("seconds_choices").map((s) => [s, `${s} s`]);
@@ -208,8 +211,11 @@ function render({ model, el }) {
       cards = shots.map((_, i) => makeCard(i));
       list.replaceChildren(...cards.map((c) => c.card));
     }
-    shots.forEach((shot, i) => paintCard(cards[i], shot, i, shots.length));
-    if (focusAfter && cards[focusAfter[0]]) {
+    const prompts = JSON.stringify(shots.map((s) => s.prompt));
+    const moved = focusAfter !== null && prompts !== lastPrompts;
+    lastPrompts = prompts;
+    shots.forEach((shot, i) => paintCard(cards[i], shot, i, shots.length, moved));
+    if (moved && cards[focusAfter[0]]) {
       const [index, selector] = focusAfter;
       const target = selector ? cards[index].card.querySelector(selector) : cards[index].prompt;
       focusAfter = null;
