@@ -138,7 +138,7 @@ class Refusal:
             f"Budget exceeded: this video costs ${from_micros(self.amount):.2f} but {self.name}'s "
             f"class budget of ${from_micros(self.budget):.2f} has ${from_micros(self.remaining):.2f} "
             f"left (spent ${from_micros(self.spent):.2f}{held}). Nothing was sent. "
-            "Ask your teacher for a top-up, or choose a shorter video."
+            "Ask your teacher for a top-up, or choose a shorter video"
         )
 
 
