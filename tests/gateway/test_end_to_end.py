@@ -470,3 +470,27 @@ async def test_not_found_errors_for_unknown_students_in_admin_calls(make_gateway
     with pytest.raises(NotFoundError):
         await admin.revoke("nobody")
     await admin.aclose()
+
+
+async def test_the_gateway_settles_tasks_nobody_polls(
+    tmp_path: Any, sim: Simulator, sim_url: str, teacher_key: str
+) -> None:
+    """A student closed the notebook right after pressing Generate: the budget still settles."""
+    gateway = Gateway(tmp_path / "g.sqlite3", upstream=sim_url, api_key=teacher_key)
+    key = gateway.store.add("val", "5")
+    transport = httpx.ASGITransport(app=gateway.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
+        made = await http.post(
+            CREATE,
+            json={"model": "sora_2_pro_t2v", "prompt": "A gull over a harbour at noon, static camera"},
+            headers={"Authorization": f"Bearer {key}"},
+        )
+    assert made.status_code == 200
+    await asyncio.to_thread(sim.wait_rendered, made.json()["id"])
+    assert usage_of(gateway, "val")["spent"] == "0.00"
+    assert await gateway.settle_once() == 1
+    line = usage_of(gateway, "val")
+    assert (line["spent"], line["reserved"], line["completed"]) == ("1.20", "0.00", 1)
+    assert await gateway.settle_once() == 0  # nothing left running
+    await gateway.upstream.aclose()
+    gateway.close()
