@@ -138,7 +138,7 @@ class Refusal:
             f"Budget exceeded: this video costs ${from_micros(self.amount):.2f} but {self.name}'s "
             f"class budget of ${from_micros(self.budget):.2f} has ${from_micros(self.remaining):.2f} "
             f"left (spent ${from_micros(self.spent):.2f}{held}). Nothing was sent. "
-            "Ask your teacher for a top-up, or choose a shorter video."
+            "Ask your teacher for a top-up, or choose a shorter video"
         )
 
 
@@ -250,7 +250,7 @@ class _Tx(Protocol):
 
 
 class _Backend(Protocol):
-    def transaction(self) -> contextlib.AbstractContextManager[_Tx]: ...
+    def transaction(self, *, write: bool = True) -> contextlib.AbstractContextManager[_Tx]: ...
 
     def close(self) -> None: ...
 
@@ -278,10 +278,11 @@ class _SQLite:
         return conn
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[_Tx]:
+    def transaction(self, *, write: bool = True) -> Iterator[_Tx]:
         conn = self._conn()
         # IMMEDIATE takes the write lock at BEGIN: two gateways cannot both read, then both write.
-        conn.execute("BEGIN IMMEDIATE")
+        # Reads need no lock (WAL gives them a consistent snapshot).
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
         def run(sql: str, params: Sequence[Any] = ()) -> tuple[list[tuple[Any, ...]], int]:
             cur = conn.execute(sql, tuple(params))
@@ -330,7 +331,7 @@ class _Postgres:
         return conn
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[_Tx]:
+    def transaction(self, *, write: bool = True) -> Iterator[_Tx]:
         conn = self._conn()
         with conn.transaction(), conn.cursor() as cur:
 
@@ -480,7 +481,7 @@ class Store:
         """The owner of a key that works now; None for an unknown or revoked key."""
         if not key:
             return None
-        with self._db.transaction() as run:
+        with self._db.transaction(write=False) as run:
             rows, _ = run(
                 "SELECT name, is_admin FROM gw_students WHERE key_hash = ? AND revoked = 0", (hash_key(key),)
             )
@@ -537,7 +538,7 @@ class Store:
 
     def find(self, name: str, upstream_id: str) -> TaskRow | None:
         """This student's task with this upstream id (None for anyone else's, or no such task)."""
-        with self._db.transaction() as run:
+        with self._db.transaction(write=False) as run:
             rows, _ = run(
                 f"SELECT {_TASK_COLUMNS} FROM gw_tasks WHERE upstream_id = ? AND student = ?",
                 (upstream_id, name),
@@ -546,7 +547,7 @@ class Store:
 
     def owns_job(self, name: str, job_id: str) -> bool:
         """Whether a remix source (``jobId``) is one of this student's videos."""
-        with self._db.transaction() as run:
+        with self._db.transaction(write=False) as run:
             rows, _ = run("SELECT 1 FROM gw_tasks WHERE job_id = ? AND student = ?", (job_id, name))
         return bool(rows)
 
@@ -629,7 +630,7 @@ class Store:
 
     def running(self, limit: int = 50) -> list[TaskRow]:
         """Tasks running upstream, least recently looked at first."""
-        with self._db.transaction() as run:
+        with self._db.transaction(write=False) as run:
             rows, _ = run(
                 f"SELECT {_TASK_COLUMNS} FROM gw_tasks WHERE state = 'running' ORDER BY updated_at LIMIT ?",
                 (limit,),
@@ -639,7 +640,7 @@ class Store:
     def tasks(self, name: str | None = None, limit: int = 200) -> list[TaskRow]:
         """Newest tasks first, of one student or everyone."""
         where, params = ("WHERE student = ?", [name]) if name else ("", [])
-        with self._db.transaction() as run:
+        with self._db.transaction(write=False) as run:
             rows, _ = run(
                 f"SELECT {_TASK_COLUMNS} FROM gw_tasks {where} ORDER BY created_at DESC LIMIT ?",
                 (*params, limit),
@@ -648,7 +649,7 @@ class Store:
 
     def wall(self, limit: int = 12) -> list[TaskRow]:
         """The class's latest finished videos."""
-        with self._db.transaction() as run:
+        with self._db.transaction(write=False) as run:
             rows, _ = run(
                 f"SELECT {_TASK_COLUMNS} FROM gw_tasks WHERE state = 'completed' AND video_url IS NOT NULL "
                 "ORDER BY updated_at DESC LIMIT ?",
@@ -658,7 +659,7 @@ class Store:
 
     def usage(self) -> list[StudentUsage]:
         """One line per student (admins included), by name."""
-        with self._db.transaction() as run:
+        with self._db.transaction(write=False) as run:
             rows, _ = run(
                 "SELECT s.name, s.is_admin, s.revoked, s.budget, s.spent, s.reserved, s.last_activity, "
                 "COUNT(t.id), "

@@ -343,6 +343,20 @@ async def test_poll_faults_pass_through_and_the_client_rides_them_out(
     assert usage_of(gateway, "oli")["spent"] == "1.20"
 
 
+@pytest.mark.parametrize("words", ["[sim:malformed]", "[sim:drop]"])
+async def test_a_broken_poll_answer_is_a_502_and_the_client_rides_it_out(
+    make_gateway: MakeGateway, student_client: MakeStudent, words: str
+) -> None:
+    gateway, url = make_gateway()
+    key = gateway.store.add("ola", "5")
+    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {key}"}) as http:
+        made = await http.post(CREATE, json={"model": "sora_2_pro_t2v", "prompt": f"{SHOT} {words}"})
+        first = await http.get(f"{CREATE}/task/{made.json()['id']}")
+    assert first.status_code == 502 and "message" in first.json()
+    video = await student_client(url, key).wait(made.json()["id"])
+    assert video.path is not None and usage_of(gateway, "ola")["spent"] == "1.20"
+
+
 async def test_refused_create_with_no_id_passes_through_and_releases(
     make_gateway: MakeGateway, student_client: MakeStudent, sim: Simulator, teacher_key: str
 ) -> None:
@@ -439,6 +453,13 @@ async def test_admin_endpoints_need_the_admin_key(make_gateway: MakeGateway) -> 
     names = [s["name"] for s in as_admin.json()["students"]]
     assert names == ["teacher", "uma"]
     assert student not in as_admin.text and admin not in as_admin.text and TEACHER_KEY not in as_admin.text
+    from sora_widgets.gateway import GatewayAdmin
+
+    teacher = GatewayAdmin(url, admin)
+    new_key = await teacher.add("newbie", "2.00")
+    await teacher.aclose()
+    assert gateway.store.principal(new_key) is not None
+    assert new_key not in repr(teacher)
 
 
 async def test_not_found_errors_for_unknown_students_in_admin_calls(make_gateway: MakeGateway) -> None:
@@ -449,3 +470,27 @@ async def test_not_found_errors_for_unknown_students_in_admin_calls(make_gateway
     with pytest.raises(NotFoundError):
         await admin.revoke("nobody")
     await admin.aclose()
+
+
+async def test_the_gateway_settles_tasks_nobody_polls(
+    tmp_path: Any, sim: Simulator, sim_url: str, teacher_key: str
+) -> None:
+    """A student closed the notebook right after pressing Generate: the budget still settles."""
+    gateway = Gateway(tmp_path / "g.sqlite3", upstream=sim_url, api_key=teacher_key)
+    key = gateway.store.add("val", "5")
+    transport = httpx.ASGITransport(app=gateway.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
+        made = await http.post(
+            CREATE,
+            json={"model": "sora_2_pro_t2v", "prompt": "A gull over a harbour at noon, static camera"},
+            headers={"Authorization": f"Bearer {key}"},
+        )
+    assert made.status_code == 200
+    await asyncio.to_thread(sim.wait_rendered, made.json()["id"])
+    assert usage_of(gateway, "val")["spent"] == "0.00"
+    assert await gateway.settle_once() == 1
+    line = usage_of(gateway, "val")
+    assert (line["spent"], line["reserved"], line["completed"]) == ("1.20", "0.00", 1)
+    assert await gateway.settle_once() == 0  # nothing left running
+    await gateway.upstream.aclose()
+    gateway.close()

@@ -7,11 +7,11 @@ const COLUMNS = [
   ["budget", "Budget"],
   ["spent", "Spent"],
   ["reserved", "Held"],
-  ["remaining", "Remaining"],
+  ["remaining", "Left"],
   ["running", "Running"],
   ["failed", "Failed"],
   ["unknown", "Unknown"],
-  ["last_activity", "Last activity"],
+  ["last_activity", "Active"],
 ];
 
 function ago(ts) {
@@ -65,7 +65,8 @@ function render({ model, el }) {
     const amount = h("input", { type: "text", inputmode: "decimal", size: "5", value: "1.00", "aria-label": `Top-up amount for ${name}` });
     const topUp = h("button", { class: "sw-btn", type: "button", text: "Top up", "aria-label": `Top up ${name}` });
     const revoke = h("button", { class: "sw-btn sw-cls-revoke", type: "button", text: "Revoke", "aria-label": `Revoke ${name}'s key` });
-    const actions = h("td", { class: "sw-cls-actions" }, [h("span", { class: "sw-muted", text: "$" }), amount, topUp, revoke]);
+    const box = h("div", { class: "sw-cls-actions-box" }, [h("span", { class: "sw-muted", text: "$" }), amount, topUp, revoke]);
+    const actions = h("td", { class: "sw-cls-actions" }, [box]);
     tr.append(actions);
     topUp.addEventListener("click", () => model.send({ type: "top_up", name, amount: amount.value }));
     amount.addEventListener("keydown", (event) => {
@@ -116,7 +117,7 @@ function render({ model, el }) {
       if (s.admin) row.cells.name.append(h("span", { class: "sw-cls-tag", text: "admin" }));
       if (s.revoked) row.cells.name.append(h("span", { class: "sw-cls-tag sw-cls-revoked", text: "revoked" }));
       row.tr.classList.toggle("sw-cls-row-revoked", !!s.revoked);
-      row.tr.classList.toggle("sw-cls-row-empty", !s.revoked && s.remaining === "0.00");
+      row.tr.classList.toggle("sw-cls-row-empty", !s.admin && !s.revoked && s.remaining === "0.00");
       row.actions.hidden = !!s.admin;
       row.revoke.disabled = !!s.revoked;
       if (body.children[index] !== row.tr) body.insertBefore(row.tr, body.children[index] || null);

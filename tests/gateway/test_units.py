@@ -1,0 +1,57 @@
+"""The gateway's pure parts: rate-limit schedules on an injected clock, rates as text, money."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sora_widgets.gateway.ratelimit import Limit, RateLimiter
+from sora_widgets.gateway.store import StoreError, from_micros, to_micros
+
+
+def test_token_bucket_schedule_is_exact() -> None:
+    now = [100.0]
+    limiter = RateLimiter({"create": Limit(burst=3, per_second=0.5)}, clock=lambda: now[0])
+    assert [limiter.take("ana", "create") for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert limiter.take("ana", "create") == pytest.approx(2.0)  # one token refills in 2 s
+    assert limiter.take("ben", "create") == 0.0  # per student
+    now[0] += 1.0
+    assert limiter.take("ana", "create") == pytest.approx(1.0)  # half a token so far
+    now[0] += 1.0
+    assert limiter.take("ana", "create") == 0.0
+    now[0] += 1000.0  # refills up to the burst, not beyond
+    assert [limiter.take("ana", "create") for _ in range(4)][-1] == pytest.approx(2.0)
+
+
+@given(
+    count=st.integers(min_value=1, max_value=10_000),
+    unit=st.sampled_from(["s", "min", "h"]),
+    takes=st.integers(min_value=0, max_value=50),
+)
+def test_a_burst_is_the_count_and_never_more(count: int, unit: str, takes: int) -> None:
+    limit = Limit.parse(f"{count}/{unit}")
+    assert limit.burst == count
+    assert limit.per_second == pytest.approx(count / {"s": 1, "min": 60, "h": 3600}[unit])
+    limiter = RateLimiter({"poll": limit}, clock=lambda: 0.0)
+    allowed = sum(1 for _ in range(takes) if limiter.take("x", "poll") == 0.0)
+    assert allowed == min(takes, count)
+
+
+@pytest.mark.parametrize("text", ["", "fast", "0/s", "-3/min", "5/fortnight", "nan/s"])
+def test_bad_rates_are_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        Limit.parse(text)
+
+
+@given(st.decimals(min_value=0, max_value=100_000, places=6, allow_nan=False))
+def test_money_round_trips_exactly(amount: Decimal) -> None:
+    assert from_micros(to_micros(amount)) == amount
+
+
+@pytest.mark.parametrize("text", ["lots", "NaN", "Infinity", "1e"])
+def test_not_an_amount(text: str) -> None:
+    with pytest.raises(StoreError):
+        to_micros(text)
