@@ -552,7 +552,7 @@ class SoraClient:
             sleep=self._sleep, rand=self._rand, deadline=deadline, clock=self._clock
         ):
             with attempt:
-                answer = await self._transport.get_task(task_id)
+                answer = await self._transport.get_task(task_id, deadline=deadline)
                 try:
                     task = parse_task(answer.data, fallback_id=task_id)
                 except WireFormatError as exc:

@@ -165,6 +165,13 @@ def _gzip_bomb_json() -> bytes:
 
 
 @functools.lru_cache(maxsize=1)
+def _gzip_tail_video() -> bytes:
+    # The whole video, then 20 MB of empty gzip members: they unpack to nothing, so a client
+    # that only counts unpacked bytes would read on for as long as the server sends.
+    return gzip.compress(VIDEO) + gzip.compress(b"") * 1_000_000
+
+
+@functools.lru_cache(maxsize=1)
 def _gzip_bomb_video() -> bytes:
     return gzip.compress(VIDEO + bytes(60_000_000))
 
@@ -375,6 +382,18 @@ SCENARIOS: dict[str, Scenario] = dict(
             "DownloadError",
             download=lambda server: http_answer(
                 200, _gzip_bomb_video(), {"content-type": "video/mp4", "content-encoding": "gzip"}
+            ),
+            exit_code=1,
+        ),
+        _s(
+            "gzip-empty-members",
+            "a gzip video followed by 20 MB of members that unpack to nothing, no Content-Length",
+            "DownloadError",
+            download=lambda server: http_answer(
+                200,
+                _gzip_tail_video(),
+                {"content-type": "video/mp4", "content-encoding": "gzip"},
+                content_length=False,
             ),
             exit_code=1,
         ),

@@ -52,6 +52,7 @@ from ..errors import (
     safe_url,
 )
 from ..models.wire import MAX_ANSWER_BYTES, WireFormatError, decode_json, error_body_message
+from .body import BodyTooBig, BodyUnreadable, iter_body
 from .retry import RateGate
 
 __all__ = ["Answer", "Transport", "clean_api_key", "parse_retry_after"]
@@ -227,19 +228,23 @@ class _AnswerTooBig(Exception):
 
 
 async def _read_capped(response: httpx.Response, limit: int) -> bytes:
-    """The (decoded) body, refusing to hold more than ``limit`` bytes of it."""
+    """The (unpacked) body, refusing to read or hold more than ``limit`` bytes of it."""
     declared = response.headers.get("content-length", "")
-    encoded = response.headers.get("content-encoding", "identity").lower() not in ("", "identity")
-    if declared.isdigit() and not encoded and int(declared) > limit:
+    if declared.isdigit() and int(declared) > limit:
         raise _AnswerTooBig(limit)
     chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise _AnswerTooBig(limit)
-        chunks.append(chunk)
+    try:
+        async for chunk in iter_body(response, max_body=limit):
+            chunks.append(chunk)
+    except BodyTooBig:
+        raise _AnswerTooBig(limit) from None
+    except BodyUnreadable as exc:
+        raise _AnswerUnreadable(str(exc)) from None
     return b"".join(chunks)
+
+
+class _AnswerUnreadable(Exception):
+    pass
 
 
 class InProcessTransport(httpx.ASGITransport):
@@ -332,12 +337,13 @@ class Transport:
         """POST the create body. Raises the mapped error; never retries."""
         return await self._request("POST", CREATE_PATH, json_body=body, timeout=self._create_timeout)
 
-    async def get_task(self, task_id: str) -> Answer:
-        """GET the task. Raises the mapped error; never retries."""
+    async def get_task(self, task_id: str, *, deadline: float | None = None) -> Answer:
+        """GET the task. Raises the mapped error; never retries. ``deadline`` (on the rate gate's
+        clock) bounds how long a closed rate gate may hold the request back."""
         if not task_id.strip() or task_id.strip(".") == "":
             raise NotFoundError(f"{task_id!r} is not a task id; check it.", status_code=404)
         path = TASK_PATH.format(task_id=urllib.parse.quote(task_id, safe=""))
-        return await self._request("GET", path, timeout=self._poll_timeout)
+        return await self._request("GET", path, timeout=self._poll_timeout, deadline=deadline)
 
     async def download(
         self,
@@ -365,9 +371,10 @@ class Transport:
         *,
         json_body: dict[str, Any] | None = None,
         timeout: httpx.Timeout,
+        deadline: float | None = None,
     ) -> Answer:
         action = _describe(method, path)
-        await self.rate_gate.wait()
+        await self.rate_gate.wait(deadline)
         where = self.shown_url
         try:
             request = self._api.build_request(method, path, json=json_body, timeout=timeout)
@@ -380,6 +387,10 @@ class Transport:
             raise MalformedResponse(
                 f"the answer to {action} from {where} was more than {exc.limit:,} bytes, far more "
                 "than a task answer; it was not read."
+            ) from None
+        except _AnswerUnreadable as exc:
+            raise MalformedResponse(
+                f"the answer to {action} from {where} could not be read: {exc}."
             ) from None
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             # The connection was never made: the request certainly did not reach the service.

@@ -251,7 +251,12 @@ class RateGate:
         """Seconds until requests may go again (0 when open)."""
         return max(0.0, self._until - self._clock())
 
-    async def wait(self) -> None:
-        """Return once the gate is open (at once when it is)."""
+    async def wait(self, deadline: float | None = None) -> None:
+        """Return once the gate is open (at once when it is), or at ``deadline`` (same clock),
+        whichever comes first: a server's pause never holds a caller past its own deadline."""
         while (left := self.remaining()) > 0:
+            if deadline is not None:
+                left = min(left, deadline - self._clock())
+                if left <= 0:
+                    return
             await self._sleep(left)

@@ -187,3 +187,14 @@ def test_a_home_that_is_not_writable_says_so_and_how_to_choose_another() -> None
     text = str(info.value)
     assert "not writable" in text and "SORA_WIDGETS_HOME" in text and "journal=False" in text
     assert "damaged" not in text
+
+
+async def test_a_429_hint_on_a_poll_never_holds_the_wait_past_our_deadline(
+    make_client: Callable[..., SoraClient], gateway: FakeGateway, fake_time: FakeTime
+) -> None:
+    gateway.poll_faults.extend([status(429, {"message": "slow down"}, {"Retry-After": "86400"})] * 50)
+    client = make_client()
+    with pytest.raises(PollTimeout):
+        await client.generate(prompt="a kite polls=30", timeout=20)
+    await client.aclose()
+    assert fake_time.now - 1000.0 <= 20.0 + 1e-6

@@ -218,3 +218,30 @@ async def test_a_redirect_loop_is_a_download_error_not_retried(tmp_path: Path) -
         with pytest.raises(DownloadError, match="cannot be downloaded"):
             await download_file(client, URL, tmp_path / "a.mp4", sleep=_no_sleep)
     assert len(calls) <= 25  # one try, not three
+
+
+class _EndlessMembers(httpx.AsyncByteStream):
+    """A whole gzip video, then empty gzip members for ever (they unpack to nothing)."""
+
+    def __init__(self, first: bytes) -> None:
+        self.first, self.pulled = first, 0
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self.first
+        empty = gzip.compress(b"") * 1000
+        while self.pulled < 500 * 1024 * 1024:
+            self.pulled += len(empty)
+            yield empty
+
+
+async def test_packed_bytes_that_unpack_to_nothing_cannot_keep_a_download_going(tmp_path: Path) -> None:
+    body = fake_mp4(5000)
+    stream = _EndlessMembers(gzip.compress(body))
+    headers = {"content-encoding": "gzip", "content-type": "video/mp4"}
+    async with httpx.AsyncClient(
+        transport=httpx.MockTransport(lambda r: httpx.Response(200, headers=headers, stream=stream))
+    ) as client:
+        with pytest.raises(DownloadError, match="sent more than"):
+            await download_file(client, URL, tmp_path / "a.mp4", sleep=_no_sleep, expected_size=len(body))
+    assert stream.pulled < 1024 * 1024
+    assert _names(tmp_path) == []

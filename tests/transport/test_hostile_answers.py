@@ -240,3 +240,37 @@ def test_a_key_that_cannot_be_a_header_is_refused_before_sending_without_quoting
     assert not sent
     assert bad.strip() not in str(info.value) or not bad.strip()
     assert KEY not in str(info.value)
+
+
+class _Counting(httpx.AsyncByteStream):
+    """An endless body that counts how much of it the client pulled."""
+
+    def __init__(self, chunk: bytes) -> None:
+        self.chunk, self.pulled = chunk, 0
+
+    async def __aiter__(self) -> Any:
+        while self.pulled < 200 * 1024 * 1024:
+            self.pulled += len(self.chunk)
+            yield self.chunk
+
+
+@pytest.mark.parametrize("packed", [False, True])
+async def test_an_endless_answer_is_read_no_further_than_the_cap(packed: bool) -> None:
+    import gzip
+
+    from sora_widgets.models.wire import MAX_ANSWER_BYTES
+
+    chunk = gzip.compress(b" " * 1024 * 1024) if packed else b" " * 65536
+    body = _Counting(chunk)
+    headers = {"content-encoding": "gzip"} if packed else {}
+    # Each packed chunk is a whole gzip member; httpx unpacks concatenated members one by one.
+    t = Transport(
+        BASE,
+        KEY,
+        httpx_transport=httpx.MockTransport(lambda r: httpx.Response(200, headers=headers, stream=body)),
+    )
+    with pytest.raises(MalformedResponse, match="more than"):
+        await t.get_task("a")
+    await t.aclose()
+    unpacked_per_chunk = 1024 * 1024 if packed else len(chunk)
+    assert body.pulled // len(chunk) * unpacked_per_chunk <= MAX_ANSWER_BYTES + 2 * unpacked_per_chunk
