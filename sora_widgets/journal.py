@@ -599,8 +599,9 @@ _STATUS_COLOURS = {
 _STATUS_WORDS = {UNKNOWN_OUTCOME: "outcome unknown", SENDING: "sending", "in_progress": "in progress"}
 _HTML_ROWS = 50
 # Videos with a filmstrip under their row in the HTML table: each is a small inline JPEG (a few
-# KB) kept in the notebook's output, so only the newest ones get one.
-_HTML_FILMSTRIPS = 12
+# KB) kept in the notebook's output and decoded on first display (~0.1-0.5 s each, then cached),
+# so only the newest ones get one.
+_HTML_FILMSTRIPS = 8
 _HTML_FILMSTRIP_FRAMES = 6
 _HTML_FILMSTRIP_HEIGHT = 40
 

@@ -68,6 +68,10 @@ class PromptBuilder(anywidget.AnyWidget):
     applied and fitted to the exact video size (``fit_mode`` "cover" crops, "letterbox" pads).
     ``on_submit(callback)`` shows the Generate button; pressing it calls
     ``callback(builder.request)``.
+
+    Under the prompt, the prompt coach (:func:`sora_widgets.coach`) ticks off shot, subject,
+    action, setting, lighting and camera as you type, with advice on what to add or split
+    (``builder.report``; ``vocabulary=`` for your own words).
     """
 
     _esm = widget_esm("prompt_builder", "coach")

@@ -188,3 +188,53 @@ def test_clicking_a_frame_seeks_every_player(
         nb.page.wait_for_timeout(250)
     assert rest == str([round(expected, 3)] * 2)
     assert nb.js_errors == []
+
+
+LAB = """\
+import sora_widgets as sw
+from sora_widgets.simulator import Simulator
+client = sw.SoraClient(simulator=Simulator(speed="instant"))
+lab = sw.PromptLab(client, template="Wide shot of a red fox trotting through snow at {light}, slow dolly-in",
+                   slots={"light": ["dusk", "dawn"]}, sizes=["1280x720"], seconds=[4])
+await lab.run()
+lab
+"""
+
+
+def test_prompt_lab_shows_the_coach_per_variant_and_compares_frame_by_frame(open_notebook: Any) -> None:
+    nb: NotebookPage = open_notebook(
+        [LAB, "print(lab.frame_compare.times[3], [round(p.current_time, 3) for p in lab.players])"]
+    )
+    nb.run_all()
+    out = nb.output(0)
+    coach = out.locator(".sw-lab-cell-coach")
+    coach.first.wait_for(timeout=60_000)
+    assert coach.count() == 2
+    for i in range(2):
+        text = str(coach.nth(i).text_content())
+        assert text.startswith("coach 5/6") and "missing: lighting" in text, text
+        assert "Describe the light" in str(coach.nth(i).get_attribute("title"))
+
+    grid = out.locator(".sw-lab-compare-view .sw-fc")
+    grid.wait_for(timeout=60_000)
+    labels = grid.locator(".sw-fc-label[role='rowheader']")
+    assert [labels.nth(i).text_content() for i in range(labels.count())] == ["light: dusk", "light: dawn"]
+    nb.page.wait_for_function(
+        "(root) => [...root.querySelectorAll('.sw-fc-still img')]"
+        ".filter((i) => i.naturalWidth > 0).length === 12",
+        arg=grid.element_handle(),
+        timeout=60_000,
+    )
+    videos = out.locator(".sw-lab-compare-view video")
+    for i in range(2):
+        assert nb.wait_for_video(videos.nth(i))["videoWidth"] == 1280
+    nb.dismiss_toasts()
+    grid.locator(".sw-fc-still[data-column='3']").first.click()
+    moment = float(str(grid.locator(".sw-fc-time").nth(3).text_content()).split()[0])
+    nb.page.wait_for_function(
+        "([root, t]) => [...root.querySelectorAll('video')].every((v) => Math.abs(v.currentTime - t) < 0.05)",
+        arg=[out.locator(".sw-lab-compare-view").element_handle(), moment],
+        timeout=30_000,
+    )
+    nb.screenshot("prompt-lab-coach-and-frames", target=out)
+    assert nb.js_errors == []

@@ -43,7 +43,11 @@ def _same_luma(a: Image.Image, b: Image.Image) -> float:
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> sw.SoraClient:
     home = tmp_path_factory.mktemp("frames-home")
-    return sw.SoraClient(simulator=Simulator(speed="instant"), journal=False, download_dir=home / "videos")
+    return sw.SoraClient(
+        simulator=Simulator(speed="instant", state_dir=home / "sim"),
+        journal=False,
+        download_dir=home / "videos",
+    )
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,8 @@ const COACH_ELEMENTS = [
 
 function coachChecklist(model, trait = "coach") {
   const items = new Map();
-  const list = h("ul", { class: "sw-coach-list", "aria-label": "What the prompt names" });
+  // (No "prompt" in these labels: the text box is found by its label "Prompt".)
+  const list = h("ul", { class: "sw-coach-list", "aria-label": "Elements found" });
   for (const [key, label] of COACH_ELEMENTS) {
     const mark = h("span", { class: "sw-coach-mark", "aria-hidden": "true" });
     const state = h("span", { class: "sw-coach-sr" });
@@ -25,7 +26,7 @@ function coachChecklist(model, trait = "coach") {
   const score = h("span", { class: "sw-coach-score" });
   const split = h("span", { class: "sw-coach-split", text: "⚠ several shots" });
   const advice = h("ul", { class: "sw-coach-advice" });
-  const node = h("div", { class: "sw-coach", role: "group", "aria-label": "Prompt coach" }, [
+  const node = h("div", { class: "sw-coach", role: "group", "aria-label": "Coach checklist" }, [
     h("div", { class: "sw-coach-head" }, [h("span", { class: "sw-coach-title", text: "Prompt coach" }), score, list, split]),
     advice,
   ]);
