@@ -35,8 +35,12 @@ KINDS = ("ours", "bare", "bare + fsync")
 
 
 def _make_file(path: Path, size: int) -> None:
-    # An ftyp box first, so the download's MP4 check passes; the rest is incompressible noise.
-    head = (24).to_bytes(4, "big") + b"ftypisom" + b"\x00\x00\x02\x00" + b"isomiso2"
+    # A whole MP4 box structure (ftyp, moov, then one mdat filling the rest), so the download's
+    # MP4 check passes; the mdat payload is incompressible noise.
+    ftyp = (24).to_bytes(4, "big") + b"ftypisom" + b"\x00\x00\x02\x00" + b"isomiso2"
+    moov = (16).to_bytes(4, "big") + b"moov" + (8).to_bytes(4, "big") + b"free"
+    mdat_size = size - len(ftyp) - len(moov)
+    head = ftyp + moov + mdat_size.to_bytes(4, "big") + b"mdat"
     block = os.urandom(MB)
     with path.open("wb") as fh:
         fh.write(head)
