@@ -1,8 +1,10 @@
 """VideoPlayer: plays a :class:`~sora_widgets.Video` in the output cell.
 
-The video bytes go to the browser in a custom message with a binary buffer when a view asks
-for them, so nothing of the video is kept in the widget state a notebook saves (unless
-``embed=True``).
+The video bytes go to the browser in a custom message with a binary buffer, never in the widget
+state a notebook saves (unless ``embed=True``): once when the player is displayed, ahead of the
+display message, so the view it makes paints without a round trip (the front end holds them for
+that view only); and whenever a view asks for a version it does not have (a player inside
+another widget, a reloaded page, a second display).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -70,6 +73,13 @@ class VideoPlayer(anywidget.AnyWidget):
     # A filmstrip of stills across the whole video under it (sent as JPEG bytes when a view asks).
     show_filmstrip = t.Bool(True).tag(sync=True)
     _embedded = t.Bytes(b"").tag(sync=True)
+    # Names this model to its front end, which keeps bytes pushed at display time for the view
+    # about to be made (anywidget hands initialize and render different model proxies).
+    _key = t.Unicode("").tag(sync=True)
+
+    @t.default("_key")
+    def _default_key(self) -> str:
+        return uuid.uuid4().hex
 
     def __init__(
         self,
@@ -81,10 +91,14 @@ class VideoPlayer(anywidget.AnyWidget):
         caption: str = "",
         **kwargs: Any,
     ) -> None:
-        super().__init__(compact=compact, caption=caption, **kwargs)
+        # A video given here goes in the comm's opening message, with no update after it: the
+        # front end can make the view sooner.
+        facts = {} if video is None else {**self._facts(video), "version": 1}
+        super().__init__(compact=compact, caption=caption, **{**facts, **kwargs})
         self.client = client
-        self._video: Video | None = None
+        self._video: Video | None = video
         self._view_ready = False  # no view has asked yet: sending the bytes now would be wasted
+        self._pushed_version = -1  # the version sent ahead of a display message
         self._remix_callbacks: list[Callable[[Video], Any]] = []
         self._background = BackgroundTasks(self._show_error)
         self.on_msg(self._on_front_message)
@@ -92,7 +106,7 @@ class VideoPlayer(anywidget.AnyWidget):
         self.observe(self._on_embed_toggled, names="embed")
         self.observe(self._on_control, names=["playing", "current_time", "muted", "loop"])
         if video is not None:
-            self.show(video)
+            self._shown(video)
         self.embed = embed
 
     # -- what is shown ---------------------------------------------------------------------
@@ -110,25 +124,31 @@ class VideoPlayer(anywidget.AnyWidget):
         """Show another video (None empties the player)."""
         self._video = video
         with self.hold_sync():
-            self.error = ""
-            self.playing = False
-            self.current_time = 0.0
-            self.duration = 0.0
-            if video is None:
-                self.prompt = self.video_model = self.task_id = self.size = self.cost = ""
-                self.seconds = 0
-                self.simulated = False
-                self.has_video = False
-            else:
-                self.prompt = video.prompt
-                self.video_model = video.model
-                self.task_id = video.task_id
-                self.size = video.size
-                self.seconds = int(video.seconds)
-                self.cost = format_cost(video.cost)
-                self.simulated = video.simulated
-                self.has_video = video.path is not None
+            for name, value in self._facts(video).items():
+                setattr(self, name, value)
             self.version += 1
+        self._shown(video)
+
+    @staticmethod
+    def _facts(video: Video | None) -> dict[str, Any]:
+        # The synced traits that describe a video (and reset playback for it).
+        facts: dict[str, Any] = {"error": "", "playing": False, "current_time": 0.0, "duration": 0.0}
+        if video is None:
+            empty = dict.fromkeys(("prompt", "video_model", "task_id", "size", "cost"), "")
+            return {**facts, **empty, "seconds": 0, "simulated": False, "has_video": False}
+        return {
+            **facts,
+            "prompt": video.prompt,
+            "video_model": video.model,
+            "task_id": video.task_id,
+            "size": video.size,
+            "seconds": int(video.seconds),
+            "cost": format_cost(video.cost),
+            "simulated": video.simulated,
+            "has_video": video.path is not None,
+        }
+
+    def _shown(self, video: Video | None) -> None:
         if video is not None and video.path is None:
             self._fetch_missing_file(video)
         elif video is not None and video.path is not None and not Path(video.path).is_file():
@@ -183,6 +203,27 @@ class VideoPlayer(anywidget.AnyWidget):
             return
         self.send({"type": "video", "version": self.version, "mime": "video/mp4"}, buffers=[data])
 
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        include = kwargs.get("include")
+        if bundle is not None and (not include or "application/vnd.jupyter.widget-view+json" in include):
+            self._push_video()
+        return bundle
+
+    def _push_video(self) -> None:
+        # Being displayed: a view is about to be made. The bytes go now, ahead of the display
+        # message (same channel, so they arrive first), and the front end keeps them for that
+        # view: it paints without asking. Once per version; embedded players have them already.
+        if self.embed or self._pushed_version == self.version:
+            return
+        data = self._read_bytes()
+        if data is None:
+            return
+        self._pushed_version = self.version
+        self.send(
+            {"type": "video", "version": self.version, "mime": "video/mp4", "pushed": True}, buffers=[data]
+        )
+
     def _on_embed_toggled(self, _change: Any = None) -> None:
         self._refresh_embedded()
 
@@ -227,7 +268,8 @@ class VideoPlayer(anywidget.AnyWidget):
         kind = content.get("type")
         if kind == "ready":
             self._view_ready = True
-            self._send_video()
+            if content.get("have") != self.version:  # it did not get the bytes pushed at display
+                self._send_video()
         elif kind == "download":
             self._send_download()
         elif kind == "remix":

@@ -320,6 +320,31 @@ def test_player_controlled_from_python_and_read_back(open_notebook: Any) -> None
     _eventually_prints(nb, 4, lambda out: out.startswith("True ") and float(out.split()[1]) > 2.0)
 
 
+def test_a_displayed_player_paints_from_the_bytes_pushed_with_its_display(open_notebook: Any) -> None:
+    # The bytes travel ahead of the display message; the view paints from them without asking
+    # (no request, no second copy). A second display of the same player asks, and gets them once.
+    nb: NotebookPage = open_notebook(
+        [
+            "import sora_widgets as sw\nfrom sora_widgets.simulator import Simulator\n"
+            "client = sw.SoraClient(simulator=Simulator(speed='instant'))\n"
+            "video = await client.generate(prompt='A red kite at dusk', size='landscape')\n"
+            "player = sw.VideoPlayer(video)\nasked = []\n_send = player._send_video\n"
+            "player._send_video = lambda: (asked.append(player.version), _send())[1]\nplayer",
+            "print(player._view_ready, player._pushed_version == player.version, len(asked))",
+            "player",
+        ]
+    )
+    _run_one(nb, 0)
+    state = nb.wait_for_video(nb.output(0).locator(".sw-player video"))
+    assert (state["videoWidth"], state["error"]) == (1280, None), state
+    _eventually_prints(nb, 1, lambda out: out.startswith("True "))
+    assert _printed(nb, 1).strip() == "True True 0"
+    _run_one(nb, 2)
+    state = nb.wait_for_video(nb.output(2).locator(".sw-player video"))
+    assert (state["videoWidth"], state["error"]) == (1280, None), state
+    _eventually_prints(nb, 1, lambda out: out == "True True 1")
+
+
 CANARY = "sk-canary-browser-5f0e1d2c3b4a69788796"
 
 

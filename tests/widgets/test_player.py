@@ -152,3 +152,66 @@ async def test_a_video_without_a_file_is_downloaded_through_the_client(client: A
     assert player.video is not None and player.video.path is not None
     _content, buffers = player.comm.custom("video")[-1]
     assert buffers[0] == Path(player.video.path).read_bytes()  # noqa: ASYNC240 - a test, after the fact
+
+
+def test_displaying_pushes_the_bytes_once_ahead_of_the_display_and_never_into_state(
+    landscape_video: Video, landscape_mp4: Path, tmp_path: Path
+) -> None:
+    player = VideoPlayer(landscape_video)
+    assert player.comm.custom("video") == []  # made, not displayed: nothing sent
+    data, _metadata = player._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data
+    [(content, buffers)] = player.comm.custom("video")
+    assert content == {"type": "video", "version": player.version, "mime": "video/mp4", "pushed": True}
+    assert buffers == [landscape_mp4.read_bytes()]
+    # The view made by that display took the pushed bytes: it says so, and nothing more is sent.
+    from_browser(player, {"type": "ready", "have": player.version})
+    player._repr_mimebundle_()  # displayed again: that view asks for them instead
+    assert len(player.comm.custom("video")) == 1
+    from_browser(player, {"type": "ready", "have": -1})
+    assert len(player.comm.custom("video")) == 2
+    # Another video, displayed: pushed again, for the new version only.
+    other = tmp_path / "other.mp4"
+    other.write_bytes(landscape_mp4.read_bytes())
+    player.show(landscape_video.with_changes(task_id="second", path=other))
+    sent = len(player.comm.custom("video"))  # the views there are get it at once
+    player._repr_mimebundle_()
+    assert len(player.comm.custom("video")) == sent + 1
+    assert player.comm.custom("video")[-1][0]["version"] == player.version
+    assert player.get_state()["_embedded"] == b""
+    assert "ftyp" not in all_state_text(player)
+
+
+def test_nothing_is_pushed_for_a_text_only_display_an_embedded_player_or_a_missing_file(
+    landscape_video: Video, tmp_path: Path
+) -> None:
+    player = VideoPlayer(landscape_video)
+    player._repr_mimebundle_(include=["text/plain"])
+    assert player.comm.custom("video") == []
+    embedded = VideoPlayer(landscape_video, embed=True)
+    embedded._repr_mimebundle_()
+    assert embedded.comm.custom("video") == []  # the bytes are in its state already
+    from_browser(embedded, {"type": "ready", "have": embedded.version})
+    assert embedded.comm.custom("video") == []
+    missing = VideoPlayer(landscape_video.with_changes(path=tmp_path / "gone.mp4"))
+    missing._repr_mimebundle_()
+    assert missing.comm.custom("video") == []
+
+
+def test_each_player_has_its_own_front_end_key(landscape_video: Video) -> None:
+    a, b = VideoPlayer(landscape_video), VideoPlayer(landscape_video)
+    assert a.get_state()["_key"] and a.get_state()["_key"] != b.get_state()["_key"]
+
+
+def test_a_player_made_with_a_video_opens_with_its_facts_and_sends_no_update(landscape_video: Video) -> None:
+    # One message instead of an opening and an update: the front end makes the view sooner.
+    player = VideoPlayer(landscape_video)
+    [opened] = [data for msg_type, data, _ in player.comm.published if msg_type == "comm_open"]
+    state = opened["state"]
+    assert (state["prompt"], state["size"], state["version"], state["has_video"]) == (
+        landscape_video.prompt,
+        "1280x720",
+        1,
+        True,
+    )
+    assert player.comm.states() == []

@@ -1,6 +1,28 @@
 // VideoPlayer front end. Video bytes arrive as a binary buffer in a custom message and play
 // from a Blob URL; server/user text goes through textContent only.
 
+// Bytes Python pushes when the player is displayed arrive before the view the display makes
+// exists. They wait here (per model, as a Blob, outside the widget state) for that view, which
+// then paints without asking for them; the first view takes them, so they are not held twice.
+const pushedVideos = new Map(); // model _key -> { version, blob }
+
+function initialize({ model }) {
+  const key = model.get("_key");
+  const onPush = (msg, buffers) => {
+    if (msg.type === "video" && msg.pushed && buffers?.length) {
+      pushedVideos.set(key, {
+        version: msg.version,
+        blob: new Blob([bufferBytes(buffers[0])], { type: msg.mime || "video/mp4" }),
+      });
+    }
+  };
+  model.on("msg:custom", onPush);
+  return () => {
+    model.off("msg:custom", onPush);
+    pushedVideos.delete(key);
+  };
+}
+
 function saveBlob(blob, name) {
   const url = URL.createObjectURL(blob);
   const link = h("a", { href: url, download: name });
@@ -31,11 +53,14 @@ function render({ model, el }) {
   let loadedVersion = -1;
 
   function setSource(bytes, mime, version) {
+    setBlob(new Blob([bytes], { type: mime || "video/mp4" }), version);
+  }
+
+  function setBlob(blob, version) {
     if (url) URL.revokeObjectURL(url);
-    url = URL.createObjectURL(new Blob([bytes], { type: mime || "video/mp4" }));
+    url = URL.createObjectURL(blob);
     loadedVersion = version;
-    video.src = url;
-    video.load();
+    video.src = url; // starts loading (a load() after it would only restart that)
   }
 
   function fact(term, value) {
@@ -177,7 +202,29 @@ function render({ model, el }) {
   video.muted = model.get("muted");
   video.loop = model.get("loop");
   useEmbedded();
-  model.send({ type: "ready" });
+  const pushed = pushedVideos.get(model.get("_key"));
+  if (pushed) {
+    pushedVideos.delete(model.get("_key"));
+    if (pushed.version === model.get("version") && loadedVersion !== pushed.version) {
+      setBlob(pushed.blob, pushed.version);
+    }
+  }
+  // Python sends the bytes unless this view already has the current version. A view that has
+  // them says so once its first frame is up: the message and the kernel's busy/idle answers
+  // would otherwise compete with decoding for this thread.
+  let readySent = false;
+  const sendReady = () => {
+    if (readySent) return;
+    readySent = true;
+    model.send({ type: "ready", have: loadedVersion });
+  };
+  if (loadedVersion === model.get("version")) {
+    video.addEventListener("loadeddata", sendReady, { once: true });
+    video.addEventListener("error", sendReady, { once: true });
+    setTimeout(sendReady, 2000);
+  } else {
+    sendReady();
+  }
 
   // Filmstrip under the video: stills from the first frame to the last, asked for once per video
   // shown (Python makes it from the local file); a click on a still seeks there.
@@ -239,4 +286,4 @@ function render({ model, el }) {
   };
 }
 
-export default { render };
+export default { initialize, render };
