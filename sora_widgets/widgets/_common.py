@@ -45,7 +45,8 @@ def widget_esm(name: str) -> str:
     """The shared ``_dom.js`` helpers followed by ``static/<name>.js``.
 
     anywidget loads each widget's ESM as one module that cannot import its sibling files, so the
-    helpers every front end uses (``h``, ``bufferBytes``, ``uid``) are put in front of it here.
+    helpers every front end uses (``h``, ``bufferBytes``, ``uid``, ``keepKeys``) are put in front
+    of it here.
     """
     return (
         (STATIC / "_dom.js").read_text(encoding="utf-8")
