@@ -43,8 +43,8 @@ def widget_esm(name: str, *parts: str) -> str:
     """The shared ``_dom.js`` helpers, then ``static/<part>.js`` for each of ``parts``, then ``<name>.js``.
 
     anywidget loads each widget's ESM as one module that cannot import its sibling files, so the
-    helpers every front end uses (``h``, ``bufferBytes``, ``uid``) are put in front of it here;
-    ``parts`` are shared pieces some widgets use (``coach``: the prompt checklist).
+    helpers every front end uses (``h``, ``bufferBytes``, ``uid``, ``keepKeys``) are put in front
+    of it here; ``parts`` are shared pieces some widgets use (``coach``: the prompt checklist).
     """
     files = ["_dom", *parts, name]
     return "\n".join((STATIC / f"{f}.js").read_text(encoding="utf-8") for f in files)

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 __all__ = ["VideoPlayer"]
 
 _log = logging.getLogger("sora_widgets.widgets")
+# The traits Python can drive with "control" messages (see VideoPlayer._on_control).
+_CONTROLLED = frozenset({"playing", "muted", "loop", "current_time"})
 
 
 class VideoPlayer(anywidget.AnyWidget):
@@ -81,6 +83,9 @@ class VideoPlayer(anywidget.AnyWidget):
     def _default_key(self) -> str:
         return uuid.uuid4().hex
 
+    # Number of the last playback change made in Python; a view starts acknowledging from it.
+    _control_seq = t.Int(0).tag(sync=True)
+
     def __init__(
         self,
         video: Video | None = None,
@@ -99,6 +104,7 @@ class VideoPlayer(anywidget.AnyWidget):
         self._video: Video | None = video
         self._view_ready = False  # no view has asked yet: sending the bytes now would be wasted
         self._pushed_version = -1  # the version sent ahead of a display message
+        self._acked = 0  # the highest _control_seq a view said it has applied
         self._remix_callbacks: list[Callable[[Video], Any]] = []
         self._background = BackgroundTasks(self._show_error)
         self.on_msg(self._on_front_message)
@@ -241,7 +247,28 @@ class VideoPlayer(anywidget.AnyWidget):
         name = change["name"]
         if name in getattr(self, "_property_lock", {}):
             return
-        self.send({"type": "control", name: change["new"]})
+        self._control_seq += 1
+        self.send({"type": "control", "seq": self._control_seq, name: change["new"]})
+
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """Apply a report from the browser, unless it is older than Python's last playback change.
+
+        Python numbers each playback change it makes (``_control_seq``, sent with the control
+        message). A view that has applied change N sends Python's value back with ``_ack: N`` in
+        one state update. A view's messages arrive in order, so a report that comes while the
+        acknowledged number is below Python's was sent before the view knew of Python's latest
+        change: its playback values are replaced by Python's before ipywidgets echoes them back,
+        so the value Python set last wins (``pause()`` then ``current_time = 2.0`` cannot snap
+        back to the time the browser reported just before). Nothing here depends on timing.
+        """
+        ack = sync_data.get("_ack")
+        if ack is not None:
+            self._acked = max(self._acked, _seq(ack))
+            sync_data = {k: v for k, v in sync_data.items() if k != "_ack"}
+        stale = _CONTROLLED.intersection(sync_data) if self._acked < self._control_seq else ()
+        if stale:
+            sync_data = {**sync_data, **{name: getattr(self, name) for name in stale}}
+        super().set_state(sync_data)
 
     def play(self) -> None:
         """Start playing (in every view of this player)."""
@@ -267,6 +294,8 @@ class VideoPlayer(anywidget.AnyWidget):
             return
         kind = content.get("type")
         if kind == "ready":
+            # A new view starts from the state it was given: Python's changes up to "seq".
+            self._acked = max(self._acked, _seq(content.get("seq")))
             self._view_ready = True
             if content.get("have") != self.version:  # it did not get the bytes pushed at display
                 self._send_video()
@@ -332,3 +361,8 @@ class VideoPlayer(anywidget.AnyWidget):
 
     def _show_error(self, exc: BaseException) -> None:
         self.error = describe_error(exc)
+
+
+def _seq(value: Any) -> int:
+    """A sequence number from the browser (anything else counts as 0)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0

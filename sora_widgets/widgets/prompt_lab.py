@@ -202,7 +202,7 @@ class PromptLab(anywidget.AnyWidget):
         self._jobs: list[LabJob] = []
         self._committed = Decimal("0")
         self._background = BackgroundTasks(self._show_failure)
-        self._thumbs: dict[str, bytes] = {}  # video key -> JPEG of the first frame
+        self._thumbs: dict[str, bytes] = {}  # task id -> JPEG of its video's first frame
         self._players: dict[int, VideoPlayer] = {}
         self._tiles: dict[int, tuple[ipywidgets.VBox, ipywidgets.ToggleButton]] = {}
         self._links: list[Any] = []
@@ -291,6 +291,7 @@ class PromptLab(anywidget.AnyWidget):
             }
             if not keep_jobs:
                 self._jobs = [LabJob(v) for v in variants]
+                self._thumbs.clear()  # first frames of the jobs just dropped
                 self.compare_indexes = []
                 self._sync_jobs()
 
@@ -581,7 +582,9 @@ class PromptLab(anywidget.AnyWidget):
                     "task_id": job.task_id or "",
                     "error": job.error or "",
                     "has_video": video is not None,
-                    "video_key": f"{job.index}:{job.runs}" if video is not None else "",
+                    # Thumbnails are keyed by the task that made the video: a rebuilt sweep or a
+                    # rerun at the same index is a new task, so it never shows an old picture.
+                    "video_key": video.task_id if video is not None else "",
                     "width": video.width if video else 0,
                     "height": video.height if video else 0,
                     "favourite": bool(video and video.favourite),
@@ -738,17 +741,21 @@ class PromptLab(anywidget.AnyWidget):
         except InvalidRequestError:
             return False
 
-    async def _send_thumb(self, index: int) -> None:
-        """The first frame of a finished video, as JPEG bytes in a binary message."""
+    async def _send_thumb(self, index: int, key: str | None = None) -> None:
+        """The first frame of a finished video, as JPEG bytes in a binary message.
+
+        ``key`` is the task id the browser asked about; if the job has moved on since (a new
+        sweep, a rerun), nothing is sent.
+        """
         job = self._job(index)
         video = job.video
-        if video is None:
+        if video is None or (key is not None and key != video.task_id):
             return
         path = video.path
         if path is None:
             path = await self._client().download(video)
             job.video = video.with_changes(path=path)
-        key = f"{job.index}:{job.runs}"
+        key = video.task_id
         data = self._thumbs.get(key)
         if data is None:
             try:
@@ -778,7 +785,9 @@ class PromptLab(anywidget.AnyWidget):
             elif kind == "compare":
                 self.compare([int(i) for i in content.get("indexes", [])])
             elif kind == "want_thumb":
-                self._background.start(self._send_thumb(int(content["index"])), name="prompt lab thumbnail")
+                key = str(content["key"]) if content.get("key") else None
+                thumb = self._send_thumb(int(content["index"]), key)
+                self._background.start(thumb, name="prompt lab thumbnail")
             elif kind == "play_all":
                 self.play_all()
             elif kind == "pause_all":

@@ -408,6 +408,17 @@ _NOTEBOOK_STATE_JS = """
 }
 """
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# The state of one cell: run (execution count set), kernel status, and its error outputs.
+_CELL_STATE_JS = """
+(i) => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const cell = w.content.widgets[i];
+  const kernel = w.sessionContext.session && w.sessionContext.session.kernel;
+  const errors = cell.model.outputs.toJSON().filter((o) => o.output_type === "error")
+    .map((o) => `${o.ename}: ${o.evalue}\\n${(o.traceback || []).join("\\n")}`);
+  return {done: cell.model.executionCount !== null, status: kernel ? kernel.status : "none", errors};
+}
+"""
 
 
 @dataclass
@@ -486,6 +497,51 @@ class NotebookPage:
         )
         self.command("notebook:run-cell")
         self.wait_until_done(timeout_ms)
+
+    def run_one(self, index: int, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
+        """Run only the cell at ``index`` (again, if it ran before) and wait until it is done.
+
+        Unlike :meth:`run_cell`, other cells not yet run stay unrun: a test can run its cells
+        one by one, in any order, as many times as a person would. Fails with the traceback.
+        """
+        self.dismiss_toasts()
+        self.page.evaluate(
+            "(i) => { const nb = window.jupyterapp.shell.currentWidget.content; nb.activeCellIndex = i;"
+            " nb.activeCell.model.executionCount = null; }",
+            index,
+        )
+        self.command("notebook:run-cell")
+        deadline = time.monotonic() + timeout_ms / 1000
+        state: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            state = self.page.evaluate(_CELL_STATE_JS, index)
+            if state["errors"]:
+                errors = [_ANSI.sub("", e) for e in state["errors"]]
+                raise AssertionError(f"cell {index} raised:\n" + "\n".join(errors))
+            if state["done"] and state["status"] == "idle":
+                return
+            self.page.wait_for_timeout(100)
+        raise AssertionError(f"cell {index} still running after {timeout_ms} ms: {state}")
+
+    def sources(self) -> list[str]:
+        """The source of every cell as the notebook holds it now."""
+        return self.page.evaluate(  # type: ignore[no-any-return]
+            "() => window.jupyterapp.shell.currentWidget.content.widgets"
+            ".map((c) => c.model.sharedModel.getSource())"
+        )
+
+    def set_source(self, index: int, source: str) -> None:
+        """Replace the source of the cell at ``index`` (as if the user had edited it)."""
+        self.page.evaluate(
+            "([i, s]) => window.jupyterapp.shell.currentWidget.content.widgets[i]"
+            ".model.sharedModel.setSource(s)",
+            [index, source],
+        )
+
+    def printed(self, index: int) -> str:
+        """The text of the last output of the cell at ``index`` (what it printed), stripped."""
+        text = self.output(index).locator(".jp-OutputArea-output").last.text_content(timeout=30_000)
+        return str(text).strip()
 
     def cell(self, index: int) -> Any:
         """Locator of the cell at ``index`` (counting all cells, markdown included)."""

@@ -95,17 +95,48 @@ def test_playback_state_readable_and_settable_from_python(landscape_video: Video
     assert sent["loop"] is True
     assert sent["muted"] is False
     player.play()
-    assert player.comm.states()[-1] == {"playing": True}
+    assert player.comm.states()[-2:] == [{"playing": True}, {"_control_seq": 5}]
     # Python's changes also go as commands (the browser may ignore a state update for a key it
     # is reporting itself); what the browser reported is never echoed back as a command.
     commands = [c for c, _ in player.comm.custom("control")]
     assert commands == [
-        {"type": "control", "playing": False},
-        {"type": "control", "current_time": 2.5},
-        {"type": "control", "loop": True},
-        {"type": "control", "muted": False},
-        {"type": "control", "playing": True},
+        {"type": "control", "seq": 1, "playing": False},
+        {"type": "control", "seq": 2, "current_time": 2.5},
+        {"type": "control", "seq": 3, "loop": True},
+        {"type": "control", "seq": 4, "muted": False},
+        {"type": "control", "seq": 5, "playing": True},
     ]
+
+
+def test_a_browser_report_older_than_pythons_last_change_never_wins(landscape_video: Video) -> None:
+    player = VideoPlayer(landscape_video)
+    from_browser(player, {"type": "ready", "seq": player._control_seq})
+    browser_sets(player, playing=True, current_time=0.3)  # playing, reporting its position
+    player.pause()
+    player.current_time = 2.0
+    seq = player._control_seq
+    # Reports the browser sent before it applied Python's pause and seek arrive afterwards ...
+    browser_sets(player, current_time=0.5)
+    browser_sets(player, playing=True, current_time=0.55, duration=4.0)
+    # ... and lose: Python keeps its values, echoes them back, and takes the rest of the report.
+    assert (player.playing, player.current_time, player.duration) == (False, 2.0, 4.0)
+    echoes = [d["state"] for t, d, _ in player.comm.published if d.get("method") == "echo_update"]
+    assert echoes[-2:] == [{"current_time": 2.0}, {"playing": False, "current_time": 2.0, "duration": 4.0}]
+    # Once the browser has applied Python's last change (it says so with its number), what the
+    # user does in the browser counts again.
+    browser_sets(player, _ack=seq, current_time=2.0, playing=False)
+    browser_sets(player, current_time=3.25)
+    assert (player.playing, player.current_time) == (False, 3.25)
+    browser_sets(player, playing=True)
+    assert player.playing is True
+    # An acknowledgement of an older change does not let an old report through.
+    player.seek(1.0)
+    browser_sets(player, _ack=seq, current_time=3.5)
+    assert player.current_time == 1.0
+    # A view that opens later starts from the number it was given.
+    from_browser(player, {"type": "ready", "seq": player._control_seq})
+    browser_sets(player, current_time=1.5)
+    assert player.current_time == 1.5
 
 
 def test_showing_another_video_bumps_the_version_and_resets_playback(

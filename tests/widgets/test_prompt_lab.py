@@ -356,7 +356,7 @@ async def test_compare_players_favourites_remix_and_thumbnails(sim_client: Any) 
     lab._on_front_message(lab, {"type": "want_thumb", "index": 2}, [])
     await asyncio.gather(*lab._background.running)
     content, buffers = sent[-1]
-    assert content == {"type": "thumb", "index": 2, "key": "2:1", "mime": "image/jpeg"}
+    assert content == {"type": "thumb", "index": 2, "key": lab.results[2].task_id, "mime": "image/jpeg"}
     with Image.open(io.BytesIO(buffers[0])) as image:
         assert image.format == "JPEG" and image.size == (320, 180)
     assert not any(isinstance(v, bytes) and len(v) > 1000 for v in lab.get_state().values())
@@ -368,6 +368,51 @@ async def test_compare_players_favourites_remix_and_thumbnails(sim_client: Any) 
     assert remix.variant.request.remix_video_id == lab.results[2].remix_id
     assert remix.video is not None and remix.video.labels["remix_of"] == "2"
     assert len(lab.results) == 4
+
+
+async def test_thumbnails_are_keyed_by_task_and_a_rebuilt_sweep_never_shows_an_old_one(
+    sim_client: Any,
+) -> None:
+    from PIL import Image, ImageChops, ImageStat
+
+    from sora_widgets.widgets._common import video_thumbnail
+
+    lab = PromptLab(
+        sim_client, template="A fox in {light}", slots={"light": ["red dusk"]}, sizes=["1280x720"]
+    )
+    sent: list[tuple[dict[str, Any], list[bytes]]] = []
+    lab.send = lambda content, buffers=None: sent.append((content, list(buffers or [])))  # type: ignore[method-assign]
+
+    async def thumb(index: int, key: str | None = None) -> tuple[dict[str, Any], bytes]:
+        sent.clear()
+        lab._on_front_message(lab, {"type": "want_thumb", "index": index, "key": key}, [])
+        await asyncio.gather(*lab._background.running)
+        return sent[-1][0], sent[-1][1][0]
+
+    def difference(a: bytes, b: bytes) -> float:
+        with Image.open(io.BytesIO(a)) as one, Image.open(io.BytesIO(b)) as two:
+            return sum(ImageStat.Stat(ImageChops.difference(one.convert("L"), two.convert("L"))).mean)
+
+    await lab.run()
+    first_task = lab.results[0].task_id
+    first_key = lab.jobs[0]["video_key"]
+    content, old = await thumb(0, first_key)
+
+    # the user edits the sweep and runs it again: index 0 is now another task and another video
+    lab.slots = {"light": ["blue night"]}
+    await lab.run()
+    video = lab.results[0]
+    content, new = await thumb(0, lab.jobs[0]["video_key"])
+    assert video.path is not None
+    real = video_thumbnail(video.path, max_side=320)
+    assert difference(new, real) < difference(new, old), "the thumbnail is the previous run's picture"
+    assert video.task_id != first_task
+    assert content["key"] == lab.jobs[0]["video_key"] == video.task_id != first_key == first_task
+    # a late request for the dropped task gets no answer
+    sent.clear()
+    lab._on_front_message(lab, {"type": "want_thumb", "index": 0, "key": first_task}, [])
+    await asyncio.gather(*lab._background.running)
+    assert sent == []
 
 
 async def test_stop_marks_unfinished_jobs_and_leaves_their_tasks_resumable(tmp_path: Path) -> None:

@@ -25,3 +25,22 @@ let uidCounter = 0;
 function uid(prefix) {
   return `${prefix}-${++uidCounter}-${Math.random().toString(36).slice(2, 7)}`;
 }
+
+// Keys pressed in our controls stay in our widget. JupyterLab, Notebook 7 and Voila (Lumino
+// apps) run their shortcuts from a keydown listener on the document in the bubbling phase, so
+// without this Enter in a textarea becomes "run cell"/"edit mode" and letters become notebook
+// commands. ipywidgets' own text boxes stop these events the same way. Escape still goes up, so
+// the keyboard can always leave a widget for the notebook. Returns the function that undoes it.
+const KEEP_KEYS_IN = "input, textarea, select, button, video, [contenteditable]";
+const KEY_EVENTS = ["keydown", "keypress", "keyup"];
+function keepKeys(root) {
+  const stop = (event) => {
+    if (event.key === "Escape") return;
+    const control = event.target instanceof Element ? event.target.closest(KEEP_KEYS_IN) : null;
+    if (control && root.contains(control)) event.stopPropagation();
+  };
+  for (const type of KEY_EVENTS) root.addEventListener(type, stop);
+  return () => {
+    for (const type of KEY_EVENTS) root.removeEventListener(type, stop);
+  };
+}

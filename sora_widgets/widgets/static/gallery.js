@@ -15,6 +15,7 @@ const STATUS_OPTIONS = [
 ];
 
 function render({ model, el }) {
+  const releaseKeys = keepKeys(el);
   const status = h("select");
   for (const [value, text] of STATUS_OPTIONS) status.append(h("option", { value, text }));
   const modelSelect = h("select");
@@ -80,6 +81,7 @@ function render({ model, el }) {
   model.on("change", paint);
   paint();
   return () => {
+    releaseKeys();
     model.off("change", paint);
     status.removeEventListener("change", onStatus);
     modelSelect.removeEventListener("change", onModel);

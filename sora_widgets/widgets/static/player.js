@@ -34,6 +34,7 @@ function saveBlob(blob, name) {
 }
 
 function render({ model, el }) {
+  const releaseKeys = keepKeys(el);
   const video = h("video", { class: "sw-player-video", controls: "", playsinline: "", preload: "auto" });
   const placeholder = h("div", { class: "sw-player-placeholder sw-muted", text: "No video yet" });
   const stage = h("div", { class: "sw-player-stage" }, [video, placeholder]);
@@ -114,6 +115,7 @@ function render({ model, el }) {
         video.currentTime = msg.current_time;
       }
       if ("playing" in msg) applyPlaying(msg.playing);
+      acknowledge(msg);
     } else if (msg.type === "file" && buffers?.length) {
       saveBlob(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "video/mp4" }), msg.name || "video.mp4");
     }
@@ -131,6 +133,27 @@ function render({ model, el }) {
     } else if (!want && !video.paused) {
       video.pause();
     }
+  }
+
+  // Python numbers its playback changes (see VideoPlayer.set_state). Once this view has applied
+  // one, it puts Python's value in the model with the number ("_ack"), in one state update: a
+  // report of the same key still waiting in ipywidgets' send buffer is overwritten by it, and a
+  // report already sent carries an older number, so Python knows it is older than its change.
+  const CONTROLLED = ["playing", "muted", "loop", "current_time"];
+  function acknowledge(msg) {
+    if (typeof msg.seq !== "number") return;
+    const changes = { _ack: msg.seq };
+    for (const key of CONTROLLED) if (key in msg) changes[key] = msg[key];
+    // Python's state update may have put its value in the model already; the update sent here
+    // must still carry it (to overwrite an older report waiting in the buffer), so each key is
+    // cleared silently first and the set in report() counts as a change.
+    reporting = true;
+    try {
+      for (const key of Object.keys(changes)) model.set(key, null, { silent: true });
+    } finally {
+      reporting = false;
+    }
+    report(changes);
   }
 
   // Python drives playback with "control" messages: its state update can arrive late (behind
@@ -216,7 +239,7 @@ function render({ model, el }) {
   const sendReady = () => {
     if (readySent) return;
     readySent = true;
-    model.send({ type: "ready", have: loadedVersion });
+    model.send({ type: "ready", have: loadedVersion, seq: model.get("_control_seq") || 0 });
   };
   if (loadedVersion === model.get("version")) {
     video.addEventListener("loadeddata", sendReady, { once: true });
@@ -272,6 +295,7 @@ function render({ model, el }) {
 
   return () => {
     stopStrip();
+    releaseKeys();
     for (const [name, fn] of Object.entries(listeners)) video.removeEventListener(name, fn);
     download.removeEventListener("click", onDownload);
     remix.removeEventListener("click", onRemix);

@@ -17,6 +17,7 @@ function labelled(labelText, control, extraClass = "") {
 }
 
 function render({ model, el }) {
+  const releaseKeys = keepKeys(el);
   const cleanups = [];
   const listen = (node, event, fn) => {
     node.addEventListener(event, fn);
@@ -116,7 +117,7 @@ function render({ model, el }) {
   const submit = () => model.send({ type: "submit", form: Object.fromEntries(FORM_KEYS.map((k) => [k, model.get(k)])) });
   listen(generate, "click", submit);
   listen(text, "keydown", (event) => {
-    // Ctrl/Cmd+Enter generates; plain Enter makes a new line; Shift+Enter is left to Jupyter.
+    // Ctrl/Cmd+Enter generates; Enter makes a new line (keepKeys keeps keys from Jupyter's shortcuts).
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && model.get("show_generate")) {
       event.preventDefault();
       event.stopPropagation();
@@ -203,6 +204,7 @@ function render({ model, el }) {
   model.send({ type: "ready" });
 
   return () => {
+    releaseKeys();
     cleanups.forEach((fn) => fn());
     model.off("change:image_version", onVersion);
     model.off("change:seconds_options", buildSeconds);

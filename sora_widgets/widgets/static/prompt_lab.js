@@ -34,8 +34,9 @@ function debounce(fn, ms) {
 }
 
 function render({ model, el: root }) {
-  const urls = new Map(); // index -> {key, url} of a first-frame thumbnail
-  const requested = new Set(); // thumbnail keys asked of the kernel
+  const releaseKeys = keepKeys(root);
+  const urls = new Map(); // task id -> Blob URL of its video's first frame
+  const requested = new Set(); // task ids whose thumbnail was asked of the kernel
   const cells = new Map(); // index -> {cell parts}
 
   const wrap = h("div", { class: "sw-lab", role: "region", "aria-label": "Prompt Lab" });
@@ -141,21 +142,24 @@ function render({ model, el: root }) {
     if (document.activeElement !== node && node.value !== value) node.value = value;
   }
 
+  // One <label> per slot name, kept for the life of the view: a save or a redraw never replaces
+  // (and so never blurs) the box being typed in; only added, removed or reordered slots move.
+  const slotLabels = new Map();
   function drawSlots() {
     const names = slotNames(template.value);
     const values = model.get("slots") || {};
-    const existing = new Map([...slotBox.querySelectorAll("textarea")].map((a) => [a.dataset.slot, a]));
-    slotBox.replaceChildren(
-      ...names.map((name) => {
-        let area = existing.get(name);
-        if (!area) {
-          area = h("textarea", { rows: 3, "aria-label": `Values for {${name}}, one per line` });
-          area.dataset.slot = name;
-          area.value = (values[name] || []).join("\n");
-        }
-        return h("label", { class: "sw-lab-slot" }, [h("span", { text: `{${name}}` }), area]);
-      }),
-    );
+    for (const name of names) {
+      if (slotLabels.has(name)) continue;
+      const area = h("textarea", { rows: 3, "aria-label": `Values for {${name}}, one per line` });
+      area.dataset.slot = name;
+      area.value = (values[name] || []).join("\n");
+      slotLabels.set(name, h("label", { class: "sw-lab-slot" }, [h("span", { text: `{${name}}` }), area]));
+    }
+    const wanted = names.map((name) => slotLabels.get(name));
+    const current = [...slotBox.children];
+    if (current.length !== wanted.length || current.some((node, i) => node !== wanted[i])) {
+      slotBox.replaceChildren(...wanted);
+    }
   }
 
   function drawDefinition() {
@@ -206,17 +210,27 @@ function render({ model, el: root }) {
   function thumbFor(job) {
     const img = h("img", { class: "sw-lab-thumb", alt: `First frame of variant ${job.index}: ${job.label}` });
     img.dataset.index = String(job.index);
-    const known = urls.get(job.index);
-    if (known && known.key === job.video_key) img.src = known.url;
+    img.dataset.key = job.video_key;
+    const known = urls.get(job.video_key);
+    if (known) img.src = known;
     return img;
   }
 
   function want(job) {
-    if (!job.has_video) return;
-    const known = urls.get(job.index);
-    if ((known && known.key === job.video_key) || requested.has(job.video_key)) return;
+    if (!job.has_video || urls.has(job.video_key) || requested.has(job.video_key)) return;
     requested.add(job.video_key);
-    model.send({ type: "want_thumb", index: job.index });
+    model.send({ type: "want_thumb", index: job.index, key: job.video_key });
+  }
+
+  // Thumbnails of videos no longer in the jobs (a rebuilt sweep, a rerun) are let go.
+  function forgetThumbs(jobs) {
+    const keep = new Set(jobs.map((job) => job.video_key).filter(Boolean));
+    for (const [key, url] of urls) {
+      if (keep.has(key)) continue;
+      URL.revokeObjectURL(url);
+      urls.delete(key);
+    }
+    for (const key of requested) if (!keep.has(key)) requested.delete(key);
   }
 
   function makeCell(job) {
@@ -305,6 +319,7 @@ function render({ model, el: root }) {
       want(job);
     }
     for (const [index] of cells) if (!seen.has(index)) cells.delete(index);
+    forgetThumbs(jobs);
     // Re-insert only when the order changed, so focus and scroll position survive updates.
     const current = [...grid.children];
     if (current.length !== order.length || current.some((node, i) => node !== order[i])) {
@@ -320,12 +335,12 @@ function render({ model, el: root }) {
 
   function onMessage(msg, buffers) {
     if (!msg || msg.type !== "thumb" || !buffers || !buffers.length) return;
-    const old = urls.get(msg.index);
-    if (old && old.key === msg.key) return;
-    if (old) URL.revokeObjectURL(old.url);
-    const url = URL.createObjectURL(new Blob([buffers[0]], { type: msg.mime || "image/jpeg" }));
-    urls.set(msg.index, { key: msg.key, url });
-    for (const img of root.querySelectorAll(`img.sw-lab-thumb[data-index="${Number(msg.index)}"]`)) img.src = url;
+    // Only a video still in the grid gets its picture (a late answer for a rebuilt sweep is dropped).
+    const showing = [...cells.values()].filter((parts) => parts.key === msg.key);
+    if (!showing.length || urls.has(msg.key)) return;
+    const url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "image/jpeg" }));
+    urls.set(msg.key, url);
+    for (const parts of showing) if (parts.thumb) parts.thumb.src = url;
   }
 
   const drawAll = () => {
@@ -345,10 +360,11 @@ function render({ model, el: root }) {
   drawAll();
 
   return () => {
+    releaseKeys();
     for (const [names, fn] of bindings) model.off(names, fn);
     model.off("msg:custom", onMessage);
     for (const undo of handlers) undo();
-    for (const { url } of urls.values()) URL.revokeObjectURL(url);
+    for (const url of urls.values()) URL.revokeObjectURL(url);
     urls.clear();
   };
 }

@@ -34,6 +34,7 @@ async function copyText(text, input) {
 }
 
 function render({ model, el }) {
+  const releaseKeys = keepKeys(el);
   const status = h("span", { class: "sw-status-badge", role: "status" });
   const label = h("span", { class: "sw-status-label" });
   const times = h("span", { class: "sw-status-times", "aria-live": "off" });
@@ -137,6 +138,7 @@ function render({ model, el }) {
   paint();
 
   return () => {
+    releaseKeys();
     clearInterval(timer);
     model.off("change:elapsed_s", onElapsed);
     model.off("change", paint);

@@ -1,6 +1,7 @@
 // ResultStrip front end: tiles with thumbnails (binary buffers -> Blob URLs); text via textContent.
 
 function render({ model, el }) {
+  const releaseKeys = keepKeys(el);
   const heading = h("div", { class: "sw-strip-heading" });
   const list = h("div", { class: "sw-strip-list", role: "list" });
   const empty = h("div", { class: "sw-strip-empty sw-muted" });
@@ -62,6 +63,7 @@ function render({ model, el }) {
   paint();
   model.send({ type: "ready" });
   return () => {
+    releaseKeys();
     model.off("change", paint);
     model.off("msg:custom", onMessage);
     for (const url of urls.values()) URL.revokeObjectURL(url);

@@ -1,6 +1,7 @@
 // Studio header front end: title, "simulated" badge, service, counts. Text via textContent only.
 
 function render({ model, el }) {
+  const releaseKeys = keepKeys(el);
   const title = h("h3", { class: "sw-studio-title" });
   const badge = h("span", { class: "sw-badge-sim", text: "simulated", title: "Videos come from the built-in simulator; nothing is sent to the real service" });
   const service = h("span", { class: "sw-studio-service sw-muted" });
@@ -27,7 +28,10 @@ function render({ model, el }) {
   }
   model.on("change", paint);
   paint();
-  return () => model.off("change", paint);
+  return () => {
+    releaseKeys();
+    model.off("change", paint);
+  };
 }
 
 export default { render };
