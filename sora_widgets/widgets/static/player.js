@@ -202,7 +202,11 @@ function render({ model, el }) {
     seeked: () => report({ current_time: video.currentTime }),
     volumechange: () => video.muted !== model.get("muted") && report({ muted: video.muted }),
     loadedmetadata: () => {
-      report({ duration: Number.isFinite(video.duration) ? video.duration : 0 });
+      // The duration goes to Python once the first frame is up: the message (and the kernel's
+      // busy/idle answers) would otherwise compete with decoding it for this thread.
+      const duration = Number.isFinite(video.duration) ? video.duration : 0;
+      if (video.readyState >= 2) report({ duration });
+      else video.addEventListener("loadeddata", () => report({ duration }), { once: true });
       applyTime();
       applyPlaying();
     },
