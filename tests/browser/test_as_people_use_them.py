@@ -140,7 +140,11 @@ def _assert_typing_stays_in_the_widgets(nb: NotebookPage) -> None:
 def test_typing_in_jupyterlab_stays_in_the_widgets(open_notebook: Any) -> None:
     nb: NotebookPage = open_notebook(TYPING_CELLS)
     _assert_typing_stays_in_the_widgets(nb)
-    nb.screenshot("typing-jupyterlab")
+    for theme in ("light", "dark"):
+        nb.set_theme(theme)
+        nb.screenshot(f"studio-typed-{theme}", nb.output(1))
+        nb.screenshot(f"prompt-lab-typed-{theme}", nb.output(2))
+    nb.set_theme("light")
 
 
 def test_typing_in_notebook_7_stays_in_the_widgets(open_notebook: Any, jupyter_notebook7: Any) -> None:
@@ -295,3 +299,7 @@ def test_prompt_lab_thumbnails_and_compare_under_load(open_notebook: Any, busy_c
         nb.run_one(5)
         assert nb.printed(5) == repr([(False, target)] * 2), f"the kernel lost seek_all({target})"
     assert nb.js_errors == []
+    for theme in ("light", "dark"):
+        nb.set_theme(theme)
+        nb.screenshot(f"prompt-lab-rerun-{theme}", nb.output(0))
+    nb.set_theme("light")

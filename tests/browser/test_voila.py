@@ -29,6 +29,14 @@ NOTEBOOK = "teaching_demo.ipynb"
 # Two videos in "vague versus structured", three in "change one part at a time".
 LESSON_VIDEOS = 5
 VOILA_RENDER_TIMEOUT_MS = 180_000
+# If the lesson's kernel is still busy this long after it started, it writes every thread's
+# stack to kernel-stacks.txt (the test shows it on failure): a hang names its own cause.
+STACK_DUMP_AFTER_S = 120
+STACK_DUMP = f"""\
+import faulthandler, pathlib
+_sora_stacks = open(pathlib.Path.cwd() / "kernel-stacks.txt", "w")
+faulthandler.dump_traceback_later({STACK_DUMP_AFTER_S}, file=_sora_stacks)
+"""
 
 
 def voila_command(root: Path, port: int) -> list[str]:
@@ -47,24 +55,38 @@ def voila_command(root: Path, port: int) -> list[str]:
 @pytest.fixture
 def voila(tmp_path: Path) -> Iterator[JupyterServer]:
     shutil.copytree(REPO_NOTEBOOKS, tmp_path / "root")
-    server = start_server(
-        "voila", tmp_path, command=voila_command, env=server_env(tmp_path), ready_path="/voila/"
-    )
+    env = server_env(tmp_path)
+    (Path(env["IPYTHONDIR"]) / "profile_default" / "startup" / "01-stack-dump.py").write_text(STACK_DUMP)
+    server = start_server("voila", tmp_path, command=voila_command, env=env, ready_path="/voila/")
     yield server
     stop_server(server)
+
+
+def _kernel_stacks(voila: JupyterServer) -> str:
+    try:
+        return (voila.root / "kernel-stacks.txt").read_text() or "<kernel was not stuck long enough to dump>"
+    except OSError:
+        return "<no stack dump>"
 
 
 def test_teaching_demo_runs_as_a_voila_app(voila: JupyterServer, page) -> None:
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(voila.url, timeout=VOILA_RENDER_TIMEOUT_MS)
-
+    try:
+        page.goto(voila.url, timeout=VOILA_RENDER_TIMEOUT_MS)
+        page.wait_for_function(
+            "(n) => [...document.querySelectorAll('video')].filter((v) => v.readyState >= 2).length >= n",
+            arg=LESSON_VIDEOS,
+            timeout=VOILA_RENDER_TIMEOUT_MS,
+        )
+    except Exception as exc:
+        loading = page.locator("#loading_text")
+        shown = loading.inner_text() if loading.count() else ""
+        raise AssertionError(
+            f"the lesson did not render ({shown!r}).\nKernel stacks:\n{_kernel_stacks(voila)}\n"
+            f"Voila log:\n{voila.log_tail(6000)}"
+        ) from exc
     videos = page.locator("video")
-    page.wait_for_function(
-        "(n) => [...document.querySelectorAll('video')].filter((v) => v.readyState >= 2).length >= n",
-        arg=LESSON_VIDEOS,
-        timeout=VOILA_RENDER_TIMEOUT_MS,
-    )
     sizes = [
         videos.nth(i).evaluate("(v) => [v.readyState, v.videoWidth, v.videoHeight]")
         for i in range(LESSON_VIDEOS)
@@ -83,6 +105,16 @@ def test_teaching_demo_runs_as_a_voila_app(voila: JupyterServer, page) -> None:
     page.get_by_text("✓ camera").wait_for(timeout=30_000)
     assert page.get_by_text("✓ shot").count() == 1
     assert page.get_by_text("✓ lighting").count() == 1
+
+    # The Studio's prompt box takes Enter as a new line from the real keyboard, here too.
+    prompt = page.locator("textarea.sw-pb-text").last  # the Studio, at the end of the lesson
+    prompt.click()
+    prompt.press_sequentially("A red kite", delay=40)
+    page.keyboard.press("Enter")
+    prompt.press_sequentially("over the sea", delay=40)
+    page.wait_for_timeout(800)
+    assert prompt.input_value() == "A red kite\nover the sea"
+    assert prompt.evaluate("(el) => el === document.activeElement")
     assert errors == []
 
     page.set_viewport_size({"width": 1280, "height": 2400})  # Voila scrolls inside a panel
