@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Studio", "StudioHeader"]
 
-# Finished status bars kept on screen (running ones always stay) so a failure stays readable.
-_KEEP_FINISHED_BARS = 3
+# A finished generation's status bar is folded into the results strip and its widget closed:
+# the strip's tile says how it ended, so a long session leaves no widget per generation.
 
 
 class StudioHeader(anywidget.AnyWidget):
@@ -82,6 +82,8 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
         )
         self.strip.on_select(self._select)
         self._jobs: dict[asyncio.Task[Video], StatusBar] = {}
+        self._notes: dict[str, str] = {}  # strip key of a folded failure -> what happened
+        self._folded = 0
         self._background = BackgroundTasks(self._record_failure)
         super().__init__(
             children=[self.header, self.builder, self.bars, self.player, self.strip],
@@ -100,6 +102,11 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
     def running(self) -> list[asyncio.Task[Video]]:
         """Generations still running."""
         return [job for job in self._jobs if not job.done()]
+
+    @property
+    def status_bars(self) -> list[StatusBar]:
+        """The status bars on screen: one per generation still running."""
+        return list(self._jobs.values())
 
     def generate(self, request: VideoRequest | None = None, /, **fields: Any) -> asyncio.Task[Video]:
         """Start a generation in the background and return its asyncio task.
@@ -162,11 +169,42 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
         self._refresh_header()
 
     def _job_finished(self, job: asyncio.Task[Video]) -> None:
-        finished = [j for j in self._jobs if j.done()]
-        for old in finished[:-_KEEP_FINISHED_BARS]:
-            bar = self._jobs.pop(old)
-            self.bars.children = tuple(b for b in self.bars.children if b is not bar)
+        # Folded on the next turn of the loop, after the bar's own done-callbacks have run.
+        asyncio.get_running_loop().call_soon(self._fold, job)
+
+    def _fold(self, job: asyncio.Task[Video]) -> None:
+        bar = self._jobs.pop(job, None)
+        if bar is not None:
+            self._fold_bar(job, bar)
         self._refresh_header()
+
+    def _fold_bar(self, job: asyncio.Task[Video], bar: StatusBar) -> None:
+        """Replace a finished generation's status bar by a tile in the strip, and close the bar.
+
+        A completed one already has its video tile; a failed or stopped one gets a tile that
+        says what happened (the whole message is shown above the player when it is chosen).
+        """
+        if job.cancelled() or job.exception() is not None:
+            self._folded += 1
+            key = f"{bar.task_id or 'request'}#{self._folded}"
+            ended = "stopped watching" if job.cancelled() else (bar.status or "failed")
+            head = f"Error {bar.error_code}" if bar.error_code else ended.capitalize()
+            if bar.error_meaning:
+                head += f" ({bar.error_meaning})"
+            parts = [f"{head}: {_short(bar.label, 60)}", bar.note if job.cancelled() else bar.error_message]
+            if bar.error_advice:
+                parts.append(f"What to do: {bar.error_advice}")
+            self._notes[key] = " ".join(p for p in parts if p)
+            subtitle = " · ".join(p for p in (ended, bar.error_code, bar.task_id) if p)
+            status = "stopped" if job.cancelled() else "failed"
+            self.strip.add(StripItem(key=key, title=bar.label, subtitle=subtitle, status=status))
+            if not job.cancelled():
+                self.header.error = self._notes[key]
+        self.bars.children = tuple(b for b in self.bars.children if b is not bar)
+        # close() ends the widget's comm in the kernel and its views in the browser; the
+        # layout is a widget of its own and is closed with it, or it would stay behind.
+        bar.layout.close()
+        bar.close()
 
     def _record_failure(self, exc: BaseException) -> None:
         # The failing generation's status bar already shows it; keep it for code too.
@@ -180,6 +218,10 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
             self.builder.error = describe_error(exc)
 
     def _select(self, key: str) -> None:
+        if key in self._notes:
+            self.header.error = self._notes[key]
+            return
+        self.header.error = ""
         for video in reversed(self.results):
             if video.task_id == key:
                 self.player.show(video)
