@@ -8,6 +8,7 @@ Example (a shell):
     sora-widgets resume
     sora-widgets simulator --port 8765
     sora-widgets demo
+    sora-widgets cache prune --max-size 2GB --dry-run
 
 With no key configured (``VTRIX_API_KEY``, keyring) and no ``--base-url``/``VTRIX_BASE_URL``,
 everything runs against the built-in simulator, so nothing is ever billed by accident.
@@ -61,7 +62,7 @@ EXIT_UNKNOWN_OUTCOME = 4
 EXIT_TIMEOUT = 5
 EXIT_INTERRUPTED = 130
 
-_DELEGATED = ("simulator", "demo")
+_DELEGATED = ("simulator", "demo", "cache")
 
 
 def _say(*parts: object) -> None:
@@ -163,6 +164,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_parser(
         "demo", help="open JupyterLab on the quickstart notebook, with the simulator", add_help=False
+    )
+    sub.add_parser(
+        "cache", help="show or prune downloaded videos (cache prune --max-size 2GB)", add_help=False
     )
     return parser
 
@@ -410,6 +414,10 @@ def _resume(args: argparse.Namespace) -> int:
 
 
 def _delegate(command: str, rest: list[str]) -> int:
+    if command == "cache":
+        from . import cache
+
+        return cache.main(rest)
     if command == "simulator":
         import runpy
 

@@ -569,6 +569,44 @@ class Journal:
             ).fetchall()
         return [(_utc(at), status, progress, message) for at, status, progress, message in rows]
 
+    # -- the video cache (see sora_widgets.cache) ----------------------------------------------
+
+    # Its own table, made on first use: a journal written before it still opens (and older
+    # versions of this package ignore it), so no schema version change is needed.
+    _PRUNED_TABLE = (
+        "CREATE TABLE IF NOT EXISTS pruned_files (entry_id TEXT PRIMARY KEY REFERENCES entries (id), "
+        "at REAL NOT NULL, path TEXT NOT NULL, bytes INTEGER)"
+    )
+
+    def record_pruned(self, entry_id: str, *, size: int | None = None) -> None:
+        """Record that an entry's video file was deleted from the cache.
+
+        The entry and its Video stay (prompt, cost, result link); the Video loses its ``path``,
+        so whoever shows it downloads it again (``client.download``) while the link works.
+        """
+        with self._write() as cur:
+            entry = self._get(cur, entry_id)
+            if entry.video is None or entry.video.path is None:
+                return
+            cur.execute(self._PRUNED_TABLE)
+            cur.execute(
+                "INSERT OR REPLACE INTO pruned_files (entry_id, at, path, bytes) VALUES (?, ?, ?, ?)",
+                (entry_id, self._now(), str(entry.video.path), size),
+            )
+            video = entry.video.with_changes(path=None)
+            cur.execute("UPDATE entries SET video = ? WHERE id = ?", (json.dumps(video.to_dict()), entry_id))
+
+    def pruned_entries(self) -> dict[str, datetime]:
+        """Entries whose file was pruned from the cache at some time: entry id -> when."""
+        with self._lock:
+            exists = self._conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'pruned_files'"
+            ).fetchone()
+            if exists is None:
+                return {}
+            rows = self._conn.execute("SELECT entry_id, at FROM pruned_files").fetchall()
+        return {entry_id: _utc(at) for entry_id, at in rows}
+
     # -- lifetime ----------------------------------------------------------------------------
 
     def close(self) -> None:
