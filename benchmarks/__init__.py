@@ -12,4 +12,4 @@ One or a few: ``python -m benchmarks --only polling,download``; each module also
 (``python -m benchmarks.polling --quick``). See ``benchmarks/README.md``.
 """
 
-BENCHMARKS = ("polling", "many_jobs", "delivery", "download", "imports", "render")
+BENCHMARKS = ("polling", "many_jobs", "delivery", "download", "imports", "render", "long_session")

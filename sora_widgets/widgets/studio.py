@@ -24,8 +24,12 @@ if TYPE_CHECKING:
 
 __all__ = ["Studio", "StudioHeader"]
 
-# A finished generation's status bar is folded into the results strip and its widget closed:
-# the strip's tile says how it ended, so a long session leaves no widget per generation.
+# A finished generation's status bar is folded into the results strip and its widget closed, so a
+# long session leaves no widget per generation: a completed one at once (its video is the new
+# tile), one that failed or stopped when the next generation starts (until then its code, advice
+# and copyable task id stay readable) or when another one ends that way. The strip keeps a tile
+# for it either way.
+_KEEP_UNHAPPY_BARS = 1
 
 
 class StudioHeader(anywidget.AnyWidget):
@@ -83,6 +87,7 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
         self.strip.on_select(self._select)
         self._jobs: dict[asyncio.Task[Video], StatusBar] = {}
         self._notes: dict[str, str] = {}  # strip key of a folded failure -> what happened
+        self._unhappy: list[asyncio.Task[Video]] = []  # failed/stopped, bar still on screen
         self._folded = 0
         self._background = BackgroundTasks(self._record_failure)
         super().__init__(
@@ -105,7 +110,8 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
 
     @property
     def status_bars(self) -> list[StatusBar]:
-        """The status bars on screen: one per generation still running."""
+        """The status bars on screen: one per generation still running, and the last one that
+        failed or stopped until the next generation starts."""
         return list(self._jobs.values())
 
     def generate(self, request: VideoRequest | None = None, /, **fields: Any) -> asyncio.Task[Video]:
@@ -122,6 +128,8 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
         if request is None and not fields:
             request = self.builder.request
         req = self.client.build_request(request, **fields)
+        for old in list(self._unhappy):
+            self._fold_finished(old)
         bar = StatusBar(label=_short(req.prompt), client=self.client)
         bar.status = "sending"
         bar.phase = "running"
@@ -173,10 +181,22 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
         asyncio.get_running_loop().call_soon(self._fold, job)
 
     def _fold(self, job: asyncio.Task[Video]) -> None:
+        if job not in self._jobs:
+            return
+        if not job.cancelled() and job.exception() is None:
+            self._fold_bar(job, self._jobs.pop(job))
+        else:
+            self._unhappy.append(job)
+            while len(self._unhappy) > _KEEP_UNHAPPY_BARS:
+                self._fold_finished(self._unhappy[0])
+        self._refresh_header()
+
+    def _fold_finished(self, job: asyncio.Task[Video]) -> None:
+        if job in self._unhappy:
+            self._unhappy.remove(job)
         bar = self._jobs.pop(job, None)
         if bar is not None:
             self._fold_bar(job, bar)
-        self._refresh_header()
 
     def _fold_bar(self, job: asyncio.Task[Video], bar: StatusBar) -> None:
         """Replace a finished generation's status bar by a tile in the strip, and close the bar.
@@ -198,8 +218,6 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
             subtitle = " · ".join(p for p in (ended, bar.error_code, bar.task_id) if p)
             status = "stopped" if job.cancelled() else "failed"
             self.strip.add(StripItem(key=key, title=bar.label, subtitle=subtitle, status=status))
-            if not job.cancelled():
-                self.header.error = self._notes[key]
         self.bars.children = tuple(b for b in self.bars.children if b is not bar)
         # close() ends the widget's comm in the kernel and its views in the browser; the
         # layout is a widget of its own and is closed with it, or it would stay behind.
