@@ -12,4 +12,4 @@ One or a few: ``python -m benchmarks --only polling,download``; each module also
 (``python -m benchmarks.polling --quick``). See ``benchmarks/README.md``.
 """
 
-BENCHMARKS = ("polling", "many_jobs", "delivery", "download", "imports", "render", "coach")
+BENCHMARKS = ("polling", "many_jobs", "delivery", "download", "imports", "render", "coach", "long_session")

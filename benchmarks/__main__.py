@@ -13,7 +13,7 @@ from . import BENCHMARKS
 from ._common import REPO_ROOT, Report, load_average, machine
 
 # Run order: the cheapest and least noise-sensitive first; the browser last.
-ORDER = ("imports", "coach", "render", "polling", "many_jobs", "download", "delivery")
+ORDER = ("imports", "coach", "render", "polling", "many_jobs", "download", "delivery", "long_session")
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
 

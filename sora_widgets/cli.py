@@ -8,6 +8,7 @@ Example (a shell):
     sora-widgets resume
     sora-widgets simulator --port 8765
     sora-widgets demo
+    sora-widgets cache prune --max-size 2GB --dry-run
 
 With no key configured (``VTRIX_API_KEY``, keyring) and no ``--base-url``/``VTRIX_BASE_URL``,
 everything runs against the built-in simulator, so nothing is ever billed by accident.
@@ -64,7 +65,7 @@ EXIT_UNKNOWN_OUTCOME = 4
 EXIT_TIMEOUT = 5
 EXIT_INTERRUPTED = 130
 
-_DELEGATED = ("simulator", "demo", "gateway")
+_DELEGATED = ("simulator", "demo", "gateway", "cache")
 
 
 def _say(*parts: object) -> None:
@@ -193,6 +194,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_parser(
         "gateway", help="a classroom gateway: serve, add, usage, revoke, reset, set-budget", add_help=False
+    )
+    sub.add_parser(
+        "cache", help="show or prune downloaded videos (cache prune --max-size 2GB)", add_help=False
     )
     return parser
 
@@ -472,6 +476,10 @@ def _delegate(command: str, rest: list[str]) -> int:
         from .gateway.cli import main as gateway_main  # lazily: Starlette, the book
 
         return gateway_main(rest)
+    if command == "cache":
+        from . import cache
+
+        return cache.main(rest)
     if command == "simulator":
         import runpy
 

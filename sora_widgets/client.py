@@ -812,7 +812,24 @@ class SoraClient:
             entry_id = entry.id if entry is not None else None
         if entry_id:
             self._journal_call("record_video", entry_id, video)
+        if dest is None and self.journal is not None and self.download_dir == self.journal.home / "videos":
+            await self._enforce_cache_policy()
         return video
+
+    async def _enforce_cache_policy(self) -> None:
+        """Apply the saved video cache policy (``sora-widgets cache policy``) after a download."""
+        from . import cache
+
+        journal = self.journal
+        if journal is None:
+            return
+        try:
+            result = await asyncio.to_thread(cache.enforce, journal)
+        except Exception as exc:  # noqa: BLE001 - pruning is housekeeping: never fail a download for it
+            log.warning("the video cache policy could not be applied: %s", exc)
+            return
+        if result is not None and result.removed:
+            log.info("video cache: %s", result)
 
     async def download(self, video: Video, dest: str | Path | None = None) -> Path:
         """Download ``video`` (streamed, verified, renamed into place) and return the file's path.

@@ -182,6 +182,40 @@ def _entry(row: tuple[Any, ...]) -> JournalEntry:
     )
 
 
+def _filter_sql(
+    *,
+    status: str | Iterable[str] | None = None,
+    model: str | None = None,
+    since: datetime | date | None = None,
+    until: datetime | date | None = None,
+    base_url: str | None = None,
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (constant text, ``?`` placeholders) and its values for the filters."""
+    clauses = ["1 = 1"]
+    params: list[Any] = []
+    if status is not None:
+        statuses = [status] if isinstance(status, str) else list(status)
+        clauses.append(f"status IN ({', '.join('?' * len(statuses))})")
+        params.extend(statuses)
+    if model is not None:
+        if model in ("t2v", "i2v"):
+            clauses.append("model LIKE ? ESCAPE '\\'")
+            params.append(f"%\\_{model}")
+        else:
+            clauses.append("model = ?")
+            params.append(model)
+    if since is not None:
+        clauses.append("created_at >= ?")
+        params.append(_timestamp(since))
+    if until is not None:
+        clauses.append("created_at < ?")
+        params.append(_timestamp(until))
+    if base_url is not None:
+        clauses.append("base_url = ?")
+        params.append(base_url)
+    return " AND ".join(clauses), params
+
+
 def _entry_task(entry: JournalEntry) -> Task | None:
     """The last known task state of an entry, for :func:`merge_update`."""
     if entry.task_id is None or entry.status in (SENDING, UNKNOWN_OUTCOME, REFUSED):
@@ -418,13 +452,15 @@ class Journal:
 
     # -- reads -------------------------------------------------------------------------------
 
-    def _select(self, where: str, params: Iterable[Any], limit: int | None = None) -> list[JournalEntry]:
+    def _select(
+        self, where: str, params: Iterable[Any], limit: int | None = None, offset: int = 0
+    ) -> list[JournalEntry]:
         # Only constant clauses with ? placeholders reach `where`; every value is bound.
         sql = f"SELECT {_COLUMNS} FROM entries WHERE {where} ORDER BY created_at DESC, rowid DESC"  # noqa: S608
         args = list(params)
-        if limit is not None:
-            sql += " LIMIT ?"
-            args.append(int(limit))
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            args.extend([-1 if limit is None else int(limit), int(offset)])
         with self._lock:
             rows = self._conn.execute(sql, args).fetchall()
         return self._decode(rows)
@@ -448,6 +484,33 @@ class Journal:
                         type(exc).__name__,
                     )
         return entries
+
+    def _count(self, where: str, params: Iterable[Any]) -> int:
+        sql = f"SELECT COUNT(*) FROM entries WHERE {where}"  # noqa: S608 - constant clauses, bound values
+        with self._lock:
+            return int(self._conn.execute(sql, list(params)).fetchone()[0])
+
+    def _pages(self, where: str, params: Iterable[Any], page: int) -> Iterator[JournalEntry]:
+        """Entries newest first, ``page`` rows per query, resuming after the last row seen
+        (keyset paging: a row inserted meanwhile neither repeats nor shifts what follows)."""
+        args = list(params)
+        after: tuple[float, int] | None = None
+        while True:
+            clause, extra = where, list(args)
+            if after is not None:
+                clause = f"({where}) AND (created_at < ? OR (created_at = ? AND rowid < ?))"
+                extra += [after[0], after[0], after[1]]
+            sql = (
+                f"SELECT rowid, {_COLUMNS} FROM entries WHERE {clause} "  # noqa: S608 - constant clauses
+                "ORDER BY created_at DESC, rowid DESC LIMIT ?"
+            )
+            with self._lock:
+                rows = self._conn.execute(sql, [*extra, page]).fetchall()
+            for row in rows:
+                yield _entry(row[1:])
+            if len(rows) < page:
+                return
+            after = (rows[-1][2], rows[-1][0])
 
     def get(self, entry_id: str) -> JournalEntry | None:
         """The entry with this id, or None."""
@@ -489,29 +552,43 @@ class Journal:
             base_url: only entries sent to this service.
             limit: at most this many.
         """
-        clauses = ["1 = 1"]
-        params: list[Any] = []
-        if status is not None:
-            statuses = [status] if isinstance(status, str) else list(status)
-            clauses.append(f"status IN ({', '.join('?' * len(statuses))})")
-            params.extend(statuses)
-        if model is not None:
-            if model in ("t2v", "i2v"):
-                clauses.append("model LIKE ? ESCAPE '\\'")
-                params.append(f"%\\_{model}")
-            else:
-                clauses.append("model = ?")
-                params.append(model)
-        if since is not None:
-            clauses.append("created_at >= ?")
-            params.append(_timestamp(since))
-        if until is not None:
-            clauses.append("created_at < ?")
-            params.append(_timestamp(until))
-        if base_url is not None:
-            clauses.append("base_url = ?")
-            params.append(base_url)
-        return self._select(" AND ".join(clauses), params, limit)
+        where, params = _filter_sql(status=status, model=model, since=since, until=until, base_url=base_url)
+        return self._select(where, params, limit)
+
+    def count(
+        self,
+        *,
+        status: str | Iterable[str] | None = None,
+        model: str | None = None,
+        since: datetime | date | None = None,
+        until: datetime | date | None = None,
+        base_url: str | None = None,
+        videos: bool = False,
+    ) -> int:
+        """How many entries match (one ``COUNT`` query); ``videos=True`` counts those with a Video."""
+        where, params = _filter_sql(status=status, model=model, since=since, until=until, base_url=base_url)
+        return self._count(where + (" AND video IS NOT NULL" if videos else ""), params)
+
+    def page(
+        self,
+        offset: int = 0,
+        limit: int = 100,
+        *,
+        videos: bool = False,
+        **filters: Any,
+    ) -> list[JournalEntry]:
+        """At most ``limit`` entries newest first, skipping the first ``offset`` (filters as
+        :meth:`entries`); ``videos=True`` keeps only entries with a Video."""
+        where, params = _filter_sql(**filters)
+        return self._select(where + (" AND video IS NOT NULL" if videos else ""), params, limit, offset)
+
+    def iter_entries(
+        self, *, page: int = 200, videos: bool = False, **filters: Any
+    ) -> Iterator[JournalEntry]:
+        """Every matching entry newest first, read ``page`` rows at a time (filters as
+        :meth:`entries`), so a long journal is never held in memory at once."""
+        where, params = _filter_sql(**filters)
+        return self._pages(where + (" AND video IS NOT NULL" if videos else ""), params, max(1, page))
 
     def videos(
         self,
@@ -524,11 +601,11 @@ class Journal:
         limit: int | None = None,
     ) -> list[Video]:
         """The Videos of completed entries, newest first (same filters as :meth:`entries`)."""
-        found = self.entries(
-            status=status or COMPLETED, model=model, since=since, until=until, base_url=base_url
-        )
-        videos = [entry.video for entry in found if entry.video is not None]
-        return videos[:limit] if limit is not None else videos
+        found = self.page(
+            0, limit if limit is not None else -1, videos=True,
+            status=status or COMPLETED, model=model, since=since, until=until, base_url=base_url,
+        )  # fmt: skip
+        return [entry.video for entry in found if entry.video is not None]
 
     def events(self, entry_id: str) -> list[tuple[datetime, str, float | None, str | None]]:
         """The status changes of an entry, oldest first: (time, status, progress, message)."""
@@ -538,6 +615,44 @@ class Journal:
                 (entry_id,),
             ).fetchall()
         return [(_utc(at), status, progress, message) for at, status, progress, message in rows]
+
+    # -- the video cache (see sora_widgets.cache) ----------------------------------------------
+
+    # Its own table, made on first use: a journal written before it still opens (and older
+    # versions of this package ignore it), so no schema version change is needed.
+    _PRUNED_TABLE = (
+        "CREATE TABLE IF NOT EXISTS pruned_files (entry_id TEXT PRIMARY KEY REFERENCES entries (id), "
+        "at REAL NOT NULL, path TEXT NOT NULL, bytes INTEGER)"
+    )
+
+    def record_pruned(self, entry_id: str, *, size: int | None = None) -> None:
+        """Record that an entry's video file was deleted from the cache.
+
+        The entry and its Video stay (prompt, cost, result link); the Video loses its ``path``,
+        so whoever shows it downloads it again (``client.download``) while the link works.
+        """
+        with self._write() as cur:
+            entry = self._get(cur, entry_id)
+            if entry.video is None or entry.video.path is None:
+                return
+            cur.execute(self._PRUNED_TABLE)
+            cur.execute(
+                "INSERT OR REPLACE INTO pruned_files (entry_id, at, path, bytes) VALUES (?, ?, ?, ?)",
+                (entry_id, self._now(), str(entry.video.path), size),
+            )
+            video = entry.video.with_changes(path=None)
+            cur.execute("UPDATE entries SET video = ? WHERE id = ?", (json.dumps(video.to_dict()), entry_id))
+
+    def pruned_entries(self) -> dict[str, datetime]:
+        """Entries whose file was pruned from the cache at some time: entry id -> when."""
+        with self._lock:
+            exists = self._conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'pruned_files'"
+            ).fetchone()
+            if exists is None:
+                return {}
+            rows = self._conn.execute("SELECT entry_id, at FROM pruned_files").fetchall()
+        return {entry_id: _utc(at) for entry_id, at in rows}
 
     # -- lifetime ----------------------------------------------------------------------------
 
@@ -696,23 +811,73 @@ class History:
         """Entries still running (or completed without a recorded video): what resume finishes."""
         return self.journal.unfinished(base_url if base_url is not None else self._filters.get("base_url"))
 
+    # Counting and indexing are single queries (COUNT, LIMIT/OFFSET) and iterating reads pages,
+    # so len(history) and history[0] cost the same with ten entries or ten thousand.
+
+    def _video_filters(self) -> dict[str, Any]:
+        filters = {k: v for k, v in self._filters.items() if k != "limit"}
+        filters["status"] = filters.get("status") or COMPLETED
+        return filters
+
+    def _count_all(self) -> tuple[int, int]:
+        """(entries, videos) matching this History's filters, its ``limit`` applied."""
+        filters = {k: v for k, v in self._filters.items() if k != "limit"}
+        limit = self._filters.get("limit")
+        entries = self.journal.count(**filters)
+        videos = self.journal.count(**filters, videos=True)
+        if limit is not None:
+            # Videos among the newest `limit` entries: counted in SQL, not by reading them.
+            where, params = _filter_sql(**filters)
+            sql = (
+                f"SELECT COUNT(video) FROM (SELECT video FROM entries WHERE {where} "  # noqa: S608 - constant clauses
+                "ORDER BY created_at DESC, rowid DESC LIMIT ?)"
+            )
+            with self.journal._lock:
+                videos = int(self.journal._conn.execute(sql, [*params, int(limit)]).fetchone()[0])
+            entries = min(entries, int(limit))
+        return entries, videos
+
     def __len__(self) -> int:
-        return len(self.videos())
+        count = self.journal.count(**self._video_filters(), videos=True)
+        limit = self._filters.get("limit")
+        return count if limit is None else min(count, int(limit))
 
     def __iter__(self) -> Iterator[Video]:
-        return iter(self.videos())
+        limit = self._filters.get("limit")
+        for n, entry in enumerate(self.journal.iter_entries(videos=True, **self._video_filters())):
+            if limit is not None and n >= limit:
+                return
+            if entry.video is not None:
+                yield entry.video
 
     @overload
     def __getitem__(self, index: int) -> Video: ...
     @overload
     def __getitem__(self, index: slice) -> list[Video]: ...
     def __getitem__(self, index: int | slice) -> Video | list[Video]:
-        return self.videos()[index]
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                return self[start:stop][::step] if stop > start else []
+            found = self.journal.page(start, max(0, stop - start), videos=True, **self._video_filters())
+            return [e.video for e in found if e.video is not None]
+        position = index
+        if position < 0:
+            position += len(self)
+        limit = self._filters.get("limit")
+        found = [] if position < 0 or (limit is not None and position >= limit) else (
+            self.journal.page(position, 1, videos=True, **self._video_filters())
+        )  # fmt: skip
+        if not found or found[0].video is None:
+            raise IndexError("history index out of range")
+        return found[0].video
 
     def __repr__(self) -> str:
-        entries = self.entries()
-        videos = sum(1 for e in entries if e.video is not None)
-        lines = [f"History({len(entries)} entries, {videos} videos; journal={str(self.journal.path)!r})"]
+        total, videos = self._count_all()
+        entries = self.journal.page(
+            0, min(10, total), **{k: v for k, v in self._filters.items() if k != "limit"}
+        )
+        lines = [f"History({total} entries, {videos} videos; journal={str(self.journal.path)!r})"]
         for entry in entries[:10]:
             when = entry.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
             status = _STATUS_WORDS.get(entry.status, entry.status)
@@ -720,17 +885,18 @@ class History:
             seconds = entry.request.get("seconds", "?")
             prompt = _short(entry.prompt, 50)
             lines.append(f"  {when}  {status:<15} {entry.model:<15} {size:>9} {seconds:>2}s  {prompt}")
-        if len(entries) > 10:
-            lines.append(f"  ... and {len(entries) - 10} more")
+        if total > 10:
+            lines.append(f"  ... and {total - 10} more")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        entries = self.entries()
-        videos = sum(1 for e in entries if e.video is not None)
+        total, videos = self._count_all()
+        filters = {k: v for k, v in self._filters.items() if k != "limit"}
+        entries = self.journal.page(0, min(_HTML_ROWS, total), **filters)
         esc = html.escape
         head = (
             f"<div class='sora-history'><div style='margin-bottom:4px'><b>History</b>: "
-            f"{len(entries)} requests, {videos} videos "
+            f"{total} requests, {videos} videos "
             f"<span style='color:var(--jp-ui-font-color2, #777)'>({esc(str(self.journal.path))})</span></div>"
         )
         if not entries:
@@ -769,6 +935,6 @@ class History:
                     strips += 1
                     rows.append(strip)
         more = ""
-        if len(entries) > _HTML_ROWS:
-            more = f"<div>… and {len(entries) - _HTML_ROWS} more (use history.entries() or filters)</div>"
+        if total > _HTML_ROWS:
+            more = f"<div>… and {total - _HTML_ROWS} more (use history.entries() or filters)</div>"
         return head + "<table>" + "".join(rows) + "</table>" + more + "</div>"

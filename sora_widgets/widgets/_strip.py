@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,11 @@ from ._common import (
 __all__ = ["ResultStrip", "StripItem"]
 
 _log = logging.getLogger("sora_widgets.widgets")
+# Thumbnails kept in the kernel (about 10 KB each): enough for every tile of a long scroll,
+# bounded for a history of thousands. An evicted one is made again if a view asks.
+_MAX_THUMBS = 1000
+# Keys honoured from one "want" message (a view asks only for the tiles it shows).
+_MAX_WANT = 256
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,9 @@ class ResultStrip(anywidget.AnyWidget):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._items: list[StripItem] = []
-        self._thumbs: dict[str, bytes] = {}
+        # key -> JPEG, least recently asked for first; bounded so a long history stays small.
+        self._thumbs: OrderedDict[str, bytes] = OrderedDict()
+        self._making: set[str] = set()
         self._select_callbacks: list[Callable[[str], Any]] = []
         self._view_ready = False  # thumbnails go out once a view has asked for them
         self._background = BackgroundTasks(
@@ -81,8 +89,7 @@ class ResultStrip(anywidget.AnyWidget):
         self.on_msg(self._on_front_message)
 
     def set_items(self, items: Sequence[StripItem]) -> None:
-        """Show these tiles (in this order); thumbnails follow as they are made."""
-        previous = {i.key for i in self._items}
+        """Show these tiles (in this order); thumbnails follow as views ask for them."""
         self._items = list(items)
         self.items = [
             {
@@ -95,9 +102,6 @@ class ResultStrip(anywidget.AnyWidget):
             }
             for i in self._items
         ]
-        # Views keep the thumbnails of tiles they show; only tiles new to them need one sent.
-        self._send_thumbs([i.key for i in self._items if i.key not in previous])
-        self._make_thumbs()
 
     def add(self, item: StripItem) -> None:
         """Put a tile first (replacing one with the same key)."""
@@ -115,10 +119,21 @@ class ResultStrip(anywidget.AnyWidget):
         for callback in list(self._select_callbacks):
             callback(key)
 
-    def _make_thumbs(self) -> None:
-        missing = [i for i in self._items if i.path is not None and i.key not in self._thumbs]
+    def _want(self, keys: Sequence[str]) -> None:
+        """Send the thumbnails a view asks for (the tiles it shows), making missing ones first."""
+        by_key = {i.key: i for i in self._items}
+        wanted = [by_key[k] for k in dict.fromkeys(keys[:_MAX_WANT]) if k in by_key]
+        ready = [i.key for i in wanted if i.key in self._thumbs]
+        for key in ready:
+            self._thumbs.move_to_end(key)
+        self._send_thumbs(ready)
+        self._make_thumbs([i for i in wanted if i.path is not None and i.key not in self._thumbs])
+
+    def _make_thumbs(self, missing: list[StripItem]) -> None:
+        missing = [i for i in missing if i.key not in self._making]
         if not missing:
             return
+        self._making.update(i.key for i in missing)
         try:
             asyncio.get_running_loop()
         except RuntimeError:
@@ -130,17 +145,24 @@ class ResultStrip(anywidget.AnyWidget):
 
     async def _make_thumbs_in_thread(self, items: list[StripItem]) -> None:
         # Decoding a frame takes tens of ms each; keep the kernel's loop free meanwhile.
-        for item in items:
-            await asyncio.to_thread(self._thumb_for, item)
-            self._send_thumbs([item.key])
+        try:
+            for item in items:
+                await asyncio.to_thread(self._thumb_for, item)
+                self._send_thumbs([item.key])
+        finally:
+            self._making.difference_update(i.key for i in items)
 
     def _thumb_for(self, item: StripItem) -> None:
+        self._making.discard(item.key)
         if item.path is None:
             return
         try:
             self._thumbs[item.key] = video_thumbnail(item.path)
         except Exception as exc:  # noqa: BLE001 - a broken or missing file must not break the strip
             _log.warning("no thumbnail for %s: %s", item.key, describe_error(exc))
+            return
+        while len(self._thumbs) > _MAX_THUMBS:
+            self._thumbs.popitem(last=False)
 
     def _send_thumbs(self, keys: Sequence[str] | None = None) -> None:
         if not self._view_ready:
@@ -156,6 +178,10 @@ class ResultStrip(anywidget.AnyWidget):
             return
         if content.get("type") == "ready":
             self._view_ready = True
-            self._send_thumbs()
+        elif content.get("type") == "want":
+            self._view_ready = True
+            keys = content.get("keys")
+            if isinstance(keys, list):
+                self._want([str(k) for k in keys])
         elif content.get("type") == "select":
             self.select(str(content.get("key", "")))

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets as t
 
+from ..errors import LinkExpired
 from ..models.video import Video
 from ._common import BackgroundTasks, describe_error, format_cost, widget_css, widget_esm
 
@@ -158,6 +159,11 @@ class VideoPlayer(anywidget.AnyWidget):
         if video is not None and video.path is None:
             self._fetch_missing_file(video)
         elif video is not None and video.path is not None and not Path(video.path).is_file():
+            if self.client is not None and video.url:
+                # Pruned from the video cache (sora-widgets cache): fetch it again while its link lives.
+                self.has_video = False
+                self._fetch_missing_file(video.with_changes(path=None))
+                return
             self.has_video = False
             self.error = (
                 f"Cannot read the video file {video.path}: it is not there any more. "
@@ -176,8 +182,18 @@ class VideoPlayer(anywidget.AnyWidget):
         client = self.client
 
         async def fetch() -> None:
-            path = await client.download(video)
-            if self._video is video:
+            try:
+                path = await client.download(video)
+            except LinkExpired:
+                if self._video is not None and self._video.task_id == video.task_id:
+                    self.error = (
+                        f"The file of {video.task_id} is not on this computer any more (pruned from "
+                        "the video cache, or never saved) and its download link has expired, so it "
+                        "cannot be fetched again. The journal keeps the request: generate it again "
+                        "to get a new video."
+                    )
+                return
+            if self._video is not None and self._video.task_id == video.task_id:
                 self._video = video.with_changes(path=path)
                 self.has_video = True
                 self._refresh_embedded()

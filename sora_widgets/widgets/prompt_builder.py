@@ -22,6 +22,8 @@ __all__ = ["PromptBuilder", "compose_prompt"]
 # camera movement". These are the structured fields, in the order they read best.
 SHOT_FIELDS: tuple[str, ...] = ("shot_type", "subject", "action", "setting", "lighting", "camera")
 _SIZES = {"portrait": "720x1280", "landscape": "1280x720"}
+# Views whose last resynchronised edit is remembered (one per open view; old ones forgotten).
+_MAX_VIEWS = 64
 
 
 def compose_prompt(text: str = "", **fields: str) -> str:
@@ -124,6 +126,7 @@ class PromptBuilder(anywidget.AnyWidget):
         self._image_url: str | None = None
         self._remix_sources: list[Video] = []
         self._submit_callbacks: list[Callable[[VideoRequest], Any]] = []
+        self._form_seqs: dict[str, int] = {}  # view id -> its newest form taken (see _resync)
         self._background = BackgroundTasks(self._show_error)
         self.observe(self._on_form_edit, names=[*SHOT_FIELDS, "text", "seconds", "remix_id"])
         self.observe(self._on_size_or_fit, names=["orientation", "fit_mode"])
@@ -366,6 +369,8 @@ class PromptBuilder(anywidget.AnyWidget):
                 if isinstance(form, dict):
                     self._apply_form(form)
                 self.submit()
+            elif kind == "form":
+                self._resync(content)
             elif kind == "clear_image":
                 self.clear_image()
             elif kind == "upload" and buffers:
@@ -382,6 +387,26 @@ class PromptBuilder(anywidget.AnyWidget):
             for name in allowed:
                 if name in form and form[name] != getattr(self, name):
                     setattr(self, name, form[name])  # traits validate: a bad value raises TraitError
+
+    def _resync(self, content: dict[str, Any]) -> None:
+        """Take a view's whole form unless a newer one from the same view was taken already,
+        then say which edit is now in the kernel (the view re-sends until it hears this)."""
+        view = str(content.get("view") or "")[:64]
+        seq = content.get("seq")
+        form = content.get("form")
+        if not isinstance(seq, int) or not isinstance(form, dict):
+            return
+        seen = self._form_seqs.get(view, 0)
+        try:
+            if seq > seen:
+                self._form_seqs[view] = seq
+                while len(self._form_seqs) > _MAX_VIEWS:
+                    self._form_seqs.pop(next(iter(self._form_seqs)))
+                self._apply_form(form)
+        finally:
+            # Acknowledged even when a value was refused (shown as the error): resending the
+            # same form would not help.
+            self.send({"type": "form_ack", "view": view, "seq": max(seq, seen)})
 
     def _show_error(self, exc: BaseException) -> None:
         self.error = describe_error(exc)

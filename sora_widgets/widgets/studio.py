@@ -24,8 +24,12 @@ if TYPE_CHECKING:
 
 __all__ = ["Studio", "StudioHeader"]
 
-# Finished status bars kept on screen (running ones always stay) so a failure stays readable.
-_KEEP_FINISHED_BARS = 3
+# A finished generation's status bar is folded into the results strip and its widget closed, so a
+# long session leaves no widget per generation: a completed one at once (its video is the new
+# tile), one that failed or stopped when the next generation starts (until then its code, advice
+# and copyable task id stay readable) or when another one ends that way. The strip keeps a tile
+# for it either way.
+_KEEP_UNHAPPY_BARS = 1
 
 
 class StudioHeader(anywidget.AnyWidget):
@@ -82,6 +86,9 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
         )
         self.strip.on_select(self._select)
         self._jobs: dict[asyncio.Task[Video], StatusBar] = {}
+        self._notes: dict[str, str] = {}  # strip key of a folded failure -> what happened
+        self._unhappy: list[asyncio.Task[Video]] = []  # failed/stopped, bar still on screen
+        self._folded = 0
         self._background = BackgroundTasks(self._record_failure)
         super().__init__(
             children=[self.header, self.builder, self.bars, self.player, self.strip],
@@ -101,6 +108,12 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
         """Generations still running."""
         return [job for job in self._jobs if not job.done()]
 
+    @property
+    def status_bars(self) -> list[StatusBar]:
+        """The status bars on screen: one per generation still running, and the last one that
+        failed or stopped until the next generation starts."""
+        return list(self._jobs.values())
+
     def generate(self, request: VideoRequest | None = None, /, **fields: Any) -> asyncio.Task[Video]:
         """Start a generation in the background and return its asyncio task.
 
@@ -115,6 +128,8 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
         if request is None and not fields:
             request = self.builder.request
         req = self.client.build_request(request, **fields)
+        for old in list(self._unhappy):
+            self._fold_finished(old)
         bar = StatusBar(label=_short(req.prompt), client=self.client)
         bar.status = "sending"
         bar.phase = "running"
@@ -162,11 +177,52 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
         self._refresh_header()
 
     def _job_finished(self, job: asyncio.Task[Video]) -> None:
-        finished = [j for j in self._jobs if j.done()]
-        for old in finished[:-_KEEP_FINISHED_BARS]:
-            bar = self._jobs.pop(old)
-            self.bars.children = tuple(b for b in self.bars.children if b is not bar)
+        # Folded on the next turn of the loop, after the bar's own done-callbacks have run.
+        asyncio.get_running_loop().call_soon(self._fold, job)
+
+    def _fold(self, job: asyncio.Task[Video]) -> None:
+        if job not in self._jobs:
+            return
+        if not job.cancelled() and job.exception() is None:
+            self._fold_bar(job, self._jobs.pop(job))
+        else:
+            self._unhappy.append(job)
+            while len(self._unhappy) > _KEEP_UNHAPPY_BARS:
+                self._fold_finished(self._unhappy[0])
         self._refresh_header()
+
+    def _fold_finished(self, job: asyncio.Task[Video]) -> None:
+        if job in self._unhappy:
+            self._unhappy.remove(job)
+        bar = self._jobs.pop(job, None)
+        if bar is not None:
+            self._fold_bar(job, bar)
+
+    def _fold_bar(self, job: asyncio.Task[Video], bar: StatusBar) -> None:
+        """Replace a finished generation's status bar by a tile in the strip, and close the bar.
+
+        A completed one already has its video tile; a failed or stopped one gets a tile that
+        says what happened (the whole message is shown above the player when it is chosen).
+        """
+        if job.cancelled() or job.exception() is not None:
+            self._folded += 1
+            key = f"{bar.task_id or 'request'}#{self._folded}"
+            ended = "stopped watching" if job.cancelled() else (bar.status or "failed")
+            head = f"Error {bar.error_code}" if bar.error_code else ended.capitalize()
+            if bar.error_meaning:
+                head += f" ({bar.error_meaning})"
+            parts = [f"{head}: {_short(bar.label, 60)}", bar.note if job.cancelled() else bar.error_message]
+            if bar.error_advice:
+                parts.append(f"What to do: {bar.error_advice}")
+            self._notes[key] = " ".join(p for p in parts if p)
+            subtitle = " · ".join(p for p in (ended, bar.error_code, bar.task_id) if p)
+            status = "stopped" if job.cancelled() else "failed"
+            self.strip.add(StripItem(key=key, title=bar.label, subtitle=subtitle, status=status))
+        self.bars.children = tuple(b for b in self.bars.children if b is not bar)
+        # close() ends the widget's comm in the kernel and its views in the browser; the
+        # layout is a widget of its own and is closed with it, or it would stay behind.
+        bar.layout.close()
+        bar.close()
 
     def _record_failure(self, exc: BaseException) -> None:
         # The failing generation's status bar already shows it; keep it for code too.
@@ -180,6 +236,10 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
             self.builder.error = describe_error(exc)
 
     def _select(self, key: str) -> None:
+        if key in self._notes:
+            self.header.error = self._notes[key]
+            return
+        self.header.error = ""
         for video in reversed(self.results):
             if video.task_id == key:
                 self.player.show(video)

@@ -27,6 +27,14 @@ EXPECTED = {
     "render": ["6. Simulator rendering", "text-to-video", "video s per wall s"],
     "coach": ["7. Prompt coach", "held-out P", "prompts/second", "target coach speed"],
     "delivery": ["3. Delivery", "sw.VideoPlayer", "ipywidgets.Video", "IPython.display.Video"],
+    "long_session": [
+        "7. Long session",
+        "History len()",
+        "sw.VideoPlayer",
+        "ipywidgets.Video",
+        "Gallery fill",
+        "target widgets left per finished generation",
+    ],
 }
 
 
@@ -74,6 +82,16 @@ def test_delivery_benchmark_runs_quick(tmp_path: Path) -> None:
     rows = [line for line in stdout.splitlines() if line.startswith(("ours:", "ipywidgets.", "IPython."))]
     assert len(rows) == 3
     assert all(row.rstrip().endswith("1280") for row in rows), rows
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_long_session_benchmark_runs_quick(tmp_path: Path) -> None:
+    stdout, markdown = _run_quick("long_session", tmp_path)
+    _check("long_session", stdout, markdown)
+    # Every finished generation was folded away, in the kernel and in the page.
+    assert "0 widgets left" in stdout
+    assert "target widgets left per finished generation" in stdout
 
 
 def test_runner_rejects_unknown_benchmark() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import sora_widgets as sw
-from sora_widgets.journal import History, Journal
+from sora_widgets.journal import History, Journal, JournalEntry
 from sora_widgets.models import Task, TaskError, Usage, Video, VideoAsset, VideoRequest
 
 URL = "http://127.0.0.1:8765"
@@ -112,3 +113,91 @@ def test_default_history_uses_home(_isolated_home: Path) -> None:
     assert len(history) == 0
     assert history.journal.path == _isolated_home / "journal.sqlite3"
     history.journal.close()
+
+
+def _many(journal: Journal, count: int) -> list[str]:
+    """``count`` completed entries (task ids t0000..), oldest first, in one transaction."""
+    ids = []
+    for n in range(count):
+        request = VideoRequest(f"video {n}", seconds=4)
+        entry_id = journal.record_request(request, base_url=URL, simulated=True)
+        task = Task(id=f"t{n:04d}", model=request.model, status="completed")
+        journal.record_video(entry_id, Video.from_task(task, request))
+        ids.append(f"t{n:04d}")
+    return ids
+
+
+def test_len_and_first_and_last_are_queries_not_scans(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sora_widgets.journal as journal_module
+
+    journal = Journal(tmp_path / "journal.sqlite3", clock=_ticking_clock())
+    ids = _many(journal, 300)
+    history = History(journal)
+    built: list[str] = []
+    real_entry = journal_module._entry
+
+    def counting(row: tuple[object, ...]) -> JournalEntry:
+        entry = real_entry(row)
+        built.append(entry.id)
+        return entry
+
+    monkeypatch.setattr(journal_module, "_entry", counting)
+    statements: list[str] = []
+    journal._conn.set_trace_callback(statements.append)
+
+    assert len(history) == 300
+    assert built == [] and len(statements) == 1 and "COUNT(*)" in statements[0]
+
+    statements.clear()
+    assert history[0].task_id == ids[-1]
+    assert len(built) == 1 and len(statements) == 1 and "LIMIT" in statements[0]
+
+    built.clear()
+    assert history[-1].task_id == ids[0]
+    assert len(built) == 1
+
+    built.clear()
+    assert [v.task_id for v in history[10:13]] == [ids[-11], ids[-12], ids[-13]]
+    assert len(built) == 3
+
+    built.clear()
+    with pytest.raises(IndexError):
+        history[300]
+    assert built == []
+    journal._conn.set_trace_callback(None)
+    journal.close()
+
+
+def test_iterating_reads_the_journal_in_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    journal = Journal(tmp_path / "journal.sqlite3", clock=_ticking_clock())
+    ids = _many(journal, 450)
+    statements: list[str] = []
+    journal._conn.set_trace_callback(statements.append)
+    seen = []
+    for video in History(journal):
+        seen.append(video.task_id)
+        if len(seen) == 5:
+            # A request recorded while someone iterates neither repeats nor shifts what follows.
+            _many(journal, 1)
+    assert seen == ids[::-1]
+    selects = [s for s in statements if s.startswith("SELECT rowid")]
+    assert len(selects) == 3  # 200 + 200 + 50 rows
+    journal._conn.set_trace_callback(None)
+    # The filters and the limit still hold.
+    assert [v.task_id for v in History(journal, limit=4)] == ["t0000", *ids[::-1][:3]]
+    assert len(History(journal, limit=4)) == 4
+    assert len(History(journal, status="failed")) == 0
+    assert "451 entries, 451 videos" in repr(History(journal))
+    journal.close()
+
+
+def _ticking_clock() -> Callable[[], datetime]:
+    now = [datetime(2026, 11, 1, tzinfo=timezone.utc)]
+
+    def clock() -> datetime:
+        now[0] += timedelta(seconds=1)
+        return now[0]
+
+    return clock

@@ -38,8 +38,12 @@ async def test_lists_everything_newest_first_and_plays_a_video(client: Any, fill
     from_browser(gallery.player, {"type": "ready"})
     _content, buffers = gallery.player.comm.custom("video")[-1]
     assert buffers[0] == filled["kite"].path.read_bytes()
-    # Thumbnails for both videos reach the browser as JPEG buffers (made off the loop), once each.
+    # A view asks for the thumbnails of the tiles it shows; they come as JPEG buffers (made off
+    # the loop), once each. Nothing is made or sent before a view asks.
     from_browser(gallery.strip, {"type": "ready"})
+    await asyncio.sleep(0.05)
+    assert gallery.strip.comm.custom("thumb") == []
+    from_browser(gallery.strip, {"type": "want", "keys": [e.id for e in gallery.entries]})
     for _ in range(300):
         if len({c["key"] for c, _ in gallery.strip.comm.custom("thumb")}) == 2:
             break
@@ -50,9 +54,37 @@ async def test_lists_everything_newest_first_and_plays_a_video(client: Any, fill
     gallery.refresh()  # the view already has them: nothing is sent again
     await asyncio.sleep(0.05)
     assert len(gallery.strip.comm.custom("thumb")) == len(thumbs) == 2
-    browser_sets(gallery.controls, status="failed")
-    browser_sets(gallery.controls, status="all")  # the tiles come back: their thumbnails too
-    assert len(gallery.strip.comm.custom("thumb")) == 4
+    # A tile scrolled back into view asks again: served from the kernel's cache, not re-decoded.
+    from_browser(gallery.strip, {"type": "want", "keys": [kite_entry.id, "no-such-key"]})
+    assert [c["key"] for c, _ in gallery.strip.comm.custom("thumb")[2:]] == [kite_entry.id]
+
+
+async def test_a_long_history_makes_only_the_thumbnails_a_view_asks_for(
+    client: Any, filled: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sora_widgets.widgets import _strip
+
+    made: list[str] = []
+    real = _strip.video_thumbnail
+
+    def counting(path: Any, **kwargs: Any) -> bytes:
+        made.append(str(path))
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(_strip, "video_thumbnail", counting)
+    gallery = Gallery(client)
+    from_browser(gallery.strip, {"type": "ready"})
+    gallery.refresh()
+    gallery.refresh()
+    await asyncio.sleep(0.1)
+    assert made == []  # listing, refreshing and a view opening decode no frame
+    fox = next(e for e in gallery.entries if e.task_id == filled["fox"].task_id)
+    from_browser(gallery.strip, {"type": "want", "keys": [fox.id]})
+    for _ in range(300):
+        if gallery.strip.comm.custom("thumb"):
+            break
+        await asyncio.sleep(0.02)
+    assert made == [str(filled["fox"].path)]
 
 
 async def test_filters_from_the_browser(client: Any, filled: dict[str, Any]) -> None:

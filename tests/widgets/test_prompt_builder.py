@@ -205,3 +205,25 @@ def test_a_forged_form_value_is_refused_in_the_widget() -> None:
     from_browser(builder, {"type": "submit", "form": {"text": "A heron", "orientation": "sideways"}})
     assert calls == []
     assert "orientation" in builder.error
+
+
+def test_a_lost_update_is_resynchronised_from_the_form_message() -> None:
+    builder = PromptBuilder()
+    browser_sets(builder, text="xyzz")  # the last state update that reached the kernel
+    # The page went on to "xyzzzzzQQ" but those updates were lost; the view's resync carries it.
+    form = {"text": "xyzzzzzQQ", "orientation": "landscape", "seconds": 8}
+    from_browser(builder, {"type": "form", "view": "v1", "seq": 9, "form": form})
+    assert (builder.text, builder.orientation, builder.seconds) == ("xyzzzzzQQ", "landscape", 8)
+    assert builder.prompt == "xyzzzzzQQ" and builder.price.startswith("$2.40")
+    assert builder.comm.custom("form_ack")[-1][0] == {"type": "form_ack", "view": "v1", "seq": 9}
+    # An older resend from the same view (overtaken on the way) changes nothing, and is acknowledged
+    # with the newest number, so the view stops resending.
+    from_browser(builder, {"type": "form", "view": "v1", "seq": 7, "form": {"text": "xyzzz"}})
+    assert builder.text == "xyzzzzzQQ"
+    assert builder.comm.custom("form_ack")[-1][0]["seq"] == 9
+    # Another view of the same builder counts on its own.
+    from_browser(builder, {"type": "form", "view": "v2", "seq": 1, "form": {"text": "from view two"}})
+    assert builder.text == "from view two"
+    # A refused value is shown and still acknowledged (resending it would not help).
+    from_browser(builder, {"type": "form", "view": "v2", "seq": 2, "form": {"orientation": "sideways"}})
+    assert builder.error and builder.comm.custom("form_ack")[-1][0]["seq"] == 2

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from sora_widgets.errors import GenerationFailed, InvalidRequestError, UnknownOutcomeError
-from sora_widgets.widgets.status_bar import StatusBar
 from sora_widgets.widgets.studio import Studio
 
 from .conftest import CANARY_KEY, RecordingComm, browser_sets, from_browser
@@ -25,6 +24,7 @@ async def test_generate_returns_at_once_and_several_run_side_by_side(client: Any
     assert len(studio.running) == 2
     assert studio.header.running == 2
     assert len(studio.bars.children) == 2
+    bars = list(studio.status_bars)
 
     # Meanwhile the loop is free for other work (another cell, in a kernel).
     ticks = 0
@@ -38,9 +38,12 @@ async def test_generate_returns_at_once_and_several_run_side_by_side(client: Any
     assert studio.results == [v for v in studio.results if v in (kite, fox)] and len(studio.results) == 2
     assert studio.last is studio.results[-1]
     assert kite.path is not None and kite.path.read_bytes()[4:8] == b"ftyp"
-    bars = [b for b in studio.bars.children if isinstance(b, StatusBar)]
+    await asyncio.sleep(0)  # finished bars are folded on the next turn of the loop
     assert sorted(b.status for b in bars) == ["completed", "completed"]
     assert {b.task_id for b in bars} == {kite.task_id, fox.task_id}
+    # Folded into the strip: the bars are gone from the page and their widgets closed.
+    assert studio.bars.children == () and studio.status_bars == []
+    assert all(b.comm is None and b.layout.comm is None for b in bars)
     assert studio.header.running == 0 and studio.header.finished == 2
     assert studio.header.spent == "$3.60"
     # The player shows the last result; both are tiles in the strip and remix choices.
@@ -84,9 +87,10 @@ async def test_invalid_form_sends_nothing(client: Any) -> None:
 async def test_failure_shows_in_its_status_bar_and_is_kept(client: Any) -> None:
     studio = Studio(client)
     job = studio.generate(prompt="A kite over the sea [sim:fail=095]")
+    [bar] = studio.status_bars
     with pytest.raises(GenerationFailed):
         await job
-    [bar] = studio.bars.children
+    await asyncio.sleep(0)
     assert bar.phase == "failed"
     assert bar.error_code == "002999095"
     assert bar.error_meaning == "internal generation error"
@@ -95,15 +99,26 @@ async def test_failure_shows_in_its_status_bar_and_is_kept(client: Any) -> None:
     assert bar.task_id in bar.error_message
     assert studio.results == []
     assert len(studio.errors) == 1 and studio.header.failed == 1
+    # The failed bar stays readable until the next generation starts; then it is folded into
+    # the strip as a "failed" tile (its widget closed) whose whole story shows when chosen.
+    assert studio.bars.children == (bar,) and bar.comm is not None
+    await studio.generate(prompt="A kite over the sea, second try")
+    await asyncio.sleep(0)
+    assert studio.bars.children == () and bar.comm is None
+    failed = [i for i in studio.strip.items if i["status"] == "failed"]
+    assert len(failed) == 1 and bar.task_id in failed[0]["subtitle"]
+    from_browser(studio.strip, {"type": "select", "key": failed[0]["key"]})
+    assert bar.error_code in studio.header.error and bar.error_advice in studio.header.error
+    assert "internal generation error" in studio.header.error
 
 
 async def test_lost_create_answer_is_shown_as_outcome_unknown_and_not_resent(client: Any) -> None:
     studio = Studio(client)
     created = client.simulator.ledger.total_created
     job = studio.generate(prompt="A kite in the rain [sim:lose]")
+    [bar] = studio.status_bars
     with pytest.raises(UnknownOutcomeError):
         await job
-    [bar] = studio.bars.children
     assert bar.status == "outcome unknown"
     assert "not resent" in bar.error_advice
     assert "A kite in the rain" in bar.note  # the request is shown with it
@@ -129,6 +144,16 @@ async def test_stop_watching_leaves_the_task_running_at_the_service() -> None:
         await job
     assert bar.phase == "stopped"
     assert bar.task_id in bar.note
+    await asyncio.sleep(0)
+    assert studio.status_bars == [bar]  # readable until the next generation
+    quick = studio.generate(prompt="A quick one")
+    [tile] = studio.strip.items
+    assert tile["status"] == "stopped" and bar.comm is None
+    quick.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await quick
+    from_browser(studio.strip, {"type": "select", "key": tile["key"]})
+    assert "client.resume()" in studio.header.error
     task = await client.get(bar.task_id)
     assert not task.is_terminal  # still rendering at the service
     await client.aclose()
@@ -179,6 +204,30 @@ async def test_the_browser_cannot_redirect_the_client_and_no_secret_reaches_the_
     everything += json.dumps([w.get_state() for w in [*widgets, *studio.bars.children]], default=str)
     assert CANARY_KEY not in everything
     assert CANARY_KEY.encode().hex() not in everything
+
+
+async def test_finished_generations_leave_no_widget_behind(client: Any) -> None:
+    from ipywidgets.widgets.widget import _instances
+
+    studio = Studio(client)
+    await studio.generate(prompt="A kite at dawn")
+    await asyncio.sleep(0)
+    baseline = len(_instances)
+    for n in range(6):
+        jobs = [
+            studio.generate(prompt=f"A kite number {n}"),
+            studio.generate(prompt=f"A boat {n} [sim:fail=095]"),
+        ]
+        await asyncio.gather(*jobs, return_exceptions=True)
+        await asyncio.sleep(0)
+        # At most the last failure's bar (and its layout) is still on screen.
+        assert len(_instances) <= baseline + 2
+    await studio.generate(prompt="A last kite")
+    await asyncio.sleep(0)
+    # Thirteen more generations (six failed): not one widget more than after the first.
+    assert len(_instances) == baseline
+    assert studio.bars.children == ()
+    assert len(studio.results) == 8 and len(studio.strip.items) == 14
 
 
 def test_generate_outside_a_running_loop_says_what_to_use(client: Any) -> None:

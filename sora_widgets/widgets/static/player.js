@@ -308,9 +308,16 @@ function render({ model, el }) {
     model.off("change:_embedded", useEmbedded);
     model.off("change:playing", followPlaying);
     model.off("change:current_time", followTime);
+    // Give the memory back when the view goes (a cleared output, a closed widget): without
+    // load() after dropping src the element keeps its decoder and buffered media alive, and an
+    // unrevoked Blob URL keeps the whole file in the tab until it is closed.
     video.pause();
     video.removeAttribute("src");
+    video.load();
     if (url) URL.revokeObjectURL(url);
+    url = null;
+    loadedVersion = -1;
+    el.replaceChildren();
   };
 }
 

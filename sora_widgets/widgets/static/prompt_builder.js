@@ -16,6 +16,15 @@ function labelled(labelText, control, extraClass = "") {
   return h("div", { class: `sw-pb-field ${extraClass}` }, [h("label", { for: id, text: labelText }), control]);
 }
 
+// Resynchronisation: ipywidgets may hold back or lose a state update while the kernel is busy
+// (a cell awaiting a generation), leaving Python with an older text than the page shows. Every
+// edit bumps a sequence number; once typing pauses (and again every few seconds until the kernel
+// acknowledges that number) the whole form goes to the kernel in a custom message, which it
+// applies unless it already has a newer one from this view. Until then, the page's values win
+// over older ones coming back from the kernel.
+const RESYNC_IDLE_MS = 300;
+const RESYNC_RETRY_MS = 2000;
+
 function render({ model, el }) {
   const releaseKeys = keepKeys(el);
   const cleanups = [];
@@ -23,10 +32,37 @@ function render({ model, el }) {
     node.addEventListener(event, fn);
     cleanups.push(() => node.removeEventListener(event, fn));
   };
+  const viewId = uid("sw-pb-view");
+  let localSeq = 0; // edits made in this view
+  let ackedSeq = 0; // the newest of them the kernel has confirmed
+  let idleTimer = null;
+  let lastSent = 0;
+  let sent = null; // the last form sent: { seq, form }
+  const ahead = () => localSeq !== ackedSeq;
+  function sendForm() {
+    idleTimer = null;
+    if (!ahead()) return;
+    lastSent = Date.now();
+    sent = { seq: localSeq, form: Object.fromEntries(FORM_KEYS.map((k) => [k, model.get(k)])) };
+    model.send({ type: "form", view: viewId, seq: sent.seq, form: sent.form });
+  }
+  function edited() {
+    localSeq += 1;
+    if (idleTimer !== null) clearTimeout(idleTimer);
+    idleTimer = setTimeout(sendForm, RESYNC_IDLE_MS);
+  }
+  const retry = setInterval(() => {
+    if (ahead() && idleTimer === null && Date.now() - lastSent >= RESYNC_RETRY_MS) sendForm();
+  }, RESYNC_RETRY_MS / 2);
+  cleanups.push(() => {
+    clearInterval(retry);
+    if (idleTimer !== null) clearTimeout(idleTimer);
+  });
   const bindText = (node, trait) => {
     listen(node, "input", () => {
       model.set(trait, node.value);
       model.save_changes();
+      edited();
     });
   };
 
@@ -61,6 +97,7 @@ function render({ model, el }) {
         if (input.checked) {
           model.set(trait, parse(input.value));
           model.save_changes();
+          edited();
         }
       });
       inputs.push(input);
@@ -103,6 +140,7 @@ function render({ model, el }) {
   listen(remix, "change", () => {
     model.set("remix_id", remix.value);
     model.save_changes();
+    edited();
   });
   const remixField = labelled("Remix of", remix);
 
@@ -144,7 +182,9 @@ function render({ model, el }) {
   cleanups.push(checklist.dispose);
 
   function setValue(node, value) {
-    if (node.value !== value) node.value = value;
+    // While the kernel has not confirmed this view's latest edit, a different value coming back
+    // is older than what the page shows: keep the page's.
+    if (node.value !== value && !ahead()) node.value = value;
   }
 
   function paint() {
@@ -183,7 +223,14 @@ function render({ model, el }) {
   }
 
   function onMessage(msg, buffers) {
-    if (msg.type === "image" && buffers?.length) {
+    if (msg.type === "form_ack" && msg.view === viewId) {
+      ackedSeq = Math.min(localSeq, Math.max(ackedSeq, Number(msg.seq) || 0));
+      if (!ahead() && sent && sent.seq === ackedSeq) {
+        // The kernel holds exactly what was sent; an older value it echoed meanwhile is void.
+        for (const [key, value] of Object.entries(sent.form)) if (model.get(key) !== value) model.set(key, value);
+        paint();
+      }
+    } else if (msg.type === "image" && buffers?.length) {
       if (previewUrl) URL.revokeObjectURL(previewUrl);
       previewUrl = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime }));
       preview.src = previewUrl;
