@@ -176,3 +176,19 @@ def test_the_prompt_lab_grid_updates_live(open_marimo: Callable[..., MarimoPage]
     thumbs = lab.locator("img.sw-lab-thumb")
     app.wait_until(lambda: thumbs.count() == 2, "a thumbnail for each finished job")
     app.screenshot("prompt-lab")
+
+
+def test_the_marimo_quickstart_runs_as_an_app(open_marimo: Callable[..., MarimoPage], tmp_path: Path) -> None:
+    notebook = tmp_path / "root" / "quickstart_marimo.py"
+    notebook.parent.mkdir(parents=True, exist_ok=True)
+    notebook.write_text((REPO_ROOT / "notebooks" / "quickstart_marimo.py").read_text(encoding="utf-8"))
+    app = open_marimo(notebook=notebook)
+    videos = app.page.locator("video")
+    # The Video, its wrapped player, and the kite the StatusBar followed.
+    app.wait_until(lambda: videos.count() == 3, "three players", timeout_ms=120_000)
+    for i in range(3):
+        state = app.wait_for_video(videos.nth(i))
+        assert state["readyState"] >= 2 and state["videoWidth"] == 1280, state
+    assert app.page.locator("[data-phase='succeeded']").count() == 1
+    app.screenshot("quickstart")
+    assert app.js_errors == []
