@@ -1,8 +1,12 @@
 """Show a :class:`~sora_widgets.Video` as a player when it is the last expression of a cell
 (a :class:`~sora_widgets.Film` too; a :class:`~sora_widgets.Storyboard` shows its widget).
 
-Registered lazily by name (``for_type_by_name``), so neither the models nor the widgets are
-imported until a Video is actually displayed, and nothing happens outside IPython.
+Two hosts, one widget (:func:`widget_for`):
+
+- Jupyter (IPython): registered lazily by name (``for_type_by_name``), so neither the models nor
+  the widgets are imported until a Video is actually displayed, and nothing happens outside IPython.
+- marimo: ``Video._display_`` (and ``Film``'s, ``Storyboard``'s) return :func:`widget_for`; marimo
+  shows any anywidget itself (bare or through ``mo.ui.anywidget``). marimo is never imported here.
 """
 
 from __future__ import annotations
@@ -10,10 +14,30 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-__all__ = ["register"]
+__all__ = ["register", "widget_for"]
 
 _VIDEO_MODULE = "sora_widgets.models.video"
 _registered: set[int] = set()
+
+
+def widget_for(obj: Any) -> Any:
+    """The anywidget that shows ``obj``: a VideoPlayer for a Video or a Film, a Storyboard's widget.
+
+    Raises:
+        TypeError: for anything else.
+    """
+    kind = type(obj).__name__
+    if kind == "Video":
+        from .widgets.player import VideoPlayer
+
+        return VideoPlayer(obj)
+    if kind == "Film":
+        return widget_for(obj.as_video())
+    if kind == "Storyboard":
+        from .widgets.storyboard import StoryboardWidget
+
+        return StoryboardWidget.for_board(obj)
+    raise TypeError(f"no widget shows a {kind}")
 
 
 def _video_mimebundle(video: Any, include: Any = None, exclude: Any = None) -> Any:

@@ -209,6 +209,16 @@ class Film:
             board_id=str(data.get("board_id", "")),
         )
 
+    def _display_(self) -> Any:
+        """A :class:`~sora_widgets.VideoPlayer` playing the film (marimo's display hook).
+
+        The widget is imported only when marimo shows one; Jupyter uses ``sora_widgets._display``'s
+        IPython hook instead.
+        """
+        from ._display import widget_for
+
+        return widget_for(self)
+
     def __repr__(self) -> str:
         return (
             f"Film({len(self.shots)} shots, {self.duration:g} s, ${self.cost:.2f}, {self.join}, "
@@ -884,6 +894,16 @@ class Storyboard:
                 f"no saved storyboard {board_id!r} (looked in {path.parent})."
             ) from None
         return cls.from_json(text, client=client)
+
+    def _display_(self) -> Any:
+        """The storyboard's widget (marimo's display hook).
+
+        The widget is imported only when marimo shows one; Jupyter uses ``sora_widgets._display``'s
+        IPython hook instead.
+        """
+        from ._display import widget_for
+
+        return widget_for(self)
 
     def __repr__(self) -> str:
         return (

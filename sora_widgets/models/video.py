@@ -234,6 +234,16 @@ class Video:
         kwargs["labels"] = dict(kwargs.get("labels") or {})
         return cls(**kwargs)
 
+    def _display_(self) -> Any:
+        """A :class:`~sora_widgets.VideoPlayer` playing this video (marimo's display hook).
+
+        The widget is imported only when marimo shows one; Jupyter uses ``sora_widgets._display``'s
+        IPython hook instead.
+        """
+        from .._display import widget_for
+
+        return widget_for(self)
+
     def __repr__(self) -> str:
         cost = format_money(self.cost) or "cost n/a"
         where = f", path='{self.path}'" if self.path else ""

@@ -44,3 +44,14 @@ function keepKeys(root) {
     for (const type of KEY_EVENTS) root.removeEventListener(type, stop);
   };
 }
+
+// Run fn when any of the traits in names changes; returns the function that stops listening.
+// One event name per model.on/off call: that is anywidget's standard front-end API. Jupyter's
+// widget manager also splits "change:a change:b", but marimo's does not (it never fires).
+function onTraits(model, names, fn) {
+  const events = names.map((name) => `change:${name}`);
+  for (const event of events) model.on(event, fn);
+  return () => {
+    for (const event of events) model.off(event, fn);
+  };
+}

@@ -288,12 +288,12 @@ function render({ model, el }) {
   }
   strip.addEventListener("click", onStripClick);
   model.on("msg:custom", onStrip);
-  model.on("change:version change:has_video change:show_filmstrip change:compact", askStrip);
+  const stopAsking = onTraits(model, ["version", "has_video", "show_filmstrip", "compact"], askStrip);
   askStrip();
   const stopStrip = () => {
     strip.removeEventListener("click", onStripClick);
     model.off("msg:custom", onStrip);
-    model.off("change:version change:has_video change:show_filmstrip change:compact", askStrip);
+    stopAsking();
     if (stripUrl) URL.revokeObjectURL(stripUrl);
   };
 

@@ -349,19 +349,18 @@ function render({ model, el: root }) {
     drawJobs();
     drawTimeline();
   };
-  const bindings = [
-    ["change:mode change:template change:slots change:prompts change:sizes change:seconds change:budget change:concurrency", drawDefinition],
-    ["change:summary change:running change:spent change:message", drawSummary],
-    ["change:jobs change:running change:compare_indexes", drawJobs],
-    ["change:timeline", drawTimeline],
+  const unbind = [
+    onTraits(model, ["mode", "template", "slots", "prompts", "sizes", "seconds", "budget", "concurrency"], drawDefinition),
+    onTraits(model, ["summary", "running", "spent", "message"], drawSummary),
+    onTraits(model, ["jobs", "running", "compare_indexes"], drawJobs),
+    onTraits(model, ["timeline"], drawTimeline),
   ];
-  for (const [names, fn] of bindings) model.on(names, fn);
   model.on("msg:custom", onMessage);
   drawAll();
 
   return () => {
     releaseKeys();
-    for (const [names, fn] of bindings) model.off(names, fn);
+    for (const undo of unbind) undo();
     model.off("msg:custom", onMessage);
     for (const undo of handlers) undo();
     for (const url of urls.values()) URL.revokeObjectURL(url);
