@@ -316,6 +316,9 @@ def run(quick: bool = False) -> Report:
                         arg=m,
                         timeout=900_000,
                     )
+                    tiles_ms = page.evaluate("() => performance.now()") - t0
+                    # Thumbnails are asked for by tiles in view: bring the Gallery on screen.
+                    page.locator(".sw-strip-tile").first.scroll_into_view_if_needed()
                     with contextlib.suppress(Exception):  # thumbnails: best effort, bounded wait
                         page.wait_for_function(
                             "() => { const imgs = [...document.querySelectorAll('.sw-strip-tile img')];"
@@ -326,6 +329,7 @@ def run(quick: bool = False) -> Report:
                     set_source(gallery_index, f"limit={m}", "limit=M")
                     gallery_rows[m] = {
                         "fill_ms": filled,
+                        "tiles_ms": tiles_ms,
                         "blocked_ms": page.evaluate("() => window.__ls.longtask"),
                         "images": page.locator(".sw-strip-tile img").count(),
                     }
@@ -351,7 +355,7 @@ def run(quick: bool = False) -> Report:
     for m, r in gallery_rows.items():
         rows.append([
             f"Gallery fill, {m} entries",
-            fmt(r["fill_ms"], 0, " ms"),
+            f"all tiles {fmt(r['tiles_ms'], 0, ' ms')}, visible thumbnails {fmt(r['fill_ms'], 0, ' ms')}",
             f"main thread blocked {fmt(r['blocked_ms'], 0, ' ms')}, {int(r['images'])} images held",
         ])  # fmt: skip
 
@@ -363,20 +367,20 @@ def run(quick: bool = False) -> Report:
                all(w == 0 for w, _ in widget_growth.values())),
     ]  # fmt: skip
     if player_rows:
-        ours = player_rows["sw.VideoPlayer"]["cleared_heap"]
-        anchor = player_rows["ipywidgets.Video"]["cleared_heap"]
+        ours = player_rows["sw.VideoPlayer"]["cleared_rss"]
+        anchor = player_rows["ipywidgets.Video"]["cleared_rss"]
         targets.append(
             Target(
-                "per-player tab heap after clearing",
+                "per-player tab memory after clearing",
                 "<= ipywidgets.Video",
-                f"{ours / 1e6:.2f} vs {anchor / 1e6:.2f} MB",
+                f"{ours / 1e6:.1f} vs {anchor / 1e6:.1f} MB",
                 ours <= anchor,
             )
         )
     if len(gallery_rows) >= 2:
         sizes = sorted(gallery_rows)
         small, big = sizes[0], sizes[-1]
-        ratio = gallery_rows[big]["fill_ms"] / max(1.0, gallery_rows[small]["fill_ms"])
+        ratio = gallery_rows[big]["tiles_ms"] / max(1.0, gallery_rows[small]["tiles_ms"])
         targets.append(
             Target(
                 "Gallery fill linear in tiles",

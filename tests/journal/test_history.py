@@ -135,6 +135,7 @@ def test_len_and_first_and_last_are_queries_not_scans(
     journal = Journal(tmp_path / "journal.sqlite3", clock=_ticking_clock())
     ids = _many(journal, 300)
     history = History(journal)
+    assert history.journal is journal  # first use adds its index
     built: list[str] = []
     real_entry = journal_module._entry
 
@@ -174,9 +175,11 @@ def test_iterating_reads_the_journal_in_pages(tmp_path: Path, monkeypatch: pytes
     journal = Journal(tmp_path / "journal.sqlite3", clock=_ticking_clock())
     ids = _many(journal, 450)
     statements: list[str] = []
+    history = History(journal)
+    assert history.journal is journal
     journal._conn.set_trace_callback(statements.append)
     seen = []
-    for video in History(journal):
+    for video in history:
         seen.append(video.task_id)
         if len(seen) == 5:
             # A request recorded while someone iterates neither repeats nor shifts what follows.
