@@ -36,6 +36,9 @@ PAGE_PROBES = """
       if (n.nodeType !== 1) continue;
       if (n.matches(".sw-strip-tile")) tilesAdded += 1;
       tilesAdded += n.querySelectorAll(".sw-strip-tile").length;
+      // Every <video> that reaches the page, however its source is set (src or load()).
+      if (n.matches("video")) videos.add(n);
+      for (const v of n.querySelectorAll("video")) videos.add(v);
     }
   }).observe(document, { childList: true, subtree: true });
   window.__sw = {
