@@ -39,7 +39,7 @@ from starlette.routing import Route
 from .._constants import CREATE_PATH, CREATE_REQUEST_TIMEOUT_S, DEFAULT_BASE_URL, ENV_API_KEY, TASK_PATH
 from ..models.catalog import MODELS
 from ..models.task import Task
-from ..models.wire import WireFormatError, read_create_body
+from ..models.wire import WireFormatError, http_error, read_create_body
 from .ratelimit import Limit, RateLimiter
 from .store import Principal, Refusal, Store, StoreError, TaskRow, from_micros, open_store, to_micros
 from .upstream import Relay, Upstream
@@ -67,8 +67,6 @@ ADMIN_PREFIX = "/gateway/v1"
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     """An error in the shapes the spec lists (and the simulator sends) for each status."""
-    from ..simulator.engine import http_error  # the one table of error shapes
-
     body, extra = http_error(status, message=message)
     return JSONResponse(body, status_code=status, headers={**extra, **(headers or {})})
 

@@ -20,6 +20,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from .._constants import CREATE_PATH, TASK_PATH
+from ..models.wire import http_error
 from .engine import (
     DEFAULT_MODERATION_WORDS,
     DEFAULT_RENDER_WORKERS,
@@ -29,7 +30,6 @@ from .engine import (
     Ledger,
     Rejection,
     SimTask,
-    http_error,
     key_fingerprint,
 )
 from .faults import FaultPlan
