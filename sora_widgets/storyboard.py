@@ -40,6 +40,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._display import widget_for
 from ._paths import default_home
 from .errors import InvalidRequestError, SoraError, redact
 from .models.catalog import I2V, T2V
@@ -209,15 +210,9 @@ class Film:
             board_id=str(data.get("board_id", "")),
         )
 
-    def _display_(self) -> Any:
-        """A :class:`~sora_widgets.VideoPlayer` playing the film (marimo's display hook).
-
-        The widget is imported only when marimo shows one; Jupyter uses ``sora_widgets._display``'s
-        IPython hook instead.
-        """
-        from ._display import widget_for
-
-        return widget_for(self)
+    # marimo's display hook: the object's widget, imported only when marimo shows one
+    # (Jupyter uses sora_widgets._display's IPython hook instead).
+    _display_ = widget_for
 
     def __repr__(self) -> str:
         return (
@@ -895,15 +890,9 @@ class Storyboard:
             ) from None
         return cls.from_json(text, client=client)
 
-    def _display_(self) -> Any:
-        """The storyboard's widget (marimo's display hook).
-
-        The widget is imported only when marimo shows one; Jupyter uses ``sora_widgets._display``'s
-        IPython hook instead.
-        """
-        from ._display import widget_for
-
-        return widget_for(self)
+    # marimo's display hook: the object's widget, imported only when marimo shows one
+    # (Jupyter uses sora_widgets._display's IPython hook instead).
+    _display_ = widget_for
 
     def __repr__(self) -> str:
         return (

@@ -23,7 +23,6 @@ import json
 import logging
 import math
 import os
-import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -37,9 +36,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .._constants import CREATE_PATH, CREATE_REQUEST_TIMEOUT_S, DEFAULT_BASE_URL, ENV_API_KEY, TASK_PATH
+from .._serve import serve_asgi
 from ..models.catalog import MODELS
 from ..models.task import Task
-from ..models.wire import WireFormatError, read_create_body
+from ..models.wire import WireFormatError, http_error, read_create_body
 from .ratelimit import Limit, RateLimiter
 from .store import Principal, Refusal, Store, StoreError, TaskRow, from_micros, open_store, to_micros
 from .upstream import Relay, Upstream
@@ -67,8 +67,6 @@ ADMIN_PREFIX = "/gateway/v1"
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     """An error in the shapes the spec lists (and the simulator sends) for each status."""
-    from ..simulator.engine import http_error  # the one table of error shapes
-
     body, extra = http_error(status, message=message)
     return JSONResponse(body, status_code=status, headers={**extra, **(headers or {})})
 
@@ -492,44 +490,12 @@ def _wall_item(row: TaskRow, url: str | None) -> dict[str, Any]:
     return {**_task_item(row), "url": safe}
 
 
-@contextlib.contextmanager
 def serve_app(
     app: Any, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning"
-) -> Iterator[str]:
+) -> contextlib.AbstractContextManager[str]:
     """Run an ASGI app with uvicorn in a background thread (lifespan on); yield its base URL.
 
     The socket is bound before the thread starts, so the URL works as soon as it is yielded and
     ``port=0`` picks a free port without races.
     """
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(128)
-    bound = sock.getsockname()[1]
-    config = uvicorn.Config(
-        app, log_level=log_level, lifespan="on", access_log=False, timeout_graceful_shutdown=2
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="gateway-uvicorn"
-    )
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and thread.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    if not server.started:
-        server.should_exit = True
-        sock.close()
-        raise RuntimeError("the gateway server did not start")
-    shown = f"[{host}]" if ":" in host else host
-    try:
-        yield f"http://{shown}:{bound}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        if thread.is_alive():
-            server.force_exit = True
-            thread.join(timeout=5)
-        sock.close()
+    return serve_asgi(app, host, port, log_level=log_level, lifespan="on", what="gateway", join_timeout=10)

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
-import threading
 from collections.abc import Sequence
 from datetime import datetime, timezone
 
@@ -113,26 +111,16 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
-    def _stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+    from .._serve import run_until_interrupted
 
-    signal.signal(signal.SIGTERM, _stop)
-    try:
-        with gateway.serve(args.host, args.port) as url:
-            print(url, flush=True)
-            print(
-                f"class gateway serving at {url}, forwarding to {gateway.upstream.base_url}; "
-                f"book: {describe_db(args.db)}. Students set VTRIX_BASE_URL={url} and their own key. "
-                "Ctrl+C stops.",
-                file=sys.stderr,
-                flush=True,
-            )
-            threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        gateway.close()
-    return 0
+    def banner(url: str) -> str:
+        return (
+            f"class gateway serving at {url}, forwarding to {gateway.upstream.base_url}; "
+            f"book: {describe_db(args.db)}. Students set VTRIX_BASE_URL={url} and their own key. "
+            "Ctrl+C stops."
+        )
+
+    return run_until_interrupted(gateway.serve(args.host, args.port), banner, gateway.close)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

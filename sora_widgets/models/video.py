@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._display import widget_for
 from .money import format_money, parse_money
 from .request import VideoRequest, parse_size
 from .task import Task
@@ -234,15 +235,9 @@ class Video:
         kwargs["labels"] = dict(kwargs.get("labels") or {})
         return cls(**kwargs)
 
-    def _display_(self) -> Any:
-        """A :class:`~sora_widgets.VideoPlayer` playing this video (marimo's display hook).
-
-        The widget is imported only when marimo shows one; Jupyter uses ``sora_widgets._display``'s
-        IPython hook instead.
-        """
-        from .._display import widget_for
-
-        return widget_for(self)
+    # marimo's display hook: the object's widget, imported only when marimo shows one
+    # (Jupyter uses sora_widgets._display's IPython hook instead).
+    _display_ = widget_for
 
     def __repr__(self) -> str:
         cost = format_money(self.cost) or "cost n/a"

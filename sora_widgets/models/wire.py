@@ -31,6 +31,7 @@ __all__ = [
     "create_body",
     "decode_json",
     "error_body_message",
+    "http_error",
     "parse_task",
     "read_create_body",
     "task_payload",
@@ -358,3 +359,44 @@ def task_payload(
     if metadata is not None:
         payload["metadata"] = dict(metadata)
     return payload
+
+
+def http_error(
+    status: int, *, retry_after: float = 1.0, message: str | None = None
+) -> tuple[Any, dict[str, str]]:
+    """Body and headers of an HTTP error, in the shapes the spec lists for each status.
+
+    The one table of error shapes: the simulator answers with it and the gateway too.
+    """
+    headers: dict[str, str] = {}
+    if status in (429, 503):
+        headers["Retry-After"] = f"{retry_after:g}"
+    if status == 401:
+        body: Any = {
+            "status": {"code": 401, "message": message or "Invalid or missing API key", "error_code": 40101},
+            "data": None,
+        }
+    elif status == 402:
+        body = {
+            "status": {"code": 402, "message": message or "Insufficient credits", "error_code": 40201},
+            "data": None,
+        }
+    elif status == 403:
+        body = {"error": message or "Insufficient balance or permission denied"}
+    elif status == 404:
+        body = {"message": message or "task not found"}
+    elif status == 429:
+        body = {"message": message or "Rate limit exceeded, please retry later"}
+    elif status >= 500:
+        body = {
+            "message": message
+            or {
+                500: "Internal server error",
+                502: "Bad gateway",
+                503: "Service unavailable",
+                504: "Gateway timeout",
+            }.get(status, "Server error")
+        }
+    else:
+        body = {"message": message or "Bad request"}
+    return body, headers

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 from collections.abc import Sequence
 
+from .._serve import run_until_interrupted
 from .app import Simulator
 from .engine import DEFAULT_RESULT_TTL_S, SPEEDS
 from .faults import FaultPlan
@@ -100,24 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         valid_keys=set(args.key) if args.key else None,
     )
 
-    def _stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+    def banner(url: str) -> str:
+        return f"sora_widgets simulator ({args.speed}) serving; set VTRIX_BASE_URL={url}; Ctrl+C stops"
 
-    signal.signal(signal.SIGTERM, _stop)  # `kill` stops it as cleanly as Ctrl+C
-    try:
-        with sim.serve(args.host, args.port, log_level="warning") as base_url:
-            print(base_url, flush=True)
-            print(
-                f"sora_widgets simulator ({args.speed}) serving; set VTRIX_BASE_URL={base_url}; Ctrl+C stops",
-                file=sys.stderr,
-                flush=True,
-            )
-            threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        sim.close()
-    return 0
+    return run_until_interrupted(sim.serve(args.host, args.port, log_level="warning"), banner, sim.close)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -20,6 +19,8 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from .._constants import CREATE_PATH, TASK_PATH
+from .._serve import serve_asgi
+from ..models.wire import http_error
 from .engine import (
     DEFAULT_MODERATION_WORDS,
     DEFAULT_RENDER_WORKERS,
@@ -29,7 +30,6 @@ from .engine import (
     Ledger,
     Rejection,
     SimTask,
-    http_error,
     key_fingerprint,
 )
 from .faults import FaultPlan
@@ -211,51 +211,24 @@ class Simulator:
         The socket is bound before the thread starts, so the URL works as soon as it is yielded
         and ``port=0`` picks a free port without races.
         """
-        import uvicorn
-
-        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        sock.listen(128)
-        bound_port = sock.getsockname()[1]
         app = self.app
 
         async def served(scope: Scope, receive: Receive, send: Send) -> None:
             await app({**scope, _SERVED_MARK: True}, receive, send)
 
         logging.getLogger("uvicorn.error").addFilter(_QUIET)
-        config = uvicorn.Config(
+        self._stopping.clear()
+        with serve_asgi(
             served,
+            host,
+            port,
             log_level=log_level,
             lifespan="off",
-            access_log=False,
-            timeout_graceful_shutdown=2,
-            timeout_keep_alive=5,
-        )
-        server = uvicorn.Server(config)
-        self._stopping.clear()
-        thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="sim-uvicorn"
-        )
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started and thread.is_alive() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        if not server.started:
-            server.should_exit = True
-            sock.close()
-            raise RuntimeError("the simulator server did not start")
-        shown = f"[{host}]" if ":" in host else host
-        try:
-            yield f"http://{shown}:{bound_port}"
-        finally:
-            self._stopping.set()
-            server.should_exit = True
-            thread.join(timeout=5)
-            if thread.is_alive():
-                server.force_exit = True
-                thread.join(timeout=5)
-            sock.close()
+            what="simulator",
+            join_timeout=5,
+            on_stop=self._stopping.set,
+        ) as url:
+            yield url
 
     # --- HTTP handlers ----------------------------------------------------------------------
 

@@ -45,7 +45,7 @@ from .._constants import MAX_IMAGE_BYTES, MAX_PROMPT_CHARS
 from .._paths import default_home
 from ..models.catalog import MODELS, ModelSpec
 from ..models.request import parse_size
-from ..models.wire import WireFormatError, read_create_body, task_payload
+from ..models.wire import WireFormatError, http_error, read_create_body, task_payload
 from .faults import FaultPlan, strip_magic
 from .render import RenderSpec, render_video, seed_of
 
@@ -824,41 +824,3 @@ def _fetch(url: str) -> bytes | None:
             return data
     except (OSError, ValueError):
         return None
-
-
-def http_error(
-    status: int, *, retry_after: float = 1.0, message: str | None = None
-) -> tuple[Any, dict[str, str]]:
-    """Body and headers of an HTTP error, in the shapes the spec lists for each status."""
-    headers: dict[str, str] = {}
-    if status in (429, 503):
-        headers["Retry-After"] = f"{retry_after:g}"
-    if status == 401:
-        body: Any = {
-            "status": {"code": 401, "message": message or "Invalid or missing API key", "error_code": 40101},
-            "data": None,
-        }
-    elif status == 402:
-        body = {
-            "status": {"code": 402, "message": message or "Insufficient credits", "error_code": 40201},
-            "data": None,
-        }
-    elif status == 403:
-        body = {"error": message or "Insufficient balance or permission denied"}
-    elif status == 404:
-        body = {"message": message or "task not found"}
-    elif status == 429:
-        body = {"message": message or "Rate limit exceeded, please retry later"}
-    elif status >= 500:
-        body = {
-            "message": message
-            or {
-                500: "Internal server error",
-                502: "Bad gateway",
-                503: "Service unavailable",
-                504: "Gateway timeout",
-            }.get(status, "Server error")
-        }
-    else:
-        body = {"message": message or "Bad request"}
-    return body, headers

@@ -263,6 +263,33 @@ class InProcessTransport(httpx.ASGITransport):
             ) from None
 
 
+def api_transport_for(
+    app: Any, httpx_transport: httpx.AsyncBaseTransport | None
+) -> httpx.AsyncBaseTransport | None:
+    """The httpx transport an API client uses: the one given, else in-process to ``app``, else None
+    (the network)."""
+    if httpx_transport is None and app is not None:
+        return InProcessTransport(app=app)
+    return httpx_transport
+
+
+def bearer_json_client(
+    base_url: str,
+    api_key: str,
+    transport: httpx.AsyncBaseTransport | None,
+    timeout: httpx.Timeout,
+    extra_headers: dict[str, str] | None = None,
+) -> httpx.AsyncClient:
+    """An httpx client for a JSON API with a bearer key: no redirects (the key stays on its host)."""
+    return httpx.AsyncClient(
+        base_url=base_url,
+        transport=transport,
+        headers={"Authorization": f"Bearer {api_key}", "Accept": "application/json", **(extra_headers or {})},
+        timeout=timeout,
+        follow_redirects=False,
+    )
+
+
 class Transport:
     """The gateway's two calls (create, poll) and result downloads, over httpx.
 
@@ -303,19 +330,9 @@ class Transport:
         self._create_timeout = httpx.Timeout(
             max(timeout, CREATE_REQUEST_TIMEOUT_S), connect=min(CONNECT_TIMEOUT_S, timeout)
         )
-        api_transport: httpx.AsyncBaseTransport | None = httpx_transport
-        if api_transport is None and app is not None:
-            api_transport = InProcessTransport(app=app)
-        self._api = httpx.AsyncClient(
-            base_url=self.base_url,
-            transport=api_transport,
-            headers={
-                "Authorization": f"Bearer {api_key}",
-                "Accept": "application/json",
-                "User-Agent": _USER_AGENT,
-            },
-            timeout=self._poll_timeout,
-            follow_redirects=False,
+        api_transport = api_transport_for(app, httpx_transport)
+        self._api = bearer_json_client(
+            self.base_url, api_key, api_transport, self._poll_timeout, {"User-Agent": _USER_AGENT}
         )
         self._downloads = httpx.AsyncClient(
             transport=download_transport or api_transport,

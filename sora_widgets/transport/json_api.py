@@ -11,7 +11,7 @@ import httpx
 
 from .._constants import CONNECT_TIMEOUT_S, POLL_REQUEST_TIMEOUT_S
 from ..errors import ConnectionFailed, MalformedResponse, RequestTimeout, register_secret
-from .http import InProcessTransport, error_for_response
+from .http import api_transport_for, bearer_json_client, error_for_response
 
 __all__ = ["JsonApi"]
 
@@ -37,13 +37,11 @@ class JsonApi:
     ) -> None:
         register_secret(api_key)
         self.base_url = base_url.rstrip("/")
-        transport = httpx_transport or (InProcessTransport(app=app) if app is not None else None)
-        self._client = httpx.AsyncClient(
-            base_url=self.base_url,
-            transport=transport,
-            headers={"Authorization": f"Bearer {api_key}", "Accept": "application/json"},
-            timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT_S, timeout)),
-            follow_redirects=False,
+        self._client = bearer_json_client(
+            self.base_url,
+            api_key,
+            api_transport_for(app, httpx_transport),
+            httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT_S, timeout)),
         )
 
     def __repr__(self) -> str:

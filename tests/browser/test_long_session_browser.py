@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from .conftest import NotebookPage
-from .test_widgets_browser import _printed, _run_one
+from .test_widgets_browser import _printed
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -69,7 +69,7 @@ def test_prompt_box_typing_during_a_busy_cell_reaches_the_kernel(open_notebook: 
             "print(repr(studio.builder.text), repr(studio.builder.prompt))",
         ]
     )
-    _run_one(nb, 0)
+    nb.run_one(0)
     studio = nb.output(0)
     box = studio.get_by_label("Prompt")
     box.wait_for(timeout=60_000)
@@ -95,7 +95,7 @@ def test_prompt_box_typing_during_a_busy_cell_reaches_the_kernel(open_notebook: 
         nb.page.wait_for_timeout(250)
     out = ""
     for _ in range(20):
-        _run_one(nb, 2)
+        nb.run_one(2)
         out = _printed(nb, 2).strip()
         if out.startswith("'xyzzzzzQQ'"):
             break

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from .conftest import NotebookPage
-from .test_widgets_browser import _run_one  # runs one cell, leaving the others unrun
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -73,7 +72,7 @@ def _type_new_shot(nb: NotebookPage, board: Any, number: int, text: str) -> None
 @pytest.mark.parametrize("mode", ["last_frame", "remix"])
 def test_build_run_and_play_a_three_shot_board(open_notebook: Any, mode: str) -> None:
     nb: NotebookPage = open_notebook([SETUP.format(mode=mode, first=SHOTS[0]), REPORT])
-    _run_one(nb, 0)
+    nb.run_one(0)
     board = nb.output(0).locator(".sw-sb")
     board.wait_for(timeout=60_000)
     expect(board.locator(".sw-sb-card")).to_have_count(1)
@@ -137,7 +136,7 @@ def test_build_run_and_play_a_three_shot_board(open_notebook: Any, mode: str) ->
     )
     film.evaluate("(v) => v.pause()")
 
-    _run_one(nb, 1)
+    nb.run_one(1)
     report = json.loads(str(nb.output(1).locator(".jp-OutputArea-output").last.text_content()))
     assert report["prompts"] == list(SHOTS) and report["seconds"] == [4, 8, 4]
     assert report["statuses"] == ["done"] * 3 and report["frames"] == 480 and report["audio"] is True

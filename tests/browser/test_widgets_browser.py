@@ -7,7 +7,6 @@ files that reach it over the widgets' binary channel.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -29,39 +28,6 @@ studio
 """
 
 
-_CELL_STATE_JS = """
-(i) => {
-  const w = window.jupyterapp.shell.currentWidget;
-  const cell = w.content.widgets[i];
-  const kernel = w.sessionContext.session && w.sessionContext.session.kernel;
-  const errors = cell.model.outputs.toJSON().filter((o) => o.output_type === "error")
-    .map((o) => `${o.ename}: ${o.evalue}\\n${(o.traceback || []).join("\\n")}`);
-  return {done: cell.model.executionCount !== null, status: kernel ? kernel.status : "none", errors};
-}
-"""
-
-
-def _run_one(nb: NotebookPage, index: int, timeout_ms: int = 180_000) -> None:
-    """Run one cell (the others stay unrun, unlike the harness's run_cell) and wait for it."""
-    nb.dismiss_toasts()
-    nb.page.evaluate(
-        "(i) => { const nb = window.jupyterapp.shell.currentWidget.content; nb.activeCellIndex = i;"
-        " nb.activeCell.model.executionCount = null; }",
-        index,
-    )
-    nb.command("notebook:run-cell")
-    deadline = time.monotonic() + timeout_ms / 1000
-    state: dict[str, Any] = {}
-    while time.monotonic() < deadline:
-        state = nb.page.evaluate(_CELL_STATE_JS, index)
-        if state["errors"]:
-            raise AssertionError(f"cell {index} raised:\n" + "\n".join(state["errors"]))
-        if state["done"] and state["status"] == "idle":
-            return
-        nb.page.wait_for_timeout(200)
-    raise AssertionError(f"cell {index} still running after {timeout_ms} ms: {state}")
-
-
 def _wait_video(nb: NotebookPage, handle: Any, predicate: str) -> None:
     try:
         nb.page.wait_for_function(f"(v) => {predicate}", arg=handle, timeout=20_000)
@@ -81,7 +47,7 @@ def _eventually_prints(nb: NotebookPage, index: int, ok: Any, attempts: int = 20
     """
     out = ""
     for _ in range(attempts):
-        _run_one(nb, index)
+        nb.run_one(index)
         out = _printed(nb, index).strip()
         if ok(out):
             return
@@ -112,7 +78,7 @@ def test_studio_generate_watch_play_remix_gallery(open_notebook: Any) -> None:
             "import pathlib; print(sum(p.stat().st_size for p in client.download_dir.glob('*.mp4')))",
         ]
     )
-    _run_one(nb, 0)
+    nb.run_one(0)
     studio = nb.output(0)
     studio.locator(".sw-studio-header").wait_for(timeout=60_000)
     assert studio.locator(".sw-badge-sim").first.is_visible()
@@ -163,17 +129,17 @@ def test_studio_generate_watch_play_remix_gallery(open_notebook: Any) -> None:
     studio.get_by_role("button", name="Generate").click()
     _wait_phase(studio, "succeeded", count=2)
     studio.locator(".sw-strip-tile").nth(1).wait_for(timeout=30_000)
-    _run_one(nb, 1)
+    nb.run_one(1)
     assert _printed(nb, 1).strip() == "2 True"
 
     # A Video as the last expression of a cell is a player.
-    _run_one(nb, 2)
+    nb.run_one(2)
     shown = nb.output(2).locator(".sw-player video")
     state = nb.wait_for_video(shown)
     assert (state["videoWidth"], state["error"]) == (1280, None), state
 
     # The gallery lists both from the journal and replays the one clicked.
-    _run_one(nb, 3)
+    nb.run_one(3)
     gallery = nb.output(3)
     tiles = gallery.locator(".sw-strip-tile")
     tiles.nth(1).wait_for(timeout=30_000)
@@ -198,7 +164,7 @@ def test_studio_generate_watch_play_remix_gallery(open_notebook: Any) -> None:
     assert nb.page.locator(".sw-root input, .sw-root button").count() > 20
 
     # The saved notebook does not carry the videos.
-    _run_one(nb, 4)
+    nb.run_one(4)
     video_bytes = int(_printed(nb, 4).strip())
     saved = nb.save().read_bytes()
     assert video_bytes > 100_000
@@ -211,7 +177,7 @@ def test_image_to_video_with_an_uploaded_image(open_notebook: Any, tmp_path: Pat
     photo = tmp_path / "beach.jpg"
     Image.new("RGB", (1600, 1200), (30, 90, 160)).save(photo, format="JPEG")
     nb: NotebookPage = open_notebook([SETUP, "print(studio.last.model, studio.last.size)"])
-    _run_one(nb, 0)
+    nb.run_one(0)
     studio = nb.output(0)
     studio.locator(".sw-studio-header").wait_for(timeout=60_000)
     studio.get_by_label("Prompt").fill("The waves start rolling in, gentle camera push")
@@ -233,13 +199,13 @@ def test_image_to_video_with_an_uploaded_image(open_notebook: Any, tmp_path: Pat
     _wait_phase(studio, "succeeded")
     state = nb.wait_for_video(studio.locator(".sw-player video"))
     assert (state["videoWidth"], state["videoHeight"], state["error"]) == (720, 1280, None), state
-    _run_one(nb, 1)
+    nb.run_one(1)
     assert _printed(nb, 1).strip() == "sora_2_pro_i2v 720x1280"
 
 
 def test_failure_is_explained_in_the_status_bar(open_notebook: Any) -> None:
     nb: NotebookPage = open_notebook([SETUP])
-    _run_one(nb, 0)
+    nb.run_one(0)
     studio = nb.output(0)
     studio.locator(".sw-studio-header").wait_for(timeout=60_000)
     # The shot fields compose the prompt as one types.
@@ -304,7 +270,7 @@ def test_player_controlled_from_python_and_read_back(open_notebook: Any) -> None
             "print(player.playing, round(player.current_time, 1))",
         ]
     )
-    _run_one(nb, 0)
+    nb.run_one(0)
     video = nb.output(0).locator(".sw-player video")
     state = nb.wait_for_video(video)
     assert (state["videoWidth"], state["error"]) == (1280, None), state
@@ -313,10 +279,10 @@ def test_player_controlled_from_python_and_read_back(open_notebook: Any) -> None
         "(v) => { v._events = []; for (const e of ['play', 'pause', 'seeking', 'seeked'])"
         " v.addEventListener(e, () => v._events.push([e, v.currentTime])); }"
     )
-    _run_one(nb, 1)
+    nb.run_one(1)
     _wait_video(nb, handle, "!v.paused && v.muted && v.loop && v.currentTime > 0.3")
     _eventually_prints(nb, 2, lambda out: out == "True True 4")
-    _run_one(nb, 3)
+    nb.run_one(3)
     _wait_video(nb, handle, "v.paused && Math.abs(v.currentTime - 2.0) < 0.1")
     _eventually_prints(nb, 4, lambda out: out == "False 2.0")
     # A click in the browser shows up in Python too.
@@ -339,12 +305,12 @@ def test_a_displayed_player_paints_from_the_bytes_pushed_with_its_display(open_n
             "player",
         ]
     )
-    _run_one(nb, 0)
+    nb.run_one(0)
     state = nb.wait_for_video(nb.output(0).locator(".sw-player video"))
     assert (state["videoWidth"], state["error"]) == (1280, None), state
     _eventually_prints(nb, 1, lambda out: out.startswith("True "))
     assert _printed(nb, 1).strip() == "True True 0"
-    _run_one(nb, 2)
+    nb.run_one(2)
     state = nb.wait_for_video(nb.output(2).locator(".sw-player video"))
     assert (state["videoWidth"], state["error"]) == (1280, None), state
     _eventually_prints(nb, 1, lambda out: out == "True True 1")
@@ -370,11 +336,11 @@ def test_saved_notebook_with_widget_state_has_no_key_and_no_video(open_notebook:
     # Save the widget state with the notebook too (JupyterLab's "Save Widget State Automatically").
     nb.command("@jupyter-widgets/jupyterlab-manager:saveWidgetState")
     try:
-        _run_one(nb, 0)
+        nb.run_one(0)
         nb.output(0).locator(".sw-studio-header").wait_for(timeout=60_000)
-        _run_one(nb, 1)
+        nb.run_one(1)
         size = int(_printed(nb, 1).strip())
-        _run_one(nb, 2)
+        nb.run_one(2)
         state = nb.wait_for_video(nb.output(2).locator(".sw-player video"))
         assert (state["videoWidth"], state["error"]) == (1280, None), state
         saved = nb.save().read_bytes()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
@@ -55,3 +58,25 @@ def test_money_round_trips_exactly(amount: Decimal) -> None:
 def test_not_an_amount(text: str) -> None:
     with pytest.raises(StoreError):
         to_micros(text)
+
+
+def test_gateway_errors_need_no_simulator_nor_pyav() -> None:
+    """The error table is the wire contract's (models.wire): a gateway process never loads the simulator."""
+    code = (
+        "import sys, json\n"
+        "from sora_widgets.gateway.app import _error\n"
+        "answer = _error(429, 'slow down', headers={'X-Extra': '1'})\n"
+        "print(json.dumps({'status': answer.status_code, 'body': json.loads(answer.body),\n"
+        "  'retry': answer.headers.get('retry-after'), 'extra': answer.headers.get('x-extra'),\n"
+        "  'loaded': sorted(m for m in sys.modules if m == 'av' or m.startswith('sora_widgets.simulator')),\n"
+        "}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    seen = json.loads(done.stdout)
+    assert seen["loaded"] == []
+    assert seen["status"] == 429
+    assert seen["body"] == {"message": "slow down"}
+    assert seen["retry"] == "1"
+    assert seen["extra"] == "1"
