@@ -77,7 +77,7 @@ class StatusBar(anywidget.AnyWidget):
     ends the watching only; the task itself goes on at the service and can be resumed.
     """
 
-    _esm = widget_esm("status_bar")
+    _esm = widget_esm("status_bar", "status_words")
     _css = widget_css("status_bar")
 
     label = t.Unicode("").tag(sync=True)
