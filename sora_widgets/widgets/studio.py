@@ -251,8 +251,8 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
             self.header.running = len(self.running)
             self.header.finished = len(self.results)
             self.header.failed = len(self.errors)
-            # Simulator money is said to be simulated: "$13.20 spent (simulated)".
-            money = format_cost(spent) + (" (simulated)" if self.client.simulated else "")
+            # Shown as is. Simulator money is said to be simulated: "$13.20 spent (simulated)".
+            money = f"{format_cost(spent)} spent" + (" (simulated)" if self.client.simulated else "")
             self.header.spent = money if self.results else ""
 
 

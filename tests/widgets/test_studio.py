@@ -45,7 +45,7 @@ async def test_generate_returns_at_once_and_several_run_side_by_side(client: Any
     assert studio.bars.children == () and studio.status_bars == []
     assert all(b.comm is None and b.layout.comm is None for b in bars)
     assert studio.header.running == 0 and studio.header.finished == 2
-    assert studio.header.spent == "$3.60 (simulated)"  # simulator money says so
+    assert studio.header.spent == "$3.60 spent (simulated)"  # simulator money says so
     # The player shows the last result; both are tiles in the strip and remix choices.
     assert studio.player.task_id == studio.last.task_id
     assert {i["key"] for i in studio.strip.items} == {kite.task_id, fox.task_id}

@@ -248,8 +248,9 @@ function render({ model, el }) {
       }
     } else if (msg.type === "focus_prompt") {
       paint();
-      text.focus();
-      text.scrollIntoView({ block: "nearest" });
+      // The hint sits above the box: bring both into view, then put the caret in the box.
+      promptField.scrollIntoView({ block: "nearest" });
+      text.focus({ preventScroll: true });
     } else if (msg.type === "image" && buffers?.length) {
       if (previewUrl) URL.revokeObjectURL(previewUrl);
       previewUrl = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime }));
