@@ -77,7 +77,7 @@ def test_demo_never_asks_for_news_and_keeps_its_output_quiet(
     # The demo's JupyterLab defaults: "get Jupyter news?" answered Never, no update checks.
     config = work / ".sora-demo-jupyter"
     defaults = json.loads((config / "labconfig" / "default_setting_overrides.json").read_text())
-    notification = defaults["default_setting_overrides"]["@jupyterlab/apputils-extension:notification"]
+    notification = defaults["@jupyterlab/apputils-extension:notification"]
     assert notification == {"fetchNews": "false", "checkForUpdates": False}
     # ...found first on JUPYTER_CONFIG_PATH, the user's own path kept after it.
     assert f"JUPYTER_CONFIG_PATH={config}{os.pathsep}/users/own/config" in out
