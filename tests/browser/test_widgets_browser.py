@@ -140,6 +140,8 @@ def test_studio_generate_watch_play_remix_gallery(open_notebook: Any) -> None:
     assert abs(state["duration"] - 8.0) < 0.5
     facts = studio.locator(".sw-player-facts").text_content()
     assert "1280 × 720" in str(facts) and "8 s" in str(facts) and "$2.40" in str(facts)
+    # Thumbnails are asked for only for tiles near the screen (strip.js): bring the strip there.
+    studio.locator(".sw-strip").scroll_into_view_if_needed()
     studio.locator(".sw-strip-tile img").first.wait_for(timeout=30_000)  # thumbnail arrived
     lower = studio.locator(".sw-player, .sw-strip")
     nb.screenshot("studio-light", target=studio)
