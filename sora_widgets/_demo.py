@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -83,12 +86,65 @@ def jupyter_command(workdir: Path, extra: Sequence[str]) -> list[str]:
         # A demo opens on the lesson, not on a "get Jupyter news?" toast, and phones nowhere.
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        # Warnings only: the server's INFO lines would bury the URL it prints (as CRITICAL).
+        # Options given to the demo come later on the line and win (e.g. --ServerApp.log_level=INFO).
+        "--ServerApp.log_level=WARN",
+        "--LabApp.log_level=WARN",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Jupyter refuses to run as root without this; containers and CI machines often are root.
         command.append("--allow-root")
     command += list(extra)
     return command
+
+
+# JupyterLab's defaults for the demo: never ask "get Jupyter news?" (the announcements pop-up)
+# nor check for updates. A user's own settings still win over these defaults.
+SETTING_DEFAULTS = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+}
+
+
+def prepare_config(workdir: Path) -> Path:
+    """Write the demo's JupyterLab setting defaults; return the config directory that holds them.
+
+    It goes first on ``JUPYTER_CONFIG_PATH``, where JupyterLab reads
+    ``labconfig/default_setting_overrides.json``; nothing in the user's own Jupyter config changes.
+    """
+    config = workdir / ".sora-demo-jupyter"
+    (config / "labconfig").mkdir(parents=True, exist_ok=True)
+    (config / "labconfig" / "default_setting_overrides.json").write_text(
+        json.dumps(SETTING_DEFAULTS, indent=2), encoding="utf-8"
+    )
+    return config
+
+
+def server_url(pid: int) -> str | None:
+    """The URL (with its token) of the running Jupyter server with process id ``pid``, or None.
+
+    Read from the server's own runtime file (``jpserver-<pid>.json``), as ``jupyter server list``.
+    """
+    from jupyter_server.serverapp import list_running_servers
+
+    for info in list_running_servers():
+        if info.get("pid") == pid:
+            token = info.get("token") or ""
+            return f"{str(info['url']).rstrip('/')}/lab/tree/{FIRST_NOTEBOOK}" + (
+                f"?token={token}" if token else ""
+            )
+    return None
+
+
+def _announce_url(process: subprocess.Popen[bytes], timeout_s: float = 120.0) -> None:
+    """Print the demo's URL in a box of its own once JupyterLab is up."""
+    deadline = time.monotonic() + timeout_s
+    while process.poll() is None and time.monotonic() < deadline:
+        url = server_url(process.pid)
+        if url:
+            rule = "-" * min(100, len(url) + 4)
+            print(f"\n{rule}\n  Open the demo in your browser:\n  {url}\n{rule}\n", flush=True)
+            return
+        time.sleep(0.5)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -135,12 +191,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if removed:
             print(f"Ignoring {' and '.join(removed)} for this demo (pass --real to use them).")
         print("Using the built-in simulator: no key needed, nothing is billed.")
+    config = prepare_config(workdir)
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+        p for p in (str(config), env.get("JUPYTER_CONFIG_PATH")) if p
+    )
     command = jupyter_command(workdir, extra)
     if args.dry_run:
+        print(f"JUPYTER_CONFIG_PATH={env['JUPYTER_CONFIG_PATH']}")
         print(" ".join(command))
         return 0
+    print(f"Starting JupyterLab on {FIRST_NOTEBOOK} (Ctrl+C stops it)...")
     sys.stdout.flush()  # our lines first, then JupyterLab's
     process = subprocess.Popen(command, env=env, cwd=workdir)  # noqa: S603 - our own interpreter
+    threading.Thread(target=_announce_url, args=(process,), name="demo url", daemon=True).start()
 
     def forward(signum: int, _frame: object) -> None:
         # Stopping the demo (kill, a closed terminal) must stop JupyterLab too, not orphan it.

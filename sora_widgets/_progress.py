@@ -48,13 +48,23 @@ def progress_callback(
         return
     from tqdm import tqdm  # only in terminals
 
+    class StatusBar(tqdm):  # type: ignore[misc]
+        """A tqdm bar with a ``{status}`` field: tqdm puts ", " in front of ``{postfix}``,
+        which drew "| , pending <id>"."""
+
+        status = ""
+
+        @property
+        def format_dict(self) -> dict[str, Any]:
+            return {**super().format_dict, "status": self.status}
+
     size = shutil.get_terminal_size((80, 20))
-    bar = tqdm(
+    bar = StatusBar(
         total=100,
         desc="Sora",
         unit="%",
         file=file,
-        bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix} [{elapsed}]",
+        bar_format="{desc}: {percentage:3.0f}%|{bar}| {status} [{elapsed}]",
         leave=True,
         # A terminal that reports no size (some CI and pty setups) would hide the bar.
         ncols=min(100, size.columns or 80),
@@ -64,7 +74,7 @@ def progress_callback(
     def update(task: Task) -> Any:
         if task.progress is not None:
             bar.n = round(task.progress * 100)
-        bar.set_postfix_str(printable(f"{task.status} {task.id}", keep_newlines=False), refresh=False)
+        bar.status = printable(f"{task.status} {task.id}", keep_newlines=False)
         bar.refresh()
         return user_callback(task) if user_callback is not None else None
 

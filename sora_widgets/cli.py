@@ -512,6 +512,9 @@ def _exit_code(exc: SoraError) -> int:
 
 def _advice(exc: SoraError) -> str | None:
     if isinstance(exc, GenerationFailed) and exc.meaning:
+        # Said once: the message usually names the code and its meaning already.
+        if f"{exc.code}: {exc.meaning}" in exc.message:
+            return None
         return f"Code {exc.code}: {exc.meaning}."
     if isinstance(exc, PollTimeout):
         return f"Task {exc.task_id} is still running on the service; `sora-widgets resume` finishes it."

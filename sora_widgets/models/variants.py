@@ -42,6 +42,7 @@ __all__ = [
     "fit_budget",
     "rows_to_csv",
     "rows_to_json",
+    "spread_order",
     "template_slots",
     "timeline_svg",
     "total_cost",
@@ -294,6 +295,37 @@ def fit_budget(
     return chosen, skipped
 
 
+def spread_order(values: Sequence[Mapping[str, str]]) -> list[int]:
+    """An order of the items (by position) that spreads them across every key's values.
+
+    A budget that covers only some of a sweep should not spend it all on the first value of the
+    first slot (template order: every ``Wide shot`` before any ``Close-up``). Each next item is
+    the one that brings the most values not seen yet, then the one whose values were used the
+    least (round-robin over each slot's values), then the earliest in template order. Once as
+    many items are taken as the longest value list, every value of every key has appeared.
+
+    Example:
+        >>> vs = [{"shot": s, "light": l} for s in ("wide", "close") for l in ("dawn", "noon", "dusk")]
+        >>> [(vs[i]["shot"], vs[i]["light"]) for i in spread_order(vs)][:3]
+        [('wide', 'dawn'), ('close', 'noon'), ('wide', 'dusk')]
+    """
+    counts: dict[tuple[str, str], int] = {}
+    left = list(range(len(values)))
+    order: list[int] = []
+    while left:
+
+        def key(i: int) -> tuple[int, int, int, int]:
+            used = [counts.get(pair, 0) for pair in values[i].items()]
+            return (-sum(1 for c in used if c == 0), max(used, default=0), sum(used), i)
+
+        best = min(left, key=key)
+        left.remove(best)
+        order.append(best)
+        for pair in values[best].items():
+            counts[pair] = counts.get(pair, 0) + 1
+    return order
+
+
 def varying_keys(values: Sequence[Mapping[str, str]]) -> list[str]:
     """Keys whose value is not the same in every item, in first-seen order."""
     keys: list[str] = []
@@ -379,13 +411,32 @@ _COLOURS = {
 }
 
 
+def _two_lines(label: str, width: int) -> tuple[str, str]:
+    """``label`` as two lines of at most ``width`` characters, broken at " · " where it can."""
+    if len(label) <= width:
+        return label, ""
+    parts = label.split(" · ")
+    first = parts[0]
+    rest = parts[1:]
+    while rest and len(first) + 3 + len(rest[0]) <= width:
+        first += " · " + rest.pop(0)
+    second = " · ".join(rest)
+    if not rest:  # one long value: break it by characters
+        first, second = label[:width], label[width:]
+    if len(first) > width:
+        first = first[: width - 1] + "…"
+    if len(second) > width:
+        second = second[: width - 1] + "…"
+    return first, second
+
+
 def timeline_svg(rows: Sequence[TimelineRow], *, now: float | None = None, width: int = 640) -> str:
     """The batch as an SVG picture: one line per job, grey while queued, coloured while running.
 
     Jobs still queued or running extend to ``now`` (default: the latest time seen). Text is
     XML-escaped, so prompts and labels cannot inject markup.
     """
-    row_h, top, left, right = 18, 34, 170, 12
+    row_h, top, left, right = 30, 34, 190, 12
     height = top + row_h * max(len(rows), 1) + 8
     times = [t for r in rows for t in (r.queued, r.started, r.finished) if t is not None]
     end = now if now is not None else (max(times) if times else 0.0)
@@ -397,10 +448,11 @@ def timeline_svg(rows: Sequence[TimelineRow], *, now: float | None = None, width
         return round(left + plot * (min(max(t, start), end) - start) / span, 2)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="sw-timeline" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="Batch timeline: {len(rows)} jobs">',
         f"<title>Batch timeline: {len(rows)} jobs over {span:.1f} s</title>",
-        "<style>text{font:11px sans-serif;fill:currentColor}</style>",
+        # Text takes the colour of what the picture sits in (the theme's, when drawn inline).
+        "<style>svg.sw-timeline text{font:11px sans-serif;fill:currentColor}</style>",
         '<text x="4" y="12">thin grey: waiting for a slot · thick: running '
         "(green done, red failed, blue still running)</text>",
         f'<text x="{left}" y="28">0 s</text>',
@@ -410,8 +462,13 @@ def timeline_svg(rows: Sequence[TimelineRow], *, now: float | None = None, width
         parts.append(f'<text x="{left}" y="{top + 12}">no jobs yet</text>')
     for i, row in enumerate(rows):
         y = top + i * row_h
-        label = row.label if len(row.label) <= 28 else row.label[:27] + "…"
-        parts.append(f'<text x="4" y="{y + 12}">{escape(label)}</text>')
+        # The label on up to two lines (split at " · "), each fitted to the label column.
+        first, second = _two_lines(row.label, 30)
+        parts.append(
+            f'<text x="4" y="{y + 12}"><tspan>{escape(first)}</tspan>'
+            + (f'<tspan x="4" dy="13">{escape(second)}</tspan>' if second else "")
+            + f"<title>{escape(row.label)}</title></text>"
+        )
         wait_end = row.started if row.started is not None else (row.finished or end)
         parts.append(
             f'<rect class="wait" x="{x(row.queued)}" y="{y + 6}" '

@@ -356,7 +356,7 @@ def _t2v_frames(spec: RenderSpec, frames: _Frames) -> Any:
             int(w / 2 + w * 0.36 * math.cos(ox * t + py)),
             int(h * 0.42 + h * 0.3 * math.sin(oy * t + px)),
         )
-        frames.band(bands[min(len(bands) - 1, i * len(bands) // n)], h - band_h)
+        frames.band(bands[min(len(bands) - 1, i * len(bands) // n)], 0)
         frames.y[h - 4 : h, : int(w * (i + 1) / n)] = 210
         yield frames.buf
 
@@ -410,7 +410,7 @@ def _i2v_frames(spec: RenderSpec, image: bytes, frames: _Frames) -> Any:
             last_box = box
         frames.buf[:] = zoomed
         if i >= spec.fps:  # the first second shows the reference image alone
-            frames.band(bands[min(len(bands) - 1, i * len(bands) // n)], h - band_h)
+            frames.band(bands[min(len(bands) - 1, i * len(bands) // n)], 0)
         yield frames.buf
 
 

@@ -48,7 +48,14 @@ class StripItem:
     def from_video(cls, video: Video, *, key: str | None = None) -> StripItem:
         """A tile for a finished :class:`~sora_widgets.Video`."""
         cost = format_cost(video.cost)
-        parts = [f"{video.seconds} s", video.orientation, cost, "simulated" if video.simulated else ""]
+        remix_of = (video.request.remix_video_id or "") if video.request is not None else ""
+        parts = [
+            f"remix of {remix_of}" if remix_of else "",
+            f"{video.seconds} s",
+            video.orientation,
+            cost,
+            "simulated" if video.simulated else "",
+        ]
         return cls(
             key=key or video.task_id,
             title=video.prompt,

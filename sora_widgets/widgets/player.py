@@ -59,6 +59,7 @@ class VideoPlayer(anywidget.AnyWidget):
     seconds = t.Int(0).tag(sync=True)
     cost = t.Unicode("").tag(sync=True)
     simulated = t.Bool(False).tag(sync=True)
+    remix_of = t.Unicode("").tag(sync=True)  # the remix_video_id this video was made from
     caption = t.Unicode("").tag(sync=True)
     version = t.Int(0).tag(sync=True)  # bumped per video shown, so views fetch the new bytes
     has_video = t.Bool(False).tag(sync=True)
@@ -141,7 +142,7 @@ class VideoPlayer(anywidget.AnyWidget):
         # The synced traits that describe a video (and reset playback for it).
         facts: dict[str, Any] = {"error": "", "playing": False, "current_time": 0.0, "duration": 0.0}
         if video is None:
-            empty = dict.fromkeys(("prompt", "video_model", "task_id", "size", "cost"), "")
+            empty = dict.fromkeys(("prompt", "video_model", "task_id", "size", "cost", "remix_of"), "")
             return {**facts, **empty, "seconds": 0, "simulated": False, "has_video": False}
         return {
             **facts,
@@ -152,6 +153,7 @@ class VideoPlayer(anywidget.AnyWidget):
             "seconds": int(video.seconds),
             "cost": format_cost(video.cost),
             "simulated": video.simulated,
+            "remix_of": remix_source(video),
             "has_video": video.path is not None,
         }
 
@@ -382,3 +384,8 @@ class VideoPlayer(anywidget.AnyWidget):
 def _seq(value: Any) -> int:
     """A sequence number from the browser (anything else counts as 0)."""
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def remix_source(video: Video) -> str:
+    """The id ``video`` is a remix of ("" when it is not a remix or its request is not known)."""
+    return (video.request.remix_video_id or "") if video.request is not None else ""

@@ -49,6 +49,9 @@ backlight. Camera: slow dolly in.'
     if structured and not structured.endswith("."):
         structured += "."
     free = text.strip()
+    if free and structured and free[-1] not in ".!?;:,":
+        # Free text then shot details read as two sentences, not "slow orbit Close-up of ...".
+        free += "."
     return " ".join(part for part in (free, structured) if part)
 
 
@@ -100,6 +103,8 @@ class PromptBuilder(anywidget.AnyWidget):
 
     remix_choices = t.List(t.Dict()).tag(sync=True)  # [{"id": ..., "label": ...}]
     remix_id = t.Unicode("").tag(sync=True)
+    # Shown above the prompt after Remix is pressed: what the next request is a variation of.
+    hint = t.Unicode("").tag(sync=True)
 
     price = t.Unicode("").tag(sync=True)
     problem = t.Unicode("").tag(sync=True)  # why the form is not sendable yet (live)
@@ -303,9 +308,28 @@ class PromptBuilder(anywidget.AnyWidget):
         self.remix_sources = [video, *(v for v in self._remix_sources if v.remix_id != video.remix_id)]
 
     def remix(self, video: Video) -> None:
-        """Make the next request a remix of ``video`` (and offer it in the list)."""
+        """Make the next request a remix of ``video`` (and offer it in the list).
+
+        The page moves the keyboard focus to the prompt and shows a hint there, so the change
+        is not made silently in a dropdown further up the page.
+        """
         self.add_remix_source(video)
         self.remix_id = video.remix_id or ""
+        self.hint = (
+            f"Remix of {self.remix_id}: describe the change you want "
+            f"(\u201c{_short_prompt(video.prompt)}\u201d), then Generate."
+        )
+        self.send({"type": "focus_prompt"})
+
+    def clear(self) -> None:
+        """Empty the form: prompt, shot details, image and remix (orientation and length stay)."""
+        with self.hold_trait_notifications():
+            for name in ("text", *SHOT_FIELDS):
+                setattr(self, name, "")
+            self.remix_id = ""
+            self.hint = ""
+            self.error = ""
+        self.clear_image()
 
     # -- submitting --------------------------------------------------------------------------
 
@@ -350,10 +374,13 @@ class PromptBuilder(anywidget.AnyWidget):
         with self.hold_sync():
             self.prompt = composed
             self.problem = problem
+            kind = f"Remix of {self.remix_id}" if self.remix_id else get_model(spec.id).title
             self.price = (
                 f"{format_cost(spec.estimate_cost(seconds))}  ·  {seconds} s × "
-                f"{format_cost(spec.price_per_second)}/s  ·  {get_model(spec.id).title}"
+                f"{format_cost(spec.price_per_second)}/s  ·  {kind}"
             )
+            if not self.remix_id and self.hint.startswith("Remix of "):
+                self.hint = ""
             if self.error and not problem and composed:
                 self.error = ""
 
@@ -373,6 +400,8 @@ class PromptBuilder(anywidget.AnyWidget):
                 self._resync(content)
             elif kind == "clear_image":
                 self.clear_image()
+            elif kind == "clear":
+                self.clear()
             elif kind == "upload" and buffers:
                 name = str(content.get("name") or "upload")[:200]
                 self.error = ""
@@ -410,6 +439,10 @@ class PromptBuilder(anywidget.AnyWidget):
 
     def _show_error(self, exc: BaseException) -> None:
         self.error = describe_error(exc)
+
+
+def _short_prompt(prompt: str, limit: int = 48) -> str:
+    return prompt if len(prompt) <= limit else prompt[: limit - 3] + "..."
 
 
 def _remix_label(video: Video) -> str:

@@ -20,14 +20,15 @@ from ..models.task import Task
 from ..models.variants import (
     TimelineRow,
     Variant,
-    differing_labels,
     expand,
     fit_budget,
     rows_to_csv,
     rows_to_json,
+    spread_order,
     template_slots,
     timeline_svg,
     total_cost,
+    varying_keys,
 )
 from ..models.video import Video
 from ._common import STATIC, BackgroundTasks, describe_error, format_cost, video_thumbnail, widget_esm
@@ -102,6 +103,40 @@ class LabJob:
         }
 
 
+def _spread_fit(
+    variants: Sequence[Variant], budget: Decimal | None, committed: Decimal
+) -> tuple[list[int], list[int]]:
+    """Which variants fit the budget, offered in an order spread across the slot values (see
+    :func:`~sora_widgets.models.variants.spread_order`), so a cap never skips whole values.
+    Returned positions are in template order."""
+    order = spread_order([v.values for v in variants])
+    chosen, skipped = fit_budget([variants[i].estimated_cost for i in order], budget, committed=committed)
+    return sorted(order[i] for i in chosen), sorted(order[i] for i in skipped)
+
+
+def _reused(variant: Variant, done: LabJob | None) -> LabJob:
+    """A new job for ``variant``, carrying over ``done``'s finished video when there is one."""
+    if done is None or done.video is None:
+        return LabJob(variant)
+    labels = {**done.video.labels, **variant.values}
+    return LabJob(
+        variant,
+        status="completed",
+        progress=1.0,
+        task_id=done.task_id,
+        video=done.video.with_changes(labels=labels),
+        queued_at=done.queued_at,
+        started_at=done.started_at,
+        finished_at=done.finished_at,
+        runs=done.runs,
+    )
+
+
+def _label(values: Mapping[str, str], keys: Sequence[str]) -> str:
+    """``"shot: Wide shot · setting: snow"``: the given keys' values (cards, timeline, compare)."""
+    return " · ".join(f"{k}: {values[k]}" for k in keys if k in values)
+
+
 def _lines(value: Any) -> list[str]:
     if isinstance(value, str):
         return [line.strip() for line in value.splitlines() if line.strip()]
@@ -147,7 +182,7 @@ class PromptLab(anywidget.AnyWidget):
     (:meth:`rerun`).
 
     Compare: finished videos play side by side in :class:`~sora_widgets.VideoPlayer` widgets
-    (``lab.players``), captioned with the values that differ from their neighbours. Their play
+    (``lab.players``), each captioned with the values that differ among them. Their play
     state and position are linked in the browser (``jslink``), so play, pause or seek on any one
     moves them all. A lab shown in a cell is its panel with ``lab.compare_view`` under it; put
     both in your own layout to place them elsewhere. After a run the first six finished videos
@@ -158,7 +193,7 @@ class PromptLab(anywidget.AnyWidget):
     :meth:`timeline_svg`, a picture of when each job waited, ran and finished.
     """
 
-    _esm = widget_esm("prompt_lab")
+    _esm = widget_esm("prompt_lab", "status_words")
     _css = STATIC / "prompt_lab.css"
 
     mode = t.Unicode("template").tag(sync=True)  # template | prompts
@@ -276,7 +311,9 @@ class PromptLab(anywidget.AnyWidget):
             self.summary = {"ok": False, "error": str(exc), "count": 0}
             return
         budget = self._budget()
-        chosen, skipped = fit_budget([v.estimated_cost for v in variants], budget, committed=self._committed)
+        reusable = self._reusable()
+        fresh = [v for v in variants if v.request not in reusable]
+        chosen, skipped = _spread_fit(fresh, budget, self._committed)
         with self.hold_sync():
             self.summary = {
                 "ok": True,
@@ -284,16 +321,23 @@ class PromptLab(anywidget.AnyWidget):
                 "count": len(variants),
                 "total_cost": format_cost(total_cost(variants)),
                 "runnable": len(chosen),
-                "runnable_cost": format_cost(total_cost(variants[i] for i in chosen)),
+                "runnable_cost": format_cost(total_cost(fresh[i] for i in chosen)),
+                "reused": len(variants) - len(fresh),
                 "over_budget": len(skipped),
                 "budget": format_cost(budget) if budget is not None else "",
                 "committed": format_cost(self._committed) if self._committed else "",
             }
             if not keep_jobs:
-                self._jobs = [LabJob(v) for v in variants]
-                self._thumbs.clear()  # first frames of the jobs just dropped
+                self._jobs = [_reused(v, reusable.get(v.request)) for v in variants]
+                kept = {j.video.task_id for j in self._jobs if j.video is not None}
+                # First frames of the jobs just dropped (reused videos keep theirs).
+                self._thumbs = {k: v for k, v in self._thumbs.items() if k in kept}
                 self.compare_indexes = []
                 self._sync_jobs()
+
+    def _reusable(self) -> dict[Any, LabJob]:
+        """Finished jobs by their exact request: a new sweep reuses them instead of paying again."""
+        return {j.variant.request: j for j in self._jobs if j.status == "completed" and j.video is not None}
 
     # -- running ----------------------------------------------------------------------------
 
@@ -310,9 +354,7 @@ class PromptLab(anywidget.AnyWidget):
     def _reserve(self, jobs: Sequence[LabJob]) -> list[LabJob]:
         """Jobs that fit under the budget, in order; the rest are marked skipped."""
         budget = self._budget()
-        chosen, skipped = fit_budget(
-            [j.variant.estimated_cost for j in jobs], budget, committed=self._committed
-        )
+        chosen, skipped = _spread_fit([j.variant for j in jobs], budget, self._committed)
         for i in skipped:
             job = jobs[i]
             job.status = SKIPPED
@@ -341,7 +383,16 @@ class PromptLab(anywidget.AnyWidget):
         self._replan()
         if not self.summary.get("ok"):
             raise InvalidRequestError(str(self.summary.get("error")))
-        return await self._execute(list(self._jobs))
+        reused = [j for j in self._jobs if j.done and j.video is not None]
+        await self._execute([j for j in self._jobs if not (j.done and j.video is not None)])
+        if reused:
+            # Said after the run, so the run's own message ("Nothing to run...") does not hide it.
+            note = (
+                f"Reused {len(reused)} finished video{'s' if len(reused) != 1 else ''} with the same "
+                "request instead of paying again."
+            )
+            self.message = f"{note} {self.message}".strip()
+        return list(self._jobs)
 
     def start(self) -> asyncio.Task[list[LabJob]]:
         """Run in the background on the kernel's loop (what the Run button does)."""
@@ -546,15 +597,20 @@ class PromptLab(anywidget.AnyWidget):
     def timeline_rows(self) -> list[TimelineRow]:
         """The batch as timeline rows (jobs that were handed to the client)."""
         rows = []
+        keys = self._label_keys()
         for job in self._jobs:
             if job.queued_at is None:
                 continue
             status = job.status if job.status in ("completed", "failed", SKIPPED, QUEUED) else "running"
-            label = f"#{job.index} " + job.variant.label(
-                [k for k in job.variant.values if k not in ("size", "seconds")]
-            )
+            label = f"#{job.index} " + _label(job.variant.values, keys)
             rows.append(TimelineRow(label, job.queued_at, job.started_at, job.finished_at, status))
         return rows
+
+    def _label_keys(self) -> list[str]:
+        """The keys whose values differ between the lab's jobs (every key for a lone job)."""
+        values = [j.variant.values for j in self._jobs]
+        keys = varying_keys(values) if len(values) > 1 else []
+        return keys or [k for k in (values[0] if values else {}) if k not in ("size", "seconds")]
 
     def timeline_svg(self) -> str:
         """An SVG picture of the batch: when each job was queued, ran and finished."""
@@ -563,16 +619,15 @@ class PromptLab(anywidget.AnyWidget):
     # -- to the browser ---------------------------------------------------------------------
 
     def _sync_jobs(self) -> None:
-        keys = [
-            [k for k in j.variant.values if k not in ("size", "seconds")] for j in self._jobs
-        ]  # size and length show in their own columns
+        # The values that differ between the jobs (size and length show on their own line).
+        keys = [k for k in self._label_keys() if k not in ("size", "seconds")]
         rows = []
-        for job, shown in zip(self._jobs, keys, strict=True):
+        for job in self._jobs:
             video = job.video
             rows.append(
                 {
                     "index": job.index,
-                    "label": job.variant.label(shown),
+                    "label": _label(job.variant.values, keys) or f"variant {job.index}",
                     "prompt": job.variant.request.prompt,
                     "size": job.variant.request.size,
                     "seconds": job.variant.request.seconds,
@@ -623,10 +678,11 @@ class PromptLab(anywidget.AnyWidget):
     def _sync_compare(self) -> None:
         """Labels, players and their links for the compared videos (VideoPlayer, kept in sync)."""
         shown = [i for i in self.compare_indexes if self._has_video(i)]
-        labels = [
-            " · ".join(f"{k}: {v}" for k, v in lab.items())
-            for lab in differing_labels([self._job(i).variant.values for i in shown])
-        ]
+        # Every caption names the same keys, in the same order and form as the cards' titles:
+        # those whose values differ among the compared videos.
+        values = [self._job(i).variant.values for i in shown]
+        keys = varying_keys(values) if len(values) > 1 else []
+        labels = [_label(v, keys) or f"variant {i}" for i, v in zip(shown, values, strict=True)]
         self.compare_labels = [{"index": i, "label": text} for i, text in zip(shown, labels, strict=True)]
         if not hasattr(self, "compare_view"):
             return  # still constructing
@@ -766,6 +822,15 @@ class PromptLab(anywidget.AnyWidget):
             self._thumbs[key] = data
         self.send({"type": "thumb", "index": index, "key": key, "mime": "image/jpeg"}, buffers=[data])
 
+    def _export(self, fmt: str) -> None:
+        """The Export buttons: the jobs as a CSV or JSON file, sent to the page to download."""
+        if fmt not in ("csv", "json"):
+            raise ValueError(f"cannot export as {fmt!r}; choose csv or json.")
+        text = self.to_csv() if fmt == "csv" else self.to_json()
+        mime = "text/csv" if fmt == "csv" else "application/json"
+        name = f"prompt-lab.{fmt}"
+        self.send({"type": "download", "name": name, "mime": mime}, buffers=[text.encode("utf-8")])
+
     def _on_front_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if not isinstance(content, dict):
             return
@@ -788,6 +853,8 @@ class PromptLab(anywidget.AnyWidget):
                 key = str(content["key"]) if content.get("key") else None
                 thumb = self._send_thumb(int(content["index"]), key)
                 self._background.start(thumb, name="prompt lab thumbnail")
+            elif kind == "export":
+                self._export(str(content.get("format") or "csv"))
             elif kind == "play_all":
                 self.play_all()
             elif kind == "pause_all":

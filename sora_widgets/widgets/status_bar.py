@@ -77,7 +77,7 @@ class StatusBar(anywidget.AnyWidget):
     ends the watching only; the task itself goes on at the service and can be resumed.
     """
 
-    _esm = widget_esm("status_bar")
+    _esm = widget_esm("status_bar", "status_words")
     _css = widget_css("status_bar")
 
     label = t.Unicode("").tag(sync=True)
@@ -173,6 +173,10 @@ class StatusBar(anywidget.AnyWidget):
                 self.task_id = exc.task_id or self.task_id
                 self.error_code = exc.code or ""
                 self.error_meaning = exc.meaning or ""
+                if exc.code:
+                    # The head shows "Error <code> — <meaning>": the message does not say it again.
+                    for said in (f" (code {exc.code}: {exc.meaning})", f" (code {exc.code})"):
+                        self.error_message = self.error_message.replace(said, "")
                 spec = MODELS.get(getattr(exc.task, "model", None) or "")
                 advice = (spec.advice_for(exc.code) if spec else None) or advice or "Try again."
                 self.status, self.phase = "failed", Phase.FAILED.value

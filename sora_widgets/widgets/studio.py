@@ -251,7 +251,9 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
             self.header.running = len(self.running)
             self.header.finished = len(self.results)
             self.header.failed = len(self.errors)
-            self.header.spent = format_cost(spent) if self.results else ""
+            # Shown as is. Simulator money is said to be simulated: "$13.20 spent (simulated)".
+            money = f"{format_cost(spent)} spent" + (" (simulated)" if self.client.simulated else "")
+            self.header.spent = money if self.results else ""
 
 
 def _short(text: str, limit: int = 80) -> str:

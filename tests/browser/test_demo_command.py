@@ -87,3 +87,26 @@ def test_demo_opens_quickstart_and_it_runs_in_the_browser(demo_server: JupyterSe
     nb.set_theme("dark")
     nb.screenshot("03-studio-dark", target=studio)
     nb.set_theme("light")
+
+
+def test_demo_asks_no_news_question_and_its_output_shows_the_url(demo_server: JupyterServer, page) -> None:
+    import httpx
+
+    # JupyterLab's own answer: the demo's default for "fetch news" is Never, so it never asks.
+    answer = httpx.get(
+        f"{demo_server.url}/lab/api/settings/@jupyterlab/apputils-extension:notification", timeout=30
+    ).json()
+    assert answer["schema"]["properties"]["fetchNews"]["default"] == "false"
+    page.goto(demo_server.url)
+    page.wait_for_function(
+        "() => window.jupyterapp && window.jupyterapp.shell.currentWidget", timeout=120_000
+    )
+    page.wait_for_timeout(3_000)  # the question comes a moment after the page is ready
+    assert page.get_by_text("Jupyter news").count() == 0, "JupyterLab asked about news"
+    # The output: our lines and the server's URL, without a screen of INFO log lines above it.
+    log = demo_server.log_tail(50_000)
+    assert "Starting JupyterLab on quickstart.ipynb" in log
+    opened = log.index("Open the demo in your browser:")
+    assert log[opened:].splitlines()[1].strip() == f"{demo_server.url}/lab/tree/quickstart.ipynb"
+    info = [line for line in log.splitlines() if line.startswith("[I ")]
+    assert info == [], info[:5]

@@ -66,7 +66,8 @@ def test_prompt_lab_runs_and_compares_in_sync(open_notebook: Any) -> None:
         thumb.wait_for(timeout=30_000)
         nb.page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
         assert thumb.evaluate("(img) => [img.naturalWidth, img.naturalHeight]") == [320, 180]
-    assert lab.locator(".sw-lab-timeline").get_attribute("src", timeout=10_000)
+    # the timeline is drawn inline (theme colours), one row per job
+    lab.locator(".sw-lab-timeline svg rect.run").nth(2).wait_for(timeout=10_000)
 
     # after the run the finished videos are side by side in the project's VideoPlayer
     compare = out.locator(".sw-lab-compare-view")

@@ -64,6 +64,10 @@ def test_generate_against_a_server_and_history(cli: CLI, server: tuple[object, s
     failed = cli("generate", "A kite [sim:fail=095]", "--base-url", base_url, "--quiet")
     assert failed.code == 3, failed.err
     assert "error:" in failed.err and "internal generation error" in failed.err
+    # The code and its meaning are said once, not in the message and again on a line of their own.
+    assert failed.err.count("002999095") == 1 and failed.err.count("internal generation error") == 1, (
+        failed.err
+    )
 
     listing = cli("history")
     assert listing.code == 0

@@ -84,6 +84,8 @@ def test_progress_bar_draws_to_a_terminal_stream() -> None:
         callback(Task(id="t1", status="completed", progress=1.0))
     text = out.getvalue()
     assert "42%" in text and "100%" in text and "completed t1" in text
+    assert "| in_progress t1 [" in text and "| completed t1 [" in text
+    assert ", in_progress" not in text and "| ," not in text  # no stray comma before the status
     assert seen == ["in_progress", "completed"]
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sora_widgets.errors import InvalidRequestError
@@ -22,6 +23,7 @@ from sora_widgets.models.variants import (
     fit_budget,
     rows_to_csv,
     rows_to_json,
+    spread_order,
     template_slots,
     timeline_svg,
     total_cost,
@@ -177,7 +179,10 @@ def test_timeline_svg_is_valid_escaped_and_shows_waiting() -> None:
     svg = timeline_svg(rows, now=8.0)
     root = ET.fromstring(svg)  # well-formed XML, so nothing was injected
     assert "<script>" not in svg
-    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    svg_ns = "{http://www.w3.org/2000/svg}"
+    texts = [
+        "".join(s.text or "" for s in t.iter(f"{svg_ns}tspan")) or t.text for t in root.iter(f"{svg_ns}text")
+    ]
     assert "<script>alert(1)</script>" in texts
     runs = [r for r in root.iter("{http://www.w3.org/2000/svg}rect") if "run" in r.get("class", "")]
     waits = [r for r in root.iter("{http://www.w3.org/2000/svg}rect") if r.get("class") == "wait"]
@@ -214,3 +219,28 @@ def test_expand_property(slots: dict[str, list[str]], sizes: list[str], seconds:
     # neighbours always differ in something, and their labels say what
     for label, variant in zip(differing_labels([v.values for v in variants]), variants, strict=True):
         assert label and all(variant.values[k] == val for k, val in label.items())
+
+
+def test_timeline_labels_go_on_two_lines_instead_of_being_cut() -> None:
+    label = "#3 shot: Wide shot · setting: a beach at dusk"
+    svg = timeline_svg([TimelineRow(label, queued=0.0, started=0.0, finished=2.0, status="completed")])
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    lines = [s.text for s in root.iter(f"{ns}tspan")]
+    assert lines == ["#3 shot: Wide shot", "setting: a beach at dusk"]
+    # Its text takes the theme's colour when drawn inline, scoped to the picture.
+    assert "svg.sw-timeline text{" in svg and "fill:currentColor" in svg
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=4), min_size=1, max_size=3))
+def test_spread_order_covers_every_value_within_the_longest_list(sizes: list[int]) -> None:
+    # A template sweep in template order: the product of each slot's values.
+    slots = {f"s{n}": [f"v{k}" for k in range(size)] for n, size in enumerate(sizes)}
+
+    values = [dict(zip(slots, combo, strict=True)) for combo in itertools.product(*slots.values())]
+    order = spread_order(values)
+    assert sorted(order) == list(range(len(values)))  # a permutation: nothing lost or doubled
+    first = [values[i] for i in order[: max(sizes)]]
+    for name, wanted in slots.items():
+        assert {v[name] for v in first} == set(wanted), (name, first)

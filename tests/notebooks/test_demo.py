@@ -6,6 +6,7 @@ tests/browser/test_demo_command.py; these cover the choices around it without a 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,28 @@ def test_dry_run_prepares_and_prints_the_jupyterlab_command(
     assert out.rstrip().endswith("--port=9999")  # unknown options go to JupyterLab
     assert "Ignoring VTRIX_API_KEY" in out
     assert "sk-canary" not in out
+
+
+def test_demo_never_asks_for_news_and_keeps_its_output_quiet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", "/users/own/config")
+    work = tmp_path / "work"
+    assert _demo.main(["--dry-run", f"--workdir={work}"]) == 0
+    out = capsys.readouterr().out
+    # The demo's JupyterLab defaults: "get Jupyter news?" answered Never, no update checks.
+    config = work / ".sora-demo-jupyter"
+    defaults = json.loads((config / "labconfig" / "default_setting_overrides.json").read_text())
+    notification = defaults["@jupyterlab/apputils-extension:notification"]
+    assert notification == {"fetchNews": "false", "checkForUpdates": False}
+    # ...found first on JUPYTER_CONFIG_PATH, the user's own path kept after it.
+    assert f"JUPYTER_CONFIG_PATH={config}{os.pathsep}/users/own/config" in out
+    # Server INFO lines off (the URL banner is logged as CRITICAL, so it still shows), and a
+    # later --ServerApp.log_level from the user still wins.
+    command = _demo.jupyter_command(work, ["--ServerApp.log_level=INFO"])
+    assert command.index("--ServerApp.log_level=WARN") < command.index("--ServerApp.log_level=INFO")
 
 
 def test_real_keeps_the_key(

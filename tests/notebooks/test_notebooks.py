@@ -69,3 +69,34 @@ def test_notebook_runs_top_to_bottom(path: Path, tmp_path: Path) -> None:
             if output.output_type == "stream" and output.name == "stderr":
                 text = "".join(output.text)
                 assert not SUSPICIOUS_STDERR.search(text), f"code cell {index} wrote to stderr:\n{text}"
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(240)
+def test_teaching_demo_keeps_section_1_and_lines_players_up(tmp_path: Path) -> None:
+    workdir = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS_DIR, workdir, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    nb = nbformat.read(workdir / "teaching_demo.ipynb", as_version=4)
+    # Appended checks, run in the lesson's kernel after every cell of it.
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "import json\n"
+            "long = 'a caption long enough to wrap onto two or three lines'\n"
+            "box = side_by_side(['short', long], results[:2])\n"
+            "print(json.dumps({'lighting': builder.lighting, 'prompt': builder.prompt,\n"
+            "    'columns': box.layout.grid_template_columns,\n"
+            "    'kinds': [type(c).__name__ for c in box.children]}))"
+        )
+    )
+    NotebookClient(
+        nb, timeout=CELL_TIMEOUT_S, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
+    ).execute()
+    import json
+
+    seen = json.loads("".join(o.text for o in nb.cells[-1].outputs if o.output_type == "stream"))
+    # Section 3 varied the lighting on a builder of its own: section 1's still shows its own.
+    assert seen["lighting"] == "golden hour, long soft shadows"
+    assert "golden hour" in seen["prompt"]
+    # Equal columns; captions in one row, players in the next (a wrapped caption moves no player).
+    assert seen["columns"] == "repeat(2, minmax(0, 1fr))"
+    assert seen["kinds"] == ["HTML", "HTML", "VideoPlayer", "VideoPlayer"]

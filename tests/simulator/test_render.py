@@ -144,3 +144,17 @@ def test_remix_is_visibly_derived_from_its_source(tmp_path: Path) -> None:
 
     assert np.abs(fs.astype(int) - fr.astype(int)).mean() > 10  # colours changed
     assert corr(fs, fr) > corr(fs, fo) + 0.2  # but the structure and framing are the source's
+
+
+def test_simulated_band_is_at_the_top_clear_of_the_native_controls(tmp_path: Path) -> None:
+    # Browsers draw their video controls over the bottom of the picture: the "SIMULATED"
+    # caption band is at the top, where they never cover it.
+    out = tmp_path / "band.mp4"
+    render_video(spec("a red kite over a beach", width=1280, height=720), out)
+    frame = Decoded(out, keep=(30,))[30].astype(int)
+    band_h = max(32, 720 // 11) // 2 * 2
+    band_colour = np.array([12, 12, 16])
+    top = np.abs(frame[2 : band_h - 2, 4:12] - band_colour).mean()  # left of the label text
+    bottom = np.abs(frame[720 - band_h + 2 : 720 - 8, 4:12] - band_colour).mean()
+    assert top < 12, "no dark caption band at the top of the frame"
+    assert bottom > 24, "the caption band is still at the bottom, under the controls"

@@ -227,3 +227,22 @@ def test_a_lost_update_is_resynchronised_from_the_form_message() -> None:
     # A refused value is shown and still acknowledged (resending it would not help).
     from_browser(builder, {"type": "form", "view": "v2", "seq": 2, "form": {"orientation": "sideways"}})
     assert builder.error and builder.comm.custom("form_ack")[-1][0]["seq"] == 2
+
+
+def test_free_text_and_shot_details_are_joined_with_a_separator() -> None:
+    joined = compose_prompt("slow orbit", shot_type="Close-up", subject="a red kite")
+    assert joined == "slow orbit. Close-up of a red kite."
+    # Free text that already ends a sentence gets no second full stop.
+    assert compose_prompt("Calm mood!", subject="a fox") == "Calm mood! A fox."
+    assert compose_prompt("slow orbit") == "slow orbit"
+
+
+def test_clear_empties_the_form_from_the_page() -> None:
+    builder = PromptBuilder()
+    browser_sets(builder, text="A kite", subject="a fox", lighting="dusk", remix_id="video_abc", seconds=8)
+    builder.set_image(jpeg_bytes(64, 48), name="kite.jpg")
+    assert builder.prompt and builder.has_image
+    from_browser(builder, {"type": "clear"})
+    assert (builder.text, builder.subject, builder.lighting, builder.prompt) == ("", "", "", "")
+    assert builder.remix_id == "" and not builder.has_image and builder.image is None
+    assert builder.seconds == 8  # orientation and length stay as chosen

@@ -29,16 +29,18 @@ def test_count_and_cost_are_shown_before_anything_runs() -> None:
         "error": "",
         "count": 8,
         "total_cost": "$14.40",
-        # in order: 1.20 + 2.40 + 1.20 + 2.40 = 7.20 > 7, so the 4th (2.40) is skipped and the
-        # next 4 s one (1.20) still fits: 1.20 + 2.40 + 1.20 + 1.20 = 6.00
-        "runnable": 4,
+        # spread across the values (not template order): Wide shot/snow/4 s 1.20, then
+        # Close-up/a pine forest/8 s 2.40, then Wide shot/snow/8 s 2.40 = 6.00; the next one
+        # (1.20) would make 7.20 > 7.
+        "runnable": 3,
         "runnable_cost": "$6.00",
-        "over_budget": 4,
+        "reused": 0,
+        "over_budget": 5,
         "budget": "$7.00",
         "committed": "",
     }
     assert [j["status"] for j in lab.jobs] == ["planned"] * 8
-    assert lab.jobs[0]["label"] == "shot=Wide shot · setting=snow"
+    assert lab.jobs[0]["label"] == "shot: Wide shot · setting: snow"
     assert lab.client is None  # nothing was created, nothing sent
 
 
@@ -440,3 +442,83 @@ async def test_stop_marks_unfinished_jobs_and_leaves_their_tasks_resumable(tmp_p
     unfinished = {e.task_id for e in client.journal.unfinished()}
     assert unfinished == {j.task_id for j in lab.lab_jobs if j.task_id}
     await client.aclose()
+
+
+async def test_rerunning_a_sweep_reuses_finished_variants_instead_of_paying_again(tmp_path: Path) -> None:
+    from sora_widgets.client import SoraClient
+    from sora_widgets.simulator import Simulator
+
+    client = SoraClient(simulator=Simulator(speed="instant", state_dir=tmp_path / "sim"), journal=False)
+    creates: list[str] = []
+    real_create = client.create
+
+    async def counting_create(*args: Any, **kwargs: Any) -> Any:
+        task = await real_create(*args, **kwargs)
+        creates.append(task.id)
+        return task
+
+    client.create = counting_create  # type: ignore[method-assign]
+    lab = PromptLab(
+        client, template="A fox at {light}", slots={"light": ["dusk", "dawn"]}, sizes=["1280x720"]
+    )
+    await lab.run()
+    first = {j.variant.request.prompt: j.task_id for j in lab.lab_jobs}
+    assert len(creates) == 2 and lab.committed == Decimal("2.40")
+
+    lab.slots = {"light": ["dusk", "dawn", "noon"]}
+    assert (lab.summary["reused"], lab.summary["runnable"], lab.summary["runnable_cost"]) == (2, 1, "$1.20")
+    await lab.run()
+    # Only the new variant was created and paid for; the others kept their task and video.
+    assert len(creates) == 3 and lab.committed == Decimal("3.60")
+    again = {j.variant.request.prompt: j.task_id for j in lab.lab_jobs}
+    assert {p: again[p] for p in first} == first
+    assert [j.status for j in lab.lab_jobs] == ["completed"] * 3 and len(lab.results) == 3
+    assert "Reused 2 finished videos with the same request" in lab.message
+    await client.aclose()
+
+
+def test_card_titles_show_only_the_values_that_differ() -> None:
+    lab = PromptLab(
+        template="{shot} of a fox in {setting}",
+        slots={"shot": ["Wide shot", "Close-up"], "setting": ["a snowy birch forest at the blue hour"]},
+    )
+    # The setting is the same everywhere: the title names the shot only, in full.
+    assert [j["label"] for j in lab.jobs] == ["shot: Wide shot", "shot: Close-up"]
+
+
+def test_compare_captions_name_the_same_keys_for_every_video() -> None:
+    from sora_widgets.models.video import Video
+
+    lab = PromptLab(
+        template="{shot} in {light}", slots={"shot": ["Wide", "Close"], "light": ["dusk", "dawn"]}
+    )
+    for job in lab.lab_jobs:  # finished videos without running anything
+        job.status, job.video = "completed", Video(f"t{job.index}", "sora-2-pro", "p", "720x1280", 4)
+    lab.compare([0, 1, 3])  # Wide/dusk, Wide/dawn, Close/dawn: neighbours differ in different keys
+    assert [c["label"] for c in lab.compare_labels] == [
+        "shot: Wide · light: dusk",
+        "shot: Wide · light: dawn",
+        "shot: Close · light: dawn",
+    ]
+
+
+def test_export_buttons_send_the_csv_and_json_to_download() -> None:
+    lab = PromptLab(template=TEMPLATE, slots=SLOTS)
+    sent: list[tuple[dict[str, Any], list[bytes]]] = []
+    lab.send = lambda content, buffers=None: sent.append((content, [bytes(b) for b in buffers or []]))  # type: ignore[method-assign]
+    lab._on_front_message(lab, {"type": "export", "format": "csv"}, [])
+    lab._on_front_message(lab, {"type": "export", "format": "json"}, [])
+    (csv_msg, [csv_data]), (json_msg, [json_data]) = sent
+    assert (csv_msg["type"], csv_msg["name"], csv_msg["mime"]) == ("download", "prompt-lab.csv", "text/csv")
+    assert csv_data.decode() == lab.to_csv() and len(list(csv.DictReader(io.StringIO(lab.to_csv())))) == 4
+    assert json_msg["name"] == "prompt-lab.json" and json.loads(json_data) == json.loads(lab.to_json())
+    lab._on_front_message(lab, {"type": "export", "format": "xlsx"}, [])
+    assert "csv or json" in lab.message and len(sent) == 2
+
+
+def test_the_demo_extra_brings_pandas_for_to_dataframe() -> None:
+    import tomllib
+
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    extras = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert any(dep.replace(" ", "").startswith("pandas") for dep in extras["demo"])

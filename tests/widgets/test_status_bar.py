@@ -144,3 +144,6 @@ async def test_watch_failure_is_shown_in_the_bar(client: Any) -> None:
     assert bar.error_code == "002999097"
     assert bar.error_meaning == "HTTP error response"
     assert bar.error_advice
+    # Each said once: the code and meaning in the head, not again in the message under it.
+    shown = " ".join((bar.error_code, bar.error_meaning, bar.error_message, bar.error_advice))
+    assert shown.count("002999097") == 1 and shown.count("HTTP error response") == 1, shown

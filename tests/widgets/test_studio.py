@@ -48,7 +48,7 @@ async def test_generate_returns_at_once_and_several_run_side_by_side(client: Any
     assert studio.bars.children == () and studio.status_bars == []
     assert all(b.comm is None and b.layout.comm is None for b in bars)
     assert studio.header.running == 0 and studio.header.finished == 2
-    assert studio.header.spent == "$3.60"
+    assert studio.header.spent == "$3.60 spent (simulated)"  # simulator money says so
     # The player shows the last result; both are tiles in the strip and remix choices.
     assert studio.player.task_id == studio.last.task_id
     assert {i["key"] for i in studio.strip.items} == {kite.task_id, fox.task_id}
@@ -174,6 +174,29 @@ async def test_remix_from_a_result(client: Any) -> None:
     remix = await studio.generate()
     assert remix.request is not None and remix.request.remix_video_id == video.remix_id
     assert len(studio.results) == 2
+
+
+async def test_remix_says_what_it_is_a_remix_of(client: Any) -> None:
+    studio = Studio(client)
+    video = await studio.generate(prompt="A red kite at dusk", size="landscape")
+    assert "Text to Video" in studio.builder.price
+    studio.builder.comm.published.clear()
+    from_browser(studio.player, {"type": "remix"})
+    # The page is asked to move the focus to the prompt, with a hint there; the price line
+    # names the remix instead of "Text to Video".
+    assert [c for c, _ in studio.builder.comm.custom("focus_prompt")]
+    assert studio.builder.hint.startswith(f"Remix of {video.remix_id}")
+    assert studio.builder.price.endswith(f"Remix of {video.remix_id}")
+    assert "Text to Video" not in studio.builder.price
+    browser_sets(studio.builder, text="The same kite at night")
+    remix = await studio.generate()
+    # The result says what it is a remix of: in the player and on its tile.
+    assert studio.player.remix_of == video.remix_id
+    tile = next(i for i in studio.strip.items if i["key"] == remix.task_id)
+    assert f"remix of {video.remix_id}" in tile["subtitle"]
+    # Choosing no remix again gives the plain price line and drops the hint.
+    browser_sets(studio.builder, remix_id="")
+    assert "Text to Video" in studio.builder.price and studio.builder.hint == ""
 
 
 async def test_clicking_a_tile_plays_that_result(client: Any) -> None:

@@ -85,6 +85,7 @@ function render({ model, el }) {
     fact("Cost", model.get("cost"));
     fact("Model", model.get("video_model"));
     fact("Task id", model.get("task_id"));
+    fact("Remix of", model.get("remix_of"));
     caption.textContent = model.get("caption") || (compact ? text : "");
     caption.hidden = !caption.textContent;
     caption.title = text;

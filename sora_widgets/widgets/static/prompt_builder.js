@@ -70,6 +70,8 @@ function render({ model, el }) {
   const text = h("textarea", { class: "sw-pb-text", rows: "3", placeholder: "Describe one shot: type, subject, action, setting, lighting, camera movement" });
   bindText(text, "text");
   const promptField = labelled("Prompt", text, "sw-pb-prompt");
+  const hint = h("div", { class: "sw-pb-hint", role: "status" });
+  text.before(hint);
 
   // Structured fields
   const shotInputs = {};
@@ -124,7 +126,13 @@ function render({ model, el }) {
     model.send({ type: "upload", name: chosen.name, mime: chosen.type }, undefined, [data]);
     file.value = "";
   });
+  // The native input stays in the page (keyboard and screen readers reach it) but is drawn as a
+  // button, so no "No file chosen" shows next to an image that is attached.
+  file.classList.add("sw-pb-file");
+  const chooseFile = h("button", { class: "sw-btn", type: "button", text: "Choose image…" });
+  listen(chooseFile, "click", () => file.click());
   const fileField = labelled("Reference image (optional)", file);
+  file.after(chooseFile);
   const fit = radioGroup("Fit to size", "fit", [["cover", "Cover (crop)"], ["letterbox", "Letterbox (pad)"]], "fit_mode");
   const removeImage = h("button", { class: "sw-btn", type: "button", text: "Remove image" });
   listen(removeImage, "click", () => model.send({ type: "clear_image" }));
@@ -162,7 +170,13 @@ function render({ model, el }) {
       submit();
     }
   });
-  const footer = h("div", { class: "sw-pb-footer" }, [price, generate]);
+  const clear = h("button", { class: "sw-btn sw-pb-clear", type: "button", text: "Clear", title: "Empty the prompt, shot details, image and remix" });
+  listen(clear, "click", () => {
+    for (const node of [text, ...Object.values(shotInputs)]) node.value = "";
+    localSeq = ackedSeq; // the cleared form is the kernel's to say now
+    model.send({ type: "clear" });
+  });
+  const footer = h("div", { class: "sw-pb-footer" }, [price, h("div", { class: "sw-pb-actions" }, [clear, generate])]);
 
   const root = h("div", { class: "sw-root sw-pb" }, [
     promptField,
@@ -216,6 +230,8 @@ function render({ model, el }) {
     problem.hidden = !problem.textContent;
     alert.textContent = model.get("error");
     alert.hidden = !alert.textContent;
+    hint.textContent = model.get("hint");
+    hint.hidden = !hint.textContent;
     generate.hidden = !model.get("show_generate");
     const off = model.get("disabled");
     for (const node of root.querySelectorAll("input, textarea, button")) node.disabled = off;
@@ -230,6 +246,11 @@ function render({ model, el }) {
         for (const [key, value] of Object.entries(sent.form)) if (model.get(key) !== value) model.set(key, value);
         paint();
       }
+    } else if (msg.type === "focus_prompt") {
+      paint();
+      // The hint sits above the box: bring both into view, then put the caret in the box.
+      promptField.scrollIntoView({ block: "nearest" });
+      text.focus({ preventScroll: true });
     } else if (msg.type === "image" && buffers?.length) {
       if (previewUrl) URL.revokeObjectURL(previewUrl);
       previewUrl = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime }));

@@ -93,9 +93,12 @@ function render({ model, el: root }) {
   // ---- jobs grid, compare, timeline ------------------------------------------------------
   const grid = h("div", { class: "sw-lab-grid", role: "list", "aria-label": "Jobs" });
   const compareAll = h("button", { type: "button", "aria-label": "Compare every finished video", text: "Compare all finished" });
-  wrap.append(h("div", { class: "sw-lab-row" }, [h("strong", { text: "Jobs" }), compareAll]), grid);
+  const exportCsv = h("button", { type: "button", class: "sw-lab-export", "aria-label": "Download every job as CSV", text: "Export CSV" });
+  const exportJson = h("button", { type: "button", class: "sw-lab-export", "aria-label": "Download every job as JSON", text: "Export JSON" });
+  wrap.append(h("div", { class: "sw-lab-row" }, [h("strong", { text: "Jobs" }), compareAll, exportCsv, exportJson]), grid);
 
-  const timelineImg = h("img", { class: "sw-lab-timeline", alt: "Batch timeline: when each job was queued, ran and finished" });
+  // Drawn inline (not as an <img>), so its text takes the theme's colour (currentColor).
+  const timelineImg = h("div", { class: "sw-lab-timeline", role: "img", "aria-label": "Batch timeline: when each job was queued, ran and finished" });
   const timelineBox = h("section", { class: "sw-lab-timelinebox", "aria-label": "Batch timeline" }, [h("strong", { text: "Timeline" }), timelineImg]);
   wrap.append(timelineBox);
 
@@ -132,6 +135,8 @@ function render({ model, el: root }) {
   listen(concurrency, "change", () => save("concurrency", Math.max(1, Math.round(Number(concurrency.value) || 1))));
   listen(runButton, "click", () => model.send({ type: "run" }));
   listen(stopButton, "click", () => model.send({ type: "stop" }));
+  listen(exportCsv, "click", () => model.send({ type: "export", format: "csv" }));
+  listen(exportJson, "click", () => model.send({ type: "export", format: "json" }));
   listen(compareAll, "click", () => {
     const done = model.get("jobs").filter((j) => j.has_video).map((j) => j.index);
     model.send({ type: "compare", indexes: done });
@@ -197,6 +202,7 @@ function render({ model, el: root }) {
         text += ` · budget ${s.budget}${sent}: ${s.runnable} will run (${s.runnable_cost})`;
         if (s.over_budget) text += `, ${s.over_budget} over budget`;
       }
+      if (s.reused) text += ` · ${s.reused} already made with the same request: reused, not paid again`;
       summary.textContent = text;
       summary.dataset.state = s.over_budget ? "capped" : "ok";
     }
@@ -294,7 +300,8 @@ function render({ model, el: root }) {
       parts.title.title = job.prompt;
       parts.meta.textContent = `${job.size} · ${job.seconds} s · ${job.cost}`;
       paintCoach(parts.coach, job.coach);
-      parts.status.textContent = job.task_id ? `${job.status} · ${job.task_id}` : job.status;
+      const word = STATUS_TEXT[job.status] ?? job.status; // the Studio's words (status_words.js)
+      parts.status.textContent = job.task_id ? `${word} · ${job.task_id}` : word;
       if (job.progress >= 0) parts.bar.value = job.progress;
       else parts.bar.removeAttribute("value");
       parts.bar.hidden = ["planned", "skipped", "completed", "failed"].includes(job.status);
@@ -327,13 +334,49 @@ function render({ model, el: root }) {
     }
   }
 
+  // The kernel's SVG is parsed as XML (never innerHTML) and only SVG drawing elements are kept:
+  // labels are escaped there, and nothing that runs (script, handlers, links) is let through.
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const SVG_TAGS = new Set(["svg", "title", "style", "text", "tspan", "rect", "g", "line"]);
+  function cleanSvg(node) {
+    for (const child of [...node.children]) {
+      if (child.namespaceURI !== SVG_NS || !SVG_TAGS.has(child.localName)) child.remove();
+      else cleanSvg(child);
+    }
+    for (const attr of [...node.attributes]) {
+      if (/^on/i.test(attr.name) || /href$/i.test(attr.name)) node.removeAttribute(attr.name);
+    }
+  }
   function drawTimeline() {
-    const svg = model.get("timeline");
-    timelineBox.hidden = !svg;
-    if (svg) timelineImg.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+    const text = model.get("timeline");
+    timelineBox.hidden = !text;
+    if (!text) {
+      timelineImg.replaceChildren();
+      return;
+    }
+    const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+    const svg = doc.documentElement;
+    if (svg.namespaceURI !== SVG_NS || svg.localName !== "svg") return;
+    cleanSvg(svg);
+    timelineImg.replaceChildren(document.importNode(svg, true));
+  }
+
+  function download(msg, buffers) {
+    // The file the kernel made (lab.to_csv() / lab.to_json()), saved by the browser.
+    const url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "text/plain" }));
+    const link = h("a", { href: url, download: String(msg.name || "prompt-lab.txt") });
+    link.hidden = true;
+    wrap.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
   }
 
   function onMessage(msg, buffers) {
+    if (msg && msg.type === "download" && buffers && buffers.length) {
+      download(msg, buffers);
+      return;
+    }
     if (!msg || msg.type !== "thumb" || !buffers || !buffers.length) return;
     // Only a video still in the grid gets its picture (a late answer for a rebuilt sweep is dropped).
     const showing = [...cells.values()].filter((parts) => parts.key === msg.key);

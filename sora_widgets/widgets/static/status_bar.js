@@ -9,13 +9,7 @@ function clock(seconds) {
   return hours ? `${hours}:${String(minutes).padStart(2, "0")}:${secs}` : `${minutes}:${secs}`;
 }
 
-const STATUS_TEXT = {
-  idle: "Idle",
-  pending: "Queued",
-  in_progress: "Rendering",
-  completed: "Completed",
-  failed: "Failed",
-};
+// STATUS_TEXT (the words a status is shown with) is in status_words.js, shared with the Prompt Lab.
 
 async function copyText(text, input) {
   try {

@@ -21,7 +21,7 @@ function render({ model, el }) {
     if (model.get("running")) parts.push(`${model.get("running")} running`);
     if (model.get("finished")) parts.push(`${model.get("finished")} done`);
     if (model.get("failed")) parts.push(`${model.get("failed")} failed`);
-    if (model.get("spent")) parts.push(`${model.get("spent")} spent`);
+    if (model.get("spent")) parts.push(model.get("spent")); // "$3.60 spent (simulated)"
     counts.textContent = parts.join(" · ");
     alert.textContent = model.get("error");
     alert.hidden = !alert.textContent;
