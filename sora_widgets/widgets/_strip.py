@@ -10,17 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import anywidget
 import traitlets as t
 
 from ..models.video import Video
+from ._base import SoraWidget
 from ._common import (
     BackgroundTasks,
     describe_error,
     format_cost,
     video_thumbnail,
-    widget_css,
-    widget_esm,
 )
 
 __all__ = ["ResultStrip", "StripItem"]
@@ -66,15 +64,12 @@ class StripItem:
         )
 
 
-class ResultStrip(anywidget.AnyWidget):
+class ResultStrip(SoraWidget, front="strip"):
     """A row (``arrangement="strip"``) or grid (``arrangement="grid"``) of clickable result tiles.
 
     Thumbnails (first frames, small JPEGs) are made from local files and sent as binary
     buffers when a view asks for them; they are not part of the saved widget state.
     """
-
-    _esm = widget_esm("strip")
-    _css = widget_css("strip")
 
     items = t.List(t.Dict()).tag(sync=True)
     selected = t.Unicode("").tag(sync=True)

@@ -8,12 +8,12 @@ import time
 from decimal import Decimal
 from typing import Any
 
-import anywidget
 import traitlets as t
 
 from ..errors import SoraError
 from ..gateway.admin import GatewayAdmin
-from ._common import BackgroundTasks, describe_error, widget_css, widget_esm
+from ._base import SoraWidget
+from ._common import BackgroundTasks, describe_error
 
 __all__ = ["Classroom"]
 
@@ -23,7 +23,7 @@ DEFAULT_REFRESH_S = 3.0
 DEFAULT_WALL_SIZE = 12
 
 
-class Classroom(anywidget.AnyWidget):
+class Classroom(SoraWidget, front="classroom"):
     """A live table of the class (spent, remaining, running, failed) and a wall of its latest videos.
 
     Example:
@@ -42,9 +42,6 @@ class Classroom(anywidget.AnyWidget):
         wall_size: how many of the latest videos the wall shows.
         httpx_transport: an httpx transport to reach the gateway with (tests).
     """
-
-    _esm = widget_esm("classroom")
-    _css = widget_css("classroom")
 
     url = t.Unicode("").tag(sync=True)
     students = t.List(t.Dict()).tag(sync=True)

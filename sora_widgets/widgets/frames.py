@@ -7,12 +7,12 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-import anywidget
 import traitlets as t
 
 from ..models.variants import differing_labels
 from ..models.video import Video
-from ._common import BackgroundTasks, describe_error, widget_css, widget_esm
+from ._base import SoraWidget
+from ._common import BackgroundTasks, describe_error
 
 if TYPE_CHECKING:
     from ..client import SoraClient
@@ -73,7 +73,7 @@ def differences(videos: Sequence[Video]) -> list[str]:
     return [" · ".join(f) for f in fields]
 
 
-class FrameCompare(anywidget.AnyWidget):
+class FrameCompare(SoraWidget, front="frames"):
     """Videos side by side frame by frame: one row per video, one column per moment.
 
     Example:
@@ -89,9 +89,6 @@ class FrameCompare(anywidget.AnyWidget):
     Stills are decoded when a view first asks for them, in a thread, and sent as JPEG bytes in
     binary messages: nothing of them is kept in the saved widget state.
     """
-
-    _esm = widget_esm("frames")
-    _css = widget_css("frames")
 
     rows = t.List(t.Dict()).tag(sync=True)  # [{"key", "label", "prompt", "portrait"}]
     times = t.List(t.Float()).tag(sync=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import anywidget
 import ipywidgets
 import traitlets as t
 
 from ..models.catalog import MODELS
-from ._common import BackgroundTasks, describe_error, format_cost, widget_css, widget_esm
+from ._base import SoraWidget
+from ._common import BackgroundTasks, describe_error, format_cost
 from ._strip import ResultStrip, StripItem
 from .player import VideoPlayer
 
@@ -38,11 +38,8 @@ _STATUS_TEXT = {
 }
 
 
-class GalleryControls(anywidget.AnyWidget):
+class GalleryControls(SoraWidget, front="gallery"):
     """The Gallery's filters, count, and the details of a chosen entry that has no video."""
-
-    _esm = widget_esm("gallery")
-    _css = widget_css("gallery")
 
     status = t.Enum(tuple(STATUS_FILTERS), default_value="all").tag(sync=True)
     model = t.Unicode("").tag(sync=True)  # "" = all models

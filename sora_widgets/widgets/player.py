@@ -17,12 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import anywidget
 import traitlets as t
 
 from ..errors import LinkExpired
 from ..models.video import Video
-from ._common import BackgroundTasks, describe_error, format_cost, widget_css, widget_esm
+from ._base import SoraWidget
+from ._common import BackgroundTasks, describe_error, format_cost
 
 if TYPE_CHECKING:
     from ..client import SoraClient
@@ -34,7 +34,7 @@ _log = logging.getLogger("sora_widgets.widgets")
 _CONTROLLED = frozenset({"playing", "muted", "loop", "current_time"})
 
 
-class VideoPlayer(anywidget.AnyWidget):
+class VideoPlayer(SoraWidget, front="player"):
     """A video player with the prompt, size, length and cost beside it.
 
     Example:
@@ -48,9 +48,6 @@ class VideoPlayer(anywidget.AnyWidget):
     ``callback(video)``. ``embed=True`` keeps the video in the saved widget state so that an
     exported notebook plays it without a kernel (the notebook grows by the video's size).
     """
-
-    _esm = widget_esm("player")
-    _css = widget_css("player")
 
     prompt = t.Unicode("").tag(sync=True)
     video_model = t.Unicode("").tag(sync=True)

@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import anywidget
 import traitlets as t
 
 from ..errors import InvalidRequestError
@@ -14,7 +13,8 @@ from ..models.catalog import I2V, T2V, get_model
 from ..models.coach import PromptReport, Vocabulary, coach
 from ..models.request import ReferenceImage, VideoRequest
 from ..models.video import Video
-from ._common import BackgroundTasks, describe_error, format_cost, widget_css, widget_esm
+from ._base import SoraWidget
+from ._common import BackgroundTasks, describe_error, format_cost
 
 __all__ = ["PromptBuilder", "compose_prompt"]
 
@@ -55,7 +55,7 @@ backlight. Camera: slow dolly in.'
     return " ".join(part for part in (free, structured) if part)
 
 
-class PromptBuilder(anywidget.AnyWidget):
+class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
     """Build a request: prompt (free text plus shot fields), orientation, length, image, remix.
 
     Example:
@@ -78,9 +78,6 @@ class PromptBuilder(anywidget.AnyWidget):
     action, setting, lighting and camera as you type, with advice on what to add or split
     (``builder.report``; ``vocabulary=`` for your own words).
     """
-
-    _esm = widget_esm("prompt_builder", "coach")
-    _css = widget_css("prompt_builder", "coach")
 
     text = t.Unicode("").tag(sync=True)
     shot_type = t.Unicode("").tag(sync=True)

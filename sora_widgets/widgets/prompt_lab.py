@@ -10,7 +10,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import anywidget
 import ipywidgets
 import traitlets as t
 
@@ -31,7 +30,8 @@ from ..models.variants import (
     varying_keys,
 )
 from ..models.video import Video
-from ._common import STATIC, BackgroundTasks, describe_error, format_cost, video_thumbnail, widget_esm
+from ._base import SoraWidget
+from ._common import BackgroundTasks, describe_error, format_cost, video_thumbnail
 from .frames import FrameCompare
 from .player import VideoPlayer
 
@@ -161,7 +161,7 @@ def _error_text(exc: BaseException) -> str:
     return text
 
 
-class PromptLab(anywidget.AnyWidget):
+class PromptLab(SoraWidget, front="prompt_lab", parts=("status_words",)):
     """Run a sweep of prompt variants under a budget, then compare the videos side by side.
 
     Example:
@@ -192,9 +192,6 @@ class PromptLab(anywidget.AnyWidget):
     :meth:`favourite`), :meth:`to_json`, :meth:`to_csv`, :meth:`to_dataframe` (pandas), and
     :meth:`timeline_svg`, a picture of when each job waited, ran and finished.
     """
-
-    _esm = widget_esm("prompt_lab", "status_words")
-    _css = STATIC / "prompt_lab.css"
 
     mode = t.Unicode("template").tag(sync=True)  # template | prompts
     template = t.Unicode("").tag(sync=True)

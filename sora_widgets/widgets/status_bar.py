@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import anywidget
 import traitlets as t
 
 from ..errors import (
@@ -28,7 +27,8 @@ from ..errors import (
 from ..models.catalog import MODELS
 from ..models.request import VideoRequest
 from ..models.task import Phase, Task
-from ._common import BackgroundTasks, describe_error, widget_css, widget_esm
+from ._base import SoraWidget
+from ._common import BackgroundTasks, describe_error
 
 if TYPE_CHECKING:
     from ..client import SoraClient
@@ -63,7 +63,7 @@ _ADVICE: tuple[tuple[type[BaseException], str], ...] = (
 )
 
 
-class StatusBar(anywidget.AnyWidget):
+class StatusBar(SoraWidget, front="status_bar", parts=("status_words",)):
     """A live status line for one generation task.
 
     Example:
@@ -76,9 +76,6 @@ class StatusBar(anywidget.AnyWidget):
     client method. ``fail`` shows an exception. The "Stop watching" button (or :meth:`stop`)
     ends the watching only; the task itself goes on at the service and can be resumed.
     """
-
-    _esm = widget_esm("status_bar", "status_words")
-    _css = widget_css("status_bar")
 
     label = t.Unicode("").tag(sync=True)
     task_id = t.Unicode("").tag(sync=True)

@@ -15,13 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import anywidget
 import traitlets as t
 
 from ..errors import InvalidRequestError, SoraError
 from ..models.catalog import T2V, get_model
 from ..storyboard import CONTINUITY, DONE, Storyboard
-from ._common import BackgroundTasks, describe_error, format_cost, widget_css, widget_esm
+from ._base import SoraWidget
+from ._common import BackgroundTasks, describe_error, format_cost
 
 __all__ = ["StoryboardWidget"]
 
@@ -72,7 +72,7 @@ def filmstrip(path: str | Path, *, frames: int = STRIP_FRAMES, height: int = STR
     return out.getvalue()
 
 
-class StoryboardWidget(anywidget.AnyWidget):
+class StoryboardWidget(SoraWidget, front="storyboard"):
     """The widget of a :class:`~sora_widgets.Storyboard` (shown when the board is displayed).
 
     Example:
@@ -84,9 +84,6 @@ class StoryboardWidget(anywidget.AnyWidget):
     Ctrl+Enter in a prompt or the Run button runs the board; "Rerun from here" asks for a new
     take of a shot and of the shots that continue from it, with the price shown first.
     """
-
-    _esm = widget_esm("storyboard")
-    _css = widget_css("storyboard")
 
     board_id = t.Unicode("").tag(sync=True)
     size = t.Unicode("").tag(sync=True)

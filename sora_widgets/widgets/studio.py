@@ -7,13 +7,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import anywidget
 import ipywidgets
 import traitlets as t
 
 from ..models.request import VideoRequest
 from ..models.video import Video
-from ._common import BackgroundTasks, describe_error, format_cost, widget_css, widget_esm
+from ._base import SoraWidget
+from ._common import BackgroundTasks, describe_error, format_cost
 from ._strip import ResultStrip, StripItem
 from .player import VideoPlayer
 from .prompt_builder import PromptBuilder
@@ -32,11 +32,8 @@ __all__ = ["Studio", "StudioHeader"]
 _KEEP_UNHAPPY_BARS = 1
 
 
-class StudioHeader(anywidget.AnyWidget):
+class StudioHeader(SoraWidget, front="studio"):
     """The Studio's title line: the "simulated" badge, where requests go, what is running."""
-
-    _esm = widget_esm("studio")
-    _css = widget_css("studio")
 
     title = t.Unicode("Sora Studio").tag(sync=True)
     simulated = t.Bool(False).tag(sync=True)

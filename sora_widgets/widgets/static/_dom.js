@@ -55,3 +55,32 @@ function onTraits(model, names, fn) {
     for (const event of events) model.off(event, fn);
   };
 }
+
+// A control with its <label> (linked by id) in a field box of the given class.
+function labelled(text, control, fieldClass = "sw-field") {
+  if (!control.id) control.id = uid("sw-f");
+  return h("div", { class: fieldClass }, [h("label", { for: control.id, text }), control]);
+}
+
+// Listen to a DOM event; returns the function that stops listening.
+function listen(node, type, fn, options) {
+  node.addEventListener(type, fn, options);
+  return () => node.removeEventListener(type, fn, options);
+}
+
+// Set one trait from the page and send it to Python (the one name for "set a trait and save").
+function save(model, name, value) {
+  model.set(name, value);
+  model.save_changes();
+}
+
+// A child widget's model, from a trait holding a reference to it ("IPY_MODEL_<id>", as
+// ipywidgets' widget_serialization writes it). Composite widgets (the Studio, the Gallery) draw
+// their parts from these models with the parts' own mount functions: one anywidget on the page,
+// no nested widget views (anywidget's standard API: model.widget_manager.get_model).
+async function childModel(model, name) {
+  const ref = model.get(name);
+  if (typeof ref !== "string" || !ref) throw new Error(`${name}: no child widget`);
+  const id = ref.startsWith("IPY_MODEL_") ? ref.slice("IPY_MODEL_".length) : ref;
+  return model.widget_manager.get_model(id);
+}

@@ -22,7 +22,7 @@ function ago(ts) {
   return new Date(ts * 1000).toLocaleTimeString();
 }
 
-function render({ model, el }) {
+function mountClassroom({ model, el }) {
   const title = h("strong", { class: "sw-cls-title", text: "Classroom" });
   const where = h("span", { class: "sw-muted sw-cls-url" });
   const updated = h("span", { class: "sw-muted sw-cls-updated", "aria-live": "off" });
@@ -194,4 +194,3 @@ function render({ model, el }) {
   };
 }
 
-export default { render };

@@ -6,7 +6,7 @@ function formatTime(seconds) {
   return `${seconds.toFixed(seconds < 10 ? 2 : 1)} s`;
 }
 
-function render({ model, el }) {
+function mountFrames({ model, el }) {
   const title = h("div", { class: "sw-fc-title" });
   const table = h("div", { class: "sw-fc-grid", role: "grid" });
   const alert = h("div", { class: "sw-alert", role: "alert" });
@@ -107,4 +107,3 @@ function render({ model, el }) {
   };
 }
 
-export default { render };

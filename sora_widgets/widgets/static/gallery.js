@@ -1,11 +1,6 @@
 // Gallery controls front end: filters, count, resume, and the details of a chosen entry.
 // Everything from the journal is shown with textContent.
 
-function labelled(text, control) {
-  control.id = uid("sw-gal");
-  return h("div", { class: "sw-gal-field" }, [h("label", { for: control.id, text }), control]);
-}
-
 const STATUS_OPTIONS = [
   ["all", "All"],
   ["completed", "Completed"],
@@ -14,7 +9,7 @@ const STATUS_OPTIONS = [
   ["unknown_outcome", "Outcome unknown"],
 ];
 
-function render({ model, el }) {
+function mountGallery({ model, el }) {
   const releaseKeys = keepKeys(el);
   const status = h("select");
   for (const [value, text] of STATUS_OPTIONS) status.append(h("option", { value, text }));
@@ -30,9 +25,9 @@ function render({ model, el }) {
   const root = h("div", { class: "sw-root sw-gallery-controls" }, [
     h("div", { class: "sw-gal-bar" }, [
       h("strong", { class: "sw-gal-title", text: "History" }),
-      labelled("Status", status),
-      labelled("Model", modelSelect),
-      labelled("Search", search),
+      labelled("Status", status, "sw-gal-field"),
+      labelled("Model", modelSelect, "sw-gal-field"),
+      labelled("Search", search, "sw-gal-field"),
       refresh,
       resume,
       count,
@@ -91,4 +86,3 @@ function render({ model, el }) {
   };
 }
 
-export default { render };

@@ -6,7 +6,7 @@
 // then paints without asking for them; the first view takes them, so they are not held twice.
 const pushedVideos = new Map(); // model _key -> { version, blob }
 
-function initialize({ model }) {
+function initPlayer({ model }) {
   const key = model.get("_key");
   const onPush = (msg, buffers) => {
     if (msg.type === "video" && msg.pushed && buffers?.length) {
@@ -33,7 +33,7 @@ function saveBlob(blob, name) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-function render({ model, el }) {
+function mountPlayer({ model, el }) {
   const releaseKeys = keepKeys(el);
   const video = h("video", { class: "sw-player-video", controls: "", playsinline: "", preload: "auto" });
   const placeholder = h("div", { class: "sw-player-placeholder sw-muted", text: "No video yet" });
@@ -322,4 +322,3 @@ function render({ model, el }) {
   };
 }
 
-export default { initialize, render };

@@ -10,12 +10,6 @@ const SHOT_FIELDS = [
   ["camera", "Camera movement", "e.g. slow dolly in"],
 ];
 
-function labelled(labelText, control, extraClass = "") {
-  const id = uid("sw-pb-f");
-  control.id = id;
-  return h("div", { class: `sw-pb-field ${extraClass}` }, [h("label", { for: id, text: labelText }), control]);
-}
-
 // Resynchronisation: ipywidgets may hold back or lose a state update while the kernel is busy
 // (a cell awaiting a generation), leaving Python with an older text than the page shows. Every
 // edit bumps a sequence number; once typing pauses (and again every few seconds until the kernel
@@ -25,7 +19,7 @@ function labelled(labelText, control, extraClass = "") {
 const RESYNC_IDLE_MS = 300;
 const RESYNC_RETRY_MS = 2000;
 
-function render({ model, el }) {
+function mountPromptBuilder({ model, el }) {
   const releaseKeys = keepKeys(el);
   const cleanups = [];
   const listen = (node, event, fn) => {
@@ -69,7 +63,7 @@ function render({ model, el }) {
   // Prompt
   const text = h("textarea", { class: "sw-pb-text", rows: "3", placeholder: "Describe one shot: type, subject, action, setting, lighting, camera movement" });
   bindText(text, "text");
-  const promptField = labelled("Prompt", text, "sw-pb-prompt");
+  const promptField = labelled("Prompt", text, "sw-pb-field sw-pb-prompt");
   const hint = h("div", { class: "sw-pb-hint", role: "status" });
   text.before(hint);
 
@@ -80,7 +74,7 @@ function render({ model, el }) {
     const input = h("input", { type: "text", placeholder: hint });
     bindText(input, trait);
     shotInputs[trait] = input;
-    shotGrid.append(labelled(label, input));
+    shotGrid.append(labelled(label, input, "sw-pb-field"));
   }
   const details = h("details", { class: "sw-pb-details" }, [h("summary", { text: "Shot details (optional)" }), shotGrid]);
   const composed = h("div", { class: "sw-pb-composed" });
@@ -131,7 +125,7 @@ function render({ model, el }) {
   file.classList.add("sw-pb-file");
   const chooseFile = h("button", { class: "sw-btn", type: "button", text: "Choose image…" });
   listen(chooseFile, "click", () => file.click());
-  const fileField = labelled("Reference image (optional)", file);
+  const fileField = labelled("Reference image (optional)", file, "sw-pb-field");
   file.after(chooseFile);
   const fit = radioGroup("Fit to size", "fit", [["cover", "Cover (crop)"], ["letterbox", "Letterbox (pad)"]], "fit_mode");
   const removeImage = h("button", { class: "sw-btn", type: "button", text: "Remove image" });
@@ -150,7 +144,7 @@ function render({ model, el }) {
     model.save_changes();
     edited();
   });
-  const remixField = labelled("Remix of", remix);
+  const remixField = labelled("Remix of", remix, "sw-pb-field");
 
   // Price, problems, Generate
   const price = h("div", { class: "sw-pb-price", "aria-live": "polite" });
@@ -282,4 +276,3 @@ function render({ model, el }) {
   };
 }
 
-export default { render };

@@ -33,7 +33,7 @@ function debounce(fn, ms) {
   };
 }
 
-function render({ model, el: root }) {
+function mountPromptLab({ model, el: root }) {
   const releaseKeys = keepKeys(root);
   const urls = new Map(); // task id -> Blob URL of its video's first frame
   const requested = new Set(); // task ids whose thumbnail was asked of the kernel
@@ -411,4 +411,3 @@ function render({ model, el: root }) {
   };
 }
 
-export default { render };

@@ -27,7 +27,7 @@ async function copyText(text, input) {
   }
 }
 
-function render({ model, el }) {
+function mountStatusBar({ model, el }) {
   const releaseKeys = keepKeys(el);
   const status = h("span", { class: "sw-status-badge", role: "status" });
   const label = h("span", { class: "sw-status-label" });
@@ -141,4 +141,3 @@ function render({ model, el }) {
   };
 }
 
-export default { render };

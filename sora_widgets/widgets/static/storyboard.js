@@ -18,7 +18,7 @@ const ACTION_TEXT = {
 };
 const EDIT_DELAY_MS = 350;
 
-function render({ model, el }) {
+function mountStoryboard({ model, el }) {
   const cleanups = [];
   const listen = (node, event, fn) => {
     node.addEventListener(event, fn);
@@ -288,4 +288,3 @@ function render({ model, el }) {
   };
 }
 
-export default { render };

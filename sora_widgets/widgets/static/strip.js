@@ -12,7 +12,7 @@ const NEAR_PX = 300;
 const WANT_BATCH = 64;
 const FRAME_TRAITS = ["arrangement", "label", "empty_text"];
 
-function render({ model, el }) {
+function mountStrip({ model, el }) {
   const releaseKeys = keepKeys(el);
   const heading = h("div", { class: "sw-strip-heading" });
   const list = h("div", { class: "sw-strip-list", role: "list" });
@@ -163,4 +163,3 @@ function render({ model, el }) {
   };
 }
 
-export default { render };

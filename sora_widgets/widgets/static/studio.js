@@ -1,6 +1,6 @@
 // Studio header front end: title, "simulated" badge, service, counts. Text via textContent only.
 
-function render({ model, el }) {
+function mountStudio({ model, el }) {
   const releaseKeys = keepKeys(el);
   const title = h("h3", { class: "sw-studio-title" });
   const badge = h("span", { class: "sw-badge-sim", text: "simulated", title: "Videos come from the built-in simulator; nothing is sent to the real service" });
@@ -34,4 +34,3 @@ function render({ model, el }) {
   };
 }
 
-export default { render };
