@@ -55,6 +55,8 @@ _EXPORTS: dict[str, str] = {
     # media
     "load_image": ".media",
     "fit_image": ".media",
+    # background work
+    "Job": ".job",
     # client and journal
     "SoraClient": ".client",
     "BatchResult": ".client",
@@ -123,6 +125,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         TransportError,
         UnknownOutcomeError,
     )
+    from .job import Job
     from .journal import History, Journal
     from .media import fit_image, load_image
     from .models.catalog import I2V, MODELS, T2V, ModelSpec
