@@ -95,8 +95,13 @@ class Gateway:
         >>> sim = Simulator(speed="instant")
         >>> gateway = Gateway(upstream_app=sim.app)           # an in-process rehearsal
         >>> key = gateway.store.add("alice", "5.00")
+        >>> import sora_widgets as sw
         >>> with gateway.serve() as url:                       # students: VTRIX_BASE_URL=url
-        ...     ...
+        ...     client = sw.SoraClient(key, base_url=url, auto_download=False)
+        ...     video = client.generate_sync(prompt="A kite at dusk")
+        ...     client.close()
+        >>> video.prompt, sim.ledger.total_created               # one task made upstream
+        ('A kite at dusk', 1)
 
     Args:
         store: the book (a :class:`Store`), or where it is: a SQLite path or ``postgresql://``

@@ -1,0 +1,92 @@
+"""The docstring examples of every module run as tests, against the in-process simulator.
+
+Each docstring with ``>>>`` lines is one test. Examples run in their module's namespace plus
+``sw`` (the package), in a fresh temporary directory (files an example writes stay there). A
+client made with ``sw.SoraClient()`` talks to the in-process simulator, because no key is
+configured in tests (see ``conftest._isolated_home``); every simulator made during an example
+runs at ``speed="instant"``, so examples that generate take seconds. An example may ``await`` at
+top level: it runs on an event loop owned by the test. ``# doctest: +SKIP`` is kept only where
+an example needs a live kernel and front end, or the paid service.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import doctest
+import importlib
+import pkgutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import sora_widgets
+import sora_widgets.simulator
+from sora_widgets.simulator import Simulator
+
+FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+
+def _modules() -> Iterator[str]:
+    yield sora_widgets.__name__
+    for info in pkgutil.walk_packages(sora_widgets.__path__, prefix="sora_widgets."):
+        if not info.name.endswith("__main__"):
+            yield info.name
+
+
+def _doctests() -> list[doctest.DocTest]:
+    finder = doctest.DocTestFinder(exclude_empty=True)
+    found: list[doctest.DocTest] = []
+    for name in _modules():
+        module = importlib.import_module(name)
+        found.extend(t for t in finder.find(module, name) if t.examples)
+    return sorted(found, key=lambda t: t.name)
+
+
+class _AwaitAsCall(ast.NodeTransformer):
+    """``await x`` at the top of an example -> ``__await__(x)``, run on the test's loop."""
+
+    def visit_Await(self, node: ast.Await) -> ast.AST:
+        call = ast.Call(func=ast.Name("__await__", ast.Load()), args=[self.visit(node.value)], keywords=[])
+        return ast.copy_location(call, node)
+
+
+def _without_top_level_await(example: doctest.Example) -> None:
+    if "await" not in example.source:
+        return
+    tree = _AwaitAsCall().visit(ast.parse(example.source))
+    example.source = ast.unparse(ast.fix_missing_locations(tree)) + "\n"
+
+
+class _InstantSimulator(Simulator):
+    """The simulator examples get: done as soon as the video is rendered."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["speed"] = "instant"
+        super().__init__(*args, **kwargs)
+
+
+DOCTESTS = _doctests()
+
+
+@pytest.mark.parametrize("test", DOCTESTS, ids=[t.name for t in DOCTESTS])
+def test_docstring_examples(test: doctest.DocTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sora_widgets.simulator, "Simulator", _InstantSimulator)
+    loop = asyncio.new_event_loop()
+    globs: dict[str, Any] = dict(test.globs)
+    globs.setdefault("sw", sora_widgets)
+    globs["__await__"] = loop.run_until_complete
+    for example in test.examples:
+        _without_top_level_await(example)
+    test.globs = globs
+    runner = doctest.DocTestRunner(optionflags=FLAGS)
+    report: list[str] = []
+    try:
+        result = runner.run(test, out=report.append, clear_globs=True)
+    finally:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
+    assert result.failed == 0, "".join(report)
