@@ -15,9 +15,11 @@ import ast
 import asyncio
 import doctest
 import importlib
+import inspect
 import pkgutil
 from collections.abc import Iterator
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import pytest
@@ -45,21 +47,6 @@ def _doctests() -> list[doctest.DocTest]:
     return sorted(found, key=lambda t: t.name)
 
 
-class _AwaitAsCall(ast.NodeTransformer):
-    """``await x`` at the top of an example -> ``__await__(x)``, run on the test's loop."""
-
-    def visit_Await(self, node: ast.Await) -> ast.AST:
-        call = ast.Call(func=ast.Name("__await__", ast.Load()), args=[self.visit(node.value)], keywords=[])
-        return ast.copy_location(call, node)
-
-
-def _without_top_level_await(example: doctest.Example) -> None:
-    if "await" not in example.source:
-        return
-    tree = _AwaitAsCall().visit(ast.parse(example.source))
-    example.source = ast.unparse(ast.fix_missing_locations(tree)) + "\n"
-
-
 class _InstantSimulator(Simulator):
     """The simulator examples get: done as soon as the video is rendered."""
 
@@ -76,16 +63,21 @@ def test_docstring_examples(test: doctest.DocTest, tmp_path: Path, monkeypatch: 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sora_widgets.simulator, "Simulator", _InstantSimulator)
     loop = asyncio.new_event_loop()
-    globs: dict[str, Any] = dict(test.globs)
-    globs.setdefault("sw", sora_widgets)
-    globs["__await__"] = loop.run_until_complete
-    for example in test.examples:
-        _without_top_level_await(example)
-    test.globs = globs
+
+    def run_example(code: CodeType, globs: dict[str, Any]) -> None:
+        # An example with top-level await / async for / async with compiles to a coroutine.
+        if code.co_flags & inspect.CO_COROUTINE:
+            loop.run_until_complete(eval(code, globs))
+        else:
+            exec(code, globs)
+
+    monkeypatch.setattr(doctest, "exec", run_example, raising=False)  # doctest's own exec call
+    test.globs = {**test.globs, "sw": test.globs.get("sw", sora_widgets)}
     runner = doctest.DocTestRunner(optionflags=FLAGS)
     report: list[str] = []
     try:
-        result = runner.run(test, out=report.append, clear_globs=True)
+        flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT | doctest._extract_future_flags(test.globs)  # type: ignore[attr-defined]
+        result = runner.run(test, compileflags=flags, out=report.append, clear_globs=True)
     finally:
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
