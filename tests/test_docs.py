@@ -58,9 +58,8 @@ class _InstantSimulator(Simulator):
 DOCTESTS = _doctests()
 
 
-@pytest.mark.parametrize("test", DOCTESTS, ids=[t.name for t in DOCTESTS])
-def test_docstring_examples(test: doctest.DocTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
+def _run(test: doctest.DocTest, monkeypatch: pytest.MonkeyPatch) -> tuple[doctest.TestResults, str]:
+    """Run one docstring's examples; (counts, the report of what failed)."""
     monkeypatch.setattr(sora_widgets.simulator, "Simulator", _InstantSimulator)
     loop = asyncio.new_event_loop()
 
@@ -72,7 +71,8 @@ def test_docstring_examples(test: doctest.DocTest, tmp_path: Path, monkeypatch: 
             exec(code, globs)
 
     monkeypatch.setattr(doctest, "exec", run_example, raising=False)  # doctest's own exec call
-    test.globs = {**test.globs, "sw": test.globs.get("sw", sora_widgets)}
+    globs = {**test.globs, "sw": test.globs.get("sw", sora_widgets)}
+    test = doctest.DocTest(test.examples, globs, test.name, test.filename, test.lineno, test.docstring)
     runner = doctest.DocTestRunner(optionflags=FLAGS)
     report: list[str] = []
     try:
@@ -81,4 +81,37 @@ def test_docstring_examples(test: doctest.DocTest, tmp_path: Path, monkeypatch: 
     finally:
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
-    assert result.failed == 0, "".join(report)
+    return result, "".join(report)
+
+
+@pytest.mark.parametrize("test", DOCTESTS, ids=[t.name for t in DOCTESTS])
+def test_docstring_examples(test: doctest.DocTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result, report = _run(test, monkeypatch)
+    assert result.failed == 0, report
+
+
+def _example(text: str) -> doctest.DocTest:
+    return doctest.DocTestParser().get_doctest(text, {}, "example", "example.py", 0)
+
+
+def test_the_runner_fails_a_wrong_example_and_awaits_at_top_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    wrong, report = _run(_example(">>> 1 + 1\n3\n"), monkeypatch)
+    assert wrong.failed == 1 and "Expected:\n    3\nGot:\n    2" in report
+    awaited, report = _run(
+        _example(
+            ">>> import asyncio\n"
+            ">>> await asyncio.sleep(0, result='slept')\n'slept'\n"
+            ">>> async def count():\n...     for i in range(3):\n...         yield i\n"
+            ">>> [i async for i in count()]\n[0, 1, 2]\n"
+        ),
+        monkeypatch,
+    )
+    assert (awaited.failed, awaited.attempted) == (0, 4), report
+
+
+def test_every_docstring_example_is_collected() -> None:
+    # A module that fails to import, or a finder that skips one, must not silently run nothing.
+    names = {t.name for t in DOCTESTS}
+    assert {"sora_widgets.storyboard", "sora_widgets.media", "sora_widgets.client.SoraClient"} <= names
+    assert sum(len(t.examples) for t in DOCTESTS) >= 150
