@@ -2,9 +2,12 @@
 
 Example:
     >>> from sora_widgets import cache
-    >>> cache.save_policy(cache.CachePolicy(max_bytes=2 * 10**9, max_age_days=30))  # doctest: +SKIP
-    >>> cache.report()                     # what is on disk, what was pruned  # doctest: +SKIP
-    >>> cache.prune(dry_run=True).removed  # what the policy would delete now  # doctest: +SKIP
+    >>> path = cache.save_policy(cache.CachePolicy(max_bytes=2 * 10**9, max_age_days=30))
+    >>> report = cache.report()            # what is on disk, what was pruned
+    >>> report.policy.max_age_days, report.pruned
+    (30, 0)
+    >>> cache.prune(dry_run=True).removed  # what the policy would delete now
+    []
 
 Finished videos are saved under ``$SORA_WIDGETS_HOME/videos``. Left alone, that folder only
 grows; a :class:`CachePolicy` bounds it by size and/or age. Favourites and the most recent

@@ -1,10 +1,15 @@
 """Joining shots into one film, and reading frames back out of MP4s (PyAV).
 
 Example:
+    >>> import sora_widgets as sw
     >>> from sora_widgets.film import join_videos, last_frame
-    >>> joined = join_videos(["shot1.mp4", "shot2.mp4"], "film.mp4")    # doctest: +SKIP
-    >>> joined.mode, joined.frames, joined.duration                       # doctest: +SKIP
-    ('copy', 360, 12.0)
+    >>> client = sw.SoraClient()                 # no key: the in-process simulator
+    >>> shots = [client.generate_sync(prompt=p, seconds=4).path for p in ("A kite rises", "A kite dives")]
+    >>> joined = join_videos(shots, "film.mp4")
+    >>> joined.mode, joined.frames, joined.duration
+    ('copy', 240, 8.0)
+    >>> last_frame(joined.path).size
+    (720, 1280)
 
 - **Picture**: when every shot has the same codec, size, pixel format, time base and codec
   setup (``extradata``: the H.264 parameter sets), the coded packets are copied one after the

@@ -6,11 +6,13 @@ are decoded once per file (keyed by path, size and modification time, so a rewri
 again) and kept in a least-recently-used cache bounded in bytes.
 
 Example:
-    >>> stills = sample_frames("kite.mp4", 8)                # doctest: +SKIP
-    >>> [round(s.time, 2) for s in stills][:3]               # doctest: +SKIP
-    [0.0, 0.57, 1.14]
-    >>> filmstrip([s.image for s in stills], height=90).size  # doctest: +SKIP
-    (1280, 90)
+    >>> import sora_widgets as sw
+    >>> video = sw.SoraClient().generate_sync(prompt="A kite at dusk", size="landscape", seconds=4)
+    >>> stills = sample_frames(video.path, 8)
+    >>> [round(s.time, 2) for s in stills][:3]
+    [0.0, 0.57, 1.13]
+    >>> filmstrip([s.image for s in stills], height=90).size   # 8 stills of 160x90 and 7 gaps
+    (1294, 90)
 """
 
 from __future__ import annotations

@@ -2,9 +2,13 @@
 
 Example:
     >>> import sora_widgets as sw
-    >>> ref = sw.load_image("boat.jpg")               # doctest: +SKIP
-    >>> ref = sw.fit_image("boat.jpg", "1280x720")     # doctest: +SKIP
-    >>> ref.size, ref.notes                            # doctest: +SKIP
+    >>> from PIL import Image
+    >>> Image.new("RGB", (1024, 1024), "teal").save("boat.jpg")   # any JPEG, PNG or WebP file
+    >>> ref = sw.load_image("boat.jpg")
+    >>> ref.size, ref.mime
+    ('1024x1024', 'image/jpeg')
+    >>> ref = sw.fit_image("boat.jpg", "1280x720")
+    >>> ref.size, ref.notes
     ('1280x720', ('cover-cropped from 1024x1024 to 1280x720: scaled by 1.250, cut: 280 px top and bottom',))
 
 Everything here refuses bad input with :class:`~sora_widgets.errors.ImageError` (a
@@ -31,6 +35,7 @@ from ._constants import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS
 from .errors import ImageError, InvalidRequestError
 from .models.catalog import I2V
 from .models.request import ReferenceImage, normalize_size, parse_size
+from .models.wire import sniff_mime
 
 __all__ = [
     "FitMode",
@@ -72,21 +77,7 @@ _ORIENTATION_WORDS = {
 
 
 # ---------------------------------------------------------------------------------------------
-# sniffing
-
-
-def sniff_mime(data: bytes) -> str | None:
-    """The MIME type of an accepted image format by its magic bytes, or None.
-
-    Only JPEG, PNG and WebP are recognised, because those are what the service accepts.
-    """
-    if data[:3] == b"\xff\xd8\xff":
-        return "image/jpeg"
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return "image/png"
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
+# sniffing (what the service accepts is :func:`~.models.wire.sniff_mime`, re-exported here)
 
 
 # Other content people pick by mistake, by its magic bytes, to say what it really is.

@@ -9,8 +9,9 @@ Example:
     1
     >>> board.estimated_cost
     Decimal('3.60')
-    >>> film = board.run_sync()                                   # doctest: +SKIP
-    >>> film.shots, film.path, film.cost, film.duration           # doctest: +SKIP
+    >>> film = board.run_sync()
+    >>> len(film.shots), film.path.suffix, f"${film.cost:.2f}", film.duration
+    (2, '.mp4', '$3.60', 12.0)
 
 How shot k+1 continues from shot k (``continuity``, per board, overridable per shot):
 
@@ -30,19 +31,37 @@ changes its key and the keys of the shots that continue from it, and of no other
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._board import (
+    BLOCKED,
+    CONTINUITY,
+    DONE,
+    FAILED,
+    LABEL_BOARD,
+    LABEL_SHOT_KEY,
+    MAX_SHOTS,
+    PLANNED,
+    QUEUED,
+    RUNNING,
+    BudgetExceeded,
+    Shot,
+    ShotFailed,
+    ShotPlan,
+    ShotState,
+    check_mode,
+    image_fingerprint,
+)
+from ._board_file import board_from_dict, board_path, board_to_dict, save_board
 from ._display import widget_for
-from ._paths import default_home
-from .errors import InvalidRequestError, SoraError, redact
+from .errors import InvalidRequestError
 from .models.catalog import I2V, T2V
 from .models.request import ReferenceImage, normalize_seconds, normalize_size
 from .models.video import Video
@@ -52,7 +71,14 @@ if TYPE_CHECKING:
     from .journal import JournalEntry
 
 __all__ = [
+    "BLOCKED",
     "CONTINUITY",
+    "DONE",
+    "FAILED",
+    "MAX_SHOTS",
+    "PLANNED",
+    "QUEUED",
+    "RUNNING",
     "BudgetExceeded",
     "Film",
     "Shot",
@@ -61,80 +87,20 @@ __all__ = [
     "Storyboard",
 ]
 
-CONTINUITY = ("last_frame", "remix", "none")
-# A story, not a batch: a board longer than this is almost certainly a mistake (and a big bill).
-MAX_SHOTS = 24
-# Shot states, in the order a shot passes through them.
-PLANNED, QUEUED, RUNNING, DONE, FAILED, BLOCKED = "planned", "queued", "running", "done", "failed", "blocked"
-_BOARD_DIR = "storyboards"
-_FORMAT = "sora-widgets/storyboard@1"
-
-
-class BudgetExceeded(InvalidRequestError):
-    """A run would cost more than the board's budget; nothing was sent."""
-
-
-class ShotFailed(SoraError):
-    """A shot failed: the shots continuing from it were not made; the others are kept.
-
-    Attributes:
-        index: the (0-based) shot that failed first.
-        failed: every failed shot.
-        blocked: shots not made because a shot they continue from failed.
-        cause: the first failure's error.
-    """
-
-    def __init__(
-        self, message: str, *, index: int, failed: list[int], blocked: list[int], cause: BaseException | None
-    ) -> None:
-        super().__init__(message)
-        self.index = index
-        self.failed = failed
-        self.blocked = blocked
-        self.cause = cause
-
-
-@dataclass
-class Shot:
-    """One shot of a board: what to make, and how it continues from the shot before.
-
-    Attributes:
-        prompt: the shot's prompt (one purpose per shot).
-        seconds: its length (None: the board's).
-        continuity: ``"last_frame"``, ``"remix"`` or ``"none"`` (None: the board's); ignored
-            for the first shot.
-        image: its own reference image (path, bytes, PIL image, URL or ReferenceImage); a shot
-            with its own image starts from it instead of the previous shot's last frame.
-        take: bumped by :meth:`Storyboard.rerun_from` to ask for a new video.
-    """
-
-    prompt: str
-    seconds: int | None = None
-    continuity: str | None = None
-    image: Any = None
-    take: int = 0
-
-
-@dataclass
-class ShotState:
-    """Where a shot is in a run (what the widget shows)."""
-
-    status: str = PLANNED
-    progress: float | None = None
-    message: str = ""
-    task_id: str | None = None
-    video: Video | None = None
-    error: BaseException | None = field(default=None, repr=False)
-
 
 @dataclass(frozen=True)
 class Film:
     """The joined film of a board: its shots, its file, what it cost.
 
     Example:
-        >>> film = await board.run()                 # doctest: +SKIP
-        >>> film.duration, film.cost, film.path      # doctest: +SKIP
-        >>> Film.from_dict(film.to_dict()) == film   # doctest: +SKIP
+        >>> board = Storyboard(seconds=4)
+        >>> board.add("A paper boat on a pond at dawn")
+        0
+        >>> film = await board.run()
+        >>> film.duration, f"${film.cost:.2f}", film.path.exists()
+        (4.0, '$1.20', True)
+        >>> Film.from_dict(film.to_dict()) == film
+        True
 
     Attributes:
         shots: one Video per shot, in order.
@@ -221,43 +187,6 @@ class Film:
         )
 
 
-@dataclass(frozen=True)
-class _Plan:
-    index: int
-    key: str
-    depends_on: int | None
-    action: str  # "reuse" | "resume" | "generate" | "unknown"
-    entry: JournalEntry | None
-    cost: Decimal
-
-
-def _describe(exc: BaseException) -> str:
-    """One line for the user, with any secret taken out."""
-    text = str(exc) or type(exc).__name__
-    return redact(text if isinstance(exc, SoraError) else f"{type(exc).__name__}: {text}")
-
-
-def _check_mode(mode: str | None, *, allow_none: bool = True) -> str | None:
-    if mode is None and allow_none:
-        return None
-    if mode not in CONTINUITY:
-        raise InvalidRequestError(f"continuity={mode!r}; use one of {', '.join(CONTINUITY)}.")
-    return mode
-
-
-def _image_fingerprint(image: Any) -> str | None:
-    """What identifies a shot's own image in its key (bytes hashed; a path or URL as given)."""
-    if image is None:
-        return None
-    if isinstance(image, ReferenceImage):
-        return image.sha256
-    if isinstance(image, bytes):
-        return hashlib.sha256(image).hexdigest()
-    if isinstance(image, (str, Path)):
-        return str(image)
-    return f"{type(image).__name__}:{id(image)}"
-
-
 class Storyboard:
     """Several shots, chained for continuity, generated in order and joined into one film.
 
@@ -267,7 +196,9 @@ class Storyboard:
         0
         >>> board.estimated_cost
         Decimal('1.20')
-        >>> film = await board.run()          # doctest: +SKIP
+        >>> film = await board.run()
+        >>> film.duration
+        4.0
 
     In a notebook, a board as the last expression of a cell shows its widget (shot cards,
     lengths, continuity markers, live status, the price before Run, the joined film).
@@ -300,7 +231,7 @@ class Storyboard:
 
         self.size: str = normalize_size(size, T2V)
         self.seconds: int = normalize_seconds(seconds, T2V)
-        self.continuity: str = _check_mode(continuity, allow_none=False) or "last_frame"
+        self.continuity: str = check_mode(continuity, allow_none=False) or "last_frame"
         self.budget: Decimal | None = None if budget is None else Decimal(str(budget))
         if not 0.0 <= float(crossfade) <= MAX_CROSSFADE_S:
             raise InvalidRequestError(f"crossfade={crossfade!r}; use 0 up to {MAX_CROSSFADE_S} s.")
@@ -395,7 +326,7 @@ class Storyboard:
         if seconds is not None:
             self.seconds = normalize_seconds(seconds, T2V)
         if continuity is not None:
-            self.continuity = _check_mode(continuity, allow_none=False) or self.continuity
+            self.continuity = check_mode(continuity, allow_none=False) or self.continuity
         if budget is not None:
             self.budget = Decimal(str(budget))
         if crossfade is not None:
@@ -431,7 +362,7 @@ class Storyboard:
             from .media import load_image
 
             image = load_image(image)
-        mode = _check_mode(shot.continuity)
+        mode = check_mode(shot.continuity)
         return replace(shot, prompt=shot.prompt.strip(), seconds=seconds, continuity=mode, image=image)
 
     def __len__(self) -> int:
@@ -459,7 +390,7 @@ class Storyboard:
         """After an edit: shots whose key changed lose their result (until the next run)."""
         keys = self.keys()
         for i, state in enumerate(self.states):
-            if state.video is not None and state.video.labels.get("shot_key") != keys[i]:
+            if state.video is not None and state.video.labels.get(LABEL_SHOT_KEY) != keys[i]:
                 self.states[i] = ShotState()
         self.film = None if any(s.status != DONE for s in self.states) else self.film
         self._changed()
@@ -502,7 +433,7 @@ class Storyboard:
                 "size": self.size,
                 "seconds": self.seconds_of(i),
                 "mode": self.mode_of(i) if dep is not None else "none",
-                "image": _image_fingerprint(shot.image),
+                "image": image_fingerprint(shot.image),
                 "take": shot.take,
                 "after": keys[dep] if dep is not None else None,
             }
@@ -518,14 +449,14 @@ class Storyboard:
         found: dict[str, JournalEntry] = {}
         others: dict[str, JournalEntry] = {}
         for entry in journal.entries(base_url=self.client.base_url):  # newest first
-            key = entry.labels.get("shot_key")
+            key = entry.labels.get(LABEL_SHOT_KEY)
             if not key:
                 continue
-            target = found if entry.labels.get("board") == self.id else others
+            target = found if entry.labels.get(LABEL_BOARD) == self.id else others
             target.setdefault(key, entry)
         return {**others, **found}
 
-    def plan(self) -> list[_Plan]:
+    def plan(self) -> list[ShotPlan]:
         """What the next run does with each shot: ``reuse`` a finished video, ``resume`` an
         unfinished task, ``generate`` it, or stop at an ``unknown`` outcome (never resent)."""
         entries = self._journal_entries()
@@ -543,7 +474,7 @@ class Storyboard:
                 action = "unknown"
             else:
                 action = "generate"
-            plans.append(_Plan(i, key, self.depends_on(i), action, entry, price))
+            plans.append(ShotPlan(i, key, self.depends_on(i), action, entry, price))
         return plans
 
     @property
@@ -556,9 +487,9 @@ class Storyboard:
         """The estimated price of the next run: only the shots it has to make."""
         return sum((p.cost for p in self.plan() if p.action == "generate"), Decimal("0"))
 
-    def _price_plan(self) -> list[_Plan]:
+    def _price_plan(self) -> list[ShotPlan]:
         return [
-            _Plan(
+            ShotPlan(
                 i,
                 "",
                 self.depends_on(i),
@@ -571,12 +502,6 @@ class Storyboard:
 
     # -- running -----------------------------------------------------------------------------
 
-    def _set(self, index: int, **changes: Any) -> None:
-        state = self.states[index]
-        for name, value in changes.items():
-            setattr(state, name, value)
-        self._changed()
-
     async def run(self) -> Film:
         """Make every shot that is not made yet, in order, and join them into one film.
 
@@ -586,6 +511,8 @@ class Storyboard:
                 are kept (run again to retry, :meth:`rerun_from` for a new take).
             InvalidRequestError: an empty board.
         """
+        from ._board_run import BoardRun
+
         if not self.shots:
             raise InvalidRequestError("the board has no shots: board.add('...') first.")
         if self.running:
@@ -602,32 +529,10 @@ class Storyboard:
         self.film = None
         self.save()
         try:
-            for plan in plans:
-                self.states[plan.index] = ShotState(status=QUEUED if plan.action != "reuse" else RUNNING)
-            self._changed()
-            gate = asyncio.Semaphore(self.concurrency)
-            done: list[asyncio.Future[Video | None]] = [
-                asyncio.get_running_loop().create_future() for _ in plans
-            ]
-            jobs = [asyncio.ensure_future(self._run_shot(p, done, gate)) for p in plans]
-            try:
-                await asyncio.gather(*jobs)
-            finally:
-                for job in jobs:
-                    job.cancel()
-            failed = [i for i, s in enumerate(self.states) if s.status == FAILED]
-            blocked = [i for i, s in enumerate(self.states) if s.status == BLOCKED]
-            if failed:
-                raise self._failure(failed, blocked)
-            videos = [s.video for s in self.states]
-            assert all(v is not None for v in videos)
-            film = await asyncio.to_thread(self._join, [v for v in videos if v is not None])
+            film = await BoardRun(self, plans).execute()
             self.film = film
             return film
         finally:
-            for state in self.states:  # a run stopped from outside (a cancelled cell)
-                if state.status in (QUEUED, RUNNING):
-                    state.status, state.message = PLANNED, "stopped before it finished"
             self.running = False
             self._changed()
 
@@ -637,164 +542,12 @@ class Storyboard:
 
         return run_sync(self.run())
 
-    def _failure(self, failed: list[int], blocked: list[int]) -> ShotFailed:
-        first = failed[0]
-        state = self.states[first]
-        kept = [i for i, s in enumerate(self.states) if s.status == DONE]
-        parts = [f"shot {first + 1} failed: {state.message}"]
-        if blocked:
-            parts.append(
-                f"shot{'s' if len(blocked) > 1 else ''} {', '.join(str(i + 1) for i in blocked)} "
-                "continue from it and were not made"
-            )
-        if kept:
-            names = ", ".join(str(i + 1) for i in kept)
-            parts.append(f"shot{'s' if len(kept) > 1 else ''} {names} finished and are kept")
-        parts.append(
-            f"fix shot {first + 1} if needed and run again (board.edit({first}, prompt=...); "
-            "await board.run())"
-        )
-        return ShotFailed(
-            "; ".join(parts) + ".", index=first, failed=failed, blocked=blocked, cause=state.error
-        )
-
-    async def _run_shot(
-        self, plan: _Plan, done: Sequence[asyncio.Future[Video | None]], gate: asyncio.Semaphore
-    ) -> None:
-        i = plan.index
-        try:
-            source: Video | None = None
-            if plan.depends_on is not None and plan.action != "reuse":
-                source = await asyncio.shield(done[plan.depends_on])
-                if source is None:
-                    self._set(
-                        i,
-                        status=BLOCKED,
-                        message=f"not made: shot {plan.depends_on + 1}, which it continues from, "
-                        "did not finish",
-                    )
-                    done[i].set_result(None)
-                    return
-            async with gate:
-                video = await self._make(plan, source)
-                if video.path is None:  # a client with auto_download=False: the join needs the file
-                    video = video.with_changes(path=await self.client.download(video))
-            self._set(i, status=DONE, progress=1.0, video=video, task_id=video.task_id, message="")
-            done[i].set_result(video)
-        except asyncio.CancelledError:
-            if not done[i].done():
-                done[i].cancel()
-            raise
-        except Exception as exc:  # noqa: BLE001 - a shot's failure is kept as its state
-            self._set(i, status=FAILED, error=exc, message=_describe(exc))
-            if not done[i].done():
-                done[i].set_result(None)
-
-    def _labels(self, plan: _Plan) -> dict[str, str]:
-        return {"board": self.id, "shot": str(plan.index + 1), "shot_key": plan.key}
-
-    async def _make(self, plan: _Plan, source: Video | None) -> Video:
-        client = self.client
-        i = plan.index
-
-        def update(task: Any) -> None:
-            self._set(i, status=RUNNING, task_id=task.id, progress=task.progress, message=task.status)
-
-        if plan.action == "reuse" and plan.entry is not None and plan.entry.video is not None:
-            video = plan.entry.video
-            if video.path is None or not Path(video.path).is_file():  # noqa: ASYNC240 - one stat
-                video = video.with_changes(path=await client.download(video))
-            return video
-        if plan.action == "resume" and plan.entry is not None and plan.entry.task_id:
-            self._set(i, status=RUNNING, task_id=plan.entry.task_id, message="resumed")
-            return await client.wait(plan.entry.task_id, on_update=update)
-        if plan.action == "unknown":
-            raise SoraError(
-                "its create request was sent before but the answer was lost (outcome unknown); it is "
-                "not sent again, because that could bill a second task. Check the Vtrix console, then "
-                f"board.rerun_from({i}) to make it anew."
-            )
-        shot = self.shots[i]
-        mode = self.mode_of(i)
-        fields: dict[str, Any] = {"prompt": shot.prompt, "size": self.size, "seconds": self.seconds_of(i)}
-        if shot.image is not None:
-            fields["image"] = await asyncio.to_thread(self._own_image, shot.image)
-        if source is not None and mode == "last_frame":
-            fields["image"] = await asyncio.to_thread(self._reference_from, source)
-        elif source is not None and mode == "remix":
-            fields["remix_video_id"] = source.remix_id or source.task_id
-        self._set(i, status=RUNNING, message="sending", progress=None)
-        task = await client.create(labels=self._labels(plan), **fields)
-        update(task)
-        return await client.wait(task, on_update=update)
-
-    def _own_image(self, image: Any) -> Any:
-        if isinstance(image, str) and image.startswith(("https://", "http://")):
-            return image
-        from .media import fit_image
-
-        return fit_image(image, self.size)
-
-    def _reference_from(self, video: Video) -> ReferenceImage:
-        """Shot ``video``'s last frame, fitted to the board's size, as a PNG reference."""
-        from .film import last_frame
-        from .media import fit_image
-
-        if video.path is None:
-            raise SoraError(f"shot video {video.task_id} has no local file to take the last frame from.")
-        return fit_image(last_frame(video.path), self.size, source=f"last frame of {video.task_id}")
-
-    def _join(self, videos: list[Video]) -> Film:
-        from .film import join_videos
-
-        paths = [Path(v.path) for v in videos if v.path is not None]
-        digest = hashlib.sha256(
-            json.dumps([v.task_id for v in videos] + [self.crossfade]).encode("utf-8")
-        ).hexdigest()[:12]
-        dest = self.client.download_dir / "films" / f"board-{self.id}-{digest}.mp4"
-        joined = join_videos(paths, dest, crossfade=self.crossfade)
-        return Film(
-            shots=list(videos),
-            path=joined.path,
-            duration=joined.duration,
-            frames=joined.frames,
-            join=joined.mode,
-            has_audio=joined.has_audio,
-            starts=joined.starts,
-            board_id=self.id,
-        )
-
     # -- saving and sharing ------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
         """Prompts and settings (never keys or videos). Own images travel as their path or URL;
         an image given as bytes or a picture is described by its hash only."""
-        shots = []
-        for shot in self.shots:
-            image: Any = None
-            if isinstance(shot.image, ReferenceImage):
-                image = {"sha256": shot.image.sha256, "size": shot.image.size}
-            elif shot.image is not None:
-                image = str(shot.image)
-            shots.append(
-                {
-                    "prompt": shot.prompt,
-                    "seconds": shot.seconds,
-                    "continuity": shot.continuity,
-                    "image": image,
-                    "take": shot.take,
-                }
-            )
-        return {
-            "format": _FORMAT,
-            "id": self.id,
-            "size": self.size,
-            "seconds": self.seconds,
-            "continuity": self.continuity,
-            "budget": None if self.budget is None else str(self.budget),
-            "crossfade": self.crossfade,
-            "shots": shots,
-        }
+        return board_to_dict(self)
 
     def to_json(self) -> str:
         """:meth:`to_dict` as JSON text, to share a board."""
@@ -803,70 +556,17 @@ class Storyboard:
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, client: SoraClient | None = None) -> Storyboard:
         """Rebuild a board from :meth:`to_dict` (same id, so its finished shots are found)."""
-        if data.get("format") != _FORMAT:
-            raise InvalidRequestError(f"not a storyboard ({_FORMAT}) description.")
-        board = cls(
-            client,
-            size=data["size"],
-            seconds=data["seconds"],
-            continuity=data["continuity"],
-            budget=data.get("budget"),
-            crossfade=float(data.get("crossfade") or 0.0),
-            board_id=data.get("id"),
-        )
-        for shot in data["shots"]:
-            image = shot.get("image")
-            if isinstance(image, dict):  # bytes were not shared: look for the saved copy
-                saved = board._image_dir() / f"{image.get('sha256')}.png"
-                image = saved if saved.is_file() else None
-            board.shots.append(
-                board._valid(
-                    Shot(
-                        prompt=shot["prompt"],
-                        seconds=shot.get("seconds"),
-                        continuity=shot.get("continuity"),
-                        image=image,
-                        take=int(shot.get("take") or 0),
-                    )
-                )
-            )
-            board.states.append(ShotState())
-        return board
+        return board_from_dict(cls, data, client)
 
     @classmethod
     def from_json(cls, text: str, *, client: SoraClient | None = None) -> Storyboard:
         """Inverse of :meth:`to_json`."""
         return cls.from_dict(json.loads(text), client=client)
 
-    def _home(self) -> Path:
-        journal = self._client.journal if self._client is not None else None
-        return Path(journal.home) if journal is not None else default_home()
-
-    def _image_dir(self) -> Path:
-        return self._home() / _BOARD_DIR / "images"
-
     def save(self) -> Path:
         """Write the board to ``$SORA_WIDGETS_HOME/storyboards/<id>.json`` (done by every run),
         so :meth:`resume` can find it after a kernel restart."""
-        folder = self._home() / _BOARD_DIR
-        folder.mkdir(parents=True, exist_ok=True)
-        for shot in self.shots:
-            if isinstance(shot.image, ReferenceImage):
-                images = self._image_dir()
-                images.mkdir(parents=True, exist_ok=True)
-                target = images / f"{shot.image.sha256}.png"
-                if not target.exists():
-                    import io
-
-                    from PIL import Image
-
-                    with Image.open(io.BytesIO(shot.image.data)) as im:
-                        im.save(target, format="PNG")
-        path = folder / f"{self.id}.json"
-        tmp = path.with_suffix(".json.part")
-        tmp.write_text(self.to_json(), encoding="utf-8")
-        tmp.replace(path)
-        return path
+        return save_board(self, self._client)
 
     @classmethod
     async def resume(cls, board_id: str, *, client: SoraClient | None = None) -> Film:
@@ -880,8 +580,7 @@ class Storyboard:
     @classmethod
     def load(cls, board_id: str, *, client: SoraClient | None = None) -> Storyboard:
         """The board saved under ``board_id`` (see :meth:`save`)."""
-        probe = cls(client, board_id=board_id)
-        path = probe._home() / _BOARD_DIR / f"{board_id}.json"
+        path = board_path(board_id, client)
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:

@@ -16,9 +16,15 @@ class GatewayAdmin:
     """Students, budgets and the class's videos, over HTTP with the teacher's admin key.
 
     Example:
-        >>> admin = GatewayAdmin("http://127.0.0.1:8770", admin_key)   # doctest: +SKIP
-        >>> await admin.students()                                     # doctest: +SKIP
-        [{'name': 'alice', 'budget': '5.00', 'spent': '1.20', ...}]
+        >>> from sora_widgets.gateway import Gateway
+        >>> from sora_widgets.simulator import Simulator
+        >>> gateway = Gateway(upstream_app=Simulator(speed="instant").app)
+        >>> admin_key = gateway.store.add("teacher", admin=True)
+        >>> _ = gateway.store.add("alice", "5.00")
+        >>> admin = GatewayAdmin("http://gateway.invalid", admin_key, app=gateway.app)  # or its URL
+        >>> [(s["name"], s["budget"], s["remaining"]) for s in await admin.students() if not s["admin"]]
+        [('alice', '5.00', '5.00')]
+        >>> await admin.aclose()
 
     The key is held by the HTTP client only: it is not an attribute and is never shown.
     """

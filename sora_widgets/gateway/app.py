@@ -39,7 +39,7 @@ from .._constants import CREATE_PATH, CREATE_REQUEST_TIMEOUT_S, DEFAULT_BASE_URL
 from .._serve import serve_asgi
 from ..models.catalog import MODELS
 from ..models.task import Task
-from ..models.wire import WireFormatError, http_error, read_create_body
+from ..models.wire import WireFormatError, http_error, param, read_create_body
 from .ratelimit import Limit, RateLimiter
 from .store import Principal, Refusal, Store, StoreError, TaskRow, from_micros, open_store, to_micros
 from .upstream import Relay, Upstream
@@ -95,8 +95,13 @@ class Gateway:
         >>> sim = Simulator(speed="instant")
         >>> gateway = Gateway(upstream_app=sim.app)           # an in-process rehearsal
         >>> key = gateway.store.add("alice", "5.00")
+        >>> import sora_widgets as sw
         >>> with gateway.serve() as url:                       # students: VTRIX_BASE_URL=url
-        ...     ...
+        ...     client = sw.SoraClient(key, base_url=url, auto_download=False)
+        ...     video = client.generate_sync(prompt="A kite at dusk")
+        ...     client.close()
+        >>> video.prompt, sim.ledger.total_created               # one task made upstream
+        ('A kite at dusk', 1)
 
     Args:
         store: the book (a :class:`Store`), or where it is: a SQLite path or ``postgresql://``
@@ -269,15 +274,15 @@ class Gateway:
         spec = MODELS.get(model or "")
         if spec is None:
             return _error(400, f"unknown or missing model {model!r}; use one of {', '.join(MODELS)}")
-        seconds = str(params.get("seconds", spec.default_seconds))
+        seconds = str(param(params, "seconds", spec.default_seconds))
         if seconds not in [str(s) for s in spec.seconds]:
             allowed = ", ".join(str(s) for s in spec.seconds)
-            return _error(400, f"seconds must be one of {allowed}, not {params.get('seconds')!r}")
-        remix = params.get("remix_video_id")
+            return _error(400, f"seconds must be one of {allowed}, not {param(params, 'seconds')!r}")
+        remix = param(params, "remix_video_id")
         if remix and not (isinstance(remix, str) and await self._db(self.store.owns_job, who.name, remix)):
             return _error(400, "remix_video_id must be one of your own videos")
-        prompt = params.get("prompt")
-        size = params.get("size")
+        prompt = param(params, "prompt")
+        size = param(params, "size")
         held = await self._db(
             lambda: self.store.reserve(
                 who.name,

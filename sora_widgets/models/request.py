@@ -11,6 +11,7 @@ from typing import Any
 from .._constants import MAX_PROMPT_CHARS
 from ..errors import InvalidRequestError
 from .catalog import I2V, MODELS, ORIENTATION_ALIASES, T2V, ModelSpec, get_model
+from .wire import CreateParams, request_params
 
 __all__ = [
     "ReferenceImage",
@@ -280,22 +281,24 @@ class VideoRequest:
             changes["model"] = ""
         return replace(self, **changes)
 
-    def to_params(self, image_form: str = "data_url") -> dict[str, str]:
+    def to_params(self, image_form: str = "data_url") -> CreateParams:
         """The ``params`` object the wire takes (all values strings).
 
         Args:
             image_form: how a local image travels: ``"data_url"`` (default) or ``"base64"``.
         """
-        params: dict[str, str] = {"prompt": self.prompt, "size": self.size, "seconds": str(self.seconds)}
+        reference: str | None = None
         if isinstance(self.image, ReferenceImage):
-            params["input_reference"] = (
-                self.image.base64() if image_form == "base64" else self.image.data_url()
-            )
+            reference = self.image.base64() if image_form == "base64" else self.image.data_url()
         elif isinstance(self.image, str):
-            params["input_reference"] = self.image
-        if self.remix_video_id:
-            params["remix_video_id"] = self.remix_video_id
-        return params
+            reference = self.image
+        return request_params(
+            prompt=self.prompt,
+            size=self.size,
+            seconds=self.seconds,
+            input_reference=reference,
+            remix_video_id=self.remix_video_id,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready description; a local image is described (hash, type, size), not embedded."""

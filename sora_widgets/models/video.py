@@ -180,9 +180,11 @@ class Video:
         :meth:`local_file`) and cached per file.
 
         Example:
-            >>> stills = video.frames(4)               # doctest: +SKIP
-            >>> stills[0].size                          # doctest: +SKIP
-            (1280, 720)
+            >>> import sora_widgets as sw
+            >>> video = sw.SoraClient().generate_sync(prompt="A kite", size="landscape", seconds=4)
+            >>> stills = video.frames(4)
+            >>> len(stills), stills[0].size
+            (4, (1280, 720))
 
         Raises:
             DownloadError: no local file and it cannot be downloaded.

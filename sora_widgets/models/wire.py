@@ -1,8 +1,11 @@
 """The JSON the gateway speaks, both ways, in one place.
 
-The client parses with the ``parse_*`` functions and builds with ``create_body``; the
-simulator parses with ``read_create_body`` and answers with ``task_payload``. A change of
-contract is one edit here. Parsing is tolerant of every variant in the spec (flat or nested
+The client parses with the ``parse_*`` functions and builds with ``create_body`` (its
+``params`` from :func:`request_params`); the simulator parses with ``read_create_body`` and
+answers with ``task_payload``, :func:`http_error` and the error bodies below, and both sniff an
+image's type with :func:`sniff_mime`. A change of contract is one edit here.
+
+Parsing is tolerant of every variant in the spec (flat or nested
 bodies, error as a string or an object with ``error_message`` or ``message``, numeric codes,
 numbers as strings, wrapped ``{"data": ...}`` answers, unknown statuses and fields).
 
@@ -18,22 +21,37 @@ import json
 import math
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from .money import parse_money
-from .request import VideoRequest
 from .task import Task, TaskError, Usage, VideoAsset, normalize_status, utc_from_unix
 
+if TYPE_CHECKING:
+    from .request import VideoRequest
+
 __all__ = [
+    "IMAGE_MIMES",
     "MAX_ANSWER_BYTES",
     "MAX_JSON_DEPTH",
+    "MODERATION_MESSAGE",
+    "SIZE_MISMATCH_MESSAGE",
+    "UPSTREAM_MESSAGES",
+    "CreateParams",
+    "ErrorShape",
+    "ParamName",
     "WireFormatError",
     "create_body",
+    "creation_refused_body",
     "decode_json",
     "error_body_message",
+    "failed_task_error",
     "http_error",
+    "moderation_refused_body",
+    "param",
     "parse_task",
     "read_create_body",
+    "request_params",
+    "sniff_mime",
     "task_payload",
 ]
 
@@ -102,9 +120,76 @@ def _text(value: Any, limit: int = MAX_TEXT_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# ---------------------------------------------------------------------------------------------
+# request parameters and image content
+
+
+class CreateParams(TypedDict, total=False):
+    """The ``params`` of a create, as they travel (every value a string)."""
+
+    prompt: str
+    size: str
+    seconds: str
+    input_reference: str  # an https URL, a data: URL or bare base64
+    remix_video_id: str
+
+
+#: The name of one create parameter (what :func:`param` reads).
+ParamName = Literal["prompt", "size", "seconds", "input_reference", "remix_video_id"]
+
+
+def request_params(
+    *,
+    prompt: str,
+    size: str,
+    seconds: int | str,
+    input_reference: str | None = None,
+    remix_video_id: str | None = None,
+) -> CreateParams:
+    """The ``params`` object of a create (what :meth:`VideoRequest.to_params` sends).
+
+    Example:
+        >>> request_params(prompt="a kite", size="1280x720", seconds=4)
+        {'prompt': 'a kite', 'size': '1280x720', 'seconds': '4'}
+    """
+    params: CreateParams = {"prompt": prompt, "size": size, "seconds": str(seconds)}
+    if input_reference is not None:
+        params["input_reference"] = input_reference
+    if remix_video_id:
+        params["remix_video_id"] = remix_video_id
+    return params
+
+
+def param(params: Mapping[str, Any], name: ParamName, default: Any = None) -> Any:
+    """One parameter of a received create body, as sent (not yet checked)."""
+    return params.get(name, default)
+
+
 def create_body(request: VideoRequest, image_form: str = "data_url") -> dict[str, Any]:
     """The POST body for a request, nested the way every real client sends it."""
     return {"model": request.model, "input": [{"params": request.to_params(image_form)}]}
+
+
+#: The image types the service takes as ``input_reference``, by their magic bytes.
+IMAGE_MIMES = ("image/jpeg", "image/png", "image/webp")
+
+
+def sniff_mime(data: bytes) -> str | None:
+    """The MIME type of an accepted image format by its magic bytes, or None.
+
+    Only JPEG, PNG and WebP are recognised, because those are what the service accepts.
+
+    Example:
+        >>> sniff_mime(b"\\x89PNG\\r\\n\\x1a\\n...."), sniff_mime(b"GIF89a")
+        ('image/png', None)
+    """
+    if data[:3] == b"\xff\xd8\xff":
+        return "image/jpeg"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "image/png"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
 
 
 def read_create_body(body: Any) -> tuple[str | None, dict[str, Any]]:
@@ -355,10 +440,54 @@ def task_payload(
             usage["unit_price"] = f"{unit_price:.6f}"
         payload["usage"] = usage
     if error_code is not None or error_message is not None:
-        payload["error"] = {"code": error_code or "", "error_message": error_message or ""}
+        payload["error"] = failed_task_error(error_code, error_message)
     if metadata is not None:
         payload["metadata"] = dict(metadata)
     return payload
+
+
+# ---------------------------------------------------------------------------------------------
+# error bodies
+
+#: Upstream wording for each error code suffix, as the gateway passes it through.
+UPSTREAM_MESSAGES = {
+    "095": "Video generation failed: internal error while rendering.",
+    "096": "Failed to parse the upstream result.",
+    "097": "Upstream returned HTTP 500: Internal Server Error",
+    "098": "Failed to check the upstream task status.",
+    "099": "Failed to create the upstream task.",
+}
+MODERATION_MESSAGE = "Your request was blocked by our moderation system."
+SIZE_MISMATCH_MESSAGE = "Inpaint image must match the requested width and height"
+#: How a failed task's ``error`` is written: the standard object, ``message`` instead of
+#: ``error_message``, the code as a JSON number, or a plain string (all seen from gateways).
+ErrorShape = Literal["standard", "message", "number", "string"]
+
+
+def creation_refused_body(code: str, message: str = UPSTREAM_MESSAGES["099"]) -> dict[str, Any]:
+    """An HTTP 200 create answer with an ``error`` and no id: the task was not created."""
+    return {"error": {"code": code, "error_message": message}}
+
+
+def moderation_refused_body() -> dict[str, Any]:
+    """The HTTP 400 body of a create that moderation refused before any task was made."""
+    return {"error": {"code": "moderation_blocked", "message": MODERATION_MESSAGE}}
+
+
+def failed_task_error(code: str | None, message: str | None, shape: str = "standard") -> Any:
+    """A failed task's ``error`` field in one of the :data:`ErrorShape` shapes.
+
+    Example:
+        >>> failed_task_error("003000095", "boom", "number")
+        {'code': 3000095, 'error_message': 'boom'}
+    """
+    if shape == "message":
+        return {"code": code, "message": message}
+    if shape == "number":
+        return {"code": int(code or 0), "error_message": message}
+    if shape == "string":
+        return f"{message} (code {code})"
+    return {"code": code or "", "error_message": message or ""}
 
 
 def http_error(

@@ -78,8 +78,9 @@ the command line) and can be changed while it runs (``sim.faults.truncate_downlo
 prove nothing was created twice. Keys are kept only as fingerprints.
 """
 
+from ._billing import Ledger
+from ._store import default_state_dir
 from .app import Simulator
-from .engine import Ledger, default_state_dir
 from .faults import FaultPlan
 
 __all__ = ["FaultPlan", "Ledger", "Simulator", "default_state_dir"]

@@ -102,11 +102,15 @@ class Simulator:
     """A local Vtrix gateway that renders real MP4 videos.
 
     Example:
+        >>> import sora_widgets as sw
         >>> sim = Simulator(speed="instant")
         >>> with sim.serve() as base_url:      # a real server on 127.0.0.1, free port
-        ...     ...                            # POST {base_url}/model/v1/generation, poll, download
-        >>> sim.ledger.created("sk-test")
-        0
+        ...     client = sw.SoraClient("sk-test", base_url=base_url)
+        ...     video = client.generate_sync(prompt="A kite over a beach at dusk", seconds=4)
+        ...     client.close()
+        >>> video.path.exists(), sim.ledger.created("sk-test"), sim.ledger.billed("sk-test")
+        (True, 1, 1)
+        >>> sim.close()
 
     Args:
         speed: ``"instant"`` (tests), ``"demo"`` (5-15 s, default) or ``"realistic"`` (minutes,
@@ -146,7 +150,7 @@ class Simulator:
             retention_s=retention_s,
         )
         self.valid_keys = set(valid_keys) if valid_keys is not None else None
-        self.ledger = Ledger(self.engine)
+        self.ledger: Ledger = self.engine.ledger
         self._stopping = threading.Event()
         self._told_terminal: set[str] = set()
         self.app = Starlette(

@@ -9,8 +9,13 @@ are not URLs, terminal escape sequences in error messages, a video cut off with 
 trustworthy client must do about it (``expect``).
 
 Example:
-    >>> with HostileServer(SCENARIOS["deep-poll"]) as server:   # doctest: +SKIP
-    ...     client = SoraClient("key", base_url=server.base_url)
+    >>> import sora_widgets as sw
+    >>> with HostileServer(SCENARIOS["deep-poll"]) as server:   # two polls nest 100 000 levels deep
+    ...     client = sw.SoraClient("key", base_url=server.base_url)
+    ...     video = client.generate_sync(prompt="A kite at dusk")
+    ...     client.close()
+    >>> SCENARIOS["deep-poll"].expect, video.path.exists()
+    ('video', True)
 """
 
 from __future__ import annotations

@@ -294,8 +294,14 @@ class Transport:
     """The gateway's two calls (create, poll) and result downloads, over httpx.
 
     Example:
-        >>> t = Transport("http://127.0.0.1:8765", "my-key")   # doctest: +SKIP
-        >>> answer = await t.create({"model": "sora_2_pro_t2v", "input": [...]})  # doctest: +SKIP
+        >>> from sora_widgets.simulator import Simulator
+        >>> sim = Simulator(speed="instant")
+        >>> t = Transport("http://simulator.invalid", "my-key", app=sim.app)   # or a real base URL
+        >>> body = {"model": "sora_2_pro_t2v", "input": [{"params": {"prompt": "A kite"}}]}
+        >>> answer = await t.create(body)
+        >>> answer.status_code, answer.data["model"], len(answer.data["id"])
+        (200, 'sora_2_pro_t2v', 20)
+        >>> await t.aclose()
 
     Args:
         base_url: the gateway's base URL.

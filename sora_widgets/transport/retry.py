@@ -185,9 +185,20 @@ def poll_retrying(
     """The tenacity policy for one poll: retries :data:`POLL_RETRYABLE` errors.
 
     Example:
-        >>> async for attempt in poll_retrying(sleep=fake_sleep):   # doctest: +SKIP
+        >>> from sora_widgets.simulator import FaultPlan, Simulator
+        >>> from sora_widgets.transport.http import Transport
+        >>> sim = Simulator(speed="instant", faults=FaultPlan(poll_http=[503, 503]))
+        >>> transport = Transport("http://simulator.invalid", "my-key", app=sim.app)
+        >>> body = {"model": "sora_2_pro_t2v", "input": [{"params": {"prompt": "A kite"}}]}
+        >>> task_id = (await transport.create(body)).data["id"]
+        >>> async def fake_sleep(seconds: float) -> None:   # tests do not wait
+        ...     pass
+        >>> async for attempt in poll_retrying(sleep=fake_sleep):   # two 503s, then the task
         ...     with attempt:
         ...         answer = await transport.get_task(task_id)
+        >>> answer.data["id"] == task_id
+        True
+        >>> await transport.aclose()
     """
     return _retrying(
         poll_may_retry,

@@ -309,3 +309,67 @@ def test_task_payload_round_trips_through_parse_task(
         assert task.usage is not None and task.usage.cost == cost
     if failed:
         assert task.error is not None and task.error.code == code
+
+
+# --- the pieces the client and the simulator share ----------------------------------------------
+
+
+def test_request_params_are_the_create_params_the_simulator_reads() -> None:
+    from sora_widgets.models.wire import param, request_params
+
+    request = VideoRequest("A kite", size="portrait", seconds=8, remix_video_id="video_1")
+    params = request_params(prompt="A kite", size="720x1280", seconds=8, remix_video_id="video_1")
+    assert request.to_params() == params
+    assert params == {"prompt": "A kite", "size": "720x1280", "seconds": "8", "remix_video_id": "video_1"}
+    _, read = read_create_body(create_body(request))
+    assert [param(read, name) for name in ("prompt", "size", "seconds", "remix_video_id")] == [
+        "A kite",
+        "720x1280",
+        "8",
+        "video_1",
+    ]
+    assert param(read, "input_reference") is None
+
+
+@pytest.mark.parametrize(
+    ("shape", "expected"),
+    [
+        ("standard", {"code": "003000095", "error_message": "boom"}),
+        ("message", {"code": "003000095", "message": "boom"}),
+        ("number", {"code": 3000095, "error_message": "boom"}),
+        ("string", "boom (code 003000095)"),
+    ],
+)
+def test_every_failed_task_error_shape_parses_back(shape: str, expected: Any) -> None:
+    from sora_widgets.models.wire import failed_task_error
+
+    error = failed_task_error("003000095", "boom", shape)
+    assert error == expected
+    parsed = parse_error(error)
+    assert parsed is not None and parsed.message.startswith("boom")
+    if shape != "string":
+        assert parsed.code == "003000095".lstrip("0" if shape == "number" else "")
+
+
+def test_refusal_bodies_read_as_what_they_are() -> None:
+    from sora_widgets.models.wire import (
+        MODERATION_MESSAGE,
+        UPSTREAM_MESSAGES,
+        creation_refused_body,
+        moderation_refused_body,
+    )
+
+    with pytest.raises(WireFormatError, match=UPSTREAM_MESSAGES["099"]):
+        parse_task(creation_refused_body("002999099"))
+    assert error_body_message(moderation_refused_body()) == MODERATION_MESSAGE
+
+
+def test_one_image_sniffer_for_the_client_and_the_simulator() -> None:
+    from sora_widgets import media
+    from sora_widgets.models import wire
+    from sora_widgets.simulator import _validate
+
+    assert media.sniff_mime is wire.sniff_mime is _validate.sniff_mime
+    assert wire.sniff_mime(b"\xff\xd8\xff\xe0") == "image/jpeg"
+    assert wire.sniff_mime(b"RIFF\x00\x00\x00\x00WEBPVP8 ") == "image/webp"
+    assert wire.sniff_mime(b"RIFF\x00\x00\x00\x00WAVE") is None

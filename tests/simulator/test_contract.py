@@ -255,7 +255,7 @@ async def test_rendering_runs_in_a_worker_thread_not_on_the_event_loop(
     import asyncio
     import threading
 
-    from sora_widgets.simulator import engine as engine_module
+    from sora_widgets.simulator import _renders as engine_module
 
     seen: list[tuple[str, bool]] = []
     real = engine_module.render_video

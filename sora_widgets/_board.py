@@ -1,0 +1,131 @@
+"""The parts of a storyboard: shots, their states and plans, and the journal labels.
+
+:mod:`sora_widgets.storyboard` is the public face (``Storyboard``, ``Film``); this module holds
+the value types it is made of, so the planner, the runner (:mod:`._board_run`) and the board file
+(:mod:`._board_file`) share them without importing each other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import InvalidRequestError, SoraError, redact
+from .models.request import ReferenceImage
+from .models.video import Video
+
+if TYPE_CHECKING:
+    from .journal import JournalEntry
+
+CONTINUITY = ("last_frame", "remix", "none")
+# A story, not a batch: a board longer than this is almost certainly a mistake (and a big bill).
+MAX_SHOTS = 24
+# Shot states, in the order a shot passes through them.
+PLANNED, QUEUED, RUNNING, DONE, FAILED, BLOCKED = "planned", "queued", "running", "done", "failed", "blocked"
+# The journal labels of a shot's task: how a later run (another kernel too) finds the shot again.
+# They are durable data in users' journals: never rename them.
+LABEL_BOARD, LABEL_SHOT, LABEL_SHOT_KEY = "board", "shot", "shot_key"
+
+
+def shot_labels(board_id: str, index: int, key: str) -> dict[str, str]:
+    """The journal labels of shot ``index`` (0-based) of a board, with its key."""
+    return {LABEL_BOARD: board_id, LABEL_SHOT: str(index + 1), LABEL_SHOT_KEY: key}
+
+
+class BudgetExceeded(InvalidRequestError):
+    """A run would cost more than the board's budget; nothing was sent."""
+
+
+class ShotFailed(SoraError):
+    """A shot failed: the shots continuing from it were not made; the others are kept.
+
+    Attributes:
+        index: the (0-based) shot that failed first.
+        failed: every failed shot.
+        blocked: shots not made because a shot they continue from failed.
+        cause: the first failure's error.
+    """
+
+    def __init__(
+        self, message: str, *, index: int, failed: list[int], blocked: list[int], cause: BaseException | None
+    ) -> None:
+        super().__init__(message)
+        self.index = index
+        self.failed = failed
+        self.blocked = blocked
+        self.cause = cause
+
+
+@dataclass
+class Shot:
+    """One shot of a board: what to make, and how it continues from the shot before.
+
+    Attributes:
+        prompt: the shot's prompt (one purpose per shot).
+        seconds: its length (None: the board's).
+        continuity: ``"last_frame"``, ``"remix"`` or ``"none"`` (None: the board's); ignored
+            for the first shot.
+        image: its own reference image (path, bytes, PIL image, URL or ReferenceImage); a shot
+            with its own image starts from it instead of the previous shot's last frame.
+        take: bumped by :meth:`Storyboard.rerun_from` to ask for a new video.
+    """
+
+    prompt: str
+    seconds: int | None = None
+    continuity: str | None = None
+    image: Any = None
+    take: int = 0
+
+
+@dataclass
+class ShotState:
+    """Where a shot is in a run (what the widget shows)."""
+
+    status: str = PLANNED
+    progress: float | None = None
+    message: str = ""
+    task_id: str | None = None
+    video: Video | None = None
+    error: BaseException | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class ShotPlan:
+    """What a run does with one shot (see :meth:`Storyboard.plan`)."""
+
+    index: int
+    key: str
+    depends_on: int | None
+    action: str  # "reuse" | "resume" | "generate" | "unknown"
+    entry: JournalEntry | None
+    cost: Decimal
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for the user, with any secret taken out."""
+    text = str(exc) or type(exc).__name__
+    return redact(text if isinstance(exc, SoraError) else f"{type(exc).__name__}: {text}")
+
+
+def check_mode(mode: str | None, *, allow_none: bool = True) -> str | None:
+    if mode is None and allow_none:
+        return None
+    if mode not in CONTINUITY:
+        raise InvalidRequestError(f"continuity={mode!r}; use one of {', '.join(CONTINUITY)}.")
+    return mode
+
+
+def image_fingerprint(image: Any) -> str | None:
+    """What identifies a shot's own image in its key (bytes hashed; a path or URL as given)."""
+    if image is None:
+        return None
+    if isinstance(image, ReferenceImage):
+        return image.sha256
+    if isinstance(image, bytes):
+        return hashlib.sha256(image).hexdigest()
+    if isinstance(image, (str, Path)):
+        return str(image)
+    return f"{type(image).__name__}:{id(image)}"

@@ -1,0 +1,206 @@
+"""One run of a storyboard: each shot made (or reused, or resumed) in order, then the film joined."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ._board import (
+    BLOCKED,
+    DONE,
+    FAILED,
+    PLANNED,
+    QUEUED,
+    RUNNING,
+    ShotFailed,
+    ShotPlan,
+    ShotState,
+    describe_error,
+    shot_labels,
+)
+from .errors import SoraError
+from .models.request import ReferenceImage
+from .models.video import Video
+from .storyboard import Film
+
+if TYPE_CHECKING:
+    from .storyboard import Storyboard
+
+__all__ = ["BoardRun"]
+
+
+class BoardRun:
+    """Makes the shots of ``board`` following ``plans`` and joins them (see :meth:`Storyboard.run`).
+
+    Shot states are written into ``board.states`` as they change, and the board's observers told.
+    """
+
+    def __init__(self, board: Storyboard, plans: list[ShotPlan]) -> None:
+        self.board = board
+        self.plans = plans
+
+    def _set(self, index: int, **changes: Any) -> None:
+        state = self.board.states[index]
+        for name, value in changes.items():
+            setattr(state, name, value)
+        self.board._changed()
+
+    async def execute(self) -> Film:
+        """Run every plan; the joined film, or :class:`ShotFailed` naming what was kept."""
+        board = self.board
+        try:
+            for plan in self.plans:
+                board.states[plan.index] = ShotState(status=QUEUED if plan.action != "reuse" else RUNNING)
+            board._changed()
+            gate = asyncio.Semaphore(board.concurrency)
+            done: list[asyncio.Future[Video | None]] = [
+                asyncio.get_running_loop().create_future() for _ in self.plans
+            ]
+            jobs = [asyncio.ensure_future(self._run_shot(p, done, gate)) for p in self.plans]
+            try:
+                await asyncio.gather(*jobs)
+            finally:
+                for job in jobs:
+                    job.cancel()
+            failed = [i for i, s in enumerate(board.states) if s.status == FAILED]
+            blocked = [i for i, s in enumerate(board.states) if s.status == BLOCKED]
+            if failed:
+                raise self._failure(failed, blocked)
+            videos = [s.video for s in board.states]
+            assert all(v is not None for v in videos)
+            return await asyncio.to_thread(self._join, [v for v in videos if v is not None])
+        finally:
+            for state in board.states:  # a run stopped from outside (a cancelled cell)
+                if state.status in (QUEUED, RUNNING):
+                    state.status, state.message = PLANNED, "stopped before it finished"
+
+    def _failure(self, failed: list[int], blocked: list[int]) -> ShotFailed:
+        states = self.board.states
+        first = failed[0]
+        state = states[first]
+        kept = [i for i, s in enumerate(states) if s.status == DONE]
+        parts = [f"shot {first + 1} failed: {state.message}"]
+        if blocked:
+            parts.append(
+                f"shot{'s' if len(blocked) > 1 else ''} {', '.join(str(i + 1) for i in blocked)} "
+                "continue from it and were not made"
+            )
+        if kept:
+            names = ", ".join(str(i + 1) for i in kept)
+            parts.append(f"shot{'s' if len(kept) > 1 else ''} {names} finished and are kept")
+        parts.append(
+            f"fix shot {first + 1} if needed and run again (board.edit({first}, prompt=...); "
+            "await board.run())"
+        )
+        return ShotFailed(
+            "; ".join(parts) + ".", index=first, failed=failed, blocked=blocked, cause=state.error
+        )
+
+    async def _run_shot(
+        self, plan: ShotPlan, done: Sequence[asyncio.Future[Video | None]], gate: asyncio.Semaphore
+    ) -> None:
+        i = plan.index
+        try:
+            source: Video | None = None
+            if plan.depends_on is not None and plan.action != "reuse":
+                source = await asyncio.shield(done[plan.depends_on])
+                if source is None:
+                    self._set(
+                        i,
+                        status=BLOCKED,
+                        message=f"not made: shot {plan.depends_on + 1}, which it continues from, "
+                        "did not finish",
+                    )
+                    done[i].set_result(None)
+                    return
+            async with gate:
+                video = await self._make(plan, source)
+                if video.path is None:  # a client with auto_download=False: the join needs the file
+                    video = video.with_changes(path=await self.board.client.download(video))
+            self._set(i, status=DONE, progress=1.0, video=video, task_id=video.task_id, message="")
+            done[i].set_result(video)
+        except asyncio.CancelledError:
+            if not done[i].done():
+                done[i].cancel()
+            raise
+        except Exception as exc:  # noqa: BLE001 - a shot's failure is kept as its state
+            self._set(i, status=FAILED, error=exc, message=describe_error(exc))
+            if not done[i].done():
+                done[i].set_result(None)
+
+    async def _make(self, plan: ShotPlan, source: Video | None) -> Video:
+        board = self.board
+        client = board.client
+        i = plan.index
+
+        def update(task: Any) -> None:
+            self._set(i, status=RUNNING, task_id=task.id, progress=task.progress, message=task.status)
+
+        if plan.action == "reuse" and plan.entry is not None and plan.entry.video is not None:
+            video = plan.entry.video
+            if video.path is None or not Path(video.path).is_file():  # noqa: ASYNC240 - one stat
+                video = video.with_changes(path=await client.download(video))
+            return video
+        if plan.action == "resume" and plan.entry is not None and plan.entry.task_id:
+            self._set(i, status=RUNNING, task_id=plan.entry.task_id, message="resumed")
+            return await client.wait(plan.entry.task_id, on_update=update)
+        if plan.action == "unknown":
+            raise SoraError(
+                "its create request was sent before but the answer was lost (outcome unknown); it is "
+                "not sent again, because that could bill a second task. Check the Vtrix console, then "
+                f"board.rerun_from({i}) to make it anew."
+            )
+        shot = board.shots[i]
+        mode = board.mode_of(i)
+        fields: dict[str, Any] = {"prompt": shot.prompt, "size": board.size, "seconds": board.seconds_of(i)}
+        if shot.image is not None:
+            fields["image"] = await asyncio.to_thread(self._own_image, shot.image)
+        if source is not None and mode == "last_frame":
+            fields["image"] = await asyncio.to_thread(self._reference_from, source)
+        elif source is not None and mode == "remix":
+            fields["remix_video_id"] = source.remix_id or source.task_id
+        self._set(i, status=RUNNING, message="sending", progress=None)
+        task = await client.create(labels=shot_labels(board.id, i, plan.key), **fields)
+        update(task)
+        return await client.wait(task, on_update=update)
+
+    def _own_image(self, image: Any) -> Any:
+        if isinstance(image, str) and image.startswith(("https://", "http://")):
+            return image
+        from .media import fit_image
+
+        return fit_image(image, self.board.size)
+
+    def _reference_from(self, video: Video) -> ReferenceImage:
+        """Shot ``video``'s last frame, fitted to the board's size, as a PNG reference."""
+        from .film import last_frame
+        from .media import fit_image
+
+        if video.path is None:
+            raise SoraError(f"shot video {video.task_id} has no local file to take the last frame from.")
+        return fit_image(last_frame(video.path), self.board.size, source=f"last frame of {video.task_id}")
+
+    def _join(self, videos: list[Video]) -> Film:
+        from .film import join_videos
+
+        board = self.board
+        paths = [Path(v.path) for v in videos if v.path is not None]
+        digest = hashlib.sha256(
+            json.dumps([v.task_id for v in videos] + [board.crossfade]).encode("utf-8")
+        ).hexdigest()[:12]
+        dest = board.client.download_dir / "films" / f"board-{board.id}-{digest}.mp4"
+        joined = join_videos(paths, dest, crossfade=board.crossfade)
+        return Film(
+            shots=list(videos),
+            path=joined.path,
+            duration=joined.duration,
+            frames=joined.frames,
+            join=joined.mode,
+            has_audio=joined.has_audio,
+            starts=joined.starts,
+            board_id=board.id,
+        )

@@ -1,0 +1,62 @@
+"""Rendering in the background: one render per distinct video, on a small thread pool."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from ._store import SimTask, TaskStore
+from .render import render_video
+
+__all__ = ["RenderQueue"]
+
+
+class RenderQueue:
+    """Starts each result file's render once and reports how far it got.
+
+    Args:
+        store: where inputs are read and files written.
+        workers: threads rendering videos.
+    """
+
+    def __init__(self, store: TaskStore, workers: int) -> None:
+        self._store = store
+        self._lock: threading.RLock = store.lock
+        self._renders: dict[str, Future[int]] = {}
+        self._progress: dict[str, float] = {}  # spec key -> fraction of frames encoded
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sim-render")
+        self._closed = False
+
+    def fraction(self, key: str) -> float:
+        """How much of the file ``key`` is encoded (0 to 1)."""
+        return self._progress.get(key, 0.0)
+
+    def ensure(self, task: SimTask) -> Future[int] | None:
+        """The task's running render, started if its file is missing (None: exists or not needed)."""
+        spec = task.render_spec
+        if spec is None or self._closed:
+            return None
+        key = spec.key()
+        with self._lock:
+            future = self._renders.get(key)
+            if future is not None and not (future.done() and future.exception() is not None):
+                return future
+            target = self._store.file_path(key)
+            if target.exists():
+                return None
+            image = self._store.input_path(spec.image_sha256).read_bytes() if spec.image_sha256 else None
+            fractions = self._progress
+
+            def note(fraction: float, key: str = key) -> None:
+                fractions[key] = max(fraction, fractions.get(key, 0.0))
+
+            future = self._executor.submit(
+                render_video, spec, target, image=image, threads=1, on_progress=note
+            )
+            self._renders[key] = future
+            return future
+
+    def close(self) -> None:
+        """Stop the workers (running renders finish first)."""
+        self._closed = True
+        self._executor.shutdown(wait=True, cancel_futures=True)

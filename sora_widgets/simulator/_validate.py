@@ -1,0 +1,136 @@
+"""What the simulated service accepts: the checks of a create body and of a reference image."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import re
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any
+
+from PIL import Image
+
+from .._constants import MAX_IMAGE_BYTES, MAX_PROMPT_CHARS
+from ..models.catalog import MODELS, ModelSpec
+from ..models.wire import (
+    IMAGE_MIMES,
+    SIZE_MISMATCH_MESSAGE,
+    WireFormatError,
+    http_error,
+    param,
+    read_create_body,
+    sniff_mime,
+)
+
+__all__ = ["CheckedCreate", "Rejection", "check_create", "is_moderated", "read_reference"]
+
+
+@dataclass(frozen=True)
+class Rejection(Exception):
+    """A create refused at the HTTP level: nothing was made, nothing billed."""
+
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CheckedCreate:
+    """A create body that passed the HTTP-level checks."""
+
+    spec: ModelSpec
+    prompt: str
+    size: str
+    seconds: int
+    reference: Any
+    remix: str | None
+
+
+def _bad_request(message: str) -> Rejection:
+    return Rejection(400, *http_error(400, message=message))
+
+
+def check_create(body: Any) -> CheckedCreate:
+    """Check a create body as the service does.
+
+    Raises:
+        Rejection: HTTP 400 for a bad body, an unknown model, a size or length out of range,
+            an empty prompt, a missing or unwanted image.
+    """
+    try:
+        model, params = read_create_body(body)
+    except WireFormatError as exc:
+        raise _bad_request(f"invalid request body: {exc}") from None
+    if model is None or model not in MODELS:
+        raise _bad_request(f"unknown or missing model {model!r}; use one of {', '.join(MODELS)}")
+    spec = MODELS[model]
+    prompt = param(params, "prompt")
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise _bad_request("prompt is required")
+    prompt = prompt.strip()
+    if len(prompt) > MAX_PROMPT_CHARS * 2:
+        raise _bad_request("prompt is too long")
+    size = param(params, "size", spec.default_size)
+    if not isinstance(size, str) or size not in spec.sizes:
+        raise _bad_request(f"size must be one of {', '.join(spec.sizes)}, not {size!r}")
+    seconds_raw = param(params, "seconds", str(spec.default_seconds))
+    allowed = [str(s) for s in spec.seconds]
+    if isinstance(seconds_raw, bool) or str(seconds_raw) not in allowed:
+        raise _bad_request(f"seconds must be one of {', '.join(allowed)}, not {seconds_raw!r}")
+    reference = param(params, "input_reference")
+    if spec.requires_image and not reference:
+        raise _bad_request(f"{spec.id} requires input_reference")
+    if reference and not spec.accepts_image:
+        raise _bad_request(f"{spec.id} does not take input_reference")
+    remix = param(params, "remix_video_id")
+    if remix is not None and not isinstance(remix, str):
+        raise _bad_request("remix_video_id must be a string")
+    return CheckedCreate(spec, prompt, size, int(str(seconds_raw)), reference, remix or None)
+
+
+def is_moderated(prompt: str, words: tuple[str, ...]) -> bool:
+    """True when the prompt contains one of the moderation ``words`` (lower case)."""
+    found = set(re.findall(r"[a-z0-9']+", prompt.lower()))
+    return any(w in found for w in words)
+
+
+def read_reference(reference: Any, width: int, height: int) -> tuple[bytes | None, str | None]:
+    """The image bytes, or the upstream wording of why they cannot be used."""
+    if not isinstance(reference, str):
+        return None, "input_reference must be a string (URL or base64)"
+    data: bytes | None
+    if reference.startswith(("http://", "https://")):
+        data = _fetch(reference)
+        if data is None:
+            return None, f"Failed to download input_reference from {reference[:200]}"
+    else:
+        text = reference.split(",", 1)[1] if reference.startswith("data:") and "," in reference else reference
+        try:
+            data = base64.b64decode(text, validate=False)
+        except (binascii.Error, ValueError):
+            return None, "input_reference is not valid base64"
+    if len(data) > MAX_IMAGE_BYTES:
+        return None, "Input image is too large"
+    if sniff_mime(data) is None:
+        accepted = f"{', '.join(IMAGE_MIMES[:-1])} or {IMAGE_MIMES[-1]}"
+        return None, f"Invalid image format: input_reference must be {accepted}"
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            size = im.size
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None, "Invalid image: the input_reference could not be decoded"
+    if size != (width, height):
+        return None, SIZE_MISMATCH_MESSAGE
+    return data, None
+
+
+def _fetch(url: str) -> bytes | None:
+    """Download a reference image given as a URL (loopback test servers; no internet here)."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - http(s) checked by caller
+            data: bytes = response.read(MAX_IMAGE_BYTES + 1)
+            return data
+    except (OSError, ValueError):
+        return None
