@@ -61,15 +61,17 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
 
 
 def blocking(
-    method: Callable[Concatenate[S, P], Coroutine[Any, Any, T]],
+    method: Callable[Concatenate[S, P], Coroutine[Any, Any, T]], *, name: str | None = None
 ) -> Callable[Concatenate[S, P], T]:
     """The blocking twin of an async method: ``generate_sync = blocking(generate)``.
 
     The twin has exactly the method's signature (``inspect.signature`` and type checkers see the
     same parameters, through ``ParamSpec``) and its docstring under one line saying it blocks; it
     runs the coroutine to the end with :func:`run_sync`, so it works in a script and in a notebook
-    cell alike. A method with a ``progress`` parameter gets, when the caller leaves it ``None``,
-    a text progress bar in a terminal (never in a notebook): awaited, ``None`` means no bar.
+    cell alike (``name`` names the twin when it is not the method's name + ``_sync``, as in
+    ``close = blocking(aclose, name="close")``). A method with a ``progress`` parameter gets,
+    when the caller leaves it ``None``, a text progress bar in a terminal (never in a
+    notebook); awaited, ``None`` means no bar.
 
     Example:
         >>> class Counter:
@@ -92,8 +94,8 @@ def blocking(
             kwargs["progress"] = bar_wanted()
         return run_sync(method(self, *args, **kwargs))
 
-    twin.__name__ = f"{method.__name__}_sync"
-    twin.__qualname__ = f"{method.__qualname__}_sync"
+    twin.__name__ = name or f"{method.__name__}_sync"
+    twin.__qualname__ = f"{method.__qualname__.rpartition('.')[0]}.{twin.__name__}".lstrip(".")
     twin.__doc__ = f"Blocking :meth:`{method.__name__}` (the same arguments; runs it to the end).\n\n" + (
         inspect.cleandoc(method.__doc__ or "")
     )

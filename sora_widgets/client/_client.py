@@ -447,4 +447,4 @@ class SoraClient:
     download_sync = blocking(download)
     resume_sync = blocking(resume)
     generate_many_sync = blocking(generate_many)
-    close = blocking(aclose)
+    close = blocking(aclose, name="close")

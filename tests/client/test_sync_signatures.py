@@ -46,7 +46,7 @@ def test_the_client_twins_are_made_by_blocking_with_the_async_docstring() -> Non
     for sync_name, async_name in twins(SoraClient):
         sync, coroutine = getattr(SoraClient, sync_name), getattr(SoraClient, async_name)
         assert sync.__wrapped__ is coroutine  # functools.wraps in blocking(): one mechanism
-        assert sync.__name__ == f"{async_name}_sync"
+        assert sync.__name__ == sync_name and sync.__qualname__ == f"SoraClient.{sync_name}"
         doc = inspect.getdoc(sync) or ""
         assert doc.startswith(f"Blocking :meth:`{async_name}`")
         assert doc.endswith(inspect.getdoc(coroutine) or "")
