@@ -180,8 +180,14 @@ class SoraClient:
 
     @property
     def image_form(self) -> str:
-        """How a local reference image travels: ``"data_url"`` or ``"base64"``."""
+        """How a local reference image travels: ``"data_url"`` or ``"base64"`` (settable)."""
         return self._creator.image_form
+
+    @image_form.setter
+    def image_form(self, form: str) -> None:
+        if form not in ("data_url", "base64"):
+            raise InvalidRequestError(f"image_form={form!r}; use 'data_url' or 'base64'.")
+        self._creator.image_form = form
 
     @property
     def history(self) -> History:
