@@ -60,8 +60,15 @@ _EXPORTS: dict[str, str] = {
     # client and journal
     "SoraClient": ".client",
     "BatchResult": ".client",
+    "Recorder": ".client",
+    "NullRecorder": ".client",
+    "PollPolicy": ".transport",
+    "Transport": ".transport",
+    "Simulator": ".simulator",
     "History": ".journal",
     "Journal": ".journal",
+    "JournalEntry": ".journal",
+    "EntryFilter": ".journal",
     # storyboards
     "Storyboard": ".storyboard",
     "Film": ".storyboard",
@@ -102,7 +109,7 @@ _register_display()
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from .client import BatchResult, SoraClient
+    from .client import BatchResult, NullRecorder, Recorder, SoraClient
     from .errors import (
         APIError,
         AuthenticationError,
@@ -126,14 +133,16 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         UnknownOutcomeError,
     )
     from .job import Job
-    from .journal import History, Journal
+    from .journal import EntryFilter, History, Journal, JournalEntry
     from .media import fit_image, load_image
     from .models.catalog import I2V, MODELS, T2V, ModelSpec
     from .models.coach import CoachVocabulary, PromptReport, coach
     from .models.request import ReferenceImage, VideoRequest
     from .models.task import Phase, Task, TaskError
     from .models.video import Video
+    from .simulator import Simulator
     from .storyboard import Film, Storyboard
+    from .transport import PollPolicy, Transport
     from .widgets.classroom import Classroom
     from .widgets.frames import FrameCompare, compare_frames
     from .widgets.gallery import Gallery

@@ -24,7 +24,8 @@ def in_notebook() -> bool:
     return ip is not None and getattr(ip, "kernel", None) is not None
 
 
-def _wanted() -> bool:
+def bar_wanted() -> bool:
+    """True when a blocking call should draw a text bar: in a terminal, not in a notebook."""
     stream = sys.stderr
     return not in_notebook() and stream is not None and stream.isatty()
 
@@ -43,7 +44,7 @@ def progress_callback(
         enabled: True forces the bar, False suppresses it, None shows it in a terminal only.
         file: where the bar is drawn (default stderr).
     """
-    if not (_wanted() if enabled is None else enabled):
+    if not (bar_wanted() if enabled is None else enabled):
         yield user_callback
         return
     from tqdm import tqdm  # only in terminals

@@ -9,13 +9,17 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import inspect
 import threading
-from collections.abc import Coroutine
-from typing import Any, TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
-__all__ = ["in_running_loop", "run_sync"]
+__all__ = ["blocking", "in_running_loop", "run_sync"]
 
 T = TypeVar("T")
+S = TypeVar("S")
+P = ParamSpec("P")
 
 _local = threading.local()
 
@@ -54,3 +58,45 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
 
     nest_asyncio2.apply(loop)
     return loop.run_until_complete(coro)
+
+
+def blocking(
+    method: Callable[Concatenate[S, P], Coroutine[Any, Any, T]], *, name: str | None = None
+) -> Callable[Concatenate[S, P], T]:
+    """The blocking twin of an async method: ``generate_sync = blocking(generate)``.
+
+    The twin has exactly the method's signature (``inspect.signature`` and type checkers see the
+    same parameters, through ``ParamSpec``) and its docstring under one line saying it blocks; it
+    runs the coroutine to the end with :func:`run_sync`, so it works in a script and in a notebook
+    cell alike (``name`` names the twin when it is not the method's name + ``_sync``, as in
+    ``close = blocking(aclose, name="close")``). A method with a ``progress`` parameter gets,
+    when the caller leaves it ``None``, a text progress bar in a terminal (never in a
+    notebook); awaited, ``None`` means no bar.
+
+    Example:
+        >>> class Counter:
+        ...     async def add(self, n: int, /, *, step: int = 1) -> int:
+        ...         \"\"\"Add ``step`` to ``n``.\"\"\"
+        ...         return n + step
+        ...     add_sync = blocking(add)
+        >>> Counter().add_sync(41)
+        42
+        >>> inspect.signature(Counter().add_sync) == inspect.signature(Counter().add)
+        True
+    """
+    has_progress = "progress" in inspect.signature(method).parameters
+
+    @functools.wraps(method)
+    def twin(self: S, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        if has_progress and kwargs.get("progress") is None:
+            from ._progress import bar_wanted
+
+            kwargs["progress"] = bar_wanted()
+        return run_sync(method(self, *args, **kwargs))
+
+    twin.__name__ = name or f"{method.__name__}_sync"
+    twin.__qualname__ = f"{method.__qualname__.rpartition('.')[0]}.{twin.__name__}".lstrip(".")
+    twin.__doc__ = f"Blocking :meth:`{method.__name__}` (the same arguments; runs it to the end).\n\n" + (
+        inspect.cleandoc(method.__doc__ or "")
+    )
+    return twin

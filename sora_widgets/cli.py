@@ -47,7 +47,7 @@ from .errors import (
 from .models.money import format_money
 
 if TYPE_CHECKING:
-    from .client import SoraClient
+    from .client import BatchResult, SoraClient
     from .journal import JournalEntry
     from .models.request import ReferenceImage
     from .models.task import Task
@@ -447,7 +447,7 @@ def _resume(args: argparse.Namespace) -> int:
         for entry in pending:
             _say(f"Resuming task {entry.task_id} ({entry.status}): {entry.prompt[:60]!r}")
 
-    async def run() -> list[Video | SoraError]:
+    async def run() -> list[BatchResult]:
         async with client:
             return await client.resume()
 
@@ -457,16 +457,18 @@ def _resume(args: argparse.Namespace) -> int:
         return EXIT_OK
     failures = 0
     for result in results:
-        if isinstance(result, SoraError):
+        if result.video is None:
             failures += 1
+            error = result.error
+            message = error.message if isinstance(error, SoraError) else str(error)
             if args.json:
-                _out(json.dumps({"error": type(result).__name__, "message": result.message}))
+                _out(json.dumps({"error": type(error).__name__, "message": message}))
             else:
-                _out(f"error: {result.message}")
+                _out(f"error: {message}")
         elif args.json:
-            _out(_video_json(result))
+            _out(_video_json(result.video))
         else:
-            _out(_describe(result))
+            _out(_describe(result.video))
     _say(f"Resumed {len(results)} task(s): {len(results) - failures} finished, {failures} failed.")
     return EXIT_OK if failures == 0 else EXIT_ERROR
 

@@ -184,7 +184,7 @@ class Gallery(ipywidgets.VBox):  # type: ignore[misc]
             finally:
                 self.controls.busy = False
             self.refresh()
-            problems = [describe_error(r) for r in results if isinstance(r, BaseException)]
+            problems = [describe_error(r.error) for r in results if r.error is not None]
             if problems:
                 self.controls.error = "Some tasks did not finish: " + "; ".join(problems)
 

@@ -109,6 +109,17 @@ async def test_image_to_video_sends_the_local_image_in_the_chosen_form(
     assert Image.open(io.BytesIO(decoded)).size == (720, 1280)
 
 
+async def test_the_image_form_can_be_changed_on_a_client(make_client: Any, gateway: FakeGateway) -> None:
+    client = make_client()
+    client.image_form = "base64"
+    assert client.image_form == "base64"
+    await client.create(prompt="The boat drifts right", image=png(720, 1280), size="720x1280")
+    with pytest.raises(InvalidRequestError, match="data_url"):
+        client.image_form = "raw"
+    await client.aclose()
+    assert not params_of(gateway.posts[0])["input_reference"].startswith("data:")
+
+
 async def test_url_image_and_remix_travel_as_given(client: SoraClient, gateway: FakeGateway) -> None:
     await client.create(prompt="The boat drifts", image="https://img.example/boat.png", size="1280x720")
     await client.create(VideoRequest("Same shot, at night"), remix_video_id="video_abc123")

@@ -108,7 +108,7 @@ class Durability(RuleBasedStateMachine):
         try:
             results = self.client.resume_sync()
             for result in results:
-                assert isinstance(result, (Video, SoraError))
+                assert isinstance(result.video, Video) or isinstance(result.error, SoraError)
             for entry in self.journal.entries():
                 assert entry.status not in ("sending",)
                 if entry.status == "completed":

@@ -22,7 +22,6 @@ from sora_widgets.errors import (
 )
 from sora_widgets.journal import Journal
 from sora_widgets.models.task import Task
-from sora_widgets.models.video import Video
 from sora_widgets.simulator import Simulator
 
 KEY = "canary-E2E-KEY-91d0c7aa4f"
@@ -209,11 +208,11 @@ async def test_resume_after_kernel_and_simulator_restart(tmp_path: Path) -> None
     resumed = SoraClient(KEY, simulator=second_sim, journal=second_journal, download_dir=tmp_path / "v")
     results = await resumed.resume()
     await resumed.aclose()
-    assert sorted(r.task_id for r in results if isinstance(r, Video)) == sorted(t.id for t in tasks)
+    assert sorted(r.video.task_id for r in results if r.video is not None) == sorted(t.id for t in tasks)
     assert second_sim.ledger.total_created == len(tasks)  # the same two, none created anew
     assert second_journal.unfinished() == []
     for result in results:
-        assert isinstance(result, Video) and result.path is not None and result.path.is_file()
+        assert result.video is not None and result.video.path is not None and result.video.path.is_file()
     second_journal.close()
 
 

@@ -185,3 +185,50 @@ def test_a_script_in_a_terminal_shows_the_bar_by_itself(tmp_path: Path) -> None:
     assert done.returncode == 0, drawn
     assert b"DONE" in done.stdout
     assert "Sora:" in drawn and "100%" in drawn and "completed" in drawn
+
+
+def test_in_a_terminal_a_blocking_call_draws_the_bar_and_an_awaited_one_does_not(tmp_path: Path) -> None:
+    """``progress=None`` means: a bar for ``generate_sync`` in a terminal, none when awaited."""
+    import os
+
+    script = tmp_path / "script.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import asyncio, sys
+            from sora_widgets.client import SoraClient
+            from sora_widgets.simulator import Simulator
+            client = SoraClient(simulator=Simulator(speed="instant", state_dir=sys.argv[1]))
+            asyncio.run(client.generate(prompt="An awaited kite"))
+            print("AWAITED DONE", file=sys.stderr, flush=True)
+            client.generate_sync(prompt="A blocking kite")
+            """
+        )
+    )
+    leader, follower = os.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, str(script), str(tmp_path / "sim")],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            timeout=120,
+            env={"SORA_WIDGETS_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"},
+            check=False,
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: everything is read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(leader)
+    text = b"".join(chunks).decode(errors="replace")
+    assert done.returncode == 0, text
+    before, _, after = text.partition("AWAITED DONE")
+    assert "%|" not in before  # awaited: no bar
+    assert "100%" in after and "completed" in after  # blocking, in a terminal: the bar

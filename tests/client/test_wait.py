@@ -213,8 +213,9 @@ async def test_resume_after_a_restart_finishes_without_creating(
     results = await second.resume()
     await second.aclose()
     assert len(gateway.posts) == 2
-    assert sorted(r.prompt for r in results) == ["first kite", "second kite"]  # type: ignore[union-attr]
-    assert all(r.path is not None and r.path.read_bytes() == MP4 for r in results)  # type: ignore[union-attr]
+    videos = [r.video for r in results if r.video is not None]
+    assert sorted(v.prompt for v in videos) == ["first kite", "second kite"]
+    assert all(v.path is not None and v.path.read_bytes() == MP4 for v in videos)
     assert {e.status for e in journal.entries()} == {"completed"}
     assert journal.unfinished() == []
 
@@ -227,7 +228,8 @@ async def test_resume_downloads_completed_videos_that_were_never_saved(
     assert video.path is None
     (result,) = await client.resume()
     await client.aclose()
-    assert result.path is not None and result.path.read_bytes() == MP4  # type: ignore[union-attr]
+    assert result.video is not None and result.ok
+    assert result.video.path is not None and result.video.path.read_bytes() == MP4
     assert len(gateway.posts) == 1
 
 
@@ -237,5 +239,5 @@ async def test_resume_keeps_errors_as_results(make_client: Any, gateway: FakeGat
     await client.create(prompt="a kite")
     results = await client.resume()
     await client.aclose()
-    kinds = sorted(type(r).__name__ for r in results)
+    kinds = sorted(type(r.video if r.ok else r.error).__name__ for r in results)
     assert kinds == ["GenerationFailed", "Video"]

@@ -130,7 +130,7 @@ def _many(journal: Journal, count: int) -> list[str]:
 def test_len_and_first_and_last_are_queries_not_scans(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sora_widgets.journal as journal_module
+    import sora_widgets.journal._query as journal_module  # where rows become entries
 
     journal = Journal(tmp_path / "journal.sqlite3", clock=_ticking_clock())
     ids = _many(journal, 300)

@@ -300,6 +300,26 @@ def test_filters(journal: Journal, clock: Clock) -> None:
     assert [v.prompt for v in journal.videos()] == ["day 3", "day 2", "day 1", "day 0"]
     assert [v.prompt for v in journal.videos(model="i2v", limit=1)] == ["day 3"]
     assert journal.videos(status="failed") == []
+    # entries, count, page, iter_entries and History share one filter builder: they agree.
+    for filters in (
+        {},
+        {"status": "failed"},
+        {"status": ["failed", "completed"]},
+        {"model": "i2v"},
+        {"model": "t%v"},
+        {"since": START + timedelta(days=1), "until": START + timedelta(days=3)},
+        {"base_url": "https://other", "status": "completed"},
+        {"status": None, "model": "t2v"},
+    ):
+        found = journal.entries(**filters)  # type: ignore[arg-type]
+        assert journal.count(**filters) == len(found), filters  # type: ignore[arg-type]
+        assert list(journal.iter_entries(page=2, **filters)) == found, filters  # type: ignore[arg-type]
+        assert journal.page(1, 2, **filters) == found[1:3], filters  # type: ignore[arg-type]
+        assert History(journal, **filters).entries() == found, filters  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"unknown journal filter.*colour"):
+        journal.entries(colour="red")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="unknown journal filter"):
+        History(journal, colour="red")  # type: ignore[call-arg]
 
 
 def test_labels(journal: Journal) -> None:

@@ -1,0 +1,456 @@
+"""`SoraClient`: create, poll, wait, download, resume and batch Sora 2 Pro generations.
+
+Async first; every public coroutine has a blocking ``*_sync`` twin that works in a plain
+script and inside a notebook cell (see :mod:`sora_widgets._sync`).
+
+Safety rules the client keeps:
+
+- Requests are validated before anything is sent (:class:`~sora_widgets.VideoRequest`).
+- A create is journaled *before* it is sent and its task id as soon as it is known, so a
+  kernel restart loses nothing (:meth:`SoraClient.resume`).
+- A create whose answer was lost is never resent: it raises
+  :class:`~sora_widgets.UnknownOutcomeError` and is journaled as ``unknown_outcome``.
+- The key is registered for redaction, sent only to the API host, and never shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from .._constants import (
+    DEFAULT_WAIT_TIMEOUT_S,
+)
+from .._paths import default_home
+from .._progress import progress_callback
+from .._sync import blocking
+from ..errors import InvalidRequestError, safe_url
+from ..models.request import VideoRequest
+from ..models.task import Task
+from ..models.video import Video
+from ..transport import PollPolicy, RateGate, Transport
+from ._batch import Batches, BatchResult, BatchUpdate
+from ._config import resolve_endpoint
+from ._create import Creator
+from ._download import Downloader
+from ._recorder import NullRecorder, Recorder, Reports, never_fatal
+from ._requests import RequestBuilder, RequestLike, no_remix_sizes
+from ._wait import OnUpdate, Poller, Waiter, notify, video_of
+
+if TYPE_CHECKING:
+    from ..journal import History, Journal
+    from ..simulator import Simulator
+
+__all__ = ["SoraClient"]
+
+log = logging.getLogger("sora_widgets.client")
+
+
+def _open_journal(journal: Journal | bool | None) -> Journal | None:
+    if journal is False:
+        return None
+    if journal is not None and journal is not True:
+        return journal
+    from ..journal import Journal
+
+    return Journal()
+
+
+class SoraClient:
+    """Talks to the Vtrix gateway (or the built-in simulator) for Sora 2 Pro videos.
+
+    Example:
+        >>> import sora_widgets as sw
+        >>> client = sw.SoraClient()               # no key configured: in-process simulator
+        >>> client
+        SoraClient(simulated, base_url='http://simulator.invalid')
+        >>> video = client.generate_sync(prompt="A kite over a beach at dusk")  # doctest: +SKIP
+
+    Args:
+        api_key: the Vtrix key; else ``VTRIX_API_KEY``; else the system keyring (if installed).
+        base_url: the gateway; else ``VTRIX_BASE_URL``; else https://cloud.vtrix.ai. Given
+            without a key (a loopback simulator), the placeholder key ``"simulator"`` is sent.
+        simulate: True forces the in-process simulator; None (default) uses it when neither a
+            key nor a base URL is configured; False never does.
+        simulator: a :class:`~sora_widgets.simulator.Simulator` to use in-process.
+        journal: a :class:`~sora_widgets.Journal`; None opens the default one; False disables it
+            (then a :class:`~sora_widgets.NullRecorder` keeps nothing on disk).
+        download_dir: where finished videos are saved (default: the journal's video cache).
+        image_form: how a local reference image travels: ``"data_url"`` or ``"base64"``.
+        auto_download: download each finished video at once (result links expire).
+        httpx_transport: an httpx transport for the API and downloads (tests, proxies).
+        poll_policy: the poll schedule's knobs.
+        sleep, clock, rand: injected for tests (defaults: asyncio.sleep, time.monotonic,
+            random.random).
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        simulate: bool | None = None,
+        simulator: Simulator | None = None,
+        journal: Journal | bool | None = None,
+        download_dir: str | Path | None = None,
+        image_form: str = "data_url",
+        auto_download: bool = True,
+        httpx_transport: Any = None,
+        poll_policy: PollPolicy | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+        clock: Callable[[], float] | None = None,
+        rand: Callable[[], float] | None = None,
+    ) -> None:
+        if image_form not in ("data_url", "base64"):
+            raise InvalidRequestError(f"image_form={image_form!r}; use 'data_url' or 'base64'.")
+        where = resolve_endpoint(api_key, base_url, simulate, simulator, httpx_transport)
+        self.simulated: bool = where.simulated
+        self.simulator: Simulator | None = where.simulator
+        self.auto_download = auto_download
+        sleep = sleep or asyncio.sleep
+        clock = clock or time.monotonic
+        rand = rand or random.random
+        endpoint = where.endpoint
+        # Shown in reprs, messages, the journal and the Gallery: never user:pass@ or ?token=.
+        self.base_url: str = safe_url(endpoint)
+        self._transport = Transport(
+            endpoint,
+            where.key,
+            app=where.simulator.app if where.simulator is not None else None,
+            httpx_transport=httpx_transport,
+            rate_gate=RateGate(clock=clock, sleep=sleep),
+        )
+        self.journal: Journal | None = _open_journal(journal)
+        self._history: History | None = None
+        if download_dir is not None:
+            folder = Path(download_dir).expanduser()
+        elif self.journal is not None:
+            folder = Path(self.journal.home) / "videos"
+        else:
+            folder = default_home() / "videos"
+        # The parts, each with one job; the recorder is the one record of every request.
+        recorder: Recorder = self.journal if self.journal is not None else NullRecorder()
+        self._reports = Reports(recorder, base_url=self.base_url, simulated=self.simulated)
+        remix_sizes = never_fatal(self.journal.video_size) if self.journal is not None else no_remix_sizes
+        self._builder = RequestBuilder(remix_sizes)
+        self._creator = Creator(self._transport, self._reports, image_form=image_form, sleep=sleep, rand=rand)
+        self._poller = Poller(self._transport, sleep=sleep, clock=clock, rand=rand)
+        self._waiter = Waiter(
+            self._poller, self._reports, policy=poll_policy or PollPolicy(), sleep=sleep, clock=clock
+        )
+        self._downloader = Downloader(
+            self._transport, self._poller, self._reports, folder=folder, cache_of=self.journal, sleep=sleep
+        )
+        self._batches = Batches(self, self._downloader, self.journal)
+        # The request objects this client sent, by task id: the journal keeps a request's fields,
+        # not a local image's bytes, so a Video made here keeps the very request it came from.
+        self._sent: dict[str, VideoRequest] = {}
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        if self.simulated:
+            return f"SoraClient(simulated, base_url={self.base_url!r})"
+        return f"SoraClient(base_url={self.base_url!r})"
+
+    @property
+    def transport(self) -> Transport:
+        """The HTTP layer (for diagnostics; it never shows the key)."""
+        return self._transport
+
+    @property
+    def recorder(self) -> Recorder:
+        """What this client reports every request to: its journal, or a NullRecorder."""
+        return self._reports.recorder
+
+    @property
+    def download_dir(self) -> Path:
+        """Where finished videos are saved (settable)."""
+        return self._downloader.folder
+
+    @download_dir.setter
+    def download_dir(self, folder: str | Path) -> None:
+        self._downloader.folder = Path(folder).expanduser()
+
+    @property
+    def image_form(self) -> str:
+        """How a local reference image travels: ``"data_url"`` or ``"base64"`` (settable)."""
+        return self._creator.image_form
+
+    @image_form.setter
+    def image_form(self, form: str) -> None:
+        if form not in ("data_url", "base64"):
+            raise InvalidRequestError(f"image_form={form!r}; use 'data_url' or 'base64'.")
+        self._creator.image_form = form
+
+    @property
+    def history(self) -> History:
+        """Past tasks and videos from the journal (across kernel restarts)."""
+        if self._history is None:
+            from ..journal import History
+
+            self._history = History(self.journal)
+        return self._history
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections."""
+        await self._transport.aclose()
+
+    async def __aenter__(self) -> SoraClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    # -- requests ------------------------------------------------------------------------
+
+    def build_request(
+        self,
+        request: RequestLike | None = None,
+        /,
+        *,
+        prompt: str | None = None,
+        size: Any = None,
+        seconds: Any = None,
+        image: Any = None,
+        remix_video_id: str | None = None,
+        model: str | None = None,
+    ) -> VideoRequest:
+        """A validated :class:`VideoRequest` from a request, a dict of fields, a prompt, or fields.
+
+        Local images (path, bytes, PIL image, file object) are loaded with
+        :func:`sora_widgets.load_image`; they are never fitted silently. A remix without a
+        size keeps the size of its source video when the journal knows it.
+
+        Raises:
+            InvalidRequestError: for anything the service would refuse.
+        """
+        return self._builder.build(
+            request,
+            prompt=prompt,
+            size=size,
+            seconds=seconds,
+            image=image,
+            remix_video_id=remix_video_id,
+            model=model,
+        )
+
+    # -- create / get / wait -------------------------------------------------------------
+
+    async def create(
+        self,
+        request: RequestLike | None = None,
+        /,
+        *,
+        prompt: str | None = None,
+        size: Any = None,
+        seconds: Any = None,
+        image: Any = None,
+        remix_video_id: str | None = None,
+        model: str | None = None,
+        labels: dict[str, str] | None = None,
+    ) -> Task:
+        """Validate, journal and send one create request; return the new :class:`Task`.
+
+        The request is sent at most once, except when the connection was never made or the
+        service refused it with 429 (then nothing can have started).
+
+        Raises:
+            InvalidRequestError: bad input; nothing was sent.
+            UnknownOutcomeError: the request may have started a task but the answer was lost.
+            GenerationFailed: the service refused to create the task (ModerationBlocked for
+                moderation); APIError subclasses for HTTP refusals.
+        """
+        req = self.build_request(
+            request,
+            prompt=prompt,
+            size=size,
+            seconds=seconds,
+            image=image,
+            remix_video_id=remix_video_id,
+            model=model,
+        )
+        task = await self._creator.create(req, labels)
+        self._sent[task.id] = req
+        return task
+
+    async def get(self, task_id: str) -> Task:
+        """The task's current state (one poll, retried through transient failures)."""
+        task = await self._poller.once(task_id)
+        entry = self._reports.entry_for_task(task_id)
+        if entry is not None:
+            self._reports.task(entry.id, task)
+        return task
+
+    async def wait(
+        self,
+        task: Task | str,
+        *,
+        on_update: OnUpdate | None = None,
+        timeout: float = DEFAULT_WAIT_TIMEOUT_S,
+        request: VideoRequest | None = None,
+        download: bool | None = None,
+        progress: bool | None = None,
+    ) -> Video:
+        """Poll a task to its end and return its :class:`Video` (downloaded unless told not to).
+
+        Args:
+            task: a Task or a task id.
+            on_update: called with the latest Task after every poll (sync or async).
+            timeout: seconds to wait before :class:`PollTimeout` (the task is not failed).
+            request: the request that made the task, if this client did not create it.
+            download: download the file now (default: the client's ``auto_download``).
+            progress: a text progress bar on stderr: True always, False never; None (default)
+                only for a blocking call (``wait_sync``) made from a terminal, not a notebook.
+
+        Raises:
+            GenerationFailed: the task failed (ModerationBlocked for moderation).
+            PollTimeout: the deadline passed; wait again or resume later.
+        """
+        task_id = task if isinstance(task, str) else task.id
+        entry = self._reports.entry_for_task(task_id)
+        if request is not None:
+            self._sent[task_id] = request
+        request = self._sent.get(task_id) or (entry.to_request() if entry is not None else None)
+        entry_id = entry.id if entry is not None else None
+        with progress_callback(on_update, enabled=bool(progress)) as callback:
+            done = await self._waiter.until_done(
+                task_id,
+                task if isinstance(task, Task) else None,
+                entry_id=entry_id,
+                on_update=callback,
+                timeout=timeout,
+                model=request.model if request is not None else None,
+            )
+        video = video_of(done, request, entry, simulated=self.simulated)
+        if entry_id:
+            self._reports.completed(entry_id, video)
+        if self.auto_download if download is None else download:
+            video = await self._downloader.save(video, None, entry_id)
+        return video
+
+    async def generate(
+        self,
+        request: RequestLike | None = None,
+        /,
+        *,
+        on_update: OnUpdate | None = None,
+        timeout: float = DEFAULT_WAIT_TIMEOUT_S,
+        download: bool | None = None,
+        labels: dict[str, str] | None = None,
+        progress: bool | None = None,
+        **fields: Any,
+    ) -> Video:
+        """Create a task and wait for its video (see :meth:`create` and :meth:`wait`).
+
+        ``progress`` draws a text progress bar on stderr: True always, False never; None
+        (default) only for a blocking call (``generate_sync``) made from a terminal.
+
+        Example:
+            >>> video = await client.generate(prompt="A fox in snow, dawn light", seconds=4)  # doctest: +SKIP
+        """
+        with progress_callback(on_update, enabled=bool(progress)) as callback:
+            task = await self.create(request, labels=labels, **fields)
+            await notify(callback, task)
+            return await self.wait(task, on_update=callback, timeout=timeout, download=download)
+
+    # -- download ------------------------------------------------------------------------
+
+    async def download(self, video: Video, dest: str | Path | None = None) -> Path:
+        """Download ``video`` (streamed, verified, renamed into place) and return the file's path.
+
+        ``dest`` may be a folder or a file name; by default the client's ``download_dir``.
+        The journal records the path; ``video`` itself is frozen, so use
+        ``video.with_changes(path=path)`` for an updated copy.
+
+        Raises:
+            LinkExpired: the link expired and a fresh poll gave no new one.
+            DownloadError: truncated after retries, not an MP4, or the disk is full.
+        """
+        updated = await self._downloader.save(video, dest, None)
+        assert updated.path is not None
+        return updated.path
+
+    # -- batches -------------------------------------------------------------------------
+
+    async def resume(self, *, on_update: OnUpdate | None = None, concurrency: int = 4) -> list[BatchResult]:
+        """Re-attach to every unfinished task in the journal for this base URL and finish it.
+
+        Never creates anything. Completed tasks whose file was never saved are downloaded too.
+        Returns one :class:`BatchResult` per task (its video, or the error that ended it),
+        newest first; an empty list without a journal.
+        """
+        return await self._batches.resume(on_update=on_update, concurrency=concurrency)
+
+    def iter_many(
+        self,
+        requests: Iterable[RequestLike],
+        *,
+        concurrency: int = 4,
+        on_update: BatchUpdate | None = None,
+        timeout: float = DEFAULT_WAIT_TIMEOUT_S,
+        download: bool | None = None,
+        labels: Sequence[Mapping[str, str]] | None = None,
+    ) -> AsyncIterator[BatchResult]:
+        """Run many requests, at most ``concurrency`` at once, yielding results as they finish.
+
+        A failure never aborts the batch: it comes back as a :class:`BatchResult` with
+        ``error`` set. A 429 holds every job of this client back together (the transport's
+        rate gate). ``on_update(index, task)`` is called after every poll of every job.
+        ``labels[i]`` (for example a sweep's slot values) is journaled with job ``i`` and
+        kept on its Video, so the history can tell the variants apart.
+        """
+        return self._batches.iter_many(
+            requests,
+            concurrency=concurrency,
+            on_update=on_update,
+            timeout=timeout,
+            download=download,
+            labels=labels,
+        )
+
+    async def generate_many(
+        self,
+        requests: Iterable[RequestLike],
+        *,
+        concurrency: int = 4,
+        on_update: BatchUpdate | None = None,
+        timeout: float = DEFAULT_WAIT_TIMEOUT_S,
+        download: bool | None = None,
+        labels: Sequence[Mapping[str, str]] | None = None,
+    ) -> list[BatchResult]:
+        """:meth:`iter_many`, collected and ordered by index."""
+        results = [
+            r
+            async for r in self.iter_many(
+                requests,
+                concurrency=concurrency,
+                on_update=on_update,
+                timeout=timeout,
+                download=download,
+                labels=labels,
+            )
+        ]
+        return sorted(results, key=lambda r: r.index)
+
+    # -- blocking twins: the same signature and docstring (see sora_widgets._sync.blocking) --
+
+    create_sync = blocking(create)
+    get_sync = blocking(get)
+    wait_sync = blocking(wait)
+    generate_sync = blocking(generate)
+    download_sync = blocking(download)
+    resume_sync = blocking(resume)
+    generate_many_sync = blocking(generate_many)
+    close = blocking(aclose, name="close")

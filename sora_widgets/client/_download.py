@@ -1,0 +1,107 @@
+"""Downloading a finished video: where it goes, a fresh link when one expired, the cache policy."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import DownloadError, LinkExpired
+from ..models.video import Video
+from ..transport import Transport
+from ._recorder import Reports
+from ._wait import Poller
+
+if TYPE_CHECKING:
+    from ..journal import Journal
+
+__all__ = ["Downloader"]
+
+log = logging.getLogger("sora_widgets.client")
+
+
+class Downloader:
+    """Saves videos into ``folder`` (or where asked), reporting each file to the recorder.
+
+    Args:
+        cache_of: the journal whose video cache ``folder`` is (its policy is applied after
+            each download there), or None.
+    """
+
+    def __init__(
+        self,
+        transport: Transport,
+        poller: Poller,
+        reports: Reports,
+        *,
+        folder: Path,
+        cache_of: Journal | None,
+        sleep: Callable[[float], Awaitable[None]],
+    ) -> None:
+        self._transport = transport
+        self._poller = poller
+        self._reports = reports
+        self.folder = folder
+        self._cache_of = cache_of
+        self._sleep = sleep
+
+    def target(self, video: Video, dest: str | Path | None) -> Path:
+        """The file a video is saved to: ``dest`` as a file, or a file named after the task in
+        ``dest`` (a folder) or in :attr:`folder`."""
+        name = re.sub(r"[^A-Za-z0-9._-]", "_", video.task_id) + ".mp4"
+        if dest is None:
+            return self.folder / name
+        text = str(dest)
+        path = Path(dest).expanduser()
+        if path.is_dir() or text.endswith(("/", os.sep)) or not path.suffix:
+            return path / name
+        return path
+
+    async def save(self, video: Video, dest: str | Path | None, entry_id: str | None) -> Video:
+        """The video with ``path`` set, once its file is saved (and recorded)."""
+        if not video.url:
+            raise DownloadError(
+                f"task {video.task_id} has no result URL to download; poll it with client.get(...)."
+            )
+        target = self.target(video, dest)
+        try:
+            path = await self._transport.download(
+                video.url, target, sleep=self._sleep, expected_size=video.file_size
+            )
+        except LinkExpired:
+            # Links expire after hours; one fresh poll may hand out a new one.
+            fresh = await self._poller.once(video.task_id)
+            url = fresh.video.url if fresh.video else None
+            if not url or url == video.url:
+                raise
+            video = video.with_changes(url=url)
+            path = await self._transport.download(
+                url, target, sleep=self._sleep, expected_size=fresh.video.size_bytes if fresh.video else None
+            )
+        video = video.with_changes(path=path)
+        if entry_id is None:
+            entry = self._reports.entry_for_task(video.task_id)
+            entry_id = entry.id if entry is not None else None
+        if entry_id:
+            self._reports.downloaded(entry_id, video)
+        journal = self._cache_of
+        if dest is None and journal is not None and self.folder == journal.home / "videos":
+            await self._enforce_cache_policy(journal)
+        return video
+
+    @staticmethod
+    async def _enforce_cache_policy(journal: Journal) -> None:
+        """Apply the saved video cache policy (``sora-widgets cache policy``) after a download."""
+        from .. import cache
+
+        try:
+            result = await asyncio.to_thread(cache.enforce, journal)
+        except Exception as exc:  # noqa: BLE001 - pruning is housekeeping: never fail a download for it
+            log.warning("the video cache policy could not be applied: %s", exc)
+            return
+        if result is not None and result.removed:
+            log.info("video cache: %s", result)
