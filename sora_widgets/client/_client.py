@@ -70,7 +70,9 @@ class SoraClient:
         >>> client = sw.SoraClient()               # no key configured: in-process simulator
         >>> client
         SoraClient(simulated, base_url='http://simulator.invalid')
-        >>> video = client.generate_sync(prompt="A kite over a beach at dusk")  # doctest: +SKIP
+        >>> video = client.generate_sync(prompt="A kite over a beach at dusk")
+        >>> video.simulated, video.path.exists()
+        (True, True)
 
     Args:
         api_key: the Vtrix key; else ``VTRIX_API_KEY``; else the system keyring (if installed).
@@ -358,7 +360,10 @@ class SoraClient:
         (default) only for a blocking call (``generate_sync``) made from a terminal.
 
         Example:
-            >>> video = await client.generate(prompt="A fox in snow, dawn light", seconds=4)  # doctest: +SKIP
+            >>> client = SoraClient()                    # no key: the in-process simulator
+            >>> video = await client.generate(prompt="A fox in snow, dawn light", seconds=4)
+            >>> video.seconds
+            4
         """
         with progress_callback(on_update, enabled=bool(progress)) as callback:
             task = await self.create(request, labels=labels, **fields)
