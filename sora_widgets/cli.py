@@ -35,9 +35,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from . import __version__
 from ._constants import DEFAULT_WAIT_TIMEOUT_S, ENV_API_KEY, ENV_BASE_URL
 from ._progress import progress_callback
-from ._text import clip_to_width, printable
+from ._text import clip_to_width, printable, shorten
 from .errors import (
-    DownloadError,
     GenerationFailed,
     InvalidRequestError,
     PollTimeout,
@@ -45,6 +44,7 @@ from .errors import (
     UnknownOutcomeError,
 )
 from .models.money import format_money
+from .models.task import Status, status_word
 
 if TYPE_CHECKING:
     from .client import SoraClient
@@ -388,9 +388,6 @@ def _entry_dict(entry: JournalEntry) -> dict[str, Any]:
     }
 
 
-_STATUS_WORDS = {"unknown_outcome": "outcome unknown", "in_progress": "in progress"}
-
-
 def _status_filter(journal: Any, text: str | None) -> list[str] | None:
     """The statuses ``--status`` asks for (comma-separated; display words accepted), or a clear
     InvalidRequestError listing the valid ones."""
@@ -402,7 +399,7 @@ def _status_filter(journal: Any, text: str | None) -> list[str] | None:
     known = [COMPLETED, FAILED, IN_PROGRESS, PENDING, SENDING, UNKNOWN_OUTCOME, REFUSED]
     # Statuses a gateway invented are kept raw in the journal; they are valid filters too.
     seen = sorted({entry.status for entry in journal.entries()} - set(known))
-    words = {word: status for status, word in _STATUS_WORDS.items()}
+    words = {status.listed: status.value for status in Status}
     wanted: list[str] = []
     for part in text.split(","):
         name = " ".join(part.strip().lower().split())
@@ -418,7 +415,7 @@ def _status_filter(journal: Any, text: str | None) -> list[str] | None:
 
 def _entry_line(entry: JournalEntry, width: int | None = None) -> str:
     when = entry.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
-    status = _STATUS_WORDS.get(entry.status, entry.status)
+    status = status_word(entry.status, listed=True)
     if entry.progress is not None and not entry.is_terminal:
         status = f"{status} {entry.progress:.0%}"
     video = entry.video
@@ -431,7 +428,7 @@ def _entry_line(entry: JournalEntry, width: int | None = None) -> str:
         error = " ".join(entry.error_message.split())
         detail += f"  [{entry.error_code}] {error}" if entry.error_code else f"  {error}"
     prompt = " ".join(entry.prompt.split())
-    prompt = prompt if len(prompt) <= 60 else prompt[:59] + "…"
+    prompt = shorten(prompt, 60)
     detail += f"  {prompt!r}"
     if video is not None and video.path is not None:
         detail += f"  {video.path}"
@@ -510,21 +507,6 @@ def _exit_code(exc: SoraError) -> int:
     return EXIT_ERROR
 
 
-def _advice(exc: SoraError) -> str | None:
-    if isinstance(exc, GenerationFailed) and exc.meaning:
-        # Said once: the message usually names the code and its meaning already.
-        if f"{exc.code}: {exc.meaning}" in exc.message:
-            return None
-        return f"Code {exc.code}: {exc.meaning}."
-    if isinstance(exc, PollTimeout):
-        return f"Task {exc.task_id} is still running on the service; `sora-widgets resume` finishes it."
-    if isinstance(exc, UnknownOutcomeError):
-        return "`sora-widgets history --status unknown_outcome` lists it; it was not resent."
-    if isinstance(exc, DownloadError):
-        return "The task is recorded in the journal; `sora-widgets resume` downloads it again."
-    return None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``sora-widgets`` command line; returns the exit status.
 
@@ -551,9 +533,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except SoraError as exc:
         _say(f"error: {exc.message}")
-        advice = _advice(exc)
-        if advice:
-            _say(advice)
+        _say(exc.advice)  # what to do: the error carries it
         return _exit_code(exc)
     except KeyboardInterrupt:
         _say(

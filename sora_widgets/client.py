@@ -56,6 +56,7 @@ from .errors import (
     PollTimeout,
     SoraError,
     UnknownOutcomeError,
+    failure_advice,
     register_secret,
     safe_url,
 )
@@ -506,11 +507,11 @@ class SoraClient:
                 self._journal_call("record_refused", entry_id, exc.message, code=code)
             if isinstance(exc, BadRequestError) and _is_moderation(exc.message):
                 raise ModerationBlocked(
-                    f"moderation refused the request: {exc.message} Rephrase the prompt; reference "
-                    "images must not show real people's faces.",
+                    f"moderation refused the request: {exc.message}",
                     task_id="",
                     code=code,
                     task=None,
+                    advice=ModerationBlocked.advice,
                 ) from exc
             raise
         data = answer.data
@@ -706,24 +707,24 @@ class SoraClient:
     ) -> GenerationFailed:
         spec: ModelSpec | None = MODELS.get(model or "")
         meaning = spec.meaning(code) if spec else None
-        advice = spec.advice_for(code) if spec else None
         what = f"task {task_id} failed" if task_id else "the service refused to create the task"
         detail = f" (code {code}: {meaning})" if code and meaning else f" (code {code})" if code else ""
         if _is_moderation(message):
             return ModerationBlocked(
-                f"{what}: {message}{detail}. Moderation refused the prompt or the reference image: "
-                "rephrase the prompt, and use images without real people's faces.",
+                f"{what}: {message}{detail}. Moderation refused the prompt or the reference image.",
                 task_id=task_id,
                 code=code,
                 meaning=meaning,
                 task=task,
+                advice=ModerationBlocked.advice,
             )
         return GenerationFailed(
-            f"{what}: {message}{detail}." + (f" {advice}" if advice else " Try again."),
+            f"{what}: {message}{detail}.",
             task_id=task_id,
             code=code,
             meaning=meaning,
             task=task,
+            advice=failure_advice(model, code),
         )
 
     def _make_video(self, task: Task, known: _Known, entry: JournalEntry | None) -> Video:

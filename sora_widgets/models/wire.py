@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from .._text import shorten
 from .money import parse_money
 from .request import VideoRequest
 from .task import Task, TaskError, Usage, VideoAsset, normalize_status, utc_from_unix
@@ -99,7 +100,7 @@ def _text(value: Any, limit: int = MAX_TEXT_CHARS) -> str:
     if isinstance(value, (dict, list)):
         return f"({type(value).__name__})"
     text = value if isinstance(value, str) else str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(text, limit)
 
 
 def create_body(request: VideoRequest, image_form: str = "data_url") -> dict[str, Any]:

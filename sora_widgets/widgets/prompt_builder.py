@@ -8,6 +8,7 @@ from typing import Any
 
 import traitlets as t
 
+from .._text import shorten
 from ..errors import InvalidRequestError
 from ..models.catalog import I2V, T2V, get_model
 from ..models.coach import PromptReport, Vocabulary, coach
@@ -314,7 +315,7 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
         self.remix_id = video.remix_id or ""
         self.hint = (
             f"Remix of {self.remix_id}: describe the change you want "
-            f"(\u201c{_short_prompt(video.prompt)}\u201d), then Generate."
+            f"(\u201c{shorten(video.prompt, 48)}\u201d), then Generate."
         )
         self.send({"type": "focus_prompt"})
 
@@ -438,10 +439,6 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
         self.error = describe_error(exc)
 
 
-def _short_prompt(prompt: str, limit: int = 48) -> str:
-    return prompt if len(prompt) <= limit else prompt[: limit - 3] + "..."
-
-
 def _remix_label(video: Video) -> str:
-    prompt = video.prompt if len(video.prompt) <= 48 else video.prompt[:45] + "..."
+    prompt = shorten(video.prompt, 48)
     return f"{prompt} ({video.size}, {video.seconds} s, {video.task_id})"
