@@ -43,6 +43,7 @@ from .errors import (
     SoraError,
     UnknownOutcomeError,
 )
+from .models.catalog import ORIENTATIONS
 from .models.money import format_money
 from .models.task import Status, status_word
 
@@ -252,7 +253,7 @@ def _image(args: argparse.Namespace, size: str | None) -> tuple[ReferenceImage |
         return args.image, size
     image = load_image(args.image)
     if size is None:
-        size = "1280x720" if image.width >= image.height else "720x1280"
+        size = ORIENTATIONS["landscape" if image.width >= image.height else "portrait"]
         _say(f"Video size {size}, following the image ({image.size}).")
     target = normalize_size(size, I2V)
     if args.fit:

@@ -9,7 +9,7 @@ import traitlets as t
 
 from ..errors import entry_advice
 from ..models.catalog import MODELS
-from ..models.task import status_word
+from ..models.task import Status, status_word
 from ._base import SoraWidget
 from ._common import BackgroundTasks, describe_error, format_cost
 from ._strip import ResultStrip, StripItem
@@ -29,12 +29,21 @@ STATUS_FILTERS: dict[str, tuple[str, ...] | None] = {
     "failed": ("failed", "refused"),
     "unknown_outcome": ("unknown_outcome",),
 }
+# The filter choices as the browser lists them: [value, label], the statuses' own words.
+_FILTER_CHOICES = [
+    ["all", "All"],
+    ["completed", Status.COMPLETED.word],
+    ["running", "Running"],
+    ["failed", f"{Status.FAILED.word} or {Status.REFUSED.listed}"],
+    ["unknown_outcome", Status.UNKNOWN_OUTCOME.word],
+]
 
 
 class GalleryControls(SoraWidget, front="gallery"):
     """The Gallery's filters, count, and the details of a chosen entry that has no video."""
 
     status = t.Enum(tuple(STATUS_FILTERS), default_value="all").tag(sync=True)
+    status_choices = t.List(t.List(t.Unicode()), default_value=_FILTER_CHOICES).tag(sync=True)
     model = t.Unicode("").tag(sync=True)  # "" = all models
     model_choices = t.List(t.Dict()).tag(sync=True)
     search = t.Unicode("").tag(sync=True)

@@ -12,7 +12,7 @@ import traitlets as t
 from ..errors import GenerationFailed, PollTimeout, SoraError, UnknownOutcomeError, failure_advice
 from ..models.catalog import MODELS
 from ..models.request import VideoRequest
-from ..models.task import Phase, Task
+from ..models.task import Phase, Task, status_vocabulary
 from ._base import SoraWidget
 from ._common import BackgroundTasks, describe_error
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["StatusBar"]
 
 
-class StatusBar(SoraWidget, front="status_bar", parts=("status_words",)):
+class StatusBar(SoraWidget, front="status_bar"):
     """A live status line for one generation task.
 
     Example:
@@ -40,6 +40,7 @@ class StatusBar(SoraWidget, front="status_bar", parts=("status_words",)):
     label = t.Unicode("").tag(sync=True)
     task_id = t.Unicode("").tag(sync=True)
     status = t.Unicode("idle").tag(sync=True)
+    _statuses = t.Dict(status_vocabulary()).tag(sync=True)  # the words statuses are shown with
     phase = t.Unicode("idle").tag(sync=True)  # idle | running | succeeded | failed | unknown | stopped
     progress = t.Float(-1.0).tag(sync=True)  # 0..1, or -1 when the service gave none
     elapsed_s = t.Float(-1.0).tag(sync=True)  # at the last update; the browser counts on from there
