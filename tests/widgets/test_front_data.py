@@ -16,6 +16,7 @@ import pytest
 from sora_widgets.models.catalog import front_catalog
 from sora_widgets.models.task import Status, status_vocabulary
 from sora_widgets.storyboard import Storyboard
+from sora_widgets.widgets._strip import ResultStrip
 from sora_widgets.widgets.gallery import GalleryControls
 from sora_widgets.widgets.prompt_builder import PromptBuilder
 from sora_widgets.widgets.prompt_lab import PromptLab
@@ -62,7 +63,11 @@ def test_the_gallery_filters_use_the_status_words() -> None:
     assert set(choices) == {"all", "completed", "running", "failed", "unknown_outcome"}
 
 
-@pytest.mark.parametrize("cls", [StatusBar, PromptLab, StoryboardWidget, PromptBuilder])
+def test_the_result_strip_gets_the_status_words() -> None:
+    assert opened_state(ResultStrip())["_statuses"] == status_vocabulary()
+
+
+@pytest.mark.parametrize("cls", [StatusBar, PromptLab, StoryboardWidget, PromptBuilder, ResultStrip])
 def test_the_data_traits_are_synced(cls: type) -> None:
     synced = set(cls.class_trait_names(sync=True))  # type: ignore[attr-defined]
     assert {"_statuses", "_catalog"} & synced
