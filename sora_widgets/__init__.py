@@ -23,6 +23,7 @@ _EXPORTS: dict[str, str] = {
     "Task": ".models.task",
     "TaskError": ".models.task",
     "Phase": ".models.task",
+    "Status": ".models.task",
     "Video": ".models.video",
     "ModelSpec": ".models.catalog",
     "MODELS": ".models.catalog",
@@ -138,7 +139,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .models.catalog import I2V, MODELS, T2V, ModelSpec
     from .models.coach import CoachVocabulary, PromptReport, coach
     from .models.request import ReferenceImage, VideoRequest
-    from .models.task import Phase, Task, TaskError
+    from .models.task import Phase, Status, Task, TaskError
     from .models.video import Video
     from .simulator import Simulator
     from .storyboard import Film, Storyboard

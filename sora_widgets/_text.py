@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["clip_to_width", "display_width", "printable"]
+__all__ = ["clip_to_width", "display_width", "printable", "shorten"]
 
 # Bidi embeddings, overrides and isolates: they reorder the characters around them.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
@@ -35,6 +35,17 @@ def printable(text: object, *, keep_newlines: bool = True) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, the last of them ``…`` when it was cut (the one
+    shortener: labels, listings, reprs; :func:`clip_to_width` counts terminal cells instead).
+
+    Example:
+        >>> shorten("a lighthouse in fog", 12), shorten("a kite", 12)
+        ('a lighthous…', 'a kite')
+    """
+    return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
 
 
 def display_width(text: str) -> int:

@@ -35,16 +35,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from . import __version__
 from ._constants import DEFAULT_WAIT_TIMEOUT_S, ENV_API_KEY, ENV_BASE_URL
 from ._progress import progress_callback
-from ._text import clip_to_width, printable
+from ._text import clip_to_width, printable, shorten
 from .errors import (
-    DownloadError,
     GenerationFailed,
     InvalidRequestError,
     PollTimeout,
     SoraError,
     UnknownOutcomeError,
 )
+from .models.catalog import ORIENTATIONS
 from .models.money import format_money
+from .models.task import Status, status_word
 
 if TYPE_CHECKING:
     from .client import BatchResult, SoraClient
@@ -252,7 +253,7 @@ def _image(args: argparse.Namespace, size: str | None) -> tuple[ReferenceImage |
         return args.image, size
     image = load_image(args.image)
     if size is None:
-        size = "1280x720" if image.width >= image.height else "720x1280"
+        size = ORIENTATIONS["landscape" if image.width >= image.height else "portrait"]
         _say(f"Video size {size}, following the image ({image.size}).")
     target = normalize_size(size, I2V)
     if args.fit:
@@ -388,9 +389,6 @@ def _entry_dict(entry: JournalEntry) -> dict[str, Any]:
     }
 
 
-_STATUS_WORDS = {"unknown_outcome": "outcome unknown", "in_progress": "in progress"}
-
-
 def _status_filter(journal: Any, text: str | None) -> list[str] | None:
     """The statuses ``--status`` asks for (comma-separated; display words accepted), or a clear
     InvalidRequestError listing the valid ones."""
@@ -402,7 +400,7 @@ def _status_filter(journal: Any, text: str | None) -> list[str] | None:
     known = [COMPLETED, FAILED, IN_PROGRESS, PENDING, SENDING, UNKNOWN_OUTCOME, REFUSED]
     # Statuses a gateway invented are kept raw in the journal; they are valid filters too.
     seen = sorted({entry.status for entry in journal.entries()} - set(known))
-    words = {word: status for status, word in _STATUS_WORDS.items()}
+    words = {status.listed: status.value for status in Status}
     wanted: list[str] = []
     for part in text.split(","):
         name = " ".join(part.strip().lower().split())
@@ -418,7 +416,7 @@ def _status_filter(journal: Any, text: str | None) -> list[str] | None:
 
 def _entry_line(entry: JournalEntry, width: int | None = None) -> str:
     when = entry.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
-    status = _STATUS_WORDS.get(entry.status, entry.status)
+    status = status_word(entry.status, listed=True)
     if entry.progress is not None and not entry.is_terminal:
         status = f"{status} {entry.progress:.0%}"
     video = entry.video
@@ -431,7 +429,7 @@ def _entry_line(entry: JournalEntry, width: int | None = None) -> str:
         error = " ".join(entry.error_message.split())
         detail += f"  [{entry.error_code}] {error}" if entry.error_code else f"  {error}"
     prompt = " ".join(entry.prompt.split())
-    prompt = prompt if len(prompt) <= 60 else prompt[:59] + "…"
+    prompt = shorten(prompt, 60)
     detail += f"  {prompt!r}"
     if video is not None and video.path is not None:
         detail += f"  {video.path}"
@@ -512,21 +510,6 @@ def _exit_code(exc: SoraError) -> int:
     return EXIT_ERROR
 
 
-def _advice(exc: SoraError) -> str | None:
-    if isinstance(exc, GenerationFailed) and exc.meaning:
-        # Said once: the message usually names the code and its meaning already.
-        if f"{exc.code}: {exc.meaning}" in exc.message:
-            return None
-        return f"Code {exc.code}: {exc.meaning}."
-    if isinstance(exc, PollTimeout):
-        return f"Task {exc.task_id} is still running on the service; `sora-widgets resume` finishes it."
-    if isinstance(exc, UnknownOutcomeError):
-        return "`sora-widgets history --status unknown_outcome` lists it; it was not resent."
-    if isinstance(exc, DownloadError):
-        return "The task is recorded in the journal; `sora-widgets resume` downloads it again."
-    return None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``sora-widgets`` command line; returns the exit status.
 
@@ -553,9 +536,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except SoraError as exc:
         _say(f"error: {exc.message}")
-        advice = _advice(exc)
-        if advice:
-            _say(advice)
+        _say(exc.advice)  # what to do: the error carries it
         return _exit_code(exc)
     except KeyboardInterrupt:
         _say(

@@ -23,7 +23,11 @@ SoraError
     └── LinkExpired                         the result URL no longer serves the file
 ```
 
-Every message says what happened and what to do next. No message ever contains an API
+Every error says what happened (:attr:`SoraError.message`) and what to do next
+(:attr:`SoraError.advice`): each class carries the advice for its kind, and a raiser that knows
+better (the model catalog's advice for a failure code) passes ``advice=``, which then ends
+``str(error)`` too. Front ends show the two apart (the status bar's "What to do", the CLI's second
+line) and keep no advice tables of their own. No message ever contains an API
 key: :func:`redact` scrubs anything that looks like one, and the client registers the key
 it holds so that even an unusual key shape is removed. Only secrets of at least
 :data:`MIN_SECRET_CHARS` are registered (a key such as ``test`` would otherwise mangle every
@@ -61,6 +65,8 @@ __all__ = [
     "SoraError",
     "TransportError",
     "UnknownOutcomeError",
+    "entry_advice",
+    "failure_advice",
     "redact",
     "register_secret",
     "safe_url",
@@ -125,33 +131,61 @@ def safe_url(url: str) -> str:
 class SoraError(Exception):
     """Root of every sora_widgets error. The message is always redacted, and printable: text a
     server put in it (an error message, a status) can carry terminal escape sequences, which are
-    replaced by ``?`` so that printing an error never clears a screen or retitles a window."""
+    replaced by ``?`` so that printing an error never clears a screen or retitles a window.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(printable(redact(message)))
+    ``advice`` says what to do: the class's own unless the raiser passed ``advice=`` (then it
+    also ends ``str(error)``, so a traceback says it).
+
+    Example:
+        >>> error = SoraError("the thing broke", advice="Mend it.")
+        >>> error.message, error.advice, str(error)
+        ('the thing broke', 'Mend it.', 'the thing broke Mend it.')
+    """
+
+    advice: str = "Try again; if it happens again, the message says what to look at."
+
+    def __init__(self, message: str, *, advice: str | None = None) -> None:
+        said = printable(redact(message))
+        self._said = said
+        if advice is not None:
+            self.advice = printable(redact(advice))
+            if self.advice not in said:
+                said = f"{said} {self.advice}"
+        super().__init__(said)
 
     @property
     def message(self) -> str:
-        """The redacted message."""
-        return str(self.args[0]) if self.args else ""
+        """What went wrong, redacted, without the advice a raiser added (see :attr:`advice`)."""
+        return getattr(self, "_said", None) or (str(self.args[0]) if self.args else "")
 
 
 class InvalidRequestError(SoraError, ValueError):
     """The request is not valid; nothing was sent and nothing was billed."""
 
+    advice = "Fix the request as the message says; nothing was sent."
+
 
 class ImageError(InvalidRequestError):
     """The reference image cannot be used as it is."""
+
+    advice = (
+        "Use another image (JPEG, PNG or WebP, no human faces), or fix this one as the message says; "
+        "nothing was sent."
+    )
 
 
 class APIError(SoraError):
     """The service answered with an HTTP error status."""
 
+    advice = "Try again; if it repeats, check the base URL and the service's status page."
+
     # The server's Retry-After hint in seconds, when it sent one (429 and some 5xx).
     retry_after: float | None = None
 
-    def __init__(self, message: str, *, status_code: int, body: Any = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, *, status_code: int, body: Any = None, advice: str | None = None
+    ) -> None:
+        super().__init__(message, advice=advice)
         self.status_code = status_code
         self.body = body
 
@@ -159,13 +193,19 @@ class APIError(SoraError):
 class AuthenticationError(APIError):
     """401: the API key is missing or invalid."""
 
+    advice = "Check the API key (VTRIX_API_KEY or SoraClient(api_key=...))."
+
 
 class InsufficientBalanceError(APIError):
     """402/403: not enough credit, or the key may not use this model."""
 
+    advice = "Top up the account, or check that the key may use this model."
+
 
 class RateLimitError(APIError):
     """429: too many requests. ``retry_after`` is the server's hint in seconds, if it gave one."""
+
+    advice = "Too many requests: wait a minute, then try again."
 
     def __init__(
         self, message: str, *, status_code: int = 429, body: Any = None, retry_after: float | None
@@ -177,17 +217,28 @@ class RateLimitError(APIError):
 class NotFoundError(APIError):
     """404: the service does not know this task id."""
 
+    advice = "Check the task id; client.history (or sw.Gallery()) lists the tasks made with this journal."
+
 
 class BadRequestError(APIError):
     """Another 4xx: the service refused the request (for example moderation or image size)."""
+
+    advice = (
+        "The service refused the request before starting it; nothing was billed. "
+        "Fix it as the message says and resend."
+    )
 
 
 class ServerError(APIError):
     """5xx: the service failed. Polls retry these; a create does not (see UnknownOutcomeError)."""
 
+    advice = "The service failed; try again in a little while."
+
 
 class TransportError(SoraError):
     """No usable answer came back."""
+
+    advice = "Check the network and the base URL, then try again; a task already created can be resumed."
 
 
 class ConnectionFailed(TransportError):
@@ -197,17 +248,23 @@ class ConnectionFailed(TransportError):
     connection was never made), which is the one case where a create may be resent safely.
     """
 
-    def __init__(self, message: str, *, request_sent: bool = True) -> None:
-        super().__init__(message)
+    advice = "Check the network and the base URL; a task already created can be resumed."
+
+    def __init__(self, message: str, *, request_sent: bool = True, advice: str | None = None) -> None:
+        super().__init__(message, advice=advice)
         self.request_sent = request_sent
 
 
 class RequestTimeout(TransportError):
     """The service did not answer in time."""
 
+    advice = "The service is slow to answer; try again, or resume later."
+
 
 class MalformedResponse(TransportError):
     """The answer was not the JSON the contract promises."""
+
+    advice = "Check that the base URL is the Vtrix gateway (not a proxy's or a login page), then try again."
 
 
 class UnknownOutcomeError(SoraError):
@@ -217,8 +274,20 @@ class UnknownOutcomeError(SoraError):
     request is kept in ``request`` and in the journal, marked "outcome unknown".
     """
 
-    def __init__(self, message: str, *, request: Any = None, journal_id: str | None = None) -> None:
-        super().__init__(message)
+    advice = (
+        "The request may have reached the service and been billed, so it was not resent. Look in "
+        "client.history, sw.Gallery() or `sora-widgets history --status unknown_outcome` before trying again."
+    )
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: Any = None,
+        journal_id: str | None = None,
+        advice: str | None = None,
+    ) -> None:
+        super().__init__(message, advice=advice)
         self.request = request
         self.journal_id = journal_id
 
@@ -229,8 +298,15 @@ class PollTimeout(SoraError):
     The task is not failed: ``task_id`` can be passed to ``client.wait`` or ``client.resume``.
     """
 
-    def __init__(self, message: str, *, task_id: str, last_task: Any = None) -> None:
-        super().__init__(message)
+    advice = (
+        "The task goes on at the service: await client.wait(task_id) later, or client.resume() "
+        "(`sora-widgets resume` in a terminal)."
+    )
+
+    def __init__(
+        self, message: str, *, task_id: str, last_task: Any = None, advice: str | None = None
+    ) -> None:
+        super().__init__(message, advice=advice)
         self.task_id = task_id
         self.last_task = last_task
 
@@ -243,7 +319,11 @@ class GenerationFailed(SoraError):
         code: the error code as the service sent it (a string), or None.
         meaning: what the code means according to the model's error table, or None.
         task: the final Task, if known.
+        advice: the model catalog's advice for the code when the raiser gives none.
     """
+
+    advice = "Try again."
+    _advice_by_code = True
 
     def __init__(
         self,
@@ -253,8 +333,11 @@ class GenerationFailed(SoraError):
         code: str | None = None,
         meaning: str | None = None,
         task: Any = None,
+        advice: str | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, advice=advice)
+        if advice is None and code and self._advice_by_code:
+            self.advice = failure_advice(getattr(task, "model", None), code, type(self).advice)
         self.task_id = task_id
         self.code = code
         self.meaning = meaning
@@ -264,10 +347,59 @@ class GenerationFailed(SoraError):
 class ModerationBlocked(GenerationFailed):
     """Moderation refused the prompt or the reference image (human faces are refused)."""
 
+    advice = "Rephrase the prompt, and use images without real people's faces."
+    _advice_by_code = False  # the code says what failed; the advice is about moderation
+
 
 class DownloadError(SoraError):
     """The video could not be downloaded or failed its checks; no broken file was left."""
 
+    advice = (
+        "The task is recorded in the journal: check free disk space, then client.download(video), "
+        "or `sora-widgets resume` in a terminal, downloads it again."
+    )
+
 
 class LinkExpired(DownloadError):
     """The result URL no longer serves the file (CDN links expire after hours)."""
+
+    advice = (
+        "The result link expired; polling the task again gives a fresh link "
+        "(client.resume(), or `sora-widgets resume`)."
+    )
+
+
+def failure_advice(model: str | None, code: str | None, default: str = GenerationFailed.advice) -> str:
+    """What to do about a failed task: the model catalog's advice for its code, else ``default``.
+
+    A code the task's model does not list is looked up in the other models (their code ranges do
+    not overlap), so an error whose task is unknown still gets the advice for its code.
+    """
+    from .models.catalog import MODELS  # here, not at the top: models import this module
+
+    if code:
+        specs = [MODELS[model]] if model and model in MODELS else []
+        for spec in [*specs, *MODELS.values()]:
+            advice = spec.advice_for(code)
+            if advice:
+                return advice
+    return default
+
+
+def entry_advice(status: str, *, model: str | None = None, code: str | None = None) -> str:
+    """What to do about a journal entry in ``status``: the advice of the error that status stands
+    for (``""`` for a completed one).
+
+    Example:
+        >>> entry_advice("refused") == BadRequestError.advice
+        True
+    """
+    if status in ("unknown_outcome", "sending"):
+        return UnknownOutcomeError.advice
+    if status in ("pending", "in_progress"):
+        return PollTimeout.advice
+    if status == "refused":
+        return BadRequestError.advice
+    if status == "failed":
+        return failure_advice(model, code)
+    return ""

@@ -63,6 +63,7 @@ from ._board_file import board_from_dict, board_path, board_to_dict, save_board
 from ._display import widget_for
 from .errors import InvalidRequestError
 from .models.catalog import I2V, T2V
+from .models.money import format_money
 from .models.request import ReferenceImage, normalize_seconds, normalize_size
 from .models.video import Video
 
@@ -182,7 +183,7 @@ class Film:
 
     def __repr__(self) -> str:
         return (
-            f"Film({len(self.shots)} shots, {self.duration:g} s, ${self.cost:.2f}, {self.join}, "
+            f"Film({len(self.shots)} shots, {self.duration:g} s, {format_money(self.cost)}, {self.join}, "
             f"path='{self.path}')"
         )
 
@@ -521,9 +522,10 @@ class Storyboard:
         cost = sum((p.cost for p in plans if p.action == "generate"), Decimal("0"))
         if self.budget is not None and cost > self.budget:
             raise BudgetExceeded(
-                f"this run would cost about ${cost:.2f} ({sum(p.action == 'generate' for p in plans)} "
-                f"shots to make), over the budget of ${self.budget:.2f}; nothing was sent. Shorten or "
-                "remove shots, or raise the budget."
+                f"this run would cost about {format_money(cost)} "
+                f"({sum(p.action == 'generate' for p in plans)} shots to make), over the budget of "
+                f"{format_money(self.budget)}; nothing was sent. Shorten or remove shots, or raise the "
+                "budget."
             )
         self.running = True
         self.film = None
@@ -596,5 +598,5 @@ class Storyboard:
     def __repr__(self) -> str:
         return (
             f"Storyboard({self.id!r}, {len(self.shots)} shots, {self.size}, {self.continuity}, "
-            f"estimated ${self.total_cost:.2f})"
+            f"estimated {format_money(self.total_cost)})"
         )

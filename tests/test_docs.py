@@ -113,5 +113,9 @@ def test_the_runner_fails_a_wrong_example_and_awaits_at_top_level(monkeypatch: p
 def test_every_docstring_example_is_collected() -> None:
     # A module that fails to import, or a finder that skips one, must not silently run nothing.
     names = {t.name for t in DOCTESTS}
-    assert {"sora_widgets.storyboard", "sora_widgets.media", "sora_widgets.client._client.SoraClient"} <= names
+    assert {
+        "sora_widgets.storyboard",
+        "sora_widgets.media",
+        "sora_widgets.client._client.SoraClient",
+    } <= names
     assert sum(len(t.examples) for t in DOCTESTS) >= 150

@@ -66,11 +66,11 @@ class Creator:
             self._reports.refused(entry_id, exc.message, code)
             if isinstance(exc, BadRequestError) and is_moderation(exc.message):
                 raise ModerationBlocked(
-                    f"moderation refused the request: {exc.message} Rephrase the prompt; reference "
-                    "images must not show real people's faces.",
+                    f"moderation refused the request: {exc.message}",
                     task_id="",
                     code=code,
                     task=None,
+                    advice=ModerationBlocked.advice,
                 ) from exc
             raise
         data = answer.data

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .._constants import MAX_UNKNOWN_STATUS_S
-from ..errors import GenerationFailed, ModerationBlocked, PollTimeout
+from ..errors import GenerationFailed, ModerationBlocked, PollTimeout, failure_advice
 from ..models.catalog import MODELS, ModelSpec
 from ..models.task import Task
 
@@ -29,24 +29,24 @@ def failure_error(
     """The error of a failed task (or a refused create, ``task_id=""``), with the catalog's advice."""
     spec: ModelSpec | None = MODELS.get(model or "")
     meaning = spec.meaning(code) if spec else None
-    advice = spec.advice_for(code) if spec else None
     what = f"task {task_id} failed" if task_id else "the service refused to create the task"
     detail = f" (code {code}: {meaning})" if code and meaning else f" (code {code})" if code else ""
     if is_moderation(message):
         return ModerationBlocked(
-            f"{what}: {message}{detail}. Moderation refused the prompt or the reference image: "
-            "rephrase the prompt, and use images without real people's faces.",
+            f"{what}: {message}{detail}. Moderation refused the prompt or the reference image.",
             task_id=task_id,
             code=code,
             meaning=meaning,
             task=task,
+            advice=ModerationBlocked.advice,
         )
     return GenerationFailed(
-        f"{what}: {message}{detail}." + (f" {advice}" if advice else " Try again."),
+        f"{what}: {message}{detail}.",
         task_id=task_id,
         code=code,
         meaning=meaning,
         task=task,
+        advice=failure_advice(model, code),
     )
 
 

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 
 from .._constants import DEFAULT_BASE_URL
+from ..models.money import format_money
 from .ratelimit import Limit
 from .store import Store, StoreError, StudentUsage, describe_db, from_micros, open_store
 
@@ -85,8 +86,8 @@ def _when(ts: float | None) -> str:
 def _usage_line(u: StudentUsage) -> str:
     flags = (" admin" if u.is_admin else "") + (" REVOKED" if u.revoked else "")
     money = (
-        f"spent ${from_micros(u.spent):.2f}  reserved ${from_micros(u.reserved):.2f}  "
-        f"remaining ${from_micros(u.remaining):.2f} of ${from_micros(u.budget):.2f}"
+        f"spent {format_money(from_micros(u.spent))}  reserved {format_money(from_micros(u.reserved))}  "
+        f"remaining {format_money(from_micros(u.remaining))} of {format_money(from_micros(u.budget))}"
     )
     counts = f"tasks {u.tasks} (running {u.running}, failed {u.failed}, unknown {u.unknown})"
     return f"{u.name:<16} {money}  {counts}  last {_when(u.last_activity)}{flags}"
@@ -140,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             kind = (
                 "admin key"
                 if args.admin
-                else f"key (budget ${from_micros(store_budget(store, args.name)):.2f})"
+                else f"key (budget {format_money(from_micros(store_budget(store, args.name)))})"
             )
             print(f"{args.name}'s {kind}: shown once, only its hash is kept.", file=sys.stderr)
         elif args.command == "usage":
@@ -158,13 +159,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "set-budget":
             store.set_budget(args.name, args.amount)
             print(
-                f"{args.name}'s budget is now ${from_micros(store_budget(store, args.name)):.2f}.",
+                f"{args.name}'s budget is now {format_money(from_micros(store_budget(store, args.name)))}.",
                 file=sys.stderr,
             )
         elif args.command == "top-up":
             store.top_up(args.name, args.amount)
             print(
-                f"{args.name}'s budget is now ${from_micros(store_budget(store, args.name)):.2f}.",
+                f"{args.name}'s budget is now {format_money(from_micros(store_budget(store, args.name)))}.",
                 file=sys.stderr,
             )
     except StoreError as exc:

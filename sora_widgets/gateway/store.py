@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from .._paths import default_home
+from ..models.money import format_money
 
 __all__ = [
     "MICROS",
@@ -133,11 +134,12 @@ class Refusal:
 
     def message(self) -> str:
         """The 402 message, naming the budget."""
-        held = f", ${from_micros(self.reserved):.2f} held for running tasks" if self.reserved else ""
+        held = f", {format_money(from_micros(self.reserved))} held for running tasks" if self.reserved else ""
         return (
-            f"Budget exceeded: this video costs ${from_micros(self.amount):.2f} but {self.name}'s "
-            f"class budget of ${from_micros(self.budget):.2f} has ${from_micros(self.remaining):.2f} "
-            f"left (spent ${from_micros(self.spent):.2f}{held}). Nothing was sent. "
+            f"Budget exceeded: this video costs {format_money(from_micros(self.amount))} but "
+            f"{self.name}'s class budget of {format_money(from_micros(self.budget))} has "
+            f"{format_money(from_micros(self.remaining))} left (spent {format_money(from_micros(self.spent))}"
+            f"{held}). Nothing was sent. "
             "Ask your teacher for a top-up, or choose a shorter video"
         )
 

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, TypeVar, overload
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-from ..models.task import COMPLETED, FAILED
+from .._text import shorten
+from ..models.money import format_money
+from ..models.task import COMPLETED, Status, status_word
 from ..models.video import Video
 from ._entry import (
-    REFUSED,
     SENDING,
     TERMINAL,
     UNKNOWN_OUTCOME,
@@ -31,14 +32,15 @@ __all__ = ["History"]
 T = TypeVar("T")
 
 
-_STATUS_COLOURS = {
-    COMPLETED: "var(--jp-success-color1, #388e3c)",
-    FAILED: "var(--jp-error-color1, #d32f2f)",
-    REFUSED: "var(--jp-error-color1, #d32f2f)",
-    UNKNOWN_OUTCOME: "var(--jp-warn-color1, #f57c00)",
-}
-_STATUS_WORDS = {UNKNOWN_OUTCOME: "outcome unknown", SENDING: "sending", "in_progress": "in progress"}
 _HTML_ROWS = 50
+
+
+def _status_colour(status: str) -> str:
+    """The status's colour in the HTML history when it is an outcome (done, failed, in doubt)."""
+    known = Status.of(status)
+    return known.colour if known is not None and known.tone not in ("running", "neutral") else "inherit"
+
+
 # Videos with a filmstrip under their row in the HTML table: each is a small inline JPEG (a few
 # KB) kept in the notebook's output and decoded on first display (~0.1-0.5 s each, then cached),
 # so only the newest ones get one.
@@ -85,11 +87,6 @@ def _ensure_history_index(journal: Journal) -> None:
 
 def _either(value: T | None, fallback: T | None) -> T | None:
     return value if value is not None else fallback
-
-
-def _short(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class History:
@@ -222,10 +219,10 @@ class History:
         lines = [f"History({total} entries, {videos} videos; journal={str(self.journal.path)!r})"]
         for entry in entries[:10]:
             when = entry.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            status = _STATUS_WORDS.get(entry.status, entry.status)
+            status = status_word(entry.status, listed=True)
             size = entry.request.get("size", "?")
             seconds = entry.request.get("seconds", "?")
-            prompt = _short(entry.prompt, 50)
+            prompt = shorten(" ".join(entry.prompt.split()), 50)
             lines.append(f"  {when}  {status:<15} {entry.model:<15} {size:>9} {seconds:>2}s  {prompt}")
         if total > 10:
             lines.append(f"  ... and {total - 10} more")
@@ -247,16 +244,17 @@ class History:
         strips = 0
         for entry in entries[:_HTML_ROWS]:
             video = entry.video
-            status = _STATUS_WORDS.get(entry.status, entry.status)
+            status = status_word(entry.status, listed=True)
             if (
                 entry.status not in TERMINAL
                 and entry.status not in (SENDING, UNKNOWN_OUTCOME)
                 and entry.progress
             ):
                 status += f" {entry.progress:.0%}"
-            colour = _STATUS_COLOURS.get(entry.status, "inherit")
+            colour = _status_colour(entry.status)
+            one_line = shorten(" ".join(entry.prompt.split()), 60)
             title = entry.error_message or ""
-            cost = f"${video.cost:.2f}" if video is not None and video.cost is not None else ""
+            cost = format_money(video.cost) if video is not None else ""
             path = str(video.path) if video is not None and video.path is not None else ""
             values = [
                 esc(entry.created_at.astimezone().strftime("%Y-%m-%d %H:%M")),
@@ -265,7 +263,7 @@ class History:
                 esc(str(entry.request.get("size", ""))),
                 esc(f"{entry.request.get('seconds', '')}s"),
                 esc(cost),
-                f"<span title='{esc(entry.prompt)}'>{esc(_short(entry.prompt, 60))}</span>",
+                f"<span title='{esc(entry.prompt)}'>{esc(one_line)}</span>",
                 f"<code>{esc(entry.task_id or '')}</code>",
                 f"<span title='{esc(path)}'>{esc(Path(path).name if path else '')}</span>",
             ]

@@ -10,21 +10,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
+from typing import Any
 
 __all__ = [
     "I2V",
     "MODELS",
+    "ORIENTATIONS",
     "ORIENTATION_ALIASES",
     "SIZES",
     "T2V",
     "ModelSpec",
+    "front_catalog",
     "get_model",
+    "orientation_of",
 ]
 
-# Size strings are width x height, exactly as the wire takes them.
-SIZES: tuple[str, ...] = ("720x1280", "1280x720")
+# Size strings are width x height, exactly as the wire takes them; each has one orientation name.
+ORIENTATIONS: Mapping[str, str] = MappingProxyType({"portrait": "720x1280", "landscape": "1280x720"})
+SIZES: tuple[str, ...] = tuple(ORIENTATIONS.values())
 ORIENTATION_ALIASES: Mapping[str, str] = MappingProxyType(
-    {"portrait": "720x1280", "landscape": "1280x720", "vertical": "720x1280", "horizontal": "1280x720"}
+    {**ORIENTATIONS, "vertical": ORIENTATIONS["portrait"], "horizontal": ORIENTATIONS["landscape"]}
 )
 
 _COMMON_MEANINGS = (
@@ -96,7 +101,7 @@ def _spec(model_id: str, title: str, prefix: str, *, image: bool) -> ModelSpec:
         id=model_id,
         title=title,
         sizes=SIZES,
-        default_size="720x1280",
+        default_size=ORIENTATIONS["portrait"],
         seconds=(4, 8, 12),
         default_seconds=4,
         # Upstream charges $0.30 per second of 720p Sora 2 Pro video.
@@ -122,3 +127,36 @@ def get_model(model_id: str) -> ModelSpec:
         return MODELS[model_id]
     except KeyError:
         raise KeyError(f"unknown model {model_id!r}; known models: {', '.join(MODELS)}") from None
+
+
+def orientation_of(size: str) -> str:
+    """``"720x1280"`` -> ``"portrait"``; a size the catalog does not list -> ``""``."""
+    return next((name for name, known in ORIENTATIONS.items() if known == size), "")
+
+
+def front_catalog() -> dict[str, Any]:
+    """Sizes, orientations and lengths as data for the front ends (a synced ``_catalog`` trait),
+    so no JavaScript file lists them.
+
+    ``sizes``: ``[{"size", "orientation", "label"}]`` in catalog order; ``seconds``: every length
+    a model takes; ``models``: each model's own sizes and lengths.
+
+    Example:
+        >>> front_catalog()["sizes"][0], front_catalog()["seconds"]
+        ({'size': '720x1280', 'orientation': 'portrait', 'label': 'Portrait 720×1280'}, [4, 8, 12])
+    """
+    sizes = list(dict.fromkeys(size for spec in MODELS.values() for size in spec.sizes))
+    return {
+        "sizes": [
+            {
+                "size": size,
+                "orientation": orientation_of(size),
+                "label": f"{orientation_of(size).capitalize()} {size.replace('x', '×')}".strip(),
+            }
+            for size in sizes
+        ],
+        "seconds": sorted({s for spec in MODELS.values() for s in spec.seconds}),
+        "models": {
+            spec.id: {"sizes": list(spec.sizes), "seconds": list(spec.seconds)} for spec in MODELS.values()
+        },
+    }

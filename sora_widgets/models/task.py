@@ -16,6 +16,7 @@ from typing import Any
 
 __all__ = [
     "Phase",
+    "Status",
     "Task",
     "TaskError",
     "Usage",
@@ -23,9 +24,11 @@ __all__ = [
     "merge_update",
     "normalize_status",
     "phase_of",
+    "status_vocabulary",
+    "status_word",
 ]
 
-PENDING = "pending"
+PENDING = "pending"  # the values of Status.PENDING ... Status.FAILED, as plain strings
 IN_PROGRESS = "in_progress"
 COMPLETED = "completed"
 FAILED = "failed"
@@ -57,6 +60,98 @@ _STATUS_ALIASES = {
     "expired": FAILED,
     "rejected": FAILED,
 }
+
+
+# What a tone looks like on a page: JupyterLab's theme colours, with a fallback outside Jupyter.
+_TONE_COLOURS = {
+    "neutral": "var(--jp-ui-font-color2, #616161)",
+    "running": "var(--jp-brand-color1, #1976d2)",
+    "success": "var(--jp-success-color1, #388e3c)",
+    "warning": "var(--jp-warn-color1, #f57c00)",
+    "error": "var(--jp-error-color1, #d32f2f)",
+}
+
+
+class Status(enum.Enum):
+    """Every status a task, a journal entry, a lab job or a storyboard shot is shown with: its
+    value (as stored and synced), the word people read, and a tone (``neutral``, ``running``,
+    ``success``, ``warning``, ``error``) with its colour.
+
+    This is the one list: the widgets get it as data (:func:`status_vocabulary`, a synced
+    ``_statuses`` trait) and the history listings use :attr:`listed`.
+
+    Example:
+        >>> Status.IN_PROGRESS.word, Status.IN_PROGRESS.tone, Status.of("failed").listed
+        ('Rendering', 'running', 'failed')
+    """
+
+    # value, word, tone[, word in history listings (default: the value with spaces)]
+    IDLE = "idle", "Idle", "neutral"
+    # a task at the service (normalize_status gives one of these four)
+    PENDING = "pending", "Queued", "running"
+    IN_PROGRESS = "in_progress", "Rendering", "running", "in progress"
+    COMPLETED = "completed", "Completed", "success"
+    FAILED = "failed", "Failed", "error"
+    # a journal entry's states before and besides the service's
+    SENDING = "sending", "Sending", "running"
+    UNKNOWN_OUTCOME = "unknown_outcome", "Outcome unknown", "warning", "outcome unknown"
+    REFUSED = "refused", "Refused", "error"
+    # the status bar's own states
+    STOPPED = "stopped", "Stopped watching", "warning"
+    ERROR = "error", "Error", "error"
+    # a lab job or a storyboard shot before and after its task
+    PLANNED = "planned", "Planned", "neutral"
+    QUEUED = "queued", "Waiting for a slot", "neutral"
+    SKIPPED = "skipped", "Skipped", "neutral"
+    RUNNING = "running", "Rendering", "running"
+    DONE = "done", "Done", "success"
+    BLOCKED = "blocked", "Not made", "error"
+
+    word: str
+    tone: str
+    listed: str
+
+    def __new__(cls, value: str, word: str, tone: str, listed: str | None = None) -> Status:
+        member = object.__new__(cls)
+        member._value_ = value
+        member.word = word
+        member.tone = tone
+        member.listed = listed or value.replace("_", " ")
+        return member
+
+    @classmethod
+    def of(cls, value: str) -> Status | None:
+        """The status whose value is ``value``, or None for one we do not know."""
+        member = cls._value2member_map_.get(value)
+        return member if isinstance(member, cls) else None
+
+    @property
+    def colour(self) -> str:
+        """The CSS colour of the tone (a JupyterLab theme variable with a fallback)."""
+        return _TONE_COLOURS[self.tone]
+
+
+def status_word(status: str, *, listed: bool = False) -> str:
+    """The word a status is shown with (``listed``: as history tables list it, lower case); a
+    status we do not know is shown as it came.
+
+    Example:
+        >>> status_word("unknown_outcome"), status_word("unknown_outcome", listed=True), status_word("odd")
+        ('Outcome unknown', 'outcome unknown', 'odd')
+    """
+    known = Status.of(status)
+    if known is None:
+        return status
+    return known.listed if listed else known.word
+
+
+def status_vocabulary() -> dict[str, dict[str, str]]:
+    """Every status as data for the front ends: ``{value: {"word", "tone", "colour"}}``.
+
+    Widgets that show statuses sync this as their ``_statuses`` trait; ``statusWord(model,
+    status)`` in ``_dom.js`` reads it, so no JavaScript file spells a status word.
+    """
+    return {s.value: {"word": s.word, "tone": s.tone, "colour": s.colour} for s in Status}
 
 
 class Phase(enum.Enum):

@@ -27,6 +27,7 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
+from .._text import shorten
 from ..errors import InvalidRequestError
 from .catalog import T2V
 from .request import ReferenceImage, VideoRequest, normalize_seconds, normalize_size
@@ -423,11 +424,7 @@ def _two_lines(label: str, width: int) -> tuple[str, str]:
     second = " · ".join(rest)
     if not rest:  # one long value: break it by characters
         first, second = label[:width], label[width:]
-    if len(first) > width:
-        first = first[: width - 1] + "…"
-    if len(second) > width:
-        second = second[: width - 1] + "…"
-    return first, second
+    return shorten(first, width), shorten(second, width)
 
 
 def timeline_svg(rows: Sequence[TimelineRow], *, now: float | None = None, width: int = 640) -> str:

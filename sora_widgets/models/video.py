@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._display import widget_for
+from .._text import shorten
 from .money import format_money, parse_money
 from .request import VideoRequest, parse_size
 from .task import Task
@@ -245,7 +246,7 @@ class Video:
         cost = format_money(self.cost) or "cost n/a"
         where = f", path='{self.path}'" if self.path else ""
         sim = ", simulated" if self.simulated else ""
-        prompt = self.prompt if len(self.prompt) <= 60 else self.prompt[:57] + "..."
+        prompt = shorten(self.prompt, 60)
         return (
             f"Video({self.task_id!r}, {self.model}, {self.size}, {self.seconds}s, {cost}, "
             f"prompt={prompt!r}{where}{sim})"

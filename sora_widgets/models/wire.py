@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
+from .._text import shorten
 from .money import parse_money
 from .task import Task, TaskError, Usage, VideoAsset, normalize_status, utc_from_unix
 
@@ -117,7 +118,7 @@ def _text(value: Any, limit: int = MAX_TEXT_CHARS) -> str:
     if isinstance(value, (dict, list)):
         return f"({type(value).__name__})"
     text = value if isinstance(value, str) else str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(text, limit)
 
 
 # ---------------------------------------------------------------------------------------------

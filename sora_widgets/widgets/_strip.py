@@ -12,6 +12,7 @@ from typing import Any
 
 import traitlets as t
 
+from ..models.task import status_vocabulary
 from ..models.video import Video
 from ._base import SoraWidget
 from ._common import (
@@ -72,6 +73,7 @@ class ResultStrip(SoraWidget, front="strip"):
     """
 
     items = t.List(t.Dict()).tag(sync=True)
+    _statuses = t.Dict(status_vocabulary()).tag(sync=True)  # the words a tile's status is shown with
     selected = t.Unicode("").tag(sync=True)
     arrangement = t.Enum(("strip", "grid"), default_value="strip").tag(sync=True)
     empty_text = t.Unicode("No results yet").tag(sync=True)

@@ -12,6 +12,7 @@ import traitlets as t
 
 from ..errors import SoraError
 from ..gateway.admin import GatewayAdmin
+from ..models.money import format_money
 from ._base import SoraWidget
 from ._common import BackgroundTasks, describe_error
 
@@ -114,7 +115,7 @@ class Classroom(SoraWidget, front="classroom"):
     async def top_up(self, name: str, amount: Decimal | str | float) -> None:
         """Raise a student's budget by ``amount`` dollars."""
         await self._act(
-            f"{name}'s budget was topped up by ${Decimal(str(amount)):.2f}.", self._admin.top_up(name, amount)
+            f"{name}'s budget was topped up by {format_money(amount)}.", self._admin.top_up(name, amount)
         )
 
     # -- the browser -------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import traitlets as t
 
+from .._text import shorten
 from ..models.variants import differing_labels
 from ..models.video import Video
 from ._base import SoraWidget
@@ -67,8 +68,7 @@ def differences(videos: Sequence[Video]) -> list[str]:
             suffix += 1
         for out, words in zip(fields, word_lists, strict=True):
             middle = " ".join(words[prefix : len(words) - suffix]) or "(nothing)"
-            if len(middle) > 60:
-                middle = middle[:59] + "…"
+            middle = shorten(middle, 60)
             out.append(("…" if prefix else "") + middle + ("…" if suffix else ""))
     return [" · ".join(f) for f in fields]
 

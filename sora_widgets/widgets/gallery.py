@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets
 import traitlets as t
 
+from ..errors import entry_advice
 from ..models.catalog import MODELS
+from ..models.task import Status, status_word
 from ._base import SoraWidget
 from ._common import BackgroundTasks, describe_error, format_cost
 from ._strip import ResultStrip, StripItem
@@ -27,21 +29,21 @@ STATUS_FILTERS: dict[str, tuple[str, ...] | None] = {
     "failed": ("failed", "refused"),
     "unknown_outcome": ("unknown_outcome",),
 }
-_STATUS_TEXT = {
-    "sending": "sending",
-    "pending": "queued",
-    "in_progress": "rendering",
-    "completed": "completed",
-    "failed": "failed",
-    "refused": "refused",
-    "unknown_outcome": "outcome unknown",
-}
+# The filter choices as the browser lists them: [value, label], the statuses' own words.
+_FILTER_CHOICES = [
+    ["all", "All"],
+    ["completed", Status.COMPLETED.word],
+    ["running", "Running"],
+    ["failed", f"{Status.FAILED.word} or {Status.REFUSED.listed}"],
+    ["unknown_outcome", Status.UNKNOWN_OUTCOME.word],
+]
 
 
 class GalleryControls(SoraWidget, front="gallery"):
     """The Gallery's filters, count, and the details of a chosen entry that has no video."""
 
     status = t.Enum(tuple(STATUS_FILTERS), default_value="all").tag(sync=True)
+    status_choices = t.List(t.List(t.Unicode()), default_value=_FILTER_CHOICES).tag(sync=True)
     model = t.Unicode("").tag(sync=True)  # "" = all models
     model_choices = t.List(t.Dict()).tag(sync=True)
     search = t.Unicode("").tag(sync=True)
@@ -159,7 +161,7 @@ class Gallery(ipywidgets.VBox):  # type: ignore[misc]
         else:
             self.player.show(None)
             self.player.layout.display = "none"
-            self.controls.detail_title = _STATUS_TEXT.get(entry.status, entry.status).capitalize()
+            self.controls.detail_title = status_word(entry.status)
             self.controls.detail = _describe(entry)
 
     def _on_front_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
@@ -220,7 +222,7 @@ def _item(entry: JournalEntry) -> StripItem:
 def _describe(entry: JournalEntry) -> list[list[str]]:
     request = entry.request or {}
     rows: list[tuple[str, str]] = [
-        ("Status", _STATUS_TEXT.get(entry.status, entry.status)),
+        ("Status", status_word(entry.status, listed=True)),
         ("Prompt", entry.prompt),
         ("Model", entry.model),
         ("Size", str(request.get("size") or "")),
@@ -243,7 +245,7 @@ def _describe(entry: JournalEntry) -> list[list[str]]:
         rows.append(("Error code", entry.error_code + (f" — {meaning}" if meaning else "")))
     if entry.error_message:
         rows.append(("Message", entry.error_message))
-    rows.append(("What to do", _advice(entry)))
+    rows.append(("What to do", entry_advice(entry.status, model=entry.model, code=entry.error_code)))
     return [[k, v] for k, v in rows if v]
 
 
@@ -253,19 +255,3 @@ def _price(request: dict[str, Any]) -> str:
         return format_cost(spec.estimate_cost(int(request["seconds"]))) if spec else ""
     except (KeyError, TypeError, ValueError):
         return ""
-
-
-def _advice(entry: JournalEntry) -> str:
-    if entry.status in ("unknown_outcome", "sending"):
-        return (
-            "The request may have reached the service and been billed; it was not resent. "
-            "If no video turns up here, send it again yourself from the Studio."
-        )
-    if entry.status in ("pending", "in_progress"):
-        return "Still running at the service: press “Resume unfinished” (or await client.resume())."
-    if entry.status == "refused":
-        return "The service refused the request before starting it; nothing was billed. Fix it and resend."
-    if entry.status == "failed":
-        spec = MODELS.get(entry.model)
-        return (spec.advice_for(entry.error_code) if spec else None) or "Try again."
-    return ""

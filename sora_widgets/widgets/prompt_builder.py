@@ -8,8 +8,9 @@ from typing import Any
 
 import traitlets as t
 
+from .._text import shorten
 from ..errors import InvalidRequestError
-from ..models.catalog import I2V, T2V, get_model
+from ..models.catalog import I2V, ORIENTATIONS, T2V, front_catalog, get_model
 from ..models.coach import PromptReport, Vocabulary, coach
 from ..models.request import ReferenceImage, VideoRequest
 from ..models.video import Video
@@ -21,7 +22,6 @@ __all__ = ["PromptBuilder", "compose_prompt"]
 # The seeds' advice: "Include shot type, subject, action, setting, lighting, and any required
 # camera movement". These are the structured fields, in the order they read best.
 SHOT_FIELDS: tuple[str, ...] = ("shot_type", "subject", "action", "setting", "lighting", "camera")
-_SIZES = {"portrait": "720x1280", "landscape": "1280x720"}
 # Views whose last resynchronised edit is remembered (one per open view; old ones forgotten).
 _MAX_VIEWS = 64
 
@@ -88,7 +88,8 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
     camera = t.Unicode("").tag(sync=True)
     prompt = t.Unicode("").tag(sync=True)  # composed; what will be sent
 
-    orientation = t.Enum(("portrait", "landscape"), default_value="portrait").tag(sync=True)
+    orientation = t.Enum(tuple(ORIENTATIONS), default_value="portrait").tag(sync=True)
+    _catalog = t.Dict(front_catalog()).tag(sync=True)  # the orientations and sizes offered
     seconds = t.Int(T2V.default_seconds).tag(sync=True)
     seconds_options = t.List(t.Int(), default_value=list(T2V.seconds)).tag(sync=True)
     fit_mode = t.Enum(("cover", "letterbox"), default_value="cover").tag(sync=True)
@@ -156,7 +157,7 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
     @property
     def size(self) -> str:
         """The video size in wire form, from the orientation."""
-        return _SIZES[self.orientation]
+        return ORIENTATIONS[self.orientation]
 
     @property
     def image(self) -> ReferenceImage | str | None:
@@ -314,7 +315,7 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
         self.remix_id = video.remix_id or ""
         self.hint = (
             f"Remix of {self.remix_id}: describe the change you want "
-            f"(\u201c{_short_prompt(video.prompt)}\u201d), then Generate."
+            f"(\u201c{shorten(video.prompt, 48)}\u201d), then Generate."
         )
         self.send({"type": "focus_prompt"})
 
@@ -438,10 +439,6 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
         self.error = describe_error(exc)
 
 
-def _short_prompt(prompt: str, limit: int = 48) -> str:
-    return prompt if len(prompt) <= limit else prompt[: limit - 3] + "..."
-
-
 def _remix_label(video: Video) -> str:
-    prompt = video.prompt if len(video.prompt) <= 48 else video.prompt[:45] + "..."
+    prompt = shorten(video.prompt, 48)
     return f"{prompt} ({video.size}, {video.seconds} s, {video.task_id})"

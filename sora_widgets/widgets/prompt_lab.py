@@ -14,8 +14,9 @@ import ipywidgets
 import traitlets as t
 
 from ..errors import GenerationFailed, InvalidRequestError, SoraError
+from ..models.catalog import front_catalog
 from ..models.coach import PromptReport, coach
-from ..models.task import Task
+from ..models.task import Task, status_vocabulary
 from ..models.variants import (
     TimelineRow,
     Variant,
@@ -161,7 +162,7 @@ def _error_text(exc: BaseException) -> str:
     return text
 
 
-class PromptLab(SoraWidget, front="prompt_lab", parts=("status_words",)):
+class PromptLab(SoraWidget, front="prompt_lab"):
     """Run a sweep of prompt variants under a budget, then compare the videos side by side.
 
     Example:
@@ -198,6 +199,8 @@ class PromptLab(SoraWidget, front="prompt_lab", parts=("status_words",)):
     slots = t.Dict(default_value={}).tag(sync=True)  # name -> list of values
     prompts = t.List(t.Unicode(), default_value=[]).tag(sync=True)
     sizes = t.List(t.Unicode(), default_value=["720x1280"]).tag(sync=True)
+    _catalog = t.Dict(front_catalog()).tag(sync=True)  # the sizes and lengths offered
+    _statuses = t.Dict(status_vocabulary()).tag(sync=True)  # the words statuses are shown with
     seconds = t.List(t.Int(), default_value=[4]).tag(sync=True)
     budget = t.Float(None, allow_none=True).tag(sync=True)  # USD; None = no cap
     concurrency = t.Int(4).tag(sync=True)

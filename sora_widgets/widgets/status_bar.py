@@ -9,24 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 import traitlets as t
 
-from ..errors import (
-    AuthenticationError,
-    ConnectionFailed,
-    DownloadError,
-    GenerationFailed,
-    InsufficientBalanceError,
-    InvalidRequestError,
-    LinkExpired,
-    ModerationBlocked,
-    PollTimeout,
-    RateLimitError,
-    RequestTimeout,
-    ServerError,
-    UnknownOutcomeError,
-)
+from ..errors import GenerationFailed, PollTimeout, SoraError, UnknownOutcomeError, failure_advice
 from ..models.catalog import MODELS
 from ..models.request import VideoRequest
-from ..models.task import Phase, Task
+from ..models.task import Phase, Task, status_vocabulary
 from ._base import SoraWidget
 from ._common import BackgroundTasks, describe_error
 
@@ -36,34 +22,8 @@ if TYPE_CHECKING:
 
 __all__ = ["StatusBar"]
 
-# What to do, by kind of error, when the error carries no code of its own.
-_ADVICE: tuple[tuple[type[BaseException], str], ...] = (
-    (
-        UnknownOutcomeError,
-        "The request may have reached the service and been billed, so it was not resent. "
-        "Look in client.history (or sw.Gallery()) before trying again.",
-    ),
-    (
-        PollTimeout,
-        "The task goes on at the service: await client.wait(task_id) later, or client.resume().",
-    ),
-    (AuthenticationError, "Check the API key (VTRIX_API_KEY or SoraClient(api_key=...))."),
-    (InsufficientBalanceError, "Top up the account, or check that the key may use this model."),
-    (RateLimitError, "Too many requests: wait a minute, then try again."),
-    (ServerError, "The service failed; try again in a little while."),
-    (
-        ConnectionFailed,
-        "Check the network and the base URL; a task already created can be resumed.",
-    ),
-    (RequestTimeout, "The service is slow to answer; try again, or resume later."),
-    (LinkExpired, "The result link expired; polling the task again gives a fresh link."),
-    (DownloadError, "The file could not be saved: check free disk space, then client.download(video)."),
-    (ModerationBlocked, "Rephrase the prompt, or use an image without human faces."),
-    (InvalidRequestError, "Fix the request as the message says; nothing was sent."),
-)
 
-
-class StatusBar(SoraWidget, front="status_bar", parts=("status_words",)):
+class StatusBar(SoraWidget, front="status_bar"):
     """A live status line for one generation task.
 
     Example:
@@ -80,6 +40,7 @@ class StatusBar(SoraWidget, front="status_bar", parts=("status_words",)):
     label = t.Unicode("").tag(sync=True)
     task_id = t.Unicode("").tag(sync=True)
     status = t.Unicode("idle").tag(sync=True)
+    _statuses = t.Dict(status_vocabulary()).tag(sync=True)  # the words statuses are shown with
     phase = t.Unicode("idle").tag(sync=True)  # idle | running | succeeded | failed | unknown | stopped
     progress = t.Float(-1.0).tag(sync=True)  # 0..1, or -1 when the service gave none
     elapsed_s = t.Float(-1.0).tag(sync=True)  # at the last update; the browser counts on from there
@@ -155,17 +116,17 @@ class StatusBar(SoraWidget, front="status_bar", parts=("status_words",)):
         self.error_code = code or ""
         self.error_message = task.error.message if task.error else "the task failed"
         self.error_meaning = (spec.meaning(code) if spec else None) or ""
-        self.error_advice = (spec.advice_for(code) if spec else None) or "Try again."
+        self.error_advice = failure_advice(task.model, code)
 
     def fail(self, exc: BaseException) -> None:
         """Show an exception: its message, and for a failed task its code, meaning and advice."""
         with self.hold_sync():
             self.watching = False
             self.eta_s = -1.0
-            self.error_message = describe_error(exc)
+            # What went wrong here, what to do under "What to do": the error carries both.
+            self.error_message = exc.message if isinstance(exc, SoraError) else describe_error(exc)
             self.error_code = ""
             self.error_meaning = ""
-            advice = next((text for kind, text in _ADVICE if isinstance(exc, kind)), "")
             if isinstance(exc, GenerationFailed):
                 self.task_id = exc.task_id or self.task_id
                 self.error_code = exc.code or ""
@@ -174,8 +135,6 @@ class StatusBar(SoraWidget, front="status_bar", parts=("status_words",)):
                     # The head shows "Error <code> — <meaning>": the message does not say it again.
                     for said in (f" (code {exc.code}: {exc.meaning})", f" (code {exc.code})"):
                         self.error_message = self.error_message.replace(said, "")
-                spec = MODELS.get(getattr(exc.task, "model", None) or "")
-                advice = (spec.advice_for(exc.code) if spec else None) or advice or "Try again."
                 self.status, self.phase = "failed", Phase.FAILED.value
             elif isinstance(exc, UnknownOutcomeError):
                 self.status, self.phase = "outcome unknown", Phase.UNKNOWN.value
@@ -193,10 +152,7 @@ class StatusBar(SoraWidget, front="status_bar", parts=("status_words",)):
                 self.status, self.phase = "still running (stopped waiting)", Phase.UNKNOWN.value
             else:
                 self.status, self.phase = "error", Phase.FAILED.value
-            self.error_advice = advice
-            if advice and advice in self.error_message:
-                # Said once, under "What to do", rather than twice.
-                self.error_message = " ".join(self.error_message.replace(advice, " ").split())
+            self.error_advice = exc.advice if isinstance(exc, SoraError) else ""
 
     def watch(self, task: Task | str, client: SoraClient | None = None) -> asyncio.Task[Video]:
         """Poll ``task`` in the background on the kernel's loop and show every update.

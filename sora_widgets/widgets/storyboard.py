@@ -19,6 +19,7 @@ import traitlets as t
 
 from ..errors import InvalidRequestError, SoraError
 from ..models.catalog import T2V, get_model
+from ..models.task import status_vocabulary
 from ..storyboard import CONTINUITY, DONE, Storyboard
 from ._base import SoraWidget
 from ._common import BackgroundTasks, describe_error, format_cost
@@ -92,6 +93,7 @@ class StoryboardWidget(SoraWidget, front="storyboard"):
     seconds_choices = t.List(t.Int()).tag(sync=True)
     continuity_choices = t.List(t.List(t.Unicode())).tag(sync=True)  # [[value, words], ...]
     shots = t.List(t.Dict()).tag(sync=True)
+    _statuses = t.Dict(status_vocabulary()).tag(sync=True)  # the words shot statuses are shown with
     total_cost = t.Unicode("").tag(sync=True)
     run_cost = t.Unicode("").tag(sync=True)
     run_note = t.Unicode("").tag(sync=True)

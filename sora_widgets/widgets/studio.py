@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import ipywidgets
 import traitlets as t
 
+from .._text import shorten
 from ..models.request import VideoRequest
 from ..models.video import Video
 from ._base import SoraWidget
@@ -127,10 +128,10 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
         req = self.client.build_request(request, **fields)
         for old in list(self._unhappy):
             self._fold_finished(old)
-        bar = StatusBar(label=_short(req.prompt), client=self.client)
+        bar = StatusBar(label=shorten(req.prompt, 80), client=self.client)
         bar.status = "sending"
         bar.phase = "running"
-        job = self._background.start(self._run(req, bar), name=f"generate {_short(req.prompt, 30)}")
+        job = self._background.start(self._run(req, bar), name=f"generate {shorten(req.prompt, 30)}")
         self._jobs[job] = bar
         self.bars.children = (bar, *self.bars.children)
         job.add_done_callback(self._job_finished)
@@ -208,7 +209,7 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
             head = f"Error {bar.error_code}" if bar.error_code else ended.capitalize()
             if bar.error_meaning:
                 head += f" ({bar.error_meaning})"
-            parts = [f"{head}: {_short(bar.label, 60)}", bar.note if job.cancelled() else bar.error_message]
+            parts = [f"{head}: {shorten(bar.label, 60)}", bar.note if job.cancelled() else bar.error_message]
             if bar.error_advice:
                 parts.append(f"What to do: {bar.error_advice}")
             self._notes[key] = " ".join(p for p in parts if p)
@@ -251,10 +252,6 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
             # Shown as is. Simulator money is said to be simulated: "$13.20 spent (simulated)".
             money = f"{format_cost(spent)} spent" + (" (simulated)" if self.client.simulated else "")
             self.header.spent = money if self.results else ""
-
-
-def _short(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _service_label(client: SoraClient) -> str:

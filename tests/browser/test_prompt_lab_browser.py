@@ -60,6 +60,10 @@ def test_prompt_lab_runs_and_compares_in_sync(open_notebook: Any) -> None:
     cells = lab.locator(".sw-lab-cell[data-status='completed']")
     cells.nth(2).wait_for(timeout=120_000)
     assert cells.count() == 3
+    # the sizes offered and the status words come from Python (model catalog, models.task.Status)
+    assert lab.get_by_label("Size Landscape 1280×720").is_checked()
+    assert not lab.get_by_label("Size Portrait 720×1280").is_checked()
+    assert cells.first.locator(".sw-lab-cell-status").text_content().startswith("Completed · ")
     # finished videos appear in the grid as they complete (first-frame thumbnails)
     for i in range(3):
         thumb = lab.locator("img.sw-lab-thumb").nth(i)

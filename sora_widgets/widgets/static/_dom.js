@@ -84,3 +84,10 @@ async function childModel(model, name) {
   const id = ref.startsWith("IPY_MODEL_") ? ref.slice("IPY_MODEL_".length) : ref;
   return model.widget_manager.get_model(id);
 }
+
+// The word a status is shown with, from the widget's `_statuses` trait (models.task.Status, sent
+// by Python as data: no front end spells a status word). A status it does not list shows as it came.
+function statusWord(model, status) {
+  const known = (model.get("_statuses") || {})[status];
+  return known ? known.word : status;
+}

@@ -1,18 +1,10 @@
 // Gallery controls front end: filters, count, resume, and the details of a chosen entry.
 // Everything from the journal is shown with textContent.
 
-const STATUS_OPTIONS = [
-  ["all", "All"],
-  ["completed", "Completed"],
-  ["running", "Running"],
-  ["failed", "Failed or refused"],
-  ["unknown_outcome", "Outcome unknown"],
-];
-
 function mountGallery({ model, el }) {
   const releaseKeys = keepKeys(el);
   const status = h("select");
-  for (const [value, text] of STATUS_OPTIONS) status.append(h("option", { value, text }));
+  for (const [value, text] of model.get("status_choices")) status.append(h("option", { value, text }));
   const modelSelect = h("select");
   const search = h("input", { type: "search", placeholder: "words in the prompt or task id" });
   const refresh = h("button", { class: "sw-btn", type: "button", text: "Refresh" });

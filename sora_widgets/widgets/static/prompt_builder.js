@@ -101,7 +101,9 @@ function mountPromptBuilder({ model, el }) {
     }
     return { fieldset, sync: () => inputs.forEach((i) => (i.checked = String(model.get(trait)) === i.value)) };
   }
-  const orientation = radioGroup("Orientation", "orient", [["portrait", "Portrait 720×1280"], ["landscape", "Landscape 1280×720"]], "orientation");
+  // The orientations and their sizes are the model catalog's (the `_catalog` trait).
+  const orientations = model.get("_catalog").sizes.map(({ orientation, label }) => [orientation, label]);
+  const orientation = radioGroup("Orientation", "orient", orientations, "orientation");
   let seconds = null;
   const secondsHolder = h("div");
   function buildSeconds() {

@@ -3,11 +3,6 @@
 // Plain ESM, no imports (_common.widget_esm puts _dom.js in front). Text from users or the server
 // goes in with textContent only.
 
-const SIZES = [
-  ["720x1280", "Portrait 720×1280"],
-  ["1280x720", "Landscape 1280×720"],
-];
-const LENGTHS = [4, 8, 12];
 const SLOT_RE = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 function slotNames(template) {
@@ -64,17 +59,19 @@ function mountPromptLab({ model, el: root }) {
     placeholder: "One prompt per line",
   });
 
-  const sizeBoxes = SIZES.map(([value, title]) =>
-    h("input", { type: "checkbox", value, "aria-label": `Size ${title}` }),
+  // Sizes and lengths are the model catalog's (the `_catalog` trait), not written out here.
+  const catalog = model.get("_catalog");
+  const sizeBoxes = catalog.sizes.map(({ size, label }) =>
+    h("input", { type: "checkbox", value: size, "aria-label": `Size ${label}` }),
   );
-  const lengthBoxes = LENGTHS.map((s) => h("input", { type: "checkbox", value: String(s), "aria-label": `Length ${s} seconds` }));
+  const lengthBoxes = catalog.seconds.map((s) => h("input", { type: "checkbox", value: String(s), "aria-label": `Length ${s} seconds` }));
   const budget = h("input", { type: "number", min: "0", step: "0.01", class: "sw-lab-budget", "aria-label": "Budget cap in USD (empty: no cap)", placeholder: "no cap" });
   const concurrency = h("input", { type: "number", min: "1", max: "16", step: "1", class: "sw-lab-concurrency", "aria-label": "Jobs at once" });
   const options = h("div", { class: "sw-lab-row sw-lab-options" }, [
     h("span", { class: "sw-lab-caption", text: "Sizes" }),
-    ...sizeBoxes.map((box, i) => h("label", {}, [box, ` ${SIZES[i][1]}`])),
+    ...sizeBoxes.map((box, i) => h("label", {}, [box, ` ${catalog.sizes[i].label}`])),
     h("span", { class: "sw-lab-caption", text: "Lengths" }),
-    ...lengthBoxes.map((box, i) => h("label", {}, [box, ` ${LENGTHS[i]} s`])),
+    ...lengthBoxes.map((box, i) => h("label", {}, [box, ` ${catalog.seconds[i]} s`])),
   ]);
   const summary = h("div", { class: "sw-lab-summary", role: "status", "aria-live": "polite", "aria-label": "Sweep summary" });
   const runButton = h("button", { type: "button", class: "sw-lab-run", "aria-label": "Run the sweep", text: "Run" });
@@ -300,7 +297,7 @@ function mountPromptLab({ model, el: root }) {
       parts.title.title = job.prompt;
       parts.meta.textContent = `${job.size} · ${job.seconds} s · ${job.cost}`;
       paintCoach(parts.coach, job.coach);
-      const word = STATUS_TEXT[job.status] ?? job.status; // the Studio's words (status_words.js)
+      const word = statusWord(model, job.status); // the Studio's words (models.task.Status)
       parts.status.textContent = job.task_id ? `${word} · ${job.task_id}` : word;
       if (job.progress >= 0) parts.bar.value = job.progress;
       else parts.bar.removeAttribute("value");

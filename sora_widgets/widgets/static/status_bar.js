@@ -9,7 +9,7 @@ function clock(seconds) {
   return hours ? `${hours}:${String(minutes).padStart(2, "0")}:${secs}` : `${minutes}:${secs}`;
 }
 
-// STATUS_TEXT (the words a status is shown with) is in status_words.js, shared with the Prompt Lab.
+// The words a status is shown with come from Python (the `_statuses` trait, read by statusWord in _dom.js).
 
 async function copyText(text, input) {
   try {
@@ -76,7 +76,7 @@ function mountStatusBar({ model, el }) {
     const raw = model.get("status");
     root.dataset.phase = phase;
     root.classList.toggle("sw-compact", model.get("compact"));
-    status.textContent = STATUS_TEXT[raw] ?? raw;
+    status.textContent = statusWord(model, raw);
     label.textContent = model.get("label");
     const progress = model.get("progress");
     if (progress >= 0) {

@@ -2,14 +2,6 @@
 // the joined film. Filmstrips and the film arrive as binary buffers in custom messages. Text from
 // the kernel or the user is only ever set with textContent.
 
-const STATUS_TEXT = {
-  planned: "not made yet",
-  queued: "waiting",
-  running: "rendering",
-  done: "done",
-  failed: "failed",
-  blocked: "not made",
-};
 const ACTION_TEXT = {
   reuse: "made already: kept",
   resume: "unfinished: will be finished, not sent again",
@@ -189,7 +181,7 @@ function mountStoryboard({ model, el }) {
     c.barFill.style.width = `${pct}%`;
     c.bar.setAttribute("aria-valuenow", String(pct));
     c.bar.hidden = !(shot.status === "running" || shot.status === "queued" || shot.status === "done");
-    const word = STATUS_TEXT[shot.status] || shot.status;
+    const word = statusWord(model, shot.status); // the words are Python's (models.task.Status)
     let text = shot.status === "planned" ? ACTION_TEXT[shot.action] || word : word;
     if (shot.status === "running" && shot.progress >= 0) text += ` ${pct}%`;
     if (shot.message && (shot.status === "failed" || shot.status === "blocked")) text += `: ${shot.message}`;

@@ -42,7 +42,7 @@ function mountStrip({ model, el }) {
   function dropImage(tile) {
     if (tile.url) URL.revokeObjectURL(tile.url);
     tile.url = null;
-    tile.thumb.replaceChildren(h("span", { class: "sw-strip-status", text: tile.item.thumb ? "…" : tile.item.status }));
+    tile.thumb.replaceChildren(h("span", { class: "sw-strip-status", text: tile.item.thumb ? "…" : statusWord(model, tile.item.status) }));
   }
 
   const observer =
@@ -68,7 +68,7 @@ function mountStrip({ model, el }) {
       { class: "sw-strip-tile", type: "button", role: "listitem", "data-key": item.key, "data-status": item.status, title: item.title },
       [thumb, h("span", { class: "sw-strip-title", text: item.title }), h("span", { class: "sw-strip-sub sw-muted", text: item.subtitle })],
     );
-    node.setAttribute("aria-label", `${item.title} (${item.subtitle || item.status})`);
+    node.setAttribute("aria-label", `${item.title} (${item.subtitle || statusWord(model, item.status)})`);
     if (item.portrait) node.classList.add("sw-portrait");
     node.addEventListener("click", () => model.send({ type: "select", key: item.key }));
     const tile = { node, thumb, item, sig: JSON.stringify(item), visible: !observer, url: null };
