@@ -287,6 +287,15 @@ def test_the_studio_types_generates_and_plays_bare_and_wrapped(
     video.evaluate("(v) => { v.muted = true; return v.play(); }")
     app.wait_for("(v) => v.currentTime > 0.2", "playback to advance", arg=video.element_handle())
     app.wait_for_locator(bare.locator(".sw-studio-counts", has_text="1 done"), "the header's count")
+
+    # "Stop watching" in a status line reaches Python through the Studio (the line is a record,
+    # not a widget): the job stops, the line says how to pick the task up again.
+    bare.get_by_role("button", name="Generate").click()
+    bare.locator(".sw-status").get_by_role("button", name="Stop watching").click(timeout=60_000)
+    stopped = bare.locator(".sw-status[data-phase='stopped']")
+    app.wait_for_locator(stopped, "the status line to say it stopped watching")
+    assert "client.resume()" in stopped.locator(".sw-status-note").inner_text()
+    assert bare.locator(".sw-status").count() == 1  # kept readable until the next generation
     title = bare.locator(".sw-studio-title")
     assert _lightness(title) < 0.3  # dark text on marimo's light page
     app.screenshot("studio-marimo-light")
