@@ -14,8 +14,8 @@ def _(mo):
     *SIMULATED*). Nothing is sent anywhere and nothing is billed.
 
     Open it with `marimo edit notebooks/quickstart_marimo.py` (or `marimo run` as an app).
-    The Studio, the Gallery and the Prompt Lab's compare view are not shown in marimo yet:
-    see the README, "In marimo".
+    Every widget is an anywidget: show it as a cell's last expression, or wrap it in
+    `mo.ui.anywidget(...)` to read its state from other cells.
     """)
     return
 
@@ -95,6 +95,36 @@ async def _(bar, builder, client):
 async def _(job):
     kite = await job  # the Video, once the background job has finished
     kite
+    return
+
+
+@app.cell
+def _(mo):
+    mo.md(r"""
+    ## 3. The Studio: all of it in one widget
+
+    Type a prompt, pick the orientation and length (the price shows before anything is sent),
+    press **Generate**: a status line follows the job, the player plays the result, and the strip
+    keeps every video of the session (click one to play it again; **Remix** makes a variation).
+    Code can drive it too: here it starts one generation the way the Generate button does.
+    """)
+    return
+
+
+@app.cell
+async def _(client, sw):
+    studio = sw.Studio(client)
+    studio.builder.text = "Medium shot of a lighthouse keeper climbing a spiral staircase, warm lamp light"
+    studio.builder.orientation = "landscape"
+    first = studio.generate()  # a Job: the cell returns at once, the Studio follows it
+    studio
+    return first, studio
+
+
+@app.cell
+async def _(first, mo, studio):
+    made = await first  # the Video, also studio.last
+    mo.md(f"The Studio made *{made.prompt}* ({made.size}, {made.seconds} s; {len(studio.results)} so far).")
     return
 
 

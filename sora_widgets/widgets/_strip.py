@@ -14,13 +14,8 @@ import traitlets as t
 
 from ..models.task import status_vocabulary
 from ..models.video import Video
-from ._base import SoraWidget
-from ._common import (
-    BackgroundTasks,
-    describe_error,
-    format_cost,
-    video_thumbnail,
-)
+from ._base import SoraWidget, handles
+from ._common import describe_error, format_cost, video_thumbnail
 
 __all__ = ["ResultStrip", "StripItem"]
 
@@ -87,10 +82,6 @@ class ResultStrip(SoraWidget, front="strip"):
         self._making: set[str] = set()
         self._select_callbacks: list[Callable[[str], Any]] = []
         self._view_ready = False  # thumbnails go out once a view has asked for them
-        self._background = BackgroundTasks(
-            lambda exc: _log.warning("thumbnail failed: %s", describe_error(exc))
-        )
-        self.on_msg(self._on_front_message)
 
     def set_items(self, items: Sequence[StripItem]) -> None:
         """Show these tiles (in this order); thumbnails follow as views ask for them."""
@@ -121,7 +112,7 @@ class ResultStrip(SoraWidget, front="strip"):
             return
         self.selected = key
         for callback in list(self._select_callbacks):
-            callback(key)
+            self.call_user(callback, key)
 
     def _want(self, keys: Sequence[str]) -> None:
         """Send the thumbnails a view asks for (the tiles it shows), making missing ones first."""
@@ -145,7 +136,7 @@ class ResultStrip(SoraWidget, front="strip"):
                 self._thumb_for(item)
             self._send_thumbs([i.key for i in missing])
             return
-        self._background.start(self._make_thumbs_in_thread(missing), name="thumbnails")
+        self.in_background(self._make_thumbs_in_thread(missing), name="thumbnails")
 
     async def _make_thumbs_in_thread(self, items: list[StripItem]) -> None:
         # Decoding a frame takes tens of ms each; keep the kernel's loop free meanwhile.
@@ -177,15 +168,23 @@ class ResultStrip(SoraWidget, front="strip"):
             if data is not None:
                 self.send({"type": "thumb", "key": key, "mime": "image/jpeg"}, buffers=[data])
 
-    def _on_front_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict):
-            return
-        if content.get("type") == "ready":
-            self._view_ready = True
-        elif content.get("type") == "want":
-            self._view_ready = True
-            keys = content.get("keys")
-            if isinstance(keys, list):
-                self._want([str(k) for k in keys])
-        elif content.get("type") == "select":
-            self.select(str(content.get("key", "")))
+    def _background_failed(self, exc: BaseException) -> None:
+        # A thumbnail that cannot be made leaves its tile without a picture; the strip goes on.
+        _log.warning("thumbnail failed: %s", describe_error(exc))
+
+    # -- messages from the page ------------------------------------------------------------------
+
+    @handles("ready")
+    def _ready(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
+        self._view_ready = True
+
+    @handles("want")
+    def _wanted(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+        self._view_ready = True
+        keys = content.get("keys")
+        if isinstance(keys, list):
+            self._want([str(k) for k in keys])
+
+    @handles("select")
+    def _chosen(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+        self.select(str(content.get("key", "")))

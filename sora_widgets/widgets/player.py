@@ -21,8 +21,8 @@ import traitlets as t
 
 from ..errors import LinkExpired
 from ..models.video import Video
-from ._base import SoraWidget
-from ._common import BackgroundTasks, describe_error, format_cost
+from ._base import SoraWidget, handles
+from ._common import describe_error, format_cost
 
 if TYPE_CHECKING:
     from ..client import SoraClient
@@ -70,7 +70,6 @@ class VideoPlayer(SoraWidget, front="player"):
     compact = t.Bool(False).tag(sync=True)
     show_remix = t.Bool(False).tag(sync=True)
     embed = t.Bool(False).tag(sync=True)
-    error = t.Unicode("").tag(sync=True)
     # A filmstrip of stills across the whole video under it (sent as JPEG bytes when a view asks).
     show_filmstrip = t.Bool(True).tag(sync=True)
     _embedded = t.Bytes(b"").tag(sync=True)
@@ -105,9 +104,6 @@ class VideoPlayer(SoraWidget, front="player"):
         self._pushed_version = -1  # the version sent ahead of a display message
         self._acked = 0  # the highest _control_seq a view said it has applied
         self._remix_callbacks: list[Callable[[Video], Any]] = []
-        self._background = BackgroundTasks(self._show_error)
-        self.on_msg(self._on_front_message)
-        self.on_msg(self._on_filmstrip_message)
         self.observe(self._on_embed_toggled, names="embed")
         self.observe(self._on_control, names=["playing", "current_time", "muted", "loop"])
         if video is not None:
@@ -164,7 +160,7 @@ class VideoPlayer(SoraWidget, front="player"):
                 self._fetch_missing_file(video.with_changes(path=None))
                 return
             self.has_video = False
-            self.error = (
+            self.show_error(
                 f"Cannot read the video file {video.path}: it is not there any more. "
                 "Download it again with client.download(video)."
             )
@@ -173,7 +169,7 @@ class VideoPlayer(SoraWidget, front="player"):
 
     def _fetch_missing_file(self, video: Video) -> None:
         if self.client is None or not video.url:
-            self.error = (
+            self.show_error(
                 "This video has no local file to play. Download it first: "
                 "video = await client.download(video), then show it again."
             )
@@ -185,7 +181,7 @@ class VideoPlayer(SoraWidget, front="player"):
                 path = await client.download(video)
             except LinkExpired:
                 if self._video is not None and self._video.task_id == video.task_id:
-                    self.error = (
+                    self.show_error(
                         f"The file of {video.task_id} is not on this computer any more (pruned from "
                         "the video cache, or never saved) and its download link has expired, so it "
                         "cannot be fetched again. The journal keeps the request: generate it again "
@@ -199,9 +195,9 @@ class VideoPlayer(SoraWidget, front="player"):
                 self._send_video()
 
         try:
-            self._background.start(fetch(), name=f"download {video.task_id}")
+            self.in_background(fetch(), name=f"download {video.task_id}")
         except RuntimeError as exc:
-            self.error = str(exc)
+            self.show_error(str(exc))
 
     def _read_bytes(self) -> bytes | None:
         video = self._video
@@ -210,7 +206,7 @@ class VideoPlayer(SoraWidget, front="player"):
         try:
             return Path(video.path).read_bytes()
         except OSError as exc:
-            self.error = (
+            self.show_error(
                 f"Cannot read the video file {video.path}: {exc.strerror or exc}. "
                 "Download it again with client.download(video)."
             )
@@ -304,27 +300,29 @@ class VideoPlayer(SoraWidget, front="player"):
 
     # -- messages from the browser ----------------------------------------------------------
 
-    def _on_front_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict):
-            return
-        kind = content.get("type")
-        if kind == "ready":
-            # A new view starts from the state it was given: Python's changes up to "seq".
-            self._acked = max(self._acked, _seq(content.get("seq")))
-            self._view_ready = True
-            if content.get("have") != self.version:  # it did not get the bytes pushed at display
-                self._send_video()
-        elif kind == "download":
-            self._send_download()
-        elif kind == "remix":
-            self._remix()
-        elif kind == "media_error":
-            self.error = "The browser could not play this video: " + str(content.get("message", ""))[:300]
+    @handles("ready")
+    def _view_is_ready(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+        # A new view starts from the state it was given: Python's changes up to "seq".
+        self._acked = max(self._acked, _seq(content.get("seq")))
+        self._view_ready = True
+        if content.get("have") != self.version:  # it did not get the bytes pushed at display
+            self._send_video()
 
-    def _on_filmstrip_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+    @handles("download")
+    def _download_pressed(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
+        self._send_download()
+
+    @handles("remix")
+    def _remix_pressed(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
+        self._remix()
+
+    @handles("media_error")
+    def _media_error(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+        self.show_error("The browser could not play this video: " + str(content.get("message", ""))[:300])
+
+    @handles("want_filmstrip")
+    def _filmstrip_wanted(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
         """A view asks for the filmstrip of the video it shows (made in a thread, then sent)."""
-        if not isinstance(content, dict) or content.get("type") != "want_filmstrip":
-            return
         video = self._video
         if video is None or video.path is None or not self.show_filmstrip:
             return
@@ -345,7 +343,7 @@ class VideoPlayer(SoraWidget, front="player"):
             deliver(data, times)
 
         try:
-            self._background.start(make(), name=f"filmstrip {video.task_id}")
+            self.in_background(make(), name=f"filmstrip {video.task_id}")
         except RuntimeError:  # no running loop (a plain script driving the widget): do it now
             from ..frames import filmstrip_jpeg
 
@@ -357,7 +355,7 @@ class VideoPlayer(SoraWidget, front="player"):
         video = self._video
         if data is None or video is None:
             if not self.error:
-                self.error = "There is no video file to download yet."
+                self.show_error("There is no video file to download yet.")
             return
         name = Path(video.path).name if video.path else f"{video.task_id}.mp4"
         self.send({"type": "file", "name": name, "mime": "video/mp4"}, buffers=[data])
@@ -367,15 +365,7 @@ class VideoPlayer(SoraWidget, front="player"):
         if video is None:
             return
         for callback in list(self._remix_callbacks):
-            try:
-                result = callback(video)
-                if asyncio.iscoroutine(result):
-                    self._background.start(result, name="remix callback")
-            except Exception as exc:  # noqa: BLE001 - user code and I/O: show any failure in the widget
-                self._show_error(exc)
-
-    def _show_error(self, exc: BaseException) -> None:
-        self.error = describe_error(exc)
+            self.call_user(callback, video)
 
 
 def _seq(value: Any) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -14,8 +13,8 @@ from ..models.catalog import I2V, ORIENTATIONS, T2V, front_catalog, get_model
 from ..models.coach import PromptReport, Vocabulary, coach
 from ..models.request import ReferenceImage, VideoRequest
 from ..models.video import Video
-from ._base import SoraWidget
-from ._common import BackgroundTasks, describe_error, format_cost
+from ._base import SoraWidget, handles
+from ._common import describe_error, format_cost
 
 __all__ = ["PromptBuilder", "compose_prompt"]
 
@@ -106,7 +105,7 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
 
     price = t.Unicode("").tag(sync=True)
     problem = t.Unicode("").tag(sync=True)  # why the form is not sendable yet (live)
-    error = t.Unicode("").tag(sync=True)  # from the last Generate press or a callback
+    # ``error`` (from SoraWidget): from the last Generate press or a callback.
     show_generate = t.Bool(False).tag(sync=True)
     disabled = t.Bool(False).tag(sync=True)
     # The prompt coach's report on ``prompt`` (PromptReport.to_dict()), drawn as a live checklist.
@@ -130,10 +129,8 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
         self._remix_sources: list[Video] = []
         self._submit_callbacks: list[Callable[[VideoRequest], Any]] = []
         self._form_seqs: dict[str, int] = {}  # view id -> its newest form taken (see _resync)
-        self._background = BackgroundTasks(self._show_error)
         self.observe(self._on_form_edit, names=[*SHOT_FIELDS, "text", "seconds", "remix_id"])
         self.observe(self._on_size_or_fit, names=["orientation", "fit_mode"])
-        self.on_msg(self._on_front_message)
         self.remix_sources = list(remix_sources)
         if request is not None:
             self.request = request
@@ -282,7 +279,7 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
         try:
             self._refit()
         except Exception as exc:  # noqa: BLE001 - user code and I/O: show any failure in the widget
-            self._show_error(exc)
+            self.show_error(exc)
         self._on_form_edit()
 
     # -- remix sources -------------------------------------------------------------------------
@@ -342,19 +339,14 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
         Returns the request sent to the callbacks, or None when the form was not valid (the
         reason is in ``error`` and shown in the widget).
         """
-        self.error = ""
+        self.show_error(None)
         try:
             request = self.request
         except InvalidRequestError as exc:
-            self.error = describe_error(exc)
+            self.show_error(exc)
             return None
         for callback in list(self._submit_callbacks):
-            try:
-                result = callback(request)
-                if asyncio.iscoroutine(result):
-                    self._background.start(result, name="on_submit")
-            except Exception as exc:  # noqa: BLE001 - user code and I/O: show any failure in the widget
-                self._show_error(exc)
+            self.call_user(callback, request)
         return request
 
     # -- internals -----------------------------------------------------------------------------
@@ -382,30 +374,36 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
             if self.error and not problem and composed:
                 self.error = ""
 
-    def _on_front_message(self, _widget: Any, content: Any, buffers: Any) -> None:
-        if not isinstance(content, dict):
+    @handles("ready")
+    def _view_is_ready(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
+        self._send_image()
+
+    @handles("submit")
+    def _submit_pressed(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+        form = content.get("form")
+        if isinstance(form, dict):
+            self._apply_form(form)
+        self.submit()
+
+    @handles("form")
+    def _form_edited(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+        self._resync(content)
+
+    @handles("clear_image")
+    def _clear_image_pressed(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
+        self.clear_image()
+
+    @handles("clear")
+    def _clear_pressed(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
+        self.clear()
+
+    @handles("upload")
+    def _uploaded(self, content: dict[str, Any], buffers: list[Any]) -> None:
+        if not buffers:
             return
-        kind = content.get("type")
-        try:
-            if kind == "ready":
-                self._send_image()
-            elif kind == "submit":
-                form = content.get("form")
-                if isinstance(form, dict):
-                    self._apply_form(form)
-                self.submit()
-            elif kind == "form":
-                self._resync(content)
-            elif kind == "clear_image":
-                self.clear_image()
-            elif kind == "clear":
-                self.clear()
-            elif kind == "upload" and buffers:
-                name = str(content.get("name") or "upload")[:200]
-                self.error = ""
-                self.set_image(bytes(buffers[0]), name=name)
-        except Exception as exc:  # noqa: BLE001 - user code and I/O: show any failure in the widget
-            self._show_error(exc)
+        name = str(content.get("name") or "upload")[:200]
+        self.show_error(None)
+        self.set_image(bytes(buffers[0]), name=name)
 
     def _apply_form(self, form: dict[str, Any]) -> None:
         """Take the form as the browser showed it when Generate was pressed."""
@@ -434,9 +432,6 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
             # Acknowledged even when a value was refused (shown as the error): resending the
             # same form would not help.
             self.send({"type": "form_ack", "view": view, "seq": max(seq, seen)})
-
-    def _show_error(self, exc: BaseException) -> None:
-        self.error = describe_error(exc)
 
 
 def _remix_label(video: Video) -> str:

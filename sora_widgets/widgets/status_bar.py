@@ -1,46 +1,47 @@
-"""StatusBar: follows one task: status, progress, elapsed, time left, task id, failures explained."""
+"""StatusBar: follows one task: status, progress, elapsed, time left, task id, failures explained.
+
+The logic is headless: :class:`TaskStatus` turns tasks and errors into what a status line shows
+(no front end, testable alone). The :class:`StatusBar` widget is a TaskStatus with a front end;
+the Studio keeps one TaskStatus per generation as data in its own state (no widget per job).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import traitlets as t
 
 from ..errors import GenerationFailed, PollTimeout, SoraError, UnknownOutcomeError, failure_advice
+from ..job import Job
 from ..models.catalog import MODELS
 from ..models.request import VideoRequest
 from ..models.task import Phase, Task, status_vocabulary
-from ._base import SoraWidget
-from ._common import BackgroundTasks, describe_error
+from ._base import SoraWidget, handles
+from ._common import describe_error
 
 if TYPE_CHECKING:
     from ..client import SoraClient
     from ..models.video import Video
 
-__all__ = ["StatusBar"]
+__all__ = ["StatusBar", "TaskStatus"]
 
 
-class StatusBar(SoraWidget, front="status_bar"):
-    """A live status line for one generation task.
+class TaskStatus(t.HasTraits):
+    """What a status line shows for one generation task, without a front end.
 
-    Example:
-        >>> bar = StatusBar()
-        >>> bar                                          # doctest: +SKIP
-        >>> video = await client.wait(task, on_update=bar.update)   # doctest: +SKIP
-        >>> bar.watch(task, client)   # or let the bar poll in the background  # doctest: +SKIP
-
-    ``update`` takes a :class:`~sora_widgets.Task` and may be passed as ``on_update`` to any
-    client method. ``fail`` shows an exception. The "Stop watching" button (or :meth:`stop`)
-    ends the watching only; the task itself goes on at the service and can be resumed.
+    ``update(task)`` (usable as ``on_update=``) follows a :class:`~sora_widgets.Task`; ``fail``
+    explains an exception (code, meaning, advice); ``track(job)`` lets :meth:`stop` cancel the
+    job that is following the task. The traits carry ``sync=True`` for the :class:`StatusBar`
+    widget, which is a TaskStatus with a front end; the Studio keeps plain ones as data.
     """
 
     label = t.Unicode("").tag(sync=True)
     task_id = t.Unicode("").tag(sync=True)
     status = t.Unicode("idle").tag(sync=True)
-    _statuses = t.Dict(status_vocabulary()).tag(sync=True)  # the words statuses are shown with
     phase = t.Unicode("idle").tag(sync=True)  # idle | running | succeeded | failed | unknown | stopped
     progress = t.Float(-1.0).tag(sync=True)  # 0..1, or -1 when the service gave none
     elapsed_s = t.Float(-1.0).tag(sync=True)  # at the last update; the browser counts on from there
@@ -51,28 +52,51 @@ class StatusBar(SoraWidget, front="status_bar"):
     error_message = t.Unicode("").tag(sync=True)
     error_advice = t.Unicode("").tag(sync=True)
     note = t.Unicode("").tag(sync=True)
-    compact = t.Bool(False).tag(sync=True)
+
+    # The traits a front end draws, in one place (the Studio sends them as one record per job).
+    SHOWN: ClassVar[tuple[str, ...]] = (
+        "label",
+        "task_id",
+        "status",
+        "phase",
+        "progress",
+        "elapsed_s",
+        "eta_s",
+        "watching",
+        "error_code",
+        "error_meaning",
+        "error_message",
+        "error_advice",
+        "note",
+    )
 
     def __init__(
         self,
         task: Task | None = None,
         *,
-        label: str = "",
         client: SoraClient | None = None,
         clock: Callable[[], float] = time.time,
         **kwargs: Any,
     ) -> None:
-        super().__init__(label=label, **kwargs)
+        super().__init__(**kwargs)
         self.client = client
         self.task: Task | None = None
         self._clock = clock
         self._started: float | None = None
         self._first_sample: tuple[float, float] | None = None
-        self._watched: asyncio.Task[Any] | None = None
-        self._background = BackgroundTasks(self.fail)
-        self.on_msg(self._on_front_message)
+        self._watched: Job[Any] | asyncio.Task[Any] | None = None
         if task is not None:
             self.update(task)
+
+    @contextlib.contextmanager
+    def _batch(self) -> Iterator[None]:
+        """Several changes shown as one (a widget sends them in one message)."""
+        with self.hold_trait_notifications():
+            yield
+
+    def shown(self) -> dict[str, Any]:
+        """The traits a front end draws, as a dict."""
+        return {name: getattr(self, name) for name in self.SHOWN}
 
     # -- following a task -------------------------------------------------------------------
 
@@ -89,7 +113,7 @@ class StatusBar(SoraWidget, front="status_bar"):
         progress = task.progress
         if progress is not None and self._first_sample is None and not task.is_terminal:
             self._first_sample = (now, progress)
-        with self.hold_sync():
+        with self._batch():
             self.task_id = task.id
             self.status = task.status
             self.phase = task.phase.value
@@ -120,7 +144,7 @@ class StatusBar(SoraWidget, front="status_bar"):
 
     def fail(self, exc: BaseException) -> None:
         """Show an exception: its message, and for a failed task its code, meaning and advice."""
-        with self.hold_sync():
+        with self._batch():
             self.watching = False
             self.eta_s = -1.0
             # What went wrong here, what to do under "What to do": the error carries both.
@@ -154,33 +178,14 @@ class StatusBar(SoraWidget, front="status_bar"):
                 self.status, self.phase = "error", Phase.FAILED.value
             self.error_advice = exc.advice if isinstance(exc, SoraError) else ""
 
-    def watch(self, task: Task | str, client: SoraClient | None = None) -> asyncio.Task[Video]:
-        """Poll ``task`` in the background on the kernel's loop and show every update.
-
-        Returns the asyncio task; ``await`` it for the :class:`~sora_widgets.Video`. Failures
-        are shown in the bar (and raised to whoever awaits).
-        """
-        client = client or self.client
-        if client is None:
-            from ..client import SoraClient
-
-            client = self.client = SoraClient()
-        if isinstance(task, Task):
-            self.update(task)
-        else:
-            self.task_id = task
-        job = self._background.start(client.wait(task, on_update=self.update), name=f"watch {self.task_id}")
-        self.track(job)
-        return job
-
-    def track(self, job: asyncio.Task[Any]) -> None:
-        """Let "Stop watching" cancel ``job`` (an asyncio task that is following this task)."""
+    def track(self, job: Job[Any] | asyncio.Task[Any]) -> None:
+        """Let "Stop watching" (:meth:`stop`) cancel ``job``, which is following this task."""
         self._watched = job
         self.watching = True
         self.note = ""
         job.add_done_callback(self._job_done)
 
-    def _job_done(self, job: asyncio.Task[Any]) -> None:
+    def _job_done(self, job: Any) -> None:
         if job is self._watched:
             self.watching = False
 
@@ -205,7 +210,7 @@ class StatusBar(SoraWidget, front="status_bar"):
         self.task = None
         self._started = None
         self._first_sample = None
-        with self.hold_sync():
+        with self._batch():
             self.label = label
             self.task_id = ""
             self.status, self.phase = "idle", "idle"
@@ -213,6 +218,72 @@ class StatusBar(SoraWidget, front="status_bar"):
             self.error_code = self.error_meaning = self.error_message = self.error_advice = ""
             self.note = ""
 
-    def _on_front_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "stop":
-            self.stop()
+
+class StatusBar(SoraWidget, TaskStatus, front="status_bar"):
+    """A live status line for one generation task.
+
+    Example:
+        >>> bar = StatusBar()
+        >>> bar                                          # doctest: +SKIP
+        >>> video = await client.wait(task, on_update=bar.update)   # doctest: +SKIP
+        >>> job = bar.watch(task, client)   # or let the bar poll in the background  # doctest: +SKIP
+        >>> video = await job                                        # doctest: +SKIP
+
+    ``update`` takes a :class:`~sora_widgets.Task` and may be passed as ``on_update`` to any
+    client method. ``fail`` shows an exception. The "Stop watching" button (or :meth:`stop`)
+    ends the watching only; the task itself goes on at the service and can be resumed.
+    """
+
+    compact = t.Bool(False).tag(sync=True)
+    _statuses = t.Dict(status_vocabulary()).tag(sync=True)  # the words statuses are shown with
+
+    def __init__(
+        self,
+        task: Task | None = None,
+        *,
+        label: str = "",
+        client: SoraClient | None = None,
+        clock: Callable[[], float] = time.time,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(label=label, **kwargs)
+        self.client = client
+        self._clock = clock
+        if task is not None:
+            self.update(task)
+
+    @contextlib.contextmanager
+    def _batch(self) -> Iterator[None]:
+        with self.hold_sync():
+            yield
+
+    def watch(self, task: Task | str, client: SoraClient | None = None) -> Job[Video]:
+        """Poll ``task`` in the background on the kernel's loop and show every update.
+
+        Returns a :class:`~sora_widgets.Job`; ``await`` it for the :class:`~sora_widgets.Video`.
+        Failures are shown in the bar (and raised to whoever awaits).
+
+        Raises:
+            RuntimeError: outside a running event loop (use ``client.wait_sync``).
+        """
+        client = client or self.client
+        if client is None:
+            from ..client import SoraClient
+
+            client = self.client = SoraClient()
+        if isinstance(task, Task):
+            self.update(task)
+        else:
+            self.task_id = task
+        running = self.in_background(client.wait(task, on_update=self.update), name=f"watch {self.task_id}")
+        job = Job(running, label=self.label or self.task_id)
+        self.track(job)
+        return job
+
+    def _background_failed(self, exc: BaseException) -> None:
+        # The watch failed: the bar explains it (code, meaning, advice), not the one-line error.
+        self.fail(exc)
+
+    @handles("stop")
+    def _stop_pressed(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
+        self.stop()

@@ -1,8 +1,19 @@
-"""Studio: the prompt builder, status bars, player and this session's results, joined."""
+"""Studio: the prompt builder, status bars, player and this session's results, as one widget.
+
+The Studio is one anywidget (its own front end, ``static/studio.js``). The parts that live as
+long as it does (the builder, the player, the strip of results) are child widgets made here and
+drawn by the Studio's front end with their own mount functions. What appears while it lives (a
+status line per generation) is data: the ``jobs`` list, one record per generation on screen,
+drawn by the status bar's front end over that record. No widget is made after display (marimo
+serves a widget's code only while a cell runs).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -11,43 +22,50 @@ import ipywidgets
 import traitlets as t
 
 from .._text import shorten
+from ..job import Job
 from ..models.request import VideoRequest
+from ..models.task import status_vocabulary
 from ..models.video import Video
-from ._base import SoraWidget
-from ._common import BackgroundTasks, describe_error, format_cost
+from ._base import SoraWidget, handles
+from ._common import format_cost
 from ._strip import ResultStrip, StripItem
 from .player import VideoPlayer
 from .prompt_builder import PromptBuilder
-from .status_bar import StatusBar
+from .status_bar import TaskStatus
 
 if TYPE_CHECKING:
     from ..client import SoraClient
 
-__all__ = ["Studio", "StudioHeader"]
+__all__ = ["JobStatus", "Studio"]
 
-# A finished generation's status bar is folded into the results strip and its widget closed, so a
-# long session leaves no widget per generation: a completed one at once (its video is the new
-# tile), one that failed or stopped when the next generation starts (until then its code, advice
-# and copyable task id stay readable) or when another one ends that way. The strip keeps a tile
-# for it either way.
+# A finished generation's status line is folded into the results strip, so a long session keeps
+# no record per generation: a completed one at once (its video is the new tile), one that failed
+# or stopped when the next generation starts (until then its code, advice and copyable task id
+# stay readable) or when another one ends that way. The strip keeps a tile for it either way.
 _KEEP_UNHAPPY_BARS = 1
 
 
-class StudioHeader(SoraWidget, front="studio"):
-    """The Studio's title line: the "simulated" badge, where requests go, what is running."""
+class JobStatus(TaskStatus):
+    """One generation's status in the Studio: a :class:`TaskStatus` whose changes go out as a
+    record of the Studio's ``jobs`` list (drawn in the page by the status bar's front end)."""
 
-    title = t.Unicode("Sora Studio").tag(sync=True)
-    simulated = t.Bool(False).tag(sync=True)
-    # Shown only. Python never reads it back, so a browser cannot redirect the client.
-    service = t.Unicode("").tag(sync=True)
-    running = t.Int(0).tag(sync=True)
-    finished = t.Int(0).tag(sync=True)
-    failed = t.Int(0).tag(sync=True)
-    spent = t.Unicode("").tag(sync=True)
-    error = t.Unicode("").tag(sync=True)
+    def __init__(self, studio: Studio, key: str, **kwargs: Any) -> None:
+        self._studio = studio
+        self.key = key
+        super().__init__(**kwargs)
+
+    @contextlib.contextmanager
+    def _batch(self) -> Iterator[None]:
+        # The Studio sends its jobs list once for the whole batch of changes.
+        with self._studio.hold_sync(), self.hold_trait_notifications():
+            yield
 
 
-class Studio(ipywidgets.VBox):  # type: ignore[misc]
+class Studio(
+    SoraWidget,
+    front="studio",
+    parts=("status_bar", "coach", "prompt_builder", "player", "strip"),
+):
     """Build a prompt, generate, watch and play, with every result kept as a Python object.
 
     Example:
@@ -56,43 +74,60 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
         >>> video = await studio.generate(prompt="A red kite at dusk", size="landscape")  # doctest: +SKIP
         >>> studio.results, studio.last             # doctest: +SKIP
 
-    Each generation runs as an asyncio task on the kernel's event loop: the cell (or the
-    Generate click) returns at once, the widget stays live, other cells run meanwhile, and
-    several generations can run side by side, each with its own status bar.
+    Each generation runs as a :class:`~sora_widgets.Job` on the kernel's event loop: the cell
+    (or the Generate click) returns at once, the widget stays live, other cells run meanwhile,
+    and several generations can run side by side, each with its own status line.
 
     Args:
         client: the :class:`~sora_widgets.SoraClient`; None makes ``SoraClient()`` (the
             in-process simulator when no key is configured, shown by a "simulated" badge).
     """
 
+    title = t.Unicode("Sora Studio").tag(sync=True)
+    simulated = t.Bool(False).tag(sync=True)
+    # Shown only. Python never reads it back, so a browser cannot redirect the client.
+    service = t.Unicode("").tag(sync=True)
+    running_count = t.Int(0).tag(sync=True)
+    finished = t.Int(0).tag(sync=True)
+    failed = t.Int(0).tag(sync=True)
+    spent = t.Unicode("").tag(sync=True)
+    # One record per generation on screen (TaskStatus.SHOWN plus "id"), newest first.
+    jobs = t.List(t.Dict()).tag(sync=True)
+    _statuses = t.Dict(status_vocabulary()).tag(sync=True)  # the words the status lines use
+
+    builder = t.Instance(PromptBuilder).tag(sync=True, **ipywidgets.widget_serialization)
+    player = t.Instance(VideoPlayer).tag(sync=True, **ipywidgets.widget_serialization)
+    strip = t.Instance(ResultStrip).tag(sync=True, **ipywidgets.widget_serialization)
+
     def __init__(self, client: SoraClient | None = None, **kwargs: Any) -> None:
         if client is None:
             from ..client import SoraClient
 
             client = SoraClient()
+        builder = PromptBuilder()
+        player = VideoPlayer(client=client)
+        strip = ResultStrip(
+            arrangement="strip", label="This session", empty_text="No videos yet in this session"
+        )
+        super().__init__(
+            builder=builder,
+            player=player,
+            strip=strip,
+            simulated=bool(client.simulated),
+            service=_service_label(client),
+            **kwargs,
+        )
         self.client = client
         self.results: list[Video] = []
         self.errors: list[BaseException] = []
-        self.header = StudioHeader(simulated=bool(client.simulated), service=_service_label(client))
-        self.builder = PromptBuilder(on_submit=self._on_submit)
-        self.bars = ipywidgets.VBox()
-        self.bars.add_class("sw-studio-bars")
-        self.player = VideoPlayer(client=client)
-        self.player.on_remix(self.remix)
-        self.strip = ResultStrip(
-            arrangement="strip", label="This session", empty_text="No videos yet in this session"
-        )
-        self.strip.on_select(self._select)
-        self._jobs: dict[asyncio.Task[Video], StatusBar] = {}
+        builder.on_submit(self._on_submit)
+        player.on_remix(self.remix)
+        strip.on_select(self._select)
+        self._jobs: dict[Job[Video], JobStatus] = {}
         self._notes: dict[str, str] = {}  # strip key of a folded failure -> what happened
-        self._unhappy: list[asyncio.Task[Video]] = []  # failed/stopped, bar still on screen
+        self._unhappy: list[Job[Video]] = []  # failed/stopped, status line still on screen
         self._folded = 0
-        self._background = BackgroundTasks(self._record_failure)
-        super().__init__(
-            children=[self.header, self.builder, self.bars, self.player, self.strip],
-            **kwargs,
-        )
-        self.add_class("sw-studio")
+        self._keys = itertools.count(1)
 
     # -- the public surface ------------------------------------------------------------------
 
@@ -102,18 +137,18 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
         return self.results[-1] if self.results else None
 
     @property
-    def running(self) -> list[asyncio.Task[Video]]:
+    def running(self) -> list[Job[Video]]:
         """Generations still running."""
         return [job for job in self._jobs if not job.done()]
 
     @property
-    def status_bars(self) -> list[StatusBar]:
-        """The status bars on screen: one per generation still running, and the last one that
-        failed or stopped until the next generation starts."""
-        return list(self._jobs.values())
+    def status_bars(self) -> list[JobStatus]:
+        """The status lines on screen (newest first): one per generation still running, and the
+        last one that failed or stopped until the next generation starts."""
+        return sorted(self._jobs.values(), key=lambda s: -int(s.key.rsplit("-", 1)[-1]))
 
-    def generate(self, request: VideoRequest | None = None, /, **fields: Any) -> asyncio.Task[Video]:
-        """Start a generation in the background and return its asyncio task.
+    def generate(self, request: VideoRequest | None = None, /, **fields: Any) -> Job[Video]:
+        """Start a generation in the background and return its :class:`~sora_widgets.Job`.
 
         With no arguments the builder's current request is used; otherwise the arguments are
         those of ``client.create`` (a VideoRequest, and/or prompt=, size=, seconds=, image=,
@@ -126,14 +161,18 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
         if request is None and not fields:
             request = self.builder.request
         req = self.client.build_request(request, **fields)
+        status = JobStatus(self, f"job-{next(self._keys)}", label=shorten(req.prompt, 80), client=self.client)
+        running = self.in_background(self._run(req, status), name=f"generate {shorten(req.prompt, 30)}")
         for old in list(self._unhappy):
             self._fold_finished(old)
-        bar = StatusBar(label=shorten(req.prompt, 80), client=self.client)
-        bar.status = "sending"
-        bar.phase = "running"
-        job = self._background.start(self._run(req, bar), name=f"generate {shorten(req.prompt, 30)}")
-        self._jobs[job] = bar
-        self.bars.children = (bar, *self.bars.children)
+        job = Job(running, label=shorten(req.prompt, 60))
+        with self.hold_sync():
+            self._jobs[job] = status
+            status.observe(self._publish_jobs, names=list(TaskStatus.SHOWN))
+            with status._batch():
+                status.status = "sending"
+                status.phase = "running"
+            self._publish_jobs()
         job.add_done_callback(self._job_finished)
         self._refresh_header()
         return job
@@ -147,22 +186,28 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
         self.player.show(video)
         self.strip.selected = video.task_id
 
+    def close(self) -> None:
+        """Close the Studio and its parts (their views go from the page)."""
+        for part in (self.builder, self.player, self.strip):
+            part.close()
+        super().close()
+
     # -- the background flow ---------------------------------------------------------------
 
-    async def _run(self, request: VideoRequest, bar: StatusBar) -> Video:
+    async def _run(self, request: VideoRequest, status: JobStatus) -> Video:
         try:
             task = await self.client.create(request)
-            bar.update(task)
+            status.update(task)
             # Only now is there a task to stop watching; cancelling a create in flight could
             # lose the answer to a request that was billed.
             current = asyncio.current_task()
             if current is not None:
-                bar.track(current)
-            video = await self.client.wait(task, on_update=bar.update, request=request)
+                status.track(current)
+            video = await self.client.wait(task, on_update=status.update, request=request)
         except asyncio.CancelledError:
             raise
         except BaseException as exc:
-            bar.fail(exc)
+            status.fail(exc)
             raise
         self._add_result(video)
         return video
@@ -174,84 +219,92 @@ class Studio(ipywidgets.VBox):  # type: ignore[misc]
         self.show(video)
         self._refresh_header()
 
-    def _job_finished(self, job: asyncio.Task[Video]) -> None:
-        # Folded on the next turn of the loop, after the bar's own done-callbacks have run.
+    def _job_finished(self, job: Job[Video]) -> None:
+        # Folded on the next turn of the loop, after the job's other done-callbacks have run.
         asyncio.get_running_loop().call_soon(self._fold, job)
 
-    def _fold(self, job: asyncio.Task[Video]) -> None:
+    def _fold(self, job: Job[Video]) -> None:
         if job not in self._jobs:
             return
-        if not job.cancelled() and job.exception() is None:
-            self._fold_bar(job, self._jobs.pop(job))
+        if job.status == "completed":
+            self._fold_status(job, self._jobs.pop(job))
         else:
             self._unhappy.append(job)
             while len(self._unhappy) > _KEEP_UNHAPPY_BARS:
                 self._fold_finished(self._unhappy[0])
         self._refresh_header()
 
-    def _fold_finished(self, job: asyncio.Task[Video]) -> None:
+    def _fold_finished(self, job: Job[Video]) -> None:
         if job in self._unhappy:
             self._unhappy.remove(job)
-        bar = self._jobs.pop(job, None)
-        if bar is not None:
-            self._fold_bar(job, bar)
+        status = self._jobs.pop(job, None)
+        if status is not None:
+            self._fold_status(job, status)
 
-    def _fold_bar(self, job: asyncio.Task[Video], bar: StatusBar) -> None:
-        """Replace a finished generation's status bar by a tile in the strip, and close the bar.
+    def _fold_status(self, job: Job[Video], status: JobStatus) -> None:
+        """Replace a finished generation's status line by a tile in the strip.
 
         A completed one already has its video tile; a failed or stopped one gets a tile that
         says what happened (the whole message is shown above the player when it is chosen).
         """
-        if job.cancelled() or job.exception() is not None:
+        status.unobserve(self._publish_jobs, names=list(TaskStatus.SHOWN))
+        if job.status in ("failed", "cancelled"):
+            stopped = job.status == "cancelled"
             self._folded += 1
-            key = f"{bar.task_id or 'request'}#{self._folded}"
-            ended = "stopped watching" if job.cancelled() else (bar.status or "failed")
-            head = f"Error {bar.error_code}" if bar.error_code else ended.capitalize()
-            if bar.error_meaning:
-                head += f" ({bar.error_meaning})"
-            parts = [f"{head}: {shorten(bar.label, 60)}", bar.note if job.cancelled() else bar.error_message]
-            if bar.error_advice:
-                parts.append(f"What to do: {bar.error_advice}")
+            key = f"{status.task_id or 'request'}#{self._folded}"
+            ended = "stopped watching" if stopped else (status.status or "failed")
+            head = f"Error {status.error_code}" if status.error_code else ended.capitalize()
+            if status.error_meaning:
+                head += f" ({status.error_meaning})"
+            parts = [f"{head}: {shorten(status.label, 60)}", status.note if stopped else status.error_message]
+            if status.error_advice:
+                parts.append(f"What to do: {status.error_advice}")
             self._notes[key] = " ".join(p for p in parts if p)
-            subtitle = " · ".join(p for p in (ended, bar.error_code, bar.task_id) if p)
-            status = "stopped" if job.cancelled() else "failed"
-            self.strip.add(StripItem(key=key, title=bar.label, subtitle=subtitle, status=status))
-        self.bars.children = tuple(b for b in self.bars.children if b is not bar)
-        # close() ends the widget's comm in the kernel and its views in the browser; the
-        # layout is a widget of its own and is closed with it, or it would stay behind.
-        bar.layout.close()
-        bar.close()
+            subtitle = " · ".join(p for p in (ended, status.error_code, status.task_id) if p)
+            tile = "stopped" if stopped else "failed"
+            self.strip.add(StripItem(key=key, title=status.label, subtitle=subtitle, status=tile))
+        self._publish_jobs()
 
-    def _record_failure(self, exc: BaseException) -> None:
-        # The failing generation's status bar already shows it; keep it for code too.
+    def _publish_jobs(self, _change: Any = None) -> None:
+        self.jobs = [{"id": s.key, **s.shown()} for s in self.status_bars]
+
+    def _background_failed(self, exc: BaseException) -> None:
+        # The failing generation's status line already shows it; keep it for code too.
         self.errors.append(exc)
         self._refresh_header()
 
     def _on_submit(self, request: VideoRequest) -> None:
-        try:
-            self.generate(request)
-        except Exception as exc:  # noqa: BLE001 - user code and I/O: show any failure in the widget
-            self.builder.error = describe_error(exc)
+        # A failure (no running loop, a refused request) is shown in the builder by call_user.
+        self.generate(request)
 
     def _select(self, key: str) -> None:
         if key in self._notes:
-            self.header.error = self._notes[key]
+            self.show_error(self._notes[key])
             return
-        self.header.error = ""
+        self.show_error(None)
         for video in reversed(self.results):
             if video.task_id == key:
                 self.player.show(video)
                 return
 
+    @handles("stop")
+    def _stop_pressed(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+        """The "Stop watching" of one status line: ``{"type": "stop", "job": <record id>}``."""
+        key = str(content.get("job", ""))
+        for status in self._jobs.values():
+            if status.key == key:
+                status.stop()
+                return
+
     def _refresh_header(self) -> None:
         spent = sum((v.cost for v in self.results if v.cost is not None), Decimal(0))
-        with self.header.hold_sync():
-            self.header.running = len(self.running)
-            self.header.finished = len(self.results)
-            self.header.failed = len(self.errors)
+        with self.hold_sync():
+            self.running_count = len(self.running)
+            self.finished = len(self.results)
+            self.failed = len(self.errors)
             # Shown as is. Simulator money is said to be simulated: "$13.20 spent (simulated)".
             money = f"{format_cost(spent)} spent" + (" (simulated)" if self.client.simulated else "")
-            self.header.spent = money if self.results else ""
+            self.spent = money if self.results else ""
 
 
 def _service_label(client: SoraClient) -> str:

@@ -123,9 +123,9 @@ class MarimoPage:
     artifacts: Path
     log: PageLog
 
-    def goto(self) -> None:
-        """Open the app and wait until marimo has drawn its cells."""
-        self.page.goto(self.server.url, timeout=APP_READY_TIMEOUT_MS)
+    def goto(self, query: str = "") -> None:
+        """Open the app (``query``: e.g. ``"?theme=dark"``) and wait until marimo has drawn its cells."""
+        self.page.goto(self.server.url + query, timeout=APP_READY_TIMEOUT_MS)
         self.page.locator(".marimo-cell").first.wait_for(state="attached", timeout=APP_READY_TIMEOUT_MS)
 
     def cell(self, index: int) -> Any:

@@ -2,9 +2,8 @@
 
 What a marimo user does today: a ``Video`` as a cell's last expression plays (``_display_``), a
 ``VideoPlayer`` wrapped in ``mo.ui.anywidget`` plays, typing into a ``PromptBuilder`` reaches
-Python, and a ``StatusBar`` follows a generation that runs in the background while later cells
-run. The Studio, Gallery and Prompt Lab compare view are ipywidgets boxes, not yet shown in
-marimo (README, "In marimo").
+Python, a ``StatusBar`` follows a generation that runs in the background while later cells
+run, and the Studio (one anywidget drawing its parts) types, generates and plays, bare or wrapped.
 """
 
 from __future__ import annotations
@@ -42,16 +41,18 @@ DEEP_ACTIVE_JS = """
 def open_marimo(
     request: pytest.FixtureRequest, page: Any, tmp_path: Path
 ) -> Iterator[Callable[..., MarimoPage]]:
-    """``open_marimo(cells=None, *, notebook=None) -> MarimoPage``: serve, open, return the page."""
+    """``open_marimo(cells=None, *, notebook=None, query="") -> MarimoPage``: serve, open, return the page."""
     servers: list[JupyterServer] = []
     artifacts = ARTIFACTS / safe_name(request.node.name)
     artifacts.mkdir(parents=True, exist_ok=True)
 
-    def _open(cells: Sequence[str] | None = None, *, notebook: Path | None = None) -> MarimoPage:
+    def _open(
+        cells: Sequence[str] | None = None, *, notebook: Path | None = None, query: str = ""
+    ) -> MarimoPage:
         server = start_marimo(tmp_path, cells, notebook=notebook)
         servers.append(server)
         app = MarimoPage(page=page, server=server, artifacts=artifacts, log=request.node.sora_page_log)
-        app.goto()
+        app.goto(query)
         return app
 
     yield _open
@@ -184,11 +185,129 @@ def test_the_marimo_quickstart_runs_as_an_app(open_marimo: Callable[..., MarimoP
     notebook.write_text((REPO_ROOT / "notebooks" / "quickstart_marimo.py").read_text(encoding="utf-8"))
     app = open_marimo(notebook=notebook)
     videos = app.page.locator("video")
-    # The Video, its wrapped player, and the kite the StatusBar followed.
-    app.wait_until(lambda: videos.count() == 3, "three players", timeout_ms=120_000)
-    for i in range(3):
+    # The Video, its wrapped player, the kite the StatusBar followed, and the Studio's player.
+    app.wait_until(lambda: videos.count() == 4, "four players", timeout_ms=120_000)
+    for i in range(4):
         state = app.wait_for_video(videos.nth(i))
         assert state["readyState"] >= 2 and state["videoWidth"] == 1280, state
-    assert app.page.locator("[data-phase='succeeded']").count() == 1
+    # The StatusBar's generation stays shown as done; the Studio's folded into its strip.
+    app.wait_until(lambda: app.page.locator("[data-phase='succeeded']").count() == 1, "one finished bar")
+    studio = app.page.locator(".sw-studio")
+    app.wait_for_locator(studio.locator(".sw-strip-tile[data-status='completed']"), "the Studio's tile")
+    assert "lighthouse keeper" in studio.locator(".sw-player").inner_text()
+    app.wait_for_locator(app.page.get_by_text("The Studio made"), "the cell that awaited the Studio's job")
     app.screenshot("quickstart")
     assert app.js_errors == []
+
+
+# Every status line the Studio's bars box shows, as (phase, label) pairs in the order they came:
+# the lines live in marimo's shadow root, so the observer watches the box itself.
+WATCH_BARS_JS = """
+(bars) => {
+  window.__seen = [];
+  const note = () => {
+    for (const line of bars.querySelectorAll('.sw-status')) {
+      const entry = [line.dataset.phase, line.querySelector('.sw-status-label').textContent];
+      const last = window.__seen.at(-1);
+      if (!last || last[0] !== entry[0] || last[1] !== entry[1]) window.__seen.push(entry);
+    }
+  };
+  new MutationObserver(note).observe(bars, { subtree: true, childList: true, attributes: true });
+  note();
+}
+"""
+
+
+def test_the_studio_types_generates_and_plays_bare_and_wrapped(
+    open_marimo: Callable[..., MarimoPage],
+) -> None:
+    """The Studio is one anywidget: as a cell's last expression and in ``mo.ui.anywidget``."""
+    app = open_marimo(
+        [
+            IMPORTS,
+            "studio = sw.Studio(client)\nstudio",  # the simulator at demo speed: seconds per video
+            "wrapped = mo.ui.anywidget(sw.Studio(client))\nwrapped",
+        ],
+        query="?theme=system",  # marimo follows the browser's colour scheme: light, then dark
+    )
+    bare, wrapped = app.cell(1), app.cell(2)
+    for studio in (bare, wrapped):
+        app.wait_for_locator(studio.locator(".sw-studio-header .sw-badge-sim"), "the Studio's header")
+        # The parts, drawn by the Studio's own front end from its child widgets' models.
+        app.wait_for_locator(studio.locator(".sw-studio textarea.sw-pb-text"), "the Studio's prompt box")
+        app.wait_for_locator(studio.locator(".sw-studio .sw-player"), "the Studio's player")
+        app.wait_for_locator(studio.locator(".sw-studio .sw-strip-empty"), "the Studio's results strip")
+    assert "not supported" not in bare.inner_text()
+
+    # Typed with the keyboard, in the wrapped Studio first: focus stays in the box.
+    box = wrapped.locator("textarea.sw-pb-text")
+    box.click()
+    box.press_sequentially("A paper boat", delay=KEY_DELAY_MS)
+    app.page.keyboard.press("Enter")  # a new line, not a marimo shortcut
+    box.press_sequentially("on a puddle", delay=KEY_DELAY_MS)
+    assert box.input_value() == "A paper boat\non a puddle"
+    assert "sw-pb-text" in (app.page.evaluate(DEEP_ACTIVE_JS) or ""), "focus left the wrapped prompt box"
+    app.wait_for_locator(wrapped.locator(".sw-pb-price", has_text="$"), "the wrapped Studio's price")
+
+    # Then the bare Studio: type, choose landscape, press Generate.
+    bars = bare.locator(".sw-studio-bars")
+    bars.evaluate(WATCH_BARS_JS)
+    prompt = "Wide shot of a red kite over a beach at dusk"
+    box = bare.locator("textarea.sw-pb-text")
+    box.click()
+    box.press_sequentially(prompt, delay=KEY_DELAY_MS)
+    bare.get_by_text("Landscape 1280×720").click()
+    app.wait_for_locator(bare.locator(".sw-pb-price", has_text="$1.20"), "the price of 4 s")
+    bare.get_by_role("button", name="Generate").click()
+
+    # The status line shows the generation running, with its label, then folds into the strip.
+    app.wait_until(
+        lambda: any(
+            p == "running" and prompt[:20] in label for p, label in app.page.evaluate("() => window.__seen")
+        ),
+        "the status line of the generation, running",
+    )
+    tile = bare.locator(".sw-strip-tile[data-status='completed']")
+    app.wait_for_locator(tile, "the result's tile in the strip", timeout_ms=120_000)
+    app.wait_until(lambda: bare.locator(".sw-status").count() == 0, "the finished status line to fold away")
+    seen = app.page.evaluate("() => window.__seen")
+    phases = [phase for phase, _ in seen]
+    assert phases[0] == "running" and "succeeded" in phases, seen
+
+    # The player plays the new video: decoded at the size asked for, and time moves on.
+    video = bare.locator(".sw-player video")
+    state = app.wait_for_video(video)
+    assert (state["readyState"] >= 2, state["videoWidth"], state["videoHeight"], state["error"]) == (
+        True,
+        1280,
+        720,
+        None,
+    ), state
+    assert prompt in bare.locator(".sw-player").inner_text()  # what was typed reached Python
+    video.evaluate("(v) => { v.muted = true; return v.play(); }")
+    app.wait_for("(v) => v.currentTime > 0.2", "playback to advance", arg=video.element_handle())
+    app.wait_for_locator(bare.locator(".sw-studio-counts", has_text="1 done"), "the header's count")
+
+    # "Stop watching" in a status line reaches Python through the Studio (the line is a record,
+    # not a widget): the job stops, the line says how to pick the task up again.
+    bare.get_by_role("button", name="Generate").click()
+    bare.locator(".sw-status").get_by_role("button", name="Stop watching").click(timeout=60_000)
+    stopped = bare.locator(".sw-status[data-phase='stopped']")
+    app.wait_for_locator(stopped, "the status line to say it stopped watching")
+    assert "client.resume()" in stopped.locator(".sw-status-note").inner_text()
+    assert bare.locator(".sw-status").count() == 1  # kept readable until the next generation
+    title = bare.locator(".sw-studio-title")
+    assert _lightness(title) < 0.3  # dark text on marimo's light page
+    app.screenshot("studio-marimo-light")
+    # marimo's dark theme: the widgets' colours follow it (marimo defines no --jp-* colours).
+    app.page.emulate_media(color_scheme="dark")
+    app.wait_until(lambda: _lightness(title) > 0.7, "light text on marimo's dark page")
+    assert _lightness(bare.locator(".sw-player-facts")) > 0.5
+    app.screenshot("studio-marimo-dark")
+    assert app.js_errors == []
+
+
+def _lightness(locator: Any) -> float:
+    """The lightness (0 black .. 1 white) of an element's text colour, as the page computes it."""
+    rgb = locator.evaluate("(el) => getComputedStyle(el).color.match(/[\\d.]+/g).slice(0, 3).map(Number)")
+    return float(max(rgb) + min(rgb)) / 2 / 255

@@ -235,8 +235,13 @@ def test_failure_is_explained_in_the_status_bar(open_notebook: Any) -> None:
     # Server and user text is text, never markup.
     assert studio.locator(".sw-status b, .sw-pb-composed b").count() == 0
     nb.screenshot("status-failed-light", target=studio.locator(".sw-status").first)
+    # The whole Studio from its header down (the page, as a person sees it): one widget.
+    studio.locator(".sw-studio-header").scroll_into_view_if_needed()
+    nb.screenshot("studio-failed-light")
     nb.set_theme("dark")
     nb.screenshot("status-failed-dark", target=studio.locator(".sw-status").first)
+    studio.locator(".sw-studio-header").scroll_into_view_if_needed()
+    nb.screenshot("studio-failed-dark")
     nb.set_theme("light")
 
 

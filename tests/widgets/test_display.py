@@ -44,7 +44,7 @@ def test_no_widget_trait_shadows_an_ipywidgets_name() -> None:
         VideoPlayer,
         status_bar.StatusBar,
         prompt_builder.PromptBuilder,
-        studio.StudioHeader,
+        studio.Studio,
         gallery.GalleryControls,
         _strip.ResultStrip,
     ]

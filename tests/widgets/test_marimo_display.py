@@ -46,7 +46,7 @@ MARIMO_SCRIPT = textwrap.dedent(
     client = sw.SoraClient(simulator=Simulator(speed="instant"))
     video = client.generate_sync(prompt="a red kite", size="1280x720", seconds=4)
     report = {"video": shown(video), "video_repr_shown": repr(video) in str(try_format(video).data)}
-    for make in (sw.VideoPlayer, sw.PromptBuilder, sw.StatusBar, sw.PromptLab, FrameCompare):
+    for make in (sw.VideoPlayer, sw.PromptBuilder, sw.StatusBar, sw.PromptLab, FrameCompare, sw.Studio):
         widget = make()
         wrapped = mo.ui.anywidget(widget)
         report[make.__name__] = [shown(widget), shown(wrapped), wrapped.widget is widget]
@@ -68,7 +68,7 @@ def test_marimo_shows_a_video_and_every_single_anywidget(tmp_path: Path) -> None
     assert report.pop("video_repr_shown") is False  # not the text repr
     assert report == {
         name: [shown_as_widget, shown_as_widget, True]
-        for name in ("VideoPlayer", "PromptBuilder", "StatusBar", "PromptLab", "FrameCompare")
+        for name in ("VideoPlayer", "PromptBuilder", "StatusBar", "PromptLab", "FrameCompare", "Studio")
     }
 
 

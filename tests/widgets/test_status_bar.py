@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from sora_widgets.errors import GenerationFailed, PollTimeout, UnknownOutcomeError
+from sora_widgets.job import Job
 from sora_widgets.models.request import VideoRequest
 from sora_widgets.models.task import Task, TaskError
-from sora_widgets.widgets.status_bar import StatusBar
+from sora_widgets.widgets.status_bar import StatusBar, TaskStatus
 
 from .conftest import from_browser
 
@@ -27,9 +28,15 @@ def running(progress: float | None, task_id: str = "d758n65e878c73cmdg20") -> Ta
     return Task(id=task_id, model="sora_2_pro_t2v", status="in_progress", progress=progress)
 
 
-def test_progress_elapsed_and_time_left_follow_updates() -> None:
+# The logic is headless (TaskStatus, what the Studio keeps per generation); the widget is a
+# TaskStatus with a front end. Both behave the same.
+BOTH = pytest.mark.parametrize("make", [StatusBar, TaskStatus], ids=["widget", "headless"])
+
+
+@BOTH
+def test_progress_elapsed_and_time_left_follow_updates(make: Any) -> None:
     clock = Clock()
-    bar = StatusBar(clock=clock)
+    bar = make(clock=clock)
     bar.update(Task(id="d758n65e878c73cmdg20", model="sora_2_pro_t2v", status="pending"))
     assert (bar.status, bar.phase, bar.progress, bar.eta_s) == ("pending", "running", -1.0, -1.0)
     assert bar.task_id == "d758n65e878c73cmdg20"
@@ -50,8 +57,9 @@ def test_progress_elapsed_and_time_left_follow_updates() -> None:
     assert (bar.phase, bar.eta_s, bar.watching) == ("succeeded", 0.0, False)
 
 
-def test_failed_task_shows_code_meaning_and_advice() -> None:
-    bar = StatusBar()
+@BOTH
+def test_failed_task_shows_code_meaning_and_advice(make: Any) -> None:
+    bar = make()
     bar.update(
         Task(
             id="t1",
@@ -67,8 +75,9 @@ def test_failed_task_shows_code_meaning_and_advice() -> None:
     assert "check the prompt and image" in bar.error_advice
 
 
-def test_unknown_outcome_is_explained_not_called_a_failure() -> None:
-    bar = StatusBar()
+@BOTH
+def test_unknown_outcome_is_explained_not_called_a_failure(make: Any) -> None:
+    bar = make()
     request = VideoRequest("A kite in the rain", size="landscape", seconds=8)
     bar.fail(UnknownOutcomeError("the answer to the create request was lost", request=request))
     assert bar.status == "outcome unknown"
@@ -80,15 +89,17 @@ def test_unknown_outcome_is_explained_not_called_a_failure() -> None:
     assert "lost" in bar.error_message
 
 
-def test_poll_timeout_keeps_the_task_id_and_says_how_to_resume() -> None:
-    bar = StatusBar()
+@BOTH
+def test_poll_timeout_keeps_the_task_id_and_says_how_to_resume(make: Any) -> None:
+    bar = make()
     bar.fail(PollTimeout("gave up waiting", task_id="abc123"))
     assert bar.task_id == "abc123"
     assert "client.wait" in bar.error_advice
 
 
-def test_generation_failed_exception_uses_the_catalog() -> None:
-    bar = StatusBar()
+@BOTH
+def test_generation_failed_exception_uses_the_catalog(make: Any) -> None:
+    bar = make()
     task = Task(id="t9", model="sora_2_pro_t2v", status="failed")
     bar.fail(
         GenerationFailed(
@@ -99,8 +110,9 @@ def test_generation_failed_exception_uses_the_catalog() -> None:
     assert "simplify the prompt" in bar.error_advice
 
 
-def test_a_new_task_clears_the_previous_error() -> None:
-    bar = StatusBar()
+@BOTH
+def test_a_new_task_clears_the_previous_error(make: Any) -> None:
+    bar = make()
     bar.update(Task(id="a", model="sora_2_pro_t2v", status="failed", error=TaskError("002999095", "x")))
     bar.update(running(0.1, task_id="b"))
     assert bar.error_message == "" and bar.error_code == "" and bar.phase == "running"
@@ -128,7 +140,10 @@ async def test_stop_button_cancels_watching_only() -> None:
 async def test_watch_follows_a_real_task_to_completion(client: Any) -> None:
     task = await client.create(prompt="A lighthouse in fog, slow pan", seconds=4)
     bar = StatusBar(client=client)
-    video = await bar.watch(task)
+    job = bar.watch(task)
+    assert isinstance(job, Job) and not job.done()
+    video = await job
+    assert job.status == "completed" and job.result() is video
     assert video.task_id == task.id
     assert (bar.status, bar.phase, bar.progress) == ("completed", "succeeded", 1.0)
     assert not bar.watching
@@ -147,3 +162,18 @@ async def test_watch_failure_is_shown_in_the_bar(client: Any) -> None:
     # Each said once: the code and meaning in the head, not again in the message under it.
     shown = " ".join((bar.error_code, bar.error_meaning, bar.error_message, bar.error_advice))
     assert shown.count("002999097") == 1 and shown.count("HTTP error response") == 1, shown
+
+
+async def test_the_headless_status_has_no_front_end_and_stops_a_job() -> None:
+    status = TaskStatus(running(0.3))
+    assert not hasattr(status, "comm")  # plain data: the Studio sends it as a record
+    assert status.shown()["progress"] == pytest.approx(0.3)
+    assert set(status.shown()) == set(TaskStatus.SHOWN)
+    never_done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    task = asyncio.get_running_loop().create_task(asyncio.wait_for(never_done, None))
+    job = Job(task, label="kite")
+    status.track(job)
+    assert status.watching
+    status.stop()
+    await asyncio.sleep(0)
+    assert job.cancelled() and not status.watching and status.phase == "stopped"

@@ -1,4 +1,8 @@
-"""Studio: background generations on the running loop, results, remix, errors, no secrets in state."""
+"""Studio: background generations on the running loop, results, remix, errors, no secrets in state.
+
+The Studio is one widget: its parts (builder, player, strip) are child widgets made with it, and
+each generation's status line is a record of its ``jobs`` list, never a widget of its own.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 import pytest
 
 from sora_widgets.errors import GenerationFailed, InvalidRequestError, UnknownOutcomeError
+from sora_widgets.job import Job
 from sora_widgets.widgets.studio import Studio
 
 from .conftest import CANARY_KEY, RecordingComm, browser_sets, from_browser
@@ -19,12 +24,15 @@ async def test_generate_returns_at_once_and_several_run_side_by_side(client: Any
     first = studio.generate(prompt="A red kite at dusk", size="landscape")
     second = studio.generate(prompt="A fox in fresh snow", seconds=8)
     # Both are scheduled and nothing has finished: the caller got control straight back.
-    assert isinstance(first, asyncio.Task) and isinstance(second, asyncio.Task)
+    assert isinstance(first, Job) and isinstance(second, Job)
     assert not first.done() and not second.done()
-    assert len(studio.running) == 2
-    assert studio.header.running == 2
-    assert len(studio.bars.children) == 2
+    assert studio.running == [first, second] and all(isinstance(j, Job) for j in studio.running)
+    assert studio.running_count == 2
+    # One record per generation in the Studio's state, newest first: data, not widgets.
+    assert [j["label"] for j in studio.jobs] == ["A fox in fresh snow", "A red kite at dusk"]
+    assert [j["phase"] for j in studio.jobs] == ["running", "running"]
     bars = list(studio.status_bars)
+    assert [b.key for b in bars] == [j["id"] for j in studio.jobs]
 
     # Meanwhile the loop is free for other work (another cell, in a kernel).
     ticks = 0
@@ -44,11 +52,10 @@ async def test_generate_returns_at_once_and_several_run_side_by_side(client: Any
         await asyncio.sleep(0)
     assert sorted(b.status for b in bars) == ["completed", "completed"]
     assert {b.task_id for b in bars} == {kite.task_id, fox.task_id}
-    # Folded into the strip: the bars are gone from the page and their widgets closed.
-    assert studio.bars.children == () and studio.status_bars == []
-    assert all(b.comm is None and b.layout.comm is None for b in bars)
-    assert studio.header.running == 0 and studio.header.finished == 2
-    assert studio.header.spent == "$3.60 spent (simulated)"  # simulator money says so
+    # Folded into the strip: the status lines are gone from the page.
+    assert studio.jobs == [] and studio.status_bars == []
+    assert studio.running_count == 0 and studio.finished == 2
+    assert studio.spent == "$3.60 spent (simulated)"  # simulator money says so
     # The player shows the last result; both are tiles in the strip and remix choices.
     assert studio.player.task_id == studio.last.task_id
     assert {i["key"] for i in studio.strip.items} == {kite.task_id, fox.task_id}
@@ -67,7 +74,7 @@ async def test_the_generate_button_uses_the_form(client: Any) -> None:
     browser_sets(studio.builder, text="A heron lifts off a misty lake", orientation="landscape", seconds=8)
     from_browser(studio.builder, {"type": "submit"})
     assert len(studio.running) == 1
-    await asyncio.gather(*studio.running)
+    await asyncio.gather(*studio.running)  # Jobs are awaitables
     assert studio.last is not None
     assert (studio.last.prompt, studio.last.size, studio.last.seconds) == (
         "A heron lifts off a misty lake",
@@ -101,18 +108,20 @@ async def test_failure_shows_in_its_status_bar_and_is_kept(client: Any) -> None:
     assert bar.error_advice not in bar.error_message  # said once
     assert bar.task_id in bar.error_message
     assert studio.results == []
-    assert len(studio.errors) == 1 and studio.header.failed == 1
-    # The failed bar stays readable until the next generation starts; then it is folded into
-    # the strip as a "failed" tile (its widget closed) whose whole story shows when chosen.
-    assert studio.bars.children == (bar,) and bar.comm is not None
+    assert len(studio.errors) == 1 and studio.failed == 1
+    # The failed line stays readable until the next generation starts (its record says what the
+    # page shows); then it is folded into the strip as a "failed" tile whose story shows when chosen.
+    [record] = studio.jobs
+    assert record["id"] == bar.key and record["error_code"] == "002999095"
+    assert (record["error_advice"], record["phase"]) == (bar.error_advice, "failed")
     await studio.generate(prompt="A kite over the sea, second try")
     await asyncio.sleep(0)
-    assert studio.bars.children == () and bar.comm is None
+    assert studio.jobs == [] and studio.status_bars == []
     failed = [i for i in studio.strip.items if i["status"] == "failed"]
     assert len(failed) == 1 and bar.task_id in failed[0]["subtitle"]
     from_browser(studio.strip, {"type": "select", "key": failed[0]["key"]})
-    assert bar.error_code in studio.header.error and bar.error_advice in studio.header.error
-    assert "internal generation error" in studio.header.error
+    assert bar.error_code in studio.error and bar.error_advice in studio.error
+    assert "internal generation error" in studio.error
 
 
 async def test_lost_create_answer_is_shown_as_outcome_unknown_and_not_resent(client: Any) -> None:
@@ -136,27 +145,33 @@ async def test_stop_watching_leaves_the_task_running_at_the_service() -> None:
     client = SoraClient(simulator=simulator)
     studio = Studio(client)
     job = studio.generate(prompt="A slow sunrise over hills")
-    bar = studio.bars.children[0]
+    [bar] = studio.status_bars
     for _ in range(500):
         if bar.watching:
             break
         await asyncio.sleep(0.01)
     assert bar.watching and bar.task_id
-    from_browser(bar, {"type": "stop"})
+    assert studio.jobs[0]["watching"] is True  # the page shows "Stop watching"
+    # The page's "Stop watching" in that line: a message to the Studio naming the record.
+    from_browser(studio, {"type": "stop", "job": "job-999"})  # no such line: nothing happens
+    assert bar.watching
+    from_browser(studio, {"type": "stop", "job": bar.key})
     with pytest.raises(asyncio.CancelledError):
         await job
+    assert job.status == "cancelled"
     assert bar.phase == "stopped"
     assert bar.task_id in bar.note
+    assert (studio.jobs[0]["phase"], studio.jobs[0]["watching"]) == ("stopped", False)
     await asyncio.sleep(0)
     assert studio.status_bars == [bar]  # readable until the next generation
     quick = studio.generate(prompt="A quick one")
     [tile] = studio.strip.items
-    assert tile["status"] == "stopped" and bar.comm is None
+    assert tile["status"] == "stopped" and bar not in studio.status_bars
     quick.cancel()
     with pytest.raises(asyncio.CancelledError):
         await quick
     from_browser(studio.strip, {"type": "select", "key": tile["key"]})
-    assert "client.resume()" in studio.header.error
+    assert "client.resume()" in studio.error
     task = await client.get(bar.task_id)
     assert not task.is_terminal  # still rendering at the service
     await client.aclose()
@@ -213,7 +228,7 @@ async def test_the_browser_cannot_redirect_the_client_and_no_secret_reaches_the_
 ) -> None:
     studio = Studio(client)
     base = client.base_url
-    browser_sets(studio.header, service="https://attacker.example")
+    browser_sets(studio, service="https://attacker.example")
     assert client.base_url == base
     await studio.generate(prompt="A kite over the sea")
     with pytest.raises(GenerationFailed):
@@ -226,34 +241,64 @@ async def test_the_browser_cannot_redirect_the_client_and_no_secret_reaches_the_
         ],
         default=str,
     )
-    widgets = [studio, studio.header, studio.builder, studio.bars, studio.player, studio.strip]
-    everything += json.dumps([w.get_state() for w in [*widgets, *studio.bars.children]], default=str)
+    widgets = [studio, studio.builder, studio.player, studio.strip]
+    everything += json.dumps([w.get_state() for w in widgets], default=str)
     assert CANARY_KEY not in everything
     assert CANARY_KEY.encode().hex() not in everything
 
 
-async def test_finished_generations_leave_no_widget_behind(client: Any) -> None:
+async def test_generations_make_no_widget_and_finished_ones_fold(client: Any) -> None:
     from ipywidgets.widgets.widget import _instances
 
     studio = Studio(client)
-    await studio.generate(prompt="A kite at dawn")
-    await asyncio.sleep(0)
     baseline = len(_instances)
+    await studio.generate(prompt="A kite at dawn")
     for n in range(6):
         jobs = [
             studio.generate(prompt=f"A kite number {n}"),
             studio.generate(prompt=f"A boat {n} [sim:fail=095]"),
         ]
+        # Starting generations makes no widget (marimo serves a widget's code only while a cell
+        # runs: a widget made by a Generate click would have no front end there).
+        assert len(_instances) == baseline
         await asyncio.gather(*jobs, return_exceptions=True)
         await asyncio.sleep(0)
-        # At most the last failure's bar (and its layout) is still on screen.
-        assert len(_instances) <= baseline + 2
+        # At most the last failure's status line is still on screen.
+        assert len(studio.jobs) <= 1
     await studio.generate(prompt="A last kite")
     await asyncio.sleep(0)
-    # Thirteen more generations (six failed): not one widget more than after the first.
     assert len(_instances) == baseline
-    assert studio.bars.children == ()
+    assert studio.jobs == [] and studio.status_bars == []
     assert len(studio.results) == 8 and len(studio.strip.items) == 14
+
+
+async def test_one_widget_whose_parts_are_its_children(client: Any) -> None:
+    studio = Studio(client)
+    state = studio.get_state()
+    # The parts are referenced the way ipywidgets serialises a widget in a trait; the front end
+    # gets their models from these (childModel) and draws them with their own mount functions.
+    for name in ("builder", "player", "strip"):
+        assert state[name] == f"IPY_MODEL_{getattr(studio, name).model_id}"
+    for mount in (
+        "function mountStudio",
+        "function mountStatusBar",
+        "function mountPlayer",
+        "function mountStrip",
+    ):
+        assert mount in studio._esm
+    # A status change goes out as the Studio's jobs list: what the page draws, then folded away.
+    job = studio.generate(prompt="A kite at dusk")
+    studio_comm = studio.comm
+    assert studio_comm is not None
+    before = len(studio_comm.states())
+    await job
+    await asyncio.sleep(0)
+    updates = [s for s in studio_comm.states()[before:] if "jobs" in s]
+    assert updates and all(isinstance(s["jobs"], list) for s in updates)
+    phases = [[j["phase"] for j in s["jobs"]] for s in updates]
+    assert ["succeeded"] in phases and phases[-1] == []  # shown done, then folded away
+    studio.close()
+    assert all(getattr(studio, name).comm is None for name in ("builder", "player", "strip"))
 
 
 def test_generate_outside_a_running_loop_says_what_to_use(client: Any) -> None:

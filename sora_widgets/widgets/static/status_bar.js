@@ -75,7 +75,7 @@ function mountStatusBar({ model, el }) {
     const phase = model.get("phase");
     const raw = model.get("status");
     root.dataset.phase = phase;
-    root.classList.toggle("sw-compact", model.get("compact"));
+    root.classList.toggle("sw-compact", Boolean(model.get("compact")));
     status.textContent = statusWord(model, raw);
     label.textContent = model.get("label");
     const progress = model.get("progress");
