@@ -76,6 +76,8 @@ _EXPORTS: dict[str, str] = {
     # widgets
     "PromptBuilder": ".widgets.prompt_builder",
     "StatusBar": ".widgets.status_bar",
+    "TaskStatus": ".widgets.status_bar",
+    "JobStatus": ".widgets.studio",
     "VideoPlayer": ".widgets.player",
     "Studio": ".widgets.studio",
     "Gallery": ".widgets.gallery",
@@ -150,6 +152,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .widgets.player import VideoPlayer
     from .widgets.prompt_builder import PromptBuilder
     from .widgets.prompt_lab import PromptLab
-    from .widgets.status_bar import StatusBar
+    from .widgets.status_bar import StatusBar, TaskStatus
     from .widgets.storyboard import StoryboardWidget
-    from .widgets.studio import Studio
+    from .widgets.studio import JobStatus, Studio
