@@ -216,6 +216,14 @@ RECORD_STATUSES_JS = """(grid) => { window.__labStatuses = [];
   .observe(grid, { subtree: true, attributes: true, attributeFilter: ['data-status'] }); }"""
 
 
+def _screenshot_whole(app: MarimoPage, widget: Any, name: str) -> None:
+    """A screenshot of all of ``widget``: marimo paints only what is in the viewport."""
+    app.page.set_viewport_size({"width": 1280, "height": 1700})
+    widget.scroll_into_view_if_needed()
+    app.page.wait_for_timeout(500)
+    app.screenshot(name, widget)
+
+
 def _times(videos: Any) -> list[float]:
     return [float(t) for t in videos.evaluate_all("(vs) => vs.map((v) => v.currentTime)")]
 
@@ -288,7 +296,7 @@ def test_the_prompt_lab_sweep_typed_runs_live_and_compares_in_sync(
     )
     app.page.wait_for_timeout(1_000)
     assert all(abs(t - moment) < 0.05 for t in _times(videos)), "a stale report snapped a video back"
-    app.screenshot("prompt-lab-compare-light", lab)
+    _screenshot_whole(app, lab, "prompt-lab-compare-light")
     assert app.js_errors == []
 
 
@@ -320,10 +328,15 @@ def test_the_prompt_lab_reads_in_marimos_dark_theme(
     app.wait_until(lambda: videos.count() == 2, "two compared videos")
     for i in range(2):
         app.wait_for_video(videos.nth(i))
-    texts = (".sw-lab-summary", ".sw-lab-cell-title", ".sw-lab-tile-caption", ".sw-lab-timeline text")
+    texts = (
+        ".sw-lab-summary",
+        ".sw-lab-cell-title",
+        ".sw-lab-tile-caption",
+        ".sw-lab-timeline text",
+        ".sw-fc-title",
+    )
     for selector in texts:
         light = lab.locator(selector).first.evaluate(LUMINANCE_JS)
         assert light > 0.6, f"{selector} is dark text on marimo's dark page ({light:.2f})"
-    app.page.wait_for_timeout(500)
-    app.screenshot("prompt-lab-dark", lab)
+    _screenshot_whole(app, lab, "prompt-lab-compare-dark")
     assert app.js_errors == []
