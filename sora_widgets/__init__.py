@@ -82,6 +82,8 @@ _EXPORTS: dict[str, str] = {
     "Studio": ".widgets.studio",
     "Gallery": ".widgets.gallery",
     "PromptLab": ".widgets.prompt_lab",
+    "Lab": ".lab",
+    "LabJob": ".lab",
     "FrameCompare": ".widgets.frames",
     "compare_frames": ".widgets.frames",
     "StoryboardWidget": ".widgets.storyboard",
@@ -137,6 +139,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from .job import Job
     from .journal import EntryFilter, History, Journal, JournalEntry
+    from .lab import Lab, LabJob
     from .media import fit_image, load_image
     from .models.catalog import I2V, MODELS, T2V, ModelSpec
     from .models.coach import CoachVocabulary, PromptReport, coach

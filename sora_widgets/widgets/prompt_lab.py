@@ -1,11 +1,10 @@
-"""PromptLab: many prompt variants at once, run under a budget, compared side by side."""
+"""PromptLab: the :class:`~sora_widgets.lab.Lab` with a face: define, run, watch, compare in sync."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,135 +12,26 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets
 import traitlets as t
 
-from ..errors import GenerationFailed, InvalidRequestError, SoraError
+from ..job import Job
+from ..lab import Lab, LabJob, label
 from ..models.catalog import front_catalog
 from ..models.coach import PromptReport, coach
-from ..models.task import Task, status_vocabulary
-from ..models.variants import (
-    TimelineRow,
-    Variant,
-    expand,
-    fit_budget,
-    rows_to_csv,
-    rows_to_json,
-    spread_order,
-    template_slots,
-    timeline_svg,
-    total_cost,
-    varying_keys,
-)
+from ..models.task import status_vocabulary
+from ..models.variants import TimelineRow, Variant
 from ..models.video import Video
-from ._base import SoraWidget
-from ._common import BackgroundTasks, describe_error, format_cost, video_thumbnail
+from ._base import SoraWidget, handles
+from ._common import format_cost, video_thumbnail
 from .frames import FrameCompare
-from .player import VideoPlayer
+from .timeline import timeline_svg
 
 if TYPE_CHECKING:
-    from ..client import BatchResult, SoraClient
+    from ..client import SoraClient
 
 __all__ = ["LabJob", "PromptLab"]
 
-# Statuses a job can show besides the task's own (pending, in_progress, completed, failed).
-PLANNED, SKIPPED, QUEUED = "planned", "skipped", "queued"
-_FINAL = ("completed", "failed", SKIPPED)
-# After a run, this many finished videos are put side by side unless the user chose some.
-AUTO_COMPARE = 6
-
-
-@dataclass
-class LabJob:
-    """One variant in the lab and what happened to it.
-
-    Times are seconds since the lab was created (``queued_at``: handed to the client;
-    ``started_at``: it left the queue and its create was sent; ``finished_at``: it ended).
-    """
-
-    variant: Variant
-    status: str = PLANNED
-    progress: float | None = None
-    task_id: str | None = None
-    error: str | None = None
-    exception: BaseException | None = field(default=None, repr=False)
-    video: Video | None = None
-    queued_at: float | None = None
-    started_at: float | None = None
-    finished_at: float | None = None
-    runs: int = 0
-
-    @property
-    def index(self) -> int:
-        """Position of the variant in the lab (stable across reruns)."""
-        return self.variant.index
-
-    @property
-    def done(self) -> bool:
-        """True once the job completed, failed or was skipped."""
-        return self.status in _FINAL
-
-    def row(self) -> dict[str, Any]:
-        """A flat export row: index, the variant's values, then what happened."""
-        video = self.video
-        wait = run = None
-        if self.queued_at is not None and self.started_at is not None:
-            wait = round(self.started_at - self.queued_at, 3)
-        if self.started_at is not None and self.finished_at is not None:
-            run = round(self.finished_at - self.started_at, 3)
-        return {
-            "index": self.index,
-            **self.variant.values,
-            "prompt": self.variant.request.prompt,
-            "status": self.status,
-            "task_id": self.task_id,
-            "estimated_cost": self.variant.estimated_cost,
-            "cost": video.cost if video else None,
-            "favourite": bool(video and video.favourite),
-            "path": str(video.path) if video and video.path else None,
-            "url": video.url if video else None,
-            "remix_id": video.remix_id if video else None,
-            "error": self.error,
-            "wait_s": wait,
-            "run_s": run,
-        }
-
-
-def _spread_fit(
-    variants: Sequence[Variant], budget: Decimal | None, committed: Decimal
-) -> tuple[list[int], list[int]]:
-    """Which variants fit the budget, offered in an order spread across the slot values (see
-    :func:`~sora_widgets.models.variants.spread_order`), so a cap never skips whole values.
-    Returned positions are in template order."""
-    order = spread_order([v.values for v in variants])
-    chosen, skipped = fit_budget([variants[i].estimated_cost for i in order], budget, committed=committed)
-    return sorted(order[i] for i in chosen), sorted(order[i] for i in skipped)
-
-
-def _reused(variant: Variant, done: LabJob | None) -> LabJob:
-    """A new job for ``variant``, carrying over ``done``'s finished video when there is one."""
-    if done is None or done.video is None:
-        return LabJob(variant)
-    labels = {**done.video.labels, **variant.values}
-    return LabJob(
-        variant,
-        status="completed",
-        progress=1.0,
-        task_id=done.task_id,
-        video=done.video.with_changes(labels=labels),
-        queued_at=done.queued_at,
-        started_at=done.started_at,
-        finished_at=done.finished_at,
-        runs=done.runs,
-    )
-
-
-def _label(values: Mapping[str, str], keys: Sequence[str]) -> str:
-    """``"shot: Wide shot · setting: snow"``: the given keys' values (cards, timeline, compare)."""
-    return " · ".join(f"{k}: {values[k]}" for k in keys if k in values)
-
-
-def _lines(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [line.strip() for line in value.splitlines() if line.strip()]
-    return [str(v).strip() for v in value if str(v).strip()]
+_DEFINITION = ("mode", "template", "slots", "prompts", "sizes", "seconds", "budget", "concurrency")
+# Playback of the compared videos: set from Python, reported by the page (see set_state).
+_CONTROLLED = frozenset({"playing", "current_time"})
 
 
 def _coach_summary(prompt: str) -> dict[str, Any]:
@@ -155,14 +45,7 @@ def _coach_summary(prompt: str) -> dict[str, Any]:
     }
 
 
-def _error_text(exc: BaseException) -> str:
-    text = describe_error(exc)
-    if isinstance(exc, GenerationFailed) and exc.meaning and exc.meaning not in text:
-        text = f"{text} ({exc.meaning})"
-    return text
-
-
-class PromptLab(SoraWidget, front="prompt_lab"):
+class PromptLab(SoraWidget, front="prompt_lab", parts=("frames",)):
     """Run a sweep of prompt variants under a budget, then compare the videos side by side.
 
     Example:
@@ -176,22 +59,21 @@ class PromptLab(SoraWidget, front="prompt_lab"):
         >>> await lab.run()                    # or press Run                           # doctest: +SKIP
         >>> lab.results[0].labels, lab.to_csv()                                         # doctest: +SKIP
 
-    Variants are a template with ``{slots}`` crossed with value lists, or a plain list of
-    prompts, crossed with sizes and lengths. The lab never sends more than ``budget`` USD of
-    estimated cost in total (reruns and remixes included); variants that would exceed it are
-    marked ``skipped``. Failed variants keep their error and can be rerun alone
-    (:meth:`rerun`).
+    The sweep itself (plan, budget, run, reuse, export) is :attr:`lab`, a
+    :class:`~sora_widgets.Lab` that works without any front end; this widget shows and edits it.
 
-    Compare: finished videos play side by side in :class:`~sora_widgets.VideoPlayer` widgets
-    (``lab.players``), each captioned with the values that differ among them. Their play
-    state and position are linked in the browser (``jslink``), so play, pause or seek on any one
-    moves them all. A lab shown in a cell is its panel with ``lab.compare_view`` under it; put
-    both in your own layout to place them elsewhere. After a run the first six finished videos
-    are compared unless you chose some (:meth:`compare`).
+    Compare: the chosen finished videos (``compare_indexes``; after a run the first six) play
+    side by side in the lab's own front end, each captioned with the values that differ among
+    them. The page keeps them together: play, pause or seek any one and the others follow. From
+    Python, :meth:`play_all`, :meth:`pause_all`, :meth:`seek_all` (or ``playing`` and
+    ``current_time``) move them all, and the value Python set last wins over an older report
+    from the page. Under them, :attr:`frame_compare` shows the same videos frame by frame; a
+    click on a still seeks every compared video there.
 
     Results: :attr:`results` (Videos whose ``labels`` hold the slot values, ``favourite`` set by
-    :meth:`favourite`), :meth:`to_json`, :meth:`to_csv`, :meth:`to_dataframe` (pandas), and
-    :meth:`timeline_svg`, a picture of when each job waited, ran and finished.
+    :meth:`favourite` or the star, and saved in the client's journal), :meth:`to_json`,
+    :meth:`to_csv`, :meth:`to_dataframe` (pandas), and :meth:`timeline_svg`, a picture of when
+    each job waited, ran and finished.
     """
 
     mode = t.Unicode("template").tag(sync=True)  # template | prompts
@@ -209,10 +91,16 @@ class PromptLab(SoraWidget, front="prompt_lab"):
     jobs = t.List(t.Dict(), default_value=[]).tag(sync=True)
     running = t.Bool(False).tag(sync=True)
     spent = t.Unicode("$0.00").tag(sync=True)
-    compare_indexes = t.List(t.Int(), default_value=[]).tag(sync=True)
-    compare_labels = t.List(t.Dict(), default_value=[]).tag(sync=True)
     timeline = t.Unicode("").tag(sync=True)
     message = t.Unicode("").tag(sync=True)
+    # The compare grid, as data: which videos ([{index, key, label, favourite, width, height}])
+    # and their shared playback; the page draws the videos and fetches their bytes by key.
+    compare_indexes = t.List(t.Int(), default_value=[]).tag(sync=True)
+    compared = t.List(t.Dict(), default_value=[]).tag(sync=True)
+    playing = t.Bool(False).tag(sync=True)
+    current_time = t.Float(0.0).tag(sync=True)
+    _control_seq = t.Int(0).tag(sync=True)
+    frame_compare = t.Instance(FrameCompare).tag(sync=True, **ipywidgets.widget_serialization)
 
     def __init__(
         self,
@@ -228,175 +116,177 @@ class PromptLab(SoraWidget, front="prompt_lab"):
         clock: Callable[[], float] = time.time,
         **kwargs: Any,
     ) -> None:
-        if concurrency < 1:
-            raise InvalidRequestError(f"concurrency={concurrency} must be at least 1.")
-        super().__init__(**kwargs)
-        self.client = client
-        self._clock = clock
-        self._origin = clock()
-        self._jobs: list[LabJob] = []
-        self._committed = Decimal("0")
-        self._background = BackgroundTasks(self._show_failure)
-        self._thumbs: dict[str, bytes] = {}  # task id -> JPEG of its video's first frame
-        self._players: dict[int, VideoPlayer] = {}
-        self._tiles: dict[int, tuple[ipywidgets.VBox, ipywidgets.ToggleButton]] = {}
-        self._links: list[Any] = []
-        self._linked: list[int] = []
-        self.compare_view = self._build_compare_view()
-        with self.hold_sync():
-            self.mode = "prompts" if prompts is not None and not template else "template"
-            self.template = template
-            self.slots = {k: _lines([v] if isinstance(v, str) else v) for k, v in (slots or {}).items()}
-            self.prompts = _lines(prompts or [])
-            self.sizes = [sizes] if isinstance(sizes, str) else list(sizes)
-            self.seconds = [int(seconds)] if isinstance(seconds, (int, str)) else [int(s) for s in seconds]
-            self.budget = None if budget is None else float(Decimal(str(budget)))
-            self.concurrency = concurrency
-        self.observe(
-            self._plan_changed, names=["mode", "template", "slots", "prompts", "sizes", "seconds", "budget"]
+        # The lab first: bad input is refused before a widget exists.
+        self.lab = Lab(
+            client,
+            template=template,
+            slots=slots,
+            prompts=prompts,
+            sizes=sizes,
+            seconds=seconds,
+            budget=budget,
+            concurrency=concurrency,
+            clock=clock,
         )
-        self.on_msg(self._on_front_message)
-        if template or prompts is not None:
-            # Bad input gets its error now, before anything could be sent.
-            if self.mode == "prompts":
-                expand(prompts=self.prompts, sizes=self.sizes, seconds=self.seconds)
-            else:
-                expand(self.template, self.slots, sizes=self.sizes, seconds=self.seconds)
-        self._replan()
+        # The same videos frame by frame, made with the lab (never later); a click on a still
+        # seeks every compared video there.
+        super().__init__(frame_compare=FrameCompare(client=client), **kwargs)
+        self._thumbs: dict[str, bytes] = {}  # task id -> JPEG of its video's first frame
+        self._acked = 0  # the highest _control_seq a view said it has applied
+        self._frame_keys: list[tuple[str, str]] = []
+        self.frame_compare.on_seek(self.seek_all)
+        self._from_lab()
+        self.observe(self._definition_edited, names=list(_DEFINITION))
+        self.observe(self._on_control, names=sorted(_CONTROLLED))
+        self.lab.on_change = self._from_lab
+        self._from_lab()
 
-    # -- the plan, before anything runs -----------------------------------------------------
+    # -- the headless lab, and the widget's copy of it --------------------------------------
+
+    @property
+    def client(self) -> SoraClient | None:
+        """The client the lab runs with (one is made on the first run when None)."""
+        return self.lab.client
+
+    @client.setter
+    def client(self, value: SoraClient | None) -> None:
+        self.lab.client = value
+
+    def _definition_edited(self, change: Any) -> None:
+        name = change["name"]
+        value = change["new"]
+        setattr(self.lab, name, list(value) if isinstance(value, list) else value)
+        if name != "concurrency":
+            self.lab.plan()
+
+    def _from_lab(self) -> None:
+        """Copy the lab's state into the traits the page draws (after every change in the lab)."""
+        lab = self.lab
+        if not hasattr(self, "_acked"):
+            return  # still constructing
+        keys = [k for k in lab.label_keys() if k not in ("size", "seconds")]
+        rows = [self._job_row(job, keys) for job in lab.jobs]
+        kept = {row["video_key"] for row in rows if row["video_key"]}
+        # First frames of the jobs just dropped (reused videos keep theirs).
+        self._thumbs = {k: v for k, v in self._thumbs.items() if k in kept}
+        compared = lab.compared()
+        with self.hold_sync():
+            for name in _DEFINITION:
+                value = getattr(lab, name)
+                value = float(value) if isinstance(value, Decimal) else value
+                if getattr(self, name) != value:
+                    setattr(self, name, value)
+            self.summary = dict(lab.summary)
+            self.jobs = rows
+            self.running = lab.running
+            self.message = lab.message
+            self.spent = format_cost(lab.committed)
+            self.timeline = self.timeline_svg() if any(j.queued_at is not None for j in lab.jobs) else ""
+            self.compare_indexes = list(lab.compare_indexes)
+            self.compared = [self._compared_row(job, caption) for job, caption in compared]
+        self._sync_frame_compare(compared)
+
+    @staticmethod
+    def _job_row(job: LabJob, keys: list[str]) -> dict[str, Any]:
+        video = job.video
+        return {
+            "index": job.index,
+            "label": label(job.variant.values, keys) or f"variant {job.index}",
+            "prompt": job.variant.request.prompt,
+            "size": job.variant.request.size,
+            "seconds": job.variant.request.seconds,
+            "cost": format_cost(job.variant.estimated_cost),
+            "status": job.status,
+            "progress": -1.0 if job.progress is None else float(job.progress),
+            "task_id": job.task_id or "",
+            "error": job.error or "",
+            "has_video": video is not None,
+            # Thumbnails are keyed by the task that made the video: a rebuilt sweep or a rerun at
+            # the same index is a new task, so it never shows an old picture.
+            "video_key": video.task_id if video is not None else "",
+            "width": video.width if video else 0,
+            "height": video.height if video else 0,
+            "favourite": bool(video and video.favourite),
+            "can_rerun": job.status in ("failed", "skipped"),
+            "coach": _coach_summary(job.variant.request.prompt),
+        }
+
+    @staticmethod
+    def _compared_row(job: LabJob, caption: str) -> dict[str, Any]:
+        video = job.video
+        assert video is not None
+        return {
+            "index": job.index,
+            "key": video.task_id,
+            "label": caption,
+            "favourite": video.favourite,
+            "width": video.width,
+            "height": video.height,
+            "can_remix": bool(video.remix_id),
+        }
+
+    def _sync_frame_compare(self, compared: list[tuple[LabJob, str]]) -> None:
+        """The compared videos frame by frame, under them (when two or more)."""
+        videos = [job.video for job, _ in compared if job.video is not None and job.video.path is not None]
+        keys = [(v.task_id, str(v.path)) for v in videos]
+        if keys == self._frame_keys:
+            return
+        self._frame_keys = keys
+        self.frame_compare.client = self.client
+        shown = len(videos) >= 2
+        self.frame_compare.set_videos(
+            videos if shown else [], labels=[c for _, c in compared] if shown else []
+        )
+
+    # -- the lab's API, on the widget ---------------------------------------------------------
 
     @property
     def variants(self) -> list[Variant]:
-        """The sweep as it is defined now (raises InvalidRequestError when it is not valid).
-
-        Values left over for a slot the template no longer has are ignored here (editing the
-        template in the widget leaves them behind); the constructor refuses them outright.
-        """
-        if self.mode == "prompts":
-            return expand(prompts=self.prompts, sizes=self.sizes, seconds=self.seconds)
-        names = template_slots(self.template)
-        slots = {k: v for k, v in self.slots.items() if k in names}
-        return expand(self.template, slots, sizes=self.sizes, seconds=self.seconds)
+        """The sweep as it is defined now (raises InvalidRequestError when it is not valid)."""
+        return self.lab.variants
 
     @property
     def count(self) -> int:
         """How many videos the sweep makes."""
-        return len(self.variants)
+        return self.lab.count
 
     @property
     def estimated_cost(self) -> Decimal:
         """Total estimated cost of the whole sweep in USD, before any budget cap."""
-        return total_cost(self.variants)
+        return self.lab.estimated_cost
 
     @property
     def committed(self) -> Decimal:
         """Estimated cost of every create the lab has sent so far (counts toward the budget)."""
-        return self._committed
+        return self.lab.committed
 
-    def _budget(self) -> Decimal | None:
-        return None if self.budget is None else Decimal(str(self.budget)).quantize(Decimal("0.01"))
+    @property
+    def lab_jobs(self) -> list[LabJob]:
+        """Every job: its variant, status, error, video and times."""
+        return self.lab.jobs
 
-    def _plan_changed(self, _change: Any) -> None:
-        # Once anything has run, editing only re-prices the next sweep: the finished jobs and
-        # their videos stay on screen (and in lab.results) until Run starts the next sweep.
-        started = any(j.queued_at is not None for j in self._jobs)
-        self._replan(keep_jobs=self.running or started)
+    @property
+    def results(self) -> list[Video]:
+        """The finished videos, in variant order; each Video's ``labels`` hold its slot values."""
+        return self.lab.results
 
-    def _replan(self, *, keep_jobs: bool = False) -> None:
-        """Recompute the summary (and, unless ``keep_jobs``, the jobs grid) from the definition."""
-        try:
-            variants = self.variants
-        except InvalidRequestError as exc:
-            self.summary = {"ok": False, "error": str(exc), "count": 0}
-            return
-        budget = self._budget()
-        reusable = self._reusable()
-        fresh = [v for v in variants if v.request not in reusable]
-        chosen, skipped = _spread_fit(fresh, budget, self._committed)
-        with self.hold_sync():
-            self.summary = {
-                "ok": True,
-                "error": "",
-                "count": len(variants),
-                "total_cost": format_cost(total_cost(variants)),
-                "runnable": len(chosen),
-                "runnable_cost": format_cost(total_cost(fresh[i] for i in chosen)),
-                "reused": len(variants) - len(fresh),
-                "over_budget": len(skipped),
-                "budget": format_cost(budget) if budget is not None else "",
-                "committed": format_cost(self._committed) if self._committed else "",
-            }
-            if not keep_jobs:
-                self._jobs = [_reused(v, reusable.get(v.request)) for v in variants]
-                kept = {j.video.task_id for j in self._jobs if j.video is not None}
-                # First frames of the jobs just dropped (reused videos keep theirs).
-                self._thumbs = {k: v for k, v in self._thumbs.items() if k in kept}
-                self.compare_indexes = []
-                self._sync_jobs()
+    @property
+    def failures(self) -> list[LabJob]:
+        """Jobs that ended failed, with their error."""
+        return self.lab.failures
 
-    def _reusable(self) -> dict[Any, LabJob]:
-        """Finished jobs by their exact request: a new sweep reuses them instead of paying again."""
-        return {j.variant.request: j for j in self._jobs if j.status == "completed" and j.video is not None}
-
-    # -- running ----------------------------------------------------------------------------
-
-    def _client(self) -> SoraClient:
-        if self.client is None:
-            from ..client import SoraClient
-
-            self.client = SoraClient()
-        return self.client
-
-    def _now(self) -> float:
-        return self._clock() - self._origin
-
-    def _reserve(self, jobs: Sequence[LabJob]) -> list[LabJob]:
-        """Jobs that fit under the budget, in order; the rest are marked skipped."""
-        budget = self._budget()
-        chosen, skipped = _spread_fit([j.variant for j in jobs], budget, self._committed)
-        for i in skipped:
-            job = jobs[i]
-            job.status = SKIPPED
-            job.error = (
-                f"not run: its estimated {format_cost(job.variant.estimated_cost)} would take the lab past "
-                f"its {format_cost(budget)} budget ({format_cost(self._committed)} already committed)."
-            )
-        selected = [jobs[i] for i in chosen]
-        now = self._now()
-        for job in selected:
-            self._committed += job.variant.estimated_cost
-            job.status, job.progress, job.error, job.exception = QUEUED, None, None, None
-            job.task_id, job.video, job.runs = None, None, job.runs + 1
-            job.queued_at, job.started_at, job.finished_at = now, None, None
-        self.spent = format_cost(self._committed)
-        return selected
+    @property
+    def favourites(self) -> list[Video]:
+        """The videos marked as favourites."""
+        return self.lab.favourites
 
     async def run(self) -> list[LabJob]:
-        """Run every variant that fits the budget; return the jobs when all have ended.
+        """Run every variant that fits the budget; return the jobs when all have ended."""
+        return await self.lab.run()
 
-        Failures do not stop the batch: each failed job keeps its error (``job.error``) and
-        can be rerun alone with :meth:`rerun`.
-        """
-        if self.running:
-            raise InvalidRequestError("the lab is already running; wait for it to finish.")
-        self._replan()
-        if not self.summary.get("ok"):
-            raise InvalidRequestError(str(self.summary.get("error")))
-        reused = [j for j in self._jobs if j.done and j.video is not None]
-        await self._execute([j for j in self._jobs if not (j.done and j.video is not None)])
-        if reused:
-            # Said after the run, so the run's own message ("Nothing to run...") does not hide it.
-            note = (
-                f"Reused {len(reused)} finished video{'s' if len(reused) != 1 else ''} with the same "
-                "request instead of paying again."
-            )
-            self.message = f"{note} {self.message}".strip()
-        return list(self._jobs)
-
-    def start(self) -> asyncio.Task[list[LabJob]]:
+    def start(self) -> Job[list[LabJob]]:
         """Run in the background on the kernel's loop (what the Run button does)."""
-        return self._background.start(self.run(), name="prompt lab run")
+        return Job(self.in_background(self.run(), name="prompt lab run"), label=f"sweep of {self.count}")
 
     def stop(self) -> None:
         """Stop the lab's background work (what the Stop button does).
@@ -408,456 +298,183 @@ class PromptLab(SoraWidget, front="prompt_lab"):
 
     async def rerun(self, index: int) -> LabJob:
         """Run one variant again (a failed or skipped one, typically), within the budget."""
-        if self.running:
-            raise InvalidRequestError("the lab is running; rerun when it has finished.")
-        job = self._job(index)
-        await self._execute([job])
-        return job
+        return await self.lab.rerun(index)
 
     async def remix(self, index: int, prompt: str | None = None) -> LabJob:
-        """Make a variation of a finished video (``remix_video_id``), as a new job in the lab.
-
-        Args:
-            index: the job whose video to remix.
-            prompt: the new prompt; by default the variant's own prompt.
-        """
-        if self.running:
-            raise InvalidRequestError("the lab is running; remix when it has finished.")
-        source = self._job(index)
-        if source.video is None or not source.video.remix_id:
-            raise InvalidRequestError(f"variant {index} has no finished video to remix yet.")
-        request = source.variant.request.replace(
-            prompt=prompt or source.variant.request.prompt, remix_video_id=source.video.remix_id
-        )
-        values = {**source.variant.values, "remix_of": str(index)}
-        if prompt:
-            values["prompt"] = request.prompt
-        job = LabJob(Variant(index=len(self._jobs), request=request, values=values))
-        self._jobs.append(job)
-        await self._execute([job])
-        return job
-
-    async def _execute(self, jobs: list[LabJob]) -> list[LabJob]:
-        if self.concurrency < 1:
-            raise InvalidRequestError(f"concurrency={self.concurrency} must be at least 1.")
-        selected = self._reserve(jobs)
-        self.message = ""
-        self._sync_jobs()
-        if not selected:
-            self.message = "Nothing to run within the budget." if jobs else "Nothing to run."
-            return jobs
-        client = self._client()
-        requests = [j.variant.request for j in selected]
-        self.running = True
-        try:
-            async for result in client.iter_many(
-                requests,
-                concurrency=self.concurrency,
-                on_update=lambda i, task: self._on_update(selected[i], task),
-                labels=[dict(j.variant.values) for j in selected],
-            ):
-                self._finish(selected[result.index], result)
-        except asyncio.CancelledError:
-            for job in selected:
-                if not job.done:
-                    job.status = "failed"
-                    job.error = (
-                        f"stopped watching; task {job.task_id} goes on at the service: "
-                        "await client.resume() picks it up"
-                        if job.task_id
-                        else "stopped before it was sent"
-                    )
-                    job.finished_at = self._now()
-            raise
-        finally:
-            self.running = False
-            self._sync_jobs()
-        if not self.compare_indexes:
-            # Put the first finished videos side by side at once; the user can change the choice.
-            finished = [j.index for j in self._jobs if j.video is not None]
-            if finished:
-                self.compare(finished[:AUTO_COMPARE])
-        return jobs
-
-    def _on_update(self, job: LabJob, task: Task) -> None:
-        if job.done:
-            return
-        if job.started_at is None:
-            job.started_at = self._now()
-        job.task_id = task.id
-        job.status = task.status
-        job.progress = task.progress
-        self._sync_jobs()
-
-    def _finish(self, job: LabJob, result: BatchResult) -> None:
-        now = self._now()
-        # The client's own times are exact (started = a concurrency slot was free); ours are
-        # the fallback when a client does not report them.
-        for name in ("queued_at", "started_at", "finished_at"):
-            when = getattr(result, name, None)
-            if when is not None:
-                setattr(job, name, when.timestamp() - self._origin)
-        if job.started_at is None:
-            job.started_at = now
-        if job.finished_at is None or getattr(result, "finished_at", None) is None:
-            job.finished_at = now
-        if result.video is not None:
-            labels = {**result.video.labels, **job.variant.values}
-            job.video = result.video.with_changes(labels=labels)
-            job.task_id = job.video.task_id
-            job.status, job.progress, job.error = "completed", 1.0, None
-        else:
-            exc = result.error or SoraError("the job ended without a video or an error")
-            job.exception = exc
-            job.error = _error_text(exc)
-            job.status = "failed"
-            task_id = getattr(exc, "task_id", None)
-            job.task_id = task_id or job.task_id
-        self._sync_jobs()
-
-    def _show_failure(self, exc: BaseException) -> None:
-        self.message = _error_text(exc)
-
-    # -- results ----------------------------------------------------------------------------
-
-    def _job(self, index: int) -> LabJob:
-        for job in self._jobs:
-            if job.index == index:
-                return job
-        raise InvalidRequestError(f"there is no variant {index}; the lab has 0..{len(self._jobs) - 1}.")
-
-    @property
-    def lab_jobs(self) -> list[LabJob]:
-        """Every job: its variant, status, error, video and times."""
-        return list(self._jobs)
-
-    @property
-    def results(self) -> list[Video]:
-        """The finished videos, in variant order; each Video's ``labels`` hold its slot values."""
-        return [j.video for j in self._jobs if j.video is not None]
-
-    @property
-    def failures(self) -> list[LabJob]:
-        """Jobs that ended failed, with their error."""
-        return [j for j in self._jobs if j.status == "failed"]
+        """Make a variation of a finished video (``remix_video_id``), as a new job in the lab."""
+        return await self.lab.remix(index, prompt)
 
     def favourite(self, index: int, value: bool = True) -> Video:
-        """Mark (or unmark) a finished video as a favourite; returns the updated Video."""
-        job = self._job(index)
-        if job.video is None:
-            raise InvalidRequestError(f"variant {index} has no finished video to mark.")
-        job.video = job.video.with_changes(favourite=bool(value))
-        self._sync_jobs()
-        return job.video
-
-    @property
-    def favourites(self) -> list[Video]:
-        """The videos marked as favourites."""
-        return [v for v in self.results if v.favourite]
+        """Mark (or unmark) a finished video as a favourite (saved in the journal too)."""
+        return self.lab.favourite(index, value)
 
     def compare(self, indexes: Sequence[int] | None = None) -> None:
         """Put finished videos side by side (all finished ones when None), in the given order."""
-        chosen = [j.index for j in self._jobs if j.video is not None] if indexes is None else list(indexes)
-        for i in chosen:
-            if self._job(i).video is None:
-                raise InvalidRequestError(f"variant {i} has no finished video to compare.")
-        self.compare_indexes = chosen
-        self._sync_compare()
+        self.lab.compare(indexes)
 
-    def rows(self) -> list[dict[str, Any]]:
-        """One flat dict per job (the export format)."""
-        return [j.row() for j in self._jobs]
-
-    def to_json(self) -> str:
-        """Every job as JSON text (no pandas needed)."""
-        return rows_to_json(self.rows())
-
-    def to_csv(self, path: str | Path | None = None) -> str:
-        """Every job as CSV text; also written to ``path`` when given."""
-        text = rows_to_csv(self.rows())
-        if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
-        return text
-
-    def to_dataframe(self) -> Any:
-        """Every job as a pandas DataFrame.
-
-        Raises:
-            ImportError: when pandas is not installed (use :meth:`to_json` or :meth:`to_csv`).
-        """
-        try:
-            import pandas as pd
-        except ImportError:
-            raise ImportError(
-                "to_dataframe needs pandas: pip install 'sora-widgets[pandas]'; "
-                "or use lab.to_json() / lab.to_csv(), which need nothing."
-            ) from None
-        return pd.DataFrame(self.rows())
-
-    def timeline_rows(self) -> list[TimelineRow]:
-        """The batch as timeline rows (jobs that were handed to the client)."""
-        rows = []
-        keys = self._label_keys()
-        for job in self._jobs:
-            if job.queued_at is None:
-                continue
-            status = job.status if job.status in ("completed", "failed", SKIPPED, QUEUED) else "running"
-            label = f"#{job.index} " + _label(job.variant.values, keys)
-            rows.append(TimelineRow(label, job.queued_at, job.started_at, job.finished_at, status))
-        return rows
-
-    def _label_keys(self) -> list[str]:
-        """The keys whose values differ between the lab's jobs (every key for a lone job)."""
-        values = [j.variant.values for j in self._jobs]
-        keys = varying_keys(values) if len(values) > 1 else []
-        return keys or [k for k in (values[0] if values else {}) if k not in ("size", "seconds")]
-
-    def timeline_svg(self) -> str:
-        """An SVG picture of the batch: when each job was queued, ran and finished."""
-        return timeline_svg(self.timeline_rows(), now=self._now() if self.running else None)
-
-    # -- to the browser ---------------------------------------------------------------------
-
-    def _sync_jobs(self) -> None:
-        # The values that differ between the jobs (size and length show on their own line).
-        keys = [k for k in self._label_keys() if k not in ("size", "seconds")]
-        rows = []
-        for job in self._jobs:
-            video = job.video
-            rows.append(
-                {
-                    "index": job.index,
-                    "label": _label(job.variant.values, keys) or f"variant {job.index}",
-                    "prompt": job.variant.request.prompt,
-                    "size": job.variant.request.size,
-                    "seconds": job.variant.request.seconds,
-                    "cost": format_cost(job.variant.estimated_cost),
-                    "status": job.status,
-                    "progress": -1.0 if job.progress is None else float(job.progress),
-                    "task_id": job.task_id or "",
-                    "error": job.error or "",
-                    "has_video": video is not None,
-                    # Thumbnails are keyed by the task that made the video: a rebuilt sweep or a
-                    # rerun at the same index is a new task, so it never shows an old picture.
-                    "video_key": video.task_id if video is not None else "",
-                    "width": video.width if video else 0,
-                    "height": video.height if video else 0,
-                    "favourite": bool(video and video.favourite),
-                    "can_rerun": job.status in ("failed", SKIPPED),
-                    "coach": _coach_summary(job.variant.request.prompt),
-                }
-            )
-        with self.hold_sync():
-            self.jobs = rows
-            self.spent = format_cost(self._committed)
-            self.timeline = self.timeline_svg() if any(j.queued_at is not None for j in self._jobs) else ""
-            self._sync_compare()
-
-    def _build_compare_view(self) -> ipywidgets.VBox:
-        play = ipywidgets.Button(description="▶ Play all", tooltip="Play all compared videos")
-        pause = ipywidgets.Button(description="❚❚ Pause all", tooltip="Pause all compared videos")
-        play.on_click(lambda _b: self.play_all())
-        pause.on_click(lambda _b: self.pause_all())
-        self._compare_grid = ipywidgets.GridBox(
-            layout=ipywidgets.Layout(
-                grid_template_columns="repeat(auto-fill, minmax(260px, 1fr))", grid_gap="8px", width="100%"
-            )
-        )
-        header = ipywidgets.HBox(
-            [ipywidgets.Label("Compare (play, pause and seek move every video)"), play, pause]
-        )
-        # The same videos frame by frame: a click on a still seeks every compared player there.
-        self.frame_compare = FrameCompare(client=self.client)
-        self.frame_compare.layout.display = "none"
-        view = ipywidgets.VBox(
-            [header, self._compare_grid, self.frame_compare], layout=ipywidgets.Layout(display="none")
-        )
-        view.add_class("sw-lab-compare-view")
-        return view
-
-    def _sync_compare(self) -> None:
-        """Labels, players and their links for the compared videos (VideoPlayer, kept in sync)."""
-        shown = [i for i in self.compare_indexes if self._has_video(i)]
-        # Every caption names the same keys, in the same order and form as the cards' titles:
-        # those whose values differ among the compared videos.
-        values = [self._job(i).variant.values for i in shown]
-        keys = varying_keys(values) if len(values) > 1 else []
-        labels = [_label(v, keys) or f"variant {i}" for i, v in zip(shown, values, strict=True)]
-        self.compare_labels = [{"index": i, "label": text} for i, text in zip(shown, labels, strict=True)]
-        if not hasattr(self, "compare_view"):
-            return  # still constructing
-        tiles = []
-        for i, text in zip(shown, labels, strict=True):
-            video = self._job(i).video
-            assert video is not None
-            player = self._players.get(i)
-            if player is None:
-                player = VideoPlayer(video, client=self.client, compact=True, caption=text)
-                player.muted = True  # followers start without a click only when muted
-                player.add_class(f"sw-lab-player-{i}")
-                self._players[i] = player
-            elif player.video is None or player.video.task_id != video.task_id:
-                player.show(video)
-            player.caption = text
-            tile, star = self._tile(i, player)
-            star.value = video.favourite
-            star.description = "★ favourite" if video.favourite else "☆ favourite"
-            tiles.append(tile)
-        if tuple(tiles) != tuple(self._compare_grid.children):
-            self._compare_grid.children = tuple(tiles)
-        self.compare_view.layout.display = "flex" if tiles else "none"
-        if shown != self._linked:
-            self._relink([self._players[i] for i in shown])
-            self._linked = shown
-        self._sync_frame_compare(shown, labels)
-
-    def _sync_frame_compare(self, shown: list[int], labels: list[str]) -> None:
-        """The compared videos frame by frame, under their players (when two or more)."""
-        videos = [v for v in (self._job(i).video for i in shown) if v is not None]
-        keys = [(v.task_id, str(v.path)) for v in videos]
-        if keys == getattr(self, "_frame_keys", None):
-            return
-        self._frame_keys = keys
-        self.frame_compare.client = self.client
-        self.frame_compare.link_players([self._players[i] for i in shown])
-        self.frame_compare.set_videos(
-            videos if len(videos) >= 2 else [], labels=labels if len(videos) >= 2 else []
-        )
-        self.frame_compare.layout.display = "flex" if len(videos) >= 2 else "none"
+    @property
+    def compare_labels(self) -> list[dict[str, Any]]:
+        """The compared videos' captions: ``[{"index": 0, "label": "light: dusk"}, ...]``."""
+        return [{"index": row["index"], "label": row["label"]} for row in self.compared]
 
     def coach_reports(self) -> list[PromptReport]:
         """The prompt coach's report on each variant's prompt, in variant order."""
-        return [coach(job.variant.request.prompt) for job in self._jobs]
+        return self.lab.coach_reports()
 
-    def _tile(self, index: int, player: VideoPlayer) -> tuple[ipywidgets.VBox, ipywidgets.ToggleButton]:
-        if index not in self._tiles:
-            star = ipywidgets.ToggleButton(description="☆ favourite", tooltip=f"Favourite variant {index}")
-            star.observe(lambda change: self._star_toggled(index, change), names="value")
-            remix = ipywidgets.Button(description="Remix", tooltip=f"Remix variant {index}")
-            remix.on_click(lambda _b: self._start_remix(index))
-            tile = ipywidgets.VBox([player, ipywidgets.HBox([star, remix])])
-            tile.add_class("sw-lab-tile")
-            self._tiles[index] = (tile, star)
-        return self._tiles[index]
+    def rows(self) -> list[dict[str, Any]]:
+        """One flat dict per job (the export format)."""
+        return self.lab.rows()
 
-    def _star_toggled(self, index: int, change: Mapping[str, Any]) -> None:
-        job = self._job(index)
-        if job.video is not None and job.video.favourite != bool(change["new"]):
-            self.favourite(index, bool(change["new"]))
+    def to_json(self) -> str:
+        """Every job as JSON text (no pandas needed)."""
+        return self.lab.to_json()
 
-    def _start_remix(self, index: int) -> None:
-        try:
-            self._background.start(self.remix(index), name="prompt lab remix")
-        except RuntimeError as exc:
-            self.message = _error_text(exc)
+    def to_csv(self, path: str | Path | None = None) -> str:
+        """Every job as CSV text; also written to ``path`` when given."""
+        return self.lab.to_csv(path)
 
-    def _relink(self, players: list[VideoPlayer]) -> None:
-        """Link play state and position of every compared player to the first one.
+    def to_dataframe(self) -> Any:
+        """Every job as a pandas DataFrame (ImportError without pandas: use to_json/to_csv)."""
+        return self.lab.to_dataframe()
 
-        ``jslink`` runs in the browser, so a click or a seek on any player reaches the others
-        without a round trip through the kernel (and works while a cell is running).
-        """
-        for link in self._links:
-            link.unlink()
-        self._links = []
-        if len(players) < 2:
-            return
-        leader = players[0]
-        for follower in players[1:]:
-            for name in ("playing", "current_time"):
-                self._links.append(ipywidgets.jslink((leader, name), (follower, name)))
+    def timeline_rows(self) -> list[TimelineRow]:
+        """The batch as timeline rows (jobs that were handed to the client)."""
+        return self.lab.timeline_rows()
 
-    @property
-    def players(self) -> list[VideoPlayer]:
-        """The compared videos' players, in compare order."""
-        return [self._players[i] for i in self._linked]
+    def timeline_svg(self) -> str:
+        """An SVG picture of the batch: when each job was queued, ran and finished."""
+        return timeline_svg(self.timeline_rows(), now=self.lab.now() if self.lab.running else None)
+
+    # -- the compared videos' playback ----------------------------------------------------------
 
     def play_all(self) -> None:
         """Play every compared video."""
-        for player in self.players:
-            player.play()
+        self.playing = True
 
     def pause_all(self) -> None:
         """Pause every compared video."""
-        for player in self.players:
-            player.pause()
+        self.playing = False
 
     def seek_all(self, seconds: float) -> None:
         """Move every compared video to ``seconds``."""
-        for player in self.players:
-            player.seek(seconds)
+        self.current_time = max(0.0, float(seconds))
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        # Shown in a cell, the lab is its panel with the compare players under it.
-        return ipywidgets.VBox([self, self.compare_view])._repr_mimebundle_(**kwargs)
-
-    def _has_video(self, index: int) -> bool:
-        try:
-            return self._job(index).video is not None
-        except InvalidRequestError:
-            return False
-
-    async def _send_thumb(self, index: int, key: str | None = None) -> None:
-        """The first frame of a finished video, as JPEG bytes in a binary message.
-
-        ``key`` is the task id the browser asked about; if the job has moved on since (a new
-        sweep, a rerun), nothing is sent.
-        """
-        job = self._job(index)
-        video = job.video
-        if video is None or (key is not None and key != video.task_id):
+    def _on_control(self, change: Any) -> None:
+        # A change made in Python also goes as a numbered command (see set_state); the page's
+        # own reports are under ipywidgets' property lock and are not sent back.
+        name = change["name"]
+        if name in getattr(self, "_property_lock", {}):
             return
-        path = video.path
-        if path is None:
-            path = await self._client().download(video)
-            job.video = video.with_changes(path=path)
-        key = video.task_id
-        data = self._thumbs.get(key)
-        if data is None:
-            try:
-                data = await asyncio.to_thread(video_thumbnail, path, max_side=320)
-            except OSError as exc:
-                self.message = f"variant {index}: cannot show the video ({exc})."
-                return
-            self._thumbs[key] = data
-        self.send({"type": "thumb", "index": index, "key": key, "mime": "image/jpeg"}, buffers=[data])
+        self._control_seq += 1
+        self.send({"type": "control", "seq": self._control_seq, name: change["new"]})
 
-    def _export(self, fmt: str) -> None:
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """Apply a report from the page, unless it is older than Python's last playback change.
+
+        Python numbers each playback change it makes (``_control_seq``). A view that has applied
+        change N sends Python's value back with ``_ack: N``; a view's messages arrive in order,
+        so a report that comes while the acknowledged number is below Python's was sent before
+        the view knew of Python's change, and Python's value replaces it: the value Python set
+        last wins, by order, not by timing (the VideoPlayer's rule).
+        """
+        ack = sync_data.get("_ack")
+        if ack is not None:
+            self._acked = max(self._acked, _seq(ack))
+            sync_data = {k: v for k, v in sync_data.items() if k != "_ack"}
+        stale = _CONTROLLED.intersection(sync_data) if self._acked < self._control_seq else ()
+        if stale:
+            sync_data = {**sync_data, **{name: getattr(self, name) for name in stale}}
+        super().set_state(sync_data)
+
+    # -- messages from the page -------------------------------------------------------------------
+
+    @handles("run")
+    def _run_clicked(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
+        self.show_error(None)
+        self.start()
+
+    @handles("stop")
+    def _stop_clicked(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
+        self.stop()
+
+    @handles("rerun")
+    async def _rerun_clicked(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+        await self.rerun(int(content["index"]))
+
+    @handles("remix")
+    async def _remix_clicked(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+        await self.remix(int(content["index"]), str(content.get("prompt") or "") or None)
+
+    @handles("favourite")
+    def _star_clicked(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+        self.favourite(int(content["index"]), bool(content.get("value", True)))
+
+    @handles("compare")
+    def _compare_picked(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+        self.compare([int(i) for i in content.get("indexes", [])])
+
+    @handles("ready")
+    def _view_ready(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+        # A new view starts from the state it was given: Python's changes up to "seq".
+        self._acked = max(self._acked, _seq(content.get("seq")))
+
+    @handles("export")
+    def _export(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         """The Export buttons: the jobs as a CSV or JSON file, sent to the page to download."""
+        fmt = str(content.get("format") or "csv")
         if fmt not in ("csv", "json"):
             raise ValueError(f"cannot export as {fmt!r}; choose csv or json.")
         text = self.to_csv() if fmt == "csv" else self.to_json()
         mime = "text/csv" if fmt == "csv" else "application/json"
-        name = f"prompt-lab.{fmt}"
-        self.send({"type": "download", "name": name, "mime": mime}, buffers=[text.encode("utf-8")])
+        self.send({"type": "download", "name": f"prompt-lab.{fmt}", "mime": mime}, buffers=[text.encode()])
 
-    def _on_front_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict):
+    async def _local_video(self, index: int, key: str | None) -> tuple[LabJob, Video] | None:
+        """The job's finished video with its file on disk, unless the job moved on from ``key``."""
+        job = self.lab.job(index)
+        video = job.video
+        if video is None or (key is not None and key != video.task_id):
+            return None
+        if video.path is None:
+            path = await self.lab.ensure_client().download(video)
+            job.video = video = video.with_changes(path=path)
+        return job, video
+
+    @handles("want_thumb")
+    async def _send_thumb(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+        """The first frame of a finished video, as JPEG bytes in a binary message.
+
+        ``key`` is the task id the page asked about; if the job has moved on since (a new sweep,
+        a rerun), nothing is sent.
+        """
+        index, key = int(content["index"]), str(content.get("key") or "") or None
+        found = await self._local_video(index, key)
+        if found is None:
             return
-        kind = content.get("type")
-        try:
-            if kind == "run":
-                self.start()
-            elif kind == "stop":
-                self.stop()
-            elif kind == "rerun":
-                self._background.start(self.rerun(int(content["index"])), name="prompt lab rerun")
-            elif kind == "remix":
-                prompt = str(content.get("prompt") or "") or None
-                self._background.start(self.remix(int(content["index"]), prompt), name="prompt lab remix")
-            elif kind == "favourite":
-                self.favourite(int(content["index"]), bool(content.get("value", True)))
-            elif kind == "compare":
-                self.compare([int(i) for i in content.get("indexes", [])])
-            elif kind == "want_thumb":
-                key = str(content["key"]) if content.get("key") else None
-                thumb = self._send_thumb(int(content["index"]), key)
-                self._background.start(thumb, name="prompt lab thumbnail")
-            elif kind == "export":
-                self._export(str(content.get("format") or "csv"))
-            elif kind == "play_all":
-                self.play_all()
-            elif kind == "pause_all":
-                self.pause_all()
-        except (InvalidRequestError, KeyError, ValueError, TypeError, RuntimeError) as exc:
-            self.message = _error_text(exc)
+        video = found[1]
+        data = self._thumbs.get(video.task_id)
+        if data is None:
+            assert video.path is not None
+            data = await asyncio.to_thread(video_thumbnail, video.path, max_side=320)
+            self._thumbs[video.task_id] = data
+        self.send(
+            {"type": "thumb", "index": index, "key": video.task_id, "mime": "image/jpeg"}, buffers=[data]
+        )
+
+    @handles("want_video")
+    async def _send_video(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+        """A compared video's bytes, in a binary message keyed by its task id."""
+        found = await self._local_video(int(content["index"]), str(content.get("key") or "") or None)
+        if found is None:
+            return
+        video = found[1]
+        assert video.path is not None
+        data = await asyncio.to_thread(Path(video.path).read_bytes)
+        self.send({"type": "video", "key": video.task_id, "mime": "video/mp4"}, buffers=[data])
+
+
+def _seq(value: Any) -> int:
+    """A sequence number from the page (anything else counts as 0)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

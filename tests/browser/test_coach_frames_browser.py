@@ -202,9 +202,7 @@ lab
 
 
 def test_prompt_lab_shows_the_coach_per_variant_and_compares_frame_by_frame(open_notebook: Any) -> None:
-    nb: NotebookPage = open_notebook(
-        [LAB, "print(lab.frame_compare.times[3], [round(p.current_time, 3) for p in lab.players])"]
-    )
+    nb: NotebookPage = open_notebook([LAB, "print(lab.frame_compare.times[3], round(lab.current_time, 3))"])
     nb.run_all()
     out = nb.output(0)
     coach = out.locator(".sw-lab-cell-coach")

@@ -311,3 +311,151 @@ def _lightness(locator: Any) -> float:
     """The lightness (0 black .. 1 white) of an element's text colour, as the page computes it."""
     rgb = locator.evaluate("(el) => getComputedStyle(el).color.match(/[\\d.]+/g).slice(0, 3).map(Number)")
     return float(max(rgb) + min(rgb)) / 2 / 255
+
+
+# -- the Prompt Lab in marimo: a sweep typed with real keys, a live grid, a compare in sync ------
+
+LAB_CELLS = [
+    """
+    import marimo as mo
+    import sora_widgets as sw
+    from sora_widgets.simulator import Simulator
+
+    client = sw.SoraClient(simulator=Simulator(speed="instant"))
+    """,
+    """
+    lab = sw.PromptLab(client, sizes=["1280x720"], seconds=[4], budget=5)
+    lab
+    """,
+]
+# Every status a job card has shown, in order (recorded in the page, inside marimo's shadow root).
+RECORD_STATUSES_JS = """(grid) => { window.__labStatuses = [];
+  new MutationObserver((changes) => { for (const c of changes) if (c.attributeName === 'data-status')
+    window.__labStatuses.push(c.target.dataset.status); })
+  .observe(grid, { subtree: true, attributes: true, attributeFilter: ['data-status'] }); }"""
+
+
+def _screenshot_whole(app: MarimoPage, widget: Any, name: str) -> None:
+    """A screenshot of all of ``widget``: marimo paints only what is in the viewport."""
+    app.page.set_viewport_size({"width": 1280, "height": 1700})
+    widget.scroll_into_view_if_needed()
+    app.page.wait_for_timeout(500)
+    app.screenshot(name, widget)
+
+
+def _times(videos: Any) -> list[float]:
+    return [float(t) for t in videos.evaluate_all("(vs) => vs.map((v) => v.currentTime)")]
+
+
+def test_the_prompt_lab_sweep_typed_runs_live_and_compares_in_sync(
+    open_marimo: Callable[..., MarimoPage],
+) -> None:
+    app = open_marimo(LAB_CELLS)
+    lab = app.wait_for_locator(app.cell(1).locator(".sw-lab"), "the Prompt Lab")
+    # The sweep is typed the way a person types it: the template, then the slot's values.
+    template = lab.get_by_label("Prompt template; write slots as {name}")
+    template.click()
+    template.press_sequentially("A red fox in fresh snow, {light}", delay=KEY_DELAY_MS)
+    values = app.wait_for_locator(lab.get_by_label("Values for {light}, one per line"), "the slot box")
+    values.click()
+    values.press_sequentially("dusk", delay=KEY_DELAY_MS)
+    app.page.keyboard.press("Enter")  # a new line in the box, not a notebook shortcut
+    values.press_sequentially("dawn", delay=KEY_DELAY_MS)
+    app.page.wait_for_timeout(500)  # past the save's debounce: focus must still be in the box
+    assert "sw-lab-slot" in str(values.evaluate("(a) => a.parentElement.className")), "slot box replaced"
+    assert values.evaluate("(a) => a.getRootNode().activeElement === a"), "the save blurred the slot box"
+    summary = lab.locator(".sw-lab-summary")
+    app.wait_until(
+        lambda: summary.text_content() == "2 videos · estimated $2.40 · budget $5.00: 2 will run ($2.40)",
+        "Python to price the typed sweep",
+    )
+
+    grid = lab.locator(".sw-lab-grid")
+    grid.evaluate(RECORD_STATUSES_JS)
+    run = lab.get_by_role("button", name="Run the sweep")
+    run.focus()
+    app.page.keyboard.press("Enter")
+    done = lab.locator(".sw-lab-cell[data-status='completed']")
+    app.wait_until(lambda: done.count() == 2, "both jobs to show as completed in the grid", 90_000)
+    seen = app.page.evaluate("() => window.__labStatuses")
+    # The grid followed the run as it went, not only its end.
+    assert {"queued", "completed"} <= set(seen) and len(seen) >= 4, seen
+    titles = lab.locator(".sw-lab-cell-title").all_text_contents()
+    assert titles == ["light: dusk", "light: dawn"]
+
+    # The compare: both videos decoded, side by side, in sync.
+    compare = lab.locator(".sw-lab-compare-view")
+    videos = compare.locator("video")
+    app.wait_until(lambda: videos.count() == 2, "two compared videos")
+    for i in range(2):
+        state = app.wait_for_video(videos.nth(i))
+        assert (state["videoWidth"], state["error"]) == (1280, None), state
+    assert compare.locator(".sw-lab-tile-caption").all_text_contents() == ["light: dusk", "light: dawn"]
+    # Play one: both play, and time advances in every one of them.
+    videos.nth(1).evaluate("(v) => v.play()")
+    start = _times(videos)
+    app.wait_until(
+        lambda: all(t > s + 0.5 for t, s in zip(_times(videos), start, strict=True)),
+        f"every compared video to advance from {start}",
+    )
+    # Pause all (a real click): all stop, at the same moment.
+    compare.get_by_title("Pause all compared videos").click()
+    app.wait_for("(vs) => vs.every((v) => v.paused)", "all to pause", arg=videos.element_handles())
+    app.wait_until(lambda: abs(_times(videos)[0] - _times(videos)[1]) < 0.05, "the videos to line up")
+    # Seek a follower in the page: the leader follows.
+    videos.nth(1).evaluate("(v) => { v.currentTime = 2.5; }")
+    app.wait_until(lambda: all(abs(t - 2.5) < 0.05 for t in _times(videos)), "both at 2.5 s")
+    # A still of the frame-by-frame grid seeks from Python (lab.seek_all): both go there.
+    frames = compare.locator(".sw-fc")
+    still = app.wait_for_locator(frames.locator(".sw-fc-still[data-column='1']"), "the frame grid")
+    moment = float(str(frames.locator(".sw-fc-time").nth(1).text_content()).split()[0])
+    still.click()
+    app.wait_until(
+        lambda: all(abs(t - moment) < 0.05 for t in _times(videos)), f"both to go to {moment} from Python"
+    )
+    app.page.wait_for_timeout(1_000)
+    assert all(abs(t - moment) < 0.05 for t in _times(videos)), "a stale report snapped a video back"
+    _screenshot_whole(app, lab, "prompt-lab-compare-light")
+    assert app.js_errors == []
+
+
+# The colour of an element's text and the luminance (0 dark .. 1 light) of both.
+LUMINANCE_JS = """(node) => { const rgb = (c) => (c.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+  const lum = ([r, g, b]) => (0.299 * r + 0.587 * g + 0.114 * b) / 255;
+  return lum(rgb(getComputedStyle(node).color)); }"""
+
+
+def test_the_prompt_lab_reads_in_marimos_dark_theme(
+    open_marimo: Callable[..., MarimoPage], tmp_path: Path
+) -> None:
+    """marimo has no --jp-* variables: the lab takes marimo's own theme colours (light text on dark)."""
+    config = tmp_path / "xdg-config" / "marimo"
+    config.mkdir(parents=True)
+    (config / "marimo.toml").write_text('[display]\ntheme = "dark"\n', encoding="utf-8")
+    cells = [
+        LAB_CELLS[0],
+        """
+        lab = sw.PromptLab(client, template="A red fox in fresh snow, {light}",
+                           slots={"light": ["dusk", "dawn"]}, sizes=["1280x720"], seconds=[4], budget=5)
+        await lab.run()
+        lab
+        """,
+    ]
+    app = open_marimo(cells)
+    lab = app.wait_for_locator(app.cell(1).locator(".sw-lab"), "the Prompt Lab")
+    videos = lab.locator(".sw-lab-compare-view video")
+    app.wait_until(lambda: videos.count() == 2, "two compared videos")
+    for i in range(2):
+        app.wait_for_video(videos.nth(i))
+    texts = (
+        ".sw-lab-summary",
+        ".sw-lab-cell-title",
+        ".sw-lab-tile-caption",
+        ".sw-lab-timeline text",
+        ".sw-fc-title",
+    )
+    for selector in texts:
+        light = lab.locator(selector).first.evaluate(LUMINANCE_JS)
+        assert light > 0.6, f"{selector} is dark text on marimo's dark page ({light:.2f})"
+    _screenshot_whole(app, lab, "prompt-lab-compare-dark")
+    assert app.js_errors == []

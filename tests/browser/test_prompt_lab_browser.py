@@ -73,10 +73,10 @@ def test_prompt_lab_runs_and_compares_in_sync(open_notebook: Any) -> None:
     # the timeline is drawn inline (theme colours), one row per job
     lab.locator(".sw-lab-timeline svg rect.run").nth(2).wait_for(timeout=10_000)
 
-    # after the run the finished videos are side by side in the project's VideoPlayer
+    # after the run the finished videos are side by side, drawn by the lab's own front end
     compare = out.locator(".sw-lab-compare-view")
     compare.locator(".sw-lab-tile video").nth(2).wait_for(timeout=30_000)
-    captions = compare.locator(".sw-player-caption").all_text_contents()
+    captions = compare.locator(".sw-lab-tile-caption").all_text_contents()
     assert captions == ["light: dusk", "light: dawn", "light: noon"]
     for i in range(3):
         state = nb.wait_for_video(compare.locator("video").nth(i))

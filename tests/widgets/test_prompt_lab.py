@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from sora_widgets.errors import InvalidRequestError
+from sora_widgets.job import Job
 from sora_widgets.widgets.prompt_lab import PromptLab
 
 TEMPLATE = "{shot} of a fox in {setting}"
@@ -72,10 +73,10 @@ def test_bad_input_is_refused_at_construction() -> None:
 
 def test_front_end_messages_are_validated() -> None:
     lab = PromptLab(template=TEMPLATE, slots=SLOTS)
-    lab._on_front_message(lab, {"type": "favourite", "index": 0, "value": True}, [])
-    assert "no finished video" in lab.message
-    lab._on_front_message(lab, {"type": "compare", "indexes": [99]}, [])
-    assert "no variant 99" in lab.message
+    lab._dispatch_message(lab, {"type": "favourite", "index": 0, "value": True}, [])
+    assert "no finished video" in lab.error
+    lab._dispatch_message(lab, {"type": "compare", "indexes": [99]}, [])
+    assert "no variant 99" in lab.error
 
 
 def test_to_dataframe_needs_pandas_and_says_so() -> None:
@@ -271,7 +272,7 @@ async def test_rerun_a_failed_variant_alone_within_the_budget(sim_client: Any) -
     assert lab.committed == Decimal("3.60")
 
     # a third run would pass the $4 cap: refused, marked, nothing sent (the button's path)
-    lab._on_front_message(lab, {"type": "rerun", "index": 1}, [])
+    lab._dispatch_message(lab, {"type": "rerun", "index": 1}, [])
     await asyncio.gather(*lab._background.running)
     job = lab.lab_jobs[1]
     assert job.status == "skipped" and "budget" in (job.error or "")
@@ -297,10 +298,12 @@ async def test_no_secret_reaches_widget_state(tmp_path: Path) -> None:
     await client.aclose()
 
 
-async def test_compare_players_favourites_remix_and_thumbnails(sim_client: Any) -> None:
+async def test_compare_grid_is_data_favourites_reach_the_journal_and_remix(
+    sim_client: Any, recording_comms: list[Any]
+) -> None:
     from PIL import Image
 
-    from sora_widgets.widgets.player import VideoPlayer
+    from .conftest import browser_sets, from_browser
 
     sim = sim_client.test_simulator
     lab = PromptLab(
@@ -309,53 +312,68 @@ async def test_compare_players_favourites_remix_and_thumbnails(sim_client: Any) 
         slots={"setting": ["snow"], "light": ["dusk", "dawn", "noon"]},
         sizes=["1280x720"],
     )
+    widgets_made = len(recording_comms)  # every widget gets a comm: the lab and its frame grid
     await lab.run()
     assert [j.status for j in lab.lab_jobs] == ["completed"] * 3
 
-    # after the run the finished videos are side by side, in the project's VideoPlayer,
-    # captioned with what differs between neighbours and linked in the browser
+    # after the run the finished videos are side by side, captioned with what differs among
+    # them: data in the lab (no widget was made for them), drawn by the lab's own front end
     assert lab.compare_indexes == [0, 1, 2]
     assert lab.compare_labels == [
         {"index": 0, "label": "light: dusk"},
         {"index": 1, "label": "light: dawn"},
         {"index": 2, "label": "light: noon"},
     ]
-    players = lab.players
-    assert all(isinstance(p, VideoPlayer) for p in players)
-    assert [p.caption for p in players] == ["light: dusk", "light: dawn", "light: noon"]
-    assert [p.video.task_id for p in players] == [v.task_id for v in lab.results]  # type: ignore[union-attr]
-    links = {(link.source[0], link.source[1], link.target[0], link.target[1]) for link in lab._links}
-    assert links == {
-        (players[0], name, follower, name) for follower in players[1:] for name in ("playing", "current_time")
-    }
+    assert [c["key"] for c in lab.compared] == [v.task_id for v in lab.results]
+    assert len(recording_comms) == widgets_made, "a widget was created after display"
+    # the page asks for a compared video's bytes by task id; they come in a binary message
+    from_browser(lab, {"type": "want_video", "index": 1, "key": lab.results[1].task_id})
+    await asyncio.gather(*lab._background.running)
+    [(content, [data])] = lab.comm.custom("video")
+    assert content == {"type": "video", "key": lab.results[1].task_id, "mime": "video/mp4"}
+    assert lab.results[1].path is not None and data == lab.results[1].path.read_bytes()
+
+    # playback from Python: numbered commands the page applies to every compared video
     lab.play_all()
-    assert all(p.playing for p in players)
     lab.seek_all(1.5)
     lab.pause_all()
-    assert [(p.playing, p.current_time) for p in players] == [(False, 1.5)] * 3
-    # the panel and the players show as one output
-    bundle = lab._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert (lab.playing, lab.current_time) == (False, 1.5)
+    assert [c for c, _ in lab.comm.custom("control")] == [
+        {"type": "control", "seq": 1, "playing": True},
+        {"type": "control", "seq": 2, "current_time": 1.5},
+        {"type": "control", "seq": 3, "playing": False},
+    ]
+    # a report the page sent before it applied Python's last change loses ...
+    browser_sets(lab, playing=True, current_time=0.4)
+    assert (lab.playing, lab.current_time) == (False, 1.5)
+    # ... and once it has acknowledged it, what the user does in the page counts
+    browser_sets(lab, _ack=3, playing=False, current_time=1.5)
+    browser_sets(lab, current_time=2.25)
+    assert lab.current_time == 2.25
 
-    # favourites live on the Video objects, from Python, the grid's star or the compare toggle
+    # favourites live on the Video objects and in the journal (so the cache keeps the file)
     marked = lab.favourite(1)
     assert marked.favourite and lab.results[1].favourite and lab.favourites == [marked]
-    lab._on_front_message(lab, {"type": "favourite", "index": 1, "value": False}, [])
-    assert not lab.results[1].favourite and lab.jobs[1]["favourite"] is False
-    star = lab._tiles[2][1]
-    star.value = True
-    assert lab.results[2].favourite and lab.jobs[2]["favourite"] is True
-    assert star.description == "★ favourite"
+    assert lab.compared[1]["favourite"] is True
 
-    # choosing fewer re-labels and re-links
+    def in_journal(task_id: str) -> bool:
+        entry = sim_client.journal.entry_for_task(task_id)
+        return bool(entry and entry.video and entry.video.favourite)
+
+    assert in_journal(marked.task_id) and not in_journal(lab.results[0].task_id)
+    lab._dispatch_message(lab, {"type": "favourite", "index": 1, "value": False}, [])
+    assert not lab.results[1].favourite and lab.jobs[1]["favourite"] is False
+    assert not in_journal(marked.task_id)
+
+    # choosing fewer re-labels
     lab.compare([0, 2])
     assert lab.compare_labels == [{"index": 0, "label": "light: dusk"}, {"index": 2, "label": "light: noon"}]
-    assert len(lab._links) == 2 and len(lab._compare_grid.children) == 2
+    assert [c["index"] for c in lab.compared] == [0, 2]
 
     # the grid's thumbnails: the first frame as JPEG in a binary message, nothing in the state
     sent: list[tuple[dict[str, Any], list[bytes]]] = []
     lab.send = lambda content, buffers=None: sent.append((content, list(buffers or [])))  # type: ignore[method-assign]
-    lab._on_front_message(lab, {"type": "want_thumb", "index": 2}, [])
+    lab._dispatch_message(lab, {"type": "want_thumb", "index": 2}, [])
     await asyncio.gather(*lab._background.running)
     content, buffers = sent[-1]
     assert content == {"type": "thumb", "index": 2, "key": lab.results[2].task_id, "mime": "image/jpeg"}
@@ -370,6 +388,7 @@ async def test_compare_players_favourites_remix_and_thumbnails(sim_client: Any) 
     assert remix.variant.request.remix_video_id == lab.results[2].remix_id
     assert remix.video is not None and remix.video.labels["remix_of"] == "2"
     assert len(lab.results) == 4
+    assert len(recording_comms) == widgets_made
 
 
 async def test_thumbnails_are_keyed_by_task_and_a_rebuilt_sweep_never_shows_an_old_one(
@@ -387,7 +406,7 @@ async def test_thumbnails_are_keyed_by_task_and_a_rebuilt_sweep_never_shows_an_o
 
     async def thumb(index: int, key: str | None = None) -> tuple[dict[str, Any], bytes]:
         sent.clear()
-        lab._on_front_message(lab, {"type": "want_thumb", "index": index, "key": key}, [])
+        lab._dispatch_message(lab, {"type": "want_thumb", "index": index, "key": key}, [])
         await asyncio.gather(*lab._background.running)
         return sent[-1][0], sent[-1][1][0]
 
@@ -412,7 +431,7 @@ async def test_thumbnails_are_keyed_by_task_and_a_rebuilt_sweep_never_shows_an_o
     assert content["key"] == lab.jobs[0]["video_key"] == video.task_id != first_key == first_task
     # a late request for the dropped task gets no answer
     sent.clear()
-    lab._on_front_message(lab, {"type": "want_thumb", "index": 0, "key": first_task}, [])
+    lab._dispatch_message(lab, {"type": "want_thumb", "index": 0, "key": first_task}, [])
     await asyncio.gather(*lab._background.running)
     assert sent == []
 
@@ -425,14 +444,16 @@ async def test_stop_marks_unfinished_jobs_and_leaves_their_tasks_resumable(tmp_p
     client = SoraClient(simulator=Simulator(speed="demo", state_dir=tmp_path / "sim"))
     lab = PromptLab(client, prompts=["A kite at dusk", "A kite at dawn", "A kite at noon"], concurrency=2)
     run = lab.start()
+    assert isinstance(run, Job) and run.label == "sweep of 3" and not run.done()
     for _ in range(400):
         if sum(1 for j in lab.lab_jobs if j.task_id) == 2:
             break
         await asyncio.sleep(0.01)
     assert lab.running
-    lab._on_front_message(lab, {"type": "stop"}, [])
+    lab._dispatch_message(lab, {"type": "stop"}, [])
     with pytest.raises(asyncio.CancelledError):
         await run
+    assert run.status == "cancelled"
     assert not lab.running
     statuses = [(j.status, j.error or "") for j in lab.lab_jobs]
     assert [s for s, _ in statuses] == ["failed"] * 3
@@ -506,14 +527,14 @@ def test_export_buttons_send_the_csv_and_json_to_download() -> None:
     lab = PromptLab(template=TEMPLATE, slots=SLOTS)
     sent: list[tuple[dict[str, Any], list[bytes]]] = []
     lab.send = lambda content, buffers=None: sent.append((content, [bytes(b) for b in buffers or []]))  # type: ignore[method-assign]
-    lab._on_front_message(lab, {"type": "export", "format": "csv"}, [])
-    lab._on_front_message(lab, {"type": "export", "format": "json"}, [])
+    lab._dispatch_message(lab, {"type": "export", "format": "csv"}, [])
+    lab._dispatch_message(lab, {"type": "export", "format": "json"}, [])
     (csv_msg, [csv_data]), (json_msg, [json_data]) = sent
     assert (csv_msg["type"], csv_msg["name"], csv_msg["mime"]) == ("download", "prompt-lab.csv", "text/csv")
     assert csv_data.decode() == lab.to_csv() and len(list(csv.DictReader(io.StringIO(lab.to_csv())))) == 4
     assert json_msg["name"] == "prompt-lab.json" and json.loads(json_data) == json.loads(lab.to_json())
-    lab._on_front_message(lab, {"type": "export", "format": "xlsx"}, [])
-    assert "csv or json" in lab.message and len(sent) == 2
+    lab._dispatch_message(lab, {"type": "export", "format": "xlsx"}, [])
+    assert "csv or json" in lab.error and len(sent) == 2
 
 
 def test_the_demo_extra_brings_pandas_for_to_dataframe() -> None:

@@ -1,5 +1,5 @@
-// PromptLab front end: define a sweep, see its count and cost, watch its jobs and timeline.
-// The compared videos play in VideoPlayer widgets the kernel links together (see prompt_lab.py).
+// PromptLab front end: define a sweep, see its count and cost, watch its jobs and timeline, and
+// compare the finished videos side by side, kept in sync here (one leader, followers follow).
 // Plain ESM, no imports (_common.widget_esm puts _dom.js in front). Text from users or the server
 // goes in with textContent only.
 
@@ -34,7 +34,7 @@ function mountPromptLab({ model, el: root }) {
   const requested = new Set(); // task ids whose thumbnail was asked of the kernel
   const cells = new Map(); // index -> {cell parts}
 
-  const wrap = h("div", { class: "sw-lab", role: "region", "aria-label": "Prompt Lab" });
+  const wrap = h("div", { class: "sw-root sw-lab", role: "region", "aria-label": "Prompt Lab" });
   root.append(wrap);
 
   // ---- definition ------------------------------------------------------------------------
@@ -74,8 +74,8 @@ function mountPromptLab({ model, el: root }) {
     ...lengthBoxes.map((box, i) => h("label", {}, [box, ` ${catalog.seconds[i]} s`])),
   ]);
   const summary = h("div", { class: "sw-lab-summary", role: "status", "aria-live": "polite", "aria-label": "Sweep summary" });
-  const runButton = h("button", { type: "button", class: "sw-lab-run", "aria-label": "Run the sweep", text: "Run" });
-  const stopButton = h("button", { type: "button", class: "sw-lab-stop", "aria-label": "Stop the sweep", text: "Stop" });
+  const runButton = h("button", { type: "button", class: "sw-btn sw-btn-primary sw-lab-run", "aria-label": "Run the sweep", text: "Run" });
+  const stopButton = h("button", { type: "button", class: "sw-btn sw-lab-stop", "aria-label": "Stop the sweep", text: "Stop" });
   const spent = h("span", { class: "sw-lab-spent", "aria-label": "Estimated cost sent so far" });
   const budgetRow = h("div", { class: "sw-lab-row" }, [
     h("label", {}, ["Budget $ ", budget]),
@@ -89,59 +89,57 @@ function mountPromptLab({ model, el: root }) {
 
   // ---- jobs grid, compare, timeline ------------------------------------------------------
   const grid = h("div", { class: "sw-lab-grid", role: "list", "aria-label": "Jobs" });
-  const compareAll = h("button", { type: "button", "aria-label": "Compare every finished video", text: "Compare all finished" });
-  const exportCsv = h("button", { type: "button", class: "sw-lab-export", "aria-label": "Download every job as CSV", text: "Export CSV" });
-  const exportJson = h("button", { type: "button", class: "sw-lab-export", "aria-label": "Download every job as JSON", text: "Export JSON" });
+  const compareAll = h("button", { type: "button", class: "sw-btn", "aria-label": "Compare every finished video", text: "Compare all finished" });
+  const exportCsv = h("button", { type: "button", class: "sw-btn sw-lab-export", "aria-label": "Download every job as CSV", text: "Export CSV" });
+  const exportJson = h("button", { type: "button", class: "sw-btn sw-lab-export", "aria-label": "Download every job as JSON", text: "Export JSON" });
   wrap.append(h("div", { class: "sw-lab-row" }, [h("strong", { text: "Jobs" }), compareAll, exportCsv, exportJson]), grid);
 
   // Drawn inline (not as an <img>), so its text takes the theme's colour (currentColor).
   const timelineImg = h("div", { class: "sw-lab-timeline", role: "img", "aria-label": "Batch timeline: when each job was queued, ran and finished" });
   const timelineBox = h("section", { class: "sw-lab-timelinebox", "aria-label": "Batch timeline" }, [h("strong", { text: "Timeline" }), timelineImg]);
   wrap.append(timelineBox);
+  const compareView = h("section", { class: "sw-lab-compare-view", "aria-label": "Compare the finished videos" });
+  wrap.append(compareView);
+  const stopCompare = mountLabCompare(model, compareView);
 
   // ---- to the model ----------------------------------------------------------------------
-  const save = (name, value) => {
-    model.set(name, value);
-    model.save_changes();
-  };
   const saveSlots = () => {
     const values = {};
     for (const area of slotBox.querySelectorAll("textarea")) values[area.dataset.slot] = lines(area.value);
-    save("slots", values);
+    save(model, "slots", values);
   };
-  const saveTemplate = debounce(() => save("template", template.value), 250);
+  const saveTemplate = debounce(() => save(model, "template", template.value), 250);
   const saveSlotsSoon = debounce(saveSlots, 250);
-  const savePrompts = debounce(() => save("prompts", lines(promptsArea.value)), 250);
+  const savePrompts = debounce(() => save(model, "prompts", lines(promptsArea.value)), 250);
 
   const handlers = [];
-  const listen = (node, name, fn) => {
-    node.addEventListener(name, fn);
-    handlers.push(() => node.removeEventListener(name, fn));
-  };
-  listen(modeTemplate, "change", () => save("mode", "template"));
-  listen(modePrompts, "change", () => save("mode", "prompts"));
-  listen(template, "input", () => {
+  const on = (node, type, fn) => handlers.push(listen(node, type, fn));
+  on(modeTemplate, "change", () => save(model, "mode", "template"));
+  on(modePrompts, "change", () => save(model, "mode", "prompts"));
+  on(template, "input", () => {
     drawSlots();
     saveTemplate();
   });
-  listen(slotBox, "input", saveSlotsSoon);
-  listen(promptsArea, "input", savePrompts);
-  for (const box of sizeBoxes) listen(box, "change", () => save("sizes", sizeBoxes.filter((b) => b.checked).map((b) => b.value)));
-  for (const box of lengthBoxes) listen(box, "change", () => save("seconds", lengthBoxes.filter((b) => b.checked).map((b) => Number(b.value))));
-  listen(budget, "change", () => save("budget", budget.value === "" ? null : Math.max(0, Number(budget.value))));
-  listen(concurrency, "change", () => save("concurrency", Math.max(1, Math.round(Number(concurrency.value) || 1))));
-  listen(runButton, "click", () => model.send({ type: "run" }));
-  listen(stopButton, "click", () => model.send({ type: "stop" }));
-  listen(exportCsv, "click", () => model.send({ type: "export", format: "csv" }));
-  listen(exportJson, "click", () => model.send({ type: "export", format: "json" }));
-  listen(compareAll, "click", () => {
+  on(slotBox, "input", saveSlotsSoon);
+  on(promptsArea, "input", savePrompts);
+  for (const box of sizeBoxes) on(box, "change", () => save(model, "sizes", sizeBoxes.filter((b) => b.checked).map((b) => b.value)));
+  for (const box of lengthBoxes) on(box, "change", () => save(model, "seconds", lengthBoxes.filter((b) => b.checked).map((b) => Number(b.value))));
+  on(budget, "change", () => save(model, "budget", budget.value === "" ? null : Math.max(0, Number(budget.value))));
+  on(concurrency, "change", () => save(model, "concurrency", Math.max(1, Math.round(Number(concurrency.value) || 1))));
+  on(runButton, "click", () => model.send({ type: "run" }));
+  on(stopButton, "click", () => model.send({ type: "stop" }));
+  on(exportCsv, "click", () => model.send({ type: "export", format: "csv" }));
+  on(exportJson, "click", () => model.send({ type: "export", format: "json" }));
+  on(compareAll, "click", () => {
     const done = model.get("jobs").filter((j) => j.has_video).map((j) => j.index);
     model.send({ type: "compare", indexes: done });
   });
 
   // ---- from the model --------------------------------------------------------------------
   function setValue(node, value) {
-    if (document.activeElement !== node && node.value !== value) node.value = value;
+    // The focused element of the node's own root: marimo draws widgets in a shadow root, where
+    // document.activeElement is the host, never the box being typed in.
+    if (node.getRootNode().activeElement !== node && node.value !== value) node.value = value;
   }
 
   // One <label> per slot name, kept for the life of the view: a save or a redraw never replaces
@@ -207,7 +205,7 @@ function mountPromptLab({ model, el: root }) {
     runButton.textContent = running ? "Running…" : "Run";
     stopButton.hidden = !running;
     spent.textContent = `sent so far: ${model.get("spent")}`;
-    message.textContent = model.get("message") || "";
+    message.textContent = [model.get("message"), model.get("error")].filter(Boolean).join(" ");
   }
 
   function thumbFor(job) {
@@ -243,8 +241,8 @@ function mountPromptLab({ model, el: root }) {
     const bar = h("progress", { max: "1", "aria-label": `Progress of variant ${job.index}` });
     const error = h("div", { class: "sw-lab-cell-error" });
     const media = h("div", { class: "sw-lab-cell-media" });
-    const rerun = h("button", { type: "button", "aria-label": `Rerun variant ${job.index}`, text: "Rerun" });
-    const star = h("button", { type: "button", class: "sw-lab-star", "aria-label": `Favourite variant ${job.index}` });
+    const rerun = h("button", { type: "button", class: "sw-btn", "aria-label": `Rerun variant ${job.index}`, text: "Rerun" });
+    const star = h("button", { type: "button", class: "sw-btn sw-lab-star", "aria-label": `Favourite variant ${job.index}` });
     const pick = h("input", { type: "checkbox", "aria-label": `Compare variant ${job.index}` });
     const actions = h("div", { class: "sw-lab-cell-actions" }, [rerun, star, h("label", {}, [pick, " compare"])]);
     const cell = h("div", { class: "sw-lab-cell", role: "listitem" }, [title, meta, status, bar, error, media, actions]);
@@ -253,9 +251,9 @@ function mountPromptLab({ model, el: root }) {
     // The prompt coach's verdict on this variant's prompt (score, what is missing; advice on hover).
     parts.coach = h("div", { class: "sw-lab-cell-coach" });
     meta.after(parts.coach);
-    listen(rerun, "click", () => model.send({ type: "rerun", index: Number(cell.dataset.index) }));
-    listen(star, "click", () => model.send({ type: "favourite", index: Number(cell.dataset.index), value: star.getAttribute("aria-pressed") !== "true" }));
-    listen(pick, "change", () => {
+    on(rerun, "click", () => model.send({ type: "rerun", index: Number(cell.dataset.index) }));
+    on(star, "click", () => model.send({ type: "favourite", index: Number(cell.dataset.index), value: star.getAttribute("aria-pressed") !== "true" }));
+    on(pick, "change", () => {
       const current = model.get("compare_indexes").filter((i) => i !== Number(cell.dataset.index));
       if (pick.checked) current.push(Number(cell.dataset.index));
       current.sort((a, b) => a - b);
@@ -391,7 +389,7 @@ function mountPromptLab({ model, el: root }) {
   };
   const unbind = [
     onTraits(model, ["mode", "template", "slots", "prompts", "sizes", "seconds", "budget", "concurrency"], drawDefinition),
-    onTraits(model, ["summary", "running", "spent", "message"], drawSummary),
+    onTraits(model, ["summary", "running", "spent", "message", "error"], drawSummary),
     onTraits(model, ["jobs", "running", "compare_indexes"], drawJobs),
     onTraits(model, ["timeline"], drawTimeline),
   ];
@@ -399,6 +397,7 @@ function mountPromptLab({ model, el: root }) {
   drawAll();
 
   return () => {
+    stopCompare();
     releaseKeys();
     for (const undo of unbind) undo();
     model.off("msg:custom", onMessage);
@@ -408,3 +407,239 @@ function mountPromptLab({ model, el: root }) {
   };
 }
 
+
+// ---- compare: the chosen finished videos side by side, kept together in this page ------------
+// The kernel sends the list (trait "compared") and each video's bytes on request (binary
+// message keyed by task id). The first video leads: a play, pause or seek on any video moves all
+// of them, and while they play the followers are pulled back to the leader when they drift.
+// Python drives them with numbered "control" messages (play_all, pause_all, seek_all); the view
+// acknowledges each number with Python's values, so the value Python set last wins (see
+// PromptLab.set_state). Programmatic moves are remembered per video, so their events are not
+// mistaken for the user's.
+const FOLLOW_PLAYING_S = 0.25; // a playing follower this far from the leader is moved back
+const FOLLOW_PAUSED_S = 0.01; // paused videos line up exactly
+
+function mountLabCompare(model, view) {
+  const tiles = new Map(); // task id -> {tile, video, caption, star, remix, url, index}
+  const requested = new Set(); // task ids whose bytes were asked of the kernel
+  const ourSeeks = new Map(); // video -> time this code seeked it to
+  const ourPlays = new WeakSet();
+  const ourPauses = new WeakSet();
+  const undo = [];
+
+  const playAll = h("button", { type: "button", class: "sw-btn", title: "Play all compared videos", text: "▶ Play all" });
+  const pauseAll = h("button", { type: "button", class: "sw-btn", title: "Pause all compared videos", text: "❚❚ Pause all" });
+  const grid = h("div", { class: "sw-lab-compare-grid" });
+  const framesBox = h("div", { class: "sw-lab-frames" });
+  const note = h("div", { class: "sw-lab-message", role: "alert" });
+  view.append(
+    h("div", { class: "sw-lab-row" }, [
+      h("strong", { text: "Compare" }),
+      h("span", { class: "sw-muted", text: "play, pause and seek move every video" }),
+      playAll,
+      pauseAll,
+    ]),
+    grid,
+    note,
+    framesBox,
+  );
+
+  const ordered = () => [...grid.children].map((tile) => tile.querySelector("video")).filter((v) => v && v.src);
+  const leader = () => ordered()[0];
+
+  function seekVideo(video, time, tolerance = video.paused ? FOLLOW_PAUSED_S : FOLLOW_PLAYING_S) {
+    if (video.readyState < 1 || Math.abs(video.currentTime - time) <= tolerance) return;
+    ourSeeks.set(video, time);
+    video.currentTime = time;
+  }
+  function playVideo(video) {
+    if (!video.paused || video.readyState < 1) return;
+    ourPlays.add(video);
+    video.play().catch((err) => {
+      ourPlays.delete(video);
+      note.textContent = `The browser would not start playback (${err.name}).`;
+    });
+  }
+  function pauseVideo(video) {
+    if (video.paused) return;
+    ourPauses.add(video);
+    video.pause();
+  }
+
+  function report(changes) {
+    for (const [key, value] of Object.entries(changes)) model.set(key, value);
+    model.save_changes();
+  }
+  function reportLeader() {
+    const lead = leader();
+    if (lead) report({ playing: !lead.paused, current_time: lead.currentTime });
+  }
+
+  // What the user did on one video, done to all.
+  function userPlayed(video) {
+    for (const other of ordered()) {
+      if (other === video) continue;
+      seekVideo(other, video.currentTime);
+      playVideo(other);
+    }
+    reportLeader();
+  }
+  function userPaused(video) {
+    for (const other of ordered()) {
+      if (other === video) continue;
+      pauseVideo(other);
+      seekVideo(other, video.currentTime, FOLLOW_PAUSED_S);
+    }
+    report({ playing: false, current_time: video.currentTime });
+  }
+  function userSeeked(video) {
+    for (const other of ordered()) if (other !== video) seekVideo(other, video.currentTime, FOLLOW_PAUSED_S);
+    report({ current_time: video.currentTime });
+  }
+  function leaderTicked(video) {
+    if (video !== leader()) return;
+    if (!video.paused) for (const other of ordered()) if (other !== video) seekVideo(other, video.currentTime);
+    if (Math.abs(model.get("current_time") - video.currentTime) >= 0.2) report({ current_time: video.currentTime });
+  }
+
+  // A video that has just loaded joins the others (or Python's position when it is the first).
+  function joined(video) {
+    const lead = ordered().find((v) => v !== video && v.readyState >= 1);
+    const time = lead ? lead.currentTime : model.get("current_time");
+    const playing = lead ? !lead.paused : model.get("playing");
+    seekVideo(video, time, FOLLOW_PAUSED_S);
+    if (playing) playVideo(video);
+  }
+
+  function makeTile(row) {
+    const video = h("video", { class: "sw-lab-video", controls: "", playsinline: "", preload: "auto", muted: "" });
+    video.muted = true; // followers start without a click only when muted
+    const caption = h("div", { class: "sw-lab-tile-caption" });
+    const star = h("button", { type: "button", class: "sw-btn sw-lab-star" });
+    const remix = h("button", { type: "button", class: "sw-btn", text: "Remix" });
+    const tile = h("div", { class: "sw-lab-tile", role: "group" }, [video, caption, h("div", { class: "sw-lab-cell-actions" }, [star, remix])]);
+    const parts = { tile, video, caption, star, remix, url: null, index: row.index };
+    const events = {
+      play: () => (ourPlays.delete(video) ? undefined : userPlayed(video)),
+      pause: () => (ourPauses.delete(video) ? undefined : userPaused(video)),
+      seeked: () => (ourSeeks.delete(video) ? undefined : userSeeked(video)),
+      timeupdate: () => leaderTicked(video),
+      loadedmetadata: () => joined(video),
+    };
+    for (const [type, fn] of Object.entries(events)) undo.push(listen(video, type, fn));
+    undo.push(listen(star, "click", () => model.send({ type: "favourite", index: parts.index, value: star.getAttribute("aria-pressed") !== "true" })));
+    undo.push(listen(remix, "click", () => model.send({ type: "remix", index: parts.index })));
+    return parts;
+  }
+
+  function drop(key) {
+    const parts = tiles.get(key);
+    tiles.delete(key);
+    requested.delete(key);
+    parts.video.pause();
+    parts.video.removeAttribute("src");
+    parts.video.load();
+    if (parts.url) URL.revokeObjectURL(parts.url);
+  }
+
+  function draw() {
+    const rows = model.get("compared") || [];
+    view.hidden = rows.length === 0;
+    const order = [];
+    for (const row of rows) {
+      let parts = tiles.get(row.key);
+      if (!parts) {
+        parts = makeTile(row);
+        tiles.set(row.key, parts);
+      }
+      parts.index = row.index;
+      parts.tile.dataset.index = String(row.index);
+      parts.video.setAttribute("aria-label", `Variant ${row.index}: ${row.label}`);
+      parts.caption.textContent = row.label;
+      parts.star.textContent = row.favourite ? "★ favourite" : "☆ favourite";
+      parts.star.title = `Favourite variant ${row.index}`;
+      parts.star.setAttribute("aria-pressed", row.favourite ? "true" : "false");
+      parts.remix.title = `Remix variant ${row.index}`;
+      parts.remix.hidden = !row.can_remix;
+      order.push(parts.tile);
+      if (!requested.has(row.key)) {
+        requested.add(row.key);
+        model.send({ type: "want_video", index: row.index, key: row.key });
+      }
+    }
+    const keep = new Set(rows.map((row) => row.key));
+    for (const key of [...tiles.keys()]) if (!keep.has(key)) drop(key);
+    const current = [...grid.children];
+    if (current.length !== order.length || current.some((node, i) => node !== order[i])) grid.replaceChildren(...order);
+    framesBox.hidden = rows.length < 2;
+  }
+
+  // Python's numbered playback changes: applied to every video, then acknowledged with its values.
+  function control(msg) {
+    const videos = ordered();
+    if ("current_time" in msg) for (const video of videos) seekVideo(video, msg.current_time, FOLLOW_PAUSED_S);
+    if ("playing" in msg) for (const video of videos) (msg.playing ? playVideo : pauseVideo)(video);
+    if (typeof msg.seq !== "number") return;
+    const changes = { _ack: msg.seq };
+    for (const key of ["playing", "current_time"]) if (key in msg) changes[key] = msg[key];
+    // Cleared silently first, so the update carries Python's value even when the model has it
+    // already (it overwrites an older report still waiting in the send buffer).
+    for (const key of Object.keys(changes)) model.set(key, null, { silent: true });
+    report(changes);
+  }
+
+  function onMessage(msg, buffers) {
+    if (msg && msg.type === "control") {
+      control(msg);
+      return;
+    }
+    if (!msg || msg.type !== "video" || !buffers || !buffers.length) return;
+    const parts = tiles.get(msg.key);
+    if (!parts || parts.url) return; // not compared any more, or already loaded
+    parts.url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "video/mp4" }));
+    parts.video.src = parts.url;
+  }
+
+  undo.push(listen(playAll, "click", () => {
+    const videos = ordered();
+    const lead = videos[0];
+    for (const video of videos) {
+      if (lead && video !== lead) seekVideo(video, lead.currentTime, FOLLOW_PAUSED_S);
+      playVideo(video);
+    }
+    report({ playing: true });
+  }));
+  undo.push(listen(pauseAll, "click", () => {
+    const videos = ordered();
+    for (const video of videos) pauseVideo(video);
+    if (videos[0]) for (const video of videos.slice(1)) seekVideo(video, videos[0].currentTime, FOLLOW_PAUSED_S);
+    reportLeader();
+    report({ playing: false });
+  }));
+
+  // The same videos frame by frame (a FrameCompare child widget, drawn here with its own code).
+  let stopFrames = null;
+  let gone = false;
+  childModel(model, "frame_compare")
+    .then((frames) => {
+      if (!gone) stopFrames = mountFrames({ model: frames, el: framesBox });
+    })
+    .catch((err) => {
+      note.textContent = `Frame by frame is not available here (${err.message}).`;
+    });
+
+  model.on("change:compared", draw);
+  model.on("msg:custom", onMessage);
+  draw();
+  model.send({ type: "ready", seq: model.get("_control_seq") || 0 });
+
+  return () => {
+    gone = true;
+    model.off("change:compared", draw);
+    model.off("msg:custom", onMessage);
+    for (const fn of undo) fn();
+    for (const key of [...tiles.keys()]) drop(key);
+    if (stopFrames) stopFrames();
+    framesBox.replaceChildren();
+  };
+}
