@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from ._assert import assert_video_plays
 from .conftest import NotebookPage
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -116,13 +117,7 @@ def test_build_run_and_play_a_three_shot_board(open_notebook: Any, mode: str) ->
         expect(board.locator(".sw-sb-link").nth(1)).to_contain_text("starts on the last frame")
 
     film = board.get_by_label("The joined film")
-    state = nb.wait_for_video(film)
-    assert (state["readyState"] >= 2, state["videoWidth"], state["videoHeight"], state["error"]) == (
-        True,
-        1280,
-        720,
-        None,
-    ), state
+    state = assert_video_plays(nb, film)
     assert abs(state["duration"] - 16.0) < 0.1, state
     expect(board.locator(".sw-sb-film-facts")).to_contain_text(
         "3 shots · 16 s · $4.80 · joined without re-encoding · with sound"
