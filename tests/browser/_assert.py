@@ -18,3 +18,17 @@ def assert_video_plays(nb: NotebookPage, video: Any, width: int = 1280, height: 
         None,
     ), state
     return state
+
+
+def assert_controls_named(nb: NotebookPage, root: str) -> None:
+    """Assert every button, input, select, textarea and video under ``root`` (a CSS selector) has
+    a name a screen reader can say: a label, an ``aria-label``, or a button's text."""
+    controls = ", ".join(f"{root} {tag}" for tag in ("button", "input", "select", "textarea", "video"))
+    unnamed = nb.page.evaluate(
+        """(controls) => [...document.querySelectorAll(controls)]
+           .filter((el) => !((el.labels && el.labels.length) || el.getAttribute('aria-label')
+                             || (el.tagName === 'BUTTON' && el.textContent.trim())))
+           .map((el) => el.outerHTML.slice(0, 120))""",
+        controls,
+    )
+    assert unnamed == []

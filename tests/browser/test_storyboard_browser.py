@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from ._assert import assert_video_plays
+from ._assert import assert_controls_named, assert_video_plays
 from .conftest import NotebookPage
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -143,14 +143,7 @@ def test_build_run_and_play_a_three_shot_board(open_notebook: Any, mode: str) ->
         assert report["models"] == ["sora_2_pro_t2v"] * 3
         assert report["remix_of"] == [None, *report["remix_ids"][:2]]
 
-    unnamed = nb.page.evaluate(
-        """() => [...document.querySelectorAll(
-             '.sw-sb button, .sw-sb input, .sw-sb select, .sw-sb textarea, .sw-sb video')]
-           .filter((el) => !((el.labels && el.labels.length) || el.getAttribute('aria-label')
-                             || (el.tagName === 'BUTTON' && el.textContent.trim())))
-           .map((el) => el.outerHTML.slice(0, 120))"""
-    )
-    assert unnamed == []
+    assert_controls_named(nb, ".sw-sb")
     assert nb.js_errors == []
     nb.screenshot(f"storyboard-{mode}-light", target=board)
     nb.set_theme("dark")

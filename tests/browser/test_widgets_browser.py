@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from ._assert import assert_video_plays
+from ._assert import assert_controls_named, assert_video_plays
 from .conftest import NotebookPage
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -148,14 +148,7 @@ def test_studio_generate_watch_play_remix_gallery(open_notebook: Any) -> None:
     nb.set_theme("light")
 
     # Every control of every widget on the page has a name a screen reader can say.
-    unnamed = nb.page.evaluate(
-        """() => [...document.querySelectorAll(
-             '.sw-root button, .sw-root input, .sw-root select, .sw-root textarea, .sw-root video')]
-           .filter((el) => !((el.labels && el.labels.length) || el.getAttribute('aria-label')
-                             || (el.tagName === 'BUTTON' && el.textContent.trim())))
-           .map((el) => el.outerHTML.slice(0, 120))"""
-    )
-    assert unnamed == []
+    assert_controls_named(nb, ".sw-root")
     assert nb.page.locator(".sw-root input, .sw-root button").count() > 20
 
     # The saved notebook does not carry the videos.
