@@ -146,26 +146,25 @@ def fmt(value: float, digits: int = 2, unit: str = "") -> str:
     return f"{value:.{digits}f}{unit}"
 
 
-def rss_bytes() -> int:
-    """This process's resident set size now (Linux /proc; 0 elsewhere)."""
+def _status_bytes(field: str) -> int:
+    """A ``kB`` field of /proc/self/status in bytes (0 where there is no /proc)."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass
     return 0
+
+
+def rss_bytes() -> int:
+    """This process's resident set size now (Linux /proc; 0 elsewhere)."""
+    return _status_bytes("VmRSS")
 
 
 def peak_rss_bytes() -> int:
     """This process's peak resident set size so far (``VmHWM``)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+    return _status_bytes("VmHWM")
 
 
 def reset_peak_rss() -> bool:

@@ -71,6 +71,19 @@ class Counts:
     tn: int = 0
     errors: list[str] = field(default_factory=list)
 
+    def add(self, got: bool, want: bool, false_positive: str, false_negative: str) -> None:
+        """Count one call (``got``) against the truth (``want``); a wrong call keeps its message."""
+        if got and want:
+            self.tp += 1
+        elif got:
+            self.fp += 1
+            self.errors.append(false_positive)
+        elif want:
+            self.fn += 1
+            self.errors.append(false_negative)
+        else:
+            self.tn += 1
+
     @property
     def precision(self) -> float:
         """Of the 'present' calls, the share that are right (1.0 with no calls)."""
@@ -96,29 +109,18 @@ def score(rows: list[Labelled]) -> tuple[dict[str, Counts], Counts]:
     for row in rows:
         report = coach(row.prompt)
         for name in ELEMENTS:
-            c = counts[name]
-            got, want = name in report.present, name in row.present
-            if got and want:
-                c.tp += 1
-            elif got:
-                c.fp += 1
-                c.errors.append(f"said present ({', '.join(report.present[name])}): {row.prompt}")
-            elif want:
-                c.fn += 1
-                c.errors.append(f"said missing: {row.prompt}")
-            else:
-                c.tn += 1
-        got_split, want_split = not report.single_purpose, not row.single_purpose
-        if got_split and want_split:
-            split.tp += 1
-        elif got_split:
-            split.fp += 1
-            split.errors.append(f"said several shots ({', '.join(report.splits)}): {row.prompt}")
-        elif want_split:
-            split.fn += 1
-            split.errors.append(f"said one shot: {row.prompt}")
-        else:
-            split.tn += 1
+            counts[name].add(
+                name in report.present,
+                name in row.present,
+                f"said present ({', '.join(report.present.get(name, ()))}): {row.prompt}",
+                f"said missing: {row.prompt}",
+            )
+        split.add(
+            not report.single_purpose,
+            not row.single_purpose,
+            f"said several shots ({', '.join(report.splits)}): {row.prompt}",
+            f"said one shot: {row.prompt}",
+        )
     return counts, split
 
 

@@ -27,12 +27,11 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
-from ._common import REPO_ROOT, Report, fmt, median
+from ._common import Report, fmt, median
+from ._lab import lab_notebook
 
 HOOK_JS = """
 (() => {
@@ -81,88 +80,70 @@ def _contender_cell(expr: str) -> str:
 
 def run(quick: bool = False) -> Report:
     """Show the same video with each contender; time first frame and count bytes sent."""
-    sys.path.insert(0, str(REPO_ROOT))
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
-
     started = time.perf_counter()
     seconds = 4 if quick else 12
     rounds = 1 if quick else 5
     names = list(CONTENDERS)
     results: dict[str, list[dict[str, float]]] = {n: [] for n in names}
     file_size = 0
-    with tempfile.TemporaryDirectory(prefix="bench-delivery-") as tmp:
-        server = start_server("lab", Path(tmp))
-        try:
-            cells = [_setup_cell(seconds)] + [_contender_cell(CONTENDERS[n]) for n in names]
-            path = server.write_notebook(cells, directory="delivery", name="delivery.ipynb")
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-                context = browser.new_context(viewport={"width": 1280, "height": 900})
-                context.set_default_timeout(60_000)
-                page = context.new_page()
-                page.add_init_script(HOOK_JS)
-                received = {"ws": 0, "http": 0}
+    cells = [_setup_cell(seconds)] + [_contender_cell(CONTENDERS[n]) for n in names]
+    with lab_notebook("delivery", cells, HOOK_JS, timeout_ms=60_000) as nb:
+        page = nb.page
+        received = {"ws": 0, "http": 0}
 
-                def on_ws(ws: Any) -> None:
-                    def frame(payload: Any) -> None:
-                        received["ws"] += len(payload.encode() if isinstance(payload, str) else payload)
+        def on_ws(ws: Any) -> None:
+            def frame(payload: Any) -> None:
+                received["ws"] += len(payload.encode() if isinstance(payload, str) else payload)
 
-                    ws.on("framereceived", frame)
+            ws.on("framereceived", frame)
 
-                def on_response(response: Any) -> None:
-                    length = response.headers.get("content-length")
-                    if length and length.isdigit():
-                        received["http"] += int(length)
+        def on_response(response: Any) -> None:
+            length = response.headers.get("content-length")
+            if length and length.isdigit():
+                received["http"] += int(length)
 
-                page.on("websocket", on_ws)
-                page.on("response", on_response)
-                nb = _Notebook(page, server, path)
-                nb.open()
-                nb.run_cell(0, timeout_ms=240_000)
-                size_text = nb.output_text(0).split()
-                file_size = int(size_text[-1])
-                # A warm-up round, not counted: whoever went first would otherwise also pay the
-                # page's first widget output and first load of its widget code.
-                for r in range(-1, rounds):
-                    order = names[r % len(names) :] + names[: r % len(names)]
-                    for name in order:
-                        index = 1 + names.index(name)
-                        nb.clear_outputs()
-                        page.evaluate("() => { window.__bench.events = []; }")
-                        page.wait_for_timeout(300)  # let clearing's own messages pass
-                        received["ws"] = received["http"] = 0
-                        nb.run_cell(index)
-                        page.wait_for_function(
-                            "() => window.__bench.events.some(e => e.kind === 'loadeddata')", timeout=60_000
-                        )
-                        # rVFC may come a frame later; give it a moment, it is optional.
-                        with contextlib.suppress(Exception):
-                            page.wait_for_function(
-                                "() => window.__bench.events.some(e => e.kind === 'painted')", timeout=5_000
-                            )
-                        events = page.evaluate("() => window.__bench.events")
-                        page.wait_for_timeout(500)  # trailing messages (idle status, comm acks)
-                        t0 = float(re.search(r"T0=([0-9.]+)", nb.output_text(index)).group(1))  # type: ignore[union-attr]
-                        loaded = min(e["t"] for e in events if e["kind"] == "loadeddata")
-                        painted = [e["t"] for e in events if e["kind"] == "painted"]
-                        width = max(e["w"] for e in events)
-                        if r < 0:
-                            continue
-                        results[name].append(
-                            {
-                                "loaded_ms": loaded - t0 * 1000,
-                                "painted_ms": (min(painted) - t0 * 1000) if painted else float("nan"),
-                                "ws": received["ws"],
-                                "http": received["http"],
-                                "width": width,
-                            }
-                        )
-                context.close()
-                browser.close()
-        finally:
-            stop_server(server)
+        page.on("websocket", on_ws)
+        page.on("response", on_response)
+        nb.open()
+        nb.run_cell(0, timeout_ms=240_000)
+        size_text = nb.output_text(0).split()
+        file_size = int(size_text[-1])
+        # A warm-up round, not counted: whoever went first would otherwise also pay the
+        # page's first widget output and first load of its widget code.
+        for r in range(-1, rounds):
+            order = names[r % len(names) :] + names[: r % len(names)]
+            for name in order:
+                index = 1 + names.index(name)
+                nb.clear_outputs()
+                page.evaluate("() => { window.__bench.events = []; }")
+                page.wait_for_timeout(300)  # let clearing's own messages pass
+                received["ws"] = received["http"] = 0
+                nb.run_cell(index)
+                page.wait_for_function(
+                    "() => window.__bench.events.some(e => e.kind === 'loadeddata')", timeout=60_000
+                )
+                # rVFC may come a frame later; give it a moment, it is optional.
+                with contextlib.suppress(Exception):
+                    page.wait_for_function(
+                        "() => window.__bench.events.some(e => e.kind === 'painted')", timeout=5_000
+                    )
+                events = page.evaluate("() => window.__bench.events")
+                page.wait_for_timeout(500)  # trailing messages (idle status, comm acks)
+                t0 = float(re.search(r"T0=([0-9.]+)", nb.output_text(index)).group(1))  # type: ignore[union-attr]
+                loaded = min(e["t"] for e in events if e["kind"] == "loadeddata")
+                painted = [e["t"] for e in events if e["kind"] == "painted"]
+                width = max(e["w"] for e in events)
+                if r < 0:
+                    continue
+                results[name].append(
+                    {
+                        "loaded_ms": loaded - t0 * 1000,
+                        "painted_ms": (min(painted) - t0 * 1000) if painted else float("nan"),
+                        "ws": received["ws"],
+                        "http": received["http"],
+                        "width": width,
+                    }
+                )
     rows = []
     for name in names:
         rs = results[name]
@@ -200,63 +181,6 @@ def run(quick: bool = False) -> Report:
     )
     report.seconds = time.perf_counter() - started
     return report
-
-
-class _Notebook:
-    """The few JupyterLab actions this benchmark needs (see tests/browser/conftest.py)."""
-
-    def __init__(self, page: Any, server: Any, path: Path) -> None:
-        self.page, self.server, self.path = page, server, path
-
-    def open(self) -> None:
-        self.page.goto(self.server.url_for(self.path))
-        self.page.wait_for_function(
-            "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-            " && window.jupyterapp.shell.currentWidget.sessionContext",
-            timeout=120_000,
-        )
-        self.page.evaluate(
-            "async () => { const w = window.jupyterapp.shell.currentWidget;"
-            " await w.context.ready; await w.sessionContext.ready; }"
-        )
-        self.page.wait_for_function(
-            "() => { const k = window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel;"
-            " return k && k.status === 'idle'; }",
-            timeout=120_000,
-        )
-
-    def clear_outputs(self) -> None:
-        self.page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
-
-    def run_cell(self, index: int, timeout_ms: int = 120_000) -> None:
-        self.page.evaluate(
-            "(i) => { const nb = window.jupyterapp.shell.currentWidget.content; nb.activeCellIndex = i;"
-            " nb.activeCell.model.executionCount = null; }",
-            index,
-        )
-        self.page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-cell')")
-        self.page.wait_for_function(
-            "(i) => { const w = window.jupyterapp.shell.currentWidget;"
-            " const c = w.content.widgets[i]; const k = w.sessionContext.session?.kernel;"
-            " return c.model.executionCount !== null && k && k.status === 'idle'; }",
-            arg=index,
-            timeout=timeout_ms,
-        )
-        errors = self.page.evaluate(
-            "(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].model.outputs.toJSON()"
-            ".filter(o => o.output_type === 'error').map(o => o.ename + ': ' + o.evalue)",
-            index,
-        )
-        if errors:
-            raise RuntimeError(f"cell {index} raised: {errors}")
-
-    def output_text(self, index: int) -> str:
-        text: str = self.page.evaluate(
-            "(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].model.outputs.toJSON()"
-            ".filter(o => o.output_type === 'stream').map(o => o.text).join('')",
-            index,
-        )
-        return text
 
 
 if __name__ == "__main__":

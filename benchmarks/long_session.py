@@ -27,7 +27,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ._common import REPO_ROOT, Report, Target, fmt, rss_bytes
+from ._common import Report, Target, fmt, rss_bytes
+from ._lab import lab_notebook
 
 PROBES = """
 (() => {
@@ -157,13 +158,6 @@ def _tab(cdp: Any) -> dict[str, float]:
 
 def run(quick: bool = False) -> Report:
     """Measure the kernel and browser costs of a long session; see the module docstring."""
-    sys.path.insert(0, str(REPO_ROOT))
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
-
-    from .delivery import _Notebook
-
     started = time.perf_counter()
     entries = 1_000 if quick else 10_000
     length_ms, first_ms, full_ms = _history_figures(entries)
@@ -193,150 +187,137 @@ def run(quick: bool = False) -> Report:
     studio_rows: dict[int, dict[str, float]] = {}
     player_rows: dict[str, dict[str, float]] = {}
     gallery_rows: dict[int, dict[str, float]] = {}
-    with tempfile.TemporaryDirectory(prefix="bench-long-") as tmp:
-        server = start_server("lab", Path(tmp))
-        try:
-            cells = [
-                SETUP,
-                "studio = sw.Studio(client)\nstudio",
-                "N = 0\nfor _ in range(N):\n    await studio.generate(prompt='A red kite over a beach', size='1280x720')\n"
-                "await asyncio.sleep(0.2); gc.collect()\nprint('widgets', len(_instances), 'bars', len(studio.status_bars))",
-                *[f"sw.VideoPlayer(video)  # {i}" for i in range(players)],
-                *[f"ipywidgets.Video.from_file(video.path, width=640)  # {i}" for i in range(players)],
-                "M = 0\nj = client.journal\nhave = len(j.entries())\nfor n in range(max(0, M - have)):\n"
-                "    e = j.record_request(video.request, base_url=client.base_url, simulated=True)\n"
-                "    j.record_video(e, video.with_changes(task_id=f'copy{have + n:05d}'))\nprint('filled', M)",
-                "T0 = time.time()\ngallery = sw.Gallery(client, limit=M)\ngallery",
-            ]
-            path = server.write_notebook(cells, directory="long", name="long.ipynb")
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-                context = browser.new_context(viewport={"width": 1280, "height": 900})
-                context.set_default_timeout(120_000)
-                page = context.new_page()
-                page.add_init_script(PROBES)
-                cdp = context.new_cdp_session(page)
-                cdp.send("Performance.enable")
-                nb = _Notebook(page, server, path)
-                nb.open()
-                nb.run_cell(0, timeout_ms=300_000)
+    cells = [
+        SETUP,
+        "studio = sw.Studio(client)\nstudio",
+        "N = 0\nfor _ in range(N):\n    await studio.generate(prompt='A red kite over a beach', size='1280x720')\n"
+        "await asyncio.sleep(0.2); gc.collect()\nprint('widgets', len(_instances), 'bars', len(studio.status_bars))",
+        *[f"sw.VideoPlayer(video)  # {i}" for i in range(players)],
+        *[f"ipywidgets.Video.from_file(video.path, width=640)  # {i}" for i in range(players)],
+        "M = 0\nj = client.journal\nhave = len(j.entries())\nfor n in range(max(0, M - have)):\n"
+        "    e = j.record_request(video.request, base_url=client.base_url, simulated=True)\n"
+        "    j.record_video(e, video.with_changes(task_id=f'copy{have + n:05d}'))\nprint('filled', M)",
+        "T0 = time.time()\ngallery = sw.Gallery(client, limit=M)\ngallery",
+    ]
+    with lab_notebook("long", cells, PROBES, timeout_ms=120_000) as nb:
+        page = nb.page
+        cdp = nb.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        nb.open()
+        nb.run_cell(0, timeout_ms=300_000)
 
-                def set_source(index: int, old: str, new: str) -> None:
-                    page.evaluate(
-                        "([i, a, b]) => { const c = window.jupyterapp.shell.currentWidget.content.widgets[i];"
-                        " c.model.sharedModel.setSource(c.model.sharedModel.getSource().replace(a, b)); }",
-                        [index, old, new],
-                    )
+        def set_source(index: int, old: str, new: str) -> None:
+            page.evaluate(
+                "([i, a, b]) => { const c = window.jupyterapp.shell.currentWidget.content.widgets[i];"
+                " c.model.sharedModel.setSource(c.model.sharedModel.getSource().replace(a, b)); }",
+                [index, old, new],
+            )
 
-                # -- Studio with N generations ------------------------------------------------
-                done = 0
-                for n in gens:
-                    if n == 0:
-                        nb.clear_outputs()
-                        nb.run_cell(1)
-                        page.locator(".sw-studio-header").first.wait_for()
-                    set_source(2, "N = 0", f"N = {n - done}")
-                    nb.run_cell(2, timeout_ms=900_000)
-                    set_source(2, f"N = {n - done}", "N = 0")
-                    done = n
-                    page.wait_for_timeout(500)
-                    widgets = int(nb.output_text(2).split()[1])
-                    tab = _tab(cdp)
-                    # Key to screen: a key press in the Prompt box until the next frame shows it.
-                    box = page.locator(".sw-pb-text").first
-                    box.click()
-                    lat = []
-                    for ch in "abcdefghij":
-                        t0 = time.perf_counter()
-                        page.keyboard.press(ch)
-                        page.wait_for_function(
-                            "(n) => document.querySelector('.sw-pb-text').value.length >= n", arg=len(lat) + 1
-                        )
-                        lat.append((time.perf_counter() - t0) * 1000)
-                    for _ in lat:
-                        page.keyboard.press("Backspace")
-                    # Thumbnail click to first frame in the player.
-                    click_ms = float("nan")
-                    tiles = page.locator(".sw-strip-tile")
-                    if tiles.count() >= 2:
-                        tiles.nth(1).scroll_into_view_if_needed()
-                        page.evaluate(
-                            "() => { const v = document.querySelector('.sw-player video'); window.__ls.loaded = null;"
-                            " v.addEventListener('loadeddata', () => { window.__ls.loaded = performance.now(); }, { once: true }); }"
-                        )
-                        t_click = page.evaluate("() => performance.now()")
-                        tiles.nth(1).click()
-                        page.wait_for_function("() => window.__ls.loaded !== null", timeout=60_000)
-                        click_ms = page.evaluate("() => window.__ls.loaded") - t_click
-                    studio_rows[n] = {
-                        **tab,
-                        "widgets": widgets,
-                        "key_ms": statistics.median(lat),
-                        "click_ms": click_ms,
-                    }
+        # -- Studio with N generations ------------------------------------------------
+        done = 0
+        for n in gens:
+            if n == 0:
+                nb.clear_outputs()
+                nb.run_cell(1)
+                page.locator(".sw-studio-header").first.wait_for()
+            set_source(2, "N = 0", f"N = {n - done}")
+            nb.run_cell(2, timeout_ms=900_000)
+            set_source(2, f"N = {n - done}", "N = 0")
+            done = n
+            page.wait_for_timeout(500)
+            widgets = int(nb.output_text(2).split()[1])
+            tab = _tab(cdp)
+            # Key to screen: a key press in the Prompt box until the next frame shows it.
+            box = page.locator(".sw-pb-text").first
+            box.click()
+            lat = []
+            for ch in "abcdefghij":
+                t0 = time.perf_counter()
+                page.keyboard.press(ch)
+                page.wait_for_function(
+                    "(n) => document.querySelector('.sw-pb-text').value.length >= n", arg=len(lat) + 1
+                )
+                lat.append((time.perf_counter() - t0) * 1000)
+            for _ in lat:
+                page.keyboard.press("Backspace")
+            # Thumbnail click to first frame in the player.
+            click_ms = float("nan")
+            tiles = page.locator(".sw-strip-tile")
+            if tiles.count() >= 2:
+                tiles.nth(1).scroll_into_view_if_needed()
+                page.evaluate(
+                    "() => { const v = document.querySelector('.sw-player video'); window.__ls.loaded = null;"
+                    " v.addEventListener('loadeddata', () => { window.__ls.loaded = performance.now(); }, { once: true }); }"
+                )
+                t_click = page.evaluate("() => performance.now()")
+                tiles.nth(1).click()
+                page.wait_for_function("() => window.__ls.loaded !== null", timeout=60_000)
+                click_ms = page.evaluate("() => window.__ls.loaded") - t_click
+            studio_rows[n] = {
+                **tab,
+                "widgets": widgets,
+                "key_ms": statistics.median(lat),
+                "click_ms": click_ms,
+            }
 
-                # -- K player cells vs ipywidgets.Video -----------------------------------------
-                for name, first in (("sw.VideoPlayer", 3), ("ipywidgets.Video", 3 + players)):
-                    nb.clear_outputs()
-                    page.wait_for_timeout(1000)
-                    base = _tab(cdp)
-                    for i in range(players):
-                        nb.run_cell(first + i)
-                    page.wait_for_function(
-                        "(k) => [...document.querySelectorAll('.jp-OutputArea video')]"
-                        ".filter((v) => v.readyState >= 2).length >= k",
-                        arg=players,
-                        timeout=240_000,
-                    )
-                    shown = _tab(cdp)
-                    nb.clear_outputs()
-                    page.wait_for_timeout(2000)
-                    cleared = _tab(cdp)
-                    player_rows[name] = {
-                        "shown_heap": (shown["heap"] - base["heap"]) / players,
-                        "cleared_heap": (cleared["heap"] - base["heap"]) / players,
-                        "shown_rss": (shown["rss"] - base["rss"]) / players,
-                        "cleared_rss": (cleared["rss"] - base["rss"]) / players,
-                        "cleared_nodes": (cleared["nodes"] - base["nodes"]) / players,
-                    }
+        # -- K player cells vs ipywidgets.Video -----------------------------------------
+        for name, first in (("sw.VideoPlayer", 3), ("ipywidgets.Video", 3 + players)):
+            nb.clear_outputs()
+            page.wait_for_timeout(1000)
+            base = _tab(cdp)
+            for i in range(players):
+                nb.run_cell(first + i)
+            page.wait_for_function(
+                "(k) => [...document.querySelectorAll('.jp-OutputArea video')]"
+                ".filter((v) => v.readyState >= 2).length >= k",
+                arg=players,
+                timeout=240_000,
+            )
+            shown = _tab(cdp)
+            nb.clear_outputs()
+            page.wait_for_timeout(2000)
+            cleared = _tab(cdp)
+            player_rows[name] = {
+                "shown_heap": (shown["heap"] - base["heap"]) / players,
+                "cleared_heap": (cleared["heap"] - base["heap"]) / players,
+                "shown_rss": (shown["rss"] - base["rss"]) / players,
+                "cleared_rss": (cleared["rss"] - base["rss"]) / players,
+                "cleared_nodes": (cleared["nodes"] - base["nodes"]) / players,
+            }
 
-                # -- Gallery fill ------------------------------------------------------------
-                gallery_index = 3 + 2 * players + 1
-                for m in gallery_sizes:
-                    nb.clear_outputs()
-                    set_source(gallery_index - 1, "M = 0", f"M = {m}")
-                    nb.run_cell(gallery_index - 1, timeout_ms=900_000)
-                    set_source(gallery_index - 1, f"M = {m}", "M = 0")
-                    set_source(gallery_index, "limit=M", f"limit={m}")
-                    page.evaluate("() => { window.__ls.longtask = 0; }")
-                    t0 = page.evaluate("() => performance.now()")
-                    nb.run_cell(gallery_index, timeout_ms=900_000)
-                    page.wait_for_function(
-                        "(m) => document.querySelectorAll('.sw-strip-tile').length >= m",
-                        arg=m,
-                        timeout=900_000,
-                    )
-                    tiles_ms = page.evaluate("() => performance.now()") - t0
-                    # Thumbnails are asked for by tiles in view: bring the Gallery on screen.
-                    page.locator(".sw-strip-tile").first.scroll_into_view_if_needed()
-                    with contextlib.suppress(Exception):  # thumbnails: best effort, bounded wait
-                        page.wait_for_function(
-                            "() => { const imgs = [...document.querySelectorAll('.sw-strip-tile img')];"
-                            " return imgs.length > 0 && imgs.every((i) => i.complete); }",
-                            timeout=60_000,
-                        )
-                    filled = page.evaluate("() => performance.now()") - t0
-                    set_source(gallery_index, f"limit={m}", "limit=M")
-                    gallery_rows[m] = {
-                        "fill_ms": filled,
-                        "tiles_ms": tiles_ms,
-                        "blocked_ms": page.evaluate("() => window.__ls.longtask"),
-                        "images": page.locator(".sw-strip-tile img").count(),
-                    }
-                context.close()
-                browser.close()
-        finally:
-            stop_server(server)
+        # -- Gallery fill ------------------------------------------------------------
+        gallery_index = 3 + 2 * players + 1
+        for m in gallery_sizes:
+            nb.clear_outputs()
+            set_source(gallery_index - 1, "M = 0", f"M = {m}")
+            nb.run_cell(gallery_index - 1, timeout_ms=900_000)
+            set_source(gallery_index - 1, f"M = {m}", "M = 0")
+            set_source(gallery_index, "limit=M", f"limit={m}")
+            page.evaluate("() => { window.__ls.longtask = 0; }")
+            t0 = page.evaluate("() => performance.now()")
+            nb.run_cell(gallery_index, timeout_ms=900_000)
+            page.wait_for_function(
+                "(m) => document.querySelectorAll('.sw-strip-tile').length >= m",
+                arg=m,
+                timeout=900_000,
+            )
+            tiles_ms = page.evaluate("() => performance.now()") - t0
+            # Thumbnails are asked for by tiles in view: bring the Gallery on screen.
+            page.locator(".sw-strip-tile").first.scroll_into_view_if_needed()
+            with contextlib.suppress(Exception):  # thumbnails: best effort, bounded wait
+                page.wait_for_function(
+                    "() => { const imgs = [...document.querySelectorAll('.sw-strip-tile img')];"
+                    " return imgs.length > 0 && imgs.every((i) => i.complete); }",
+                    timeout=60_000,
+                )
+            filled = page.evaluate("() => performance.now()") - t0
+            set_source(gallery_index, f"limit={m}", "limit=M")
+            gallery_rows[m] = {
+                "fill_ms": filled,
+                "tiles_ms": tiles_ms,
+                "blocked_ms": page.evaluate("() => window.__ls.longtask"),
+                "images": page.locator(".sw-strip-tile img").count(),
+            }
 
     for n, r in studio_rows.items():
         rows.append([

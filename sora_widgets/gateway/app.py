@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import anyio
 from starlette.applications import Starlette
@@ -224,6 +224,18 @@ class Gateway:
             )
         return who
 
+    async def _admitted(
+        self, request: Request, kind: Literal["create", "poll", "admin"]
+    ) -> Principal | Response:
+        """Who sends ``request`` for a ``kind`` of call, or the 401, 403 or 429 answer to send."""
+        who = await self._principal(request)
+        if isinstance(who, Response):
+            return who
+        if kind == "admin" and not who.is_admin:
+            return _error(403, "This needs the teacher's admin key (sora-widgets gateway add NAME --admin)")
+        limited = self._limited(who.name, kind)
+        return limited if limited is not None else who
+
     def _limited(self, who: str, kind: str) -> Response | None:
         wait = self.limiter.take(who, kind)
         if wait <= 0:
@@ -257,12 +269,9 @@ class Gateway:
         )
 
     async def _create(self, request: Request) -> Response:
-        who = await self._principal(request)
+        who = await self._admitted(request, "create")
         if isinstance(who, Response):
             return who
-        limited = self._limited(who.name, "create")
-        if limited is not None:
-            return limited
         raw = await self._read_body(request)
         if isinstance(raw, Response):
             return raw
@@ -315,12 +324,9 @@ class Gateway:
         return await self._db(self.store.find, name, upstream_id)
 
     async def _poll(self, request: Request) -> Response:
-        who = await self._principal(request)
+        who = await self._admitted(request, "poll")
         if isinstance(who, Response):
             return who
-        limited = self._limited(who.name, "poll")
-        if limited is not None:
-            return limited
         task_id = request.path_params["task_id"]
         row = await self._row(who.name, task_id)
         if row is None:
@@ -364,15 +370,6 @@ class Gateway:
 
     # --- the teacher ------------------------------------------------------------------------
 
-    async def _admin(self, request: Request) -> Principal | Response:
-        who = await self._principal(request)
-        if isinstance(who, Response):
-            return who
-        if not who.is_admin:
-            return _error(403, "This needs the teacher's admin key (sora-widgets gateway add NAME --admin)")
-        limited = self._limited(who.name, "admin")
-        return limited if limited is not None else who
-
     async def _json(self, request: Request) -> dict[str, Any] | Response:
         raw = await self._read_body(request)
         if isinstance(raw, Response):
@@ -384,7 +381,7 @@ class Gateway:
         return data if isinstance(data, dict) else _error(400, "The request body is not a JSON object")
 
     async def _students(self, request: Request) -> Response:
-        who = await self._admin(request)
+        who = await self._admitted(request, "admin")
         if isinstance(who, Response):
             return who
         if request.method == "POST":
@@ -405,7 +402,7 @@ class Gateway:
         return JSONResponse({"students": [line.to_json() for line in lines]})
 
     async def _student_action(self, request: Request) -> Response:
-        who = await self._admin(request)
+        who = await self._admitted(request, "admin")
         if isinstance(who, Response):
             return who
         name, action = request.path_params["name"], request.path_params["action"]
@@ -432,7 +429,7 @@ class Gateway:
         return JSONResponse(line.to_json() if line is not None else {})
 
     async def _wall(self, request: Request) -> Response:
-        who = await self._admin(request)
+        who = await self._admitted(request, "admin")
         if isinstance(who, Response):
             return who
         limit = _int_param(request, "limit", 12, 1, 100)
@@ -453,7 +450,7 @@ class Gateway:
         return JSONResponse({"videos": items})
 
     async def _tasks(self, request: Request) -> Response:
-        who = await self._admin(request)
+        who = await self._admitted(request, "admin")
         if isinstance(who, Response):
             return who
         student = request.query_params.get("student") or None

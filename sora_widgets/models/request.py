@@ -172,8 +172,25 @@ def _is_url(value: str) -> bool:
     return value.startswith(("https://", "http://"))
 
 
+class PixelSize:
+    """``width`` and ``height`` read from a ``size`` string such as ``"1280x720"`` (one reading
+    for :class:`VideoRequest` and :class:`~sora_widgets.models.video.Video`)."""
+
+    size: str
+
+    @property
+    def width(self) -> int:
+        """Width in pixels."""
+        return parse_size(self.size)[0]
+
+    @property
+    def height(self) -> int:
+        """Height in pixels."""
+        return parse_size(self.size)[1]
+
+
 @dataclass(frozen=True)
-class VideoRequest:
+class VideoRequest(PixelSize):
     """One generation request, validated on construction; nothing is sent by creating it.
 
     The model follows from the inputs: an image means ``sora_2_pro_i2v``, otherwise
@@ -259,16 +276,6 @@ class VideoRequest:
     def spec(self) -> ModelSpec:
         """The :class:`ModelSpec` this request goes to."""
         return get_model(self.model)
-
-    @property
-    def width(self) -> int:
-        """Requested width in pixels."""
-        return parse_size(self.size)[0]
-
-    @property
-    def height(self) -> int:
-        """Requested height in pixels."""
-        return parse_size(self.size)[1]
 
     @property
     def estimated_cost(self) -> Any:

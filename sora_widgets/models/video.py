@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .._display import widget_for
 from .._text import shorten
 from .money import format_money, parse_money
-from .request import VideoRequest, parse_size
+from .request import PixelSize, VideoRequest
 from .task import Task
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ def _from_iso(value: Any) -> datetime | None:
 
 
 @dataclass(frozen=True)
-class Video:
+class Video(PixelSize):
     """A finished video: what was asked, what came back, what it cost, where it is on disk.
 
     ``remix_id`` is the id to pass as ``remix_video_id`` to make a variation of this video
@@ -67,16 +67,6 @@ class Video:
         # amount before anything formats it; an unreadable one is dropped, not shown.
         if self.cost is not None:
             object.__setattr__(self, "cost", parse_money(self.cost))
-
-    @property
-    def width(self) -> int:
-        """Width in pixels."""
-        return parse_size(self.size)[0]
-
-    @property
-    def height(self) -> int:
-        """Height in pixels."""
-        return parse_size(self.size)[1]
 
     @property
     def orientation(self) -> str:

@@ -47,6 +47,7 @@ from ..errors import (
     RateLimitError,
     RequestTimeout,
     ServerError,
+    SoraError,
     redact,
     register_secret,
     safe_url,
@@ -290,6 +291,27 @@ def bearer_json_client(
     )
 
 
+def request_timeout(seconds: float) -> httpx.Timeout:
+    """``seconds`` per request, of which connecting gets at most :data:`CONNECT_TIMEOUT_S`."""
+    return httpx.Timeout(seconds, connect=min(CONNECT_TIMEOUT_S, seconds))
+
+
+def exchange_error(exc: httpx.HTTPError, where: str, action: str) -> SoraError:
+    """The error for an exchange with ``where`` that httpx could not complete (no answer to map)."""
+    kind = type(exc).__name__
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        # The connection was never made: the request certainly did not reach the service.
+        return ConnectionFailed(
+            f"could not connect to {where} while {action} ({kind}). Check the network and the base URL.",
+            request_sent=False,
+        )
+    if isinstance(exc, httpx.TimeoutException):
+        return RequestTimeout(f"no answer from {where} in time while {action} ({kind}).")
+    if isinstance(exc, httpx.NetworkError | httpx.RemoteProtocolError):
+        return ConnectionFailed(f"the connection to {where} broke while {action} ({kind}).")
+    return ConnectionFailed(f"HTTP failure talking to {where} while {action} ({kind}).")
+
+
 class Transport:
     """The gateway's two calls (create, poll) and result downloads, over httpx.
 
@@ -332,7 +354,7 @@ class Transport:
         # What messages and reprs show: never user:pass@ or a ?token= of the base URL.
         self.shown_url = safe_url(self.base_url)
         self.rate_gate = rate_gate or RateGate()
-        self._poll_timeout = httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT_S, timeout))
+        self._poll_timeout = request_timeout(timeout)
         self._create_timeout = httpx.Timeout(
             max(timeout, CREATE_REQUEST_TIMEOUT_S), connect=min(CONNECT_TIMEOUT_S, timeout)
         )
@@ -343,7 +365,7 @@ class Transport:
         self._downloads = httpx.AsyncClient(
             transport=download_transport or api_transport,
             headers={"User-Agent": _USER_AGENT},
-            timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT_S, timeout)),
+            timeout=self._poll_timeout,
             # CDNs redirect; httpx would drop auth across hosts anyway, and this client has none.
             follow_redirects=True,
         )
@@ -415,25 +437,8 @@ class Transport:
             raise MalformedResponse(
                 f"the answer to {action} from {where} could not be read: {exc}."
             ) from None
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            # The connection was never made: the request certainly did not reach the service.
-            raise ConnectionFailed(
-                f"could not connect to {where} while {action} ({type(exc).__name__}). "
-                "Check the network and the base URL.",
-                request_sent=False,
-            ) from None
-        except httpx.TimeoutException as exc:
-            raise RequestTimeout(
-                f"no answer from {where} in time while {action} ({type(exc).__name__})."
-            ) from None
-        except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
-            raise ConnectionFailed(
-                f"the connection to {where} broke while {action} ({type(exc).__name__})."
-            ) from None
         except httpx.HTTPError as exc:
-            raise ConnectionFailed(
-                f"HTTP failure talking to {where} while {action} ({type(exc).__name__})."
-            ) from None
+            raise exchange_error(exc, where, action) from None
         log.debug("%s %s -> %s", method, path, response.status_code)
         if response.status_code >= 400:
             error = error_for_response(response, action=action, content=content)

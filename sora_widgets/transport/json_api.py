@@ -9,9 +9,9 @@ from typing import Any
 
 import httpx
 
-from .._constants import CONNECT_TIMEOUT_S, POLL_REQUEST_TIMEOUT_S
-from ..errors import ConnectionFailed, MalformedResponse, RequestTimeout, register_secret
-from .http import api_transport_for, bearer_json_client, error_for_response
+from .._constants import POLL_REQUEST_TIMEOUT_S
+from ..errors import MalformedResponse, register_secret
+from .http import api_transport_for, bearer_json_client, error_for_response, exchange_error, request_timeout
 
 __all__ = ["JsonApi"]
 
@@ -41,7 +41,7 @@ class JsonApi:
             self.base_url,
             api_key,
             api_transport_for(app, httpx_transport),
-            httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT_S, timeout)),
+            request_timeout(timeout),
         )
 
     def __repr__(self) -> str:
@@ -52,19 +52,8 @@ class JsonApi:
         action = f"calling {method} {path}"
         try:
             response = await self._client.request(method, path, json=body)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            raise ConnectionFailed(
-                f"could not connect to {self.base_url} while {action} ({type(exc).__name__}).",
-                request_sent=False,
-            ) from None
-        except httpx.TimeoutException as exc:
-            raise RequestTimeout(
-                f"no answer from {self.base_url} while {action} ({type(exc).__name__})."
-            ) from None
         except httpx.HTTPError as exc:
-            raise ConnectionFailed(
-                f"the connection to {self.base_url} broke while {action} ({type(exc).__name__})."
-            ) from None
+            raise exchange_error(exc, self.base_url, action) from None
         if response.status_code >= 400:
             raise error_for_response(response, action=action)
         try:

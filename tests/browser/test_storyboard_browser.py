@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from ._assert import assert_controls_named, assert_video_plays
 from .conftest import NotebookPage
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -116,13 +117,7 @@ def test_build_run_and_play_a_three_shot_board(open_notebook: Any, mode: str) ->
         expect(board.locator(".sw-sb-link").nth(1)).to_contain_text("starts on the last frame")
 
     film = board.get_by_label("The joined film")
-    state = nb.wait_for_video(film)
-    assert (state["readyState"] >= 2, state["videoWidth"], state["videoHeight"], state["error"]) == (
-        True,
-        1280,
-        720,
-        None,
-    ), state
+    state = assert_video_plays(nb, film)
     assert abs(state["duration"] - 16.0) < 0.1, state
     expect(board.locator(".sw-sb-film-facts")).to_contain_text(
         "3 shots · 16 s · $4.80 · joined without re-encoding · with sound"
@@ -148,14 +143,7 @@ def test_build_run_and_play_a_three_shot_board(open_notebook: Any, mode: str) ->
         assert report["models"] == ["sora_2_pro_t2v"] * 3
         assert report["remix_of"] == [None, *report["remix_ids"][:2]]
 
-    unnamed = nb.page.evaluate(
-        """() => [...document.querySelectorAll(
-             '.sw-sb button, .sw-sb input, .sw-sb select, .sw-sb textarea, .sw-sb video')]
-           .filter((el) => !((el.labels && el.labels.length) || el.getAttribute('aria-label')
-                             || (el.tagName === 'BUTTON' && el.textContent.trim())))
-           .map((el) => el.outerHTML.slice(0, 120))"""
-    )
-    assert unnamed == []
+    assert_controls_named(nb, ".sw-sb")
     assert nb.js_errors == []
     nb.screenshot(f"storyboard-{mode}-light", target=board)
     nb.set_theme("dark")

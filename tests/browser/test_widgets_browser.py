@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from ._assert import assert_controls_named, assert_video_plays
 from .conftest import NotebookPage
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -95,13 +96,7 @@ def test_studio_generate_watch_play_remix_gallery(open_notebook: Any) -> None:
     expect(studio.locator(".sw-status")).to_have_count(0, timeout=30_000)
 
     video = studio.locator(".sw-player video")
-    state = nb.wait_for_video(video)
-    assert (state["readyState"] >= 2, state["videoWidth"], state["videoHeight"], state["error"]) == (
-        True,
-        1280,
-        720,
-        None,
-    ), state
+    state = assert_video_plays(nb, video)
     assert state["src"].startswith("blob:")
     assert abs(state["duration"] - 8.0) < 0.5
     facts = studio.locator(".sw-player-facts").text_content()
@@ -153,14 +148,7 @@ def test_studio_generate_watch_play_remix_gallery(open_notebook: Any) -> None:
     nb.set_theme("light")
 
     # Every control of every widget on the page has a name a screen reader can say.
-    unnamed = nb.page.evaluate(
-        """() => [...document.querySelectorAll(
-             '.sw-root button, .sw-root input, .sw-root select, .sw-root textarea, .sw-root video')]
-           .filter((el) => !((el.labels && el.labels.length) || el.getAttribute('aria-label')
-                             || (el.tagName === 'BUTTON' && el.textContent.trim())))
-           .map((el) => el.outerHTML.slice(0, 120))"""
-    )
-    assert unnamed == []
+    assert_controls_named(nb, ".sw-root")
     assert nb.page.locator(".sw-root input, .sw-root button").count() > 20
 
     # The saved notebook does not carry the videos.
@@ -277,8 +265,7 @@ def test_player_controlled_from_python_and_read_back(open_notebook: Any) -> None
     )
     nb.run_one(0)
     video = nb.output(0).locator(".sw-player video")
-    state = nb.wait_for_video(video)
-    assert (state["videoWidth"], state["error"]) == (1280, None), state
+    assert_video_plays(nb, video)
     handle = video.element_handle()
     handle.evaluate(
         "(v) => { v._events = []; for (const e of ['play', 'pause', 'seeking', 'seeked'])"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +10,7 @@ import pytest
 
 from sora_widgets.client import SoraClient
 from sora_widgets.journal import Journal
+from tests.client_fixture import client  # noqa: F401  (a fixture, found by name)
 from tests.fake_time import FakeTime
 
 from .fakes import BASE, KEY, FakeGateway
@@ -50,10 +51,3 @@ def make_client(
         return SoraClient(kwargs.pop("api_key", KEY), **kwargs)
 
     return make
-
-
-@pytest.fixture
-async def client(make_client: Callable[..., SoraClient]) -> AsyncIterator[SoraClient]:
-    c = make_client()
-    yield c
-    await c.aclose()

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "fault_tally.py"
+from tests.script_module import load_script
 
 
 def test_every_fault_kind_once_loses_nothing_and_creates_nothing_twice() -> None:
-    spec = importlib.util.spec_from_file_location("fault_tally", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the script loads
-    spec.loader.exec_module(module)
+    module = load_script("fault_tally")
     tallies = module.run(runs=1, seed=3)
     assert [t.fault for t in tallies][1:] == list(module.FAULTS[1:])
     assert sum(t.lost for t in tallies) == 0

@@ -3,27 +3,18 @@ hostile-answer figures come from scripts/hostile_tally.py; keep it running and h
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from sora_widgets._constants import MAX_SERVER_HINT_S
 from sora_widgets.simulator.hostile import SCENARIOS
-
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "hostile_tally.py"
+from tests.script_module import load_script
 
 
 @pytest.fixture(scope="module")
 def tally() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("hostile_tally", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the script loads
-    spec.loader.exec_module(module)
-    return module
+    return load_script("hostile_tally")
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))

@@ -22,6 +22,7 @@ from sora_widgets.models.wire import (
     read_create_body,
     task_payload,
 )
+from tests.strategies import json_values, task_like
 
 VENDOR_COMPLETED = {
     "id": "d758n65e878c73cmdg20",
@@ -237,29 +238,8 @@ def test_task_payload_has_the_json_types_vendor_clients_decode() -> None:
     )
 
 
-JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=5)
-    ),
-    max_leaves=20,
-)
-TASKISH = st.fixed_dictionaries(
-    {},
-    optional={
-        "id": st.one_of(st.text(max_size=12), st.integers(), st.none()),
-        "status": st.one_of(
-            st.sampled_from(["pending", "in_progress", "completed", "failed", "weird"]), JSON
-        ),
-        "progress": JSON,
-        "created_at": JSON,
-        "error": JSON,
-        "output": JSON,
-        "usage": JSON,
-        "metadata": JSON,
-        "model": JSON,
-    },
-)
+JSON = json_values(allow_nan=True)
+TASKISH = task_like(JSON)
 
 
 @settings(max_examples=150)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ import pytest
 
 from sora_widgets.client import SoraClient
 from sora_widgets.simulator import FaultPlan, Simulator
+from tests.client_fixture import client  # noqa: F401  (a fixture, found by name)
 
 KEY = "canary-BOARD-KEY-5e1f0a9c77"
 
@@ -35,13 +36,6 @@ def make_client() -> Callable[..., SoraClient]:
         return SoraClient(KEY, simulator=kwargs.pop("simulator", None) or make_simulator(), **kwargs)
 
     return make
-
-
-@pytest.fixture
-async def client(make_client: Callable[..., SoraClient]) -> AsyncIterator[SoraClient]:
-    c = make_client()
-    yield c
-    await c.aclose()
 
 
 def decode_frames(path: Path) -> list[np.ndarray[Any, Any]]:

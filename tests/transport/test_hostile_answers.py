@@ -24,35 +24,14 @@ from sora_widgets.models.video import Video
 from sora_widgets.models.wire import MAX_JSON_DEPTH, WireFormatError, decode_json, parse_task
 from sora_widgets.transport import Transport, clean_api_key, parse_retry_after
 from sora_widgets.transport.retry import RateGate, retry_delay
+from tests import strategies
 
 KEY = "canary-HOSTILE-KEY-4c1d9e"
 BASE = "https://api.example"
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
-    ),
-    max_leaves=25,
-)
+json_values = strategies.json_values(allow_nan=False)
 # Task-shaped dicts whose every field may be any JSON value: where the parser is most at risk.
-task_like = st.fixed_dictionaries(
-    {},
-    optional={
-        "id": json_values,
-        "status": json_values,
-        "progress": json_values,
-        "created_at": json_values,
-        "error": json_values,
-        "usage": st.dictionaries(
-            st.sampled_from(["cost", "discount", "quantity", "unit_price"]), json_values
-        ),
-        "output": json_values,
-        "metadata": json_values,
-        "data": json_values,
-        "model": json_values,
-    },
-)
+task_like = strategies.task_like(json_values)
 
 
 def _parse_bytes(raw: bytes) -> Task | None:

@@ -26,6 +26,7 @@ from sora_widgets.errors import (
     SoraError,
 )
 from sora_widgets.transport import Transport, parse_retry_after
+from sora_widgets.transport.json_api import JsonApi
 from tests.mp4bytes import fake_mp4
 
 KEY = "canary-KEY-7f3a9c1e5b"
@@ -155,6 +156,34 @@ async def test_network_failures(exc: Exception, error: type[SoraError], sent: bo
     if sent is not None:
         assert info.value.request_sent is sent  # type: ignore[attr-defined]
     assert info.value.__cause__ is None  # httpx's own text is not chained into ours
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        httpx.ConnectError("refused"),
+        httpx.PoolTimeout("no free connection"),
+        httpx.ReadTimeout("slow answer"),
+        httpx.ReadError("connection reset by peer"),
+        httpx.UnsupportedProtocol("gopher"),
+    ],
+)
+async def test_the_admin_json_client_maps_network_failures_as_the_transport_does(exc: Exception) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise exc
+
+    t = make(handler)
+    api = JsonApi(BASE, KEY, httpx_transport=httpx.MockTransport(handler))
+    with pytest.raises(SoraError) as by_transport:
+        await t.create({"model": "m"})
+    with pytest.raises(SoraError) as by_api:
+        await api.call("POST", "/v1/tasks")
+    await t.aclose()
+    await api.aclose()
+    assert type(by_api.value) is type(by_transport.value)
+    assert getattr(by_api.value, "request_sent", None) == getattr(by_transport.value, "request_sent", None)
+    assert str(by_api.value).split(" while ")[0] == str(by_transport.value).split(" while ")[0]
+    assert by_api.value.__cause__ is None
 
 
 @pytest.mark.parametrize("content", [b"{not json", b"", b"\xff\xfe garbage", b"<html>ok</html>"])

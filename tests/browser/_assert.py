@@ -1,0 +1,34 @@
+"""Assertions the browser tests share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .conftest import NotebookPage
+
+
+def assert_video_plays(nb: NotebookPage, video: Any, width: int = 1280, height: int = 720) -> dict[str, Any]:
+    """Wait for the ``<video>`` at ``video`` (a locator) to decode its first frame; assert it did,
+    at ``width`` x ``height`` and with no media error. Returns the state from ``wait_for_video``."""
+    state = nb.wait_for_video(video)
+    assert (state["readyState"] >= 2, state["videoWidth"], state["videoHeight"], state["error"]) == (
+        True,
+        width,
+        height,
+        None,
+    ), state
+    return state
+
+
+def assert_controls_named(nb: NotebookPage, root: str) -> None:
+    """Assert every button, input, select, textarea and video under ``root`` (a CSS selector) has
+    a name a screen reader can say: a label, an ``aria-label``, or a button's text."""
+    controls = ", ".join(f"{root} {tag}" for tag in ("button", "input", "select", "textarea", "video"))
+    unnamed = nb.page.evaluate(
+        """(controls) => [...document.querySelectorAll(controls)]
+           .filter((el) => !((el.labels && el.labels.length) || el.getAttribute('aria-label')
+                             || (el.tagName === 'BUTTON' && el.textContent.trim())))
+           .map((el) => el.outerHTML.slice(0, 120))""",
+        controls,
+    )
+    assert unnamed == []
