@@ -47,14 +47,13 @@ from sora_widgets.widgets._common import STATIC, format_cost
 
 def _statuses_the_package_uses() -> set[str]:
     """Every status value some part of the package stores or shows, from its own constants."""
-    from sora_widgets import journal, storyboard
-    from sora_widgets.widgets import prompt_lab
+    from sora_widgets import journal, lab, storyboard
 
     used = set(_STATUS_ALIASES.values())
     used |= {journal.SENDING, journal.UNKNOWN_OUTCOME, journal.REFUSED}
     used |= {storyboard.PLANNED, storyboard.QUEUED, storyboard.RUNNING, storyboard.DONE}
     used |= {storyboard.FAILED, storyboard.BLOCKED}
-    used |= {prompt_lab.PLANNED, prompt_lab.SKIPPED, prompt_lab.QUEUED}
+    used |= {lab.PLANNED, lab.SKIPPED, lab.QUEUED}
     used |= {"idle", "stopped", "error"}  # the status bar's and the studio strip's own
     return used
 
