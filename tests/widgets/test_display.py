@@ -45,7 +45,7 @@ def test_no_widget_trait_shadows_an_ipywidgets_name() -> None:
         status_bar.StatusBar,
         prompt_builder.PromptBuilder,
         studio.StudioHeader,
-        gallery.GalleryControls,
+        gallery.Gallery,
         _strip.ResultStrip,
     ]
     for cls in classes:
