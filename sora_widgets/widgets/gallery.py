@@ -191,8 +191,12 @@ class Gallery(SoraWidget, front="gallery", parts=("strip", "player")):
             return None
         try:
             return Job(self.in_background(self._resume(self.client), name="gallery resume"), "resume")
-        except RuntimeError as exc:
-            self.show_error(str(exc))
+        except RuntimeError:
+            # No event loop runs between cells here (a plain script or console): say what works.
+            self.show_error(
+                "Resuming runs in the background of a notebook kernel, and no event loop is running "
+                "here: use client.resume_sync(), then gallery.refresh()."
+            )
             return None
 
     async def _resume(self, client: SoraClient) -> None:

@@ -201,3 +201,24 @@ def test_a_broken_journal_is_shown_in_the_widget(client: Any) -> None:
 
     gallery = Gallery(history=Broken())  # type: ignore[arg-type]
     assert "disk gone" in gallery.error and gallery.entries == []
+
+
+def test_without_an_event_loop_resume_says_to_use_the_blocking_twin(sim_state: Any) -> None:
+    """A host that runs no event loop between cells (a script, a console): the widget says what works."""
+    from sora_widgets.client import SoraClient
+    from sora_widgets.simulator import Simulator
+
+    with Simulator(speed="instant", state_dir=sim_state) as simulator:
+        client = SoraClient(simulator=simulator)
+        task = client.create_sync(prompt="A lantern drifting on a river")
+        gallery = Gallery(client)
+        assert gallery.unfinished == 1
+        assert gallery.resume() is None
+        assert "client.resume_sync()" in gallery.error
+        client.resume_sync()
+        gallery.refresh()
+        assert gallery.unfinished == 0 and gallery.error == ""
+        assert [e.task_id for e in gallery.entries] == [task.id]
+        client.close()
+        if client.journal is not None:
+            client.journal.close()
