@@ -214,6 +214,12 @@ class Gallery(SoraWidget, front="gallery", parts=("strip", "player")):
         self.busy = False
         self.show_error(exc)
 
+    def close(self) -> None:
+        """Close the Gallery and its parts (the strip and the player live and end with it)."""
+        self.strip.close()
+        self.player.close()
+        super().close()
+
 
 def _item(entry: JournalEntry) -> StripItem:
     video = entry.video

@@ -175,6 +175,8 @@ async def test_the_gallery_is_one_anywidget_whose_parts_exist_before_it_is_shown
     gallery.select(kite)
     assert gallery.detail == [] and gallery.detail_title == ""
     assert gallery.player.video == kite.video and gallery.selected == kite
+    gallery.close()  # its parts end with it: a long session leaves no widget behind
+    assert gallery.comm is None and gallery.strip.comm is None and gallery.player.comm is None
 
 
 async def test_resume_returns_a_job_and_without_a_client_says_what_is_needed(client: Any) -> None:
