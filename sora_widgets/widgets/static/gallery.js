@@ -53,8 +53,6 @@ async function mountGallery({ model, el }) {
       alert,
       detail,
     ]),
-    stripBox,
-    playerBox,
   ]);
   el.append(root);
 
@@ -100,8 +98,10 @@ async function mountGallery({ model, el }) {
 
   // The parts: their models exist before the Gallery's (made in Python's __init__).
   const [stripModel, playerModel] = await Promise.all([childModel(model, "strip"), childModel(model, "player")]);
+  // Drawn before they join the page: the first tiles reach the document at once, in one insertion.
   undo.push(mountStrip({ model: stripModel, el: stripBox }));
   undo.push(mountPlayer({ model: playerModel, el: playerBox }));
+  root.append(stripBox, playerBox);
   return () => {
     for (const fn of undo.reverse()) if (typeof fn === "function") fn();
     el.replaceChildren();
