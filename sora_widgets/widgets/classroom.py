@@ -13,8 +13,7 @@ import traitlets as t
 from ..errors import SoraError
 from ..gateway.admin import GatewayAdmin
 from ..models.money import format_money
-from ._base import SoraWidget
-from ._common import BackgroundTasks, describe_error
+from ._base import SoraWidget, handles
 
 __all__ = ["Classroom"]
 
@@ -66,12 +65,10 @@ class Classroom(SoraWidget, front="classroom"):
         self.refresh_s = refresh_s
         self.wall_size = wall_size
         self._admin = GatewayAdmin(url, admin_key, httpx_transport=httpx_transport)
-        self._background = BackgroundTasks(self._show_error)
         self._following: asyncio.Task[Any] | None = None
-        self.on_msg(self._on_front_message)
         # Without a running loop (a plain script) nothing refreshes by itself: `await room.refresh()`.
         with contextlib.suppress(RuntimeError):
-            self._following = self._background.start(self._follow(), name="classroom-refresh")
+            self._following = self.in_background(self._follow(), name="classroom-refresh")
 
     def __repr__(self) -> str:
         return f"Classroom({self.url!r}, students={len(self.students)}, videos={len(self.wall)})"
@@ -83,7 +80,7 @@ class Classroom(SoraWidget, front="classroom"):
         try:
             students, wall = await asyncio.gather(self._admin.students(), self._admin.wall(self.wall_size))
         except SoraError as exc:
-            self.error = describe_error(exc)
+            self.show_error(exc)
             return
         self.students = students
         self.wall = [{k: v for k, v in item.items() if k != "reserved"} for item in wall]
@@ -103,7 +100,7 @@ class Classroom(SoraWidget, front="classroom"):
             await call
             self.note = text
         except SoraError as exc:
-            self.error = describe_error(exc)
+            self.show_error(exc)
         finally:
             self.busy = False
         await self.refresh()
@@ -120,26 +117,29 @@ class Classroom(SoraWidget, front="classroom"):
 
     # -- the browser -------------------------------------------------------------------------
 
-    def _on_front_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict):
-            return
-        kind, name = content.get("type"), str(content.get("name", ""))
-        if kind == "refresh":
-            self._background.start(self.refresh())
-        elif kind == "revoke" and name:
-            self._background.start(self.revoke(name))
-        elif kind == "top_up" and name:
-            try:
-                amount = Decimal(str(content.get("amount", "")).strip().lstrip("$"))
-            except ArithmeticError:
-                amount = Decimal(0)
-            if not amount.is_finite() or amount <= 0:
-                self.error = f"Top-up for {name}: enter an amount in dollars above 0, such as 2.50."
-                return
-            self._background.start(self.top_up(name, amount))
+    @handles("refresh")
+    async def _on_refresh(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
+        await self.refresh()
 
-    def _show_error(self, exc: BaseException) -> None:
-        self.error = describe_error(exc)
+    @handles("revoke")
+    async def _on_revoke(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+        name = str(content.get("name", ""))
+        if name:
+            await self.revoke(name)
+
+    @handles("top_up")
+    def _on_top_up(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+        name = str(content.get("name", ""))
+        if not name:
+            return
+        try:
+            amount = Decimal(str(content.get("amount", "")).strip().lstrip("$"))
+        except ArithmeticError:
+            amount = Decimal(0)
+        if not amount.is_finite() or amount <= 0:
+            self.show_error(f"Top-up for {name}: enter an amount in dollars above 0, such as 2.50.")
+            return
+        self.in_background(self.top_up(name, amount), name=f"top up {name}")
 
     async def aclose(self) -> None:
         """Stop refreshing, close the connection to the gateway and the widget."""
@@ -151,5 +151,5 @@ class Classroom(SoraWidget, front="classroom"):
         """Stop refreshing and close the widget (the connection closes in the background)."""
         self._background.cancel_all()
         with contextlib.suppress(RuntimeError):
-            self._background.start(self._admin.aclose())
+            self.in_background(self._admin.aclose(), name="classroom close")
         super().close()

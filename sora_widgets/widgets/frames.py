@@ -12,8 +12,8 @@ import traitlets as t
 from .._text import shorten
 from ..models.variants import differing_labels
 from ..models.video import Video
-from ._base import SoraWidget
-from ._common import BackgroundTasks, describe_error
+from ._base import SoraWidget, handles
+from ._common import describe_error
 
 if TYPE_CHECKING:
     from ..client import SoraClient
@@ -118,8 +118,6 @@ class FrameCompare(SoraWidget, front="frames"):
         self._seek_callbacks: list[Callable[[float], Any]] = []
         self._jpegs: dict[str, list[bytes]] = {}  # row key -> JPEG per column, for the current times
         self._view_ready = False
-        self._background = BackgroundTasks(self._show_error)
-        self.on_msg(self._on_front_message)
         self.set_videos(videos, labels=labels)
 
     # -- what is compared --------------------------------------------------------------------
@@ -146,7 +144,7 @@ class FrameCompare(SoraWidget, front="frames"):
             try:
                 resolved.append(video.with_changes(path=video.local_file(self.client)))
             except Exception as exc:  # noqa: BLE001 - show which video cannot be read, keep the rest
-                self._show_error(exc)
+                self._add_error(exc)
                 resolved.append(video.with_changes(path=None))  # its row stays empty
         self._videos = resolved
         self._jpegs = {}
@@ -174,7 +172,7 @@ class FrameCompare(SoraWidget, front="frames"):
             try:
                 ends.append(video_duration(video.path))
             except OSError as exc:
-                self._show_error(exc)
+                self._add_error(exc)
         if not ends:
             return []
         end = min(ends)
@@ -211,10 +209,7 @@ class FrameCompare(SoraWidget, front="frames"):
         for player in list(self._players):
             player.seek(seconds)
         for callback in list(self._seek_callbacks):
-            try:
-                callback(seconds)
-            except Exception as exc:  # noqa: BLE001 - user code: show any failure in the widget
-                self._show_error(exc)
+            self.call_user(callback, seconds)
 
     # -- to the browser ----------------------------------------------------------------------
 
@@ -254,13 +249,13 @@ class FrameCompare(SoraWidget, front="frames"):
             for key, video in pending:
                 self._make_row(key, video)
             return
-        self._background.start(self._make_rows_in_thread(pending), name="frame compare")
+        self.in_background(self._make_rows_in_thread(pending), name="frame compare")
 
     def _make_row(self, key: str, video: Video) -> None:
         try:
             self._jpegs[key] = self._row_jpegs(key, video)
         except OSError as exc:
-            self._show_error(exc)
+            self._add_error(exc)
             return
         self._send_row(key)
 
@@ -271,30 +266,32 @@ class FrameCompare(SoraWidget, front="frames"):
             try:
                 data = await asyncio.to_thread(self._row_jpegs, key, video)
             except OSError as exc:
-                self._show_error(exc)
+                self._add_error(exc)
                 continue
             if times != list(self.times):
                 return  # the videos changed meanwhile; a newer run is on its way
             self._jpegs[key] = data
             self._send_row(key)
 
-    def _on_front_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict):
-            return
-        kind = content.get("type")
-        if kind == "ready":
-            self._view_ready = True
-            self._send_all()
-        elif kind == "seek":
-            try:
-                self.seek(float(content.get("time", 0.0)))
-            except (TypeError, ValueError) as exc:
-                self._show_error(exc)
+    # -- from the browser --------------------------------------------------------------------
 
-    def _show_error(self, exc: BaseException) -> None:
+    @handles("ready")
+    def _on_ready(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
+        self._view_ready = True
+        self._send_all()
+
+    @handles("seek")
+    def _on_seek(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+        self.seek(float(content.get("time", 0.0)))
+
+    def _add_error(self, exc: BaseException) -> None:
+        """Show one more problem (one line per video that cannot be read), keeping the others."""
         text = describe_error(exc)
         _log.warning("frame compare: %s", text)
-        self.error = text if not self.error else f"{self.error}\n{text}"
+        self.show_error(text if not self.error else f"{self.error}\n{text}")
+
+    def _background_failed(self, exc: BaseException) -> None:
+        self._add_error(exc)
 
 
 def compare_frames(

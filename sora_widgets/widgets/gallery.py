@@ -8,10 +8,11 @@ import ipywidgets
 import traitlets as t
 
 from ..errors import entry_advice
+from ..job import Job
 from ..models.catalog import MODELS
 from ..models.task import Status, status_word
-from ._base import SoraWidget
-from ._common import BackgroundTasks, describe_error, format_cost
+from ._base import SoraWidget, handles
+from ._common import describe_error, format_cost
 from ._strip import ResultStrip, StripItem
 from .player import VideoPlayer
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from ..client import SoraClient
     from ..journal import History, JournalEntry
 
-__all__ = ["Gallery", "GalleryControls"]
+__all__ = ["Gallery"]
 
 # Filter choices shown in the browser -> the journal statuses they stand for.
 STATUS_FILTERS: dict[str, tuple[str, ...] | None] = {
@@ -39,24 +40,7 @@ _FILTER_CHOICES = [
 ]
 
 
-class GalleryControls(SoraWidget, front="gallery"):
-    """The Gallery's filters, count, and the details of a chosen entry that has no video."""
-
-    status = t.Enum(tuple(STATUS_FILTERS), default_value="all").tag(sync=True)
-    status_choices = t.List(t.List(t.Unicode()), default_value=_FILTER_CHOICES).tag(sync=True)
-    model = t.Unicode("").tag(sync=True)  # "" = all models
-    model_choices = t.List(t.Dict()).tag(sync=True)
-    search = t.Unicode("").tag(sync=True)
-    count = t.Unicode("").tag(sync=True)
-    detail = t.List(t.List(t.Unicode())).tag(sync=True)  # [[term, value], ...]
-    detail_title = t.Unicode("").tag(sync=True)
-    error = t.Unicode("").tag(sync=True)
-    can_resume = t.Bool(False).tag(sync=True)
-    unfinished = t.Int(0).tag(sync=True)
-    busy = t.Bool(False).tag(sync=True)
-
-
-class Gallery(ipywidgets.VBox):  # type: ignore[misc]
+class Gallery(SoraWidget, front="gallery", parts=("strip", "player")):
     """Every request the journal remembers, newest first: replay videos, read failures.
 
     Example:
@@ -70,12 +54,31 @@ class Gallery(ipywidgets.VBox):  # type: ignore[misc]
     "Resume unfinished" button finishes running tasks (``client.resume()``; nothing new is
     created) and a video whose file is missing is downloaded again.
 
+    One anywidget: the filters, count and details are its own traits; the tiles
+    (``gallery.strip``) and the player (``gallery.player``) are widgets made once, here, and
+    drawn by the Gallery's front end (Jupyter and marimo alike).
+
     Args:
         client: a :class:`~sora_widgets.SoraClient`; its ``history`` is shown.
         history: a :class:`~sora_widgets.History` to show instead (default: the client's, or
             ``History()``).
         limit: how many entries to list at most.
     """
+
+    status = t.Enum(tuple(STATUS_FILTERS), default_value="all").tag(sync=True)
+    status_choices = t.List(t.List(t.Unicode()), default_value=_FILTER_CHOICES).tag(sync=True)
+    model = t.Unicode("").tag(sync=True)  # "" = all models
+    model_choices = t.List(t.Dict()).tag(sync=True)
+    search = t.Unicode("").tag(sync=True)
+    count = t.Unicode("").tag(sync=True)
+    detail = t.List(t.List(t.Unicode())).tag(sync=True)  # [[term, value], ...]
+    detail_title = t.Unicode("").tag(sync=True)
+    can_resume = t.Bool(False).tag(sync=True)
+    unfinished = t.Int(0).tag(sync=True)
+    busy = t.Bool(False).tag(sync=True)
+    # The parts, made once in __init__ and drawn by gallery.js (childModel + mountStrip/mountPlayer).
+    strip = t.Instance(ResultStrip).tag(sync=True, **ipywidgets.widget_serialization)
+    player = t.Instance(VideoPlayer).tag(sync=True, **ipywidgets.widget_serialization)
 
     def __init__(
         self,
@@ -92,23 +95,25 @@ class Gallery(ipywidgets.VBox):  # type: ignore[misc]
                 from ..journal import History
 
                 history = History()
+        super().__init__(
+            model_choices=[{"id": m.id, "label": m.title} for m in MODELS.values()],
+            can_resume=client is not None,
+            strip=ResultStrip(arrangement="grid", label="", empty_text="Nothing in the history matches."),
+            player=VideoPlayer(client=client),
+            **kwargs,
+        )
         self.client = client
         self.history = history
         self.limit = limit
         self.entries: list[JournalEntry] = []
-        self.controls = GalleryControls(
-            model_choices=[{"id": m.id, "label": m.title} for m in MODELS.values()],
-            can_resume=client is not None,
-        )
-        self.strip = ResultStrip(arrangement="grid", label="", empty_text="Nothing in the history matches.")
-        self.player = VideoPlayer(client=client)
-        self._background = BackgroundTasks(self._show_error)
-        super().__init__(children=[self.controls, self.strip, self.player], **kwargs)
-        self.add_class("sw-gallery")
-        self.controls.observe(self._on_filters, names=["status", "model", "search"])
-        self.controls.on_msg(self._on_front_message)
+        self.observe(self._on_filters, names=["status", "model", "search"])
         self.strip.on_select(self._select)
         self.refresh()
+
+    @property
+    def controls(self) -> Gallery:
+        """The widget holding the filters and details: the Gallery itself (kept for older code)."""
+        return self
 
     @property
     def videos(self) -> list[Any]:
@@ -121,32 +126,39 @@ class Gallery(ipywidgets.VBox):  # type: ignore[misc]
         key = self.strip.selected
         return next((e for e in self.entries if e.id == key), None)
 
+    def select(self, entry: JournalEntry | str) -> None:
+        """Choose an entry (or its id), as clicking its tile does: play its video or explain it."""
+        self.strip.select(entry if isinstance(entry, str) else entry.id)
+
     def refresh(self) -> None:
         """Read the journal again and list what matches the filters."""
-        controls = self.controls
         try:
             found = self.history.entries(
-                status=STATUS_FILTERS[controls.status],
-                model=controls.model or None,
+                status=STATUS_FILTERS[self.status],
+                model=self.model or None,
                 limit=self.limit,
             )
             unfinished = len(self.history.unfinished())
         except Exception as exc:  # noqa: BLE001 - a journal problem is shown, not raised into a callback
-            self._show_error(exc)
+            self.show_error(exc)
             return
-        words = controls.search.lower().split()
+        words = self.search.lower().split()
         if words:
             found = [e for e in found if all(w in f"{e.prompt} {e.task_id or ''}".lower() for w in words)]
         self.entries = found
         self.strip.set_items([_item(e) for e in found])
-        with controls.hold_sync():
-            controls.error = ""
-            controls.unfinished = unfinished
+        with self.hold_sync():
+            self.error = ""
+            self.unfinished = unfinished
             total = len(found)
             videos = sum(1 for e in found if e.video is not None and e.status == "completed")
-            controls.count = f"{total} request{'s' * (total != 1)}, {videos} video{'s' * (videos != 1)}"
+            self.count = f"{total} request{'s' * (total != 1)}, {videos} video{'s' * (videos != 1)}"
 
     def _on_filters(self, _change: Any = None) -> None:
+        self.refresh()
+
+    @handles("refresh")
+    def _on_refresh(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
         self.refresh()
 
     def _select(self, key: str) -> None:
@@ -154,50 +166,61 @@ class Gallery(ipywidgets.VBox):  # type: ignore[misc]
         if entry is None:
             return
         if entry.video is not None and entry.status == "completed":
-            self.controls.detail = []
-            self.controls.detail_title = ""
+            with self.hold_sync():
+                self.detail = []
+                self.detail_title = ""
             self.player.show(entry.video)
-            self.player.layout.display = None
         else:
             self.player.show(None)
-            self.player.layout.display = "none"
-            self.controls.detail_title = status_word(entry.status)
-            self.controls.detail = _describe(entry)
+            # A non-empty detail hides the player in the front end (there is nothing to play).
+            with self.hold_sync():
+                self.detail_title = status_word(entry.status)
+                self.detail = _describe(entry)
 
-    def _on_front_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict):
-            return
-        if content.get("type") == "refresh":
-            self.refresh()
-        elif content.get("type") == "resume":
-            self.resume()
+    @handles("resume")
+    def _on_resume(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
+        self.resume()
 
-    def resume(self) -> None:
-        """Finish every unfinished task in the background (``client.resume()``), then refresh."""
-        client = self.client
-        if client is None:
-            self.controls.error = "Resuming needs a client: Gallery(client)."
-            return
+    def resume(self) -> Job[None] | None:
+        """Finish every unfinished task in the background (``client.resume()``), then refresh.
 
-        async def run() -> None:
-            self.controls.busy = True
-            try:
-                results = await client.resume()
-            finally:
-                self.controls.busy = False
-            self.refresh()
-            problems = [describe_error(r.error) for r in results if r.error is not None]
-            if problems:
-                self.controls.error = "Some tasks did not finish: " + "; ".join(problems)
-
+        Returns the background :class:`~sora_widgets.Job` (``await`` it), or None when nothing
+        can be resumed (no client, or no running event loop: the reason is shown in the widget;
+        use ``client.resume_sync()`` there).
+        """
+        if self.client is None:
+            self.show_error("Resuming needs a client: Gallery(client).")
+            return None
         try:
-            self._background.start(run(), name="gallery resume")
-        except RuntimeError as exc:
-            self.controls.error = str(exc)
+            return Job(self.in_background(self._resume(self.client), name="gallery resume"), "resume")
+        except RuntimeError:
+            # No event loop runs between cells here (a plain script or console): say what works.
+            self.show_error(
+                "Resuming runs in the background of a notebook kernel, and no event loop is running "
+                "here: use client.resume_sync(), then gallery.refresh()."
+            )
+            return None
 
-    def _show_error(self, exc: BaseException) -> None:
-        self.controls.busy = False
-        self.controls.error = describe_error(exc)
+    async def _resume(self, client: SoraClient) -> None:
+        self.busy = True
+        try:
+            results = await client.resume()
+        finally:
+            self.busy = False
+        self.refresh()
+        problems = [describe_error(r) for r in results if isinstance(r, BaseException)]
+        if problems:
+            self.show_error("Some tasks did not finish: " + "; ".join(problems))
+
+    def _background_failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self.show_error(exc)
+
+    def close(self) -> None:
+        """Close the Gallery and its parts (the strip and the player live and end with it)."""
+        self.strip.close()
+        self.player.close()
+        super().close()
 
 
 def _item(entry: JournalEntry) -> StripItem:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import io
 import weakref
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +20,8 @@ from ..errors import InvalidRequestError, SoraError
 from ..models.catalog import T2V, get_model
 from ..models.task import status_vocabulary
 from ..storyboard import CONTINUITY, DONE, Storyboard
-from ._base import SoraWidget
-from ._common import BackgroundTasks, describe_error, format_cost
+from ._base import SoraWidget, handles
+from ._common import format_cost
 
 __all__ = ["StoryboardWidget"]
 
@@ -115,18 +114,6 @@ class StoryboardWidget(SoraWidget, front="storyboard"):
         self._thumbs: dict[str, bytes] = {}
         self._thumbs_pending: set[str] = set()
         self._view_ready = False
-        self._background = BackgroundTasks(self._show_error)
-        self._handlers: dict[str, Callable[[dict[str, Any]], None]] = {
-            "ready": self._on_ready,
-            "edit": self._on_edit,
-            "add": self._on_add,
-            "remove": self._on_remove,
-            "move": self._on_move,
-            "settings": self._on_settings,
-            "run": self._on_run,
-            "rerun": self._on_rerun,
-        }
-        self.on_msg(self._on_front_message)
         board.observe(self._on_board)
         self._replan()
         self._sync()
@@ -161,7 +148,7 @@ class StoryboardWidget(SoraWidget, front="storyboard"):
         except (SoraError, OSError) as exc:  # a broken journal must not break the widget
             self._actions = ["generate"] * len(board.shots)
             cost = board.total_cost
-            self.error = describe_error(exc)
+            self.show_error(exc)
         making = self._actions.count("generate")
         self.run_cost = format_cost(cost) if cost is not None else ""
         if not board.shots:
@@ -253,7 +240,7 @@ class StoryboardWidget(SoraWidget, front="storyboard"):
             self._sync()
 
         try:
-            self._background.start(make(), name=f"filmstrip {task_id}")
+            self.in_background(make(), name=f"filmstrip {task_id}")
         except RuntimeError:  # no running loop (a plain script): make it now
             self._thumbs_pending.discard(task_id)
             try:
@@ -273,24 +260,16 @@ class StoryboardWidget(SoraWidget, front="storyboard"):
         try:
             data = Path(film.path).read_bytes()
         except OSError as exc:
-            self.error = f"Cannot read the film {film.path}: {exc.strerror or exc}."
+            self.show_error(f"Cannot read the film {film.path}: {exc.strerror or exc}.")
             return
         self.send({"type": "film", "version": self.film_version, "mime": "video/mp4"}, buffers=[data])
 
     # -- from the browser ------------------------------------------------------------------
 
-    def _on_front_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict):
-            return
-        handler = self._handlers.get(str(content.get("type")))
-        if handler is None:
-            return
-        try:
-            handler(content)
-        except (SoraError, IndexError, ValueError, TypeError) as exc:
-            self._show_error(exc)
+    # Each handler is called as handler(content, buffers); what it raises is shown in `error`.
 
-    def _on_ready(self, _content: dict[str, Any]) -> None:
+    @handles("ready")
+    def _on_ready(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
         self._view_ready = True
         for task_id in list(self._thumbs):
             self._send_thumb(task_id)
@@ -299,9 +278,10 @@ class StoryboardWidget(SoraWidget, front="storyboard"):
     def _editable(self) -> None:
         if self.board.running:
             raise InvalidRequestError("the board is running: wait for it to finish before editing.")
-        self.error = ""
+        self.show_error(None)
 
-    def _on_edit(self, content: dict[str, Any]) -> None:
+    @handles("edit")
+    def _on_edit(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         self._editable()
         index, name, value = int(content["index"]), str(content["field"]), content.get("value")
         if name == "prompt":
@@ -315,33 +295,39 @@ class StoryboardWidget(SoraWidget, front="storyboard"):
         else:
             raise InvalidRequestError(f"cannot edit {name!r} here.")
 
-    def _on_add(self, content: dict[str, Any]) -> None:
+    @handles("add")
+    def _on_add(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         self._editable()
         prompt = str(content.get("prompt") or "").strip() or "Describe the next shot"
         self.board.add(prompt)
 
-    def _on_remove(self, content: dict[str, Any]) -> None:
+    @handles("remove")
+    def _on_remove(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         self._editable()
         self.board.remove(int(content["index"]))
 
-    def _on_move(self, content: dict[str, Any]) -> None:
+    @handles("move")
+    def _on_move(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         self._editable()
         index, to = int(content["index"]), int(content["to"])
         if 0 <= to < len(self.board.shots):
             self.board.move(index, to)
 
-    def _on_settings(self, content: dict[str, Any]) -> None:
+    @handles("settings")
+    def _on_settings(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         self._editable()
         settings = {k: content[k] for k in ("continuity", "seconds") if k in content}
         self.board.configure(**settings)
 
-    def _on_run(self, _content: dict[str, Any]) -> None:
+    @handles("run")
+    def _on_run(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
         if self.board.running:
             return
-        self.error = ""
-        self._background.start(self._run(), name=f"storyboard {self.board.id}")
+        self.show_error(None)
+        self.in_background(self._run(), name=f"storyboard {self.board.id}")
 
-    def _on_rerun(self, content: dict[str, Any]) -> None:
+    @handles("rerun")
+    def _on_rerun(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         self._editable()
         self.board.rerun_from(int(content["index"]))
 
@@ -349,10 +335,7 @@ class StoryboardWidget(SoraWidget, front="storyboard"):
         try:
             await self.board.run()
         except SoraError as exc:
-            self.error = describe_error(exc)
-
-    def _show_error(self, exc: BaseException) -> None:
-        self.error = describe_error(exc)
+            self.show_error(exc)
 
     # -- Python side -----------------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 What a marimo user does today: a ``Video`` as a cell's last expression plays (``_display_``), a
 ``VideoPlayer`` wrapped in ``mo.ui.anywidget`` plays, typing into a ``PromptBuilder`` reaches
 Python, a ``StatusBar`` follows a generation that runs in the background while later cells
-run, and the Studio (one anywidget drawing its parts) types, generates and plays, bare or wrapped.
+run, and the Studio (one anywidget drawing its parts) types, generates and plays, bare or wrapped;
+the Gallery lists and plays; the Prompt Lab runs a typed sweep and compares in sync.
 """
 
 from __future__ import annotations
@@ -458,4 +459,112 @@ def test_the_prompt_lab_reads_in_marimos_dark_theme(
         light = lab.locator(selector).first.evaluate(LUMINANCE_JS)
         assert light > 0.6, f"{selector} is dark text on marimo's dark page ({light:.2f})"
     _screenshot_whole(app, lab, "prompt-lab-compare-dark")
+
+
+# -- Gallery and Storyboard (one anywidget each) ------------------------------------------------
+
+GALLERY_SETUP = """
+import marimo as mo
+import sora_widgets as sw
+from sora_widgets.errors import GenerationFailed
+from sora_widgets.simulator import Simulator
+
+client = sw.SoraClient(simulator=Simulator(speed="instant"))
+kite = client.generate_sync(prompt="A red kite over a beach at dusk", size="1280x720", seconds=4)
+fox = client.generate_sync(prompt="A fox in fresh snow", size="720x1280", seconds=4)
+try:
+    client.generate_sync(prompt="A kite over the sea [sim:fail=097]", size="1280x720", seconds=4)
+except GenerationFailed:
+    pass
+"""
+
+
+def _click_plays(app: MarimoPage, cell: Any, tile_text: str, size: tuple[int, int]) -> None:
+    """Click the tile whose title has ``tile_text`` and check the player decodes and plays it."""
+    cell.locator(".sw-strip-tile", has_text=tile_text).click()
+    video = app.wait_for_locator(cell.locator(".sw-gal-player video"), "the Gallery's player")
+    app.wait_for(
+        "([v, w]) => v.videoWidth === w",
+        "the chosen video in the player",
+        arg=[video.element_handle(), size[0]],
+    )
+    state = app.wait_for_video(video)
+    assert state["readyState"] >= 2 and state["error"] is None, state
+    assert (state["videoWidth"], state["videoHeight"]) == size, state
+    video.evaluate("(v) => { v.muted = true; return v.play(); }")
+    app.wait_for("(v) => v.currentTime > 0.2", "playback to advance", arg=video.element_handle())
+
+
+# The colours a widget's text and text box get, looking into marimo's shadow root.
+COLOURS_JS = """
+(root) => { const lum = (c) => { const [r, g, b] = c.match(/[\\d.]+/g).map(Number);
+  const scale = c.startsWith('color(') ? 1 : 255;  // "color(srgb 0.1 0.1 0.1)" or "rgb(25, 25, 25)"
+  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / scale; };
+  const text = getComputedStyle(root.querySelector('.sw-gal-title')).color;
+  const box = getComputedStyle(root.querySelector('input[type=search]')).backgroundColor;
+  return {text: lum(text), box: lum(box)}; }
+"""
+
+
+def test_a_gallery_as_last_expression_and_wrapped_lists_and_plays(
+    open_marimo: Callable[..., MarimoPage], tmp_path: Path
+) -> None:
+    # marimo follows the system's light or dark scheme (its "system" theme), so both can be seen.
+    config = tmp_path / "xdg-config" / "marimo" / "marimo.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[display]\ntheme = "system"\n', encoding="utf-8")
+    app = open_marimo(
+        [GALLERY_SETUP, "gallery = sw.Gallery(client)\ngallery", "mo.ui.anywidget(sw.Gallery(client))"]
+    )
+    for index in (1, 2):
+        cell = app.cell(index)
+        tiles = cell.locator(".sw-strip-tile")
+        app.wait_until(lambda tiles=tiles: tiles.count() == 3, f"three tiles in cell {index}")
+        assert "Jupyter widgets are not supported" not in cell.inner_text()
+        assert "3 requests, 2 videos" in cell.locator(".sw-gal-count").inner_text()
+    bare, wrapped = app.cell(1), app.cell(2)
+    _click_plays(app, bare, "A red kite", (1280, 720))
+    _click_plays(app, wrapped, "A fox", (720, 1280))
+    # A failure explains itself and the player steps aside.
+    bare.locator(".sw-strip-tile[data-status='failed']").click()
+    details = app.wait_for_locator(bare.locator(".sw-gal-detail:visible"), "the failure's details")
+    assert "002999097" in details.inner_text()
+    app.wait_until(lambda: bare.locator(".sw-gal-player").is_hidden(), "the player to step aside")
+    bare.locator(".sw-strip-tile", has_text="A red kite").click()
+    app.wait_until(lambda: bare.locator(".sw-gal-player").is_visible(), "the player to come back")
+    bare.locator(".sw-strip-tile img").first.wait_for(timeout=30_000)  # thumbnails arrived
+    app.wait_for_video(bare.locator(".sw-gal-player video"))
+    bare.scroll_into_view_if_needed()
+    gallery = bare.locator(".sw-gallery")
+    light = gallery.evaluate(COLOURS_JS)
+    assert light["text"] < 0.4 < light["box"], light  # dark text, light text box
+    app.screenshot("gallery-light", target=bare)
+    # In marimo's dark theme the widget takes marimo's colours (no JupyterLab variables there).
+    app.page.emulate_media(color_scheme="dark")
+    app.wait_for("() => document.body.classList.contains('dark')", "marimo's dark theme")
+    app.wait_until(lambda: gallery.evaluate(COLOURS_JS)["text"] > 0.6, "light text in the dark theme")
+    dark = gallery.evaluate(COLOURS_JS)
+    assert dark["box"] < 0.3, dark
+    app.screenshot("gallery-dark", target=bare)
+    app.page.emulate_media(color_scheme="light")
+    assert app.js_errors == []
+
+
+def test_a_storyboard_as_last_expression_shows_its_widget(open_marimo: Callable[..., MarimoPage]) -> None:
+    app = open_marimo(
+        [
+            IMPORTS,
+            """
+            board = sw.Storyboard(client, seconds=4)
+            board.add("Wide shot of a lighthouse at dusk, slow push in")
+            board.add("Close-up of the lamp turning on, warm light")
+            board
+            """,
+        ]
+    )
+    cards = app.cell(1).locator(".sw-sb-card")
+    app.wait_until(lambda: cards.count() == 2, "the board's two shot cards")
+    assert "lighthouse" in cards.first.locator("textarea").input_value()
+    assert "Storyboard(" not in app.cell(1).inner_text()  # the widget, not the text repr
+    app.screenshot("storyboard")
     assert app.js_errors == []

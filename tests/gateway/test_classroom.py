@@ -14,6 +14,11 @@ from sora_widgets.gateway import Gateway
 SHOT = "Wide shot of a red kite over a beach, slow dolly in"
 
 
+def from_browser(room: Classroom, content: dict[str, str]) -> None:
+    """A message from the front end, through the widget's comm (as ipykernel delivers it)."""
+    room.comm.handle_msg({"content": {"data": {"method": "custom", "content": content}}, "buffers": []})
+
+
 async def settle(room: Classroom) -> None:
     for _ in range(50):
         running = room._background.running
@@ -40,15 +45,15 @@ async def test_classroom_table_wall_top_up_and_revoke(
     assert [(v["student"], v["prompt"]) for v in room.wall] == [("ada", SHOT)]
     assert room.wall[0]["url"].startswith("http://127.0.0.1")
 
-    room._on_front_message(room, {"type": "top_up", "name": "ben", "amount": "2.50"}, [])
+    from_browser(room, {"type": "top_up", "name": "ben", "amount": "2.50"})
     await settle(room)
     assert {s["name"]: s for s in room.students}["ben"]["budget"] == "7.50"
     assert "ben" in room.note and room.error == ""
 
-    room._on_front_message(room, {"type": "top_up", "name": "ben", "amount": "lots"}, [])
+    from_browser(room, {"type": "top_up", "name": "ben", "amount": "lots"})
     assert "amount" in room.error
 
-    room._on_front_message(room, {"type": "revoke", "name": "ada"}, [])
+    from_browser(room, {"type": "revoke", "name": "ada"})
     await settle(room)
     assert {s["name"]: s for s in room.students}["ada"]["revoked"] is True
     assert gateway.store.principal(keys["ada"]) is None

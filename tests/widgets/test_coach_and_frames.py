@@ -167,6 +167,30 @@ def test_clicking_a_still_seeks_every_linked_player(two_videos: list[Video]) -> 
     assert seen == [pytest.approx(grid.times[2])]
 
 
+async def test_an_async_seek_callback_is_awaited_and_a_failing_one_is_shown(two_videos: list[Video]) -> None:
+    grid = compare_frames(two_videos, n=3)
+    seen: list[float] = []
+
+    async def later(seconds: float) -> None:
+        await asyncio.sleep(0)
+        seen.append(seconds)
+
+    def broken(_seconds: float) -> None:
+        raise ValueError("no such moment in my notes")
+
+    grid.on_seek(later)
+    grid.on_seek(broken)
+    from_browser(grid, {"type": "seek", "time": grid.times[1]})
+    assert "no such moment" in grid.error
+    for _ in range(100):
+        if seen:
+            break
+        await asyncio.sleep(0.01)
+    assert seen == [pytest.approx(grid.times[1])]
+    from_browser(grid, {"type": "seek", "time": "soon"})  # a malformed message is shown, not raised
+    assert "soon" in grid.error
+
+
 def test_a_video_that_cannot_be_read_is_reported_and_the_rest_still_compare(
     two_videos: list[Video], tmp_path: Path
 ) -> None:

@@ -45,10 +45,23 @@ def test_no_widget_trait_shadows_an_ipywidgets_name() -> None:
         status_bar.StatusBar,
         prompt_builder.PromptBuilder,
         studio.Studio,
-        gallery.GalleryControls,
+        gallery.Gallery,
         _strip.ResultStrip,
     ]
     for cls in classes:
         own = set(cls.class_trait_names(sync=True)) - set(anywidget.AnyWidget.class_trait_names())
         assert own, cls
         assert not own & reserved, (cls.__name__, own & reserved)
+
+
+async def test_a_gallery_formats_as_its_own_widget_view(client: Any) -> None:
+    """One anywidget: the cell's output is the Gallery's own view (its parts are drawn inside it)."""
+    from sora_widgets.widgets.gallery import Gallery
+
+    await client.generate(prompt="A red kite at dusk", size="landscape")
+    gallery = Gallery(client)
+    shell: Any = SimpleNamespace(display_formatter=DisplayFormatter(), kernel=object())
+    data, _metadata = shell.display_formatter.format(gallery)
+    view = data["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] == gallery.model_id
+    assert _instances[view["model_id"]] is gallery

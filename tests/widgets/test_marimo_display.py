@@ -46,10 +46,23 @@ MARIMO_SCRIPT = textwrap.dedent(
     client = sw.SoraClient(simulator=Simulator(speed="instant"))
     video = client.generate_sync(prompt="a red kite", size="1280x720", seconds=4)
     report = {"video": shown(video), "video_repr_shown": repr(video) in str(try_format(video).data)}
-    for make in (sw.VideoPlayer, sw.PromptBuilder, sw.StatusBar, sw.PromptLab, FrameCompare, sw.Studio):
+    makers = {
+        "VideoPlayer": sw.VideoPlayer,
+        "PromptBuilder": sw.PromptBuilder,
+        "StatusBar": sw.StatusBar,
+        "PromptLab": sw.PromptLab,
+        "FrameCompare": FrameCompare,
+        "Gallery": lambda: sw.Gallery(client),
+        "Studio": lambda: sw.Studio(client),
+    }
+    for name, make in makers.items():
         widget = make()
         wrapped = mo.ui.anywidget(widget)
-        report[make.__name__] = [shown(widget), shown(wrapped), wrapped.widget is widget]
+        report[name] = [shown(widget), shown(wrapped), wrapped.widget is widget]
+    board = sw.Storyboard(client, seconds=4)
+    board.add("Wide shot of a lighthouse at dusk")
+    report["board"] = shown(board)
+    report["board_repr_shown"] = repr(board) in str(try_format(board).data)
     print(json.dumps(report))
     """
 )
@@ -66,10 +79,10 @@ def test_marimo_shows_a_video_and_every_single_anywidget(tmp_path: Path) -> None
     shown_as_widget = ["text/html", True, True]
     assert report.pop("video") == shown_as_widget  # the player, through Video._display_
     assert report.pop("video_repr_shown") is False  # not the text repr
-    assert report == {
-        name: [shown_as_widget, shown_as_widget, True]
-        for name in ("VideoPlayer", "PromptBuilder", "StatusBar", "PromptLab", "FrameCompare", "Studio")
-    }
+    assert report.pop("board") == shown_as_widget  # the board's widget, through _display_
+    assert report.pop("board_repr_shown") is False
+    widgets = ["VideoPlayer", "PromptBuilder", "StatusBar", "PromptLab", "FrameCompare", "Gallery", "Studio"]
+    assert report == {name: [shown_as_widget, shown_as_widget, True] for name in widgets}
 
 
 def test_a_video_as_last_expression_is_a_player_in_marimo(landscape_video: Video) -> None:

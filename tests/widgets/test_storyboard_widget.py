@@ -95,6 +95,11 @@ async def test_cards_and_prices_follow_the_board_and_edits_from_the_browser(clie
     from_browser(widget, {"type": "edit", "index": 0, "field": "seconds", "value": 5})
     assert "5" in widget.error and board.seconds_of(0) == 8  # refused, said so, nothing changed
     assert CANARY_KEY not in json.dumps(widget.get_state(), default=str)
+    # A malformed message (no index) is shown in the widget, not raised into the kernel's log.
+    from_browser(widget, {"type": "remove"})
+    assert "index" in widget.error and len(board) == 2
+    from_browser(widget, {"type": "add", "prompt": "A kite at night"})
+    assert widget.error == "" and len(board) == 3  # the next good edit clears it
 
 
 async def test_run_from_the_browser_fills_the_cards_and_sends_film_and_filmstrips(

@@ -1,7 +1,23 @@
-// Gallery controls front end: filters, count, resume, and the details of a chosen entry.
-// Everything from the journal is shown with textContent.
+// Gallery front end: filters, count, resume, the details of a chosen entry, and the Gallery's two
+// parts, the tiles and the player, drawn here from their own models (childModel + mountStrip /
+// mountPlayer): one anywidget on the page, in Jupyter and marimo alike. Everything from the
+// journal is shown with textContent.
 
-function mountGallery({ model, el }) {
+const GALLERY_TRAITS = [
+  "status",
+  "model",
+  "model_choices",
+  "search",
+  "count",
+  "unfinished",
+  "can_resume",
+  "busy",
+  "error",
+  "detail",
+  "detail_title",
+];
+
+async function mountGallery({ model, el }) {
   const releaseKeys = keepKeys(el);
   const status = h("select");
   for (const [value, text] of model.get("status_choices")) status.append(h("option", { value, text }));
@@ -14,67 +30,73 @@ function mountGallery({ model, el }) {
   const detailTitle = h("h4", { class: "sw-gal-detail-title" });
   const detailList = h("dl", { class: "sw-gal-detail-list" });
   const detail = h("section", { class: "sw-gal-detail", "aria-label": "Request details" }, [detailTitle, detailList]);
-  const root = h("div", { class: "sw-root sw-gallery-controls" }, [
-    h("div", { class: "sw-gal-bar" }, [
-      h("strong", { class: "sw-gal-title", text: "History" }),
-      labelled("Status", status, "sw-gal-field"),
-      labelled("Model", modelSelect, "sw-gal-field"),
-      labelled("Search", search, "sw-gal-field"),
-      refresh,
-      resume,
-      count,
+  const stripBox = h("div", { class: "sw-gal-strip" });
+  const playerBox = h("div", { class: "sw-gal-player" });
+  const root = h("div", { class: "sw-root sw-gallery" }, [
+    h("div", { class: "sw-gallery-controls" }, [
+      h("div", { class: "sw-gal-bar" }, [
+        h("strong", { class: "sw-gal-title", text: "History" }),
+        labelled("Status", status, "sw-gal-field"),
+        labelled("Model", modelSelect, "sw-gal-field"),
+        labelled("Search", search, "sw-gal-field"),
+        refresh,
+        resume,
+        count,
+      ]),
+      alert,
+      detail,
     ]),
-    alert,
-    detail,
   ]);
   el.append(root);
 
-  const send = (trait, value) => {
-    model.set(trait, value);
-    model.save_changes();
-  };
-  const onStatus = () => send("status", status.value);
-  const onModel = () => send("model", modelSelect.value);
-  const onSearch = () => send("search", search.value);
-  const onRefresh = () => model.send({ type: "refresh" });
-  const onResume = () => model.send({ type: "resume" });
-  status.addEventListener("change", onStatus);
-  modelSelect.addEventListener("change", onModel);
-  search.addEventListener("input", onSearch);
-  refresh.addEventListener("click", onRefresh);
-  resume.addEventListener("click", onResume);
+  const undo = [
+    releaseKeys,
+    listen(status, "change", () => save(model, "status", status.value)),
+    listen(modelSelect, "change", () => save(model, "model", modelSelect.value)),
+    listen(search, "input", () => save(model, "search", search.value)),
+    listen(refresh, "click", () => model.send({ type: "refresh" })),
+    listen(resume, "click", () => model.send({ type: "resume" })),
+  ];
 
+  let shownChoices = null;
   function paint() {
     status.value = model.get("status");
     const choices = model.get("model_choices");
-    modelSelect.replaceChildren(
-      h("option", { value: "", text: "All models" }),
-      ...choices.map((c) => h("option", { value: String(c.id), text: String(c.label) })),
-    );
+    if (choices !== shownChoices) {
+      shownChoices = choices;
+      modelSelect.replaceChildren(
+        h("option", { value: "", text: "All models" }),
+        ...choices.map((c) => h("option", { value: String(c.id), text: String(c.label) })),
+      );
+    }
     modelSelect.value = model.get("model");
     if (search.value !== model.get("search")) search.value = model.get("search");
     count.textContent = model.get("count");
     const unfinished = model.get("unfinished");
+    const busy = model.get("busy");
     resume.hidden = !model.get("can_resume");
-    resume.disabled = model.get("busy") || unfinished === 0;
-    resume.textContent = model.get("busy") ? "Resuming…" : unfinished ? `Resume unfinished (${unfinished})` : "Resume unfinished";
+    resume.disabled = busy || unfinished === 0;
+    resume.textContent = busy ? "Resuming…" : unfinished ? `Resume unfinished (${unfinished})` : "Resume unfinished";
     alert.textContent = model.get("error");
     alert.hidden = !alert.textContent;
     const rows = model.get("detail");
     detailTitle.textContent = model.get("detail_title");
     detailList.replaceChildren(...rows.flatMap(([term, value]) => [h("dt", { text: term }), h("dd", { text: value })]));
     detail.hidden = rows.length === 0;
+    // An entry without a video is explained instead of played: nothing to show in the player.
+    playerBox.hidden = rows.length > 0;
   }
-  model.on("change", paint);
+  undo.push(onTraits(model, GALLERY_TRAITS, paint));
   paint();
+
+  // The parts: their models exist before the Gallery's (made in Python's __init__).
+  const [stripModel, playerModel] = await Promise.all([childModel(model, "strip"), childModel(model, "player")]);
+  // Drawn before they join the page: the first tiles reach the document at once, in one insertion.
+  undo.push(mountStrip({ model: stripModel, el: stripBox }));
+  undo.push(mountPlayer({ model: playerModel, el: playerBox }));
+  root.append(stripBox, playerBox);
   return () => {
-    releaseKeys();
-    model.off("change", paint);
-    status.removeEventListener("change", onStatus);
-    modelSelect.removeEventListener("change", onModel);
-    search.removeEventListener("input", onSearch);
-    refresh.removeEventListener("click", onRefresh);
-    resume.removeEventListener("click", onResume);
+    for (const fn of undo.reverse()) if (typeof fn === "function") fn();
+    el.replaceChildren();
   };
 }
-
