@@ -17,7 +17,7 @@ from sora_widgets.models.catalog import front_catalog
 from sora_widgets.models.task import Status, status_vocabulary
 from sora_widgets.storyboard import Storyboard
 from sora_widgets.widgets._strip import ResultStrip
-from sora_widgets.widgets.gallery import GalleryControls
+from sora_widgets.widgets.gallery import Gallery
 from sora_widgets.widgets.prompt_builder import PromptBuilder
 from sora_widgets.widgets.prompt_lab import PromptLab
 from sora_widgets.widgets.status_bar import StatusBar
@@ -56,11 +56,17 @@ async def test_the_storyboard_gets_the_status_words(client: Any) -> None:
     assert opened_state(widget)["_statuses"] == status_vocabulary()
 
 
-def test_the_gallery_filters_use_the_status_words() -> None:
-    choices = dict(map(tuple, opened_state(GalleryControls())["status_choices"]))
+async def test_the_gallery_filters_use_the_status_words(client: Any) -> None:
+    choices = dict(map(tuple, opened_state(Gallery(client))["status_choices"]))
     assert choices["completed"] == Status.COMPLETED.word
     assert choices["unknown_outcome"] == Status.UNKNOWN_OUTCOME.word
     assert set(choices) == {"all", "completed", "running", "failed", "unknown_outcome"}
+
+
+async def test_the_studio_gets_the_status_words_its_status_lines_read(client: Any) -> None:
+    from sora_widgets.widgets.studio import Studio
+
+    assert opened_state(Studio(client))["_statuses"] == status_vocabulary()
 
 
 def test_the_result_strip_gets_the_status_words() -> None:
