@@ -91,3 +91,10 @@ function statusWord(model, status) {
   const known = (model.get("_statuses") || {})[status];
   return known ? known.word : status;
 }
+
+// The element that has focus in the tree `node` is in. In a shadow root (marimo draws widgets in
+// one) document.activeElement is the host element, never the box being typed in.
+function activeIn(node) {
+  const root = node.getRootNode();
+  return root && "activeElement" in root ? root.activeElement : document.activeElement;
+}

@@ -56,7 +56,7 @@ function mountFrames({ model, el }) {
       return line;
     });
     // Keep the focused still focused across repaints (keyboard users click with Enter/Space).
-    const focused = document.activeElement;
+    const focused = activeIn(table);
     const focusKey = focused && table.contains(focused) ? [focused.dataset.row, focused.dataset.column] : null;
     table.replaceChildren(header, ...body);
     if (focusKey) {

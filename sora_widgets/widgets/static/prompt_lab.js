@@ -139,7 +139,7 @@ function mountPromptLab({ model, el: root }) {
   function setValue(node, value) {
     // The focused element of the node's own root: marimo draws widgets in a shadow root, where
     // document.activeElement is the host, never the box being typed in.
-    if (node.getRootNode().activeElement !== node && node.value !== value) node.value = value;
+    if (activeIn(node) !== node && node.value !== value) node.value = value;
   }
 
   // One <label> per slot name, kept for the life of the view: a save or a redraw never replaces

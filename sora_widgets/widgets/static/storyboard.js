@@ -83,7 +83,7 @@ function mountStoryboard({ model, el }) {
       select.replaceChildren(...options.map(([v, text]) => h("option", { value: String(v), text })));
       select.dataset.options = key;
     }
-    if (document.activeElement !== select) select.value = String(value);
+    if (activeIn(select) !== select) select.value = String(value);
   }
 
   function makeCard(index) {
@@ -166,7 +166,7 @@ function mountStoryboard({ model, el }) {
     const boardMode = modes.find(([v]) => v === model.get("continuity"));
     fillSelect(c.link, [["", `as the board: ${boardMode ? boardMode[1] : ""}`], ...modes], shot.continuity);
     // A box being typed in keeps its text, unless the cards moved under it (this view's own move).
-    const typing = document.activeElement === c.prompt && !force;
+    const typing = activeIn(c.prompt) === c.prompt && !force;
     if (!typing && !pendingValue.has(index) && c.prompt.value !== shot.prompt) {
       c.prompt.value = shot.prompt;
     }
