@@ -22,8 +22,9 @@ Write a browser test like this (mark it ``browser``; the fixtures do the rest)::
 
 Fixtures (all documented below):
 
-- ``jupyter_lab`` (session): one JupyterLab server on a free 127.0.0.1 port, empty token,
-  temporary root dir, its own settings (no news toasts, no notebook windowing), its own
+- ``jupyter_lab`` (session; one per pytest-xdist worker): a JupyterLab server on a free
+  127.0.0.1 port, empty token, temporary root dir, its own settings (no news toasts, no notebook
+  windowing), its own
   ``SORA_WIDGETS_HOME`` *per notebook directory* (an IPython startup file sets it to
   ``<notebook dir>/.sora-home``), and no ``VTRIX_API_KEY``/``VTRIX_BASE_URL``: kernels use the
   in-process simulator.
