@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Let Ctrl-C (SIGINT) reach the processes tests start, however pytest itself was started.
+
+    A shell without job control starts background commands (``bash .ci/run &``, CI runners)
+    with SIGINT ignored; children inherit an ignored signal, and Python then never raises
+    KeyboardInterrupt, so a test that presses Ctrl-C on the CLI would wait for nothing. A
+    handler (unlike "ignored") is reset to the default in every child.
+    """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
