@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Set up and run every check: ruff, ruff format, mypy --strict, then pytest in three stages
-# (unit + integration, notebooks, real browser). Usage: scripts/test.sh [extra pytest args]
+# Set up and run every check: ruff, ruff format, mypy --strict, then pytest in two stages
+# (unit + integration + notebooks, then real browser), each in parallel workers (pytest-xdist).
+# Usage: scripts/test.sh [extra pytest args]
 # Environment: SORA_VENV (default .venv), PYTHON (interpreter used to create it),
-# CHROMIUM (default /usr/bin/chromium; installed with apt-get when missing and we are root).
+# CHROMIUM (default /usr/bin/chromium; installed with apt-get when missing and we are root),
+# SORA_TEST_WORKERS (workers of the first stage, default 3; 0 runs it in one process),
+# SORA_BROWSER_WORKERS (workers of the browser stage, default 2; 0 runs it in one process),
+# SORA_BROWSER_LOCK (a file: the browser stage waits for an flock on it, so several checkouts
+# on one machine take turns with JupyterLab and Chromium; unset: no lock).
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
 cd "$REPO_ROOT"
 
@@ -36,7 +41,7 @@ pytest_stage() {
     # pytest_stage NAME MARKEXPR [args]: exit code 5 means "no tests selected", which is fine for
     # one stage (e.g. no browser tests yet) but not for the whole run; see the check at the end.
     local name="$1" expr="$2"; shift 2
-    say "pytest ($name): -m '$expr'"
+    say "pytest ($name): -m '$expr' $*"
     local start=$SECONDS rc=0
     "$VPY" -m pytest -p no:cacheprovider -m "$expr" "$@" || rc=$?
     printf '    pytest (%s) finished in %ss (exit %s)\n' "$name" "$((SECONDS - start))" "$rc" >&2
@@ -49,10 +54,35 @@ pytest_stage() {
 
 step "ruff check" "$VPY" -m ruff check .
 step "ruff format" "$VPY" -m ruff format --check .
-step "mypy --strict" "$VPY" -m mypy --strict
-pytest_stage "unit and integration" "not browser and not notebooks and not live" "$@"
-pytest_stage "notebooks" "notebooks and not live" "$@"
-pytest_stage "browser" "browser and not live" "$@"
+# mypy (one core for a minute on a cold cache) runs beside the first pytest stage; its output is
+# shown, and its exit status counted, once that stage is over.
+say "mypy --strict: started in the background, reported after the first pytest stage"
+mypy_out="$(mktemp)"
+mypy_start=$SECONDS
+"$VPY" -m mypy --strict >"$mypy_out" 2>&1 &
+mypy_pid=$!
+# Two cores run three workers well: most tests wait on a subprocess, a kernel or a socket part
+# of the time. worksteal evens out the long tests (storyboards, notebooks) across workers.
+pytest_stage "unit, integration and notebooks" "not browser and not live" \
+    -n "${SORA_TEST_WORKERS:-3}" --dist worksteal "$@"
+mypy_rc=0
+wait "$mypy_pid" || mypy_rc=$?
+say "mypy --strict"
+cat "$mypy_out" >&2
+rm -f "$mypy_out"
+printf '    mypy --strict finished in %ss (exit %s)\n' "$((SECONDS - mypy_start))" "$mypy_rc" >&2
+if [ "$mypy_rc" != 0 ]; then failed+=("mypy --strict"); fi
+# Each browser worker has its own JupyterLab (and Notebook 7, on first use) and Chromium.
+if [ -n "${SORA_BROWSER_LOCK:-}" ]; then
+    exec 9>"$SORA_BROWSER_LOCK"
+    say "waiting for the browser lock $SORA_BROWSER_LOCK"
+    flock 9
+fi
+pytest_stage "browser" "browser and not live" -n "${SORA_BROWSER_WORKERS:-2}" --dist worksteal "$@"
+if [ -n "${SORA_BROWSER_LOCK:-}" ]; then
+    flock -u 9
+    exec 9>&-
+fi
 
 if [ "$collected" = 0 ] && [ "${#failed[@]}" = 0 ]; then
     failed+=("pytest (no tests were collected at all)")

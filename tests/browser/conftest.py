@@ -22,8 +22,9 @@ Write a browser test like this (mark it ``browser``; the fixtures do the rest)::
 
 Fixtures (all documented below):
 
-- ``jupyter_lab`` (session): one JupyterLab server on a free 127.0.0.1 port, empty token,
-  temporary root dir, its own settings (no news toasts, no notebook windowing), its own
+- ``jupyter_lab`` (session; one per pytest-xdist worker): a JupyterLab server on a free
+  127.0.0.1 port, empty token, temporary root dir, its own settings (no news toasts, no notebook
+  windowing), its own
   ``SORA_WIDGETS_HOME`` *per notebook directory* (an IPython startup file sets it to
   ``<notebook dir>/.sora-home``), and no ``VTRIX_API_KEY``/``VTRIX_BASE_URL``: kernels use the
   in-process simulator.
@@ -267,6 +268,34 @@ def start_server(
     """
     root = base / "root"
     root.mkdir(parents=True, exist_ok=True)
+    for attempt in range(PORT_ATTEMPTS):
+        try:
+            return _start_once(kind, base, root, command=command, env=env, ready_path=ready_path)
+        except PortTaken:
+            if attempt == PORT_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+# A port found free can be taken before the server binds it (pytest-xdist runs several sessions,
+# each starting servers): the server then exits at once saying so, and we try another port.
+PORT_ATTEMPTS = 3
+_PORT_TAKEN = re.compile(r"address already in use|is already in use|errno 98", re.IGNORECASE)
+
+
+class PortTaken(RuntimeError):
+    """The server could not bind the port it was given (someone took it first)."""
+
+
+def _start_once(
+    kind: ServerKind,
+    base: Path,
+    root: Path,
+    *,
+    command: Callable[[Path, int], list[str]] | None,
+    env: dict[str, str] | None,
+    ready_path: str,
+) -> JupyterServer:
     port = free_port()
     argv = (command or (lambda r, p: server_command(kind, r, p)))(root, port)
     log_path = base / "server.log"
@@ -279,7 +308,10 @@ def start_server(
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
     while True:
         if process.poll() is not None:
-            raise RuntimeError(f"{kind} server exited with {process.returncode}:\n{server.log_tail()}")
+            log_text = server.log_tail()
+            if _PORT_TAKEN.search(log_text):
+                raise PortTaken(f"{kind} server could not bind port {port}:\n{log_text}")
+            raise RuntimeError(f"{kind} server exited with {process.returncode}:\n{log_text}")
         try:
             with urllib.request.urlopen(f"{url}{ready_path}", timeout=5) as response:
                 if response.status == 200:

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,3 +83,31 @@ def slow_server(tmp_path: Path) -> Iterator[tuple[Simulator, str]]:
     """A real simulator server whose tasks take 5-15 s (demo speed)."""
     with Simulator(speed="demo", state_dir=tmp_path / "sim-state") as sim, sim.serve() as base_url:
         yield sim, base_url
+
+
+@dataclass
+class HeldServer:
+    """A real simulator server on loopback whose clock stands still until the test moves it.
+
+    Its tasks stay ``pending``/``in_progress`` for as long as the test needs (however slow the
+    machine is), and :meth:`finish` makes every task done at once: no race against a render timer.
+    """
+
+    sim: Simulator
+    url: str
+    now: list[float]
+
+    def finish(self) -> None:
+        """Move the simulator's clock past every task's end (demo tasks take 5-15 s)."""
+        self.now[0] += 600
+
+
+@pytest.fixture
+def held_server(tmp_path: Path) -> Iterator[HeldServer]:
+    """A demo-speed simulator on a clock the test moves (see :class:`HeldServer`)."""
+    now = [time.time()]
+    with (
+        Simulator(speed="demo", state_dir=tmp_path / "sim-state", clock=lambda: now[0]) as sim,
+        sim.serve() as base_url,
+    ):
+        yield HeldServer(sim, base_url, now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from PIL import Image
 
 from sora_widgets.journal import Journal
 
-from .conftest import CLI
+from .conftest import CLI, HeldServer
 
 
 def mp4_size(path: Path) -> tuple[int, int, float]:
@@ -135,23 +136,41 @@ def test_bad_input_is_refused_before_sending(
     assert sim.ledger.total_created == 0  # type: ignore[attr-defined]
 
 
-def test_killed_mid_poll_then_resume(cli: CLI, slow_server: tuple[object, str]) -> None:
-    sim, base_url = slow_server
+def journaled_task_id(cli: CLI, proc: subprocess.Popen[str], timeout: float = 120) -> str:
+    """Wait until the running command has journaled its task id (what resume needs); return it.
+
+    Fails at once, with the command's stderr, if the command ends first.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            _, err = proc.communicate()
+            raise AssertionError(
+                f"the command ended (exit {proc.returncode}) before its task was journaled:\n{err}"
+            )
+        if (cli.home / "journal.sqlite3").exists():
+            with Journal(cli.home / "journal.sqlite3") as journal:
+                ids = [entry.task_id for entry in journal.unfinished() if entry.task_id]
+            if ids:
+                return ids[0]
+        time.sleep(0.1)
+    raise AssertionError(f"the task id never reached the journal within {timeout} s")
+
+
+def test_killed_mid_poll_then_resume(cli: CLI, held_server: HeldServer) -> None:
+    # The simulator's clock stands still: the task is certainly unfinished when the CLI is killed,
+    # however slow the machine; then it finishes at once for the resume.
+    sim, base_url = held_server.sim, held_server.url
     proc = cli.popen("generate", "A slow sunrise over hills", "--base-url", base_url, "--seconds", "4")
     try:
-        task_id = None
-        deadline = time.monotonic() + 60
-        while task_id is None and time.monotonic() < deadline:
-            time.sleep(0.1)
-            if (cli.home / "journal.sqlite3").exists():
-                with Journal(cli.home / "journal.sqlite3") as journal:
-                    unfinished = journal.unfinished()
-                task_id = unfinished[0].task_id if unfinished else None
-        assert task_id is not None, "the task id never reached the journal"
+        task_id = journaled_task_id(cli, proc)
         proc.send_signal(signal.SIGKILL)  # the kernel dies mid-poll
     finally:
-        proc.communicate(timeout=30)
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate(timeout=120)
     assert proc.returncode == -signal.SIGKILL
+    held_server.finish()
 
     result = cli("resume", "--base-url", base_url, "--json", timeout=120)
     assert result.code == 0, result.err
@@ -165,9 +184,9 @@ def test_killed_mid_poll_then_resume(cli: CLI, slow_server: tuple[object, str]) 
     assert again.code == 0 and "Nothing to resume" in again.err
 
 
-def test_poll_timeout_exit_code(cli: CLI, slow_server: tuple[object, str]) -> None:
-    _, base_url = slow_server
-    result = cli("generate", "A slow tide", "--base-url", base_url, "--timeout", "0.5", "-q")
+def test_poll_timeout_exit_code(cli: CLI, held_server: HeldServer) -> None:
+    # The task cannot finish (the simulator's clock stands still), so the timeout always wins.
+    result = cli("generate", "A slow tide", "--base-url", held_server.url, "--timeout", "0.5", "-q")
     assert result.code == 5, result.err
     assert "sora-widgets resume" in result.err
 
@@ -196,17 +215,18 @@ def test_simulator_is_delegated(cli: CLI) -> None:
     proc = cli.popen("simulator", "--port", "0", "--speed", "instant")
     try:
         assert proc.stdout is not None
-        line = proc.stdout.readline()
-        base_url = next(word for word in line.split() if word.startswith("http://127.0.0.1:"))
-        assert httpx.get(base_url.rstrip("/.,") + "/healthz", timeout=10).status_code == 200
+        line = proc.stdout.readline()  # printed once the server answers (blocks until then)
+        urls = [word for word in line.split() if word.startswith("http://127.0.0.1:")]
+        assert urls, f"no URL in the first line {line!r} (exit {proc.poll()})"
+        assert httpx.get(urls[0].rstrip("/.,") + "/healthz", timeout=60).status_code == 200
     finally:
         proc.send_signal(signal.SIGINT)
         try:
-            proc.communicate(timeout=20)
-        except Exception:
+            _, err = proc.communicate(timeout=120)  # a safety net only: it stops in well under 1 s
+        except subprocess.TimeoutExpired:
             proc.kill()
-            proc.communicate()
-    assert os.name != "posix" or proc.returncode in (0, -signal.SIGINT, 130)
+            _, err = proc.communicate()
+    assert os.name != "posix" or proc.returncode in (0, -signal.SIGINT, 130), err
 
 
 def test_lost_create_answer_is_never_resent(cli: CLI, server: tuple[object, str]) -> None:
@@ -225,24 +245,20 @@ def test_lost_create_answer_is_never_resent(cli: CLI, server: tuple[object, str]
     assert sim.ledger.total_created == 1  # type: ignore[attr-defined]
 
 
-def test_ctrl_c_stops_waiting_not_the_task(cli: CLI, slow_server: tuple[object, str]) -> None:
-    sim, base_url = slow_server
+def test_ctrl_c_stops_waiting_not_the_task(cli: CLI, held_server: HeldServer) -> None:
+    # The simulator's clock stands still, so Ctrl-C certainly lands while the CLI waits (not
+    # during the create, not after the task finished), however slow the machine is.
+    sim, base_url = held_server.sim, held_server.url
     proc = cli.popen("generate", "A slow fog bank rolls in", "--base-url", base_url, "-q")
     try:
-        deadline = time.monotonic() + 60
-        found = False
-        while not found and time.monotonic() < deadline:
-            time.sleep(0.1)
-            if (cli.home / "journal.sqlite3").exists():
-                with Journal(cli.home / "journal.sqlite3") as journal:
-                    found = bool(journal.unfinished())
-        assert found, "the task id never reached the journal"
+        journaled_task_id(cli, proc)
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
+        _, err = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
+    held_server.finish()
     assert proc.returncode == 130, err
     assert "Interrupted" in err and "sora-widgets resume" in err
     assert "Traceback" not in err, err
