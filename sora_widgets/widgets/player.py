@@ -23,6 +23,7 @@ from ..errors import LinkExpired
 from ..models.video import Video
 from ._base import SoraWidget, handles
 from ._common import describe_error, format_cost
+from ._control import PythonWins
 
 if TYPE_CHECKING:
     from ..client import SoraClient
@@ -30,11 +31,9 @@ if TYPE_CHECKING:
 __all__ = ["VideoPlayer"]
 
 _log = logging.getLogger("sora_widgets.widgets")
-# The traits Python can drive with "control" messages (see VideoPlayer._on_control).
-_CONTROLLED = frozenset({"playing", "muted", "loop", "current_time"})
 
 
-class VideoPlayer(SoraWidget, front="player"):
+class VideoPlayer(PythonWins, SoraWidget, front="player"):
     """A video player with the prompt, size, length and cost beside it.
 
     Example:
@@ -48,6 +47,9 @@ class VideoPlayer(SoraWidget, front="player"):
     ``callback(video)``. ``embed=True`` keeps the video in the saved widget state so that an
     exported notebook plays it without a kernel (the notebook grows by the video's size).
     """
+
+    # The traits Python drives with numbered control messages: its last change wins (_control).
+    CONTROLLED = frozenset({"playing", "muted", "loop", "current_time"})
 
     prompt = t.Unicode("").tag(sync=True)
     video_model = t.Unicode("").tag(sync=True)
@@ -82,7 +84,6 @@ class VideoPlayer(SoraWidget, front="player"):
         return uuid.uuid4().hex
 
     # Number of the last playback change made in Python; a view starts acknowledging from it.
-    _control_seq = t.Int(0).tag(sync=True)
 
     def __init__(
         self,
@@ -102,10 +103,9 @@ class VideoPlayer(SoraWidget, front="player"):
         self._video: Video | None = video
         self._view_ready = False  # no view has asked yet: sending the bytes now would be wasted
         self._pushed_version = -1  # the version sent ahead of a display message
-        self._acked = 0  # the highest _control_seq a view said it has applied
         self._remix_callbacks: list[Callable[[Video], Any]] = []
         self.observe(self._on_embed_toggled, names="embed")
-        self.observe(self._on_control, names=["playing", "current_time", "muted", "loop"])
+        self._start_control()
         if video is not None:
             self._shown(video)
         self.embed = embed
@@ -250,37 +250,6 @@ class VideoPlayer(SoraWidget, front="player"):
 
     # -- control from Python ----------------------------------------------------------------
 
-    def _on_control(self, change: Any) -> None:
-        # A change made in Python also goes as a command: the browser ignores a state update for a
-        # key while its own report of that key is in flight (ipywidgets' echo rule), and
-        # current_time is reported several times a second while playing. Changes that came from
-        # the browser are under ipywidgets' property lock and are not sent back.
-        name = change["name"]
-        if name in getattr(self, "_property_lock", {}):
-            return
-        self._control_seq += 1
-        self.send({"type": "control", "seq": self._control_seq, name: change["new"]})
-
-    def set_state(self, sync_data: dict[str, Any]) -> None:
-        """Apply a report from the browser, unless it is older than Python's last playback change.
-
-        Python numbers each playback change it makes (``_control_seq``, sent with the control
-        message). A view that has applied change N sends Python's value back with ``_ack: N`` in
-        one state update. A view's messages arrive in order, so a report that comes while the
-        acknowledged number is below Python's was sent before the view knew of Python's latest
-        change: its playback values are replaced by Python's before ipywidgets echoes them back,
-        so the value Python set last wins (``pause()`` then ``current_time = 2.0`` cannot snap
-        back to the time the browser reported just before). Nothing here depends on timing.
-        """
-        ack = sync_data.get("_ack")
-        if ack is not None:
-            self._acked = max(self._acked, _seq(ack))
-            sync_data = {k: v for k, v in sync_data.items() if k != "_ack"}
-        stale = _CONTROLLED.intersection(sync_data) if self._acked < self._control_seq else ()
-        if stale:
-            sync_data = {**sync_data, **{name: getattr(self, name) for name in stale}}
-        super().set_state(sync_data)
-
     def play(self) -> None:
         """Start playing (in every view of this player)."""
         self.playing = True
@@ -303,7 +272,7 @@ class VideoPlayer(SoraWidget, front="player"):
     @handles("ready")
     def _view_is_ready(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         # A new view starts from the state it was given: Python's changes up to "seq".
-        self._acked = max(self._acked, _seq(content.get("seq")))
+        self._view_started(content.get("seq"))
         self._view_ready = True
         if content.get("have") != self.version:  # it did not get the bytes pushed at display
             self._send_video()
@@ -366,11 +335,6 @@ class VideoPlayer(SoraWidget, front="player"):
             return
         for callback in list(self._remix_callbacks):
             self.call_user(callback, video)
-
-
-def _seq(value: Any) -> int:
-    """A sequence number from the browser (anything else counts as 0)."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def remix_source(video: Video) -> str:

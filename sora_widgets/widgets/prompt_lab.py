@@ -21,6 +21,7 @@ from ..models.variants import TimelineRow, Variant
 from ..models.video import Video
 from ._base import SoraWidget, handles
 from ._common import format_cost, video_thumbnail
+from ._control import PythonWins
 from .frames import FrameCompare
 from .timeline import timeline_svg
 
@@ -31,7 +32,6 @@ __all__ = ["LabJob", "PromptLab"]
 
 _DEFINITION = ("mode", "template", "slots", "prompts", "sizes", "seconds", "budget", "concurrency")
 # Playback of the compared videos: set from Python, reported by the page (see set_state).
-_CONTROLLED = frozenset({"playing", "current_time"})
 
 
 def _coach_summary(prompt: str) -> dict[str, Any]:
@@ -45,7 +45,7 @@ def _coach_summary(prompt: str) -> dict[str, Any]:
     }
 
 
-class PromptLab(SoraWidget, front="prompt_lab", parts=("frames",)):
+class PromptLab(PythonWins, SoraWidget, front="prompt_lab", parts=("frames",)):
     """Run a sweep of prompt variants under a budget, then compare the videos side by side.
 
     Example:
@@ -76,6 +76,9 @@ class PromptLab(SoraWidget, front="prompt_lab", parts=("frames",)):
     each job waited, ran and finished.
     """
 
+    # The traits Python drives with numbered control messages: its last change wins (_control).
+    CONTROLLED = frozenset({"playing", "current_time"})
+
     mode = t.Unicode("template").tag(sync=True)  # template | prompts
     template = t.Unicode("").tag(sync=True)
     slots = t.Dict(default_value={}).tag(sync=True)  # name -> list of values
@@ -99,7 +102,6 @@ class PromptLab(SoraWidget, front="prompt_lab", parts=("frames",)):
     compared = t.List(t.Dict(), default_value=[]).tag(sync=True)
     playing = t.Bool(False).tag(sync=True)
     current_time = t.Float(0.0).tag(sync=True)
-    _control_seq = t.Int(0).tag(sync=True)
     frame_compare = t.Instance(FrameCompare).tag(sync=True, **ipywidgets.widget_serialization)
 
     def __init__(
@@ -132,12 +134,11 @@ class PromptLab(SoraWidget, front="prompt_lab", parts=("frames",)):
         # seeks every compared video there.
         super().__init__(frame_compare=FrameCompare(client=client), **kwargs)
         self._thumbs: dict[str, bytes] = {}  # task id -> JPEG of its video's first frame
-        self._acked = 0  # the highest _control_seq a view said it has applied
+        self._start_control()
         self._frame_keys: list[tuple[str, str]] = []
         self.frame_compare.on_seek(self.seek_all)
         self._from_lab()
         self.observe(self._definition_edited, names=list(_DEFINITION))
-        self.observe(self._on_control, names=sorted(_CONTROLLED))
         self.lab.on_change = self._from_lab
         self._from_lab()
 
@@ -359,33 +360,6 @@ class PromptLab(SoraWidget, front="prompt_lab", parts=("frames",)):
         """Move every compared video to ``seconds``."""
         self.current_time = max(0.0, float(seconds))
 
-    def _on_control(self, change: Any) -> None:
-        # A change made in Python also goes as a numbered command (see set_state); the page's
-        # own reports are under ipywidgets' property lock and are not sent back.
-        name = change["name"]
-        if name in getattr(self, "_property_lock", {}):
-            return
-        self._control_seq += 1
-        self.send({"type": "control", "seq": self._control_seq, name: change["new"]})
-
-    def set_state(self, sync_data: dict[str, Any]) -> None:
-        """Apply a report from the page, unless it is older than Python's last playback change.
-
-        Python numbers each playback change it makes (``_control_seq``). A view that has applied
-        change N sends Python's value back with ``_ack: N``; a view's messages arrive in order,
-        so a report that comes while the acknowledged number is below Python's was sent before
-        the view knew of Python's change, and Python's value replaces it: the value Python set
-        last wins, by order, not by timing (the VideoPlayer's rule).
-        """
-        ack = sync_data.get("_ack")
-        if ack is not None:
-            self._acked = max(self._acked, _seq(ack))
-            sync_data = {k: v for k, v in sync_data.items() if k != "_ack"}
-        stale = _CONTROLLED.intersection(sync_data) if self._acked < self._control_seq else ()
-        if stale:
-            sync_data = {**sync_data, **{name: getattr(self, name) for name in stale}}
-        super().set_state(sync_data)
-
     # -- messages from the page -------------------------------------------------------------------
 
     @handles("run")
@@ -416,7 +390,7 @@ class PromptLab(SoraWidget, front="prompt_lab", parts=("frames",)):
     @handles("ready")
     def _view_ready(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         # A new view starts from the state it was given: Python's changes up to "seq".
-        self._acked = max(self._acked, _seq(content.get("seq")))
+        self._view_started(content.get("seq"))
 
     @handles("export")
     def _export(self, content: dict[str, Any], _buffers: list[Any]) -> None:
@@ -470,11 +444,3 @@ class PromptLab(SoraWidget, front="prompt_lab", parts=("frames",)):
         assert video.path is not None
         data = await asyncio.to_thread(Path(video.path).read_bytes)
         self.send({"type": "video", "key": video.task_id, "mime": "video/mp4"}, buffers=[data])
-
-
-def _seq(value: Any) -> int:
-    """A sequence number from the page (anything else counts as 0)."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
