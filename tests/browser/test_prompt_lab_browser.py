@@ -95,6 +95,15 @@ def test_prompt_lab_runs_and_compares_in_sync(open_notebook: Any) -> None:
     # seek a follower: the leader and the others follow too
     videos.nth(2).evaluate("(v) => { v.currentTime = 0.5; }")
     _wait(nb, compare, "vs.every((v) => Math.abs(v.currentTime - 0.5) < 0.05)", "followed a seek to 0.5 s")
+    # a person seeks a follower while it is still being moved to the leader (the browser then
+    # fires one "seeked", for the last seek): it is the person's seek, and all follow it
+    videos.evaluate_all(
+        """(vs) => new Promise((resolve) => {
+          vs[2].addEventListener("seeking", () => { vs[2].currentTime = 1.5; resolve(); }, { once: true });
+          vs[0].currentTime = 3.0;
+        })"""
+    )
+    _wait(nb, compare, "vs.every((v) => Math.abs(v.currentTime - 1.5) < 0.05)", "followed a mid-follow seek")
     # seek from Python moves all, and a seek never starts playback
     nb.run_cell(2)
     _wait(nb, compare, "vs.every((v) => Math.abs(v.currentTime - 1) < 0.05)", "followed lab.seek_all(1.0)")

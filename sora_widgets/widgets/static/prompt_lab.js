@@ -522,7 +522,13 @@ function mountLabCompare(model, view) {
     const events = {
       play: () => (ourPlays.delete(video) ? undefined : userPlayed(video)),
       pause: () => (ourPauses.delete(video) ? undefined : userPaused(video)),
-      seeked: () => (ourSeeks.delete(video) ? undefined : userSeeked(video)),
+      seeked: () => {
+        // A seek this code made ends here; one that lands elsewhere was the user's, made while
+        // ours was under way (the browser then fires a single "seeked", for the last one).
+        const ours = ourSeeks.get(video);
+        ourSeeks.delete(video);
+        if (ours === undefined || Math.abs(video.currentTime - ours) > 0.05) userSeeked(video);
+      },
       timeupdate: () => leaderTicked(video),
       loadedmetadata: () => joined(video),
     };
