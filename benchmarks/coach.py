@@ -9,7 +9,7 @@ the vocabulary was frozen: the honest figure for prompts it has not seen). Per e
 - missing precision: of the elements the coach calls *missing*, how many really are (the
   "never call something missing that is there" promise).
 
-Speed is prompts per second for :func:`sora_widgets.coach` over both sets, repeated (median of
+Speed is prompts per second for :func:`sora_widgets.coaching` over both sets, repeated (median of
 rounds, one core, pure Python), against a naive substring checker (the teaching notebook's old
 one) as the floor of what any keyword check costs.
 """
@@ -102,7 +102,7 @@ class Counts:
 
 def score(rows: list[Labelled]) -> tuple[dict[str, Counts], Counts]:
     """Per-element counts, and counts for 'several shots' (positive = not single-purpose)."""
-    from sora_widgets.models.coach import ELEMENTS, coach
+    from sora_widgets.coaching import ELEMENTS, coach
 
     counts = {name: Counts() for name in ELEMENTS}
     split = Counts()
@@ -144,7 +144,7 @@ def _rate(fn: object, prompts: list[str], seconds: float) -> float:
 
 def run(quick: bool = False) -> Report:
     """Precision/recall per element on both sets, then prompts per second."""
-    from sora_widgets.models.coach import ELEMENTS, coach
+    from sora_widgets.coaching import ELEMENTS, coach
 
     started = time.perf_counter()
     sets = {name: load(path) for name, path in SETS.items()}

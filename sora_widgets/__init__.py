@@ -29,9 +29,9 @@ _EXPORTS: dict[str, str] = {
     "MODELS": ".models.catalog",
     "T2V": ".models.catalog",
     "I2V": ".models.catalog",
-    "coach": ".models.coach",
-    "PromptReport": ".models.coach",
-    "CoachVocabulary": ".models.coach",
+    "coach": ".coaching",
+    "PromptReport": ".coaching",
+    "CoachVocabulary": ".coaching",
     # errors
     "SoraError": ".errors",
     "InvalidRequestError": ".errors",
@@ -115,6 +115,7 @@ _register_display()
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .client import BatchResult, NullRecorder, Recorder, SoraClient
+    from .coaching import CoachVocabulary, PromptReport, coach
     from .errors import (
         APIError,
         AuthenticationError,
@@ -142,7 +143,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .lab import Lab, LabJob
     from .media import fit_image, load_image
     from .models.catalog import I2V, MODELS, T2V, ModelSpec
-    from .models.coach import CoachVocabulary, PromptReport, coach
     from .models.request import ReferenceImage, VideoRequest
     from .models.task import Phase, Status, Task, TaskError
     from .models.video import Video

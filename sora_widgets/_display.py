@@ -91,7 +91,7 @@ def register(ip: Any = None) -> bool:
         return True
     formatter = ip.display_formatter.mimebundle_formatter
     formatter.for_type_by_name(_VIDEO_MODULE, "Video", _video_mimebundle)
-    formatter.for_type_by_name("sora_widgets.storyboard", "Storyboard", _storyboard_mimebundle)
-    formatter.for_type_by_name("sora_widgets.storyboard", "Film", _film_mimebundle)
+    formatter.for_type_by_name("sora_widgets.storyboard._storyboard", "Storyboard", _storyboard_mimebundle)
+    formatter.for_type_by_name("sora_widgets.storyboard._storyboard", "Film", _film_mimebundle)
     _registered.add(id(ip))
     return True

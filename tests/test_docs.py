@@ -114,7 +114,7 @@ def test_every_docstring_example_is_collected() -> None:
     # A module that fails to import, or a finder that skips one, must not silently run nothing.
     names = {t.name for t in DOCTESTS}
     assert {
-        "sora_widgets.storyboard",
+        "sora_widgets.storyboard._storyboard",
         "sora_widgets.media",
         "sora_widgets.client._client.SoraClient",
     } <= names

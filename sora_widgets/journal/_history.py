@@ -53,7 +53,7 @@ def _filmstrip_cell(video: Video, columns: int) -> str:
     """A table row holding the video's filmstrip as an inline JPEG ("" when there is no file)."""
     if video.path is None or not Path(video.path).is_file():
         return ""
-    from ..frames import filmstrip_jpeg
+    from ..av.frames import filmstrip_jpeg
 
     try:
         data, times = filmstrip_jpeg(video.path, _HTML_FILMSTRIP_FRAMES, _HTML_FILMSTRIP_HEIGHT)

@@ -132,7 +132,7 @@ class Video(PixelSize):
             labels=dict(labels or {}),
         )
 
-    # -- frames (decoded by sora_widgets.frames; imported on first use, models stay I/O-free) --
+    # -- frames (decoded by sora_widgets.av.frames; imported on first use, models stay I/O-free) --
 
     def local_file(self, client: SoraClient | None = None) -> Path:
         """The video file on disk, downloaded first when there is none (with ``client``).
@@ -181,13 +181,13 @@ class Video(PixelSize):
             DownloadError: no local file and it cannot be downloaded.
             OSError: the file cannot be decoded.
         """
-        from ..frames import sample_frames
+        from ..av.frames import sample_frames
 
         return [s.image for s in sample_frames(self.local_file(client), n)]
 
     def filmstrip(self, n: int = 8, *, height: int = 90, client: SoraClient | None = None) -> Image.Image:
         """The :meth:`frames` side by side as one image ``height`` pixels high."""
-        from ..frames import filmstrip
+        from ..av.frames import filmstrip
 
         return filmstrip(self.frames(n, client=client), height=height)
 

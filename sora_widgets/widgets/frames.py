@@ -163,7 +163,7 @@ class FrameCompare(SoraWidget, front="frames"):
         self._send_all()
 
     def _common_times(self) -> list[float]:
-        from ..frames import video_duration
+        from ..av.frames import video_duration
 
         ends = []
         for video in self._videos:
@@ -182,7 +182,7 @@ class FrameCompare(SoraWidget, front="frames"):
 
     def frames(self) -> list[list[Any]]:
         """The stills as PIL images: one list per row, one image per column (decoded now)."""
-        from ..frames import frames_at
+        from ..av.frames import frames_at
 
         out: list[list[Any]] = []
         for video in self._videos:
@@ -214,7 +214,7 @@ class FrameCompare(SoraWidget, front="frames"):
     # -- to the browser ----------------------------------------------------------------------
 
     def _row_jpegs(self, key: str, video: Video) -> list[bytes]:
-        from ..frames import encode_jpeg, frames_at
+        from ..av.frames import encode_jpeg, frames_at
 
         if video.path is None or not self.times:
             return []

@@ -302,7 +302,7 @@ class VideoPlayer(PythonWins, SoraWidget, front="player"):
                 self.send({"type": "filmstrip", "version": version, "times": times}, buffers=[data])
 
         async def make() -> None:
-            from ..frames import filmstrip_jpeg
+            from ..av.frames import filmstrip_jpeg
 
             try:
                 data, times = await asyncio.to_thread(filmstrip_jpeg, path)
@@ -314,7 +314,7 @@ class VideoPlayer(PythonWins, SoraWidget, front="player"):
         try:
             self.in_background(make(), name=f"filmstrip {video.task_id}")
         except RuntimeError:  # no running loop (a plain script driving the widget): do it now
-            from ..frames import filmstrip_jpeg
+            from ..av.frames import filmstrip_jpeg
 
             with contextlib.suppress(OSError):
                 deliver(*filmstrip_jpeg(path))

@@ -8,9 +8,9 @@ from typing import Any
 import traitlets as t
 
 from .._text import shorten
+from ..coaching import PromptReport, Vocabulary, coach
 from ..errors import InvalidRequestError
 from ..models.catalog import I2V, ORIENTATIONS, T2V, front_catalog, get_model
-from ..models.coach import PromptReport, Vocabulary, coach
 from ..models.request import ReferenceImage, VideoRequest
 from ..models.video import Video
 from ._base import SoraWidget, handles

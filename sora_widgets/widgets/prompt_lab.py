@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets
 import traitlets as t
 
+from ..coaching import PromptReport, coach
 from ..job import Job
 from ..lab import Lab, LabJob, label
 from ..models.catalog import front_catalog
-from ..models.coach import PromptReport, coach
 from ..models.task import status_vocabulary
 from ..models.variants import TimelineRow, Variant
 from ..models.video import Video

@@ -47,7 +47,7 @@ def filmstrip(path: str | Path, *, frames: int = STRIP_FRAMES, height: int = STR
     import av
     from PIL import Image
 
-    from ..film import probe
+    from ..av.film import probe
 
     total = probe(path).frames
     wanted = sorted({round(i * (total - 1) / max(1, frames - 1)) for i in range(frames)})

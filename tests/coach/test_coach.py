@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import sora_widgets as sw
 from benchmarks.coach import SETS, load, score
-from sora_widgets.models.coach import ELEMENTS, PromptReport, Vocabulary, coach, stem
+from sora_widgets.coaching import ELEMENTS, PromptReport, Vocabulary, coach, stem
 from sora_widgets.widgets.prompt_builder import compose_prompt
 
 TUNED = load(SETS["tuned"])

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 import sora_widgets as sw
-from sora_widgets import frames as fr
+from sora_widgets.av import frames as fr
 from sora_widgets.simulator import Simulator
 from sora_widgets.simulator.render import FPS
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sora_widgets.film import join_videos, last_frame, probe
+from sora_widgets.av.film import join_videos, last_frame, probe
 from sora_widgets.simulator.render import RenderSpec, render_video, seed_of
 
 from .conftest import count_frames, decode_frames, decoded_audio

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from sora_widgets.av.film import last_frame, probe
 from sora_widgets.client import SoraClient
-from sora_widgets.film import last_frame, probe
 from sora_widgets.storyboard import (
     BLOCKED,
     DONE,

@@ -1,4 +1,4 @@
-"""The prompt coach's curated vocabulary: pure data, read by :mod:`sora_widgets.models.coach`.
+"""The prompt coach's curated vocabulary: pure data, read by :mod:`sora_widgets.coaching`.
 
 The six elements are the vendor's advice for a Sora prompt ("Include shot type, subject,
 action, setting, lighting, and any required camera movement"). Each element lists *terms*:
@@ -18,7 +18,7 @@ Ambiguous single words are only listed inside phrases that settle their meaning:
 cookware), "crane" as a camera move only as "crane up", "crane shot" ... (never the bird).
 :data:`IGNORE` lists idioms whose words must not count at all ("light on her feet").
 
-Extend it with :meth:`sora_widgets.models.coach.Vocabulary.extend` rather than editing this file.
+Extend it with :meth:`sora_widgets.coaching.Vocabulary.extend` rather than editing this file.
 """
 
 from __future__ import annotations

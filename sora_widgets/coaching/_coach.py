@@ -5,7 +5,7 @@ any required camera movement to reduce ambiguity. Keep it single-purpose for bes
 :func:`coach` reads a prompt and says which of the six elements it names (and with which
 words), which are missing, whether it asks for one shot, and what to add or split.
 
-Offline, deterministic and fast: a curated vocabulary (:mod:`.coach_vocabulary`) matched with a
+Offline, deterministic and fast: a curated vocabulary (:mod:`._vocabulary`) matched with a
 few linguistic rules (inflections by a light stemmer, hyphens as spaces, multi-word terms with the
 longest match winning, adverbs allowed inside a phrase, no match across punctuation), plus three
 rules for what a list cannot hold: an "-ing" verb is an action, "in/at/across + a Capitalised
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 
-from . import coach_vocabulary as vocab_data
+from . import _vocabulary as vocab_data
 
 __all__ = ["ELEMENTS", "CoachVocabulary", "PromptReport", "Vocabulary", "coach", "stem"]
 
@@ -234,7 +234,7 @@ class Vocabulary:
         >>> coach("An axolotl drifting in bioluminescence", vocabulary=vocab).present["lighting"]
         ('bioluminescence',)
 
-    Terms follow the rules in :mod:`sora_widgets.models.coach_vocabulary` (inflections match,
+    Terms follow the rules in :mod:`sora_widgets.coaching._vocabulary` (inflections match,
     hyphens are spaces, ``=word`` is an exact form). ``ignore`` terms are idioms whose words never
     count ("light on her feet"); ``split`` terms mark a prompt that asks for several shots.
     """

@@ -40,6 +40,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._display import widget_for
+from ..errors import InvalidRequestError
+from ..models.catalog import I2V, T2V
+from ..models.money import format_money
+from ..models.request import ReferenceImage, normalize_seconds, normalize_size
+from ..models.video import Video
 from ._board import (
     BLOCKED,
     CONTINUITY,
@@ -60,16 +66,10 @@ from ._board import (
     image_fingerprint,
 )
 from ._board_file import board_from_dict, board_path, board_to_dict, save_board
-from ._display import widget_for
-from .errors import InvalidRequestError
-from .models.catalog import I2V, T2V
-from .models.money import format_money
-from .models.request import ReferenceImage, normalize_seconds, normalize_size
-from .models.video import Video
 
 if TYPE_CHECKING:
-    from .client import SoraClient
-    from .journal import JournalEntry
+    from ..client import SoraClient
+    from ..journal import JournalEntry
 
 __all__ = [
     "BLOCKED",
@@ -228,7 +228,7 @@ class Storyboard:
         board_id: str | None = None,
         concurrency: int = 4,
     ) -> None:
-        from .film import MAX_CROSSFADE_S
+        from ..av.film import MAX_CROSSFADE_S
 
         self.size: str = normalize_size(size, T2V)
         self.seconds: int = normalize_seconds(seconds, T2V)
@@ -252,7 +252,7 @@ class Storyboard:
     def client(self) -> SoraClient:
         """The client shots are made with (created on first use)."""
         if self._client is None:
-            from .client import SoraClient
+            from ..client import SoraClient
 
             self._client = SoraClient()
         return self._client
@@ -320,7 +320,7 @@ class Storyboard:
     ) -> None:
         """Change board-wide settings (validated); shots whose video they change are made again."""
         self._check_idle()
-        from .film import MAX_CROSSFADE_S
+        from ..av.film import MAX_CROSSFADE_S
 
         if size is not None:
             self.size = normalize_size(size, T2V)
@@ -360,7 +360,7 @@ class Storyboard:
         image = shot.image
         if image is not None and not isinstance(image, (str, Path, ReferenceImage)):
             # bytes, a PIL image or a file object: load (and check) it once, now.
-            from .media import load_image
+            from ..media import load_image
 
             image = load_image(image)
         mode = check_mode(shot.continuity)
@@ -540,7 +540,7 @@ class Storyboard:
 
     def run_sync(self) -> Film:
         """Blocking :meth:`run` (a plain script, or a cell that should wait)."""
-        from ._sync import run_sync
+        from .._sync import run_sync
 
         return run_sync(self.run())
 

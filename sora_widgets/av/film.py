@@ -2,7 +2,7 @@
 
 Example:
     >>> import sora_widgets as sw
-    >>> from sora_widgets.film import join_videos, last_frame
+    >>> from sora_widgets.av.film import join_videos, last_frame
     >>> client = sw.SoraClient()                 # no key: the in-process simulator
     >>> shots = [client.generate_sync(prompt=p, seconds=4).path for p in ("A kite rises", "A kite dives")]
     >>> joined = join_videos(shots, "film.mp4")

@@ -30,12 +30,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import GenerationFailed, InvalidRequestError, SoraError, redact
-from .models.coach import PromptReport, coach
-from .models.money import format_money
-from .models.request import VideoRequest
-from .models.task import Task
-from .models.variants import (
+from ..coaching import PromptReport, coach
+from ..errors import GenerationFailed, InvalidRequestError, SoraError, redact
+from ..models.money import format_money
+from ..models.request import VideoRequest
+from ..models.task import Task
+from ..models.variants import (
     TimelineRow,
     Variant,
     expand,
@@ -47,10 +47,10 @@ from .models.variants import (
     total_cost,
     varying_keys,
 )
-from .models.video import Video
+from ..models.video import Video
 
 if TYPE_CHECKING:
-    from .client import BatchResult, SoraClient
+    from ..client import BatchResult, SoraClient
 
 __all__ = ["AUTO_COMPARE", "Lab", "LabJob", "label"]
 
@@ -309,7 +309,7 @@ class Lab:
     def ensure_client(self) -> SoraClient:
         """The lab's client (a default ``SoraClient()`` is made the first time one is needed)."""
         if self.client is None:
-            from .client import SoraClient
+            from ..client import SoraClient
 
             self.client = SoraClient()
         return self.client
@@ -512,7 +512,7 @@ class Lab:
         job.video = job.video.with_changes(favourite=bool(value))
         journal = getattr(self.client, "journal", None)
         if journal is not None:
-            from .cache import set_favourite
+            from ..cache import set_favourite
 
             # Not in this journal (made by another client): the mark stays on the Video.
             with contextlib.suppress(KeyError, ValueError):

@@ -9,6 +9,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import SoraError
+from ..models.request import ReferenceImage
+from ..models.video import Video
 from ._board import (
     BLOCKED,
     DONE,
@@ -22,13 +25,10 @@ from ._board import (
     describe_error,
     shot_labels,
 )
-from .errors import SoraError
-from .models.request import ReferenceImage
-from .models.video import Video
-from .storyboard import Film
+from ._storyboard import Film
 
 if TYPE_CHECKING:
-    from .storyboard import Storyboard
+    from ._storyboard import Storyboard
 
 __all__ = ["BoardRun"]
 
@@ -171,21 +171,21 @@ class BoardRun:
     def _own_image(self, image: Any) -> Any:
         if isinstance(image, str) and image.startswith(("https://", "http://")):
             return image
-        from .media import fit_image
+        from ..media import fit_image
 
         return fit_image(image, self.board.size)
 
     def _reference_from(self, video: Video) -> ReferenceImage:
         """Shot ``video``'s last frame, fitted to the board's size, as a PNG reference."""
-        from .film import last_frame
-        from .media import fit_image
+        from ..av.film import last_frame
+        from ..media import fit_image
 
         if video.path is None:
             raise SoraError(f"shot video {video.task_id} has no local file to take the last frame from.")
         return fit_image(last_frame(video.path), self.board.size, source=f"last frame of {video.task_id}")
 
     def _join(self, videos: list[Video]) -> Film:
-        from .film import join_videos
+        from ..av.film import join_videos
 
         board = self.board
         paths = [Path(v.path) for v in videos if v.path is not None]

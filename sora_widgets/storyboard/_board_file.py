@@ -7,14 +7,14 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._paths import default_home
+from ..errors import InvalidRequestError
+from ..models.request import ReferenceImage
 from ._board import Shot, ShotState
-from ._paths import default_home
-from .errors import InvalidRequestError
-from .models.request import ReferenceImage
 
 if TYPE_CHECKING:
-    from .client import SoraClient
-    from .storyboard import Storyboard
+    from ..client import SoraClient
+    from ._storyboard import Storyboard
 
 __all__ = ["FORMAT", "board_from_dict", "board_path", "board_to_dict", "image_dir", "save_board"]
 

@@ -13,12 +13,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InvalidRequestError, SoraError, redact
-from .models.request import ReferenceImage
-from .models.video import Video
+from ..errors import InvalidRequestError, SoraError, redact
+from ..models.request import ReferenceImage
+from ..models.video import Video
 
 if TYPE_CHECKING:
-    from .journal import JournalEntry
+    from ..journal import JournalEntry
 
 CONTINUITY = ("last_frame", "remix", "none")
 # A story, not a batch: a board longer than this is almost certainly a mistake (and a big bill).

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from ._constants import FILMSTRIP_FRAMES, FILMSTRIP_HEIGHT, FRAME_CACHE_BYTES, MAX_FRAMES
+from .._constants import FILMSTRIP_FRAMES, FILMSTRIP_HEIGHT, FRAME_CACHE_BYTES, MAX_FRAMES
 
 __all__ = [
     "Still",

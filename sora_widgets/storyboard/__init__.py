@@ -1,0 +1,41 @@
+"""Storyboards: several shots chained for continuity, generated in order and joined into one film.
+
+The face of the feature; its parts are private: ``_storyboard`` (the headless :class:`Storyboard`
+and :class:`Film`), ``_board`` (shots, states, limits), ``_board_file`` (saving and loading board
+files) and ``_board_run`` (running a board against a client). The view is
+:class:`sora_widgets.widgets.storyboard.StoryboardWidget`.
+"""
+
+from ._storyboard import (
+    BLOCKED,
+    CONTINUITY,
+    DONE,
+    FAILED,
+    MAX_SHOTS,
+    PLANNED,
+    QUEUED,
+    RUNNING,
+    BudgetExceeded,
+    Film,
+    Shot,
+    ShotFailed,
+    ShotState,
+    Storyboard,
+)
+
+__all__ = [
+    "BLOCKED",
+    "CONTINUITY",
+    "DONE",
+    "FAILED",
+    "MAX_SHOTS",
+    "PLANNED",
+    "QUEUED",
+    "RUNNING",
+    "BudgetExceeded",
+    "Film",
+    "Shot",
+    "ShotFailed",
+    "ShotState",
+    "Storyboard",
+]
