@@ -40,6 +40,7 @@ from .._serve import serve_asgi
 from ..models.task import Task
 from ..models.wire import http_error
 from .checks import BadCreate, Forward, budget_advice, read_create
+from .guard import ACCEPT_BACKLOG, ConnectionLimits, guarded_protocol
 from .ratelimit import Limit, RateLimiter
 from .store import Principal, Refusal, Store, StoreError, TaskRow, from_micros, open_store, to_micros
 from .upstream import Relay, Upstream
@@ -123,6 +124,8 @@ class Gateway:
         upstream_app: an ASGI app to forward to in-process instead (a simulator's ``app``).
         limits: per-student rate limits by kind (``create``, ``poll``, ``admin``).
         max_body_bytes: larger request bodies are refused with 413 before they are read whole.
+        connection_limits: header and body deadlines, connections per address and in all
+            (:class:`~.guard.ConnectionLimits`; the defaults suit a classroom network).
     """
 
     def __init__(
@@ -134,6 +137,7 @@ class Gateway:
         upstream_app: Any = None,
         limits: dict[str, Limit] | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        connection_limits: ConnectionLimits | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store if isinstance(store, Store) else open_store(store)
@@ -142,6 +146,7 @@ class Gateway:
         )
         self.limiter = RateLimiter(limits, clock=clock)
         self.max_body_bytes = max_body_bytes
+        self.connection_limits = connection_limits if connection_limits is not None else ConnectionLimits()
         self._clock = clock
         self._limiter = anyio.CapacityLimiter(STORE_THREADS)
         self._parsers = anyio.CapacityLimiter(PARSE_THREADS)
@@ -235,8 +240,9 @@ class Gateway:
 
     @contextlib.contextmanager
     def serve(self, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning") -> Iterator[str]:
-        """Serve on ``host:port`` in a background thread; yield the base URL."""
-        with serve_app(self.app, host, port, log_level=log_level) as url:
+        """Serve on ``host:port`` in a background thread, connections guarded by
+        :attr:`connection_limits`; yield the base URL."""
+        with serve_app(self.app, host, port, log_level=log_level, limits=self.connection_limits) as url:
             yield url
 
     # --- auth and limits --------------------------------------------------------------------
@@ -290,12 +296,16 @@ class Gateway:
             return too_big
         chunks: list[bytes] = []
         total = 0
-        async for chunk in request.stream():
-            total += len(chunk)
-            if total > self.max_body_bytes:
-                return too_big
-            chunks.append(chunk)
-        return b"".join(chunks)
+        # A body sent a byte at a time would hold the connection for ever: it has a deadline.
+        with anyio.move_on_after(self.connection_limits.body_timeout_s):
+            async for chunk in request.stream():
+                total += len(chunk)
+                if total > self.max_body_bytes:
+                    return too_big
+                chunks.append(chunk)
+            return b"".join(chunks)
+        seconds = self.connection_limits.body_timeout_s
+        return _error(408, f"The request body did not arrive within {seconds:g} s", {"Connection": "close"})
 
     # --- students ---------------------------------------------------------------------------
 
@@ -532,11 +542,20 @@ def _wall_item(row: TaskRow, url: str | None) -> dict[str, Any]:
 
 
 def serve_app(
-    app: Any, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning"
+    app: Any,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    log_level: str = "warning",
+    limits: ConnectionLimits | None = None,
 ) -> contextlib.AbstractContextManager[str]:
     """Run an ASGI app with uvicorn in a background thread (lifespan on); yield its base URL.
 
     The socket is bound before the thread starts, so the URL works as soon as it is yielded and
-    ``port=0`` picks a free port without races.
+    ``port=0`` picks a free port without races. With ``limits``, connections are guarded (see
+    :mod:`.guard`).
     """
-    return serve_asgi(app, host, port, log_level=log_level, lifespan="on", what="gateway", join_timeout=10)
+    options = {"http": guarded_protocol(limits), "backlog": ACCEPT_BACKLOG} if limits is not None else {}
+    return serve_asgi(
+        app, host, port, log_level=log_level, lifespan="on", what="gateway", join_timeout=10, options=options
+    )

@@ -3,7 +3,6 @@ bodies that cannot be forwarded, untrusted money, secrets in what is shown, the 
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from decimal import Decimal
