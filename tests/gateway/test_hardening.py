@@ -37,7 +37,7 @@ UNFORWARDABLE = {
     "a number as the prompt": nested('"prompt": 12'),
     "deep nesting": b'{"model": "sora_2_pro_t2v", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
     "nesting just past the bound": b'{"model": "sora_2_pro_t2v", "x": ' + b"[" * 40 + b"]" * 40 + b"}",
-    "many tiny objects": b"[" + b"{}," * 30_000 + b"{}]",
+    "many tiny objects": b'{"model": "sora_2_pro_t2v", "prompt": "x", "junk": [' + b"{}," * 30_000 + b"{}]}",
     "an unknown size": nested('"prompt": "a kite", "size": "99999x99999"'),
 }
 
