@@ -16,6 +16,7 @@ one) as the floor of what any keyword check costs.
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ SETS = {
     "tuned": REPO_ROOT / "tests" / "coach" / "labelled_prompts.txt",
     "held-out": REPO_ROOT / "tests" / "coach" / "heldout_prompts.txt",
 }
+PUBLISHED = REPO_ROOT / "tests" / "coach" / "published" / "prompts.jsonl"
 _NAIVE = {
     "shot": ["wide", "close-up", "close up", "medium", "aerial", "establishing", "shot", "view"],
     "lighting": ["light", "lit", "sun", "hour", "shadow", "glow", "neon", "overcast", "dusk", "night"],
@@ -42,6 +44,7 @@ class Labelled:
     prompt: str
     present: frozenset[str]
     single_purpose: bool
+    lang: str = "en"
 
 
 def load(path: Path) -> list[Labelled]:
@@ -58,6 +61,20 @@ def load(path: Path) -> list[Labelled]:
         rows.append(
             Labelled(prompt.strip(), frozenset(LETTERS[c] for c in labels if c in LETTERS), "!" not in labels)
         )
+    return rows
+
+
+def load_published(half: str | None = None, path: Path = PUBLISHED) -> list[Labelled]:
+    """The published prompts (``tests/coach/published``), all or one ``half`` ("tune"/"held-out")."""
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        data = json.loads(line)
+        labels = data["labels"]
+        if set(labels) - set(LETTERS) - {"!", "-"}:
+            raise ValueError(f"{path.name}:{number}: bad labels {labels!r}")
+        if half is None or data["half"] == half:
+            present = frozenset(LETTERS[c] for c in labels if c in LETTERS)
+            rows.append(Labelled(data["prompt"], present, "!" not in labels, data["lang"]))
     return rows
 
 
