@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import _vocabulary as vocab_data
 
@@ -33,11 +33,11 @@ ELEMENTS: tuple[str, ...] = ("shot", "subject", "action", "setting", "lighting",
 
 _ADVICE: dict[str, str] = {
     "shot": "No framing named: words like “wide shot”, “close-up” or “low-angle shot” would say it.",
-    "subject": "No subject found: a noun phrase like “an old fisherman” or “a red kite” would say who we watch.",
+    "subject": "No subject found: a noun phrase like “an old fisherman” or “a red kite” would name it.",
     "action": "Nothing happens yet: a verb like “mending a net” or “gliding over the waves” would say it.",
     "setting": "No place or time found: words like “on a wooden pier at dawn” would say it.",
-    "lighting": "No light named: words like “golden hour, long soft shadows” or “lit by a neon sign” would say it.",
-    "camera": "No camera move or hold named: words like “slow dolly-in”, “handheld” or “static tripod” would say it.",
+    "lighting": "No light named: words like “golden hour” or “lit by a neon sign” would say it.",
+    "camera": "No camera move named: words like “slow dolly-in”, “handheld” or “static tripod” would say it.",
 }
 _NOT_ENGLISH = (
     "The coach reads English only: this prompt looks like another language, so it lists nothing as "
@@ -83,7 +83,8 @@ _VIEW_RE = re.compile(
 )
 # "Sound", "Background Sound:", "SFX:" heading a block (up to the next blank line).
 _SOUND_BLOCK_RE = re.compile(
-    r"(?:^|(?<=\n))[ \t*#>-]*(?:background )?(?:sound|sounds|audio|sfx|music|soundtrack|ambience)\b[^\n:]{0,20}(?::|\n)",
+    r"(?:^|(?<=\n))[ \t*#>-]*(?:background )?(?:sound|sounds|audio|sfx|music|soundtrack|ambience)\b"
+    r"[^\n:]{0,20}(?::|\n)",
     re.IGNORECASE,
 )
 # "following the cat closely", "follows him from behind": a camera that follows.
@@ -96,13 +97,85 @@ _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u034f")
 _QUOTES_OPEN = frozenset("“«„")
 _QUOTES_CLOSE = frozenset("”»")
 _EN_WORDS = frozenset(
-    "the a an of and in on with is are to at his her its from by as into their this that".split()
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "and",
+        "in",
+        "on",
+        "with",
+        "is",
+        "are",
+        "to",
+        "at",
+        "his",
+        "her",
+        "its",
+        "from",
+        "by",
+        "as",
+        "into",
+        "their",
+        "this",
+        "that",
+    ]
 )
 _OTHER_WORDS = frozenset(
-    "de la le les des el los las und der die das ein eine una uno del et est con une sur dans mit "
-    "auf il lo gli och het een em um uma do da dos para por sous avec dans im am zum zur".split()
+    [
+        "de",
+        "la",
+        "le",
+        "les",
+        "des",
+        "el",
+        "los",
+        "las",
+        "und",
+        "der",
+        "die",
+        "das",
+        "ein",
+        "eine",
+        "una",
+        "uno",
+        "del",
+        "et",
+        "est",
+        "con",
+        "une",
+        "sur",
+        "dans",
+        "mit",
+        "auf",
+        "il",
+        "lo",
+        "gli",
+        "och",
+        "het",
+        "een",
+        "em",
+        "um",
+        "uma",
+        "do",
+        "da",
+        "dos",
+        "para",
+        "por",
+        "sous",
+        "avec",
+        "dans",
+        "im",
+        "am",
+        "zum",
+        "zur",
+    ]
 )
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_SENTENCE_END_RE = re.compile(r"[.!?:]")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_LATIN_RE = re.compile(r"[A-Za-z]")
 _BREAK_RE = re.compile(r"[.,;:!?()\[\]{}\"“”/|]")
 _DETERMINERS = frozenset(
     {"a", "an", "the", "his", "her", "its", "their", "my", "your", "our", "this", "that", "of", "no"}
@@ -177,27 +250,189 @@ _NP_ENDERS = frozenset(
 )
 # A sentence opening with one of these is not a bare noun phrase: instructions, pronouns, labels.
 _NOT_NP_STARTS = frozenset(
-    """in on at as with while when there it this that these those we you i they he she then and but or
-    so if no not do don't avoid keep use make create generate add show render produce open type include
-    let have star aim consider testing test lens lenses style mood duration format sound audio music
-    dialogue background foreground midground purpose mix finishing props extras wardrobe highlights mids
-    blacks bounce atmos practical negative poster grade depth cinematography optimized shot camera
-    lighting setting location framing composition actions action subject each every all some both
-    here now just only also maybe perhaps imagine picture describe something nothing everything
-    anything please""".split()
+    [
+        "in",
+        "on",
+        "at",
+        "as",
+        "with",
+        "while",
+        "when",
+        "there",
+        "it",
+        "this",
+        "that",
+        "these",
+        "those",
+        "we",
+        "you",
+        "i",
+        "they",
+        "he",
+        "she",
+        "then",
+        "and",
+        "but",
+        "or",
+        "so",
+        "if",
+        "no",
+        "not",
+        "do",
+        "don't",
+        "avoid",
+        "keep",
+        "use",
+        "make",
+        "create",
+        "generate",
+        "add",
+        "show",
+        "render",
+        "produce",
+        "open",
+        "type",
+        "include",
+        "let",
+        "have",
+        "star",
+        "aim",
+        "consider",
+        "testing",
+        "test",
+        "lens",
+        "lenses",
+        "style",
+        "mood",
+        "duration",
+        "format",
+        "sound",
+        "audio",
+        "music",
+        "dialogue",
+        "background",
+        "foreground",
+        "midground",
+        "purpose",
+        "mix",
+        "finishing",
+        "props",
+        "extras",
+        "wardrobe",
+        "highlights",
+        "mids",
+        "blacks",
+        "bounce",
+        "atmos",
+        "practical",
+        "negative",
+        "poster",
+        "grade",
+        "depth",
+        "cinematography",
+        "optimized",
+        "shot",
+        "camera",
+        "lighting",
+        "setting",
+        "location",
+        "framing",
+        "composition",
+        "actions",
+        "action",
+        "subject",
+        "each",
+        "every",
+        "all",
+        "some",
+        "both",
+        "here",
+        "now",
+        "just",
+        "only",
+        "also",
+        "maybe",
+        "perhaps",
+        "imagine",
+        "picture",
+        "describe",
+        "something",
+        "nothing",
+        "everything",
+        "anything",
+        "please",
+    ]
 )
 # Heads that name the medium, not what we watch ("a video of a fox", "footage of a storm").
 _MEDIA_HEADS = frozenset(
-    """video footage scene shot clip film animation rendering render story tour view image picture trailer
-    ad commercial prompt audio music soundtrack sound musical style version sequence montage vlog
-    documentary interview moment depiction representation celebration portrait photo photograph""".split()
+    [
+        "video",
+        "footage",
+        "scene",
+        "shot",
+        "clip",
+        "film",
+        "animation",
+        "rendering",
+        "render",
+        "story",
+        "tour",
+        "view",
+        "image",
+        "picture",
+        "trailer",
+        "ad",
+        "commercial",
+        "prompt",
+        "audio",
+        "music",
+        "soundtrack",
+        "sound",
+        "musical",
+        "style",
+        "version",
+        "sequence",
+        "montage",
+        "vlog",
+        "documentary",
+        "interview",
+        "moment",
+        "depiction",
+        "representation",
+        "celebration",
+        "portrait",
+        "photo",
+        "photograph",
+    ]
 )
-_SOUND_HEADS = frozenset("audio sound sounds music soundtrack sfx ambience score dialogue voiceover".split())
-_TECH_HEADS = frozenset("lens lenses dof fps mm resolution grain shutter 4k 8k".split())
+_SOUND_HEADS = frozenset(
+    ["audio", "sound", "sounds", "music", "soundtrack", "sfx", "ambience", "score", "dialogue", "voiceover"]
+)
+_TECH_HEADS = frozenset(["lens", "lenses", "dof", "fps", "mm", "resolution", "grain", "shutter", "4k", "8k"])
 # Instructions to the model, not things that happen on screen ("Create a video of ...").
 _IMPERATIVES = frozenset(
-    "create generate make add open type show render produce include avoid keep use let star imagine aim consider".split()
+    [
+        "create",
+        "generate",
+        "make",
+        "add",
+        "open",
+        "type",
+        "show",
+        "render",
+        "produce",
+        "include",
+        "avoid",
+        "keep",
+        "use",
+        "let",
+        "star",
+        "imagine",
+        "aim",
+        "consider",
+    ]
 )
+_PARTICLES = frozenset({"out", "in", "back", "up", "down", "away", "off"})
 _VERB_FOLLOWERS = _DETERMINERS | _NP_OPENERS | _NP_ENDERS | {"him", "them", "it", "herself", "himself"}
 _NP_MAX = 3  # words after the opener looked at for the head of a noun phrase
 
@@ -239,8 +474,7 @@ def _strip_e(w: str) -> str:
 _GESTURE_STEMS = frozenset(stem(word) for word in vocab_data.GESTURES)
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     text: str  # lower case
     stem: str
     start: int
@@ -256,6 +490,9 @@ class _Term:
     elements: frozenset[str]
     next_ok: frozenset[str] | None = None  # the next word must be one of these ("" = clause end)
     next_not: frozenset[str] = frozenset()
+
+
+_FastIndex = dict[str, tuple[list[_Term], dict[str, list[_Term]]]]
 
 
 @dataclass(frozen=True)
@@ -296,20 +533,28 @@ def _tokenize(text: str) -> list[_Token]:
     previous_end = 0
     sentence_start = True
     for match in _TOKEN_RE.finditer(text):
-        gap = text[previous_end : match.start()]
+        start = match.start()
+        gap = text[previous_end:start]
         word = match.group(0)
-        # A line break ends a sentence only before a capital (or a bullet): hard-wrapped text reads on.
-        new_line = "\n" in gap and (word[0].isupper() or not word[0].isalpha() or "-" in gap or "•" in gap)
-        broken = bool(_BREAK_RE.search(gap)) or new_line or not tokens
-        if tokens and (re.search(r"[.!?:]", gap) or new_line):
-            sentence_start = True
-        lower = word.lower().replace("’", "'")
-        opens = sentence_start or bool(tokens and re.search(r"[;:]", gap))
+        if gap == " " and tokens:  # the common case, kept cheap: 200 kB must coach in well under a second
+            broken = new_line = False
+        else:
+            # A line break ends a sentence only before a capital (or a bullet): hard-wrapped text reads on.
+            new_line = "\n" in gap and (
+                word[0].isupper() or not word[0].isalpha() or "-" in gap or "•" in gap
+            )
+            broken = new_line or not tokens or bool(_BREAK_RE.search(gap))
+            if tokens and (new_line or bool(_SENTENCE_END_RE.search(gap))):
+                sentence_start = True
+        lower = word.lower()
+        if "’" in lower:
+            lower = lower.replace("’", "'")
+        opens = sentence_start or bool(broken and tokens and (";" in gap or ":" in gap))
         tokens.append(
             _Token(
                 lower,
                 stem(lower),
-                match.start(),
+                start,
                 match.end(),
                 broken,
                 word[0].isupper() and not sentence_start,
@@ -322,12 +567,9 @@ def _tokenize(text: str) -> list[_Token]:
 
 
 def _is_english(norm: str, tokens: list[_Token]) -> bool:
-    """English, or too short to tell; not when most letters are not Latin, or its small words are not English."""
-    letters = latin = 0
-    for ch in norm:
-        if ch.isalpha():
-            letters += 1
-            latin += ch.isascii()
+    """English (or too short to tell): not when most letters are not Latin, or the small words are not."""
+    letters = len(_LETTER_RE.findall(norm))
+    latin = len(_LATIN_RE.findall(norm))
     if letters >= 2 and latin * 2 < letters:
         return False
     english = sum(tok.text in _EN_WORDS for tok in tokens)
@@ -341,7 +583,7 @@ def _quoted(norm: str, tokens: list[_Token]) -> list[bool]:
     inside = [False] * len(tokens)
     marks = [(m.start(), m.group(0)) for m in re.finditer(r"[\"“”«»„]", norm)]
     blocks = [(m.start(), m.end()) for m in _SOUND_BLOCK_RE.finditer(norm)]
-    blanks = [m.start() for m in re.finditer(r"\n[ \t]*\n", norm)]
+    blanks = [m.start() for m in re.finditer(r"\n[ \t]*\n", norm)] if blocks else []
     ends = [
         blanks[j] if j < len(blanks) else len(norm)
         for j in (bisect.bisect_left(blanks, e) for _, e in blocks)
@@ -395,6 +637,8 @@ def _prop_glow(tokens: list[_Token], start: int, end: int) -> bool:
 def _not_an_action(tokens: list[_Token], i: int) -> bool:
     """ "Create a video", "wearing", "filled": an instruction to the model or a state, not an event."""
     word = tokens[i].text
+    if word.endswith("ing") and _adjective_ing(tokens, i):
+        return True
     return (tokens[i].opens and word in _IMPERATIVES) or word in vocab_data.NOT_ACTION_ING
 
 
@@ -496,11 +740,13 @@ class Vocabulary:
             if "" in elements:
                 elements = {""}  # an ignored phrase counts for nothing, even if listed elsewhere
             special = specials.pop(words, None)
-            compiled = (
-                _Term(words, frozenset(elements), special.next_ok, special.next_not)
-                if special is not None
-                else _Term(words, frozenset(elements))
-            )
+            if special is not None:
+                compiled = _Term(words, frozenset(elements), special.next_ok, special.next_not)
+            elif "camera" in elements and len(words) > 1 and words[-1][1] in _PARTICLES:
+                # "pulls out a map", "pushes in the last piece": the subject's verb, not a camera move
+                compiled = _Term(words, frozenset(elements), next_not=_DETERMINERS | {"some", "every"})
+            else:
+                compiled = _Term(words, frozenset(elements))
             index.setdefault(words[0][1], []).append(compiled)
         for words, special in specials.items():
             index.setdefault(words[0][1], []).append(special)
@@ -513,6 +759,11 @@ class Vocabulary:
     @cached_property
     def _sequence_index(self) -> dict[str, list[_Term]]:
         return _plain_index(self.sequence)
+
+    @cached_property
+    def _fast_indexes(self) -> tuple[_FastIndex, _FastIndex, _FastIndex]:
+        """The term, split and sequence indexes filed by first and second word (see :func:`_scan`)."""
+        return _fast(self._index), _fast(self._split_index), _fast(self._sequence_index)
 
     @cached_property
     def _sizes(self) -> dict[tuple[tuple[bool, str], ...], str]:
@@ -583,7 +834,8 @@ class PromptReport:
         return self.language == "en" and not self.missing and self.single_purpose
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: ``{"prompt", "present", "missing", "single_purpose", "splits", "advice", "score", "language"}``."""
+        """JSON-ready: ``{"prompt", "present", "missing", "single_purpose", "splits", "advice", "score",
+        "language"}``."""
         return {
             "prompt": self.prompt,
             "present": {k: list(v) for k, v in self.present.items()},
@@ -681,17 +933,47 @@ def _plain_index(terms: Iterable[str]) -> dict[str, list[_Term]]:
     return index
 
 
-def _scan(tokens: list[_Token], index: Mapping[str, list[_Term]]) -> list[tuple[int, int, _Term]]:
-    """Every (start, end, term) of ``index`` that matches in ``tokens``."""
+def _scan(tokens: list[_Token], index: _FastIndex) -> list[tuple[int, int, _Term]]:
+    """Every (start, end, term) of ``index`` that matches in ``tokens``.
+
+    Terms are filed by first word and then by second word, so a word that starts many terms
+    ("camera ...", "shot ...") costs one lookup per word that could follow it, not one per term.
+    """
     out: list[tuple[int, int, _Term]] = []
+    n = len(tokens)
     for i, token in enumerate(tokens):
-        terms = index.get(token.text, [])
-        if token.stem != token.text:
-            terms = terms + index.get(token.stem, [])
+        keys = (token.text,) if token.stem == token.text else (token.text, token.stem)
+        for key in keys:
+            entry = index.get(key)
+            if entry is None:
+                continue
+            singles, by_second = entry
+            candidates = list(singles)
+            if by_second:
+                j = i + 1
+                while j < n and not tokens[j].broken and j - i <= _MAX_GAP + 1:
+                    for form in {tokens[j].text, tokens[j].stem}:
+                        candidates.extend(by_second.get(form, ()))
+                    if not _is_adverb(tokens[j].text):
+                        break
+                    j += 1
+            for term in candidates:
+                end = _match_at(tokens, i, term)
+                if end is not None:
+                    out.append((i, end, term))
+    return list(dict.fromkeys(out))
+
+
+def _fast(index: Mapping[str, list[_Term]]) -> _FastIndex:
+    """First word -> (one-word terms, second word -> longer terms)."""
+    out: _FastIndex = {}
+    for key, terms in index.items():
+        singles = [t for t in terms if len(t.words) == 1]
+        by_second: dict[str, list[_Term]] = {}
         for term in terms:
-            end = _match_at(tokens, i, term)
-            if end is not None:
-                out.append((i, end, term))
+            if len(term.words) > 1:
+                by_second.setdefault(term.words[1][1], []).append(term)
+        out[key] = (singles, by_second)
     return out
 
 
@@ -764,7 +1046,7 @@ def _match_terms(
     tokens: list[_Token], source: _Source, vocab: Vocabulary, quoted: list[bool]
 ) -> tuple[dict[str, list[tuple[int, str]]], list[bool], list[tuple[int, int, _Term]]]:
     """The vocabulary's terms, longest first where they overlap; none inside quoted dialogue."""
-    candidates = [c for c in _scan(tokens, vocab._index) if not quoted[c[0]]]
+    candidates = [c for c in _scan(tokens, vocab._fast_indexes[0]) if not quoted[c[0]]]
     candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
     taken = list(quoted)  # spoken words are heard, not seen: no element comes from them
     found: dict[str, list[tuple[int, str]]] = {}
@@ -970,10 +1252,12 @@ def _subject_words(
             k
             for k in run[1:]
             if claimed_by.get(k) == "action"
-            or not taken[k]
-            and tokens[k].text.endswith("s")
-            and not tokens[k].text.endswith(("ss", "us", "is", "'s"))
-            and (k + 1 >= len(tokens) or tokens[k + 1].broken or tokens[k + 1].text in _VERB_FOLLOWERS)
+            or (
+                not taken[k]
+                and tokens[k].text.endswith("s")
+                and not tokens[k].text.endswith(("ss", "us", "is", "'s"))
+                and (k + 1 >= len(tokens) or tokens[k + 1].broken or tokens[k + 1].text in _VERB_FOLLOWERS)
+            )
         ),
         None,
     )
@@ -992,6 +1276,8 @@ def _bare_start(tokens: list[_Token], source: _Source, i: int, claimed_by: Mappi
     if claimed_by.get(i) not in {None, "subject"}:
         return False
     follows = source.norm[token.end : token.end + 2]
+    if i + 1 < len(tokens) and tokens[i + 1].text[0].isdigit():
+        return False  # "Anamorphic 2.0x lens", "Duration 4s": a specification
     return not (set(follows) & {":", ","})  # "Soft, warm, golden light." lists adjectives
 
 
@@ -1003,8 +1289,13 @@ def _is_action_ing(tokens: list[_Token], i: int) -> bool:
     # "with flowing shapes", "of floating islands": before a noun, after a preposition, an adjective.
     if i > 0 and not tokens[i].broken and tokens[i - 1].text in _DETERMINERS:
         return False
+    return not _adjective_ing(tokens, i)
+
+
+def _adjective_ing(tokens: list[_Token], i: int) -> bool:
+    """ "with flowing shapes", "of floating islands": an "-ing" word before a noun, after a preposition."""
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-    return not (
+    return (
         i > 0
         and not tokens[i].broken
         and tokens[i - 1].text in {"with", "of", "and", "by"}
@@ -1038,7 +1329,7 @@ def _splits(
     """
     out: list[str] = [
         source.cut(tokens[start].start, tokens[end - 1].end)
-        for start, end, _ in _scan(tokens, vocab._split_index)
+        for start, end, _ in _scan(tokens, vocab._fast_indexes[1])
         if not quoted[start]
     ]
     out += _shot_list(source)
@@ -1048,7 +1339,7 @@ def _splits(
         size = vocab._sizes.get(term.words)
         if size and size not in sizes:
             sizes[size] = source.cut(tokens[start].start, tokens[end - 1].end)
-    markers = [m for m in _scan(tokens, vocab._sequence_index) if not quoted[m[0]]]
+    markers = [m for m in _scan(tokens, vocab._fast_indexes[2]) if not quoted[m[0]]]
     sequenced = bool(markers)
     if len(sizes) >= 2 and (sequenced or "camera" not in found):
         out.append(" + ".join(sizes.values()))
@@ -1071,7 +1362,8 @@ _NUMBERED_RE = re.compile(
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 # "0.00–2.40", "[00:03-00:06]", "(0.0-3.0 s)", "3-6s": a time range opening a part of the clip.
 _TIMECODE_RE = re.compile(
-    r"(?:(?<=[\[(])|(?:^|(?<=\n))[ \t*>-]*)\d{1,2}(?:[:.]\d{1,2}){0,2}\s*s?\s*[-–—]\s*\d{1,2}(?:[:.]\d{1,2}){0,2}"
+    r"(?:(?<=[\[(])|(?:^|(?<=\n))[ \t*>-]*)\d{1,2}(?:[:.]\d{1,2}){0,2}\s*s?\s*[-–—]\s*"
+    r"\d{1,2}(?:[:.]\d{1,2}){0,2}"
     r"(?:\s*(?:s|sec|secs|seconds)\b)?|\b\d{1,2}(?:\.\d)?\s*[-–—]\s*\d{1,2}(?:\.\d)?\s*(?:s|sec|secs|seconds)\b"
 )
 

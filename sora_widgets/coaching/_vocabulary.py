@@ -115,6 +115,7 @@ SHOT: tuple[str, ...] = (
     "drone camera",
     "fpv",
     "fpv drone",
+    "fpv flight",
     "first-person",
     "selfie",
     "selfie video",
@@ -458,6 +459,18 @@ SUBJECT: tuple[str, ...] = (
 
 # Verbs and verb phrases (stemmed, so "walk" covers walks/walked/walking).
 ACTION: tuple[str, ...] = (
+    "measures",
+    "=measure",
+    "=measuring",
+    "=cuts",
+    "=cutting",
+    "slices",
+    "chops",
+    "stitches",
+    "sews",
+    "=sewing",
+    "kneads",
+    "=kneading",
     "=says",
     "=said",
     "=say",
@@ -997,7 +1010,6 @@ NOT_ACTION_ING: frozenset[str] = frozenset(
         "suggesting",
         "enhancing",
         "accentuating",
-        "drawing",
         "inviting",
         "allowing",
         "revealing",
@@ -1006,25 +1018,77 @@ NOT_ACTION_ING: frozenset[str] = frozenset(
         "looming",
         "towering",
         "breathtaking",
-        "amazing",
         "pumping",
         "engaging",
         "lasting",
         "trailing",
         "glistening",
         "framing",
-        "ceiling",
-        "beginning",
     }
 )
 
 # Words in "-ing" that are nouns: they may end a noun phrase ("a tall building").
 ING_NOUNS: frozenset[str] = frozenset(
-    """building painting ceiling clothing morning evening wedding pudding railing ring king thing string
-    wing spring sibling dumpling earring awning icing frosting stuffing setting offering dressing
-    seasoning feeling meaning filling lightning landing clearing housing parking living dining drawing
-    recording stocking outing viking duckling sapling seedling darling swing sling bling lighting
-    beginning ending timing inning ping something nothing anything everything""".split()
+    [
+        "building",
+        "painting",
+        "ceiling",
+        "clothing",
+        "morning",
+        "evening",
+        "wedding",
+        "pudding",
+        "railing",
+        "ring",
+        "king",
+        "thing",
+        "string",
+        "wing",
+        "spring",
+        "sibling",
+        "dumpling",
+        "earring",
+        "awning",
+        "icing",
+        "frosting",
+        "stuffing",
+        "setting",
+        "offering",
+        "dressing",
+        "seasoning",
+        "feeling",
+        "meaning",
+        "filling",
+        "lightning",
+        "landing",
+        "clearing",
+        "housing",
+        "parking",
+        "living",
+        "dining",
+        "drawing",
+        "recording",
+        "stocking",
+        "outing",
+        "viking",
+        "duckling",
+        "sapling",
+        "seedling",
+        "darling",
+        "swing",
+        "sling",
+        "bling",
+        "lighting",
+        "beginning",
+        "ending",
+        "timing",
+        "inning",
+        "ping",
+        "something",
+        "nothing",
+        "anything",
+        "everything",
+    ]
 )
 
 # Places, times of day, seasons and weather: where and when.
@@ -1773,11 +1837,59 @@ SPLIT_MARKERS: tuple[str, ...] = (
 
 # Moves of one continuous moment: a sequence of these ("turns around and smiles, then walks out of
 # frame") is one shot; a sequence of three or more other actions is a list of events.
-GESTURES: tuple[str, ...] = tuple(
-    """turn smile look glance nod pause laugh talk say speak blow blink stop slow walk step wave
-    breathe sigh exhale inhale fade frown shrug reach lean grin wink whisper shout yell reply ask
-    answer cry gasp pant flinch stare gaze point raise lift drop catch spin dip clap tap hold
-    carry walks""".split()
+GESTURES: tuple[str, ...] = (
+    "turn",
+    "smile",
+    "look",
+    "glance",
+    "nod",
+    "pause",
+    "laugh",
+    "talk",
+    "say",
+    "speak",
+    "blow",
+    "blink",
+    "stop",
+    "slow",
+    "walk",
+    "step",
+    "wave",
+    "breathe",
+    "sigh",
+    "exhale",
+    "inhale",
+    "fade",
+    "frown",
+    "shrug",
+    "reach",
+    "lean",
+    "grin",
+    "wink",
+    "whisper",
+    "shout",
+    "yell",
+    "reply",
+    "ask",
+    "answer",
+    "cry",
+    "gasp",
+    "pant",
+    "flinch",
+    "stare",
+    "gaze",
+    "point",
+    "raise",
+    "lift",
+    "drop",
+    "catch",
+    "spin",
+    "dip",
+    "clap",
+    "tap",
+    "hold",
+    "carry",
+    "walks",
 )
 
 # Words that put events in a sequence; with three or more actions they mean a list of events.
@@ -1785,6 +1897,8 @@ SEQUENCE_MARKERS: tuple[str, ...] = ("then", "after that", "afterwards", "finall
 
 # Idioms whose words must not count for any element.
 IGNORE: tuple[str, ...] = (
+    "depth of field",
+    "field of view",
     "filled with",
     "filled by",
     "live stream",
