@@ -375,7 +375,7 @@ def run(quick: bool = False) -> Report:
             f"Python {sys.version.split()[0]}.",
             "Published rows: English prompts only (the Chinese ones are checked for the English-only line); "
             "'(was x)' is the coach before issue 26 on the same prompts. Work is linear in the prompt's "
-            "length (tests/coach/test_classes.py compares 4 kB and 32 kB in one run).",
+            "length (tests/coach/test_classes.py compares 2.5 kB and 20 kB in one run).",
         ],
     )
     report.seconds = time.perf_counter() - started

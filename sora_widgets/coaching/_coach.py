@@ -855,6 +855,11 @@ class PromptReport:
         ]
 
     def _repr_html_(self) -> str:
+        if self.language != "en":
+            return (
+                '<div class="sw-coach-report" style="font-size:var(--jp-content-font-size1, 13px)">'
+                f"<b>Prompt coach</b> {html.escape(self.advice[0])}</div>"
+            )
         chips = []
         for row in self.checklist():
             mark, colour = (
