@@ -1764,6 +1764,8 @@ SPLIT_MARKERS: tuple[str, ...] = (
     "starts with",
     "followed by a",
     "lens switch",
+    "trailer",
+    "teaser",
     "multi-shot",
     "multi shot",
     "alternates between",

@@ -205,6 +205,7 @@ def test_sound_lenses_and_adjectives_are_not_subjects(prompt: str) -> None:
         "Close-up of a letter. Lens switch. Wide shot of the empty room.",
         "Scene one: a robot wakes up. Scene two: it walks into the city.",
         "A rap battle where the camera alternates between the two rappers.",
+        "A teaser trailer for a heist film set in Monaco.",
     ],
 )
 def test_shot_lists_time_codes_and_cuts_are_several_shots(prompt: str) -> None:

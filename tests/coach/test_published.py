@@ -53,7 +53,7 @@ def test_the_loader_reads_labels_and_language() -> None:
 # Measured when issue 26 was done (tune / held-out), less a margin of one or two prompts.
 FLOORS = {
     "tune": {"precision": 0.93, "recall": 0.94, "split": 0.9, "missing_lines": 0.03, "all_six": 0.85},
-    "held-out": {"precision": 0.84, "recall": 0.87, "split": 0.4, "missing_lines": 0.09, "all_six": 0.62},
+    "held-out": {"precision": 0.84, "recall": 0.87, "split": 0.55, "missing_lines": 0.09, "all_six": 0.62},
 }
 
 
