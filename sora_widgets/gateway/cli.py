@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 
 from .._constants import DEFAULT_BASE_URL
 from ..models.money import format_money
+from .guard import ConnectionLimits
 from .ratelimit import Limit
 from .store import Store, StoreError, StudentUsage, describe_db, from_micros, open_store
 
@@ -52,6 +53,15 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--max-body", type=int, default=None, help="largest request body in bytes (default 16 MiB)"
     )
+    defaults = ConnectionLimits()
+    guard_options: list[tuple[str, type, float, str]] = [
+        ("--header-timeout", float, defaults.header_timeout_s, "seconds to send a request head (0: none)"),
+        ("--body-timeout", float, defaults.body_timeout_s, "seconds a request body may take"),
+        ("--max-connections", int, defaults.max_connections, "open connections in all (under `ulimit -n`)"),
+        ("--max-per-client", int, defaults.max_per_client, "per client address (0 behind a reverse proxy)"),
+    ]
+    for flag, kind, default, text in guard_options:
+        serve.add_argument(flag, type=kind, default=default, help=f"{text}; default %(default)g")
     db_option(serve)
 
     add = sub.add_parser("add", help="add a student and print their key", description="Add a student.")
@@ -102,11 +112,18 @@ def _serve(args: argparse.Namespace) -> int:
     if args.poll_rate is not None:
         limits["poll"] = args.poll_rate
     try:
+        connection_limits = ConnectionLimits(
+            header_timeout_s=args.header_timeout,
+            body_timeout_s=args.body_timeout,
+            max_connections=args.max_connections,
+            max_per_client=args.max_per_client,
+        )
         gateway = Gateway(
             args.db,
             upstream=args.upstream,
             limits=limits,
             max_body_bytes=args.max_body or DEFAULT_MAX_BODY_BYTES,
+            connection_limits=connection_limits,
         )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -35,6 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="",
         help='instance-wide faults as magic words, e.g. "[sim:poll=503x3] [sim:truncate]"',
     )
+    parser.add_argument(
+        "--fetch-urls",
+        action="store_true",
+        help="fetch http(s) input_reference URLs (off: in a class rehearsal students could make "
+        "this machine request any address)",
+    )
     parser.add_argument("--key", action="append", default=None, help="accept only this key (repeatable)")
     parser.add_argument(
         "--benchmark",
@@ -97,6 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result_ttl_s=args.ttl,
         faults=faults,
         valid_keys=set(args.key) if args.key else None,
+        fetch_urls=args.fetch_urls,
     )
 
     def banner(url: str) -> str:

@@ -96,12 +96,24 @@ def is_moderated(prompt: str, words: tuple[str, ...]) -> bool:
     return any(w in found for w in words)
 
 
-def read_reference(reference: Any, width: int, height: int) -> tuple[bytes | None, str | None]:
-    """The image bytes, or the upstream wording of why they cannot be used."""
+def read_reference(
+    reference: Any, width: int, height: int, *, fetch_urls: bool = False
+) -> tuple[bytes | None, str | None]:
+    """The image bytes, or the upstream wording of why they cannot be used.
+
+    An http(s) URL is fetched only with ``fetch_urls``: a simulator in front of a class (the
+    gateway's upstream in a rehearsal) would otherwise fetch any address a student names, from
+    the teacher's machine and network.
+    """
     if not isinstance(reference, str):
         return None, "input_reference must be a string (URL or base64)"
     data: bytes | None
     if reference.startswith(("http://", "https://")):
+        if not fetch_urls:
+            return None, (
+                "This simulator fetches no input_reference URL (start it with fetch_urls=True or "
+                "--fetch-urls to allow it); send the image itself, as a data URL"
+            )
         data = _fetch(reference)
         if data is None:
             return None, f"Failed to download input_reference from {reference[:200]}"

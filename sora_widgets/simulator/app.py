@@ -124,6 +124,10 @@ class Simulator:
         clock: unix-seconds clock, injectable for tests.
         render_workers: threads that render videos.
         retention_s: at start, tasks older than this (and files no task uses) are removed.
+        fetch_urls: fetch an http(s) ``input_reference`` a client sends. Off by default: in a
+            class rehearsal the simulator is the gateway's upstream, and fetching would let any
+            student make the teacher's machine request any address on its network. Data URLs
+            and uploaded images always work.
     """
 
     def __init__(
@@ -138,6 +142,7 @@ class Simulator:
         clock: Callable[[], float] = time.time,
         render_workers: int = DEFAULT_RENDER_WORKERS,
         retention_s: float = DEFAULT_RETENTION_S,
+        fetch_urls: bool = False,
     ) -> None:
         self.engine = Engine(
             speed=speed,
@@ -148,6 +153,7 @@ class Simulator:
             clock=clock,
             render_workers=render_workers,
             retention_s=retention_s,
+            fetch_urls=fetch_urls,
         )
         self.valid_keys = set(valid_keys) if valid_keys is not None else None
         self.ledger: Ledger = self.engine.ledger

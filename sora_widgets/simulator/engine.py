@@ -84,6 +84,7 @@ class Engine:
         clock: returns unix seconds; inject a fake one in tests.
         render_workers: threads rendering videos.
         retention_s: tasks older than this, and files no task uses, are removed at start.
+        fetch_urls: fetch an http(s) ``input_reference`` (off by default: see ``read_reference``).
     """
 
     def __init__(
@@ -97,6 +98,7 @@ class Engine:
         clock: Callable[[], float] = time.time,
         render_workers: int = DEFAULT_RENDER_WORKERS,
         retention_s: float = DEFAULT_RETENTION_S,
+        fetch_urls: bool = False,
     ) -> None:
         if speed not in SPEEDS:
             raise ValueError(f"speed must be one of {', '.join(SPEEDS)}, not {speed!r}")
@@ -106,6 +108,7 @@ class Engine:
         self.moderation_words = tuple(w.lower() for w in moderation_words)
         self.faults = faults if faults is not None else FaultPlan()
         self.clock = clock
+        self.fetch_urls = fetch_urls
         self.refusals: dict[str, int] = {}
         self._store = TaskStore(self.state_dir)
         self._lock = self._store.lock
@@ -308,7 +311,7 @@ class Engine:
         audio = plan.audio or self.faults.audio
         image: bytes | None = None
         if checked.reference:
-            image, problem = read_reference(checked.reference, width, height)
+            image, problem = read_reference(checked.reference, width, height, fetch_urls=self.fetch_urls)
             if problem is not None:
                 return None, problem
         if checked.remix:
