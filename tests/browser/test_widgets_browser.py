@@ -84,12 +84,21 @@ def test_studio_generate_watch_play_remix_gallery(open_notebook: Any) -> None:
     studio.locator(".sw-studio-header").wait_for(timeout=60_000)
     assert studio.locator(".sw-badge-sim").first.is_visible()
 
-    # Fill the form the way a user does: labelled controls, then Generate.
-    studio.get_by_label("Prompt").fill("Wide shot of a red kite over a beach at dusk, slow dolly in")
+    # Fill the form the way a user does: labelled controls, then Generate. With no prompt yet,
+    # Generate waits and says why.
+    generate = studio.get_by_role("button", name="Generate", exact=True)
+    expect(generate).to_be_disabled()
+    expect(studio.locator(".sw-pb-empty")).to_have_text("Type a prompt to generate")
+    studio.get_by_label("Prompt").press_sequentially("Wide shot of a red kite over a beach at dusk, slow dolly in")
     studio.get_by_label("Landscape 1280×720").check()
     studio.get_by_label("8 s").check()
     expect(studio.locator(".sw-pb-price")).to_contain_text("$2.40", timeout=10_000)
-    studio.get_by_role("button", name="Generate").click()
+    expect(generate).to_be_enabled()
+    expect(studio.locator(".sw-pb-empty")).to_be_hidden()
+    # A double click starts one generation; a second one is a deliberate "Generate again".
+    generate.dblclick()
+    expect(studio.get_by_role("button", name="Generate again ($2.40)")).to_be_visible(timeout=20_000)
+    nb.screenshot("studio-generate-again-light", target=studio.locator(".sw-pb"))
 
     _wait_phase(studio, "succeeded")
     # The finished status bar was folded into the strip and its widget closed: none is left.
@@ -120,8 +129,12 @@ def test_studio_generate_watch_play_remix_gallery(open_notebook: Any) -> None:
     studio.locator(".sw-player").get_by_role("button", name="Remix").click()
     remix_select = studio.get_by_label("Remix of")
     nb.page.wait_for_function("(s) => s.value !== ''", arg=remix_select.element_handle(), timeout=10_000)
-    studio.get_by_label("Prompt").fill("The same kite at night under a full moon")
-    studio.get_by_role("button", name="Generate").click()
+    prompt = studio.get_by_label("Prompt")
+    prompt.click()
+    nb.page.keyboard.press("Control+A")  # replacing the text on purpose, as a person does
+    prompt.press_sequentially("The same kite at night under a full moon")
+    expect(studio.get_by_role("button", name="Generate again ($2.40)")).to_be_hidden()  # a new request
+    generate.click()
     _wait_phase(studio, "succeeded", count=2)
     studio.locator(".sw-strip-tile").nth(1).wait_for(timeout=30_000)
     nb.run_one(1)

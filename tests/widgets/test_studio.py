@@ -73,8 +73,10 @@ async def test_the_generate_button_uses_the_form(client: Any) -> None:
     studio = Studio(client)
     browser_sets(studio.builder, text="A heron lifts off a misty lake", orientation="landscape", seconds=8)
     from_browser(studio.builder, {"type": "submit"})
-    assert len(studio.running) == 1
+    from_browser(studio.builder, {"type": "submit"})  # a double click: asks, sends nothing
+    assert len(studio.running) == 1 and studio.builder.repeat_label == "Generate again ($2.40)"
     await asyncio.gather(*studio.running)  # Jobs are awaitables
+    assert client.simulator.ledger.total_created == 1
     assert studio.last is not None
     assert (studio.last.prompt, studio.last.size, studio.last.seconds) == (
         "A heron lifts off a misty lake",
