@@ -89,7 +89,9 @@ def test_studio_generate_watch_play_remix_gallery(open_notebook: Any) -> None:
     generate = studio.get_by_role("button", name="Generate", exact=True)
     expect(generate).to_be_disabled()
     expect(studio.locator(".sw-pb-empty")).to_have_text("Type a prompt to generate")
-    studio.get_by_label("Prompt").press_sequentially("Wide shot of a red kite over a beach at dusk, slow dolly in")
+    studio.get_by_label("Prompt").press_sequentially(
+        "Wide shot of a red kite over a beach at dusk, slow dolly in"
+    )
     studio.get_by_label("Landscape 1280×720").check()
     studio.get_by_label("8 s").check()
     expect(studio.locator(".sw-pb-price")).to_contain_text("$2.40", timeout=10_000)
