@@ -79,12 +79,12 @@ class StoppedWaiting(KeyboardInterrupt):
         if task_id:
             self.lines = [
                 f"Stopped waiting. Task {task_id} goes on at the service (it is not cancelled).",
-                f"Pick it up with client.wait_sync({task_id!r}), client.resume_sync(), or client.history().",
+                f"Pick it up with client.wait_sync({task_id!r}), client.resume_sync(), or client.history.",
             ]
         else:
             self.lines = [
                 "Stopped while the request was being sent: it may have been created (and billed).",
-                "Look in client.history(); client.resume_sync() finishes what was created.",
+                "Look in client.history; client.resume_sync() finishes what was created.",
             ]
         super().__init__("\n".join(self.lines))
 

@@ -247,6 +247,19 @@ def test_failure_is_explained_in_the_status_bar(open_notebook: Any) -> None:
     nb.screenshot("studio-failed-dark")
     nb.set_theme("light")
 
+    # After a kernel restart the old Studio says it is disconnected and how to get a live one;
+    # its controls take no clicks or keys (it used to look usable and throw "Cannot send").
+    offline = studio.locator(".sw-studio-offline")
+    assert offline.is_hidden()
+    nb.page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
+    expect(offline).to_be_visible(timeout=60_000)
+    expect(offline).to_contain_text("Re-run its cell")
+    prompt = studio.get_by_label("Prompt")
+    assert prompt.evaluate("(box) => box.closest('[inert]') !== null")
+    studio.locator(".sw-studio-header").scroll_into_view_if_needed()
+    nb.screenshot("studio-disconnected-light")
+    assert not [e for e in nb.js_errors if "Cannot send" in e]
+
 
 def test_studio_in_notebook_7(open_notebook: Any, jupyter_notebook7: Any) -> None:
     nb: NotebookPage = open_notebook(

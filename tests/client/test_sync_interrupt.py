@@ -58,7 +58,7 @@ def test_interrupting_generate_sync_says_which_task_goes_on_and_how_to_pick_it_u
         assert content["status"] == "error" and content["ename"] == "StoppedWaiting"
         assert content["traceback"] == [
             f"Stopped waiting. Task {task_id} goes on at the service (it is not cancelled).",
-            f"Pick it up with client.wait_sync({task_id!r}), client.resume_sync(), or client.history().",
+            f"Pick it up with client.wait_sync({task_id!r}), client.resume_sync(), or client.history.",
         ]
         # What the two lines say works: the same task finishes, nothing new is created.
         out: list[str] = []
