@@ -369,7 +369,9 @@ class Lab:
                 "request instead of paying again."
             )
             self.message = f"{note} {self.message}".strip()
-            self._changed()
+        # The plan is priced again on what now stands committed: the summary never says "2 will
+        # run" next to a run that has just sent them.
+        self.plan(keep_jobs=True)
         return list(self._jobs)
 
     async def rerun(self, index: int) -> LabJob:
@@ -602,6 +604,6 @@ class Lab:
             if job.queued_at is None:
                 continue
             status = job.status if job.status in ("completed", "failed", SKIPPED, QUEUED) else "running"
-            text = f"#{job.index} " + label(job.variant.values, keys)
+            text = f"#{job.index + 1} " + label(job.variant.values, keys)  # counted from 1, as people do
             rows.append(TimelineRow(text, job.queued_at, job.started_at, job.finished_at, status))
         return rows

@@ -170,7 +170,7 @@ def test_the_prompt_lab_grid_updates_live(open_marimo: Callable[..., MarimoPage]
         ]
     )
     lab = app.wait_for_locator(app.cell(1).locator(".sw-lab"), "the Prompt Lab")
-    run = lab.get_by_role("button", name="Run the sweep")
+    run = lab.get_by_role("button", name="Run", exact=True)
     run.focus()
     app.page.keyboard.press("Enter")  # a real key press on the button
     done = lab.locator(".sw-lab-cell[data-status='completed']")
@@ -386,7 +386,7 @@ def test_the_prompt_lab_sweep_typed_runs_live_and_compares_in_sync(
 
     grid = lab.locator(".sw-lab-grid")
     grid.evaluate(RECORD_STATUSES_JS)
-    run = lab.get_by_role("button", name="Run the sweep")
+    run = lab.get_by_role("button", name="Run", exact=True)
     run.focus()
     app.page.keyboard.press("Enter")
     done = lab.locator(".sw-lab-cell[data-status='completed']")

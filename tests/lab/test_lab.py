@@ -67,7 +67,7 @@ async def test_run_reuse_favourite_and_export(tmp_path: Path) -> None:
     assert entry is not None and entry.video is not None and entry.video.favourite
     rows = json.loads(lab.to_json())
     assert [r["favourite"] for r in rows] == [False, False, True]
-    assert [r.label.split(" ", 1)[0] for r in lab.timeline_rows()] == ["#0", "#1", "#2"]
+    assert [r.label.split(" ", 1)[0] for r in lab.timeline_rows()] == ["#1", "#2", "#3"]
     await client.aclose()
 
 

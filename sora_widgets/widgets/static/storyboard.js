@@ -103,7 +103,7 @@ function mountStoryboard({ model, el }) {
     const up = h("button", { class: "sw-btn", type: "button", text: "↑", title: `Move shot ${n} up`, "aria-label": `Move shot ${n} up` });
     const down = h("button", { class: "sw-btn", type: "button", text: "↓", title: `Move shot ${n} down`, "aria-label": `Move shot ${n} down` });
     const remove = h("button", { class: "sw-btn", type: "button", text: "Remove", "aria-label": `Remove shot ${n}` });
-    const rerun = h("button", { class: "sw-btn sw-sb-rerun", type: "button", text: "Rerun from here", "aria-label": `Rerun from shot ${n}` });
+    const rerun = h("button", { class: "sw-btn sw-sb-rerun", type: "button", text: "Rerun from here", "aria-label": `Rerun from here (shot ${n})` });
     const cardPrice = h("span", { class: "sw-sb-card-price sw-muted" });
     const tools = h("div", { class: "sw-sb-tools" }, [length, cardPrice, up, down, remove, rerun]);
     const barFill = h("div", { class: "sw-sb-bar-fill" });
