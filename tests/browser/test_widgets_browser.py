@@ -154,8 +154,9 @@ def test_studio_generate_watch_play_remix_gallery(open_notebook: Any) -> None:
     tiles = gallery.locator(".sw-strip-tile")
     tiles.nth(1).wait_for(timeout=30_000)
     assert tiles.count() == 2
+    before = nb.video_src(gallery.locator(".sw-player video"))
     tiles.nth(1).click()
-    state = nb.wait_for_video(gallery.locator(".sw-player video"))
+    state = nb.wait_for_video(gallery.locator(".sw-player video"), replacing=before)
     assert (state["videoWidth"], state["error"]) == (1280, None), state
     nb.screenshot("gallery-light", target=gallery)
     nb.set_theme("dark")
