@@ -186,6 +186,10 @@ def test_image_to_video_with_an_uploaded_image(open_notebook: Any, tmp_path: Pat
     studio.locator(".sw-studio-header").wait_for(timeout=60_000)
     studio.get_by_label("Prompt").fill("The waves start rolling in, gentle camera push")
     studio.get_by_label("Portrait 720×1280").check()
+    # The hidden file input is no Tab stop: Shift+Tab from "Choose image…" leaves the field.
+    studio.get_by_role("button", name="Choose image…").focus()
+    nb.page.keyboard.press("Shift+Tab")
+    assert nb.page.evaluate("() => document.activeElement?.type") != "file"
     studio.get_by_label("Reference image (optional)").set_input_files(str(photo))
     preview = studio.get_by_role("img", name="Reference image as it will be sent")
     nb.page.wait_for_function(
