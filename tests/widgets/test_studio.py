@@ -73,8 +73,10 @@ async def test_the_generate_button_uses_the_form(client: Any) -> None:
     studio = Studio(client)
     browser_sets(studio.builder, text="A heron lifts off a misty lake", orientation="landscape", seconds=8)
     from_browser(studio.builder, {"type": "submit"})
-    assert len(studio.running) == 1
+    from_browser(studio.builder, {"type": "submit"})  # a double click: asks, sends nothing
+    assert len(studio.running) == 1 and studio.builder.repeat_label == "Generate again ($2.40)"
     await asyncio.gather(*studio.running)  # Jobs are awaitables
+    assert client.simulator.ledger.total_created == 1
     assert studio.last is not None
     assert (studio.last.prompt, studio.last.size, studio.last.seconds) == (
         "A heron lifts off a misty lake",
@@ -174,6 +176,36 @@ async def test_stop_watching_leaves_the_task_running_at_the_service() -> None:
     assert "client.resume()" in studio.error
     task = await client.get(bar.task_id)
     assert not task.is_terminal  # still rendering at the service
+    await client.aclose()
+    if client.journal is not None:
+        client.journal.close()
+    simulator.close()
+
+
+async def test_watch_again_follows_the_stopped_task_to_its_video() -> None:
+    from sora_widgets.client import SoraClient
+    from sora_widgets.simulator import Simulator
+
+    simulator = Simulator(speed="demo")
+    client = SoraClient(simulator=simulator)
+    studio = Studio(client)
+    job = studio.generate(prompt="A slow sunrise over hills")
+    [bar] = studio.status_bars
+    for _ in range(500):
+        if bar.watching:
+            break
+        await asyncio.sleep(0.01)
+    from_browser(studio, {"type": "stop", "job": bar.key})
+    with pytest.raises(asyncio.CancelledError):
+        await job
+    # The badge says the truth: this page stopped following (the timer stops with it).
+    assert (studio.jobs[0]["status"], studio.jobs[0]["phase"]) == ("stopped watching", "stopped")
+    from_browser(studio, {"type": "watch", "job": bar.key})
+    assert (studio.jobs[0]["phase"], studio.jobs[0]["note"]) == ("running", "")
+    [again] = studio.running
+    video = await again
+    assert video.task_id == bar.task_id and studio.results == [video]
+    assert client.simulator.ledger.total_created == 1  # followed again, not made again
     await client.aclose()
     if client.journal is not None:
         client.journal.close()
