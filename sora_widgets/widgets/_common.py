@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from ..errors import SoraError, redact
 from ..models.money import format_money
+from ._front import STATIC
 
 __all__ = [
     "STATIC",
@@ -20,33 +21,10 @@ __all__ = [
     "format_duration",
     "running_loop",
     "video_thumbnail",
-    "widget_css",
-    "widget_esm",
 ]
 
-STATIC = Path(__file__).parent / "static"
 _log = logging.getLogger("sora_widgets.widgets")
 T = TypeVar("T")
-
-
-def widget_css(name: str, *parts: str) -> str:
-    """The shared ``base.css``, then ``static/<part>.css`` for each of ``parts``, then ``<name>.css``.
-
-    anywidget injects each widget's CSS once per page, so every widget carries the shared rules.
-    """
-    files = ["base", *parts, name]
-    return "\n".join((STATIC / f"{f}.css").read_text(encoding="utf-8") for f in files)
-
-
-def widget_esm(name: str, *parts: str) -> str:
-    """The shared ``_dom.js`` helpers, then ``static/<part>.js`` for each of ``parts``, then ``<name>.js``.
-
-    anywidget loads each widget's ESM as one module that cannot import its sibling files, so the
-    helpers every front end uses (``h``, ``bufferBytes``, ``uid``, ``keepKeys``) are put in front
-    of it here; ``parts`` are shared pieces some widgets use (``coach``: the prompt checklist).
-    """
-    files = ["_dom", *parts, name]
-    return "\n".join((STATIC / f"{f}.js").read_text(encoding="utf-8") for f in files)
 
 
 def running_loop() -> asyncio.AbstractEventLoop:

@@ -60,7 +60,7 @@ backlight. Camera: slow dolly in.'
     return " ".join(part for part in (free, structured) if part)
 
 
-class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
+class PromptBuilder(SoraWidget, front="prompt_builder"):
     """Build a request: prompt (free text plus shot fields), orientation, length, image, remix.
 
     Example:

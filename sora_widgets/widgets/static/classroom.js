@@ -2,7 +2,10 @@
 // own state. Rows and cards are keyed (by name, by task id) and updated in place, so a top-up
 // amount being typed and a video playing survive every refresh. Server text uses textContent.
 
-const COLUMNS = [
+import { h } from "./_dom.js";
+import "./classroom.css";
+
+export const COLUMNS = [
   ["name", "Student"],
   ["budget", "Budget"],
   ["spent", "Spent"],
@@ -14,7 +17,7 @@ const COLUMNS = [
   ["last_activity", "Active"],
 ];
 
-function ago(ts) {
+export function ago(ts) {
   if (!(ts > 0)) return "–";
   const seconds = Math.max(0, Date.now() / 1000 - ts);
   if (seconds < 60) return "just now";
@@ -22,7 +25,7 @@ function ago(ts) {
   return new Date(ts * 1000).toLocaleTimeString();
 }
 
-function mountClassroom({ model, el }) {
+export function mountClassroom({ model, el }) {
   const title = h("strong", { class: "sw-cls-title", text: "Classroom" });
   const where = h("span", { class: "sw-muted sw-cls-url" });
   const updated = h("span", { class: "sw-muted sw-cls-updated", "aria-live": "off" });
@@ -194,3 +197,4 @@ function mountClassroom({ model, el }) {
   };
 }
 
+export default { render: mountClassroom };

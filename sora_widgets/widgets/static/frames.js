@@ -2,11 +2,14 @@
 // JPEG buffers (one message per row) and show from Blob URLs; a click on a still (or Enter/Space
 // on it) asks Python to seek every linked player there. Text goes through textContent only.
 
-function formatTime(seconds) {
+import { activeIn, bufferBytes, h } from "./_dom.js";
+import "./frames.css";
+
+export function formatTime(seconds) {
   return `${seconds.toFixed(seconds < 10 ? 2 : 1)} s`;
 }
 
-function mountFrames({ model, el }) {
+export function mountFrames({ model, el }) {
   const title = h("div", { class: "sw-fc-title" });
   const table = h("div", { class: "sw-fc-grid", role: "grid" });
   const alert = h("div", { class: "sw-alert", role: "alert" });
@@ -107,3 +110,4 @@ function mountFrames({ model, el }) {
   };
 }
 
+export default { render: mountFrames };

@@ -3,9 +3,13 @@
 // Plain ESM, no imports (_common.widget_esm puts _dom.js in front). Text from users or the server
 // goes in with textContent only.
 
-const SLOT_RE = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+import { activeIn, bufferBytes, childModel, h, keepKeys, listen, onTraits, save, statusWord } from "./_dom.js";
+import { mountFrames } from "./frames.js";
+import "./prompt_lab.css";
 
-function slotNames(template) {
+export const SLOT_RE = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+export function slotNames(template) {
   const names = [];
   for (const match of template.matchAll(SLOT_RE)) {
     if (match[1] && !names.includes(match[1])) names.push(match[1]);
@@ -13,14 +17,14 @@ function slotNames(template) {
   return names;
 }
 
-function lines(text) {
+export function lines(text) {
   return text
     .split("\n")
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 }
 
-function debounce(fn, ms) {
+export function debounce(fn, ms) {
   let timer = null;
   return (...args) => {
     clearTimeout(timer);
@@ -28,7 +32,7 @@ function debounce(fn, ms) {
   };
 }
 
-function mountPromptLab({ model, el: root }) {
+export function mountPromptLab({ model, el: root }) {
   const releaseKeys = keepKeys(root);
   const urls = new Map(); // task id -> Blob URL of its video's first frame
   const requested = new Set(); // task ids whose thumbnail was asked of the kernel
@@ -420,10 +424,10 @@ function mountPromptLab({ model, el: root }) {
 // acknowledges each number with Python's values, so the value Python set last wins (see
 // PromptLab.set_state). Programmatic moves are remembered per video, so their events are not
 // mistaken for the user's.
-const FOLLOW_PLAYING_S = 0.25; // a playing follower this far from the leader is moved back
-const FOLLOW_PAUSED_S = 0.01; // paused videos line up exactly
+export const FOLLOW_PLAYING_S = 0.25; // a playing follower this far from the leader is moved back
+export const FOLLOW_PAUSED_S = 0.01; // paused videos line up exactly
 
-function mountLabCompare(model, view) {
+export function mountLabCompare(model, view) {
   const tiles = new Map(); // task id -> {tile, video, caption, star, remix, url, index}
   const requested = new Set(); // task ids whose bytes were asked of the kernel
   const ourSeeks = new Map(); // video -> time this code seeked it to
@@ -653,3 +657,5 @@ function mountLabCompare(model, view) {
     framesBox.replaceChildren();
   };
 }
+
+export default { render: mountPromptLab };
