@@ -1,6 +1,5 @@
-// Helpers every widget front end shares. anywidget ESM cannot import sibling files, so Python
-// puts this file in front of each widget's own JS (_common.widget_esm); plain declarations only,
-// no imports or exports here.
+// Helpers every widget front end shares: each module imports what it uses from here (esbuild
+// bundles them into each widget's static/dist/<name>.js). Importing this file brings base.css.
 
 import "./base.css";
 

@@ -1,36 +1,14 @@
 // PromptLab front end: define a sweep, see its count and cost, watch its jobs and timeline, and
 // compare the finished videos side by side, kept in sync here (one leader, followers follow).
-// Plain ESM, no imports (_common.widget_esm puts _dom.js in front). Text from users or the server
-// goes in with textContent only.
+// Its named parts: lab_define.js (the sweep's controls), lab_compare.js (the compare view),
+// lab_text.js (slots, lines, SVG cleaning). Text from users or the server goes in with
+// textContent only.
 
-import { activeIn, bufferBytes, childModel, h, keepKeys, listen, onTraits, save, statusWord } from "./_dom.js";
-import { mountFrames } from "./frames.js";
+import { activeIn, bufferBytes, h, keepKeys, listen, onTraits, save, statusWord } from "./_dom.js";
+import { mountLabCompare } from "./lab_compare.js";
+import { defineControls } from "./lab_define.js";
+import { cleanSvg, debounce, lines, slotNames, SVG_NS } from "./lab_text.js";
 import "./prompt_lab.css";
-
-export const SLOT_RE = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-
-export function slotNames(template) {
-  const names = [];
-  for (const match of template.matchAll(SLOT_RE)) {
-    if (match[1] && !names.includes(match[1])) names.push(match[1]);
-  }
-  return names;
-}
-
-export function lines(text) {
-  return text
-    .split("\n")
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}
-
-export function debounce(fn, ms) {
-  let timer = null;
-  return (...args) => {
-    clearTimeout(timer);
-    timer = setTimeout(() => fn(...args), ms);
-  };
-}
 
 export function mountPromptLab({ model, el: root }) {
   const releaseKeys = keepKeys(root);
@@ -42,57 +20,10 @@ export function mountPromptLab({ model, el: root }) {
   root.append(wrap);
 
   // ---- definition ------------------------------------------------------------------------
-  const modeTemplate = h("input", { type: "radio", name: "sw-lab-mode", value: "template", "aria-label": "Template with slots" });
-  const modePrompts = h("input", { type: "radio", name: "sw-lab-mode", value: "prompts", "aria-label": "List of prompts" });
-  const modeRow = h("div", { class: "sw-lab-row", role: "radiogroup", "aria-label": "How variants are defined" }, [
-    h("label", {}, [modeTemplate, " Template with slots"]),
-    h("label", {}, [modePrompts, " List of prompts"]),
-  ]);
-  const template = h("textarea", {
-    class: "sw-lab-template",
-    rows: 2,
-    "aria-label": "Prompt template; write slots as {name}",
-    placeholder: "{shot} of a fox in {setting}, {lighting}",
-  });
-  const slotBox = h("div", { class: "sw-lab-slots", "aria-label": "Slot values" });
-  const templateBox = h("div", { class: "sw-lab-templatebox" }, [template, slotBox]);
-  const promptsArea = h("textarea", {
-    class: "sw-lab-prompts",
-    rows: 4,
-    "aria-label": "Prompts, one per line",
-    placeholder: "One prompt per line",
-  });
-
-  // Sizes and lengths are the model catalog's (the `_catalog` trait), not written out here.
-  const catalog = model.get("_catalog");
-  const sizeBoxes = catalog.sizes.map(({ size, label }) =>
-    h("input", { type: "checkbox", value: size, "aria-label": `Size ${label}` }),
-  );
-  const lengthBoxes = catalog.seconds.map((s) => h("input", { type: "checkbox", value: String(s), "aria-label": `Length ${s} seconds` }));
-  const budget = h("input", { type: "number", min: "0", step: "0.01", class: "sw-lab-budget", "aria-label": "Budget cap in USD (empty: no cap)", placeholder: "no cap" });
-  const concurrency = h("input", { type: "number", min: "1", max: "16", step: "1", class: "sw-lab-concurrency", "aria-label": "Jobs at once" });
-  const options = h("div", { class: "sw-lab-row sw-lab-options" }, [
-    h("span", { class: "sw-lab-caption", text: "Sizes" }),
-    ...sizeBoxes.map((box, i) => h("label", {}, [box, ` ${catalog.sizes[i].label}`])),
-    h("span", { class: "sw-lab-caption", text: "Lengths" }),
-    ...lengthBoxes.map((box, i) => h("label", {}, [box, ` ${catalog.seconds[i]} s`])),
-  ]);
-  const summary = h("div", { class: "sw-lab-summary", role: "status", "aria-live": "polite", "aria-label": "Sweep summary" });
-  // Buttons are named by their visible words (voice control says what it sees).
-  const runButton = h("button", { type: "button", class: "sw-btn sw-btn-primary sw-lab-run", text: "Run" });
-  const stopButton = h("button", { type: "button", class: "sw-btn sw-lab-stop", text: "Stop" });
-  const spent = h("span", { class: "sw-lab-spent", "aria-label": "Estimated cost sent so far" });
-  const budgetRow = h("div", { class: "sw-lab-row" }, [
-    h("label", {}, ["Budget $ ", budget]),
-    h("label", {}, ["At once ", concurrency]),
-    runButton,
-    stopButton,
-    spent,
-  ]);
-  // News (reused videos, a finished run) is a status; only the error is an alert, in red.
-  const message = h("div", { class: "sw-lab-message sw-lab-note", role: "status", "aria-label": "Lab message" });
-  const problem = h("div", { class: "sw-lab-message sw-lab-problem", role: "alert", "aria-label": "Lab error" });
-  wrap.append(h("div", { class: "sw-lab-define" }, [modeRow, templateBox, promptsArea, options, budgetRow, summary, message, problem]));
+  const defined = defineControls(model);
+  const { modeTemplate, modePrompts, template, slotBox, templateBox, promptsArea } = defined;
+  const { sizeBoxes, lengthBoxes, budget, concurrency, summary, runButton, stopButton, spent, message, problem } = defined;
+  wrap.append(defined.section);
 
   // ---- jobs grid, compare, timeline ------------------------------------------------------
   const grid = h("div", { class: "sw-lab-grid", role: "list", "aria-label": "Jobs" });
@@ -337,19 +268,6 @@ export function mountPromptLab({ model, el: root }) {
     }
   }
 
-  // The kernel's SVG is parsed as XML (never innerHTML) and only SVG drawing elements are kept:
-  // labels are escaped there, and nothing that runs (script, handlers, links) is let through.
-  const SVG_NS = "http://www.w3.org/2000/svg";
-  const SVG_TAGS = new Set(["svg", "title", "style", "text", "tspan", "rect", "g", "line"]);
-  function cleanSvg(node) {
-    for (const child of [...node.children]) {
-      if (child.namespaceURI !== SVG_NS || !SVG_TAGS.has(child.localName)) child.remove();
-      else cleanSvg(child);
-    }
-    for (const attr of [...node.attributes]) {
-      if (/^on/i.test(attr.name) || /href$/i.test(attr.name)) node.removeAttribute(attr.name);
-    }
-  }
   function drawTimeline() {
     const text = model.get("timeline");
     timelineBox.hidden = !text;
@@ -412,249 +330,6 @@ export function mountPromptLab({ model, el: root }) {
     for (const undo of handlers) undo();
     for (const url of urls.values()) URL.revokeObjectURL(url);
     urls.clear();
-  };
-}
-
-
-// ---- compare: the chosen finished videos side by side, kept together in this page ------------
-// The kernel sends the list (trait "compared") and each video's bytes on request (binary
-// message keyed by task id). The first video leads: a play, pause or seek on any video moves all
-// of them, and while they play the followers are pulled back to the leader when they drift.
-// Python drives them with numbered "control" messages (play_all, pause_all, seek_all); the view
-// acknowledges each number with Python's values, so the value Python set last wins (see
-// PromptLab.set_state). Programmatic moves are remembered per video, so their events are not
-// mistaken for the user's.
-export const FOLLOW_PLAYING_S = 0.25; // a playing follower this far from the leader is moved back
-export const FOLLOW_PAUSED_S = 0.01; // paused videos line up exactly
-
-export function mountLabCompare(model, view) {
-  const tiles = new Map(); // task id -> {tile, video, caption, star, remix, url, index}
-  const requested = new Set(); // task ids whose bytes were asked of the kernel
-  const ourSeeks = new Map(); // video -> time this code seeked it to
-  const ourPlays = new WeakSet();
-  const ourPauses = new WeakSet();
-  const undo = [];
-
-  const playAll = h("button", { type: "button", class: "sw-btn", title: "Play all compared videos", text: "▶ Play all" });
-  const pauseAll = h("button", { type: "button", class: "sw-btn", title: "Pause all compared videos", text: "❚❚ Pause all" });
-  const grid = h("div", { class: "sw-lab-compare-grid" });
-  const framesBox = h("div", { class: "sw-lab-frames" });
-  const note = h("div", { class: "sw-lab-message", role: "alert" });
-  view.append(
-    h("div", { class: "sw-lab-row" }, [
-      h("strong", { text: "Compare" }),
-      h("span", { class: "sw-muted", text: "play, pause and seek move every video" }),
-      playAll,
-      pauseAll,
-    ]),
-    grid,
-    note,
-    framesBox,
-  );
-
-  const ordered = () => [...grid.children].map((tile) => tile.querySelector("video")).filter((v) => v && v.src);
-  const leader = () => ordered()[0];
-
-  function seekVideo(video, time, tolerance = video.paused ? FOLLOW_PAUSED_S : FOLLOW_PLAYING_S) {
-    if (video.readyState < 1 || Math.abs(video.currentTime - time) <= tolerance) return;
-    ourSeeks.set(video, time);
-    video.currentTime = time;
-  }
-  function playVideo(video) {
-    if (!video.paused || video.readyState < 1) return;
-    ourPlays.add(video);
-    video.play().catch((err) => {
-      ourPlays.delete(video);
-      note.textContent = `The browser would not start playback (${err.name}).`;
-    });
-  }
-  function pauseVideo(video) {
-    if (video.paused) return;
-    ourPauses.add(video);
-    video.pause();
-  }
-
-  function report(changes) {
-    for (const [key, value] of Object.entries(changes)) model.set(key, value);
-    model.save_changes();
-  }
-  function reportLeader() {
-    const lead = leader();
-    if (lead) report({ playing: !lead.paused, current_time: lead.currentTime });
-  }
-
-  // What the user did on one video, done to all.
-  function userPlayed(video) {
-    for (const other of ordered()) {
-      if (other === video) continue;
-      seekVideo(other, video.currentTime);
-      playVideo(other);
-    }
-    reportLeader();
-  }
-  function userPaused(video) {
-    for (const other of ordered()) {
-      if (other === video) continue;
-      pauseVideo(other);
-      seekVideo(other, video.currentTime, FOLLOW_PAUSED_S);
-    }
-    report({ playing: false, current_time: video.currentTime });
-  }
-  function userSeeked(video) {
-    for (const other of ordered()) if (other !== video) seekVideo(other, video.currentTime, FOLLOW_PAUSED_S);
-    report({ current_time: video.currentTime });
-  }
-  function leaderTicked(video) {
-    if (video !== leader()) return;
-    if (!video.paused) for (const other of ordered()) if (other !== video) seekVideo(other, video.currentTime);
-    if (Math.abs(model.get("current_time") - video.currentTime) >= 0.2) report({ current_time: video.currentTime });
-  }
-
-  // A video that has just loaded joins the others (or Python's position when it is the first).
-  function joined(video) {
-    const lead = ordered().find((v) => v !== video && v.readyState >= 1);
-    const time = lead ? lead.currentTime : model.get("current_time");
-    const playing = lead ? !lead.paused : model.get("playing");
-    seekVideo(video, time, FOLLOW_PAUSED_S);
-    if (playing) playVideo(video);
-  }
-
-  function makeTile(row) {
-    const video = h("video", { class: "sw-lab-video", controls: "", playsinline: "", preload: "auto", muted: "" });
-    video.muted = true; // followers start without a click only when muted
-    const caption = h("div", { class: "sw-lab-tile-caption" });
-    const star = h("button", { type: "button", class: "sw-btn sw-lab-star" });
-    const remix = h("button", { type: "button", class: "sw-btn", text: "Remix" });
-    const tile = h("div", { class: "sw-lab-tile", role: "group" }, [video, caption, h("div", { class: "sw-lab-cell-actions" }, [star, remix])]);
-    const parts = { tile, video, caption, star, remix, url: null, index: row.index };
-    const events = {
-      play: () => (ourPlays.delete(video) ? undefined : userPlayed(video)),
-      pause: () => (ourPauses.delete(video) ? undefined : userPaused(video)),
-      seeked: () => {
-        // A seek this code made ends here; one that lands elsewhere was the user's, made while
-        // ours was under way (the browser then fires a single "seeked", for the last one).
-        const ours = ourSeeks.get(video);
-        ourSeeks.delete(video);
-        if (ours === undefined || Math.abs(video.currentTime - ours) > 0.05) userSeeked(video);
-      },
-      timeupdate: () => leaderTicked(video),
-      loadedmetadata: () => joined(video),
-    };
-    for (const [type, fn] of Object.entries(events)) undo.push(listen(video, type, fn));
-    undo.push(listen(star, "click", () => model.send({ type: "favourite", index: parts.index, value: star.getAttribute("aria-pressed") !== "true" })));
-    undo.push(listen(remix, "click", () => model.send({ type: "remix", index: parts.index })));
-    return parts;
-  }
-
-  function drop(key) {
-    const parts = tiles.get(key);
-    tiles.delete(key);
-    requested.delete(key);
-    parts.video.pause();
-    parts.video.removeAttribute("src");
-    parts.video.load();
-    if (parts.url) URL.revokeObjectURL(parts.url);
-  }
-
-  function draw() {
-    const rows = model.get("compared") || [];
-    view.hidden = rows.length === 0;
-    const order = [];
-    for (const row of rows) {
-      let parts = tiles.get(row.key);
-      if (!parts) {
-        parts = makeTile(row);
-        tiles.set(row.key, parts);
-      }
-      parts.index = row.index;
-      parts.tile.dataset.index = String(row.index);
-      parts.video.setAttribute("aria-label", `Variant ${row.index + 1}: ${row.label}`);
-      parts.caption.textContent = row.label;
-      parts.star.textContent = row.favourite ? "★ favourite" : "☆ favourite";
-      parts.star.title = `Favourite variant ${row.index + 1}`;
-      parts.star.setAttribute("aria-pressed", row.favourite ? "true" : "false");
-      parts.remix.title = `Remix variant ${row.index + 1}`;
-      parts.remix.hidden = !row.can_remix;
-      order.push(parts.tile);
-      if (!requested.has(row.key)) {
-        requested.add(row.key);
-        model.send({ type: "want_video", index: row.index, key: row.key });
-      }
-    }
-    const keep = new Set(rows.map((row) => row.key));
-    for (const key of [...tiles.keys()]) if (!keep.has(key)) drop(key);
-    const current = [...grid.children];
-    if (current.length !== order.length || current.some((node, i) => node !== order[i])) grid.replaceChildren(...order);
-    framesBox.hidden = rows.length < 2;
-  }
-
-  // Python's numbered playback changes: applied to every video, then acknowledged with its values.
-  function control(msg) {
-    const videos = ordered();
-    if ("current_time" in msg) for (const video of videos) seekVideo(video, msg.current_time, FOLLOW_PAUSED_S);
-    if ("playing" in msg) for (const video of videos) (msg.playing ? playVideo : pauseVideo)(video);
-    if (typeof msg.seq !== "number") return;
-    const changes = { _ack: msg.seq };
-    for (const key of ["playing", "current_time"]) if (key in msg) changes[key] = msg[key];
-    // Cleared silently first, so the update carries Python's value even when the model has it
-    // already (it overwrites an older report still waiting in the send buffer).
-    for (const key of Object.keys(changes)) model.set(key, null, { silent: true });
-    report(changes);
-  }
-
-  function onMessage(msg, buffers) {
-    if (msg && msg.type === "control") {
-      control(msg);
-      return;
-    }
-    if (!msg || msg.type !== "video" || !buffers || !buffers.length) return;
-    const parts = tiles.get(msg.key);
-    if (!parts || parts.url) return; // not compared any more, or already loaded
-    parts.url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "video/mp4" }));
-    parts.video.src = parts.url;
-  }
-
-  undo.push(listen(playAll, "click", () => {
-    const videos = ordered();
-    const lead = videos[0];
-    for (const video of videos) {
-      if (lead && video !== lead) seekVideo(video, lead.currentTime, FOLLOW_PAUSED_S);
-      playVideo(video);
-    }
-    report({ playing: true });
-  }));
-  undo.push(listen(pauseAll, "click", () => {
-    const videos = ordered();
-    for (const video of videos) pauseVideo(video);
-    if (videos[0]) for (const video of videos.slice(1)) seekVideo(video, videos[0].currentTime, FOLLOW_PAUSED_S);
-    reportLeader();
-    report({ playing: false });
-  }));
-
-  // The same videos frame by frame (a FrameCompare child widget, drawn here with its own code).
-  let stopFrames = null;
-  let gone = false;
-  childModel(model, "frame_compare")
-    .then((frames) => {
-      if (!gone) stopFrames = mountFrames({ model: frames, el: framesBox });
-    })
-    .catch((err) => {
-      note.textContent = `Frame by frame is not available here (${err.message}).`;
-    });
-
-  model.on("change:compared", draw);
-  model.on("msg:custom", onMessage);
-  draw();
-  model.send({ type: "ready", seq: model.get("_control_seq") || 0 });
-
-  return () => {
-    gone = true;
-    model.off("change:compared", draw);
-    model.off("msg:custom", onMessage);
-    for (const fn of undo) fn();
-    for (const key of [...tiles.keys()]) drop(key);
-    if (stopFrames) stopFrames();
-    framesBox.replaceChildren();
   };
 }
 

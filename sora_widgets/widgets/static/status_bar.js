@@ -1,4 +1,4 @@
-// StatusBar front end. Plain ESM for anywidget; all server text goes through textContent.
+// StatusBar front end (an ES module, bundled into static/dist); all server text goes through textContent.
 
 import { h, keepKeys, statusWord, uid } from "./_dom.js";
 import "./status_bar.css";

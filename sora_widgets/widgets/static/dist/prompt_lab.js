@@ -155,32 +155,219 @@ function mountFrames({ model, el }) {
   };
 }
 
-// sora_widgets/widgets/static/prompt_lab.js
-var SLOT_RE = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-function slotNames(template) {
-  const names = [];
-  for (const match of template.matchAll(SLOT_RE)) {
-    if (match[1] && !names.includes(match[1])) names.push(match[1]);
+// sora_widgets/widgets/static/lab_compare.js
+var FOLLOW_PLAYING_S = 0.25;
+var FOLLOW_PAUSED_S = 0.01;
+function mountLabCompare(model, view) {
+  const tiles = /* @__PURE__ */ new Map();
+  const requested = /* @__PURE__ */ new Set();
+  const ourSeeks = /* @__PURE__ */ new Map();
+  const ourPlays = /* @__PURE__ */ new WeakSet();
+  const ourPauses = /* @__PURE__ */ new WeakSet();
+  const undo = [];
+  const playAll = h("button", { type: "button", class: "sw-btn", title: "Play all compared videos", text: "▶ Play all" });
+  const pauseAll = h("button", { type: "button", class: "sw-btn", title: "Pause all compared videos", text: "❚❚ Pause all" });
+  const grid = h("div", { class: "sw-lab-compare-grid" });
+  const framesBox = h("div", { class: "sw-lab-frames" });
+  const note = h("div", { class: "sw-lab-message", role: "alert" });
+  view.append(
+    h("div", { class: "sw-lab-row" }, [
+      h("strong", { text: "Compare" }),
+      h("span", { class: "sw-muted", text: "play, pause and seek move every video" }),
+      playAll,
+      pauseAll
+    ]),
+    grid,
+    note,
+    framesBox
+  );
+  const ordered = () => [...grid.children].map((tile) => tile.querySelector("video")).filter((v) => v && v.src);
+  const leader = () => ordered()[0];
+  function seekVideo(video, time, tolerance = video.paused ? FOLLOW_PAUSED_S : FOLLOW_PLAYING_S) {
+    if (video.readyState < 1 || Math.abs(video.currentTime - time) <= tolerance) return;
+    ourSeeks.set(video, time);
+    video.currentTime = time;
   }
-  return names;
-}
-function lines(text) {
-  return text.split("\n").map((s) => s.trim()).filter((s) => s.length > 0);
-}
-function debounce(fn, ms) {
-  let timer = null;
-  return (...args) => {
-    clearTimeout(timer);
-    timer = setTimeout(() => fn(...args), ms);
+  function playVideo(video) {
+    if (!video.paused || video.readyState < 1) return;
+    ourPlays.add(video);
+    video.play().catch((err) => {
+      ourPlays.delete(video);
+      note.textContent = `The browser would not start playback (${err.name}).`;
+    });
+  }
+  function pauseVideo(video) {
+    if (video.paused) return;
+    ourPauses.add(video);
+    video.pause();
+  }
+  function report(changes) {
+    for (const [key, value] of Object.entries(changes)) model.set(key, value);
+    model.save_changes();
+  }
+  function reportLeader() {
+    const lead = leader();
+    if (lead) report({ playing: !lead.paused, current_time: lead.currentTime });
+  }
+  function userPlayed(video) {
+    for (const other of ordered()) {
+      if (other === video) continue;
+      seekVideo(other, video.currentTime);
+      playVideo(other);
+    }
+    reportLeader();
+  }
+  function userPaused(video) {
+    for (const other of ordered()) {
+      if (other === video) continue;
+      pauseVideo(other);
+      seekVideo(other, video.currentTime, FOLLOW_PAUSED_S);
+    }
+    report({ playing: false, current_time: video.currentTime });
+  }
+  function userSeeked(video) {
+    for (const other of ordered()) if (other !== video) seekVideo(other, video.currentTime, FOLLOW_PAUSED_S);
+    report({ current_time: video.currentTime });
+  }
+  function leaderTicked(video) {
+    if (video !== leader()) return;
+    if (!video.paused) {
+      for (const other of ordered()) if (other !== video) seekVideo(other, video.currentTime);
+    }
+    if (Math.abs(model.get("current_time") - video.currentTime) >= 0.2) report({ current_time: video.currentTime });
+  }
+  function joined(video) {
+    const lead = ordered().find((v) => v !== video && v.readyState >= 1);
+    const time = lead ? lead.currentTime : model.get("current_time");
+    const playing = lead ? !lead.paused : model.get("playing");
+    seekVideo(video, time, FOLLOW_PAUSED_S);
+    if (playing) playVideo(video);
+  }
+  function makeTile(row) {
+    const video = h("video", { class: "sw-lab-video", controls: "", playsinline: "", preload: "auto", muted: "" });
+    video.muted = true;
+    const caption = h("div", { class: "sw-lab-tile-caption" });
+    const star = h("button", { type: "button", class: "sw-btn sw-lab-star" });
+    const remix = h("button", { type: "button", class: "sw-btn", text: "Remix" });
+    const tile = h("div", { class: "sw-lab-tile", role: "group" }, [video, caption, h("div", { class: "sw-lab-cell-actions" }, [star, remix])]);
+    const parts = { tile, video, caption, star, remix, url: null, index: row.index };
+    const events = {
+      play: () => ourPlays.delete(video) ? void 0 : userPlayed(video),
+      pause: () => ourPauses.delete(video) ? void 0 : userPaused(video),
+      seeked: () => {
+        const ours = ourSeeks.get(video);
+        ourSeeks.delete(video);
+        if (ours === void 0 || Math.abs(video.currentTime - ours) > 0.05) userSeeked(video);
+      },
+      timeupdate: () => leaderTicked(video),
+      loadedmetadata: () => joined(video)
+    };
+    for (const [type, fn] of Object.entries(events)) undo.push(listen(video, type, fn));
+    undo.push(listen(star, "click", () => model.send({ type: "favourite", index: parts.index, value: star.getAttribute("aria-pressed") !== "true" })));
+    undo.push(listen(remix, "click", () => model.send({ type: "remix", index: parts.index })));
+    return parts;
+  }
+  function drop(key) {
+    const parts = tiles.get(key);
+    tiles.delete(key);
+    requested.delete(key);
+    parts.video.pause();
+    parts.video.removeAttribute("src");
+    parts.video.load();
+    if (parts.url) URL.revokeObjectURL(parts.url);
+  }
+  function draw() {
+    const rows = model.get("compared") || [];
+    view.hidden = rows.length === 0;
+    const order = [];
+    for (const row of rows) {
+      let parts = tiles.get(row.key);
+      if (!parts) {
+        parts = makeTile(row);
+        tiles.set(row.key, parts);
+      }
+      parts.index = row.index;
+      parts.tile.dataset.index = String(row.index);
+      parts.video.setAttribute("aria-label", `Variant ${row.index + 1}: ${row.label}`);
+      parts.caption.textContent = row.label;
+      parts.star.textContent = row.favourite ? "★ favourite" : "☆ favourite";
+      parts.star.title = `Favourite variant ${row.index + 1}`;
+      parts.star.setAttribute("aria-pressed", row.favourite ? "true" : "false");
+      parts.remix.title = `Remix variant ${row.index + 1}`;
+      parts.remix.hidden = !row.can_remix;
+      order.push(parts.tile);
+      if (!requested.has(row.key)) {
+        requested.add(row.key);
+        model.send({ type: "want_video", index: row.index, key: row.key });
+      }
+    }
+    const keep = new Set(rows.map((row) => row.key));
+    for (const key of [...tiles.keys()]) if (!keep.has(key)) drop(key);
+    const current = [...grid.children];
+    if (current.length !== order.length || current.some((node, i) => node !== order[i])) grid.replaceChildren(...order);
+    framesBox.hidden = rows.length < 2;
+  }
+  function control(msg) {
+    const videos = ordered();
+    if ("current_time" in msg) for (const video of videos) seekVideo(video, msg.current_time, FOLLOW_PAUSED_S);
+    if ("playing" in msg) for (const video of videos) (msg.playing ? playVideo : pauseVideo)(video);
+    if (typeof msg.seq !== "number") return;
+    const changes = { _ack: msg.seq };
+    for (const key of ["playing", "current_time"]) if (key in msg) changes[key] = msg[key];
+    for (const key of Object.keys(changes)) model.set(key, null, { silent: true });
+    report(changes);
+  }
+  function onMessage(msg, buffers) {
+    if (msg && msg.type === "control") {
+      control(msg);
+      return;
+    }
+    if (!msg || msg.type !== "video" || !buffers || !buffers.length) return;
+    const parts = tiles.get(msg.key);
+    if (!parts || parts.url) return;
+    parts.url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "video/mp4" }));
+    parts.video.src = parts.url;
+  }
+  undo.push(listen(playAll, "click", () => {
+    const videos = ordered();
+    const lead = videos[0];
+    for (const video of videos) {
+      if (lead && video !== lead) seekVideo(video, lead.currentTime, FOLLOW_PAUSED_S);
+      playVideo(video);
+    }
+    report({ playing: true });
+  }));
+  undo.push(listen(pauseAll, "click", () => {
+    const videos = ordered();
+    for (const video of videos) pauseVideo(video);
+    if (videos[0]) for (const video of videos.slice(1)) seekVideo(video, videos[0].currentTime, FOLLOW_PAUSED_S);
+    reportLeader();
+    report({ playing: false });
+  }));
+  let stopFrames = null;
+  let gone = false;
+  childModel(model, "frame_compare").then((frames) => {
+    if (!gone) stopFrames = mountFrames({ model: frames, el: framesBox });
+  }).catch((err) => {
+    note.textContent = `Frame by frame is not available here (${err.message}).`;
+  });
+  model.on("change:compared", draw);
+  model.on("msg:custom", onMessage);
+  draw();
+  model.send({ type: "ready", seq: model.get("_control_seq") || 0 });
+  return () => {
+    gone = true;
+    model.off("change:compared", draw);
+    model.off("msg:custom", onMessage);
+    for (const fn of undo) fn();
+    for (const key of [...tiles.keys()]) drop(key);
+    if (stopFrames) stopFrames();
+    framesBox.replaceChildren();
   };
 }
-function mountPromptLab({ model, el: root }) {
-  const releaseKeys = keepKeys(root);
-  const urls = /* @__PURE__ */ new Map();
-  const requested = /* @__PURE__ */ new Set();
-  const cells = /* @__PURE__ */ new Map();
-  const wrap = h("div", { class: "sw-root sw-lab", role: "region", "aria-label": "Prompt Lab" });
-  root.append(wrap);
+
+// sora_widgets/widgets/static/lab_define.js
+function defineControls(model) {
   const modeTemplate = h("input", { type: "radio", name: "sw-lab-mode", value: "template", "aria-label": "Template with slots" });
   const modePrompts = h("input", { type: "radio", name: "sw-lab-mode", value: "prompts", "aria-label": "List of prompts" });
   const modeRow = h("div", { class: "sw-lab-row", role: "radiogroup", "aria-label": "How variants are defined" }, [
@@ -227,7 +414,71 @@ function mountPromptLab({ model, el: root }) {
   ]);
   const message = h("div", { class: "sw-lab-message sw-lab-note", role: "status", "aria-label": "Lab message" });
   const problem = h("div", { class: "sw-lab-message sw-lab-problem", role: "alert", "aria-label": "Lab error" });
-  wrap.append(h("div", { class: "sw-lab-define" }, [modeRow, templateBox, promptsArea, options, budgetRow, summary, message, problem]));
+  const section = h("div", { class: "sw-lab-define" }, [modeRow, templateBox, promptsArea, options, budgetRow, summary, message, problem]);
+  return {
+    section,
+    modeTemplate,
+    modePrompts,
+    template,
+    slotBox,
+    templateBox,
+    promptsArea,
+    sizeBoxes,
+    lengthBoxes,
+    budget,
+    concurrency,
+    summary,
+    runButton,
+    stopButton,
+    spent,
+    message,
+    problem
+  };
+}
+
+// sora_widgets/widgets/static/lab_text.js
+var SLOT_RE = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+function slotNames(template) {
+  const names = [];
+  for (const match of template.matchAll(SLOT_RE)) {
+    if (match[1] && !names.includes(match[1])) names.push(match[1]);
+  }
+  return names;
+}
+function lines(text) {
+  return text.split("\n").map((s) => s.trim()).filter((s) => s.length > 0);
+}
+function debounce(fn, ms) {
+  let timer = null;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+var SVG_NS = "http://www.w3.org/2000/svg";
+var SVG_TAGS = /* @__PURE__ */ new Set(["svg", "title", "style", "text", "tspan", "rect", "g", "line"]);
+function cleanSvg(node) {
+  for (const child of [...node.children]) {
+    if (child.namespaceURI !== SVG_NS || !SVG_TAGS.has(child.localName)) child.remove();
+    else cleanSvg(child);
+  }
+  for (const attr of [...node.attributes]) {
+    if (/^on/i.test(attr.name) || /href$/i.test(attr.name)) node.removeAttribute(attr.name);
+  }
+}
+
+// sora_widgets/widgets/static/prompt_lab.js
+function mountPromptLab({ model, el: root }) {
+  const releaseKeys = keepKeys(root);
+  const urls = /* @__PURE__ */ new Map();
+  const requested = /* @__PURE__ */ new Set();
+  const cells = /* @__PURE__ */ new Map();
+  const wrap = h("div", { class: "sw-root sw-lab", role: "region", "aria-label": "Prompt Lab" });
+  root.append(wrap);
+  const defined = defineControls(model);
+  const { modeTemplate, modePrompts, template, slotBox, templateBox, promptsArea } = defined;
+  const { sizeBoxes, lengthBoxes, budget, concurrency, summary, runButton, stopButton, spent, message, problem } = defined;
+  wrap.append(defined.section);
   const grid = h("div", { class: "sw-lab-grid", role: "list", "aria-label": "Jobs" });
   const compareAll = h("button", { type: "button", class: "sw-btn", title: "Compare every finished video", text: "Compare all finished" });
   const exportCsv = h("button", { type: "button", class: "sw-btn sw-lab-export", title: "Download every job as CSV", text: "Export CSV" });
@@ -446,17 +697,6 @@ function mountPromptLab({ model, el: root }) {
       grid.replaceChildren(...order);
     }
   }
-  const SVG_NS = "http://www.w3.org/2000/svg";
-  const SVG_TAGS = /* @__PURE__ */ new Set(["svg", "title", "style", "text", "tspan", "rect", "g", "line"]);
-  function cleanSvg(node) {
-    for (const child of [...node.children]) {
-      if (child.namespaceURI !== SVG_NS || !SVG_TAGS.has(child.localName)) child.remove();
-      else cleanSvg(child);
-    }
-    for (const attr of [...node.attributes]) {
-      if (/^on/i.test(attr.name) || /href$/i.test(attr.name)) node.removeAttribute(attr.name);
-    }
-  }
   function drawTimeline() {
     const text = model.get("timeline");
     timelineBox.hidden = !text;
@@ -515,224 +755,8 @@ function mountPromptLab({ model, el: root }) {
     urls.clear();
   };
 }
-var FOLLOW_PLAYING_S = 0.25;
-var FOLLOW_PAUSED_S = 0.01;
-function mountLabCompare(model, view) {
-  const tiles = /* @__PURE__ */ new Map();
-  const requested = /* @__PURE__ */ new Set();
-  const ourSeeks = /* @__PURE__ */ new Map();
-  const ourPlays = /* @__PURE__ */ new WeakSet();
-  const ourPauses = /* @__PURE__ */ new WeakSet();
-  const undo = [];
-  const playAll = h("button", { type: "button", class: "sw-btn", title: "Play all compared videos", text: "▶ Play all" });
-  const pauseAll = h("button", { type: "button", class: "sw-btn", title: "Pause all compared videos", text: "❚❚ Pause all" });
-  const grid = h("div", { class: "sw-lab-compare-grid" });
-  const framesBox = h("div", { class: "sw-lab-frames" });
-  const note = h("div", { class: "sw-lab-message", role: "alert" });
-  view.append(
-    h("div", { class: "sw-lab-row" }, [
-      h("strong", { text: "Compare" }),
-      h("span", { class: "sw-muted", text: "play, pause and seek move every video" }),
-      playAll,
-      pauseAll
-    ]),
-    grid,
-    note,
-    framesBox
-  );
-  const ordered = () => [...grid.children].map((tile) => tile.querySelector("video")).filter((v) => v && v.src);
-  const leader = () => ordered()[0];
-  function seekVideo(video, time, tolerance = video.paused ? FOLLOW_PAUSED_S : FOLLOW_PLAYING_S) {
-    if (video.readyState < 1 || Math.abs(video.currentTime - time) <= tolerance) return;
-    ourSeeks.set(video, time);
-    video.currentTime = time;
-  }
-  function playVideo(video) {
-    if (!video.paused || video.readyState < 1) return;
-    ourPlays.add(video);
-    video.play().catch((err) => {
-      ourPlays.delete(video);
-      note.textContent = `The browser would not start playback (${err.name}).`;
-    });
-  }
-  function pauseVideo(video) {
-    if (video.paused) return;
-    ourPauses.add(video);
-    video.pause();
-  }
-  function report(changes) {
-    for (const [key, value] of Object.entries(changes)) model.set(key, value);
-    model.save_changes();
-  }
-  function reportLeader() {
-    const lead = leader();
-    if (lead) report({ playing: !lead.paused, current_time: lead.currentTime });
-  }
-  function userPlayed(video) {
-    for (const other of ordered()) {
-      if (other === video) continue;
-      seekVideo(other, video.currentTime);
-      playVideo(other);
-    }
-    reportLeader();
-  }
-  function userPaused(video) {
-    for (const other of ordered()) {
-      if (other === video) continue;
-      pauseVideo(other);
-      seekVideo(other, video.currentTime, FOLLOW_PAUSED_S);
-    }
-    report({ playing: false, current_time: video.currentTime });
-  }
-  function userSeeked(video) {
-    for (const other of ordered()) if (other !== video) seekVideo(other, video.currentTime, FOLLOW_PAUSED_S);
-    report({ current_time: video.currentTime });
-  }
-  function leaderTicked(video) {
-    if (video !== leader()) return;
-    if (!video.paused) {
-      for (const other of ordered()) if (other !== video) seekVideo(other, video.currentTime);
-    }
-    if (Math.abs(model.get("current_time") - video.currentTime) >= 0.2) report({ current_time: video.currentTime });
-  }
-  function joined(video) {
-    const lead = ordered().find((v) => v !== video && v.readyState >= 1);
-    const time = lead ? lead.currentTime : model.get("current_time");
-    const playing = lead ? !lead.paused : model.get("playing");
-    seekVideo(video, time, FOLLOW_PAUSED_S);
-    if (playing) playVideo(video);
-  }
-  function makeTile(row) {
-    const video = h("video", { class: "sw-lab-video", controls: "", playsinline: "", preload: "auto", muted: "" });
-    video.muted = true;
-    const caption = h("div", { class: "sw-lab-tile-caption" });
-    const star = h("button", { type: "button", class: "sw-btn sw-lab-star" });
-    const remix = h("button", { type: "button", class: "sw-btn", text: "Remix" });
-    const tile = h("div", { class: "sw-lab-tile", role: "group" }, [video, caption, h("div", { class: "sw-lab-cell-actions" }, [star, remix])]);
-    const parts = { tile, video, caption, star, remix, url: null, index: row.index };
-    const events = {
-      play: () => ourPlays.delete(video) ? void 0 : userPlayed(video),
-      pause: () => ourPauses.delete(video) ? void 0 : userPaused(video),
-      seeked: () => {
-        const ours = ourSeeks.get(video);
-        ourSeeks.delete(video);
-        if (ours === void 0 || Math.abs(video.currentTime - ours) > 0.05) userSeeked(video);
-      },
-      timeupdate: () => leaderTicked(video),
-      loadedmetadata: () => joined(video)
-    };
-    for (const [type, fn] of Object.entries(events)) undo.push(listen(video, type, fn));
-    undo.push(listen(star, "click", () => model.send({ type: "favourite", index: parts.index, value: star.getAttribute("aria-pressed") !== "true" })));
-    undo.push(listen(remix, "click", () => model.send({ type: "remix", index: parts.index })));
-    return parts;
-  }
-  function drop(key) {
-    const parts = tiles.get(key);
-    tiles.delete(key);
-    requested.delete(key);
-    parts.video.pause();
-    parts.video.removeAttribute("src");
-    parts.video.load();
-    if (parts.url) URL.revokeObjectURL(parts.url);
-  }
-  function draw() {
-    const rows = model.get("compared") || [];
-    view.hidden = rows.length === 0;
-    const order = [];
-    for (const row of rows) {
-      let parts = tiles.get(row.key);
-      if (!parts) {
-        parts = makeTile(row);
-        tiles.set(row.key, parts);
-      }
-      parts.index = row.index;
-      parts.tile.dataset.index = String(row.index);
-      parts.video.setAttribute("aria-label", `Variant ${row.index + 1}: ${row.label}`);
-      parts.caption.textContent = row.label;
-      parts.star.textContent = row.favourite ? "★ favourite" : "☆ favourite";
-      parts.star.title = `Favourite variant ${row.index + 1}`;
-      parts.star.setAttribute("aria-pressed", row.favourite ? "true" : "false");
-      parts.remix.title = `Remix variant ${row.index + 1}`;
-      parts.remix.hidden = !row.can_remix;
-      order.push(parts.tile);
-      if (!requested.has(row.key)) {
-        requested.add(row.key);
-        model.send({ type: "want_video", index: row.index, key: row.key });
-      }
-    }
-    const keep = new Set(rows.map((row) => row.key));
-    for (const key of [...tiles.keys()]) if (!keep.has(key)) drop(key);
-    const current = [...grid.children];
-    if (current.length !== order.length || current.some((node, i) => node !== order[i])) grid.replaceChildren(...order);
-    framesBox.hidden = rows.length < 2;
-  }
-  function control(msg) {
-    const videos = ordered();
-    if ("current_time" in msg) for (const video of videos) seekVideo(video, msg.current_time, FOLLOW_PAUSED_S);
-    if ("playing" in msg) for (const video of videos) (msg.playing ? playVideo : pauseVideo)(video);
-    if (typeof msg.seq !== "number") return;
-    const changes = { _ack: msg.seq };
-    for (const key of ["playing", "current_time"]) if (key in msg) changes[key] = msg[key];
-    for (const key of Object.keys(changes)) model.set(key, null, { silent: true });
-    report(changes);
-  }
-  function onMessage(msg, buffers) {
-    if (msg && msg.type === "control") {
-      control(msg);
-      return;
-    }
-    if (!msg || msg.type !== "video" || !buffers || !buffers.length) return;
-    const parts = tiles.get(msg.key);
-    if (!parts || parts.url) return;
-    parts.url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "video/mp4" }));
-    parts.video.src = parts.url;
-  }
-  undo.push(listen(playAll, "click", () => {
-    const videos = ordered();
-    const lead = videos[0];
-    for (const video of videos) {
-      if (lead && video !== lead) seekVideo(video, lead.currentTime, FOLLOW_PAUSED_S);
-      playVideo(video);
-    }
-    report({ playing: true });
-  }));
-  undo.push(listen(pauseAll, "click", () => {
-    const videos = ordered();
-    for (const video of videos) pauseVideo(video);
-    if (videos[0]) for (const video of videos.slice(1)) seekVideo(video, videos[0].currentTime, FOLLOW_PAUSED_S);
-    reportLeader();
-    report({ playing: false });
-  }));
-  let stopFrames = null;
-  let gone = false;
-  childModel(model, "frame_compare").then((frames) => {
-    if (!gone) stopFrames = mountFrames({ model: frames, el: framesBox });
-  }).catch((err) => {
-    note.textContent = `Frame by frame is not available here (${err.message}).`;
-  });
-  model.on("change:compared", draw);
-  model.on("msg:custom", onMessage);
-  draw();
-  model.send({ type: "ready", seq: model.get("_control_seq") || 0 });
-  return () => {
-    gone = true;
-    model.off("change:compared", draw);
-    model.off("msg:custom", onMessage);
-    for (const fn of undo) fn();
-    for (const key of [...tiles.keys()]) drop(key);
-    if (stopFrames) stopFrames();
-    framesBox.replaceChildren();
-  };
-}
 var prompt_lab_default = { render: mountPromptLab };
 export {
-  FOLLOW_PAUSED_S,
-  FOLLOW_PLAYING_S,
-  SLOT_RE,
-  debounce,
   prompt_lab_default as default,
-  lines,
-  mountLabCompare,
-  mountPromptLab,
-  slotNames
+  mountPromptLab
 };

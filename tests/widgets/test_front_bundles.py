@@ -1,0 +1,91 @@
+"""The front ends: ES modules in ``static/`` bundled by esbuild into ``static/dist/`` (committed).
+
+anywidget loads each displayed widget's bundle as a file (``_esm``/``_css`` are paths, so its own
+hot reload applies); the bundles must match the sources, each must export a default
+``{initialize, render}``, and no source file grows past 450 lines.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import sora_widgets
+import sora_widgets.widgets
+from sora_widgets.widgets._base import SoraWidget
+from sora_widgets.widgets._front import DIST, STATIC
+
+REPO = Path(__file__).resolve().parents[2]
+SOURCES = sorted(STATIC.glob("*.js"))
+MAX_LINES = 450
+
+
+def displayed_widgets() -> dict[str, type[SoraWidget]]:
+    """Every widget class of the package that names a front end, by front-end name."""
+    for info in pkgutil.iter_modules(sora_widgets.widgets.__path__):
+        importlib.import_module(f"sora_widgets.widgets.{info.name}")
+    found: dict[str, type[SoraWidget]] = {}
+    todo = list(SoraWidget.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls.__module__.startswith("sora_widgets.") and cls.__dict__.get("_front_name"):
+            found[str(cls._front_name)] = cls
+    return found
+
+
+def test_every_displayed_widget_loads_its_bundle_with_a_default_export() -> None:
+    widgets = displayed_widgets()
+    assert {"player", "studio", "gallery", "prompt_lab", "storyboard"} <= set(widgets)
+    for name, cls in widgets.items():
+        esm, css = DIST / f"{name}.js", DIST / f"{name}.css"
+        assert Path(str(cls._esm._path)) == esm, f"{cls.__name__}._esm is not {esm}"  # type: ignore[attr-defined]
+        assert Path(str(cls._css._path)) == css, f"{cls.__name__}._css is not {css}"  # type: ignore[attr-defined]
+        bundle = esm.read_text(encoding="utf-8")
+        assert re.search(r"\bas default\b", bundle), f"{esm.name} has no default export"
+        assert not re.search(r"^\s*import\b", bundle, re.M), f"{esm.name} still imports a file"
+        assert "render:" in bundle
+        assert ".sw-" in css.read_text(encoding="utf-8")  # base.css and the widget's own rules
+
+
+def test_every_bundle_belongs_to_a_widget() -> None:
+    # A source with `export default` is bundled; a bundle nobody loads is a stale leftover.
+    entries = {p.stem for p in SOURCES if re.search(r"^export default ", p.read_text("utf-8"), re.M)}
+    bundles = {p.stem for p in DIST.glob("*.js")}
+    assert entries == bundles == set(displayed_widgets())
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+def test_no_front_end_source_is_over_450_lines(source: Path) -> None:
+    count = len(source.read_text(encoding="utf-8").splitlines())
+    assert count <= MAX_LINES, f"{source.name} has {count} lines: split it into named parts"
+
+
+def test_no_private_anywidget_import() -> None:
+    package = Path(sora_widgets.__file__).parent
+    private = re.compile(r"\banywidget\._|from anywidget\._")
+    users = [p.name for p in package.rglob("*.py") if private.search(p.read_text(encoding="utf-8"))]
+    assert users == []
+
+
+def test_the_committed_bundles_are_built_from_the_sources(tmp_path: Path) -> None:
+    node = shutil.which("node")
+    if node is None or not (REPO / "node_modules" / "esbuild").is_dir():
+        pytest.skip("needs node and `npm ci` (esbuild) in the repository")
+    subprocess.run(
+        [node, str(REPO / "scripts" / "build_front.mjs"), "--outdir", str(tmp_path)],
+        check=True,
+        cwd=REPO,
+        timeout=60,
+    )
+    built = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()}
+    committed = {p.name: p.read_text(encoding="utf-8") for p in DIST.iterdir()}
+    assert sorted(built) == sorted(committed), "run `npm run build` and commit static/dist"
+    stale = [name for name in built if built[name] != committed[name]]
+    assert stale == [], f"static/dist is stale ({stale}): run `npm run build` and commit it"
