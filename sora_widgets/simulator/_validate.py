@@ -13,7 +13,7 @@ from typing import Any
 from PIL import Image
 
 from .._constants import MAX_IMAGE_BYTES, MAX_PROMPT_CHARS
-from ..models.catalog import MODELS, ModelSpec
+from ..models.catalog import MODELS, ModelProfile
 from ..models.wire import (
     IMAGE_MIMES,
     SIZE_MISMATCH_MESSAGE,
@@ -40,7 +40,7 @@ class Rejection(Exception):
 class CheckedCreate:
     """A create body that passed the HTTP-level checks."""
 
-    spec: ModelSpec
+    spec: ModelProfile
     prompt: str
     size: str
     seconds: int

@@ -26,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..models.catalog import MODELS, ModelSpec
+from ..models.catalog import MODELS, ModelProfile
 from ..models.request import parse_size
 from ..models.wire import (
     MODERATION_MESSAGE,
@@ -426,7 +426,7 @@ class Engine:
         self._renders.close()
 
 
-def _full_code(spec: ModelSpec, suffix: str) -> str:
+def _full_code(spec: ModelProfile, suffix: str) -> str:
     for code in spec.error_codes:
         if code.endswith(suffix):
             return code
