@@ -1,10 +1,12 @@
 """The simulated service's model catalog: what ``/api/v1/skill/models`` lists and what each spec says.
 
-Every model is data: the Sora 2 Pro specs bundled with the package (``models/specs/*.json``)
-and the simulator's example models (``simulator/examples/*.json``, each marked a simulated
-example). An example file holds the list entry (``model``), the spec exactly as the wire
-carries it (``spec``) and the simulated price (``price_per_second``); the service's catalog has
-no prices, so the simulator keeps its own to fill ``usage.cost``.
+Every model is data, read with the client's own types (:class:`~sora_widgets.models.specs.ModelSpec`,
+so the simulator serves exactly what the client parses): the Sora 2 Pro specs bundled with the
+package (``models/specs/*.json``) and the simulator's example models
+(``simulator/examples/*.json``, each marked a simulated example). An example file holds the list
+entry (``model``), the spec as the wire carries it (``spec``) and the simulated price
+(``price_per_second``); the service's catalog has no prices, so the simulator keeps its own to
+fill ``usage.cost``.
 
 A model can be retired while the simulator runs, to rehearse what resold Sora endpoints do:
 it leaves the list, its spec answers "model not found", and so does a create.
@@ -16,11 +18,15 @@ import json
 import math
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from .._constants import CREATE_PATH
+from ..models.catalog import MODELS
+from ..models.specs import ModelInfo, ModelSpec, bundled_specs
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -61,41 +67,40 @@ class CatalogEntry:
     """One model the simulator serves.
 
     Attributes:
-        info: the list entry (``id``, ``name``, ``type``, ``description``, modalities).
-        spec: the spec as the wire carries it (``api.endpoint`` names the real host; the
-            simulator answers with its own origin and the same path).
+        info: the list entry.
+        spec: the model's spec (``endpoint`` names the real host; the simulator answers with its
+            own origin and the same path).
         price_per_second: what the simulator bills per second of video (USD).
     """
 
-    info: Mapping[str, Any]
-    spec: Mapping[str, Any]
+    info: ModelInfo
+    spec: ModelSpec
     price_per_second: Decimal
 
     @property
     def id(self) -> str:
         """The model id."""
-        return str(self.spec["model_id"])
+        return self.spec.model_id
 
     @property
     def endpoint_path(self) -> str:
         """The path of the create endpoint (``/model/v1/generation`` for most models)."""
-        return urlsplit(str(self.spec["api"]["endpoint"])).path or "/"
+        return urlsplit(self.spec.endpoint).path or CREATE_PATH
 
     def defaults(self) -> dict[str, Any]:
         """Top-level parameters' declared defaults, by name."""
-        out: dict[str, Any] = {}
-        for param in self.spec.get("parameters", ()):
-            constraints = param.get("constraints") or {}
-            if "default" in constraints:
-                out[param["name"]] = constraints["default"]
-        return out
+        return {p.name: p.default for p in self.spec.parameters if p.default is not None}
+
+    def list_entry(self) -> dict[str, Any]:
+        """The entry as the list's ``models`` carries it."""
+        return asdict(self.info)
 
     def spec_for(self, base_url: str) -> dict[str, Any]:
-        """The spec with ``api.endpoint`` on the simulator's own origin."""
-        spec = json.loads(json.dumps(self.spec))
-        spec["api"]["endpoint"] = base_url.rstrip("/") + self.endpoint_path
-        spec.setdefault("agent_prompt", agent_prompt(spec))
-        return dict(spec)
+        """The spec's wire form with ``api.endpoint`` on the simulator's own origin."""
+        wire = self.spec.to_wire()
+        wire["api"]["endpoint"] = base_url.rstrip("/") + self.endpoint_path
+        wire["agent_prompt"] = wire.get("agent_prompt") or agent_prompt(wire)
+        return wire
 
 
 def agent_prompt(spec: Mapping[str, Any]) -> str:
@@ -124,48 +129,29 @@ def agent_prompt(spec: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _info_from_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
-    """A list entry for a bundled spec that carries none of its own."""
-    names = {p["name"] for p in spec.get("parameters", ())}
-    inputs = ["text"] + (["image"] if names & {"input_reference", "image", "images"} else [])
-    return {
-        "id": spec["model_id"],
-        "name": spec.get("name", spec["model_id"]),
-        "type": spec.get("type", "video"),
-        "description": spec.get("description") or spec.get("name", ""),
-        "input_modalities": inputs,
-        "output_modalities": ["video"],
-    }
-
-
 def _sora_price(model_id: str) -> Decimal:
-    from ..models.catalog import MODELS
-
     spec = MODELS.get(model_id)
     return spec.price_per_second if spec is not None else Decimal(0)
 
 
-def _entry(doc: Mapping[str, Any]) -> CatalogEntry:
-    if "spec" in doc:  # a simulator example: list entry, spec and price
-        return CatalogEntry(doc["model"], doc["spec"], Decimal(str(doc["price_per_second"])))
-    spec = doc.get("data", doc)  # a bundled spec, as the wire's spec data
-    info = {**_info_from_spec(spec), **(doc.get("model") or {})}
-    return CatalogEntry(info, spec, _sora_price(str(spec["model_id"])))
-
-
-def _read_dir(folder: Path) -> list[CatalogEntry]:
-    docs = sorted(folder.glob("*.json")) if folder.is_dir() else []
-    return [_entry(json.loads(p.read_text(encoding="utf-8"))) for p in docs]
+def _example(path: Path) -> CatalogEntry:
+    """A simulator example file: list entry, spec and simulated price."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    return CatalogEntry(
+        ModelInfo.from_wire(doc["model"]),
+        ModelSpec.from_wire(doc["spec"]),
+        Decimal(str(doc["price_per_second"])),
+    )
 
 
 def bundled_entries() -> list[CatalogEntry]:
     """The Sora specs bundled with the package first, then the simulator's examples."""
-    here = Path(__file__).resolve().parent
-    return _read_dir(here.parent / "models" / "specs") + _read_dir(here / "examples")
+    sora = [CatalogEntry(spec.info(), spec, _sora_price(spec.model_id)) for spec in bundled_specs()]
+    return sora + [_example(p) for p in sorted((Path(__file__).resolve().parent / "examples").glob("*.json"))]
 
 
-def _searchable(info: Mapping[str, Any]) -> str:
-    return " ".join(str(info.get(k, "")) for k in ("id", "name", "description")).lower()
+def _searchable(info: ModelInfo) -> str:
+    return f"{info.id} {info.name} {info.description}".lower()
 
 
 class SimCatalog:
@@ -221,10 +207,10 @@ class SimCatalog:
         word in the id, name or description, any case), as the list's ``data``."""
         words = keywords.lower().split()
         found = [
-            dict(e.info)
+            e.list_entry()
             for e in self._entries.values()
             if e.id not in self.retired
-            and (not kind or str(e.info.get("type", "")).lower() == kind.lower())
+            and (not kind or e.info.type.lower() == kind.lower())
             and all(w in _searchable(e.info) for w in words)
         ]
         start = (page - 1) * page_size

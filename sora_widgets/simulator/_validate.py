@@ -13,6 +13,7 @@ from typing import Any
 from PIL import Image
 
 from .._constants import MAX_IMAGE_BYTES, MAX_PROMPT_CHARS
+from ..errors import InvalidRequestError
 from ..models.catalog import MODELS, ModelSpec
 from ..models.wire import (
     IMAGE_MIMES,
@@ -74,15 +75,16 @@ def _bad_request(message: str) -> Rejection:
 
 
 def check_create(body: Any, catalog: SimCatalog) -> CheckedCreate:
-    """Check a create body as the service does.
+    """Check a create body as the service does: against the model's spec, with the client's own
+    validator (:meth:`~sora_widgets.models.specs.ModelSpec.validate`), then what a spec cannot say.
 
     Raises:
         Rejection: HTTP 404 "Model not found" for a model the catalog does not serve (unknown
-            or retired); HTTP 400 for a bad body or parameters the model's spec refuses, an
-            empty prompt, a missing or unwanted image.
+            or retired); HTTP 400 naming the parameter for a bad body, a value the spec refuses,
+            an empty prompt or an unusable image.
     """
     try:
-        model, params = read_create_body(body)
+        model, raw = read_create_body(body)
     except WireFormatError as exc:
         raise _bad_request(f"invalid request body: {exc}") from None
     if model is None:
@@ -90,35 +92,34 @@ def check_create(body: Any, catalog: SimCatalog) -> CheckedCreate:
     entry = catalog.get(model)
     if entry is None:
         raise Rejection(404, *http_error(404, message=model_not_found(model)))
+    try:
+        params = entry.spec.validate(raw)
+    except InvalidRequestError as exc:
+        raise _bad_request(str(exc)) from None
+    values = {**entry.defaults(), **params}
     if model in MODELS:
-        return _check_sora(MODELS[model], params)
+        return _check_sora(MODELS[model], values)
     size, seconds = render_geometry(params, entry.defaults())
     return CheckedCreate(model, words_of(params), size, seconds, first_frame=first_frame(params))
 
 
-def _check_sora(spec: ModelSpec, params: dict[str, Any]) -> CheckedCreate:
-    prompt = param(params, "prompt")
+def _check_sora(spec: ModelSpec, values: dict[str, Any]) -> CheckedCreate:
+    """What Sora's spec cannot say: a prompt of words, the image rules, the remix source."""
+    prompt = param(values, "prompt")
     if not isinstance(prompt, str) or not prompt.strip():
         raise _bad_request("prompt is required")
     prompt = prompt.strip()
     if len(prompt) > MAX_PROMPT_CHARS * 2:
         raise _bad_request("prompt is too long")
-    size = param(params, "size", spec.default_size)
-    if not isinstance(size, str) or size not in spec.sizes:
-        raise _bad_request(f"size must be one of {', '.join(spec.sizes)}, not {size!r}")
-    seconds_raw = param(params, "seconds", str(spec.default_seconds))
-    allowed = [str(s) for s in spec.seconds]
-    if isinstance(seconds_raw, bool) or str(seconds_raw) not in allowed:
-        raise _bad_request(f"seconds must be one of {', '.join(allowed)}, not {seconds_raw!r}")
-    reference = param(params, "input_reference")
+    reference = param(values, "input_reference")
     if spec.requires_image and not reference:
         raise _bad_request(f"{spec.id} requires input_reference")
-    if reference and not spec.accepts_image:
-        raise _bad_request(f"{spec.id} does not take input_reference")
-    remix = param(params, "remix_video_id")
-    if remix is not None and not isinstance(remix, str):
-        raise _bad_request("remix_video_id must be a string")
-    return CheckedCreate(spec.id, prompt, size, int(str(seconds_raw)), reference, remix or None)
+    size, seconds = (
+        param(values, "size", spec.default_size),
+        int(param(values, "seconds", spec.default_seconds)),
+    )
+    remix = param(values, "remix_video_id")
+    return CheckedCreate(spec.id, prompt, size, seconds, reference, remix or None)
 
 
 def is_moderated(prompt: str, words: tuple[str, ...]) -> bool:

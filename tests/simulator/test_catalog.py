@@ -151,8 +151,8 @@ def data_url(width: int, height: int) -> str:
     [
         (
             "kirin_v2_6_t2v",
-            {"prompt": "A red kite at dusk", "aspect_ratio": "9:16", "duration": 5, "sound": True},
-            (720, 1280),
+            {"prompt": "A red kite at dusk", "aspect_ratio": "1:1", "duration": 5, "sound": True},
+            (720, 720),
             5,
         ),
         (
@@ -276,3 +276,61 @@ def test_geometry_reads_each_models_names() -> None:
         {"type": "image_url", "image_url": {"url": "F"}},
     ]
     assert first_frame({"content": content}) == "F"
+
+
+# --- validation: the client's own validator, on the server side ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("model_id", "params", "needle"),
+    [
+        ("kirin_v2_6_t2v", {"prompt": "x", "duration": 7}, "duration"),
+        ("kirin_v2_6_t2v", {"prompt": "x", "duraton": 5}, "did you mean 'duration'"),
+        ("kirin_v2_6_t2v", {"prompt": "x", "camera_control": {"config": {"zoom": 1}}}, "camera_control.type"),
+        (
+            "kirin_v2_6_t2v",
+            {"prompt": "x", "camera_control": {"type": "simple", "config": {"zoom": 11}}},
+            "zoom",
+        ),
+        ("kirin_v2_6_t2v", {"prompt": "x", "sound": "loud"}, "sound"),
+        ("kirin_v2_6_t2v", {"negative_prompt": "rain"}, "prompt"),
+        ("kirin_v2_6_i2v", {"prompt": "x"}, "image"),
+        ("viduq3_pro_start_end2video", {"images": "not a list"}, "images"),
+        ("viduq3_pro_start_end2video", {"images": ["a", "b", "c"]}, "images"),
+        ("viduq3_pro_start_end2video", {"images": ["a"], "seed": 1.5}, "seed"),
+        ("spark_dance_v2_0", {"content": [{"type": "text", "text": "x"}], "ratio": "2:1"}, "ratio"),
+        ("sora_2_pro_t2v", {"prompt": "x", "seconds": "5"}, "seconds"),
+    ],
+)
+def test_creates_are_checked_against_the_models_spec(
+    api: httpx.Client, model_id: str, params: dict[str, Any], needle: str
+) -> None:
+    response = api.post("/model/v1/generation", json={"model": model_id, "input": [{"params": params}]})
+    assert response.status_code == 400, response.text
+    message = response.json()["message"]
+    assert needle in message and model_id in message
+
+
+def test_specs_decode_into_the_vendor_cli_structs(catalog_url: str) -> None:
+    """The types the vendor CLI's ModelSpec/ModelParam/ParamConstraints structs decode
+    (github.com/VtrixAI/vtrix-cli internal/models/client.go): one wrong type fails the whole spec."""
+
+    def check(param: dict[str, Any]) -> None:
+        for key in ("name", "path", "type", "description"):
+            assert isinstance(param.get(key, ""), str), (param["name"], key)
+        assert isinstance(param.get("required", False), bool)
+        c = param.get("constraints", {})
+        assert all(isinstance(e, str) for e in c.get("enum", [])), param["name"]
+        assert all(
+            isinstance(c.get(k, 0.0), int | float) and not isinstance(c.get(k), bool) for k in ("min", "max")
+        )
+        assert all(type(c.get(k, 0)) is int for k in ("min_length", "max_length", "max_items"))
+        for child in param.get("children", []):
+            check(child)
+
+    for model_id in all_ids(catalog_url):
+        spec = _spec(catalog_url, model_id)
+        assert all(isinstance(spec[k], str) for k in ("model_id", "name", "vendor", "type", "agent_prompt"))
+        assert all(isinstance(k, str) and isinstance(v, str) for k, v in spec["api"]["headers"].items())
+        for param in spec["parameters"]:
+            check(param)
