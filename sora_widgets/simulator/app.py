@@ -312,7 +312,7 @@ class Simulator:
                 "service": "sora_widgets simulator",
                 "simulated": True,
                 "speed": self.speed,
-                "endpoints": {"create": CREATE_PATH, "poll": TASK_PATH},
+                "endpoints": {"create": CREATE_PATH, "poll": TASK_PATH, "models": MODELS_PATH},
             }
         )
 

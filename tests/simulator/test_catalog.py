@@ -4,6 +4,7 @@ and a real video for every example model (decoded with PyAV)."""
 from __future__ import annotations
 
 import base64
+import io
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from PIL import Image
 
 from sora_widgets.simulator import Simulator
 from sora_widgets.simulator.__main__ import build_parser
@@ -194,6 +196,24 @@ def test_each_example_model_renders_its_length_and_shape(
     assert task["model"] == model_id and task["output"][0]["content"][0]["duration"] == str(seconds)
     assert isinstance(task["usage"]["cost"], str) and isinstance(task["usage"]["quantity"], int)
     assert float(task["usage"]["cost"]) > 0
+
+
+def solid_png(rgb: tuple[int, int, int]) -> str:
+    buf = io.BytesIO()
+    Image.new("RGB", (320, 200), rgb).save(buf, "PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def test_a_first_frame_image_opens_the_video_whatever_the_model_calls_it(
+    catalog_url: str, tmp_path: Path
+) -> None:
+    red, blue = solid_png((220, 30, 30)), solid_png((30, 30, 220))
+    params = {"images": [red, blue], "aspect_ratio": "1:1", "duration": 1, "resolution": "540p"}
+    _, video = run_model(catalog_url, "viduq3_pro_start_end2video", params, tmp_path)
+    with av.open(str(video)) as container:
+        first = next(container.decode(video=0)).to_ndarray(format="rgb24")
+    r, g, b = (float(first[..., i].mean()) for i in range(3))
+    assert r > 150 and g < 90 and b < 90, (r, g, b)  # the red first frame, fitted to 540x540
 
 
 def test_the_vidu_example_is_served_at_its_own_endpoint(catalog_url: str) -> None:
