@@ -21,6 +21,7 @@ from starlette.types import Receive, Scope, Send
 from .._constants import CREATE_PATH, TASK_PATH
 from .._serve import serve_asgi
 from ..models.wire import http_error
+from ._catalog import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SimCatalog, model_not_found
 from .engine import (
     DEFAULT_MODERATION_WORDS,
     DEFAULT_RENDER_WORKERS,
@@ -98,6 +99,30 @@ def _cdn_denied(reason: str) -> Response:
     return Response(body, status_code=403, media_type="application/xml", headers=_CORS)
 
 
+# The catalog service's paths (the vendor CLI's internal/models/client.go); no auth on either.
+MODELS_PATH = "/api/v1/skill/models"
+
+
+def _envelope(data: object, code: int = 0, message: str = "success") -> JSONResponse:
+    """The catalog's answer: ``{"data", "status": {"code", "message"}}``; code 0 is success and an
+    error carries the HTTP status as its code (the vendor CLI reads "status 404" as not found)."""
+    body = {"data": data, "status": {"code": code, "message": message}}
+    return JSONResponse(body, status_code=code or 200)
+
+
+def _positive(text: str | None, default: int, name: str) -> int:
+    """A paging number from the query string (absent -> ``default``)."""
+    if text is None or text == "":
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {text[:40]!r}") from None
+    if value < 1:
+        raise ValueError(f"{name} must be 1 or more, not {value}")
+    return value
+
+
 class Simulator:
     """A local Vtrix gateway that renders real MP4 videos.
 
@@ -124,6 +149,10 @@ class Simulator:
         clock: unix-seconds clock, injectable for tests.
         render_workers: threads that render videos.
         retention_s: at start, tasks older than this (and files no task uses) are removed.
+        retired: model ids (or the preset ``"sora"``) that answer "model not found" and leave the
+            catalog, to rehearse a model's retirement; ``sim.retire()``/``sim.restore()`` change
+            it while running.
+        catalog: the models served (default: the bundled Sora specs and the simulated examples).
     """
 
     def __init__(
@@ -138,8 +167,13 @@ class Simulator:
         clock: Callable[[], float] = time.time,
         render_workers: int = DEFAULT_RENDER_WORKERS,
         retention_s: float = DEFAULT_RETENTION_S,
+        retired: Iterable[str] = (),
+        catalog: SimCatalog | None = None,
     ) -> None:
+        catalog = catalog if catalog is not None else SimCatalog()
+        catalog.retire(*retired)
         self.engine = Engine(
+            catalog=catalog,
             speed=speed,
             state_dir=state_dir,
             result_ttl_s=result_ttl_s,
@@ -153,12 +187,17 @@ class Simulator:
         self.ledger: Ledger = self.engine.ledger
         self._stopping = threading.Event()
         self._told_terminal: set[str] = set()
+        task_suffix = TASK_PATH.removeprefix(CREATE_PATH).replace("{task_id}", "{task_id:str}")
+        # Every spec's own endpoint takes creates, polled at {endpoint}/task/{id}.
+        endpoints = dict.fromkeys([CREATE_PATH, *catalog.endpoint_paths()])
         self.app = Starlette(
             routes=[
                 Route("/", self._index, methods=["GET"]),
                 Route("/healthz", self._index, methods=["GET"]),
-                Route(CREATE_PATH, self._create, methods=["POST"]),
-                Route(TASK_PATH.replace("{task_id}", "{task_id:str}"), self._poll, methods=["GET"]),
+                Route(MODELS_PATH, self._models, methods=["GET"]),
+                Route(MODELS_PATH + "/{model_id:str}/spec", self._spec, methods=["GET"]),
+                *(Route(path, self._create, methods=["POST"]) for path in endpoints),
+                *(Route(path + task_suffix, self._poll, methods=["GET"]) for path in endpoints),
                 Route("/files/{name:str}", self._file, methods=["GET", "HEAD"]),
                 Route("/files/{name:str}", self._file_preflight, methods=["OPTIONS"]),
             ]
@@ -184,6 +223,19 @@ class Simulator:
     @faults.setter
     def faults(self, plan: FaultPlan) -> None:
         self.engine.faults = plan
+
+    @property
+    def catalog(self) -> SimCatalog:
+        """The models served; ``sim.catalog.retired`` names the retired ones."""
+        return self.engine.catalog
+
+    def retire(self, *models: str) -> None:
+        """Retire models (ids, or ``"sora"`` for both Sora 2 Pro models) while running."""
+        self.engine.catalog.retire(*models)
+
+    def restore(self, *models: str) -> None:
+        """Serve retired models again."""
+        self.engine.catalog.restore(*models)
 
     def task(self, task_id: str) -> SimTask | None:
         """The stored record of a task (for tests)."""
@@ -260,9 +312,26 @@ class Simulator:
                 "service": "sora_widgets simulator",
                 "simulated": True,
                 "speed": self.speed,
-                "endpoints": {"create": CREATE_PATH, "poll": TASK_PATH},
+                "endpoints": {"create": CREATE_PATH, "poll": TASK_PATH, "models": MODELS_PATH},
             }
         )
+
+    async def _models(self, request: Request) -> Response:
+        query = request.query_params
+        try:
+            page = _positive(query.get("page"), 1, "page")
+            size = min(MAX_PAGE_SIZE, _positive(query.get("page_size"), DEFAULT_PAGE_SIZE, "page_size"))
+        except ValueError as exc:
+            return _envelope(None, 400, str(exc))
+        data = self.catalog.page(page, size, query.get("type", ""), query.get("keywords", ""))
+        return _envelope(data)
+
+    async def _spec(self, request: Request) -> Response:
+        model_id = request.path_params["model_id"]
+        entry = self.catalog.get(model_id)
+        if entry is None:
+            return _envelope(None, 404, model_not_found(model_id))
+        return _envelope(entry.spec_for(str(request.base_url)))
 
     async def _create(self, request: Request) -> Response:
         key = self._auth(request)
