@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .._constants import CREATE_PATH
-from ..models.catalog import MODELS
+from ..models.prices import BUNDLED_PRICES
 from ..models.specs import ModelInfo, ModelSpec, bundled_specs
 
 __all__ = [
@@ -129,9 +129,10 @@ def agent_prompt(spec: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _sora_price(model_id: str) -> Decimal:
-    spec = MODELS.get(model_id)
-    return spec.price_per_second if spec is not None else Decimal(0)
+def _bundled_price(model_id: str) -> Decimal:
+    """The bundled spec's price per second (the price table's own entry; 0 if it has none)."""
+    price = BUNDLED_PRICES.get(model_id)
+    return price.per_second if price is not None else Decimal(0)
 
 
 def _example(path: Path) -> CatalogEntry:
@@ -146,7 +147,7 @@ def _example(path: Path) -> CatalogEntry:
 
 def bundled_entries() -> list[CatalogEntry]:
     """The Sora specs bundled with the package first, then the simulator's examples."""
-    sora = [CatalogEntry(spec.info(), spec, _sora_price(spec.model_id)) for spec in bundled_specs()]
+    sora = [CatalogEntry(spec.info(), spec, _bundled_price(spec.model_id)) for spec in bundled_specs()]
     return sora + [_example(p) for p in sorted((Path(__file__).resolve().parent / "examples").glob("*.json"))]
 
 
