@@ -100,7 +100,9 @@ def check_create(body: Any, catalog: SimCatalog) -> CheckedCreate:
     if model in MODELS:
         return _check_sora(MODELS[model], values)
     size, seconds = render_geometry(params, entry.defaults())
-    return CheckedCreate(model, words_of(params), size, seconds, first_frame=first_frame(params))
+    return CheckedCreate(
+        model, words_of(params), size, seconds, first_frame=first_frame(params, entry.spec.first_frame_param)
+    )
 
 
 def _check_sora(spec: ModelProfile, values: dict[str, Any]) -> CheckedCreate:

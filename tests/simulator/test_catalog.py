@@ -290,12 +290,15 @@ def test_geometry_reads_each_models_names() -> None:
     assert render_geometry({"size": "1280x720", "seconds": "8"}, {}) == ("1280x720", 8)
     assert render_geometry({"ratio": "4:3"}, {"duration": 6, "resolution": "720p"}) == ("960x720", 6)
     assert render_geometry({"frames": 121, "duration": 10}, {}) == ("1280x720", 5)
-    assert first_frame({"images": ["a", "b"]}) == "a" and first_frame({"image_tail": "z"}) is None
+    assert (
+        first_frame({"images": ["a", "b"]}, "images") == "a"
+        and first_frame({"image_tail": "z"}, None) is None
+    )
     content = [
         {"type": "image_url", "role": "last_frame", "image_url": {"url": "L"}},
         {"type": "image_url", "image_url": {"url": "F"}},
     ]
-    assert first_frame({"content": content}) == "F"
+    assert first_frame({"content": content}, None) == "F"
 
 
 # --- validation: the client's own validator, on the server side ------------------------------
