@@ -33,13 +33,14 @@ import anyio
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Match, Route
 
 from .._constants import CREATE_PATH, CREATE_REQUEST_TIMEOUT_S, DEFAULT_BASE_URL, ENV_API_KEY, TASK_PATH
 from .._serve import serve_asgi
-from ..models.catalog import MODELS
 from ..models.task import Task
-from ..models.wire import WireFormatError, http_error, param, read_create_body
+from ..models.wire import http_error
+from .checks import BadCreate, Forward, budget_advice, read_create
+from .guard import ACCEPT_BACKLOG, ConnectionLimits, guarded_protocol
 from .ratelimit import Limit, RateLimiter
 from .store import Principal, Refusal, Store, StoreError, TaskRow, from_micros, open_store, to_micros
 from .upstream import Relay, Upstream
@@ -62,13 +63,25 @@ WALL_LINK_REFRESH_S = 20 * 60.0
 TOUCH_EVERY_S = 30.0
 # Store calls run in threads; this bounds them (and PostgreSQL connections) per process.
 STORE_THREADS = 8
+# Create bodies are parsed in threads; two at a time keep big bodies from crowding the store's.
+PARSE_THREADS = 2
 ADMIN_PREFIX = "/gateway/v1"
 
 
-def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    """An error in the shapes the spec lists (and the simulator sends) for each status."""
+def _error(
+    status: int, message: str, headers: dict[str, str] | None = None, *, advice: str | None = None
+) -> JSONResponse:
+    """An error in the shapes the spec lists (and the simulator sends) for each status; ``advice``
+    (what the student should do) replaces the client's generic advice for the status."""
     body, extra = http_error(status, message=message)
+    if advice is not None and isinstance(body, dict):
+        body["advice"] = advice
     return JSONResponse(body, status_code=status, headers={**extra, **(headers or {})})
+
+
+def _over_budget(refusal: Refusal, forward: Forward) -> JSONResponse:
+    """The 402 for a create that does not fit, with the one piece of advice the student sees."""
+    return _error(402, refusal.message(), advice=budget_advice(refusal, forward.spec, forward.seconds))
 
 
 def _teacher_key(upstream: str, api_key: str | None, in_process: bool) -> str:
@@ -111,6 +124,8 @@ class Gateway:
         upstream_app: an ASGI app to forward to in-process instead (a simulator's ``app``).
         limits: per-student rate limits by kind (``create``, ``poll``, ``admin``).
         max_body_bytes: larger request bodies are refused with 413 before they are read whole.
+        connection_limits: header and body deadlines, connections per address and in all
+            (:class:`~.guard.ConnectionLimits`; the defaults suit a classroom network).
     """
 
     def __init__(
@@ -122,6 +137,7 @@ class Gateway:
         upstream_app: Any = None,
         limits: dict[str, Limit] | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        connection_limits: ConnectionLimits | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store if isinstance(store, Store) else open_store(store)
@@ -130,8 +146,10 @@ class Gateway:
         )
         self.limiter = RateLimiter(limits, clock=clock)
         self.max_body_bytes = max_body_bytes
+        self.connection_limits = connection_limits if connection_limits is not None else ConnectionLimits()
         self._clock = clock
         self._limiter = anyio.CapacityLimiter(STORE_THREADS)
+        self._parsers = anyio.CapacityLimiter(PARSE_THREADS)
         self._touched: dict[str, float] = {}
         self._wall_links: dict[str, float] = {}
         self._stopping = threading.Event()
@@ -156,9 +174,29 @@ class Gateway:
             ],
             lifespan=self._lifespan,
         )
+        # Starlette's own slash redirect writes the request's Host header into Location.
+        self.app.router.redirect_slashes = False
+        self.app.router.default = self._not_found
 
     def __repr__(self) -> str:
         return f"Gateway(upstream={self.upstream.base_url!r}, store={self.store.description!r})"
+
+    async def _not_found(self, scope: Any, receive: Any, send: Any) -> None:
+        """404, or for a known path with a trailing slash a relative 307 to the path without it
+        (never an absolute URL built from the Host header a client sent)."""
+        if scope["type"] != "http":
+            await self.app.router.not_found(scope, receive, send)
+            return
+        path = bytes(scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
+        bare = path.rstrip("/")
+        response: Response = _error(404, "Not Found")
+        if path.endswith("/") and bare.startswith("/") and not bare.startswith("//"):
+            probe = {**scope, "path": scope["path"].rstrip("/")}
+            if any(route.matches(probe)[0] is not Match.NONE for route in self.app.router.routes):
+                query = scope.get("query_string", b"").decode("latin-1")
+                location = bare + (f"?{query}" if query else "")
+                response = Response(status_code=307, headers={"Location": location})
+        await response(scope, receive, send)
 
     async def _db(self, func: Callable[..., T], *args: Any) -> T:
         return await anyio.to_thread.run_sync(lambda: func(*args), limiter=self._limiter)
@@ -202,8 +240,9 @@ class Gateway:
 
     @contextlib.contextmanager
     def serve(self, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning") -> Iterator[str]:
-        """Serve on ``host:port`` in a background thread; yield the base URL."""
-        with serve_app(self.app, host, port, log_level=log_level) as url:
+        """Serve on ``host:port`` in a background thread, connections guarded by
+        :attr:`connection_limits`; yield the base URL."""
+        with serve_app(self.app, host, port, log_level=log_level, limits=self.connection_limits) as url:
             yield url
 
     # --- auth and limits --------------------------------------------------------------------
@@ -220,7 +259,10 @@ class Gateway:
         who = await self._db(self.store.principal, key)
         if who is None:
             return _error(
-                401, "Invalid or revoked class key; ask your teacher", {"WWW-Authenticate": "Bearer"}
+                401,
+                "Invalid or revoked class key",
+                {"WWW-Authenticate": "Bearer"},
+                advice="Ask your teacher for your class key, and set it as VTRIX_API_KEY.",
             )
         return who
 
@@ -254,12 +296,16 @@ class Gateway:
             return too_big
         chunks: list[bytes] = []
         total = 0
-        async for chunk in request.stream():
-            total += len(chunk)
-            if total > self.max_body_bytes:
-                return too_big
-            chunks.append(chunk)
-        return b"".join(chunks)
+        # A body sent a byte at a time would hold the connection for ever: it has a deadline.
+        with anyio.move_on_after(self.connection_limits.body_timeout_s):
+            async for chunk in request.stream():
+                total += len(chunk)
+                if total > self.max_body_bytes:
+                    return too_big
+                chunks.append(chunk)
+            return b"".join(chunks)
+        seconds = self.connection_limits.body_timeout_s
+        return _error(408, f"The request body did not arrive within {seconds:g} s", {"Connection": "close"})
 
     # --- students ---------------------------------------------------------------------------
 
@@ -276,49 +322,52 @@ class Gateway:
         if isinstance(raw, Response):
             return raw
         try:
-            body = json.loads(raw)
-            model, params = read_create_body(body)
-        except (ValueError, WireFormatError):
-            return _error(400, "The request body is not a JSON object")
-        spec = MODELS.get(model or "")
-        if spec is None:
-            return _error(400, f"unknown or missing model {model!r}; use one of {', '.join(MODELS)}")
-        seconds = str(param(params, "seconds", spec.default_seconds))
-        if seconds not in [str(s) for s in spec.seconds]:
-            allowed = ", ".join(str(s) for s in spec.seconds)
-            return _error(400, f"seconds must be one of {allowed}, not {param(params, 'seconds')!r}")
-        remix = param(params, "remix_video_id")
-        if remix and not (isinstance(remix, str) and await self._db(self.store.owns_job, who.name, remix)):
+            # Parsing up to 16 MiB takes a while: in a thread of its own, never on the event loop.
+            forward = await anyio.to_thread.run_sync(
+                read_create, raw, self.max_body_bytes, limiter=self._parsers
+            )
+        except BadCreate as exc:
+            return _error(400, str(exc))
+        remix = forward.params.get("remix_video_id")
+        if remix and not await self._db(self.store.owns_job, who.name, remix):
             return _error(400, "remix_video_id must be one of your own videos")
-        prompt = param(params, "prompt")
-        size = param(params, "size")
         held = await self._db(
             lambda: self.store.reserve(
                 who.name,
-                to_micros(spec.estimate_cost(int(seconds))),
-                model=spec.id,
-                prompt=str(prompt or "")[:4000],
-                seconds=int(seconds),
-                size=str(size) if size is not None else None,
+                forward.price,
+                model=forward.spec.id,
+                prompt=forward.params["prompt"][:4000],
+                seconds=forward.seconds,
+                size=forward.params["size"],
             )
         )
         if isinstance(held, Refusal):
             log.info("create by %s refused: budget", who.name)
-            return _error(402, held.message())
+            return _over_budget(held, forward)
         # The task is journaled (state "forwarding"); from here it is sent exactly once.
-        relay = await self.upstream.create(body)
+        try:
+            relay = await self.upstream.create(forward.body)
+        except Exception:  # the request may have gone out: keep the money held, never resend
+            log.exception("create by %s: forwarding broke; kept as outcome unknown", who.name)
+            await self._db(self.store.unknown, held, "the gateway broke while forwarding")
+            return _error(
+                502, "The class gateway broke while forwarding; your teacher sees it as 'outcome unknown'."
+            )
+        await self._settle_create(who.name, held, relay)
+        return self._relay(relay)
+
+    async def _settle_create(self, name: str, held: str, relay: Relay) -> None:
         if relay.outcome == "created" and relay.task is not None:
             await self._db(self.store.forwarded, held, relay.task.id)
             if relay.task.status in ("completed", "failed"):
-                await self._record(await self._row(who.name, relay.task.id), relay.task)
+                await self._record(await self._row(name, relay.task.id), relay.task)
         elif relay.outcome == "refused":
             await self._db(self.store.refused, held, relay.reason)
         else:
             log.warning(
-                "create by %s: upstream answer lost (%s); kept as outcome unknown", who.name, relay.reason
+                "create by %s: upstream answer lost (%s); kept as outcome unknown", name, relay.reason
             )
             await self._db(self.store.unknown, held, relay.reason or "the upstream answer was lost")
-        return self._relay(relay)
 
     async def _row(self, name: str, upstream_id: str) -> TaskRow | None:
         return await self._db(self.store.find, name, upstream_id)
@@ -391,7 +440,7 @@ class Gateway:
             try:
                 key = await self._db(
                     lambda: self.store.add(
-                        str(data.get("name", "")), str(data.get("budget", "0")), admin=bool(data.get("admin"))
+                        str(data.get("name", "")), data.get("budget", "0"), admin=bool(data.get("admin"))
                     )
                 )
             except StoreError as exc:
@@ -413,9 +462,9 @@ class Gateway:
             "revoke": lambda: self.store.revoke(name),
             "reset": lambda: self.store.reset(name),
             "budget": lambda: (
-                self.store.top_up(name, str(data["add"]))
+                self.store.top_up(name, data["add"])
                 if "add" in data
-                else self.store.set_budget(name, str(data.get("budget", "")))
+                else self.store.set_budget(name, data.get("budget", ""))
             ),
         }
         if action not in actions:
@@ -493,11 +542,20 @@ def _wall_item(row: TaskRow, url: str | None) -> dict[str, Any]:
 
 
 def serve_app(
-    app: Any, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning"
+    app: Any,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    log_level: str = "warning",
+    limits: ConnectionLimits | None = None,
 ) -> contextlib.AbstractContextManager[str]:
     """Run an ASGI app with uvicorn in a background thread (lifespan on); yield its base URL.
 
     The socket is bound before the thread starts, so the URL works as soon as it is yielded and
-    ``port=0`` picks a free port without races.
+    ``port=0`` picks a free port without races. With ``limits``, connections are guarded (see
+    :mod:`.guard`).
     """
-    return serve_asgi(app, host, port, log_level=log_level, lifespan="on", what="gateway", join_timeout=10)
+    options = {"http": guarded_protocol(limits), "backlog": ACCEPT_BACKLOG} if limits is not None else {}
+    return serve_asgi(
+        app, host, port, log_level=log_level, lifespan="on", what="gateway", join_timeout=10, options=options
+    )

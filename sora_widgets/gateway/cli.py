@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 
 from .._constants import DEFAULT_BASE_URL
 from ..models.money import format_money
+from .guard import ConnectionLimits
 from .ratelimit import Limit
 from .store import Store, StoreError, StudentUsage, describe_db, from_micros, open_store
 
@@ -51,6 +52,31 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--poll-rate", type=Limit.parse, default=None, help="polls per student, e.g. 10/s")
     serve.add_argument(
         "--max-body", type=int, default=None, help="largest request body in bytes (default 16 MiB)"
+    )
+    defaults = ConnectionLimits()
+    serve.add_argument(
+        "--header-timeout",
+        type=float,
+        default=defaults.header_timeout_s,
+        help="seconds a client may take to send a request head (default %(default)g; 0: none)",
+    )
+    serve.add_argument(
+        "--body-timeout",
+        type=float,
+        default=defaults.body_timeout_s,
+        help="seconds a request body may take (default %(default)g)",
+    )
+    serve.add_argument(
+        "--max-connections",
+        type=int,
+        default=defaults.max_connections,
+        help="open connections in all (default %(default)d; keep under `ulimit -n`)",
+    )
+    serve.add_argument(
+        "--max-per-client",
+        type=int,
+        default=defaults.max_per_client,
+        help="open connections per client address (default %(default)d; 0 behind a reverse proxy)",
     )
     db_option(serve)
 
@@ -102,11 +128,18 @@ def _serve(args: argparse.Namespace) -> int:
     if args.poll_rate is not None:
         limits["poll"] = args.poll_rate
     try:
+        connection_limits = ConnectionLimits(
+            header_timeout_s=args.header_timeout,
+            body_timeout_s=args.body_timeout,
+            max_connections=args.max_connections,
+            max_per_client=args.max_per_client,
+        )
         gateway = Gateway(
             args.db,
             upstream=args.upstream,
             limits=limits,
             max_body_bytes=args.max_body or DEFAULT_MAX_BODY_BYTES,
+            connection_limits=connection_limits,
         )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)

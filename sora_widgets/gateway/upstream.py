@@ -11,7 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..errors import APIError, ConnectionFailed, MalformedResponse, RequestTimeout, SoraError, redact
+from ..errors import (
+    APIError,
+    ConnectionFailed,
+    MalformedResponse,
+    RequestTimeout,
+    SoraError,
+    redact,
+    safe_url,
+)
 from ..models.task import Task
 from ..models.wire import WireFormatError, parse_task
 from ..transport import Transport
@@ -98,8 +106,9 @@ class Upstream:
     """
 
     def __init__(self, base_url: str, api_key: str, *, app: Any = None) -> None:
-        self.base_url = base_url.rstrip("/")
-        self._transport = Transport(self.base_url, api_key, app=app)
+        self._transport = Transport(base_url.rstrip("/"), api_key, app=app)
+        # What may be shown (banner, repr, logs): never a user:pass@ or a query's token.
+        self.base_url = safe_url(base_url)
 
     def __repr__(self) -> str:
         return f"Upstream({self.base_url!r})"

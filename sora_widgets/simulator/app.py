@@ -153,6 +153,10 @@ class Simulator:
             catalog, to rehearse a model's retirement; ``sim.retire()``/``sim.restore()`` change
             it while running.
         catalog: the models served (default: the bundled Sora specs and the simulated examples).
+        fetch_urls: fetch an http(s) ``input_reference`` a client sends. Off by default: in a
+            class rehearsal the simulator is the gateway's upstream, and fetching would let any
+            student make the teacher's machine request any address on its network. Data URLs
+            and uploaded images always work.
     """
 
     def __init__(
@@ -169,6 +173,7 @@ class Simulator:
         retention_s: float = DEFAULT_RETENTION_S,
         retired: Iterable[str] = (),
         catalog: SimCatalog | None = None,
+        fetch_urls: bool = False,
     ) -> None:
         catalog = catalog if catalog is not None else SimCatalog()
         catalog.retire(*retired)
@@ -182,6 +187,7 @@ class Simulator:
             clock=clock,
             render_workers=render_workers,
             retention_s=retention_s,
+            fetch_urls=fetch_urls,
         )
         self.valid_keys = set(valid_keys) if valid_keys is not None else None
         self.ledger: Ledger = self.engine.ledger
