@@ -17,9 +17,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
+from sora_widgets.models.listing import MAX_PAGE_SIZE
 from sora_widgets.simulator import Simulator
 from sora_widgets.simulator.__main__ import build_parser
-from sora_widgets.simulator._catalog import MAX_PAGE_SIZE, SimCatalog, expand_retired
+from sora_widgets.simulator._catalog import SimCatalog, expand_retired
 from sora_widgets.simulator._geometry import MAX_RENDER_SHORT_SIDE, first_frame, render_geometry
 
 from .conftest import KEY, png_bytes
