@@ -79,15 +79,7 @@ def _parser() -> argparse.ArgumentParser:
         default=defaults.max_per_client,
         help="open connections per client address (default %(default)d; 0 behind a reverse proxy)",
     )
-    serve.add_argument(
-        "--model",
-        action="append",
-        default=None,
-        metavar="ID[=USD_PER_S]",
-        help="allow a model (repeatable; default: the two Sora 2 Pro models), priced per second "
-        "of video (e.g. kirin_v2_6_t2v=0.07); without a price the price table's, and a model "
-        "with no known price is refused",
-    )
+    model_option(serve)
     db_option(serve)
 
     add = sub.add_parser("add", help="add a student and print their key", description="Add a student.")
@@ -127,6 +119,19 @@ def _usage_line(u: StudentUsage) -> str:
     )
     counts = f"tasks {u.tasks} (running {u.running}, failed {u.failed}, unknown {u.unknown})"
     return f"{u.name:<16} {money}  {counts}  last {_when(u.last_activity)}{flags}"
+
+
+def model_option(parser: argparse.ArgumentParser) -> None:
+    """``--model ID[=USD_PER_S]``: the teacher's allow-list."""
+    parser.add_argument(
+        "--model",
+        action="append",
+        default=None,
+        metavar="ID[=USD_PER_S]",
+        help="allow a model (repeatable; default: the two Sora 2 Pro models), priced per second "
+        "of video (e.g. kirin_v2_6_t2v=0.07); without a price the price table's, and a model "
+        "with no known price is refused",
+    )
 
 
 def _allow_list(models: list[str] | None) -> dict[str, str | None] | None:
