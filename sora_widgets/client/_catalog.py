@@ -88,7 +88,12 @@ class Catalog:
     """
 
     def __init__(
-        self, transport: Transport, *, base_url: str, models_url: str | None = None, page_size: int = PAGE_SIZE
+        self,
+        transport: Transport,
+        *,
+        base_url: str,
+        models_url: str | None = None,
+        page_size: int = PAGE_SIZE,
     ) -> None:
         self._transport = transport
         self._page_size = page_size

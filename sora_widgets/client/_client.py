@@ -317,6 +317,19 @@ class SoraClient:
         self._sent[task.id] = req
         return task
 
+    async def prepare(
+        self, request: RequestLike | None = None, /, *, model: str | None = None, **fields: Any
+    ) -> VideoRequest:
+        """The validated request :meth:`create` would send for the same arguments (any model;
+        the catalog is read for a model's spec), without sending anything: to show its estimate
+        first, or to send it later with ``create(request)``.
+
+        Raises:
+            InvalidRequestError, ModelUnavailableError: as :meth:`create`.
+        """
+        named = {k: fields.pop(k, None) for k in ("prompt", "size", "seconds", "image", "remix_video_id")}
+        return await self._request_for(request, {**named, "model": model}, fields)
+
     async def _request_for(
         self, request: RequestLike | None, fields: dict[str, Any], params: dict[str, Any]
     ) -> VideoRequest:
@@ -325,6 +338,12 @@ class SoraClient:
             merged = {**request, **{k: v for k, v in fields.items() if v is not None}, **params}
             request, params = None, {k: v for k, v in merged.items() if k not in fields}
             fields = {k: merged.get(k) for k in fields}
+        if isinstance(request, VideoRequest) and request.is_catalog:
+            if params or any(v is not None and v != request.model for v in fields.values()):
+                raise InvalidRequestError(
+                    "a prepared request for a catalog model is sent as it is; prepare a new one to change it."
+                )
+            return request
         model = str(fields.get("model") or (request.model if isinstance(request, VideoRequest) else ""))
         if not params and (not model or model in MODELS):
             known = self._catalog.known
