@@ -121,6 +121,33 @@ def _since(text: str) -> datetime:
         ) from None
 
 
+def _catalog_options(gen: argparse.ArgumentParser) -> None:
+    """``generate --model ID --param KEY=VALUE``: any model of the catalog."""
+    gen.add_argument("--model", help="any model id from `sora-widgets models` (default: Sora 2 Pro)")
+    gen.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a parameter of the model's spec (repeatable): duration=5, camera_control.type=simple, "
+        'images=\'["a.png","b.png"]\' (values are read as the spec\'s types; arrays as JSON)',
+    )
+
+
+def _models_parser(sub: Any, service_options: Callable[[argparse.ArgumentParser], None]) -> None:
+    """``models [--json]`` and ``models spec ID [--json]``."""
+    mods = sub.add_parser(
+        "models",
+        help="list the account's models, or show one's spec (models spec ID)",
+        description="List every model of the catalog, or show one model's spec: `models spec ID`.",
+    )
+    mods.add_argument(
+        "what", nargs="*", metavar="spec ID", help="`spec` and a model id to show its parameters"
+    )
+    mods.add_argument("--json", action="store_true", help="print JSON (the list, or the spec's wire form)")
+    service_options(mods)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sora-widgets",
@@ -148,15 +175,7 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument(
         "prompt", nargs="?", help="the shot: type, subject, action, setting, lighting, camera movement"
     )
-    gen.add_argument("--model", help="any model id from `sora-widgets models` (default: Sora 2 Pro)")
-    gen.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="a parameter of the model's spec (repeatable): duration=5, camera_control.type=simple, "
-        'images=\'["a.png","b.png"]\' (values are read as the spec\'s types; arrays as JSON)',
-    )
+    _catalog_options(gen)
     gen.add_argument("--seconds", default=None, help="4, 8 or 12 (default 4)")
     gen.add_argument(
         "--size",
@@ -181,16 +200,7 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     service_options(gen)
 
-    mods = sub.add_parser(
-        "models",
-        help="list the account's models, or show one's spec (models spec ID)",
-        description="List every model of the catalog, or show one model's spec: `models spec ID`.",
-    )
-    mods.add_argument(
-        "what", nargs="*", metavar="spec ID", help="`spec` and a model id to show its parameters"
-    )
-    mods.add_argument("--json", action="store_true", help="print JSON (the list, or the spec's wire form)")
-    service_options(mods)
+    _models_parser(sub, service_options)
 
     hist = sub.add_parser("history", help="list past requests and videos", description="List the journal.")
     hist.add_argument(
