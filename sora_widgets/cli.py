@@ -28,7 +28,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -52,7 +52,7 @@ from .models.task import Status, status_word
 if TYPE_CHECKING:
     from .client import BatchResult, SoraClient
     from .journal import JournalEntry
-    from .models.request import ReferenceImage
+    from .models.request import ReferenceImage, VideoRequest
     from .models.task import Task
     from .models.video import Video
 
@@ -375,8 +375,25 @@ def _generate(args: argparse.Namespace) -> int:
         out = Path(args.out).expanduser().absolute()
         target = f"{out}{os.sep}" if args.out.endswith(("/", os.sep)) else out
 
+    async def prepared(_client: SoraClient) -> VideoRequest:
+        return request
+
+    return _generate_and_save(args, client, prepared, download=download, target=target)
+
+
+def _generate_and_save(
+    args: argparse.Namespace,
+    client: SoraClient,
+    prepare: Callable[[SoraClient], Awaitable[VideoRequest]],
+    *,
+    download: bool,
+    target: Path | str | None,
+) -> int:
+    """Make the request ``prepare`` gives, wait for it with a progress bar, save it, print it."""
+
     async def run(on_update: Callable[[Task], Any] | None) -> Video:
         async with client:
+            request = await prepare(client)
             video = await client.generate(
                 request, on_update=on_update, timeout=args.timeout, download=download
             )
@@ -404,22 +421,13 @@ def _generate_any(args: argparse.Namespace) -> int:
     download = not args.no_download
     out = Path(args.out).expanduser().absolute() if args.out is not None and download else None
 
-    async def run(on_update: Callable[[Task], Any] | None) -> Video:
-        async with client:
-            request = await client.prepare(model=args.model, **params)
-            estimate = format_estimate(client.estimate(request.model, request.seconds))
-            _say(f"{request.model}: {request.size}, {request.seconds} s, estimated {estimate}.")
-            video = await client.generate(
-                request, on_update=on_update, timeout=args.timeout, download=download
-            )
-            if out is not None:
-                video = video.with_changes(path=await client.download(video, out))
-            return video
+    async def prepared(client: SoraClient) -> VideoRequest:
+        request = await client.prepare(model=args.model, **params)
+        estimate = format_estimate(client.estimate(request.model, request.seconds))
+        _say(f"{request.model}: {request.size}, {request.seconds} s, estimated {estimate}.")
+        return request
 
-    with progress_callback(_Progress(), enabled=not args.quiet) as on_update:
-        video = _run(run(on_update))
-    _out(_video_json(video) if args.json else _describe(video))
-    return EXIT_OK
+    return _generate_and_save(args, client, prepared, download=download, target=out)
 
 
 def _models(args: argparse.Namespace) -> int:
