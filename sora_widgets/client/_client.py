@@ -77,7 +77,7 @@ class SoraClient:
         >>> import sora_widgets as sw
         >>> client = sw.SoraClient()               # no key configured: in-process simulator
         >>> client
-        SoraClient(built-in simulator)
+        SoraClient(simulated: the built-in simulator)
         >>> video = client.generate_sync(prompt="A kite over a beach at dusk")
         >>> video.simulated, video.path.exists()
         (True, True)
@@ -174,7 +174,7 @@ class SoraClient:
 
     def __repr__(self) -> str:
         if self.simulator is not None and self.base_url == SIMULATOR_BASE_URL:
-            return "SoraClient(built-in simulator)"  # its placeholder URL means nothing to a reader
+            return "SoraClient(simulated: the built-in simulator)"  # its placeholder URL means nothing
         if self.simulated:
             return f"SoraClient(simulated, base_url={self.base_url!r})"
         return f"SoraClient(base_url={self.base_url!r})"

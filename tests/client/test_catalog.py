@@ -229,3 +229,9 @@ def test_prices_unknown_is_never_zero() -> None:
         prompt="x", model="kirin_v2_6_t2v", params={"prompt": "x"}, size="1280x720", seconds=5
     )
     assert request.estimated_cost is None
+
+
+def test_the_repr_names_the_built_in_simulator_not_its_placeholder_url(sim: Simulator) -> None:
+    client = sw.SoraClient(simulator=sim, journal=False)
+    assert repr(client) == "SoraClient(simulated: the built-in simulator)"
+    client.close()
