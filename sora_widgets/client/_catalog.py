@@ -87,8 +87,16 @@ class Catalog:
         base_url: the client's API base URL.
     """
 
-    def __init__(self, transport: Transport, *, base_url: str, models_url: str | None = None) -> None:
+    def __init__(
+        self,
+        transport: Transport,
+        *,
+        base_url: str,
+        models_url: str | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> None:
         self._transport = transport
+        self._page_size = page_size
         url = models_url or os.environ.get(ENV_MODELS_URL) or base_url or DEFAULT_BASE_URL
         self.url = url.rstrip("/")
         self.base_url = base_url
@@ -116,7 +124,7 @@ class Catalog:
         while page <= min(pages, MAX_PAGES):
             try:
                 data = await self._get(
-                    LIST_PATH, {"page": str(page), "page_size": str(PAGE_SIZE)}, "model list"
+                    LIST_PATH, {"page": str(page), "page_size": str(self._page_size)}, "model list"
                 )
             except _Unreachable as exc:
                 log.info("model catalog unreachable (%s); using the bundled specs", exc)

@@ -25,14 +25,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from .._constants import (
-    DEFAULT_WAIT_TIMEOUT_S,
-)
+from .._constants import DEFAULT_WAIT_TIMEOUT_S, SIMULATOR_BASE_URL
 from .._paths import default_home
 from .._progress import progress_callback
 from .._sync import blocking
 from ..errors import BadRequestError, InvalidRequestError, NotFoundError, safe_url
-from ..models.catalog import MODELS
+from ..models.catalog import MODELS, SoraModel, SoraSeconds, SoraSize
 from ..models.prices import DEFAULT_PRICES, PriceTable, estimate_cost
 from ..models.request import VideoRequest
 from ..models.specs import ModelInfo, ModelSpec
@@ -45,7 +43,7 @@ from ._config import resolve_endpoint
 from ._create import Creator
 from ._download import Downloader
 from ._recorder import NullRecorder, Recorder, Reports, never_fatal
-from ._requests import RequestBuilder, RequestLike, catalog_request, no_remix_sizes
+from ._requests import ImageLike, RequestBuilder, RequestLike, catalog_request, no_remix_sizes
 from ._wait import OnUpdate, Poller, Waiter, notify, video_of
 
 if TYPE_CHECKING:
@@ -79,7 +77,7 @@ class SoraClient:
         >>> import sora_widgets as sw
         >>> client = sw.SoraClient()               # no key configured: in-process simulator
         >>> client
-        SoraClient(simulated, base_url='http://simulator.invalid')
+        SoraClient(simulated: the built-in simulator)
         >>> video = client.generate_sync(prompt="A kite over a beach at dusk")
         >>> video.simulated, video.path.exists()
         (True, True)
@@ -175,6 +173,8 @@ class SoraClient:
     # -- plumbing ------------------------------------------------------------------------
 
     def __repr__(self) -> str:
+        if self.simulator is not None and self.base_url == SIMULATOR_BASE_URL:
+            return "SoraClient(simulated: the built-in simulator)"  # its placeholder URL means nothing
         if self.simulated:
             return f"SoraClient(simulated, base_url={self.base_url!r})"
         return f"SoraClient(base_url={self.base_url!r})"
@@ -241,11 +241,11 @@ class SoraClient:
         /,
         *,
         prompt: str | None = None,
-        size: Any = None,
-        seconds: Any = None,
-        image: Any = None,
+        size: SoraSize | tuple[int, int] | None = None,
+        seconds: SoraSeconds | None = None,
+        image: ImageLike | None = None,
         remix_video_id: str | None = None,
-        model: str | None = None,
+        model: SoraModel | None = None,
     ) -> VideoRequest:
         """A validated :class:`VideoRequest` from a request, a dict of fields, a prompt, or fields.
 
@@ -274,11 +274,11 @@ class SoraClient:
         /,
         *,
         prompt: str | None = None,
-        size: Any = None,
-        seconds: Any = None,
-        image: Any = None,
+        size: SoraSize | tuple[int, int] | None = None,
+        seconds: SoraSeconds | None = None,
+        image: ImageLike | None = None,
         remix_video_id: str | None = None,
-        model: str | None = None,
+        model: SoraModel | str | None = None,
         labels: dict[str, str] | None = None,
         **params: Any,
     ) -> Task:
@@ -317,6 +317,19 @@ class SoraClient:
         self._sent[task.id] = req
         return task
 
+    async def prepare(
+        self, request: RequestLike | None = None, /, *, model: str | None = None, **fields: Any
+    ) -> VideoRequest:
+        """The validated request :meth:`create` would send for the same arguments (any model;
+        the catalog is read for a model's spec), without sending anything: to show its estimate
+        first, or to send it later with ``create(request)``.
+
+        Raises:
+            InvalidRequestError, ModelUnavailableError: as :meth:`create`.
+        """
+        named = {k: fields.pop(k, None) for k in ("prompt", "size", "seconds", "image", "remix_video_id")}
+        return await self._request_for(request, {**named, "model": model}, fields)
+
     async def _request_for(
         self, request: RequestLike | None, fields: dict[str, Any], params: dict[str, Any]
     ) -> VideoRequest:
@@ -325,6 +338,12 @@ class SoraClient:
             merged = {**request, **{k: v for k, v in fields.items() if v is not None}, **params}
             request, params = None, {k: v for k, v in merged.items() if k not in fields}
             fields = {k: merged.get(k) for k in fields}
+        if isinstance(request, VideoRequest) and request.is_catalog:
+            if params or any(v is not None and v != request.model for v in fields.values()):
+                raise InvalidRequestError(
+                    "a prepared request for a catalog model is sent as it is; prepare a new one to change it."
+                )
+            return request
         model = str(fields.get("model") or (request.model if isinstance(request, VideoRequest) else ""))
         if not params and (not model or model in MODELS):
             known = self._catalog.known

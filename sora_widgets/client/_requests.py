@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidRequestError
@@ -13,6 +14,7 @@ from ..models.specs import ModelSpec
 
 __all__ = [
     "FIELDS",
+    "ImageLike",
     "RemixSizes",
     "RequestBuilder",
     "RequestLike",
@@ -24,6 +26,9 @@ __all__ = [
 
 #: What a request can be given as: a VideoRequest, a dict of its fields, or a prompt.
 RequestLike = VideoRequest | Mapping[str, Any] | str
+#: A reference image as a caller gives it: a loaded image, a URL, a path, bytes, a PIL image or a
+#: binary file (``media.load_image`` reads each).
+ImageLike = ReferenceImage | str | Path | bytes | Any
 #: The size of the video a remix id (or task id) names, when it is known.
 RemixSizes = Callable[[str], str | None]
 FIELDS = ("prompt", "size", "seconds", "image", "remix_video_id", "model")

@@ -248,7 +248,7 @@ class VideoRequest(PixelSize):
     image: ReferenceImage | str | None = None
     remix_video_id: str | None = None
     model: str = ""
-    params: Mapping[str, Any] | None = None
+    params: Mapping[str, Any] | None = field(default=None, hash=False)
     endpoint: str = ""
 
     def __post_init__(self) -> None:

@@ -439,3 +439,15 @@ def test_image_parameters_are_found_by_name_whatever_they_are_called() -> None:
     assert spec.image_params == ("image", "image_tail", "images", "content[].image_url.url")
     assert spec.first_frame_param == "image"
     assert not spec.requires_image and not spec.can_remix and spec.sizes == () and spec.lengths == ()
+
+
+def test_the_sora_literal_types_are_the_bundled_specs() -> None:
+    """The ``Literal`` types an editor completes say what the bundled specs say."""
+    from typing import get_args
+
+    from sora_widgets.models.catalog import ORIENTATION_ALIASES, SoraModel, SoraSeconds, SoraSize
+
+    assert set(get_args(SoraModel)) == {s.model_id for s in bundled_specs()}
+    t2v = bundled_spec("sora_2_pro_t2v")
+    assert set(get_args(SoraSize)) == set(t2v.sizes) | set(ORIENTATION_ALIASES)
+    assert {str(s) for s in get_args(SoraSeconds)} == set(t2v.param("seconds").enum)  # type: ignore[union-attr]
