@@ -31,7 +31,7 @@ from typing import Any, Literal, TypeVar
 
 import anyio
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Match, Route
 
@@ -316,11 +316,14 @@ class Gateway:
         total = 0
         # A body sent a byte at a time would hold the connection for ever: it has a deadline.
         with anyio.move_on_after(self.connection_limits.body_timeout_s):
-            async for chunk in request.stream():
-                total += len(chunk)
-                if total > self.max_body_bytes:
-                    return too_big
-                chunks.append(chunk)
+            try:
+                async for chunk in request.stream():
+                    total += len(chunk)
+                    if total > self.max_body_bytes:
+                        return too_big
+                    chunks.append(chunk)
+            except ClientDisconnect:  # it hung up mid-body: nobody reads the answer, nothing logged
+                return _error(400, "The request body was cut off")
             return b"".join(chunks)
         seconds = self.connection_limits.body_timeout_s
         return _error(408, f"The request body did not arrive within {seconds:g} s", {"Connection": "close"})
