@@ -46,7 +46,7 @@ from .._constants import (
 )
 from .._serve import serve_asgi
 from ..errors import ModelUnavailableError, SoraError
-from ..models.listing import list_page, paging
+from ..models.listing import envelope, list_answer
 from ..models.specs import ModelSpec, bundled_specs
 from ..models.task import Task
 from ..models.wire import http_error
@@ -394,14 +394,9 @@ class Gateway:
 
     async def _catalog_list(self, request: Request) -> Response:
         """The models this class may use, in the catalog's envelope (no key needed, as upstream)."""
-        query = request.query_params
-        try:
-            page, size = paging(query.get("page"), query.get("page_size"))
-        except ValueError as exc:
-            return _envelope(None, 400, str(exc))
         specs = [await self._allowed_spec(m) for m in sorted(self.models.allowed)]
-        data = list_page([s.info() for s in specs if s is not None], page, size, *_filters(query))
-        return _envelope(data)
+        status, body = list_answer([s.info() for s in specs if s is not None], request.query_params)
+        return JSONResponse(body, status_code=status)
 
     async def _catalog_spec(self, request: Request) -> Response:
         """An allowed model's spec, its endpoint on this gateway (creates come here, priced)."""
@@ -576,12 +571,8 @@ class Gateway:
 
 
 def _envelope(data: object, code: int = 0, message: str = "success") -> JSONResponse:
-    """The catalog's envelope ``{"data", "status": {"code", "message"}}`` (code 0: success)."""
-    return JSONResponse({"data": data, "status": {"code": code, "message": message}}, status_code=code or 200)
-
-
-def _filters(query: Any) -> tuple[str, str]:
-    return str(query.get("type", "")), str(query.get("keywords", ""))
+    status, body = envelope(data, code, message)
+    return JSONResponse(body, status_code=status)
 
 
 def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
