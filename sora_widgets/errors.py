@@ -4,6 +4,7 @@
 SoraError
 ├── InvalidRequestError (also ValueError)   bad input, caught before anything is sent
 │   └── ImageError                          reference image unreadable, wrong type, too big
+├── ModelUnavailableError                   the model is not in the catalog, or the service says "not found"
 ├── APIError                                the service answered with an HTTP error
 │   ├── AuthenticationError                 401: key missing or invalid
 │   ├── InsufficientBalanceError            402/403: no credit or no permission
@@ -56,6 +57,7 @@ __all__ = [
     "InvalidRequestError",
     "LinkExpired",
     "MalformedResponse",
+    "ModelUnavailableError",
     "ModerationBlocked",
     "NotFoundError",
     "PollTimeout",
@@ -172,6 +174,28 @@ class ImageError(InvalidRequestError):
         "Use another image (JPEG, PNG or WebP, no human faces), or fix this one as the message says; "
         "nothing was sent."
     )
+
+
+class ModelUnavailableError(SoraError):
+    """The model is not in the account's catalog, or the service answered "not found" for it.
+
+    ``model`` is the id asked for; ``alternatives`` the closest video models the catalog offers
+    (also named in the message).
+
+    Example:
+        >>> error = ModelUnavailableError("sora_2_pro_t2v", ("kirin_v2_6_t2v",))
+        >>> error.alternatives
+        ('kirin_v2_6_t2v',)
+    """
+
+    advice = "Pick one of the models the catalog offers (client.models(), or `sora-widgets models`)."
+
+    def __init__(self, model: str, alternatives: tuple[str, ...] = (), *, reason: str = "") -> None:
+        said = reason or "is not in the model catalog of this account"
+        offer = f"; the closest video models it offers: {', '.join(alternatives)}" if alternatives else ""
+        super().__init__(f"model {model!r} {said}{offer}. Nothing was sent.")
+        self.model = model
+        self.alternatives = alternatives
 
 
 class APIError(SoraError):
