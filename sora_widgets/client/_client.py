@@ -428,6 +428,14 @@ class SoraClient:
             self._sent[task_id] = request
         request = self._sent.get(task_id) or (entry.to_request() if entry is not None else None)
         entry_id = entry.id if entry is not None else None
+        # A model at its own endpoint is polled there, also after a restart (the journal keeps it).
+        route = (
+            request.endpoint
+            if request is not None
+            else str((entry.request if entry else {}).get("endpoint") or "")
+        )
+        if route:
+            self._poller.routes.setdefault(task_id, route)
         with progress_callback(on_update, enabled=bool(progress)) as callback:
             done = await self._waiter.until_done(
                 task_id,
