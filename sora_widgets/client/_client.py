@@ -36,7 +36,7 @@ from ..models.request import VideoRequest
 from ..models.specs import ModelInfo, ModelSpec
 from ..models.task import Task
 from ..models.video import Video
-from ..transport import PollPolicy, RateGate, Transport
+from ..transport import HttpxTransport, PollPolicy, RateGate, Transport
 from ._batch import Batches, BatchResult, BatchUpdate
 from ._catalog import Catalog, endpoint_path
 from ._config import resolve_endpoint
@@ -114,7 +114,7 @@ class SoraClient:
         download_dir: str | Path | None = None,
         image_form: str = "data_url",
         auto_download: bool = True,
-        httpx_transport: Any = None,
+        httpx_transport: HttpxTransport | None = None,
         poll_policy: PollPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] | None = None,
@@ -428,6 +428,14 @@ class SoraClient:
             self._sent[task_id] = request
         request = self._sent.get(task_id) or (entry.to_request() if entry is not None else None)
         entry_id = entry.id if entry is not None else None
+        # A model at its own endpoint is polled there, also after a restart (the journal keeps it).
+        route = (
+            request.endpoint
+            if request is not None
+            else str((entry.request if entry else {}).get("endpoint") or "")
+        )
+        if route:
+            self._poller.routes.setdefault(task_id, route)
         with progress_callback(on_update, enabled=bool(progress)) as callback:
             done = await self._waiter.until_done(
                 task_id,
