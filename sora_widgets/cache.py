@@ -43,6 +43,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._paths import is_inside
+
 if TYPE_CHECKING:
     from .journal import Journal, JournalEntry
 
@@ -256,14 +258,6 @@ class PruneResult:
         return "\n".join([text, *(f"  could not remove: {e}" for e in self.errors)])
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-    except (OSError, ValueError):
-        return False
-    return True
-
-
 def _files(journal: Journal) -> list[CachedFile]:
     """Cached files of completed entries, newest first; only files inside the cache folder."""
     folder = journal.home / VIDEOS_DIR
@@ -273,7 +267,7 @@ def _files(journal: Journal) -> list[CachedFile]:
         if video is None or video.path is None:
             continue
         path = Path(video.path)
-        if not _inside(path, folder):
+        if not is_inside(path, folder):
             continue
         try:
             size = path.stat().st_size
