@@ -45,7 +45,15 @@ from ._open import check_pixels, decoded, open_video
 if TYPE_CHECKING:
     from PIL import Image
 
-__all__ = ["MAX_CROSSFADE_S", "JoinResult", "MediaInfo", "join_videos", "last_frame", "probe"]
+__all__ = [
+    "MAX_CROSSFADE_S",
+    "JoinResult",
+    "MediaInfo",
+    "join_videos",
+    "last_frame",
+    "picture_size",
+    "probe",
+]
 
 # A crossfade is a transition, not a scene: longer blends would eat most of a 4 s shot.
 MAX_CROSSFADE_S = 1.0
@@ -129,6 +137,16 @@ def probe(path: str | Path) -> MediaInfo:
             setup=hashlib.sha256(bytes(ctx.extradata or b"")).hexdigest(),
             has_audio=bool(container.streams.audio),
         )
+
+
+def picture_size(path: str | Path) -> tuple[int, int]:
+    """``(width, height)`` of an MP4's pictures, from its header (nothing is decoded).
+
+    Raises:
+        MediaError: (an OSError) the file cannot be opened, is not an MP4 or has no video stream.
+    """
+    with open_video(path) as (_, stream):
+        return int(stream.codec_context.width), int(stream.codec_context.height)
 
 
 def last_frame(path: str | Path) -> Image.Image:
