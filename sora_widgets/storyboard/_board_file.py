@@ -93,9 +93,7 @@ def board_from_dict(
     for index, shot in enumerate(shots):
         where = f"shots[{index}] (shot {index + 1})"
         if not isinstance(shot, dict):
-            raise InvalidRequestError(
-                f"{where}: a shot is an object, not {type(shot).__name__}."
-            )
+            raise InvalidRequestError(f"{where}: a shot is an object, not {type(shot).__name__}.")
         try:
             image = _loaded_image(shot.get("image"), index, client, own_file=own_file)
             board._insert(
