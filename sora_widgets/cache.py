@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._paths import is_inside
+from ._strict_json import loads_strict
 from .errors import InvalidRequestError
 
 if TYPE_CHECKING:
@@ -215,16 +216,7 @@ def load_policy(home: str | Path | None = None, *, strict: bool = False) -> Cach
 
 
 def _read_policy(path: Path) -> CachePolicy:
-    def constant(name: str) -> Any:
-        raise InvalidRequestError(f"{name} is not a number JSON allows")
-
-    text = path.read_text(encoding="utf-8", errors="replace")
-    try:
-        data = json.loads(text, parse_constant=constant)
-    except (ValueError, RecursionError) as exc:
-        if isinstance(exc, InvalidRequestError):
-            raise
-        raise InvalidRequestError(f"not JSON: {exc}") from None
+    data = loads_strict(path.read_text(encoding="utf-8", errors="replace"))
     if not isinstance(data, dict):
         raise InvalidRequestError(f"a policy is a JSON object, not a {type(data).__name__}")
     return CachePolicy(**{k: v for k, v in data.items() if k in CachePolicy.__dataclass_fields__})

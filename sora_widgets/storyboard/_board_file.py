@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._paths import default_home, path_inside
+from .._strict_json import loads_strict
 from ..errors import InvalidRequestError
 from ..models.request import ReferenceImage
 from ._board import MAX_SHOTS, Shot, check_board_id
@@ -112,16 +113,10 @@ def board_from_dict(
 
 def parse_board_json(text: str) -> Any:
     """JSON text of a board; strict (no NaN or Infinity) and refused with InvalidRequestError."""
-
-    def constant(name: str) -> Any:
-        raise InvalidRequestError(f"the board file has {name}, which is not a JSON value.")
-
     try:
-        return json.loads(text, parse_constant=constant)
-    except (ValueError, RecursionError) as exc:
-        if isinstance(exc, InvalidRequestError):
-            raise
-        raise InvalidRequestError(f"not a storyboard file: the JSON cannot be read ({exc}).") from None
+        return loads_strict(text)
+    except InvalidRequestError as exc:
+        raise InvalidRequestError(f"not a storyboard file: {exc.message}.") from None
 
 
 def _loaded_image(image: object, index: int, client: SoraClient | None, *, own_file: bool) -> Any:
