@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import MediaError
-from ._open import check_pixels, decoded, open_video
+from ._open import check_pixels, declared_sizes, decoded, open_video
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -140,13 +140,16 @@ def probe(path: str | Path) -> MediaInfo:
 
 
 def picture_size(path: str | Path) -> tuple[int, int]:
-    """``(width, height)`` of an MP4's pictures, from its header (nothing is decoded).
+    """``(width, height)`` of an MP4's pictures as its index declares them (nothing is decoded,
+    and nothing is refused for its size: this is how a size is checked).
 
     Raises:
-        MediaError: (an OSError) the file cannot be opened, is not an MP4 or has no video stream.
+        MediaError: (an OSError) the file cannot be read or declares no video track.
     """
-    with open_video(path) as (_, stream):
-        return int(stream.codec_context.width), int(stream.codec_context.height)
+    sizes = declared_sizes(Path(path))
+    if not sizes:
+        raise MediaError(f"{Path(path).name} declares no video track.")
+    return sizes[0]
 
 
 def last_frame(path: str | Path) -> Image.Image:

@@ -11,6 +11,8 @@ from typing import Any
 import av
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from sora_widgets._constants import MAX_DECODE_PIXELS
@@ -147,7 +149,13 @@ def oversized(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("helper", ["sample_frames", "frames_at", "filmstrip_jpeg", "last_frame"])
-def test_pictures_over_the_cap_are_refused_before_decoding(oversized: Path, helper: str) -> None:
+def test_pictures_over_the_cap_are_refused_before_decoding(
+    oversized: Path, helper: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_ffmpeg(*args: object, **kwargs: object) -> None:
+        raise AssertionError("FFmpeg opened the file (it decodes a first picture while opening)")
+
+    monkeypatch.setattr(av, "open", no_ffmpeg)  # refused from the index, before FFmpeg sees it
     frames.CACHE.clear()
     assert oversized.stat().st_size < 64_000
     with pytest.raises(MediaError, match=r"2064x2064 pictures; sora_widgets decodes at most"):
@@ -166,11 +174,66 @@ def test_the_cap_also_holds_for_a_stream_whose_pictures_differ_from_its_header(
 
     def cap_after_header(path: Path, width: int, height: int) -> None:
         calls.append((width, height))
-        if len(calls) > 1:
+        # Checks: the index (reading times), then the index, the codec, a decoded picture.
+        if len(calls) > 3:
             raise MediaError(f"{path.name}: over the cap")
 
     monkeypatch.setattr(_open, "check_pixels", cap_after_header)
     frames.CACHE.clear()
     with pytest.raises(MediaError, match="over the cap"):
         frames.sample_frames(media["good"], 2)
-    assert calls == [(128, 72), (128, 72)]
+    assert calls == [(128, 72)] * 4
+
+
+def test_the_declared_size_is_read_from_the_index_without_ffmpeg(
+    media: dict[str, Path], oversized: Path, tmp_path: Path
+) -> None:
+    assert _open_module().declared_sizes(media["good"]) == [(128, 72)]  # index at the end
+    assert film.picture_size(oversized) == (2064, 2064)  # a size check, not a refusal
+    assert _open_module().declared_sizes(media["sound only"]) == []
+    assert _open_module().declared_sizes(media["html named .mp4"]) == []
+    with pytest.raises(MediaError, match="cannot read the video file"):
+        _open_module().declared_sizes(media["missing"])
+
+
+def _open_module() -> Any:
+    from sora_widgets.av import _open
+
+    return _open
+
+
+KINDS = st.sampled_from([b"moov", b"trak", b"mdia", b"minf", b"stbl", b"stsd", b"hdlr", b"avc1", b"free"])
+
+
+def _box(kind: bytes, payload: bytes, lie: int) -> bytes:
+    return max(0, len(payload) + 8 + lie).to_bytes(4, "big") + kind + payload
+
+
+BOXES = st.recursive(
+    st.builds(_box, KINDS, st.binary(max_size=40), st.sampled_from([0, 0, 0, -9, 7])),
+    lambda inner: st.builds(
+        lambda kind, children, lie: _box(kind, b"".join(children), lie),
+        KINDS,
+        st.lists(inner, max_size=3),
+        st.sampled_from([0, 0, 0, -3, 5]),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(st.binary(max_size=300), BOXES),
+    st.sampled_from([b"", b"\x00\x00\x00\x10ftypisom\x00\x00\x00\x00"]),
+)
+def test_the_index_reader_on_any_bytes_gives_sizes_or_a_media_error(body: bytes, head: bytes) -> None:
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".mp4") as fh:
+        fh.write(head + body)
+        fh.flush()
+        try:
+            sizes = _open_module().declared_sizes(Path(fh.name))
+        except MediaError:
+            return
+    assert all(0 <= w < 65536 and 0 <= h < 65536 for w, h in sizes)
