@@ -169,17 +169,28 @@ class Film:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Film:
-        """Inverse of :meth:`to_dict`."""
-        return cls(
-            shots=[Video.from_dict(v) for v in data["shots"]],
-            path=Path(data["path"]),
-            duration=float(data["duration"]),
-            frames=int(data["frames"]),
-            join=str(data.get("join", "copy")),
-            has_audio=bool(data.get("has_audio", False)),
-            starts=tuple(float(s) for s in data.get("starts", ())),
-            board_id=str(data.get("board_id", "")),
-        )
+        """Inverse of :meth:`to_dict`.
+
+        Raises:
+            InvalidRequestError: ``data`` is not a film's description (a field missing or of
+                the wrong type).
+        """
+        try:
+            return cls(
+                shots=[Video.from_dict(v) for v in data["shots"]],
+                path=Path(data["path"]),
+                duration=float(data["duration"]),
+                frames=int(data["frames"]),
+                join=str(data.get("join", "copy")),
+                has_audio=bool(data.get("has_audio", False)),
+                starts=tuple(float(s) for s in data.get("starts", ())),
+                board_id=str(data.get("board_id", "")),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            if isinstance(exc, InvalidRequestError):
+                raise
+            what = f"no {exc.args[0]!r}" if isinstance(exc, KeyError) else f"{type(exc).__name__}: {exc}"
+            raise InvalidRequestError(f"not a film description ({what[:200]}).") from None
 
     # marimo's display hook: the object's widget, imported only when marimo shows one
     # (Jupyter uses sora_widgets._display's IPython hook instead).

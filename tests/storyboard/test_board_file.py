@@ -273,3 +273,20 @@ def test_the_loader_on_any_json_loads_a_valid_board_or_says_which_field(data: An
     # What loaded is a board a person could have built: it survives its own round trip.
     assert Storyboard.from_dict(json.loads(json.dumps(board.to_dict()))).to_dict() == board.to_dict()
     assert len(board) <= MAX_SHOTS
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        [],
+        {},
+        {"shots": "abc", "path": "f.mp4", "duration": 1, "frames": 1},
+        {"shots": [], "path": None},
+    ],
+)
+def test_a_film_description_that_is_not_one_is_refused(data: Any) -> None:
+    from sora_widgets.storyboard import Film
+
+    with pytest.raises(InvalidRequestError, match="not a film description"):
+        Film.from_dict(data)
