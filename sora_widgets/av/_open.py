@@ -111,7 +111,8 @@ def check_pixels(path: Path, width: int, height: int) -> None:
     if width * height > MAX_DECODE_PIXELS:
         raise MediaError(
             f"{path.name} has {width}x{height} pictures; sora_widgets decodes at most "
-            f"{MAX_DECODE_PIXELS:,} pixels per frame (Sora makes at most 1792x1024), so it was not decoded."
+            f"{MAX_DECODE_PIXELS:,} pixels per frame (2048x2048; the service makes 1280x720), "
+            "so it was not decoded."
         )
 
 
