@@ -37,14 +37,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PIL import Image
 
 from sora_widgets._constants import MAX_SERVER_HINT_S
+from sora_widgets.av.film import join_videos
+from sora_widgets.av.frames import filmstrip_jpeg
+from sora_widgets.cache import POLICY_FILE, load_policy
 from sora_widgets.client import SoraClient
-from sora_widgets.errors import ImageError, InvalidRequestError, SoraError, redact
+from sora_widgets.errors import ImageError, InvalidRequestError, MediaError, SoraError, redact
 from sora_widgets.journal import Journal
 from sora_widgets.media import fit_image
 from sora_widgets.simulator.hostile import SCENARIOS, VIDEO, HostileServer, Scenario
+from sora_widgets.storyboard import Storyboard
+from sora_widgets.storyboard._board_file import FORMAT
 
 KEY = "hostile-tally-key-0123456789"
 
@@ -450,6 +456,157 @@ def run_gateway(names: list[str] | None = None) -> list[GatewayOutcome]:
             except Exception as exc:  # noqa: BLE001 - reported as an attack that was not held
                 held, detail = False, f"{type(exc).__name__}: {exc}"[:200]
             outcomes.append(GatewayOutcome(name, held, detail))
+
+
+# -- hostile files -----------------------------------------------------------------------------
+# Files people share or find on disk: board files, videos, the cache policy. Each must be refused
+# with the named SoraError (a message, no traceback), and nothing outside the home is touched.
+
+
+def _board(**changes: Any) -> dict[str, Any]:
+    shot = {"prompt": "a paper boat at dawn", "seconds": 4, "continuity": None, "image": None, "take": 0}
+    data: dict[str, Any] = {"format": FORMAT, "id": "0123456789ab", "size": "1280x720", "seconds": 4}
+    data.update({"continuity": "last_frame", "budget": "10", "crossfade": 0.0, "shots": [shot]})
+    shots = changes.pop("shots", None)
+    data.update(changes)
+    if isinstance(shots, list):
+        data["shots"] = [{**shot, **s} if isinstance(s, dict) else s for s in shots]
+    elif shots is not None:
+        data["shots"] = shots
+    return data
+
+
+def _load_board(**changes: Any) -> Callable[[Path], Any]:
+    return lambda home: Storyboard.from_json(json.dumps(_board(**changes)))
+
+
+def _budget_number(home: Path) -> Any:
+    return Storyboard.from_json(json.dumps(_board(budget=12345)).replace("12345", "1e999"))
+
+
+def _renamed_save(home: Path) -> Any:
+    board = Storyboard(seconds=4)
+    board.add("a paper boat at dawn")
+    board.id = "../../victim"  # home/storyboards/../../victim.json is the victim beside the home
+    return board.save()
+
+
+def _write_clip(path: Path, side: int = 64, frames: int = 15) -> Path:
+    """A small H.264 MP4 (PyAV): ``frames`` grey pictures ``side`` pixels square."""
+    import av
+
+    with av.open(str(path), "w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=30)
+        stream.width = stream.height = side
+        stream.pix_fmt, stream.options = "yuv420p", {"preset": "ultrafast"}
+        for i in range(frames):
+            frame = av.VideoFrame.from_ndarray(np.full((side, side, 3), 8 * i, np.uint8), format="rgb24")
+            frame.pts = i
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+    return path
+
+
+def _sound_only(home: Path) -> Any:
+    import av
+
+    path = home / "sound.mp4"
+    with av.open(str(path), "w", format="mp4") as container:
+        sound = container.add_stream("aac", rate=48_000, layout="mono")
+        samples = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="flt", layout="mono")
+        samples.sample_rate, samples.pts = 48_000, 0
+        container.mux(sound.encode(samples))
+        container.mux(sound.encode())
+    return filmstrip_jpeg(path)
+
+
+def _html_as_mp4(home: Path) -> Any:
+    path = home / "video.mp4"
+    path.write_bytes(b"<html><body>Access denied</body></html>")
+    return filmstrip_jpeg(path)
+
+
+def _damaged_join(home: Path) -> Any:
+    good = _write_clip(home / "good.mp4")
+    data = bytearray(good.read_bytes())
+    start = data.find(b"mdat") + 100
+    for k in range(start, min(start + 600, len(data) - 8), 5):
+        data[k] ^= 0x5A
+    (home / "damaged.mp4").write_bytes(bytes(data))
+    return join_videos([good, home / "damaged.mp4"], home / "film.mp4")
+
+
+def _huge_pictures(home: Path) -> Any:
+    return filmstrip_jpeg(_write_clip(home / "big.mp4", side=2064, frames=1))  # a few kB, 2064x2064
+
+
+def _cache_policy(text: str) -> Callable[[Path], Any]:
+    def run(home: Path) -> Any:
+        (home / POLICY_FILE).write_text(text, encoding="utf-8")
+        return load_policy(home, strict=True)
+
+    return run
+
+
+HOSTILE_FILES: list[tuple[str, type[SoraError], Callable[[Path], Any]]] = [
+    ("board id ../../victim", InvalidRequestError, _load_board(id="../../victim")),
+    ("board id /etc/profile", InvalidRequestError, _load_board(id="/etc/profile")),
+    ("board id changed to ../../victim, saved", InvalidRequestError, _renamed_save),
+    ("board id with a NUL", InvalidRequestError, _load_board(id="0123456789a\x00")),
+    ("shot image a local path", InvalidRequestError, _load_board(shots=[{"image": "/home/x/.ssh/id.png"}])),
+    ("shot image digest ../", InvalidRequestError, _load_board(shots=[{"image": {"sha256": "../../x"}}])),
+    ("budget NaN", InvalidRequestError, _load_board(budget="NaN")),
+    ("budget -1", InvalidRequestError, _load_board(budget="-1")),
+    ("budget 1e999", InvalidRequestError, _load_board(budget="1e999")),
+    ("budget 1e999 as a JSON number", InvalidRequestError, _budget_number),
+    ("1,000 shots", InvalidRequestError, _load_board(shots=[{}] * 1000)),
+    ('shots "abc"', InvalidRequestError, _load_board(shots="abc")),
+    ("shots null", InvalidRequestError, lambda home: Storyboard.from_dict({**_board(), "shots": None})),
+    ('take "x"', InvalidRequestError, _load_board(shots=[{"take": "x"}])),
+    ("video with no video stream", MediaError, _sound_only),
+    ("HTML saved as .mp4", MediaError, _html_as_mp4),
+    ("join with a damaged shot", MediaError, _damaged_join),
+    ("small file of 2064x2064 pictures", MediaError, _huge_pictures),
+    ("cache policy NaN", InvalidRequestError, _cache_policy('{"max_bytes": NaN}')),
+    ("cache policy 1e308 days", InvalidRequestError, _cache_policy('{"max_age_days": 1e308}')),
+    ("cache policy keep 1.5", InvalidRequestError, _cache_policy('{"keep_recent": 1.5}')),
+    ("cache policy a bare list", InvalidRequestError, _cache_policy("[1, 2]")),
+]
+
+
+@dataclass
+class FileOutcome:
+    name: str
+    ok: bool
+    detail: str
+
+
+def run_files() -> list[FileOutcome]:
+    """Every hostile file in a fresh home; ok when refused with its error and nothing outside
+    the home (a victim file beside it) was written."""
+    outcomes = []
+    for name, expected, run in HOSTILE_FILES:
+        with tempfile.TemporaryDirectory() as top:
+            home = Path(top) / "home"
+            home.mkdir()
+            victim = Path(top) / "victim.json"
+            victim.write_text("{}", encoding="utf-8")
+            before = os.environ.get("SORA_WIDGETS_HOME")
+            os.environ["SORA_WIDGETS_HOME"] = str(home)
+            try:
+                run(home)
+            except expected as exc:
+                ok, detail = victim.read_text(encoding="utf-8") == "{}", exc.message
+            except Exception as exc:  # noqa: BLE001 - reported as a failure of the tally
+                ok, detail = False, f"{type(exc).__name__}: {exc}"[:200]
+            else:
+                ok, detail = False, "accepted"
+            finally:
+                if before is None:
+                    os.environ.pop("SORA_WIDGETS_HOME", None)
+                else:
+                    os.environ["SORA_WIDGETS_HOME"] = before
+            outcomes.append(FileOutcome(name, ok and "Traceback" not in detail, detail))
     return outcomes
 
 
@@ -458,6 +615,7 @@ def main() -> int:
     hostile = run_hostile()
     odd = run_odd()
     attacks = run_gateway()
+    files = run_files()
     for o in hostile:
         mark = "ok  " if o.ok else "FAIL"
         print(
@@ -467,6 +625,8 @@ def main() -> int:
         print(f"{'ok  ' if d.ok else 'FAIL'} {d.name:<38} {'refused' if d.refused else 'handled'}")
     for a in attacks:
         print(f"{'held' if a.held else 'FAIL'} {a.name:<38} {a.detail}")
+    for f in files:
+        print(f"{'ok  ' if f.ok else 'FAIL'} {f.name:<38} {f.detail[:70]}")
     videos = sum(1 for o in hostile if o.ok and o.expect == "video")
     refused = sum(1 for o in hostile if o.ok and o.expect != "video")
     broken = sum(o.kept_broken + o.left_parts for o in hostile)
@@ -477,9 +637,12 @@ def main() -> int:
         f"videos, {refused} refused with a clear error), files kept broken {broken}, longest wait "
         f"{max(o.longest_wait for o in hostile):.0f} s. {len(odd)} kinds of odd input: {odd_refused} "
         f"refused before sending, {odd_handled} handled faithfully. {len(attacks)} kinds of attack on "
-        f"the class gateway: {sum(a.held for a in attacks)} held. ({time.monotonic() - started:.0f} s)"
+        f"the class gateway: {sum(a.held for a in attacks)} held. {len(files)} kinds of hostile file: "
+        f"{sum(f.ok for f in files)} refused with a clear error, nothing written outside the home. "
+        f"({time.monotonic() - started:.0f} s)"
     )
-    return 0 if all(o.ok for o in hostile) and all(d.ok for d in odd) and all(a.held for a in attacks) else 1
+    held = all(a.held for a in attacks) and all(f.ok for f in files)
+    return 0 if all(o.ok for o in hostile) and all(d.ok for d in odd) and held else 1
 
 
 if __name__ == "__main__":

@@ -25,7 +25,11 @@ _EXPORTS: dict[str, str] = {
     "Phase": ".models.task",
     "Status": ".models.task",
     "Video": ".models.video",
-    "ModelSpec": ".models.catalog",
+    "ModelSpec": ".models.specs",
+    "ModelParam": ".models.specs",
+    "ModelInfo": ".models.specs",
+    "ModelProfile": ".models.catalog",
+    "PriceTable": ".models.prices",
     "MODELS": ".models.catalog",
     "T2V": ".models.catalog",
     "I2V": ".models.catalog",
@@ -47,6 +51,7 @@ _EXPORTS: dict[str, str] = {
     "ConnectionFailed": ".errors",
     "RequestTimeout": ".errors",
     "MalformedResponse": ".errors",
+    "ModelUnavailableError": ".errors",
     "UnknownOutcomeError": ".errors",
     "PollTimeout": ".errors",
     "GenerationFailed": ".errors",
@@ -128,6 +133,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         InvalidRequestError,
         LinkExpired,
         MalformedResponse,
+        ModelUnavailableError,
         ModerationBlocked,
         NotFoundError,
         PollTimeout,
@@ -142,8 +148,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .journal import EntryFilter, History, Journal, JournalEntry
     from .lab import Lab, LabJob
     from .media import fit_image, load_image
-    from .models.catalog import I2V, MODELS, T2V, ModelSpec
+    from .models.catalog import I2V, MODELS, T2V, ModelProfile
+    from .models.prices import PriceTable
     from .models.request import ReferenceImage, VideoRequest
+    from .models.specs import ModelInfo, ModelParam, ModelSpec
     from .models.task import Phase, Status, Task, TaskError
     from .models.video import Video
     from .simulator import Simulator

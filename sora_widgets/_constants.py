@@ -7,6 +7,9 @@ DEFAULT_BASE_URL = "https://cloud.vtrix.ai"
 # Paths confirmed in the vendor's own client (internal/generation/client.go).
 CREATE_PATH = "/model/v1/generation"
 TASK_PATH = "/model/v1/generation/task/{task_id}"
+# The model catalog's paths (internal/models/client.go); no key is sent to either.
+MODELS_PATH = "/api/v1/skill/models"
+SPEC_PATH = "/api/v1/skill/models/{model_id}/spec"
 
 # Environment variables a user already expects from the vendor CLI and from this package.
 ENV_API_KEY = "VTRIX_API_KEY"
@@ -46,6 +49,9 @@ DOWNLOAD_ATTEMPTS = 3
 # Decoded frames (Video.frames, filmstrips, frame compare) are cached per file up to this many
 # bytes of pixels: eight 1280x720 stills are ~22 MB, so a handful of videos stay warm.
 FRAME_CACHE_BYTES = 96 * 1024 * 1024
+# Pixels per frame the frame and film helpers decode: twice a 1920x1080 frame, above every size
+# the service makes; a small file declaring 4096x4096 would otherwise cost seconds and a GiB.
+MAX_DECODE_PIXELS = 2048 * 2048
 # At most this many stills per request: a filmstrip or compare row wider than this is unreadable.
 MAX_FRAMES = 48
 # Filmstrips the widgets show: this many stills, this tall (pixels), sent as one JPEG.

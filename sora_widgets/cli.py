@@ -23,11 +23,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import json
 import os
 import re
 import sys
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -45,12 +46,13 @@ from .errors import (
 )
 from .models.catalog import ORIENTATIONS
 from .models.money import format_money
+from .models.prices import format_estimate
 from .models.task import Status, status_word
 
 if TYPE_CHECKING:
     from .client import BatchResult, SoraClient
     from .journal import JournalEntry
-    from .models.request import ReferenceImage
+    from .models.request import ReferenceImage, VideoRequest
     from .models.task import Task
     from .models.video import Video
 
@@ -119,6 +121,33 @@ def _since(text: str) -> datetime:
         ) from None
 
 
+def _catalog_options(gen: argparse.ArgumentParser) -> None:
+    """``generate --model ID --param KEY=VALUE``: any model of the catalog."""
+    gen.add_argument("--model", help="any model id from `sora-widgets models` (default: Sora 2 Pro)")
+    gen.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a parameter of the model's spec (repeatable): duration=5, camera_control.type=simple, "
+        'images=\'["a.png","b.png"]\' (values are read as the spec\'s types; arrays as JSON)',
+    )
+
+
+def _models_parser(sub: Any, service_options: Callable[[argparse.ArgumentParser], None]) -> None:
+    """``models [--json]`` and ``models spec ID [--json]``."""
+    mods = sub.add_parser(
+        "models",
+        help="list the account's models, or show one's spec (models spec ID)",
+        description="List every model of the catalog, or show one model's spec: `models spec ID`.",
+    )
+    mods.add_argument(
+        "what", nargs="*", metavar="spec ID", help="`spec` and a model id to show its parameters"
+    )
+    mods.add_argument("--json", action="store_true", help="print JSON (the list, or the spec's wire form)")
+    service_options(mods)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sora-widgets",
@@ -143,7 +172,10 @@ def _parser() -> argparse.ArgumentParser:
         )
 
     gen = sub.add_parser("generate", help="generate one video and save it", description="Generate one video.")
-    gen.add_argument("prompt", help="the shot: type, subject, action, setting, lighting, camera movement")
+    gen.add_argument(
+        "prompt", nargs="?", help="the shot: type, subject, action, setting, lighting, camera movement"
+    )
+    _catalog_options(gen)
     gen.add_argument("--seconds", default=None, help="4, 8 or 12 (default 4)")
     gen.add_argument(
         "--size",
@@ -167,6 +199,8 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--json", action="store_true", help="print the result as JSON")
     gen.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     service_options(gen)
+
+    _models_parser(sub, service_options)
 
     hist = sub.add_parser("history", help="list past requests and videos", description="List the journal.")
     hist.add_argument(
@@ -306,13 +340,30 @@ def _video_json(video: Video) -> str:
     return json.dumps(data, default=str)
 
 
+def _key_values(pairs: list[str]) -> dict[str, str]:
+    """``["duration=5", "camera_control.type=simple"]`` -> a dict, as the vendor CLI's ``run`` reads
+    ``--param`` (the first ``=`` splits; dotted names reach into objects; the spec types the values)."""
+    found: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InvalidRequestError(f"--param {pair!r} is not KEY=VALUE (for example duration=5).")
+        found[key.strip()] = value
+    return found
+
+
 def _generate(args: argparse.Namespace) -> int:
+    from .models.catalog import MODELS
     from .models.request import VideoRequest
 
+    if args.param or (args.model and args.model not in MODELS):
+        return _generate_any(args)
     image, size = _image(args, args.size)
     fields: dict[str, Any] = {"prompt": args.prompt, "size": size, "seconds": args.seconds, "image": image}
     if args.remix:
         fields["remix_video_id"] = args.remix
+    if args.model:
+        fields["model"] = args.model
     request = VideoRequest(**{k: v for k, v in fields.items() if v is not None})
     estimate = format_money(request.estimated_cost)
     _say(f"{request.model}: {request.size}, {request.seconds} s, estimated {estimate}.")
@@ -324,8 +375,25 @@ def _generate(args: argparse.Namespace) -> int:
         out = Path(args.out).expanduser().absolute()
         target = f"{out}{os.sep}" if args.out.endswith(("/", os.sep)) else out
 
+    async def prepared(_client: SoraClient) -> VideoRequest:
+        return request
+
+    return _generate_and_save(args, client, prepared, download=download, target=target)
+
+
+def _generate_and_save(
+    args: argparse.Namespace,
+    client: SoraClient,
+    prepare: Callable[[SoraClient], Awaitable[VideoRequest]],
+    *,
+    download: bool,
+    target: Path | str | None,
+) -> int:
+    """Make the request ``prepare`` gives, wait for it with a progress bar, save it, print it."""
+
     async def run(on_update: Callable[[Task], Any] | None) -> Video:
         async with client:
+            request = await prepare(client)
             video = await client.generate(
                 request, on_update=on_update, timeout=args.timeout, download=download
             )
@@ -337,6 +405,73 @@ def _generate(args: argparse.Namespace) -> int:
         video = _run(run(on_update))
     _out(_video_json(video) if args.json else _describe(video))
     return EXIT_OK
+
+
+def _generate_any(args: argparse.Namespace) -> int:
+    """``generate --model ID --param k=v ...``: any catalog model, checked against its spec first."""
+    if not args.model:
+        raise InvalidRequestError("--param needs --model ID (see `sora-widgets models`).")
+    if args.fit or args.remix:
+        raise InvalidRequestError(
+            "--fit and --remix are Sora options; give the model's own parameters with --param."
+        )
+    given = {"prompt": args.prompt, "size": args.size, "seconds": args.seconds, "image": args.image}
+    params = {k: v for k, v in given.items() if v is not None} | _key_values(args.param)
+    client = _client(args)
+    download = not args.no_download
+    out = Path(args.out).expanduser().absolute() if args.out is not None and download else None
+
+    async def prepared(client: SoraClient) -> VideoRequest:
+        request = await client.prepare(model=args.model, **params)
+        estimate = format_estimate(client.estimate(request.model, request.seconds))
+        _say(f"{request.model}: {request.size}, {request.seconds} s, estimated {estimate}.")
+        return request
+
+    return _generate_and_save(args, client, prepared, download=download, target=out)
+
+
+def _models(args: argparse.Namespace) -> int:
+    """``models [--json]`` lists the catalog; ``models spec ID [--json]`` shows one spec."""
+    what = list(args.what)
+    if what and (what[0] != "spec" or len(what) != 2):
+        raise InvalidRequestError("use `sora-widgets models` to list, or `sora-widgets models spec ID`.")
+    client = _client(args)
+
+    async def run() -> Any:
+        async with client:
+            return await client.model_spec(what[1]) if what else await client.models()
+
+    found = _run(run())
+    if isinstance(found, list):
+        if args.json:
+            _out(json.dumps([dataclasses.asdict(m) for m in found]))
+        for info in [] if args.json else found:
+            _out(f"{info.id:32} {info.type or '-':8} {info.name}")
+        return EXIT_OK
+    if args.json:
+        _out(json.dumps(found.to_wire(), indent=2, default=str))
+        return EXIT_OK
+    _out(f"{found.model_id}  {found.name}  ({found.vendor or 'vendor n/a'})")
+    _out(f"create: {found.method} {found.endpoint or '(the default endpoint)'}")
+    for line in _param_lines(found.parameters, ""):
+        _out(line)
+    return EXIT_OK
+
+
+def _param_lines(params: Sequence[Any], prefix: str) -> list[str]:
+    lines: list[str] = []
+    for p in params:
+        rules = [f"one of {', '.join(p.enum)}" if p.enum else ""]
+        rules += [
+            f"min {p.min:g}" if p.min is not None else "",
+            f"max {p.max:g}" if p.max is not None else "",
+        ]
+        rules += [f"default {p.default}" if p.default is not None else "", "image" if p.carries_image else ""]
+        shown = "; ".join(r for r in rules if r)
+        need = "required" if p.required else "optional"
+        lines.append(f"  {prefix + p.name:32} {p.type:8} {need:8} {shown}".rstrip())
+        lines.extend(_param_lines(p.children, f"{prefix}{p.name}."))
+    return lines
 
 
 def _history(args: argparse.Namespace) -> int:
@@ -524,7 +659,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_INVALID
-    handlers = {"generate": _generate, "history": _history, "resume": _resume}
+    handlers = {"generate": _generate, "history": _history, "resume": _resume, "models": _models}
     try:
         return handlers[args.command](args)
     except BrokenPipeError:

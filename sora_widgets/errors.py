@@ -4,6 +4,7 @@
 SoraError
 ├── InvalidRequestError (also ValueError)   bad input, caught before anything is sent
 │   └── ImageError                          reference image unreadable, wrong type, too big
+├── ModelUnavailableError                   the model is not in the catalog, or the service says "not found"
 ├── APIError                                the service answered with an HTTP error
 │   ├── AuthenticationError                 401: key missing or invalid
 │   ├── InsufficientBalanceError            402/403: no credit or no permission
@@ -19,8 +20,9 @@ SoraError
 ├── PollTimeout                             our deadline passed; the task goes on and can be resumed
 ├── GenerationFailed                        the task ended failed (code, message, meaning)
 │   └── ModerationBlocked                   ... because moderation refused the prompt or image
-└── DownloadError                           the video file could not be fetched or verified
-    └── LinkExpired                         the result URL no longer serves the file
+├── DownloadError                           the video file could not be fetched or verified
+│   └── LinkExpired                         the result URL no longer serves the file
+└── MediaError (also OSError)               a file on disk is not a readable MP4 video
 ```
 
 Every error says what happened (:attr:`SoraError.message`) and what to do next
@@ -56,6 +58,8 @@ __all__ = [
     "InvalidRequestError",
     "LinkExpired",
     "MalformedResponse",
+    "MediaError",
+    "ModelUnavailableError",
     "ModerationBlocked",
     "NotFoundError",
     "PollTimeout",
@@ -172,6 +176,28 @@ class ImageError(InvalidRequestError):
         "Use another image (JPEG, PNG or WebP, no human faces), or fix this one as the message says; "
         "nothing was sent."
     )
+
+
+class ModelUnavailableError(SoraError):
+    """The model is not in the account's catalog, or the service answered "not found" for it.
+
+    ``model`` is the id asked for; ``alternatives`` the closest video models the catalog offers
+    (also named in the message).
+
+    Example:
+        >>> error = ModelUnavailableError("sora_2_pro_t2v", ("kirin_v2_6_t2v",))
+        >>> error.alternatives
+        ('kirin_v2_6_t2v',)
+    """
+
+    advice = "Pick one of the models the catalog offers (client.models(), or `sora-widgets models`)."
+
+    def __init__(self, model: str, alternatives: tuple[str, ...] = (), *, reason: str = "") -> None:
+        said = reason or "is not in the model catalog of this account"
+        offer = f"; the closest video models it offers: {', '.join(alternatives)}" if alternatives else ""
+        super().__init__(f"model {model!r} {said}{offer}. Nothing was sent.")
+        self.model = model
+        self.alternatives = alternatives
 
 
 class APIError(SoraError):
@@ -366,6 +392,16 @@ class LinkExpired(DownloadError):
     advice = (
         "The result link expired; polling the task again gives a fresh link "
         "(client.resume(), or `sora-widgets resume`)."
+    )
+
+
+class MediaError(SoraError, OSError):
+    """A video file on disk cannot be read as an MP4 video (no video stream, not an MP4, damaged,
+    or bigger than the frames sora_widgets decodes); nothing was made from it."""
+
+    advice = (
+        "Download the video again (client.download(video), or `sora-widgets resume`), or pass a file "
+        "that plays as an MP4."
     )
 
 

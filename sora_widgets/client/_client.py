@@ -20,27 +20,30 @@ import logging
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from .._constants import (
-    DEFAULT_WAIT_TIMEOUT_S,
-)
+from .._constants import DEFAULT_WAIT_TIMEOUT_S, SIMULATOR_BASE_URL
 from .._paths import default_home
 from .._progress import progress_callback
 from .._sync import blocking
-from ..errors import InvalidRequestError, safe_url
+from ..errors import BadRequestError, InvalidRequestError, NotFoundError, safe_url
+from ..models.catalog import MODELS, SoraModel, SoraSeconds, SoraSize
+from ..models.prices import DEFAULT_PRICES, PriceTable, estimate_cost
 from ..models.request import VideoRequest
+from ..models.specs import ModelInfo, ModelSpec
 from ..models.task import Task
 from ..models.video import Video
-from ..transport import PollPolicy, RateGate, Transport
+from ..transport import HttpxTransport, PollPolicy, RateGate, Transport
 from ._batch import Batches, BatchResult, BatchUpdate
+from ._catalog import Catalog, endpoint_path
 from ._config import resolve_endpoint
 from ._create import Creator
 from ._download import Downloader
 from ._recorder import NullRecorder, Recorder, Reports, never_fatal
-from ._requests import RequestBuilder, RequestLike, no_remix_sizes
+from ._requests import ImageLike, RequestBuilder, RequestLike, catalog_request, no_remix_sizes
 from ._wait import OnUpdate, Poller, Waiter, notify, video_of
 
 if TYPE_CHECKING:
@@ -50,6 +53,11 @@ if TYPE_CHECKING:
 __all__ = ["SoraClient"]
 
 log = logging.getLogger("sora_widgets.client")
+
+
+def _says_model_not_found(message: str) -> bool:
+    text = message.lower()
+    return "model" in text and ("not found" in text or "not exist" in text or "unknown" in text)
 
 
 def _open_journal(journal: Journal | bool | None) -> Journal | None:
@@ -69,7 +77,7 @@ class SoraClient:
         >>> import sora_widgets as sw
         >>> client = sw.SoraClient()               # no key configured: in-process simulator
         >>> client
-        SoraClient(simulated, base_url='http://simulator.invalid')
+        SoraClient(simulated: the built-in simulator)
         >>> video = client.generate_sync(prompt="A kite over a beach at dusk")
         >>> video.simulated, video.path.exists()
         (True, True)
@@ -88,6 +96,9 @@ class SoraClient:
         auto_download: download each finished video at once (result links expire).
         httpx_transport: an httpx transport for the API and downloads (tests, proxies).
         poll_policy: the poll schedule's knobs.
+        models_url: where the model catalog lives; else ``VTRIX_MODELS_URL``; else the base URL.
+            Catalog calls carry no key. Where there is no catalog, the bundled specs stand in.
+        prices: the price table for estimates and budgets (default: the process-wide one).
         sleep, clock, rand: injected for tests (defaults: asyncio.sleep, time.monotonic,
             random.random).
     """
@@ -103,11 +114,13 @@ class SoraClient:
         download_dir: str | Path | None = None,
         image_form: str = "data_url",
         auto_download: bool = True,
-        httpx_transport: Any = None,
+        httpx_transport: HttpxTransport | None = None,
         poll_policy: PollPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] | None = None,
         rand: Callable[[], float] | None = None,
+        models_url: str | None = None,
+        prices: PriceTable | None = None,
     ) -> None:
         if image_form not in ("data_url", "base64"):
             raise InvalidRequestError(f"image_form={image_form!r}; use 'data_url' or 'base64'.")
@@ -128,6 +141,9 @@ class SoraClient:
             httpx_transport=httpx_transport,
             rate_gate=RateGate(clock=clock, sleep=sleep),
         )
+        self._catalog = Catalog(self._transport, base_url=endpoint, models_url=models_url)
+        #: Prices by model for estimates and budgets (the process-wide table unless one is given).
+        self.prices: PriceTable = prices if prices is not None else DEFAULT_PRICES
         self.journal: Journal | None = _open_journal(journal)
         self._history: History | None = None
         if download_dir is not None:
@@ -157,6 +173,8 @@ class SoraClient:
     # -- plumbing ------------------------------------------------------------------------
 
     def __repr__(self) -> str:
+        if self.simulator is not None and self.base_url == SIMULATOR_BASE_URL:
+            return "SoraClient(simulated: the built-in simulator)"  # its placeholder URL means nothing
         if self.simulated:
             return f"SoraClient(simulated, base_url={self.base_url!r})"
         return f"SoraClient(base_url={self.base_url!r})"
@@ -223,11 +241,11 @@ class SoraClient:
         /,
         *,
         prompt: str | None = None,
-        size: Any = None,
-        seconds: Any = None,
-        image: Any = None,
+        size: SoraSize | tuple[int, int] | None = None,
+        seconds: SoraSeconds | None = None,
+        image: ImageLike | None = None,
         remix_video_id: str | None = None,
-        model: str | None = None,
+        model: SoraModel | None = None,
     ) -> VideoRequest:
         """A validated :class:`VideoRequest` from a request, a dict of fields, a prompt, or fields.
 
@@ -256,14 +274,21 @@ class SoraClient:
         /,
         *,
         prompt: str | None = None,
-        size: Any = None,
-        seconds: Any = None,
-        image: Any = None,
+        size: SoraSize | tuple[int, int] | None = None,
+        seconds: SoraSeconds | None = None,
+        image: ImageLike | None = None,
         remix_video_id: str | None = None,
-        model: str | None = None,
+        model: SoraModel | str | None = None,
         labels: dict[str, str] | None = None,
+        **params: Any,
     ) -> Task:
         """Validate, journal and send one create request; return the new :class:`Task`.
+
+        ``model`` may be any model the catalog describes (``client.models()``); its parameters
+        are given by name (``duration=5, sound=True``, objects as dicts or dotted names through
+        ``**{"camera_control.type": "simple"}``) and checked against its spec before anything is
+        sent. The Sora models keep their conveniences (``size="landscape"``, ``image=``,
+        ``remix_video_id=``).
 
         The request is sent at most once, except when the connection was never made or the
         service refused it with 429 (then nothing can have started).
@@ -273,19 +298,96 @@ class SoraClient:
             UnknownOutcomeError: the request may have started a task but the answer was lost.
             GenerationFailed: the service refused to create the task (ModerationBlocked for
                 moderation); APIError subclasses for HTTP refusals.
+            ModelUnavailableError: the catalog does not offer the model, or the service answered
+                "not found" for it (naming the closest models it does offer).
         """
-        req = self.build_request(
-            request,
-            prompt=prompt,
-            size=size,
-            seconds=seconds,
-            image=image,
-            remix_video_id=remix_video_id,
-            model=model,
-        )
-        task = await self._creator.create(req, labels)
+        fields = {"prompt": prompt, "size": size, "seconds": seconds, "image": image}
+        fields |= {"remix_video_id": remix_video_id, "model": model}
+        req = await self._request_for(request, fields, params)
+        try:
+            task = await self._creator.create(req, labels)
+        except (NotFoundError, BadRequestError) as exc:
+            if isinstance(exc, BadRequestError) and not _says_model_not_found(exc.message):
+                raise
+            self._catalog.forget(req.model)
+            reason = f"was answered as not found by the service ({exc.message})"
+            raise await self._catalog.unavailable(req.model, reason) from exc
+        if req.endpoint:
+            self._poller.routes[task.id] = req.endpoint
         self._sent[task.id] = req
         return task
+
+    async def prepare(
+        self, request: RequestLike | None = None, /, *, model: str | None = None, **fields: Any
+    ) -> VideoRequest:
+        """The validated request :meth:`create` would send for the same arguments (any model;
+        the catalog is read for a model's spec), without sending anything: to show its estimate
+        first, or to send it later with ``create(request)``.
+
+        Raises:
+            InvalidRequestError, ModelUnavailableError: as :meth:`create`.
+        """
+        named = {k: fields.pop(k, None) for k in ("prompt", "size", "seconds", "image", "remix_video_id")}
+        return await self._request_for(request, {**named, "model": model}, fields)
+
+    async def _request_for(
+        self, request: RequestLike | None, fields: dict[str, Any], params: dict[str, Any]
+    ) -> VideoRequest:
+        """A Sora request as before, or a catalog model's request checked against its spec."""
+        if isinstance(request, Mapping):
+            merged = {**request, **{k: v for k, v in fields.items() if v is not None}, **params}
+            request, params = None, {k: v for k, v in merged.items() if k not in fields}
+            fields = {k: merged.get(k) for k in fields}
+        if isinstance(request, VideoRequest) and request.is_catalog:
+            if params or any(v is not None and v != request.model for v in fields.values()):
+                raise InvalidRequestError(
+                    "a prepared request for a catalog model is sent as it is; prepare a new one to change it."
+                )
+            return request
+        model = str(fields.get("model") or (request.model if isinstance(request, VideoRequest) else ""))
+        if not params and (not model or model in MODELS):
+            known = self._catalog.known
+            listed = known is None or self._catalog.offline or model in {m.id for m in known}
+            if model and not listed:
+                raise await self._catalog.unavailable(model)
+            return self.build_request(request, **fields)
+        if isinstance(request, VideoRequest) or not model:
+            raise InvalidRequestError(
+                f"unknown request field(s) {', '.join(sorted(params))}; use prompt, size, seconds, image, "
+                "remix_video_id, model, or name a model (model=..., from client.models()) whose spec "
+                "takes them."
+            )
+        spec = await self._catalog.spec(model)
+        if isinstance(request, str):
+            fields["prompt"] = request
+        values = {k: v for k, v in fields.items() if k != "model" and v is not None} | params
+        return catalog_request(spec, values, endpoint=endpoint_path(spec.endpoint, self.base_url))
+
+    # -- the model catalog ---------------------------------------------------------------
+
+    async def models(self, *, refresh: bool = False) -> list[ModelInfo]:
+        """Every model of the account's catalog (all pages), cached by this client.
+
+        Where there is no catalog (offline, or the built-in simulator without one) this is the
+        bundled models. ``refresh=True`` reads the catalog again.
+
+        Example:
+            >>> [m.id for m in await SoraClient().models()][:2]
+            ['sora_2_pro_t2v', 'sora_2_pro_i2v']
+        """
+        return await self._catalog.models(refresh=refresh)
+
+    async def model_spec(self, model_id: str, *, refresh: bool = False) -> ModelSpec:
+        """One model's spec: where its creates go and the parameters it takes (cached).
+
+        Raises:
+            ModelUnavailableError: the catalog has no such model (naming the closest ones).
+        """
+        return await self._catalog.spec(model_id, refresh=refresh)
+
+    def estimate(self, model: str, seconds: float | int | str) -> Decimal | None:
+        """The estimated cost of a video by this client's price table, or None when unknown."""
+        return estimate_cost(model, seconds, self.prices)
 
     async def get(self, task_id: str) -> Task:
         """The task's current state (one poll, retried through transient failures)."""
@@ -326,6 +428,14 @@ class SoraClient:
             self._sent[task_id] = request
         request = self._sent.get(task_id) or (entry.to_request() if entry is not None else None)
         entry_id = entry.id if entry is not None else None
+        # A model at its own endpoint is polled there, also after a restart (the journal keeps it).
+        route = (
+            request.endpoint
+            if request is not None
+            else str((entry.request if entry else {}).get("endpoint") or "")
+        )
+        if route:
+            self._poller.routes.setdefault(task_id, route)
         with progress_callback(on_update, enabled=bool(progress)) as callback:
             done = await self._waiter.until_done(
                 task_id,
@@ -452,6 +562,8 @@ class SoraClient:
     # -- blocking twins: the same signature and docstring (see sora_widgets._sync.blocking) --
 
     create_sync = blocking(create)
+    models_sync = blocking(models)
+    model_spec_sync = blocking(model_spec)
     get_sync = blocking(get)
     wait_sync = blocking(wait)
     generate_sync = blocking(generate)

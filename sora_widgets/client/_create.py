@@ -49,7 +49,11 @@ class Creator:
         try:
             async for attempt in create_retrying(sleep=self._sleep, rand=self._rand):
                 with attempt:
-                    answer = await self._transport.create(body)
+                    answer = await (
+                        self._transport.create(body, req.endpoint)
+                        if req.endpoint
+                        else self._transport.create(body)
+                    )
         except SoraError as exc:
             journal_id = entry_id if self._reports.durable else None
             if create_outcome_unknown(exc):

@@ -6,7 +6,7 @@ import re
 
 from .._constants import MAX_UNKNOWN_STATUS_S
 from ..errors import GenerationFailed, ModerationBlocked, PollTimeout, failure_advice
-from ..models.catalog import MODELS, ModelSpec
+from ..models.catalog import MODELS, ModelProfile
 from ..models.task import Task
 
 __all__ = ["failure_error", "is_moderation", "poll_timeout", "stuck_in_unknown"]
@@ -27,7 +27,7 @@ def failure_error(
     *, task_id: str, model: str | None, code: str | None, message: str, task: Task | None
 ) -> GenerationFailed:
     """The error of a failed task (or a refused create, ``task_id=""``), with the catalog's advice."""
-    spec: ModelSpec | None = MODELS.get(model or "")
+    spec: ModelProfile | None = MODELS.get(model or "")
     meaning = spec.meaning(code) if spec else None
     what = f"task {task_id} failed" if task_id else "the service refused to create the task"
     detail = f" (code {code}: {meaning})" if code and meaning else f" (code {code})" if code else ""

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidRequestError
 from ..models.catalog import MODELS
 from ..models.request import ReferenceImage, VideoRequest
+from ..models.specs import ModelSpec
 
-__all__ = ["FIELDS", "RemixSizes", "RequestBuilder", "RequestLike", "no_remix_sizes"]
+__all__ = [
+    "FIELDS",
+    "ImageLike",
+    "RemixSizes",
+    "RequestBuilder",
+    "RequestLike",
+    "catalog_request",
+    "no_remix_sizes",
+    "nominal_seconds",
+    "nominal_size",
+]
 
 #: What a request can be given as: a VideoRequest, a dict of its fields, or a prompt.
 RequestLike = VideoRequest | Mapping[str, Any] | str
+#: A reference image as a caller gives it: a loaded image, a URL, a path, bytes, a PIL image or a
+#: binary file (``media.load_image`` reads each).
+ImageLike = ReferenceImage | str | Path | bytes | Any
 #: The size of the video a remix id (or task id) names, when it is known.
 RemixSizes = Callable[[str], str | None]
 FIELDS = ("prompt", "size", "seconds", "image", "remix_video_id", "model")
@@ -115,3 +131,93 @@ class RequestBuilder:
         if fields.get("seconds") is not None:
             kwargs["seconds"] = fields["seconds"]
         return VideoRequest(**kwargs)
+
+
+def _load_images(spec: ModelSpec, values: dict[str, Any]) -> dict[str, Any]:
+    """Local images in the spec's image parameters loaded (sniffed, EXIF-rotated, bomb-checked;
+    never fitted silently); URLs kept. Lists of images (``images``) item by item."""
+    out = dict(values)
+    for name in spec.image_params:
+        value = out.get(name)
+        if value is None or "." in name:
+            continue
+        if isinstance(value, (list, tuple)):
+            out[name] = [resolve_image(item) if item is not None else None for item in value]
+        elif not (isinstance(value, str) and value.lstrip().startswith(("[", "data:"))):
+            out[name] = resolve_image(value)
+    return out
+
+
+def _as_text(value: Any) -> Any:
+    """Images as the text the validator checks (data URLs); everything else as given."""
+    if isinstance(value, ReferenceImage):
+        return value.data_url()
+    if isinstance(value, list):
+        return [_as_text(v) for v in value]
+    return value
+
+
+def _back_to_images(typed: Any, images: Mapping[str, ReferenceImage]) -> Any:
+    """The validated params with each image's data URL replaced by its ReferenceImage again (so
+    the journal describes it instead of keeping its bytes)."""
+    if isinstance(typed, str):
+        return images.get(typed, typed)
+    if isinstance(typed, list):
+        return [_back_to_images(v, images) for v in typed]
+    if isinstance(typed, dict):
+        return {k: _back_to_images(v, images) for k, v in typed.items()}
+    return typed
+
+
+def nominal_size(spec: ModelSpec, params: Mapping[str, Any]) -> str:
+    """The picture size a request will have, ``"WxH"``: the size it asks for, else the shape of its
+    aspect ratio with a 720-pixel short side, else the spec's default, else landscape 720p."""
+    param = spec.size_param
+    value = params.get(param.name) if param is not None else None
+    if value is None and param is not None:
+        value = param.default
+    text = str(value or "").lower().replace(" ", "")
+    if re.fullmatch(r"\d{2,5}[x*×]\d{2,5}", text):
+        return re.sub(r"[*×]", "x", text)
+    ratio = re.fullmatch(r"(\d{1,3}):(\d{1,3})", text)
+    if ratio and int(ratio.group(1)) and int(ratio.group(2)):
+        w, h = int(ratio.group(1)), int(ratio.group(2))
+        long_side = round(720 * max(w, h) / min(w, h) / 2) * 2
+        return f"{long_side}x720" if w >= h else f"720x{long_side}"
+    return "1280x720"
+
+
+def nominal_seconds(spec: ModelSpec, params: Mapping[str, Any]) -> int:
+    """The length a request will have: the one it asks for, else the spec's default, else 5."""
+    param = spec.length_param
+    value = params.get(param.name) if param is not None else None
+    if value is None and param is not None:
+        value = param.default
+    try:
+        return max(int(float(str(value))), 1) if value is not None else 5
+    except ValueError:
+        return 5
+
+
+def catalog_request(spec: ModelSpec, values: Mapping[str, Any], *, endpoint: str) -> VideoRequest:
+    """A request for any model the catalog describes: ``values`` validated against its spec
+    (:meth:`~sora_widgets.models.specs.ModelSpec.validate`), its images loaded.
+
+    Raises:
+        InvalidRequestError: naming the parameter and what it takes; nothing was sent.
+    """
+    given = _load_images(spec, {k: v for k, v in values.items() if v is not None})
+    images: dict[str, ReferenceImage] = {}
+    for value in given.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, ReferenceImage):
+                images[item.data_url()] = item
+    typed = _back_to_images(spec.validate({k: _as_text(v) for k, v in given.items()}), images)
+    return VideoRequest(
+        prompt=str(typed.get("prompt") or ""),
+        size=nominal_size(spec, typed),
+        seconds=nominal_seconds(spec, typed),
+        model=spec.model_id,
+        params=typed,
+        endpoint=endpoint,
+    )

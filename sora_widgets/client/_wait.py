@@ -53,6 +53,8 @@ class Poller:
         self._sleep = sleep
         self._clock = clock
         self._rand = rand
+        # Where each task is polled, when its model's spec names another endpoint than the default.
+        self.routes: dict[str, str] = {}
 
     async def once(self, task_id: str, deadline: float | None = None) -> Task:
         """The task's current state."""
@@ -65,7 +67,11 @@ class Poller:
             sleep=self._sleep, rand=self._rand, deadline=deadline, clock=self._clock
         ):
             with attempt:
-                answer = await self._transport.get_task(task_id, deadline=deadline)
+                route = self.routes.get(task_id)
+                if route:
+                    answer = await self._transport.get_task(task_id, deadline=deadline, path=route)
+                else:
+                    answer = await self._transport.get_task(task_id, deadline=deadline)
                 try:
                     task = parse_task(answer.data, fallback_id=task_id)
                 except WireFormatError as exc:

@@ -25,7 +25,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -35,11 +35,22 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Match, Route
 
-from .._constants import CREATE_PATH, CREATE_REQUEST_TIMEOUT_S, DEFAULT_BASE_URL, ENV_API_KEY, TASK_PATH
+from .._constants import (
+    CREATE_PATH,
+    CREATE_REQUEST_TIMEOUT_S,
+    DEFAULT_BASE_URL,
+    ENV_API_KEY,
+    MODELS_PATH,
+    SPEC_PATH,
+    TASK_PATH,
+)
 from .._serve import serve_asgi
+from ..errors import ModelUnavailableError, SoraError
+from ..models.listing import envelope, list_answer
+from ..models.specs import ModelSpec, bundled_specs
 from ..models.task import Task
 from ..models.wire import http_error
-from .checks import BadCreate, Forward, budget_advice, read_create
+from .checks import BadCreate, Forward, NeedSpec, budget_advice, class_models, read_create
 from .guard import ACCEPT_BACKLOG, ConnectionLimits, guarded_protocol
 from .ratelimit import Limit, RateLimiter
 from .store import Principal, Refusal, Store, StoreError, TaskRow, from_micros, open_store, to_micros
@@ -126,6 +137,9 @@ class Gateway:
         max_body_bytes: larger request bodies are refused with 413 before they are read whole.
         connection_limits: header and body deadlines, connections per address and in all
             (:class:`~.guard.ConnectionLimits`; the defaults suit a classroom network).
+        models: the teacher's allow-list, model id -> USD per second of video (None: the price
+            table's price). Default: the two Sora 2 Pro models at their bundled price. Other
+            models are refused (400); an allowed model without any price is refused too.
     """
 
     def __init__(
@@ -139,12 +153,14 @@ class Gateway:
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         connection_limits: ConnectionLimits | None = None,
         clock: Callable[[], float] = time.monotonic,
+        models: Mapping[str, Any] | None = None,
     ) -> None:
         self.store = store if isinstance(store, Store) else open_store(store)
         self.upstream = Upstream(
             upstream, _teacher_key(upstream, api_key, upstream_app is not None), app=upstream_app
         )
         self.limiter = RateLimiter(limits, clock=clock)
+        self.models = class_models(models)
         self.max_body_bytes = max_body_bytes
         self.connection_limits = connection_limits if connection_limits is not None else ConnectionLimits()
         self._clock = clock
@@ -163,6 +179,8 @@ class Gateway:
                 Route("/healthz", self._index, methods=["GET"]),
                 Route(CREATE_PATH, self._create, methods=["POST"]),
                 Route(task_route, self._poll, methods=["GET"]),
+                Route(MODELS_PATH, self._catalog_list, methods=["GET"]),
+                Route(SPEC_PATH.replace("{model_id}", "{model_id:str}"), self._catalog_spec, methods=["GET"]),
                 Route(f"{ADMIN_PREFIX}/students", self._students, methods=["GET", "POST"]),
                 Route(
                     f"{ADMIN_PREFIX}/students/{{name:str}}/{{action:str}}",
@@ -324,13 +342,9 @@ class Gateway:
         raw = await self._read_body(request)
         if isinstance(raw, Response):
             return raw
-        try:
-            # Parsing up to 16 MiB takes a while: in a thread of its own, never on the event loop.
-            forward = await anyio.to_thread.run_sync(
-                read_create, raw, self.max_body_bytes, limiter=self._parsers
-            )
-        except BadCreate as exc:
-            return _error(400, str(exc))
+        forward = await self._checked(raw)
+        if isinstance(forward, Response):
+            return forward
         remix = forward.params.get("remix_video_id")
         if remix and not await self._db(self.store.owns_job, who.name, remix):
             return _error(400, "remix_video_id must be one of your own videos")
@@ -338,10 +352,10 @@ class Gateway:
             lambda: self.store.reserve(
                 who.name,
                 forward.price,
-                model=forward.spec.id,
-                prompt=forward.params["prompt"][:4000],
+                model=forward.model,
+                prompt=str(forward.params.get("prompt") or "")[:4000],
                 seconds=forward.seconds,
-                size=forward.params["size"],
+                size=forward.params.get("size"),
             )
         )
         if isinstance(held, Refusal):
@@ -349,7 +363,7 @@ class Gateway:
             return _over_budget(held, forward)
         # The task is journaled (state "forwarding"); from here it is sent exactly once.
         try:
-            relay = await self.upstream.create(forward.body)
+            relay = await self.upstream.create(forward.body, forward.path)
         except Exception:  # the request may have gone out: keep the money held, never resend
             log.exception("create by %s: forwarding broke; kept as outcome unknown", who.name)
             await self._db(self.store.unknown, held, "the gateway broke while forwarding")
@@ -358,6 +372,52 @@ class Gateway:
             )
         await self._settle_create(who.name, held, relay)
         return self._relay(relay)
+
+    async def _checked(self, raw: bytes) -> Forward | Response:
+        """The create checked and rebuilt (off the event loop), or the 4xx/5xx that refuses it."""
+        for _ in range(2):  # a second time once an allowed model's spec has been read
+            try:
+                # Parsing up to 16 MiB takes a while: in a thread of its own, never on the event loop.
+                return await anyio.to_thread.run_sync(
+                    read_create, raw, self.max_body_bytes, self.models, limiter=self._parsers
+                )
+            except BadCreate as exc:
+                return _error(400, str(exc))
+            except NeedSpec as need:
+                try:
+                    self.models.specs[need.model] = await self.upstream.spec(need.model)
+                except ModelUnavailableError as exc:
+                    return _error(404, str(exc))
+                except SoraError as exc:
+                    return _error(502, f"The class gateway could not read {need.model}'s spec: {exc}")
+        return _error(502, "The class gateway could not read the model's spec.")
+
+    async def _catalog_list(self, request: Request) -> Response:
+        """The models this class may use, in the catalog's envelope (no key needed, as upstream)."""
+        specs = [await self._allowed_spec(m) for m in sorted(self.models.allowed)]
+        status, body = list_answer([s.info() for s in specs if s is not None], request.query_params)
+        return JSONResponse(body, status_code=status)
+
+    async def _catalog_spec(self, request: Request) -> Response:
+        """An allowed model's spec, its endpoint on this gateway (creates come here, priced)."""
+        model_id = request.path_params["model_id"]
+        spec = await self._allowed_spec(model_id)
+        if spec is None:
+            return _envelope(None, 404, f"Model not found: {model_id} (not on this class's list)")
+        wire = spec.to_wire()
+        wire["api"]["endpoint"] = str(request.base_url).rstrip("/") + CREATE_PATH
+        return _envelope(wire)
+
+    async def _allowed_spec(self, model_id: str) -> ModelSpec | None:
+        """An allowed model's spec: bundled (Sora), read before, or read from the service now."""
+        if model_id not in self.models.allowed:
+            return None
+        spec = next((s for s in bundled_specs() if s.model_id == model_id), None)
+        spec = spec or self.models.specs.get(model_id)
+        if spec is None:
+            with contextlib.suppress(SoraError):
+                spec = self.models.specs[model_id] = await self.upstream.spec(model_id)
+        return spec
 
     async def _settle_create(self, name: str, held: str, relay: Relay) -> None:
         if relay.outcome == "created" and relay.task is not None:
@@ -508,6 +568,11 @@ class Gateway:
         student = request.query_params.get("student") or None
         rows = await self._db(self.store.tasks, student, _int_param(request, "limit", 200, 1, 1000))
         return JSONResponse({"tasks": [_task_item(r) for r in rows]})
+
+
+def _envelope(data: object, code: int = 0, message: str = "success") -> JSONResponse:
+    status, body = envelope(data, code, message)
+    return JSONResponse(body, status_code=status)
 
 
 def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 
 from .._constants import DEFAULT_BASE_URL
+from ..errors import InvalidRequestError
 from ..models.money import format_money
 from .guard import ConnectionLimits
 from .ratelimit import Limit
@@ -62,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     ]
     for flag, kind, default, text in guard_options:
         serve.add_argument(flag, type=kind, default=default, help=f"{text}; default %(default)g")
+    model_option(serve)
     db_option(serve)
 
     add = sub.add_parser("add", help="add a student and print their key", description="Add a student.")
@@ -103,6 +105,30 @@ def _usage_line(u: StudentUsage) -> str:
     return f"{u.name:<16} {money}  {counts}  last {_when(u.last_activity)}{flags}"
 
 
+def model_option(parser: argparse.ArgumentParser) -> None:
+    """``--model ID[=USD_PER_S]``: the teacher's allow-list."""
+    parser.add_argument(
+        "--model",
+        action="append",
+        default=None,
+        metavar="ID[=USD_PER_S]",
+        help="allow a model (repeatable; default: the two Sora 2 Pro models), priced per second "
+        "of video (e.g. kirin_v2_6_t2v=0.07); without a price the price table's, and a model "
+        "with no known price is refused",
+    )
+
+
+def _allow_list(models: list[str] | None) -> dict[str, str | None] | None:
+    """``["kirin_v2_6_t2v=0.07", "sora_2_pro_t2v"]`` -> ``{id: price or None}``; None: the default."""
+    if not models:
+        return None
+    allow: dict[str, str | None] = {}
+    for item in models:
+        model, _, price = item.partition("=")
+        allow[model.strip()] = price.strip() or None
+    return allow
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .app import DEFAULT_MAX_BODY_BYTES, Gateway
 
@@ -124,8 +150,9 @@ def _serve(args: argparse.Namespace) -> int:
             limits=limits,
             max_body_bytes=args.max_body or DEFAULT_MAX_BODY_BYTES,
             connection_limits=connection_limits,
+            models=_allow_list(args.model),
         )
-    except ValueError as exc:
+    except (ValueError, InvalidRequestError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -1,16 +1,22 @@
-"""The models behind the gateway, described as data.
+"""The bundled models as the rest of the package uses them: :class:`ModelProfile`.
 
-Another model that speaks the same gateway contract is a new :class:`ModelSpec` entry in
-:data:`MODELS`, not new code.
+Sizes, lengths, defaults and whether a model takes an image come from the bundled specs
+(:func:`~sora_widgets.models.specs.bundled_specs`, the seeds written once as data); prices from
+:mod:`~sora_widgets.models.prices`. What is kept here is what the specs do not say: each model's
+error codes and the advice for them. A model the catalog describes needs no entry here.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
+
+from .prices import BUNDLED_PRICES
+from .specs import ModelSpec, bundled_spec
 
 __all__ = [
     "I2V",
@@ -19,14 +25,29 @@ __all__ = [
     "ORIENTATION_ALIASES",
     "SIZES",
     "T2V",
-    "ModelSpec",
+    "ModelProfile",
+    "SoraModel",
+    "SoraSeconds",
+    "SoraSize",
     "front_catalog",
     "get_model",
     "orientation_of",
 ]
 
+#: The Sora models, sizes and lengths (checked against the bundled specs by the tests).
+SoraModel = Literal["sora_2_pro_t2v", "sora_2_pro_i2v"]
+SoraSize = Literal["720x1280", "1280x720", "portrait", "landscape", "vertical", "horizontal"]
+SoraSeconds = Literal[4, 8, 12, "4", "8", "12"]
+
+
+def _orientation(size: str) -> str:
+    width, height = (int(n) for n in size.split("x"))
+    return "portrait" if height > width else "landscape" if width > height else "square"
+
+
+_T2V_SPEC = bundled_spec("sora_2_pro_t2v")
 # Size strings are width x height, exactly as the wire takes them; each has one orientation name.
-ORIENTATIONS: Mapping[str, str] = MappingProxyType({"portrait": "720x1280", "landscape": "1280x720"})
+ORIENTATIONS: Mapping[str, str] = MappingProxyType({_orientation(size): size for size in _T2V_SPEC.sizes})
 SIZES: tuple[str, ...] = tuple(ORIENTATIONS.values())
 ORIENTATION_ALIASES: Mapping[str, str] = MappingProxyType(
     {**ORIENTATIONS, "vertical": ORIENTATIONS["portrait"], "horizontal": ORIENTATIONS["landscape"]}
@@ -53,13 +74,14 @@ def _codes(prefix: str) -> Mapping[str, str]:
 
 
 @dataclass(frozen=True)
-class ModelSpec:
-    """One generation model and what it accepts.
+class ModelProfile:
+    """A bundled model as the package uses it: its spec's sizes and lengths, its price, its error
+    codes and their advice.
 
     Example:
         >>> from sora_widgets.models.catalog import T2V
-        >>> T2V.estimate_cost(8)
-        Decimal('2.40')
+        >>> T2V.estimate_cost(8), T2V.sizes, T2V.seconds
+        (Decimal('2.40'), ('720x1280', '1280x720'), (4, 8, 12))
     """
 
     id: str
@@ -75,6 +97,7 @@ class ModelSpec:
     image_mime_types: tuple[str, ...] = ()
     accepts_remix: bool = True
     advice: Mapping[str, str] = field(default_factory=dict)
+    spec: ModelSpec | None = field(default=None, repr=False, compare=False)
 
     def estimate_cost(self, seconds: int | str) -> Decimal:
         """Upstream price for a video of this length, in USD (the gateway reports what it billed)."""
@@ -95,33 +118,37 @@ class ModelSpec:
         return self.advice.get(text)
 
 
-def _spec(model_id: str, title: str, prefix: str, *, image: bool) -> ModelSpec:
+def _profile(model_id: str, prefix: str) -> ModelProfile:
+    spec = bundled_spec(model_id)
     codes = _codes(prefix)
-    return ModelSpec(
-        id=model_id,
-        title=title,
-        sizes=SIZES,
-        default_size=ORIENTATIONS["portrait"],
-        seconds=(4, 8, 12),
-        default_seconds=4,
-        # Upstream charges $0.30 per second of 720p Sora 2 Pro video.
-        price_per_second=Decimal("0.30"),
+    image = spec.param(spec.first_frame_param or "")
+    return ModelProfile(
+        id=spec.model_id,
+        title=spec.name,
+        sizes=spec.sizes,
+        default_size=str(spec.default_of("size")),
+        seconds=spec.lengths,
+        default_seconds=int(spec.default_of("seconds")),
+        price_per_second=BUNDLED_PRICES[model_id].per_second,
         error_codes=codes,
-        accepts_image=image,
-        requires_image=image,
-        image_mime_types=("image/jpeg", "image/png", "image/webp") if image else (),
+        accepts_image=image is not None,
+        requires_image=spec.requires_image,
+        # The spec says which image types it accepts in the parameter's description.
+        image_mime_types=tuple(re.findall(r"image/[a-z]+", image.description)) if image else (),
+        accepts_remix=spec.can_remix,
         advice=MappingProxyType(dict(zip(codes, _ADVICE, strict=False))),
+        spec=spec,
     )
 
 
 # Codes from the seeds' tables: t2v 002999095..099, i2v 003000095..099.
-T2V = _spec("sora_2_pro_t2v", "Sora 2 Pro - Text to Video", "002999", image=False)
-I2V = _spec("sora_2_pro_i2v", "Sora 2 Pro - Image to Video", "003000", image=True)
+T2V = _profile("sora_2_pro_t2v", "002999")
+I2V = _profile("sora_2_pro_i2v", "003000")
 
-MODELS: Mapping[str, ModelSpec] = MappingProxyType({T2V.id: T2V, I2V.id: I2V})
+MODELS: Mapping[str, ModelProfile] = MappingProxyType({T2V.id: T2V, I2V.id: I2V})
 
 
-def get_model(model_id: str) -> ModelSpec:
+def get_model(model_id: str) -> ModelProfile:
     """Return the spec of a known model; raise KeyError naming the known ones otherwise."""
     try:
         return MODELS[model_id]

@@ -5,12 +5,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any, cast
 
 from .._constants import MAX_PROMPT_CHARS
 from ..errors import InvalidRequestError
-from .catalog import I2V, MODELS, ORIENTATION_ALIASES, T2V, ModelSpec, get_model
+from .catalog import I2V, MODELS, ORIENTATION_ALIASES, T2V, ModelProfile, get_model
+from .prices import estimate_cost
 from .wire import CreateParams, request_params
 
 __all__ = [
@@ -23,7 +27,7 @@ __all__ = [
 ]
 
 
-def normalize_size(size: str | tuple[int, int] | None, spec: ModelSpec = T2V) -> str:
+def normalize_size(size: str | tuple[int, int] | None, spec: ModelProfile = T2V) -> str:
     """Return the wire form of a size: ``"720x1280"`` or ``"1280x720"``.
 
     Accepts those strings (``x``, ``X``, ``×`` or ``*`` between the numbers), ``"portrait"`` /
@@ -109,7 +113,7 @@ def parse_size(size: str) -> tuple[int, int]:
     return int(width), int(height)
 
 
-def normalize_seconds(seconds: int | str | float | None, spec: ModelSpec = T2V) -> int:
+def normalize_seconds(seconds: int | str | float | None, spec: ModelProfile = T2V) -> int:
     """Return the length as an int from those the model offers (4, 8 or 12)."""
     if seconds is None:
         return spec.default_seconds
@@ -168,6 +172,36 @@ class ReferenceImage:
         )
 
 
+def _sent(value: Any, image_form: str) -> Any:
+    """A param value as it travels: a local image as a data URL (or bare base64), recursively."""
+    if isinstance(value, ReferenceImage):
+        return value.base64() if image_form == "base64" else value.data_url()
+    if isinstance(value, Mapping):
+        return {k: _sent(v, image_form) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_sent(v, image_form) for v in value]
+    return value
+
+
+def _described(value: Any) -> Any:
+    """A param value as the journal keeps it: a local image described (hash, type, size), not embedded."""
+    if isinstance(value, ReferenceImage):
+        return {"kind": "inline", "sha256": value.sha256, "mime": value.mime, "size": value.size}
+    if isinstance(value, Mapping):
+        return {k: _described(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_described(v) for v in value]
+    return value
+
+
+def _has_inline(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return value.get("kind") == "inline" or any(_has_inline(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_inline(v) for v in value)
+    return False
+
+
 def _is_url(value: str) -> bool:
     return value.startswith(("https://", "http://"))
 
@@ -214,8 +248,13 @@ class VideoRequest(PixelSize):
     image: ReferenceImage | str | None = None
     remix_video_id: str | None = None
     model: str = ""
+    params: Mapping[str, Any] | None = field(default=None, hash=False)
+    endpoint: str = ""
 
     def __post_init__(self) -> None:
+        if self.params is not None:
+            self._check_catalog_request()
+            return
         image = self.image
         is_url = isinstance(image, str) and _is_url(image)
         if image is not None and not isinstance(image, ReferenceImage) and not is_url:
@@ -272,15 +311,46 @@ class VideoRequest(PixelSize):
         object.__setattr__(self, "model", model_id)
         object.__setattr__(self, "remix_video_id", remix)
 
+    def _check_catalog_request(self) -> None:
+        """A request for any catalog model: ``params`` already validated against the model's spec
+        (:meth:`~sora_widgets.models.specs.ModelSpec.validate`); ``size`` and ``seconds`` are what
+        the video will be, for showing and pricing."""
+        if not self.model or not isinstance(self.params, Mapping):
+            raise InvalidRequestError("a catalog request needs its model id and its validated params.")
+        if self.image is not None or self.remix_video_id:
+            raise InvalidRequestError("a catalog request carries its images inside params, not image=.")
+        prompt = self.params.get("prompt")
+        text = (
+            check_prompt(prompt)
+            if isinstance(prompt, str)
+            else (check_prompt(self.prompt) if self.prompt else "")
+        )
+        try:
+            parse_size(self.size)
+            seconds = int(self.seconds)
+        except (ValueError, TypeError):
+            raise InvalidRequestError(
+                f"size={self.size!r} / seconds={self.seconds!r}: use 'WxH' and whole seconds."
+            ) from None
+        object.__setattr__(self, "prompt", text)
+        object.__setattr__(self, "seconds", seconds)
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+
     @property
-    def spec(self) -> ModelSpec:
-        """The :class:`ModelSpec` this request goes to."""
+    def is_catalog(self) -> bool:
+        """Whether this request is for a catalog model's spec (``params``), not the Sora fields."""
+        return self.params is not None
+
+    @property
+    def spec(self) -> ModelProfile:
+        """The :class:`ModelProfile` of this request's model."""
         return get_model(self.model)
 
     @property
-    def estimated_cost(self) -> Any:
-        """Upstream price in USD (Decimal) before any discount."""
-        return self.spec.estimate_cost(self.seconds)
+    def estimated_cost(self) -> Decimal | None:
+        """Estimated price in USD before any discount, from the bundled price table; None when the
+        model has no known price (see :mod:`sora_widgets.models.prices`)."""
+        return estimate_cost(self.model, self.seconds)
 
     def replace(self, **changes: Any) -> VideoRequest:
         """A copy with some fields changed (validated again). Changing the image resets the model."""
@@ -294,6 +364,8 @@ class VideoRequest(PixelSize):
         Args:
             image_form: how a local image travels: ``"data_url"`` (default) or ``"base64"``.
         """
+        if self.params is not None:
+            return cast("CreateParams", {k: _sent(v, image_form) for k, v in self.params.items()})
         reference: str | None = None
         if isinstance(self.image, ReferenceImage):
             reference = self.image.base64() if image_form == "base64" else self.image.data_url()
@@ -320,7 +392,7 @@ class VideoRequest(PixelSize):
             }
         elif isinstance(self.image, str):
             image = {"kind": "url", "url": self.image}
-        return {
+        described: dict[str, Any] = {
             "model": self.model,
             "prompt": self.prompt,
             "size": self.size,
@@ -328,6 +400,10 @@ class VideoRequest(PixelSize):
             "image": image,
             "remix_video_id": self.remix_video_id,
         }
+        if self.params is not None:
+            described["params"] = {k: _described(v) for k, v in self.params.items()}
+            described["endpoint"] = self.endpoint
+        return described
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> VideoRequest | None:
@@ -336,6 +412,18 @@ class VideoRequest(PixelSize):
         image = data.get("image")
         if isinstance(image, dict) and image.get("kind") == "inline":
             return None
+        params = data.get("params")
+        if isinstance(params, dict):
+            if _has_inline(params):
+                return None
+            return cls(
+                prompt=str(data.get("prompt") or ""),
+                size=str(data.get("size") or T2V.default_size),
+                seconds=int(data.get("seconds") or T2V.default_seconds),
+                model=str(data.get("model") or ""),
+                params=params,
+                endpoint=str(data.get("endpoint") or ""),
+            )
         return cls(
             prompt=data["prompt"],
             size=data.get("size") or T2V.default_size,

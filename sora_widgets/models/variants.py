@@ -67,8 +67,18 @@ class Variant:
 
     @property
     def estimated_cost(self) -> Decimal:
-        """Upstream price of this variant in USD."""
-        cost: Decimal = self.request.estimated_cost
+        """Estimated price of this variant in USD.
+
+        Raises:
+            InvalidRequestError: the model has no known price (a budget cannot be kept); set one
+                with ``client.prices.set(model, per_second=...)``.
+        """
+        cost = self.request.estimated_cost
+        if cost is None:
+            raise InvalidRequestError(
+                f"{self.request.model} has no known price, so a budget cannot be kept; set one with "
+                f"client.prices.set({self.request.model!r}, per_second=Decimal('...'))."
+            )
         return cost
 
     def label(self, keys: Iterable[str] | None = None) -> str:

@@ -18,6 +18,15 @@ with sim.serve() as base_url:                    # a real server on 127.0.0.1 (f
 python -m sora_widgets.simulator --port 8765 --speed demo   # prints http://127.0.0.1:8765
 ```
 
+The model catalog is served too (``GET /api/v1/skill/models`` with ``page``, ``page_size``,
+``type``, ``keywords``; ``GET /api/v1/skill/models/{id}/spec``; the ``{"data", "status"}``
+envelope; no auth): the bundled Sora 2 Pro specs and four simulated example models
+(``simulator/examples/*.json``). Creates are checked against the model's spec with the
+client's own validator and accepted at each spec's ``api.endpoint``, polled at
+``{endpoint}/task/{id}``; the video's length and shape come from the model's own fields.
+``Simulator(retired=["sora"])`` (or ``--retire``) rehearses a retired model: it leaves the list
+and its spec and creates answer 404 "Model not found".
+
 Speeds: ``instant`` (done as soon as the video is rendered, about a second), ``demo``
 (5-15 s, the default), ``realistic`` (1-5 minutes, a long tail past 10).
 
@@ -25,8 +34,9 @@ State (tasks, reference images, videos) lives in ``state_dir`` (default
 ``$SORA_WIDGETS_HOME/simulator``), so a simulator restarted on the same directory, in-process
 after a kernel restart or as a server, still knows its tasks and files.
 
-Validation, as the service does it: unknown model, size or seconds, an empty prompt or a
-missing image -> HTTP 400; a missing or wrong key -> 401; an unknown task -> 404. An image
+Validation, as the service does it: an unknown or retired model -> HTTP 404 "Model not found";
+a value the spec refuses, an empty prompt or a missing image -> HTTP 400; a missing or wrong
+key -> 401; an unknown task -> 404. An image
 that is not JPEG/PNG/WebP by content, or not exactly the video's size -> a failed task with
 code ``003000099`` and "Inpaint image must match the requested width and height"; a prompt
 with a moderation word (``gore``, ``nsfw``, ``nude``, ``beheading``, ``massacre`` by default;

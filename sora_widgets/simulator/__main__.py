@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from .._serve import run_until_interrupted
+from ._catalog import RETIRE_ENV
 from .app import Simulator
 from .engine import DEFAULT_RESULT_TTL_S, SPEEDS
 from .faults import FaultPlan
@@ -34,6 +36,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--faults",
         default="",
         help='instance-wide faults as magic words, e.g. "[sim:poll=503x3] [sim:truncate]"',
+    )
+    parser.add_argument(
+        "--retire",
+        action="append",
+        default=[v for v in os.environ.get(RETIRE_ENV, "").split(",") if v.strip()],
+        metavar="MODEL",
+        help='a model that answers "model not found" and leaves the catalog (repeatable; '
+        f'"sora" retires both Sora 2 Pro models; default ${RETIRE_ENV}, comma-separated)',
     )
     parser.add_argument(
         "--fetch-urls",
@@ -103,11 +113,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         result_ttl_s=args.ttl,
         faults=faults,
         valid_keys=set(args.key) if args.key else None,
+        retired=args.retire,
         fetch_urls=args.fetch_urls,
     )
 
     def banner(url: str) -> str:
-        return f"sora_widgets simulator ({args.speed}) serving; set VTRIX_BASE_URL={url}; Ctrl+C stops"
+        retired = f"; retired: {', '.join(sorted(sim.catalog.retired))}" if sim.catalog.retired else ""
+        serving = f"sora_widgets simulator ({args.speed}) serving; set VTRIX_BASE_URL={url}"
+        return f"{serving}{retired}; Ctrl+C stops"
 
     return run_until_interrupted(sim.serve(args.host, args.port, log_level="warning"), banner, sim.close)
 

@@ -1,19 +1,13 @@
-"""What the simulator bills: the catalog price of completed tasks, counted per key."""
+"""What the simulator bills: completed tasks at the simulated catalog's prices, counted per key."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
 
-from ..models.catalog import MODELS
 from ._store import SimTask, key_fingerprint
 
-__all__ = ["Ledger", "cost_of"]
-
-
-def cost_of(task: SimTask) -> Decimal:
-    """What the task is billed, from the catalog price."""
-    return MODELS[task.model].price_per_second * task.seconds if task.model in MODELS else Decimal(0)
+__all__ = ["Ledger"]
 
 
 class Ledger:
@@ -33,6 +27,7 @@ class Ledger:
         tasks: every task the simulator knows.
         is_billed: whether a task is billed (it has completed).
         refusals: creates refused at the HTTP level, per key fingerprint.
+        cost_of: what a completed task is billed (USD).
     """
 
     def __init__(
@@ -40,7 +35,9 @@ class Ledger:
         tasks: Callable[[], list[SimTask]],
         is_billed: Callable[[SimTask], bool],
         refusals: dict[str, int],
+        cost_of: Callable[[SimTask], Decimal],
     ) -> None:
+        self._cost_of = cost_of
         self._tasks = tasks
         self._is_billed = is_billed
         self._refusals = refusals
@@ -63,7 +60,7 @@ class Ledger:
         """Total billed USD for this key."""
         fp = key_fingerprint(key)
         return sum(
-            (cost_of(t) for t in self._tasks() if t.owner == fp and self._is_billed(t)),
+            (self._cost_of(t) for t in self._tasks() if t.owner == fp and self._is_billed(t)),
             Decimal("0"),
         )
 

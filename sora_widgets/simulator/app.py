@@ -18,9 +18,11 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from .._constants import CREATE_PATH, TASK_PATH
+from .._constants import CREATE_PATH, MODELS_PATH, SPEC_PATH, TASK_PATH
 from .._serve import serve_asgi
+from ..models.listing import envelope, list_answer
 from ..models.wire import http_error
+from ._catalog import SimCatalog, model_not_found
 from .engine import (
     DEFAULT_MODERATION_WORDS,
     DEFAULT_RENDER_WORKERS,
@@ -98,6 +100,11 @@ def _cdn_denied(reason: str) -> Response:
     return Response(body, status_code=403, media_type="application/xml", headers=_CORS)
 
 
+def _envelope(data: object, code: int = 0, message: str = "success") -> JSONResponse:
+    status, body = envelope(data, code, message)
+    return JSONResponse(body, status_code=status)
+
+
 class Simulator:
     """A local Vtrix gateway that renders real MP4 videos.
 
@@ -124,6 +131,10 @@ class Simulator:
         clock: unix-seconds clock, injectable for tests.
         render_workers: threads that render videos.
         retention_s: at start, tasks older than this (and files no task uses) are removed.
+        retired: model ids (or the preset ``"sora"``) that answer "model not found" and leave the
+            catalog, to rehearse a model's retirement; ``sim.retire()``/``sim.restore()`` change
+            it while running.
+        catalog: the models served (default: the bundled Sora specs and the simulated examples).
         fetch_urls: fetch an http(s) ``input_reference`` a client sends. Off by default: in a
             class rehearsal the simulator is the gateway's upstream, and fetching would let any
             student make the teacher's machine request any address on its network. Data URLs
@@ -142,9 +153,14 @@ class Simulator:
         clock: Callable[[], float] = time.time,
         render_workers: int = DEFAULT_RENDER_WORKERS,
         retention_s: float = DEFAULT_RETENTION_S,
+        retired: Iterable[str] = (),
+        catalog: SimCatalog | None = None,
         fetch_urls: bool = False,
     ) -> None:
+        catalog = catalog if catalog is not None else SimCatalog()
+        catalog.retire(*retired)
         self.engine = Engine(
+            catalog=catalog,
             speed=speed,
             state_dir=state_dir,
             result_ttl_s=result_ttl_s,
@@ -159,12 +175,17 @@ class Simulator:
         self.ledger: Ledger = self.engine.ledger
         self._stopping = threading.Event()
         self._told_terminal: set[str] = set()
+        task_suffix = TASK_PATH.removeprefix(CREATE_PATH).replace("{task_id}", "{task_id:str}")
+        # Every spec's own endpoint takes creates, polled at {endpoint}/task/{id}.
+        endpoints = dict.fromkeys([CREATE_PATH, *catalog.endpoint_paths()])
         self.app = Starlette(
             routes=[
                 Route("/", self._index, methods=["GET"]),
                 Route("/healthz", self._index, methods=["GET"]),
-                Route(CREATE_PATH, self._create, methods=["POST"]),
-                Route(TASK_PATH.replace("{task_id}", "{task_id:str}"), self._poll, methods=["GET"]),
+                Route(MODELS_PATH, self._models, methods=["GET"]),
+                Route(SPEC_PATH.replace("{model_id}", "{model_id:str}"), self._spec, methods=["GET"]),
+                *(Route(path, self._create, methods=["POST"]) for path in endpoints),
+                *(Route(path + task_suffix, self._poll, methods=["GET"]) for path in endpoints),
                 Route("/files/{name:str}", self._file, methods=["GET", "HEAD"]),
                 Route("/files/{name:str}", self._file_preflight, methods=["OPTIONS"]),
             ]
@@ -190,6 +211,19 @@ class Simulator:
     @faults.setter
     def faults(self, plan: FaultPlan) -> None:
         self.engine.faults = plan
+
+    @property
+    def catalog(self) -> SimCatalog:
+        """The models served; ``sim.catalog.retired`` names the retired ones."""
+        return self.engine.catalog
+
+    def retire(self, *models: str) -> None:
+        """Retire models (ids, or ``"sora"`` for both Sora 2 Pro models) while running."""
+        self.engine.catalog.retire(*models)
+
+    def restore(self, *models: str) -> None:
+        """Serve retired models again."""
+        self.engine.catalog.restore(*models)
 
     def task(self, task_id: str) -> SimTask | None:
         """The stored record of a task (for tests)."""
@@ -266,9 +300,20 @@ class Simulator:
                 "service": "sora_widgets simulator",
                 "simulated": True,
                 "speed": self.speed,
-                "endpoints": {"create": CREATE_PATH, "poll": TASK_PATH},
+                "endpoints": {"create": CREATE_PATH, "poll": TASK_PATH, "models": MODELS_PATH},
             }
         )
+
+    async def _models(self, request: Request) -> Response:
+        status, body = list_answer(self.catalog.served(), request.query_params)
+        return JSONResponse(body, status_code=status)
+
+    async def _spec(self, request: Request) -> Response:
+        model_id = request.path_params["model_id"]
+        entry = self.catalog.get(model_id)
+        if entry is None:
+            return _envelope(None, 404, model_not_found(model_id))
+        return _envelope(entry.spec_for(str(request.base_url)))
 
     async def _create(self, request: Request) -> Response:
         key = self._auth(request)

@@ -26,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..models.catalog import MODELS, ModelSpec
+from ..models.catalog import MODELS
 from ..models.request import parse_size
 from ..models.wire import (
     MODERATION_MESSAGE,
@@ -38,12 +38,13 @@ from ..models.wire import (
     moderation_refused_body,
     task_payload,
 )
-from ._billing import Ledger, cost_of
+from ._billing import Ledger
+from ._catalog import SimCatalog
 from ._links import SignedLinks
 from ._renders import RenderQueue
 from ._store import SimTask, TaskStore, default_state_dir, key_fingerprint
 from ._timeline import SPEEDS, Snapshot, failure_time, progress_at, timeline
-from ._validate import CheckedCreate, Rejection, check_create, is_moderated, read_reference
+from ._validate import CheckedCreate, Rejection, check_create, is_moderated, read_image, read_reference
 from .faults import FaultPlan, strip_magic
 from .render import RenderSpec, seed_of
 
@@ -84,6 +85,7 @@ class Engine:
         clock: returns unix seconds; inject a fake one in tests.
         render_workers: threads rendering videos.
         retention_s: tasks older than this, and files no task uses, are removed at start.
+        catalog: the models served (default: the bundled specs and the simulated examples).
         fetch_urls: fetch an http(s) ``input_reference`` (off by default: see ``read_reference``).
     """
 
@@ -98,6 +100,7 @@ class Engine:
         clock: Callable[[], float] = time.time,
         render_workers: int = DEFAULT_RENDER_WORKERS,
         retention_s: float = DEFAULT_RETENTION_S,
+        catalog: SimCatalog | None = None,
         fetch_urls: bool = False,
     ) -> None:
         if speed not in SPEEDS:
@@ -108,6 +111,7 @@ class Engine:
         self.moderation_words = tuple(w.lower() for w in moderation_words)
         self.faults = faults if faults is not None else FaultPlan()
         self.clock = clock
+        self.catalog = catalog if catalog is not None else SimCatalog()
         self.fetch_urls = fetch_urls
         self.refusals: dict[str, int] = {}
         self._store = TaskStore(self.state_dir)
@@ -116,7 +120,7 @@ class Engine:
         self._create_faults: dict[tuple[str, str], FaultPlan] = {}
         self._renders = RenderQueue(self._store, render_workers)
         self._links = SignedLinks(self._store.secret(), clock, lambda key: self.file_path(key).exists())
-        self.ledger = Ledger(self.tasks, self.is_billed, self.refusals)
+        self.ledger = Ledger(self.tasks, self.is_billed, self.refusals, self.cost_of)
         self._store.prune(self.clock() - retention_s, retention_s)
 
     # --- queries ----------------------------------------------------------------------------
@@ -141,9 +145,14 @@ class Engine:
                 self._task_faults[task.id] = plan
             return plan
 
+    def price_per_second(self, model: str) -> Decimal:
+        """The simulated price of a second of the model's video (also for retired models)."""
+        entry = self.catalog.known(model)
+        return entry.price_per_second if entry is not None else Decimal(0)
+
     def cost_of(self, task: SimTask) -> Decimal:
-        """What the task is billed, from the catalog price."""
-        return cost_of(task)
+        """What the task is billed, from the simulated catalog's price."""
+        return self.price_per_second(task.model) * task.seconds
 
     def is_billed(self, task: SimTask) -> bool:
         """True once the task has completed."""
@@ -202,7 +211,7 @@ class Engine:
         """
         fp = key_fingerprint(key)
         try:
-            checked = check_create(body)
+            checked = check_create(body, self.catalog)
             create_plan = self._create_plan(fp, checked)
         except Rejection:
             with self._lock:
@@ -238,14 +247,14 @@ class Engine:
             refuse = create_plan.take_count("refuse_creates") or self.faults.take_count("refuse_creates")
         if refuse:
             # HTTP 200, no id, an error: what the vendor client reads as a creation failure.
-            raise Rejection(200, creation_refused_body(_full_code(checked.spec, "099")))
+            raise Rejection(200, creation_refused_body(_full_code(checked.model, "099")))
         if create_plan.moderation_http or self.faults.moderation_http:
             raise Rejection(400, moderation_refused_body())
         return create_plan
 
     def _make_task(self, fp: str, checked: CheckedCreate) -> SimTask:
-        spec, prompt, size, seconds, remix = (
-            checked.spec,
+        model, prompt, size, seconds, remix = (
+            checked.model,
             checked.prompt,
             checked.size,
             checked.seconds,
@@ -253,10 +262,10 @@ class Engine:
         )
         with self._lock:
             task_id = self._new_id()
-            pending, total, knots = timeline(task_id, spec.id, self.speed)
+            pending, total, knots = timeline(task_id, model, self.speed)
             task = SimTask(
                 id=task_id,
-                model=spec.id,
+                model=model,
                 owner=fp,
                 prompt=prompt,
                 size=size,
@@ -284,7 +293,7 @@ class Engine:
                 failure = ("097", f"Video with id '{remix}' not found.")
         if failure is not None:
             code, message = failure
-            full = code if len(code) >= 9 else _full_code(spec, code)
+            full = code if len(code) >= 9 else _full_code(model, code)
             task.outcome, task.error_code, task.error_message = "failed", full, message
             before_upstream = code.endswith("099") or (code.endswith("097") and "not found" in message)
             task.fail_at_s = failure_time(task, self.speed, before_upstream=before_upstream)
@@ -306,12 +315,17 @@ class Engine:
         """(what to render, None), (None, why the image cannot be used), or (None, None) for a
         remix of no completed video."""
         width, height = parse_size(checked.size)
-        label = f"SIMULATED · {checked.spec.id}" + (" · remix" if checked.remix else "")
+        label = f"SIMULATED · {checked.model}" + (" · remix" if checked.remix else "")
         words = strip_magic(checked.prompt) or checked.prompt
         audio = plan.audio or self.faults.audio
         image: bytes | None = None
         if checked.reference:
             image, problem = read_reference(checked.reference, width, height, fetch_urls=self.fetch_urls)
+            if problem is not None:
+                return None, problem
+        elif checked.first_frame:
+            # Other models fit their first frame to the video, as Kling and Vidu do.
+            image, problem = read_image(checked.first_frame, "first frame image", fetch_urls=self.fetch_urls)
             if problem is not None:
                 return None, problem
         if checked.remix:
@@ -401,7 +415,7 @@ class Engine:
                 cost=self.cost_of(task),
                 discount=0,
                 quantity=task.seconds,
-                unit_price=MODELS[task.model].price_per_second,
+                unit_price=self.price_per_second(task.model),
                 **common,
             )
         if snap.status == "failed":
@@ -429,8 +443,9 @@ class Engine:
         self._renders.close()
 
 
-def _full_code(spec: ModelSpec, suffix: str) -> str:
-    for code in spec.error_codes:
+def _full_code(model: str, suffix: str) -> str:
+    spec = MODELS.get(model)
+    for code in spec.error_codes if spec is not None else ():
         if code.endswith(suffix):
             return code
     return suffix

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._paths import path_inside
 from ..errors import SoraError
 from ..models.request import ReferenceImage
 from ..models.video import Video
@@ -22,6 +23,7 @@ from ._board import (
     ShotFailed,
     ShotPlan,
     ShotState,
+    check_board_id,
     describe_error,
     shot_labels,
 )
@@ -192,7 +194,8 @@ class BoardRun:
         digest = hashlib.sha256(
             json.dumps([v.task_id for v in videos] + [board.crossfade]).encode("utf-8")
         ).hexdigest()[:12]
-        dest = board.client.download_dir / "films" / f"board-{board.id}-{digest}.mp4"
+        name = f"board-{check_board_id(board.id)}-{digest}.mp4"
+        dest = path_inside(board.client.download_dir / "films", name, what=f"board id {board.id!r}")
         joined = join_videos(paths, dest, crossfade=board.crossfade)
         return Film(
             shots=list(videos),

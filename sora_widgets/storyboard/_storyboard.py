@@ -44,7 +44,7 @@ from .._display import widget_for
 from ..errors import InvalidRequestError
 from ..models.catalog import I2V, T2V
 from ..models.money import format_money
-from ..models.request import ReferenceImage, normalize_seconds, normalize_size
+from ..models.request import ReferenceImage, check_prompt, normalize_seconds, normalize_size
 from ..models.video import Video
 from ._board import (
     BLOCKED,
@@ -62,10 +62,14 @@ from ._board import (
     ShotFailed,
     ShotPlan,
     ShotState,
+    check_board_id,
+    check_budget,
+    check_crossfade,
     check_mode,
+    check_take,
     image_fingerprint,
 )
-from ._board_file import board_from_dict, board_path, board_to_dict, save_board
+from ._board_file import board_from_dict, board_path, board_to_dict, parse_board_json, save_board
 
 if TYPE_CHECKING:
     from ..client import SoraClient
@@ -165,17 +169,28 @@ class Film:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Film:
-        """Inverse of :meth:`to_dict`."""
-        return cls(
-            shots=[Video.from_dict(v) for v in data["shots"]],
-            path=Path(data["path"]),
-            duration=float(data["duration"]),
-            frames=int(data["frames"]),
-            join=str(data.get("join", "copy")),
-            has_audio=bool(data.get("has_audio", False)),
-            starts=tuple(float(s) for s in data.get("starts", ())),
-            board_id=str(data.get("board_id", "")),
-        )
+        """Inverse of :meth:`to_dict`.
+
+        Raises:
+            InvalidRequestError: ``data`` is not a film's description (a field missing or of
+                the wrong type).
+        """
+        try:
+            return cls(
+                shots=[Video.from_dict(v) for v in data["shots"]],
+                path=Path(data["path"]),
+                duration=float(data["duration"]),
+                frames=int(data["frames"]),
+                join=str(data.get("join", "copy")),
+                has_audio=bool(data.get("has_audio", False)),
+                starts=tuple(float(s) for s in data.get("starts", ())),
+                board_id=str(data.get("board_id", "")),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            if isinstance(exc, InvalidRequestError):
+                raise
+            what = f"no {exc.args[0]!r}" if isinstance(exc, KeyError) else f"{type(exc).__name__}: {exc}"
+            raise InvalidRequestError(f"not a film description ({what[:200]}).") from None
 
     # marimo's display hook: the object's widget, imported only when marimo shows one
     # (Jupyter uses sora_widgets._display's IPython hook instead).
@@ -228,16 +243,12 @@ class Storyboard:
         board_id: str | None = None,
         concurrency: int = 4,
     ) -> None:
-        from ..av.film import MAX_CROSSFADE_S
-
         self.size: str = normalize_size(size, T2V)
         self.seconds: int = normalize_seconds(seconds, T2V)
         self.continuity: str = check_mode(continuity, allow_none=False) or "last_frame"
-        self.budget: Decimal | None = None if budget is None else Decimal(str(budget))
-        if not 0.0 <= float(crossfade) <= MAX_CROSSFADE_S:
-            raise InvalidRequestError(f"crossfade={crossfade!r}; use 0 up to {MAX_CROSSFADE_S} s.")
-        self.crossfade = float(crossfade)
-        self.id: str = board_id or uuid.uuid4().hex[:12]
+        self.budget: Decimal | None = check_budget(budget)
+        self.crossfade = check_crossfade(crossfade)
+        self.id: str = uuid.uuid4().hex[:12] if board_id is None else check_board_id(board_id)
         self.concurrency = max(1, int(concurrency))
         self._client = client
         self.shots: list[Shot] = []
@@ -269,10 +280,14 @@ class Storyboard:
         at: int | None = None,
     ) -> int:
         """Add a shot (at the end, or before index ``at``); returns its index."""
+        return self._insert(Shot(prompt=prompt, seconds=seconds, continuity=continuity, image=image), at)
+
+    def _insert(self, shot: Shot, at: int | None = None) -> int:
+        """Check ``shot`` and insert it: the one way in, for :meth:`add` and a loaded file alike."""
         self._check_idle()
         if len(self.shots) >= MAX_SHOTS:
             raise InvalidRequestError(f"a board holds at most {MAX_SHOTS} shots.")
-        shot = self._valid(Shot(prompt=prompt, seconds=seconds, continuity=continuity, image=image))
+        shot = self._valid(shot)
         index = len(self.shots) if at is None else max(0, min(int(at), len(self.shots)))
         self.shots.insert(index, shot)
         self.states.insert(index, ShotState())
@@ -320,8 +335,6 @@ class Storyboard:
     ) -> None:
         """Change board-wide settings (validated); shots whose video they change are made again."""
         self._check_idle()
-        from ..av.film import MAX_CROSSFADE_S
-
         if size is not None:
             self.size = normalize_size(size, T2V)
         if seconds is not None:
@@ -329,11 +342,9 @@ class Storyboard:
         if continuity is not None:
             self.continuity = check_mode(continuity, allow_none=False) or self.continuity
         if budget is not None:
-            self.budget = Decimal(str(budget))
+            self.budget = check_budget(budget)
         if crossfade is not None:
-            if not 0.0 <= float(crossfade) <= MAX_CROSSFADE_S:
-                raise InvalidRequestError(f"crossfade={crossfade!r}; use 0 up to {MAX_CROSSFADE_S} s.")
-            self.crossfade = float(crossfade)
+            self.crossfade = check_crossfade(crossfade)
         self._refresh()
 
     def rerun_from(self, index: int) -> None:
@@ -354,8 +365,8 @@ class Storyboard:
         return index % len(self.shots)
 
     def _valid(self, shot: Shot) -> Shot:
-        if not isinstance(shot.prompt, str) or not shot.prompt.strip():
-            raise InvalidRequestError("a shot needs a prompt: describe what happens in it.")
+        prompt = check_prompt(shot.prompt)
+        take = check_take(shot.take)
         seconds = None if shot.seconds is None else normalize_seconds(shot.seconds, T2V)
         image = shot.image
         if image is not None and not isinstance(image, (str, Path, ReferenceImage)):
@@ -364,7 +375,7 @@ class Storyboard:
 
             image = load_image(image)
         mode = check_mode(shot.continuity)
-        return replace(shot, prompt=shot.prompt.strip(), seconds=seconds, continuity=mode, image=image)
+        return replace(shot, prompt=prompt, seconds=seconds, continuity=mode, image=image, take=take)
 
     def __len__(self) -> int:
         return len(self.shots)
@@ -557,13 +568,22 @@ class Storyboard:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, client: SoraClient | None = None) -> Storyboard:
-        """Rebuild a board from :meth:`to_dict` (same id, so its finished shots are found)."""
+        """Rebuild a shared board from :meth:`to_dict` (same id, so its finished shots are found).
+
+        Checked exactly as if built by hand (shot limit, sizes, lengths, budget, ...). A shot whose
+        own image is a local file (its path, or the digest of a saved picture) is refused: a
+        board someone sent must not make this machine read and upload its files. Pick the
+        picture again with :meth:`edit`.
+
+        Raises:
+            InvalidRequestError: a value a board cannot have, naming the field.
+        """
         return board_from_dict(cls, data, client)
 
     @classmethod
     def from_json(cls, text: str, *, client: SoraClient | None = None) -> Storyboard:
-        """Inverse of :meth:`to_json`."""
-        return cls.from_dict(json.loads(text), client=client)
+        """Inverse of :meth:`to_json` (see :meth:`from_dict`)."""
+        return cls.from_dict(parse_board_json(text), client=client)
 
     def save(self) -> Path:
         """Write the board to ``$SORA_WIDGETS_HOME/storyboards/<id>.json`` (done by every run),
@@ -581,7 +601,8 @@ class Storyboard:
 
     @classmethod
     def load(cls, board_id: str, *, client: SoraClient | None = None) -> Storyboard:
-        """The board saved under ``board_id`` (see :meth:`save`)."""
+        """The board saved under ``board_id`` (see :meth:`save`); checked as :meth:`from_dict`
+        does, but its shots' own pictures are read back (this machine saved them)."""
         path = board_path(board_id, client)
         try:
             text = path.read_text(encoding="utf-8")
@@ -589,7 +610,12 @@ class Storyboard:
             raise InvalidRequestError(
                 f"no saved storyboard {board_id!r} (looked in {path.parent})."
             ) from None
-        return cls.from_json(text, client=client)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidRequestError(f"the saved storyboard {board_id!r} cannot be read: {exc}") from None
+        board = board_from_dict(cls, parse_board_json(text), client, own_file=True)
+        if board.id != board_id:
+            raise InvalidRequestError(f"id: the file saved as {board_id!r} holds the board {board.id!r}.")
+        return board
 
     # marimo's display hook: the object's widget, imported only when marimo shows one
     # (Jupyter uses sora_widgets._display's IPython hook instead).

@@ -67,6 +67,9 @@ __all__ = ["Answer", "Transport", "clean_api_key", "parse_retry_after"]
 log = logging.getLogger("sora_widgets.transport")
 
 _USER_AGENT = "sora-widgets/0.1 (+httpx)"
+#: An httpx transport a client may be given instead of the network (a proxy's, a test's), so
+#: layers above this one can name the type without importing httpx.
+HttpxTransport = httpx.AsyncBaseTransport
 
 
 class _RedactingFilter(logging.Filter):
@@ -398,17 +401,49 @@ class Transport:
         """The key-less client used for result URLs."""
         return self._downloads
 
-    async def create(self, body: dict[str, Any]) -> Answer:
-        """POST the create body. Raises the mapped error; never retries."""
-        return await self._request("POST", CREATE_PATH, json_body=body, timeout=self._create_timeout)
+    async def create(self, body: dict[str, Any], path: str = CREATE_PATH) -> Answer:
+        """POST the create body to ``path`` (a model's endpoint on this API's host). Raises the
+        mapped error; never retries."""
+        return await self._request("POST", path, json_body=body, timeout=self._create_timeout)
 
-    async def get_task(self, task_id: str, *, deadline: float | None = None) -> Answer:
-        """GET the task. Raises the mapped error; never retries. ``deadline`` (on the rate gate's
-        clock) bounds how long a closed rate gate may hold the request back."""
+    async def get_task(
+        self, task_id: str, *, deadline: float | None = None, path: str = CREATE_PATH
+    ) -> Answer:
+        """GET the task at ``{path}/task/{id}``. Raises the mapped error; never retries.
+        ``deadline`` (on the rate gate's clock) bounds how long a closed rate gate may hold the
+        request back."""
         if not task_id.strip() or task_id.strip(".") == "":
             raise NotFoundError(f"{task_id!r} is not a task id; check it.", status_code=404)
-        path = TASK_PATH.format(task_id=urllib.parse.quote(task_id, safe=""))
-        return await self._request("GET", path, timeout=self._poll_timeout, deadline=deadline)
+        quoted = urllib.parse.quote(task_id, safe="")
+        where = (
+            TASK_PATH.format(task_id=quoted) if path == CREATE_PATH else f"{path.rstrip('/')}/task/{quoted}"
+        )
+        return await self._request("GET", where, timeout=self._poll_timeout, deadline=deadline)
+
+    async def get_catalog(self, url: str, params: dict[str, str] | None = None) -> Any:
+        """GET a catalog URL (the model list or a spec) WITHOUT the key, as the vendor CLI does,
+        and return its decoded JSON body. Raises the mapped error; never retries."""
+        action = "reading the model catalog"
+        where = safe_url(url)
+        try:
+            request = self._downloads.build_request(
+                "GET", url, params=params, headers={"X-Source": "sora-widgets"}, timeout=self._poll_timeout
+            )
+            response = await self._downloads.send(request, stream=True)
+            try:
+                content = await _read_capped(response, MAX_ANSWER_BYTES)
+            finally:
+                await response.aclose()
+        except (_AnswerTooBig, _AnswerUnreadable):
+            raise MalformedResponse(f"the answer of {where} while {action} could not be read.") from None
+        except httpx.HTTPError as exc:
+            raise exchange_error(exc, where, action) from None
+        if response.status_code >= 400:
+            raise error_for_response(response, action=action, content=content)
+        try:
+            return decode_json(content)
+        except WireFormatError as exc:
+            raise MalformedResponse(f"the answer of {where} while {action} was not JSON: {exc}.") from None
 
     async def download(
         self,

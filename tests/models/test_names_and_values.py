@@ -204,7 +204,7 @@ def test_every_error_class_says_what_to_do(cls: type[SoraError]) -> None:
 
 
 def test_every_error_class_is_checked() -> None:
-    assert len(ERROR_CLASSES) == 20
+    assert len(ERROR_CLASSES) == 21
 
 
 def test_advice_given_by_the_raiser_ends_the_text_once_and_is_redacted() -> None:

@@ -124,7 +124,6 @@ def test_another_keys_task_is_404(api: httpx.Client, base_url: str) -> None:
 @pytest.mark.parametrize(
     ("payload", "needle"),
     [
-        (body("x", model="sora_3"), "model"),
         ({"input": [{"params": {"prompt": "x"}}]}, "model"),
         (body("x", size="1920x1080"), "size"),
         (body("x", seconds="5"), "seconds"),
@@ -139,6 +138,11 @@ def test_enums_and_required_fields_are_checked(api: httpx.Client, payload: objec
     response = api.post(CREATE, json=payload)
     assert response.status_code == 400
     assert needle in response.json()["message"]
+
+
+def test_an_unknown_model_is_not_found_as_a_gateway_says_it(api: httpx.Client) -> None:
+    response = api.post(CREATE, json=body("x", model="sora_3"))
+    assert response.status_code == 404 and response.json() == {"message": "Model not found: sora_3"}
 
 
 def test_invalid_json_is_400(api: httpx.Client) -> None:
