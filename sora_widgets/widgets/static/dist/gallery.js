@@ -542,6 +542,17 @@ async function mountGallery({ model, el }) {
   undo.push(mountStrip({ model: stripModel, el: stripBox }));
   undo.push(mountPlayer({ model: playerModel, el: playerBox }));
   root.append(stripBox, playerBox);
+  let watchNext = false;
+  undo.push(listen(stripBox, "click", (event) => {
+    if (event.target instanceof Element && event.target.closest(".sw-strip-tile")) watchNext = true;
+  }));
+  undo.push(listen(playerBox, "loadeddata", (event) => {
+    if (!watchNext || !(event.target instanceof HTMLVideoElement)) return;
+    watchNext = false;
+    playerBox.scrollIntoView({ block: "nearest", behavior: "auto" });
+    event.target.play().catch(() => {
+    });
+  }, true));
   return () => {
     for (const fn of undo.reverse()) if (typeof fn === "function") fn();
     el.replaceChildren();
