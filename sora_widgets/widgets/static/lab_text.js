@@ -1,5 +1,7 @@
 // PromptLab's text helpers, a part of prompt_lab.js: the {slot} names of a template, the
-// non-empty lines of a box, and a debounced save.
+// non-empty lines of a box, a debounced save, the kernel's timeline SVG and its downloads.
+
+import { bufferBytes, h } from "./_dom.js";
 
 export const SLOT_RE = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
@@ -38,4 +40,29 @@ export function cleanSvg(node) {
   for (const attr of [...node.attributes]) {
     if (/^on/i.test(attr.name) || /href$/i.test(attr.name)) node.removeAttribute(attr.name);
   }
+}
+
+export function drawTimeline(model, timelineBox, timelineImg) {
+  const text = model.get("timeline");
+  timelineBox.hidden = !text;
+  if (!text) {
+    timelineImg.replaceChildren();
+    return;
+  }
+  const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+  const svg = doc.documentElement;
+  if (svg.namespaceURI !== SVG_NS || svg.localName !== "svg") return;
+  cleanSvg(svg);
+  timelineImg.replaceChildren(document.importNode(svg, true));
+}
+
+export function download(wrap, msg, buffers) {
+  // The file the kernel made (lab.to_csv() / lab.to_json()), saved by the browser.
+  const url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "text/plain" }));
+  const link = h("a", { href: url, download: String(msg.name || "prompt-lab.txt") });
+  link.hidden = true;
+  wrap.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
 }

@@ -366,6 +366,59 @@ function mountLabCompare(model, view) {
   };
 }
 
+// sora_widgets/widgets/static/lab_text.js
+var SLOT_RE = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+function slotNames(template) {
+  const names = [];
+  for (const match of template.matchAll(SLOT_RE)) {
+    if (match[1] && !names.includes(match[1])) names.push(match[1]);
+  }
+  return names;
+}
+function lines(text) {
+  return text.split("\n").map((s) => s.trim()).filter((s) => s.length > 0);
+}
+function debounce(fn, ms) {
+  let timer = null;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+var SVG_NS = "http://www.w3.org/2000/svg";
+var SVG_TAGS = /* @__PURE__ */ new Set(["svg", "title", "style", "text", "tspan", "rect", "g", "line"]);
+function cleanSvg(node) {
+  for (const child of [...node.children]) {
+    if (child.namespaceURI !== SVG_NS || !SVG_TAGS.has(child.localName)) child.remove();
+    else cleanSvg(child);
+  }
+  for (const attr of [...node.attributes]) {
+    if (/^on/i.test(attr.name) || /href$/i.test(attr.name)) node.removeAttribute(attr.name);
+  }
+}
+function drawTimeline(model, timelineBox, timelineImg) {
+  const text = model.get("timeline");
+  timelineBox.hidden = !text;
+  if (!text) {
+    timelineImg.replaceChildren();
+    return;
+  }
+  const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+  const svg = doc.documentElement;
+  if (svg.namespaceURI !== SVG_NS || svg.localName !== "svg") return;
+  cleanSvg(svg);
+  timelineImg.replaceChildren(document.importNode(svg, true));
+}
+function download(wrap, msg, buffers) {
+  const url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "text/plain" }));
+  const link = h("a", { href: url, download: String(msg.name || "prompt-lab.txt") });
+  link.hidden = true;
+  wrap.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1e4);
+}
+
 // sora_widgets/widgets/static/lab_define.js
 function defineControls(model) {
   const modeTemplate = h("input", { type: "radio", name: "sw-lab-mode", value: "template", "aria-label": "Template with slots" });
@@ -432,64 +485,14 @@ function defineControls(model) {
     stopButton,
     spent,
     message,
-    problem
+    problem,
+    slotLabels: /* @__PURE__ */ new Map()
+    // slot name -> its <label>, kept for the life of the view
   };
 }
-
-// sora_widgets/widgets/static/lab_text.js
-var SLOT_RE = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-function slotNames(template) {
-  const names = [];
-  for (const match of template.matchAll(SLOT_RE)) {
-    if (match[1] && !names.includes(match[1])) names.push(match[1]);
-  }
-  return names;
-}
-function lines(text) {
-  return text.split("\n").map((s) => s.trim()).filter((s) => s.length > 0);
-}
-function debounce(fn, ms) {
-  let timer = null;
-  return (...args) => {
-    clearTimeout(timer);
-    timer = setTimeout(() => fn(...args), ms);
-  };
-}
-var SVG_NS = "http://www.w3.org/2000/svg";
-var SVG_TAGS = /* @__PURE__ */ new Set(["svg", "title", "style", "text", "tspan", "rect", "g", "line"]);
-function cleanSvg(node) {
-  for (const child of [...node.children]) {
-    if (child.namespaceURI !== SVG_NS || !SVG_TAGS.has(child.localName)) child.remove();
-    else cleanSvg(child);
-  }
-  for (const attr of [...node.attributes]) {
-    if (/^on/i.test(attr.name) || /href$/i.test(attr.name)) node.removeAttribute(attr.name);
-  }
-}
-
-// sora_widgets/widgets/static/prompt_lab.js
-function mountPromptLab({ model, el: root }) {
-  const releaseKeys = keepKeys(root);
-  const urls = /* @__PURE__ */ new Map();
-  const requested = /* @__PURE__ */ new Set();
-  const cells = /* @__PURE__ */ new Map();
-  const wrap = h("div", { class: "sw-root sw-lab", role: "region", "aria-label": "Prompt Lab" });
-  root.append(wrap);
-  const defined = defineControls(model);
-  const { modeTemplate, modePrompts, template, slotBox, templateBox, promptsArea } = defined;
-  const { sizeBoxes, lengthBoxes, budget, concurrency, summary, runButton, stopButton, spent, message, problem } = defined;
-  wrap.append(defined.section);
-  const grid = h("div", { class: "sw-lab-grid", role: "list", "aria-label": "Jobs" });
-  const compareAll = h("button", { type: "button", class: "sw-btn", title: "Compare every finished video", text: "Compare all finished" });
-  const exportCsv = h("button", { type: "button", class: "sw-btn sw-lab-export", title: "Download every job as CSV", text: "Export CSV" });
-  const exportJson = h("button", { type: "button", class: "sw-btn sw-lab-export", title: "Download every job as JSON", text: "Export JSON" });
-  wrap.append(h("div", { class: "sw-lab-row" }, [h("strong", { text: "Jobs" }), compareAll, exportCsv, exportJson]), grid);
-  const timelineImg = h("div", { class: "sw-lab-timeline", role: "img", "aria-label": "Batch timeline: when each job was queued, ran and finished" });
-  const timelineBox = h("section", { class: "sw-lab-timelinebox", "aria-label": "Batch timeline" }, [h("strong", { text: "Timeline" }), timelineImg]);
-  wrap.append(timelineBox);
-  const compareView = h("section", { class: "sw-lab-compare-view", "aria-label": "Compare the finished videos" });
-  wrap.append(compareView);
-  const stopCompare = mountLabCompare(model, compareView);
+function wireDefinition(model, ui, on) {
+  const { modeTemplate, modePrompts, template, slotBox, promptsArea } = ui;
+  const { sizeBoxes, lengthBoxes, budget, concurrency, runButton, stopButton } = ui;
   const saveSlots = () => {
     const values = {};
     for (const area of slotBox.querySelectorAll("textarea")) values[area.dataset.slot] = lines(area.value);
@@ -498,12 +501,10 @@ function mountPromptLab({ model, el: root }) {
   const saveTemplate = debounce(() => save(model, "template", template.value), 250);
   const saveSlotsSoon = debounce(saveSlots, 250);
   const savePrompts = debounce(() => save(model, "prompts", lines(promptsArea.value)), 250);
-  const handlers = [];
-  const on = (node, type, fn) => handlers.push(listen(node, type, fn));
   on(modeTemplate, "change", () => save(model, "mode", "template"));
   on(modePrompts, "change", () => save(model, "mode", "prompts"));
   on(template, "input", () => {
-    drawSlots();
+    drawSlots(model, ui);
     saveTemplate();
   });
   on(slotBox, "input", saveSlotsSoon);
@@ -514,245 +515,285 @@ function mountPromptLab({ model, el: root }) {
   on(concurrency, "change", () => save(model, "concurrency", Math.max(1, Math.round(Number(concurrency.value) || 1))));
   on(runButton, "click", () => model.send({ type: "run" }));
   on(stopButton, "click", () => model.send({ type: "stop" }));
+}
+function setValue(node, value) {
+  if (activeIn(node) !== node && node.value !== value) node.value = value;
+}
+function drawSlots(model, ui) {
+  const { template, slotBox, slotLabels } = ui;
+  const names = slotNames(template.value);
+  const values = model.get("slots") || {};
+  for (const name of names) {
+    if (slotLabels.has(name)) continue;
+    const area = h("textarea", { rows: 3, "aria-label": `Values for {${name}}, one per line` });
+    area.dataset.slot = name;
+    area.value = (values[name] || []).join("\n");
+    slotLabels.set(name, h("label", { class: "sw-lab-slot" }, [h("span", { text: `{${name}}` }), area]));
+  }
+  const wanted = names.map((name) => slotLabels.get(name));
+  const current = [...slotBox.children];
+  if (current.length !== wanted.length || current.some((node, i) => node !== wanted[i])) {
+    slotBox.replaceChildren(...wanted);
+  }
+}
+function drawDefinition(model, ui) {
+  const { modeTemplate, modePrompts, template, slotBox, templateBox, promptsArea } = ui;
+  const { sizeBoxes, lengthBoxes, budget, concurrency } = ui;
+  const mode = model.get("mode");
+  modeTemplate.checked = mode === "template";
+  modePrompts.checked = mode === "prompts";
+  templateBox.hidden = mode !== "template";
+  promptsArea.hidden = mode !== "prompts";
+  setValue(template, model.get("template"));
+  const slots = model.get("slots") || {};
+  drawSlots(model, ui);
+  for (const area of slotBox.querySelectorAll("textarea")) {
+    setValue(area, (slots[area.dataset.slot] || []).join("\n"));
+  }
+  setValue(promptsArea, (model.get("prompts") || []).join("\n"));
+  const sizes = model.get("sizes") || [];
+  sizeBoxes.forEach((b) => b.checked = sizes.includes(b.value));
+  const secs = model.get("seconds") || [];
+  lengthBoxes.forEach((b) => b.checked = secs.includes(Number(b.value)));
+  const cap = model.get("budget");
+  setValue(budget, cap === null || cap === void 0 ? "" : String(cap));
+  setValue(concurrency, String(model.get("concurrency")));
+}
+function drawSummary(model, ui) {
+  const { summary, runButton, stopButton, spent, message, problem } = ui;
+  const s = model.get("summary") || {};
+  const running = model.get("running");
+  if (!s.ok) {
+    summary.textContent = s.error || "Define the variants.";
+    summary.dataset.state = "error";
+  } else {
+    let text = `${s.count} video${s.count === 1 ? "" : "s"} · estimated ${s.total_cost}`;
+    if (s.budget) {
+      const sent = s.committed ? ` (${s.committed} already sent)` : "";
+      text += ` · budget ${s.budget}${sent}: ${s.runnable} will run (${s.runnable_cost})`;
+      if (s.over_budget) text += `, ${s.over_budget} over budget`;
+    }
+    if (s.reused) text += ` · ${s.reused} already made with the same request: reused, not paid again`;
+    summary.textContent = text;
+    summary.dataset.state = s.over_budget ? "capped" : "ok";
+  }
+  runButton.disabled = running || !s.ok;
+  runButton.textContent = running ? "Running…" : "Run";
+  stopButton.hidden = !running;
+  spent.textContent = `sent so far: ${model.get("spent")}`;
+  message.textContent = model.get("message");
+  problem.textContent = model.get("error");
+}
+
+// sora_widgets/widgets/static/lab_jobs.js
+function jobsState(model, grid, on) {
+  return {
+    model,
+    grid,
+    on,
+    urls: /* @__PURE__ */ new Map(),
+    // task id -> Blob URL of its video's first frame
+    requested: /* @__PURE__ */ new Set(),
+    // task ids whose thumbnail was asked of the kernel
+    cells: /* @__PURE__ */ new Map()
+    // index -> {cell parts}
+  };
+}
+function releaseJobs(lab) {
+  for (const url of lab.urls.values()) URL.revokeObjectURL(url);
+  lab.urls.clear();
+}
+function thumbFor(lab, job) {
+  const { urls } = lab;
+  const img = h("img", { class: "sw-lab-thumb", alt: `First frame of variant ${job.index + 1}: ${job.label}` });
+  img.dataset.index = String(job.index);
+  img.dataset.key = job.video_key;
+  const known = urls.get(job.video_key);
+  if (known) img.src = known;
+  return img;
+}
+function want(lab, job) {
+  const { model, urls, requested } = lab;
+  if (!job.has_video || urls.has(job.video_key) || requested.has(job.video_key)) return;
+  requested.add(job.video_key);
+  model.send({ type: "want_thumb", index: job.index, key: job.video_key });
+}
+function forgetThumbs(lab, jobs) {
+  const { urls, requested } = lab;
+  const keep = new Set(jobs.map((job) => job.video_key).filter(Boolean));
+  for (const [key, url] of urls) {
+    if (keep.has(key)) continue;
+    URL.revokeObjectURL(url);
+    urls.delete(key);
+  }
+  for (const key of requested) if (!keep.has(key)) requested.delete(key);
+}
+function makeCell(lab, job) {
+  const { model, on } = lab;
+  const title = h("div", { class: "sw-lab-cell-title" });
+  const meta = h("div", { class: "sw-lab-cell-meta" });
+  const status = h("div", { class: "sw-lab-cell-status", role: "status" });
+  const bar = h("progress", { max: "1", "aria-label": `Progress of variant ${job.index + 1}` });
+  const error = h("div", { class: "sw-lab-cell-error" });
+  const media = h("div", { class: "sw-lab-cell-media" });
+  const rerun = h("button", { type: "button", class: "sw-btn", "aria-label": `Rerun variant ${job.index + 1}`, text: "Rerun" });
+  const star = h("button", { type: "button", class: "sw-btn sw-lab-star", "aria-label": `Favourite variant ${job.index + 1}` });
+  const pick = h("input", { type: "checkbox", "aria-label": `Compare variant ${job.index + 1}` });
+  const actions = h("div", { class: "sw-lab-cell-actions" }, [rerun, star, h("label", {}, [pick, " compare"])]);
+  const cell = h("div", { class: "sw-lab-cell", role: "listitem" }, [title, meta, status, bar, error, media, actions]);
+  cell.dataset.index = String(job.index);
+  const parts = { cell, title, meta, status, bar, error, media, rerun, star, pick, thumb: null, key: "" };
+  parts.coach = h("div", { class: "sw-lab-cell-coach" });
+  meta.after(parts.coach);
+  on(rerun, "click", () => model.send({ type: "rerun", index: Number(cell.dataset.index) }));
+  on(star, "click", () => model.send({ type: "favourite", index: Number(cell.dataset.index), value: star.getAttribute("aria-pressed") !== "true" }));
+  on(pick, "change", () => {
+    const current = model.get("compare_indexes").filter((i) => i !== Number(cell.dataset.index));
+    if (pick.checked) current.push(Number(cell.dataset.index));
+    current.sort((a, b) => a - b);
+    model.send({ type: "compare", indexes: current });
+  });
+  return parts;
+}
+function paintCoach(node, report) {
+  if (!report) {
+    node.hidden = true;
+    return;
+  }
+  node.hidden = false;
+  const missing = report.missing || [];
+  const parts = [`coach ${report.score}/6`];
+  if (missing.length) parts.push(`missing: ${missing.join(", ")}`);
+  if (report.single_purpose === false) parts.push("⚠ several shots");
+  node.textContent = parts.join(" · ");
+  node.title = (report.advice || []).join("\n");
+  node.dataset.ready = String(!missing.length && report.single_purpose !== false);
+}
+function drawJobs(lab) {
+  const { model, grid, cells } = lab;
+  const jobs = model.get("jobs") || [];
+  const compared = new Set(model.get("compare_indexes") || []);
+  const seen = /* @__PURE__ */ new Set();
+  const order = [];
+  for (const job of jobs) {
+    seen.add(job.index);
+    let parts = cells.get(job.index);
+    if (!parts) {
+      parts = makeCell(lab, job);
+      cells.set(job.index, parts);
+    }
+    order.push(parts.cell);
+    parts.cell.dataset.status = job.status;
+    parts.title.textContent = job.label;
+    parts.title.title = job.prompt;
+    parts.meta.textContent = `${job.size} · ${job.seconds} s · ${job.cost}`;
+    paintCoach(parts.coach, job.coach);
+    const word = statusWord(model, job.status);
+    parts.status.textContent = job.task_id ? `${word} · ${job.task_id}` : word;
+    if (job.progress >= 0) parts.bar.value = job.progress;
+    else parts.bar.removeAttribute("value");
+    parts.bar.hidden = ["planned", "skipped", "completed", "failed"].includes(job.status);
+    parts.error.textContent = job.error;
+    parts.error.hidden = !job.error;
+    parts.rerun.hidden = !job.can_rerun;
+    parts.rerun.disabled = model.get("running");
+    parts.star.hidden = !job.has_video;
+    parts.star.textContent = job.favourite ? "★" : "☆";
+    parts.star.setAttribute("aria-pressed", job.favourite ? "true" : "false");
+    parts.pick.parentElement.hidden = !job.has_video;
+    parts.pick.checked = compared.has(job.index);
+    if (job.has_video && parts.key !== job.video_key) {
+      parts.thumb = thumbFor(lab, job);
+      parts.media.replaceChildren(parts.thumb);
+      parts.key = job.video_key;
+    } else if (!job.has_video && parts.thumb) {
+      parts.media.replaceChildren();
+      parts.thumb = null;
+      parts.key = "";
+    }
+    want(lab, job);
+  }
+  for (const [index] of cells) if (!seen.has(index)) cells.delete(index);
+  forgetThumbs(lab, jobs);
+  const current = [...grid.children];
+  if (current.length !== order.length || current.some((node, i) => node !== order[i])) {
+    grid.replaceChildren(...order);
+  }
+}
+function showThumb(lab, msg, buffers) {
+  const { urls, cells } = lab;
+  if (!msg || msg.type !== "thumb" || !buffers || !buffers.length) return;
+  const showing = [...cells.values()].filter((parts) => parts.key === msg.key);
+  if (!showing.length || urls.has(msg.key)) return;
+  const url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "image/jpeg" }));
+  urls.set(msg.key, url);
+  for (const parts of showing) if (parts.thumb) parts.thumb.src = url;
+}
+
+// sora_widgets/widgets/static/prompt_lab.js
+function layoutResults(wrap) {
+  const grid = h("div", { class: "sw-lab-grid", role: "list", "aria-label": "Jobs" });
+  const compareAll = h("button", { type: "button", class: "sw-btn", title: "Compare every finished video", text: "Compare all finished" });
+  const exportCsv = h("button", { type: "button", class: "sw-btn sw-lab-export", title: "Download every job as CSV", text: "Export CSV" });
+  const exportJson = h("button", { type: "button", class: "sw-btn sw-lab-export", title: "Download every job as JSON", text: "Export JSON" });
+  wrap.append(h("div", { class: "sw-lab-row" }, [h("strong", { text: "Jobs" }), compareAll, exportCsv, exportJson]), grid);
+  const timelineImg = h("div", { class: "sw-lab-timeline", role: "img", "aria-label": "Batch timeline: when each job was queued, ran and finished" });
+  const timelineBox = h("section", { class: "sw-lab-timelinebox", "aria-label": "Batch timeline" }, [h("strong", { text: "Timeline" }), timelineImg]);
+  wrap.append(timelineBox);
+  const compareView = h("section", { class: "sw-lab-compare-view", "aria-label": "Compare the finished videos" });
+  wrap.append(compareView);
+  return { grid, compareAll, exportCsv, exportJson, timelineImg, timelineBox, compareView };
+}
+function wireResults(model, results, on) {
+  const { compareAll, exportCsv, exportJson } = results;
   on(exportCsv, "click", () => model.send({ type: "export", format: "csv" }));
   on(exportJson, "click", () => model.send({ type: "export", format: "json" }));
   on(compareAll, "click", () => {
     const done = model.get("jobs").filter((j) => j.has_video).map((j) => j.index);
     model.send({ type: "compare", indexes: done });
   });
-  function setValue(node, value) {
-    if (activeIn(node) !== node && node.value !== value) node.value = value;
-  }
-  const slotLabels = /* @__PURE__ */ new Map();
-  function drawSlots() {
-    const names = slotNames(template.value);
-    const values = model.get("slots") || {};
-    for (const name of names) {
-      if (slotLabels.has(name)) continue;
-      const area = h("textarea", { rows: 3, "aria-label": `Values for {${name}}, one per line` });
-      area.dataset.slot = name;
-      area.value = (values[name] || []).join("\n");
-      slotLabels.set(name, h("label", { class: "sw-lab-slot" }, [h("span", { text: `{${name}}` }), area]));
-    }
-    const wanted = names.map((name) => slotLabels.get(name));
-    const current = [...slotBox.children];
-    if (current.length !== wanted.length || current.some((node, i) => node !== wanted[i])) {
-      slotBox.replaceChildren(...wanted);
-    }
-  }
-  function drawDefinition() {
-    const mode = model.get("mode");
-    modeTemplate.checked = mode === "template";
-    modePrompts.checked = mode === "prompts";
-    templateBox.hidden = mode !== "template";
-    promptsArea.hidden = mode !== "prompts";
-    setValue(template, model.get("template"));
-    const slots = model.get("slots") || {};
-    drawSlots();
-    for (const area of slotBox.querySelectorAll("textarea")) {
-      setValue(area, (slots[area.dataset.slot] || []).join("\n"));
-    }
-    setValue(promptsArea, (model.get("prompts") || []).join("\n"));
-    const sizes = model.get("sizes") || [];
-    sizeBoxes.forEach((b) => b.checked = sizes.includes(b.value));
-    const secs = model.get("seconds") || [];
-    lengthBoxes.forEach((b) => b.checked = secs.includes(Number(b.value)));
-    const cap = model.get("budget");
-    setValue(budget, cap === null || cap === void 0 ? "" : String(cap));
-    setValue(concurrency, String(model.get("concurrency")));
-  }
-  function drawSummary() {
-    const s = model.get("summary") || {};
-    const running = model.get("running");
-    if (!s.ok) {
-      summary.textContent = s.error || "Define the variants.";
-      summary.dataset.state = "error";
-    } else {
-      let text = `${s.count} video${s.count === 1 ? "" : "s"} · estimated ${s.total_cost}`;
-      if (s.budget) {
-        const sent = s.committed ? ` (${s.committed} already sent)` : "";
-        text += ` · budget ${s.budget}${sent}: ${s.runnable} will run (${s.runnable_cost})`;
-        if (s.over_budget) text += `, ${s.over_budget} over budget`;
-      }
-      if (s.reused) text += ` · ${s.reused} already made with the same request: reused, not paid again`;
-      summary.textContent = text;
-      summary.dataset.state = s.over_budget ? "capped" : "ok";
-    }
-    runButton.disabled = running || !s.ok;
-    runButton.textContent = running ? "Running…" : "Run";
-    stopButton.hidden = !running;
-    spent.textContent = `sent so far: ${model.get("spent")}`;
-    message.textContent = model.get("message");
-    problem.textContent = model.get("error");
-  }
-  function thumbFor(job) {
-    const img = h("img", { class: "sw-lab-thumb", alt: `First frame of variant ${job.index + 1}: ${job.label}` });
-    img.dataset.index = String(job.index);
-    img.dataset.key = job.video_key;
-    const known = urls.get(job.video_key);
-    if (known) img.src = known;
-    return img;
-  }
-  function want(job) {
-    if (!job.has_video || urls.has(job.video_key) || requested.has(job.video_key)) return;
-    requested.add(job.video_key);
-    model.send({ type: "want_thumb", index: job.index, key: job.video_key });
-  }
-  function forgetThumbs(jobs) {
-    const keep = new Set(jobs.map((job) => job.video_key).filter(Boolean));
-    for (const [key, url] of urls) {
-      if (keep.has(key)) continue;
-      URL.revokeObjectURL(url);
-      urls.delete(key);
-    }
-    for (const key of requested) if (!keep.has(key)) requested.delete(key);
-  }
-  function makeCell(job) {
-    const title = h("div", { class: "sw-lab-cell-title" });
-    const meta = h("div", { class: "sw-lab-cell-meta" });
-    const status = h("div", { class: "sw-lab-cell-status", role: "status" });
-    const bar = h("progress", { max: "1", "aria-label": `Progress of variant ${job.index + 1}` });
-    const error = h("div", { class: "sw-lab-cell-error" });
-    const media = h("div", { class: "sw-lab-cell-media" });
-    const rerun = h("button", { type: "button", class: "sw-btn", "aria-label": `Rerun variant ${job.index + 1}`, text: "Rerun" });
-    const star = h("button", { type: "button", class: "sw-btn sw-lab-star", "aria-label": `Favourite variant ${job.index + 1}` });
-    const pick = h("input", { type: "checkbox", "aria-label": `Compare variant ${job.index + 1}` });
-    const actions = h("div", { class: "sw-lab-cell-actions" }, [rerun, star, h("label", {}, [pick, " compare"])]);
-    const cell = h("div", { class: "sw-lab-cell", role: "listitem" }, [title, meta, status, bar, error, media, actions]);
-    cell.dataset.index = String(job.index);
-    const parts = { cell, title, meta, status, bar, error, media, rerun, star, pick, thumb: null, key: "" };
-    parts.coach = h("div", { class: "sw-lab-cell-coach" });
-    meta.after(parts.coach);
-    on(rerun, "click", () => model.send({ type: "rerun", index: Number(cell.dataset.index) }));
-    on(star, "click", () => model.send({ type: "favourite", index: Number(cell.dataset.index), value: star.getAttribute("aria-pressed") !== "true" }));
-    on(pick, "change", () => {
-      const current = model.get("compare_indexes").filter((i) => i !== Number(cell.dataset.index));
-      if (pick.checked) current.push(Number(cell.dataset.index));
-      current.sort((a, b) => a - b);
-      model.send({ type: "compare", indexes: current });
-    });
-    return parts;
-  }
-  function paintCoach(node, report) {
-    if (!report) {
-      node.hidden = true;
-      return;
-    }
-    node.hidden = false;
-    const missing = report.missing || [];
-    const parts = [`coach ${report.score}/6`];
-    if (missing.length) parts.push(`missing: ${missing.join(", ")}`);
-    if (report.single_purpose === false) parts.push("⚠ several shots");
-    node.textContent = parts.join(" · ");
-    node.title = (report.advice || []).join("\n");
-    node.dataset.ready = String(!missing.length && report.single_purpose !== false);
-  }
-  function drawJobs() {
-    const jobs = model.get("jobs") || [];
-    const compared = new Set(model.get("compare_indexes") || []);
-    const seen = /* @__PURE__ */ new Set();
-    const order = [];
-    for (const job of jobs) {
-      seen.add(job.index);
-      let parts = cells.get(job.index);
-      if (!parts) {
-        parts = makeCell(job);
-        cells.set(job.index, parts);
-      }
-      order.push(parts.cell);
-      parts.cell.dataset.status = job.status;
-      parts.title.textContent = job.label;
-      parts.title.title = job.prompt;
-      parts.meta.textContent = `${job.size} · ${job.seconds} s · ${job.cost}`;
-      paintCoach(parts.coach, job.coach);
-      const word = statusWord(model, job.status);
-      parts.status.textContent = job.task_id ? `${word} · ${job.task_id}` : word;
-      if (job.progress >= 0) parts.bar.value = job.progress;
-      else parts.bar.removeAttribute("value");
-      parts.bar.hidden = ["planned", "skipped", "completed", "failed"].includes(job.status);
-      parts.error.textContent = job.error;
-      parts.error.hidden = !job.error;
-      parts.rerun.hidden = !job.can_rerun;
-      parts.rerun.disabled = model.get("running");
-      parts.star.hidden = !job.has_video;
-      parts.star.textContent = job.favourite ? "★" : "☆";
-      parts.star.setAttribute("aria-pressed", job.favourite ? "true" : "false");
-      parts.pick.parentElement.hidden = !job.has_video;
-      parts.pick.checked = compared.has(job.index);
-      if (job.has_video && parts.key !== job.video_key) {
-        parts.thumb = thumbFor(job);
-        parts.media.replaceChildren(parts.thumb);
-        parts.key = job.video_key;
-      } else if (!job.has_video && parts.thumb) {
-        parts.media.replaceChildren();
-        parts.thumb = null;
-        parts.key = "";
-      }
-      want(job);
-    }
-    for (const [index] of cells) if (!seen.has(index)) cells.delete(index);
-    forgetThumbs(jobs);
-    const current = [...grid.children];
-    if (current.length !== order.length || current.some((node, i) => node !== order[i])) {
-      grid.replaceChildren(...order);
-    }
-  }
-  function drawTimeline() {
-    const text = model.get("timeline");
-    timelineBox.hidden = !text;
-    if (!text) {
-      timelineImg.replaceChildren();
-      return;
-    }
-    const doc = new DOMParser().parseFromString(text, "image/svg+xml");
-    const svg = doc.documentElement;
-    if (svg.namespaceURI !== SVG_NS || svg.localName !== "svg") return;
-    cleanSvg(svg);
-    timelineImg.replaceChildren(document.importNode(svg, true));
-  }
-  function download(msg, buffers) {
-    const url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "text/plain" }));
-    const link = h("a", { href: url, download: String(msg.name || "prompt-lab.txt") });
-    link.hidden = true;
-    wrap.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1e4);
-  }
+}
+function mountPromptLab({ model, el: root }) {
+  const releaseKeys = keepKeys(root);
+  const wrap = h("div", { class: "sw-root sw-lab", role: "region", "aria-label": "Prompt Lab" });
+  root.append(wrap);
+  const ui = defineControls(model);
+  wrap.append(ui.section);
+  const results = layoutResults(wrap);
+  const stopCompare = mountLabCompare(model, results.compareView);
+  const handlers = [];
+  const on = (node, type, fn) => handlers.push(listen(node, type, fn));
+  wireDefinition(model, ui, on);
+  wireResults(model, results, on);
+  const lab = jobsState(model, results.grid, on);
   function onMessage(msg, buffers) {
     if (msg && msg.type === "download" && buffers && buffers.length) {
-      download(msg, buffers);
+      download(wrap, msg, buffers);
       return;
     }
-    if (!msg || msg.type !== "thumb" || !buffers || !buffers.length) return;
-    const showing = [...cells.values()].filter((parts) => parts.key === msg.key);
-    if (!showing.length || urls.has(msg.key)) return;
-    const url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "image/jpeg" }));
-    urls.set(msg.key, url);
-    for (const parts of showing) if (parts.thumb) parts.thumb.src = url;
+    showThumb(lab, msg, buffers);
   }
-  const drawAll = () => {
-    drawDefinition();
-    drawSummary();
-    drawJobs();
-    drawTimeline();
+  const draws = {
+    definition: () => drawDefinition(model, ui),
+    summary: () => drawSummary(model, ui),
+    jobs: () => drawJobs(lab),
+    timeline: () => drawTimeline(model, results.timelineBox, results.timelineImg)
   };
   const unbind = [
-    onTraits(model, ["mode", "template", "slots", "prompts", "sizes", "seconds", "budget", "concurrency"], drawDefinition),
-    onTraits(model, ["summary", "running", "spent", "message", "error"], drawSummary),
-    onTraits(model, ["jobs", "running", "compare_indexes"], drawJobs),
-    onTraits(model, ["timeline"], drawTimeline)
+    onTraits(model, ["mode", "template", "slots", "prompts", "sizes", "seconds", "budget", "concurrency"], draws.definition),
+    onTraits(model, ["summary", "running", "spent", "message", "error"], draws.summary),
+    onTraits(model, ["jobs", "running", "compare_indexes"], draws.jobs),
+    onTraits(model, ["timeline"], draws.timeline)
   ];
   model.on("msg:custom", onMessage);
-  drawAll();
+  for (const draw of Object.values(draws)) draw();
   return () => {
     stopCompare();
     releaseKeys();
     for (const undo of unbind) undo();
     model.off("msg:custom", onMessage);
     for (const undo of handlers) undo();
-    for (const url of urls.values()) URL.revokeObjectURL(url);
-    urls.clear();
+    releaseJobs(lab);
   };
 }
 var prompt_lab_default = { render: mountPromptLab };
