@@ -18,8 +18,8 @@ var KEY_EVENTS = ["keydown", "keypress", "keyup"];
 function keepKeys(root) {
   const stop = (event) => {
     if (event.key === "Escape") return;
-    const control = event.target instanceof Element ? event.target.closest(KEEP_KEYS_IN) : null;
-    if (control && root.contains(control)) event.stopPropagation();
+    const control2 = event.target instanceof Element ? event.target.closest(KEEP_KEYS_IN) : null;
+    if (control2 && root.contains(control2)) event.stopPropagation();
   };
   for (const type of KEY_EVENTS) root.addEventListener(type, stop);
   return () => {
@@ -158,13 +158,7 @@ function mountFrames({ model, el }) {
 // sora_widgets/widgets/static/lab_compare.js
 var FOLLOW_PLAYING_S = 0.25;
 var FOLLOW_PAUSED_S = 0.01;
-function mountLabCompare(model, view) {
-  const tiles = /* @__PURE__ */ new Map();
-  const requested = /* @__PURE__ */ new Set();
-  const ourSeeks = /* @__PURE__ */ new Map();
-  const ourPlays = /* @__PURE__ */ new WeakSet();
-  const ourPauses = /* @__PURE__ */ new WeakSet();
-  const undo = [];
+function layoutCompare(model, view) {
   const playAll = h("button", { type: "button", class: "sw-btn", title: "Play all compared videos", text: "▶ Play all" });
   const pauseAll = h("button", { type: "button", class: "sw-btn", title: "Pause all compared videos", text: "❚❚ Pause all" });
   const grid = h("div", { class: "sw-lab-compare-grid" });
@@ -181,169 +175,196 @@ function mountLabCompare(model, view) {
     note,
     framesBox
   );
-  const ordered = () => [...grid.children].map((tile) => tile.querySelector("video")).filter((v) => v && v.src);
-  const leader = () => ordered()[0];
-  function seekVideo(video, time, tolerance = video.paused ? FOLLOW_PAUSED_S : FOLLOW_PLAYING_S) {
-    if (video.readyState < 1 || Math.abs(video.currentTime - time) <= tolerance) return;
-    ourSeeks.set(video, time);
-    video.currentTime = time;
+  return {
+    model,
+    view,
+    playAll,
+    pauseAll,
+    grid,
+    framesBox,
+    note,
+    tiles: /* @__PURE__ */ new Map(),
+    // task id -> {tile, video, caption, star, remix, url, index}
+    requested: /* @__PURE__ */ new Set(),
+    // task ids whose bytes were asked of the kernel
+    ourSeeks: /* @__PURE__ */ new Map(),
+    // video -> time this code seeked it to
+    ourPlays: /* @__PURE__ */ new WeakSet(),
+    ourPauses: /* @__PURE__ */ new WeakSet(),
+    undo: []
+  };
+}
+var ordered = (cmp) => [...cmp.grid.children].map((tile) => tile.querySelector("video")).filter((v) => v && v.src);
+var leader = (cmp) => ordered(cmp)[0];
+function seekVideo(cmp, video, time, tolerance = video.paused ? FOLLOW_PAUSED_S : FOLLOW_PLAYING_S) {
+  if (video.readyState < 1 || Math.abs(video.currentTime - time) <= tolerance) return;
+  cmp.ourSeeks.set(video, time);
+  video.currentTime = time;
+}
+function playVideo(cmp, video) {
+  if (!video.paused || video.readyState < 1) return;
+  cmp.ourPlays.add(video);
+  video.play().catch((err) => {
+    cmp.ourPlays.delete(video);
+    cmp.note.textContent = `The browser would not start playback (${err.name}).`;
+  });
+}
+function pauseVideo(cmp, video) {
+  if (video.paused) return;
+  cmp.ourPauses.add(video);
+  video.pause();
+}
+function report(cmp, changes) {
+  for (const [key, value] of Object.entries(changes)) cmp.model.set(key, value);
+  cmp.model.save_changes();
+}
+function reportLeader(cmp) {
+  const lead = leader(cmp);
+  if (lead) report(cmp, { playing: !lead.paused, current_time: lead.currentTime });
+}
+function userPlayed(cmp, video) {
+  for (const other of ordered(cmp)) {
+    if (other === video) continue;
+    seekVideo(cmp, other, video.currentTime);
+    playVideo(cmp, other);
   }
-  function playVideo(video) {
-    if (!video.paused || video.readyState < 1) return;
-    ourPlays.add(video);
-    video.play().catch((err) => {
-      ourPlays.delete(video);
-      note.textContent = `The browser would not start playback (${err.name}).`;
-    });
+  reportLeader(cmp);
+}
+function userPaused(cmp, video) {
+  for (const other of ordered(cmp)) {
+    if (other === video) continue;
+    pauseVideo(cmp, other);
+    seekVideo(cmp, other, video.currentTime, FOLLOW_PAUSED_S);
   }
-  function pauseVideo(video) {
-    if (video.paused) return;
-    ourPauses.add(video);
-    video.pause();
+  report(cmp, { playing: false, current_time: video.currentTime });
+}
+function userSeeked(cmp, video) {
+  for (const other of ordered(cmp)) if (other !== video) seekVideo(cmp, other, video.currentTime, FOLLOW_PAUSED_S);
+  report(cmp, { current_time: video.currentTime });
+}
+function leaderTicked(cmp, video) {
+  if (video !== leader(cmp)) return;
+  if (!video.paused) {
+    for (const other of ordered(cmp)) if (other !== video) seekVideo(cmp, other, video.currentTime);
   }
-  function report(changes) {
-    for (const [key, value] of Object.entries(changes)) model.set(key, value);
-    model.save_changes();
-  }
-  function reportLeader() {
-    const lead = leader();
-    if (lead) report({ playing: !lead.paused, current_time: lead.currentTime });
-  }
-  function userPlayed(video) {
-    for (const other of ordered()) {
-      if (other === video) continue;
-      seekVideo(other, video.currentTime);
-      playVideo(other);
+  if (Math.abs(cmp.model.get("current_time") - video.currentTime) >= 0.2) report(cmp, { current_time: video.currentTime });
+}
+function joined(cmp, video) {
+  const lead = ordered(cmp).find((v) => v !== video && v.readyState >= 1);
+  const time = lead ? lead.currentTime : cmp.model.get("current_time");
+  const playing = lead ? !lead.paused : cmp.model.get("playing");
+  seekVideo(cmp, video, time, FOLLOW_PAUSED_S);
+  if (playing) playVideo(cmp, video);
+}
+function makeTile(cmp, row) {
+  const { model, ourSeeks, ourPlays, ourPauses, undo } = cmp;
+  const video = h("video", { class: "sw-lab-video", controls: "", playsinline: "", preload: "auto", muted: "" });
+  video.muted = true;
+  const caption = h("div", { class: "sw-lab-tile-caption" });
+  const star = h("button", { type: "button", class: "sw-btn sw-lab-star" });
+  const remix = h("button", { type: "button", class: "sw-btn", text: "Remix" });
+  const tile = h("div", { class: "sw-lab-tile", role: "group" }, [video, caption, h("div", { class: "sw-lab-cell-actions" }, [star, remix])]);
+  const parts = { tile, video, caption, star, remix, url: null, index: row.index };
+  const events = {
+    play: () => ourPlays.delete(video) ? void 0 : userPlayed(cmp, video),
+    pause: () => ourPauses.delete(video) ? void 0 : userPaused(cmp, video),
+    seeked: () => {
+      const ours = ourSeeks.get(video);
+      ourSeeks.delete(video);
+      if (ours === void 0 || Math.abs(video.currentTime - ours) > 0.05) userSeeked(cmp, video);
+    },
+    timeupdate: () => leaderTicked(cmp, video),
+    loadedmetadata: () => joined(cmp, video)
+  };
+  for (const [type, fn] of Object.entries(events)) undo.push(listen(video, type, fn));
+  undo.push(listen(star, "click", () => model.send({ type: "favourite", index: parts.index, value: star.getAttribute("aria-pressed") !== "true" })));
+  undo.push(listen(remix, "click", () => model.send({ type: "remix", index: parts.index })));
+  return parts;
+}
+function drop(cmp, key) {
+  const parts = cmp.tiles.get(key);
+  cmp.tiles.delete(key);
+  cmp.requested.delete(key);
+  parts.video.pause();
+  parts.video.removeAttribute("src");
+  parts.video.load();
+  if (parts.url) URL.revokeObjectURL(parts.url);
+}
+function draw(cmp) {
+  const { model, view, grid, framesBox, tiles, requested } = cmp;
+  const rows = model.get("compared") || [];
+  view.hidden = rows.length === 0;
+  const order = [];
+  for (const row of rows) {
+    let parts = tiles.get(row.key);
+    if (!parts) {
+      parts = makeTile(cmp, row);
+      tiles.set(row.key, parts);
     }
-    reportLeader();
-  }
-  function userPaused(video) {
-    for (const other of ordered()) {
-      if (other === video) continue;
-      pauseVideo(other);
-      seekVideo(other, video.currentTime, FOLLOW_PAUSED_S);
+    parts.index = row.index;
+    parts.tile.dataset.index = String(row.index);
+    parts.video.setAttribute("aria-label", `Variant ${row.index + 1}: ${row.label}`);
+    parts.caption.textContent = row.label;
+    parts.star.textContent = row.favourite ? "★ favourite" : "☆ favourite";
+    parts.star.title = `Favourite variant ${row.index + 1}`;
+    parts.star.setAttribute("aria-pressed", row.favourite ? "true" : "false");
+    parts.remix.title = `Remix variant ${row.index + 1}`;
+    parts.remix.hidden = !row.can_remix;
+    order.push(parts.tile);
+    if (!requested.has(row.key)) {
+      requested.add(row.key);
+      model.send({ type: "want_video", index: row.index, key: row.key });
     }
-    report({ playing: false, current_time: video.currentTime });
   }
-  function userSeeked(video) {
-    for (const other of ordered()) if (other !== video) seekVideo(other, video.currentTime, FOLLOW_PAUSED_S);
-    report({ current_time: video.currentTime });
+  const keep = new Set(rows.map((row) => row.key));
+  for (const key of [...tiles.keys()]) if (!keep.has(key)) drop(cmp, key);
+  const current = [...grid.children];
+  if (current.length !== order.length || current.some((node, i) => node !== order[i])) grid.replaceChildren(...order);
+  framesBox.hidden = rows.length < 2;
+}
+function control(cmp, msg) {
+  const videos = ordered(cmp);
+  if ("current_time" in msg) for (const video of videos) seekVideo(cmp, video, msg.current_time, FOLLOW_PAUSED_S);
+  if ("playing" in msg) for (const video of videos) (msg.playing ? playVideo : pauseVideo)(cmp, video);
+  if (typeof msg.seq !== "number") return;
+  const changes = { _ack: msg.seq };
+  for (const key of ["playing", "current_time"]) if (key in msg) changes[key] = msg[key];
+  for (const key of Object.keys(changes)) cmp.model.set(key, null, { silent: true });
+  report(cmp, changes);
+}
+function onCompareMessage(cmp, msg, buffers) {
+  if (msg && msg.type === "control") {
+    control(cmp, msg);
+    return;
   }
-  function leaderTicked(video) {
-    if (video !== leader()) return;
-    if (!video.paused) {
-      for (const other of ordered()) if (other !== video) seekVideo(other, video.currentTime);
-    }
-    if (Math.abs(model.get("current_time") - video.currentTime) >= 0.2) report({ current_time: video.currentTime });
-  }
-  function joined(video) {
-    const lead = ordered().find((v) => v !== video && v.readyState >= 1);
-    const time = lead ? lead.currentTime : model.get("current_time");
-    const playing = lead ? !lead.paused : model.get("playing");
-    seekVideo(video, time, FOLLOW_PAUSED_S);
-    if (playing) playVideo(video);
-  }
-  function makeTile(row) {
-    const video = h("video", { class: "sw-lab-video", controls: "", playsinline: "", preload: "auto", muted: "" });
-    video.muted = true;
-    const caption = h("div", { class: "sw-lab-tile-caption" });
-    const star = h("button", { type: "button", class: "sw-btn sw-lab-star" });
-    const remix = h("button", { type: "button", class: "sw-btn", text: "Remix" });
-    const tile = h("div", { class: "sw-lab-tile", role: "group" }, [video, caption, h("div", { class: "sw-lab-cell-actions" }, [star, remix])]);
-    const parts = { tile, video, caption, star, remix, url: null, index: row.index };
-    const events = {
-      play: () => ourPlays.delete(video) ? void 0 : userPlayed(video),
-      pause: () => ourPauses.delete(video) ? void 0 : userPaused(video),
-      seeked: () => {
-        const ours = ourSeeks.get(video);
-        ourSeeks.delete(video);
-        if (ours === void 0 || Math.abs(video.currentTime - ours) > 0.05) userSeeked(video);
-      },
-      timeupdate: () => leaderTicked(video),
-      loadedmetadata: () => joined(video)
-    };
-    for (const [type, fn] of Object.entries(events)) undo.push(listen(video, type, fn));
-    undo.push(listen(star, "click", () => model.send({ type: "favourite", index: parts.index, value: star.getAttribute("aria-pressed") !== "true" })));
-    undo.push(listen(remix, "click", () => model.send({ type: "remix", index: parts.index })));
-    return parts;
-  }
-  function drop(key) {
-    const parts = tiles.get(key);
-    tiles.delete(key);
-    requested.delete(key);
-    parts.video.pause();
-    parts.video.removeAttribute("src");
-    parts.video.load();
-    if (parts.url) URL.revokeObjectURL(parts.url);
-  }
-  function draw() {
-    const rows = model.get("compared") || [];
-    view.hidden = rows.length === 0;
-    const order = [];
-    for (const row of rows) {
-      let parts = tiles.get(row.key);
-      if (!parts) {
-        parts = makeTile(row);
-        tiles.set(row.key, parts);
-      }
-      parts.index = row.index;
-      parts.tile.dataset.index = String(row.index);
-      parts.video.setAttribute("aria-label", `Variant ${row.index + 1}: ${row.label}`);
-      parts.caption.textContent = row.label;
-      parts.star.textContent = row.favourite ? "★ favourite" : "☆ favourite";
-      parts.star.title = `Favourite variant ${row.index + 1}`;
-      parts.star.setAttribute("aria-pressed", row.favourite ? "true" : "false");
-      parts.remix.title = `Remix variant ${row.index + 1}`;
-      parts.remix.hidden = !row.can_remix;
-      order.push(parts.tile);
-      if (!requested.has(row.key)) {
-        requested.add(row.key);
-        model.send({ type: "want_video", index: row.index, key: row.key });
-      }
-    }
-    const keep = new Set(rows.map((row) => row.key));
-    for (const key of [...tiles.keys()]) if (!keep.has(key)) drop(key);
-    const current = [...grid.children];
-    if (current.length !== order.length || current.some((node, i) => node !== order[i])) grid.replaceChildren(...order);
-    framesBox.hidden = rows.length < 2;
-  }
-  function control(msg) {
-    const videos = ordered();
-    if ("current_time" in msg) for (const video of videos) seekVideo(video, msg.current_time, FOLLOW_PAUSED_S);
-    if ("playing" in msg) for (const video of videos) (msg.playing ? playVideo : pauseVideo)(video);
-    if (typeof msg.seq !== "number") return;
-    const changes = { _ack: msg.seq };
-    for (const key of ["playing", "current_time"]) if (key in msg) changes[key] = msg[key];
-    for (const key of Object.keys(changes)) model.set(key, null, { silent: true });
-    report(changes);
-  }
-  function onMessage(msg, buffers) {
-    if (msg && msg.type === "control") {
-      control(msg);
-      return;
-    }
-    if (!msg || msg.type !== "video" || !buffers || !buffers.length) return;
-    const parts = tiles.get(msg.key);
-    if (!parts || parts.url) return;
-    parts.url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "video/mp4" }));
-    parts.video.src = parts.url;
-  }
-  undo.push(listen(playAll, "click", () => {
-    const videos = ordered();
+  if (!msg || msg.type !== "video" || !buffers || !buffers.length) return;
+  const parts = cmp.tiles.get(msg.key);
+  if (!parts || parts.url) return;
+  parts.url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "video/mp4" }));
+  parts.video.src = parts.url;
+}
+function wirePlayButtons(cmp) {
+  cmp.undo.push(listen(cmp.playAll, "click", () => {
+    const videos = ordered(cmp);
     const lead = videos[0];
     for (const video of videos) {
-      if (lead && video !== lead) seekVideo(video, lead.currentTime, FOLLOW_PAUSED_S);
-      playVideo(video);
+      if (lead && video !== lead) seekVideo(cmp, video, lead.currentTime, FOLLOW_PAUSED_S);
+      playVideo(cmp, video);
     }
-    report({ playing: true });
+    report(cmp, { playing: true });
   }));
-  undo.push(listen(pauseAll, "click", () => {
-    const videos = ordered();
-    for (const video of videos) pauseVideo(video);
-    if (videos[0]) for (const video of videos.slice(1)) seekVideo(video, videos[0].currentTime, FOLLOW_PAUSED_S);
-    reportLeader();
-    report({ playing: false });
+  cmp.undo.push(listen(cmp.pauseAll, "click", () => {
+    const videos = ordered(cmp);
+    for (const video of videos) pauseVideo(cmp, video);
+    if (videos[0]) for (const video of videos.slice(1)) seekVideo(cmp, video, videos[0].currentTime, FOLLOW_PAUSED_S);
+    reportLeader(cmp);
+    report(cmp, { playing: false });
   }));
+}
+function mountLabCompare(model, view) {
+  const cmp = layoutCompare(model, view);
+  const { framesBox, note, tiles, undo } = cmp;
+  wirePlayButtons(cmp);
   let stopFrames = null;
   let gone = false;
   childModel(model, "frame_compare").then((frames) => {
@@ -351,16 +372,18 @@ function mountLabCompare(model, view) {
   }).catch((err) => {
     note.textContent = `Frame by frame is not available here (${err.message}).`;
   });
-  model.on("change:compared", draw);
+  const redraw = () => draw(cmp);
+  const onMessage = (msg, buffers) => onCompareMessage(cmp, msg, buffers);
+  model.on("change:compared", redraw);
   model.on("msg:custom", onMessage);
-  draw();
+  redraw();
   model.send({ type: "ready", seq: model.get("_control_seq") || 0 });
   return () => {
     gone = true;
-    model.off("change:compared", draw);
+    model.off("change:compared", redraw);
     model.off("msg:custom", onMessage);
     for (const fn of undo) fn();
-    for (const key of [...tiles.keys()]) drop(key);
+    for (const key of [...tiles.keys()]) drop(cmp, key);
     if (stopFrames) stopFrames();
     framesBox.replaceChildren();
   };
@@ -655,19 +678,19 @@ function makeCell(lab, job) {
   });
   return parts;
 }
-function paintCoach(node, report) {
-  if (!report) {
+function paintCoach(node, report2) {
+  if (!report2) {
     node.hidden = true;
     return;
   }
   node.hidden = false;
-  const missing = report.missing || [];
-  const parts = [`coach ${report.score}/6`];
+  const missing = report2.missing || [];
+  const parts = [`coach ${report2.score}/6`];
   if (missing.length) parts.push(`missing: ${missing.join(", ")}`);
-  if (report.single_purpose === false) parts.push("⚠ several shots");
+  if (report2.single_purpose === false) parts.push("⚠ several shots");
   node.textContent = parts.join(" · ");
-  node.title = (report.advice || []).join("\n");
-  node.dataset.ready = String(!missing.length && report.single_purpose !== false);
+  node.title = (report2.advice || []).join("\n");
+  node.dataset.ready = String(!missing.length && report2.single_purpose !== false);
 }
 function drawJobs(lab) {
   const { model, grid, cells } = lab;
@@ -786,7 +809,7 @@ function mountPromptLab({ model, el: root }) {
     onTraits(model, ["timeline"], draws.timeline)
   ];
   model.on("msg:custom", onMessage);
-  for (const draw of Object.values(draws)) draw();
+  for (const draw2 of Object.values(draws)) draw2();
   return () => {
     stopCompare();
     releaseKeys();
