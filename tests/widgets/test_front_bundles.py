@@ -24,6 +24,19 @@ from sora_widgets.widgets._front import DIST, STATIC
 REPO = Path(__file__).resolve().parents[2]
 SOURCES = sorted(STATIC.glob("*.js"))
 MAX_LINES = 450
+MAX_FUNCTION_LINES = 80
+# Mount functions not yet split into named parts, each capped at its size today (they may only
+# shrink): their files are being edited by other work, and a split is kept out of those merges.
+NOT_YET_SPLIT = {
+    "gallery.js:mountGallery": 96,
+    "player.js:mountPlayer": 288,
+    "prompt_builder.js:mountPromptBuilder": 274,
+    "status_bar.js:mountStatusBar": 118,
+    "storyboard.js:mountStoryboard": 345,
+    "strip.js:mountStrip": 150,
+    "studio.js:mountStudio": 95,
+}
+_TOP_FUNCTION = re.compile(r"^(?:export )?(?:async )?function (\w+)\(", re.M)
 
 
 def displayed_widgets() -> dict[str, type[SoraWidget]]:
@@ -65,6 +78,29 @@ def test_every_bundle_belongs_to_a_widget() -> None:
 def test_no_front_end_source_is_over_450_lines(source: Path) -> None:
     count = len(source.read_text(encoding="utf-8").splitlines())
     assert count <= MAX_LINES, f"{source.name} has {count} lines: split it into named parts"
+
+
+def top_level_functions(source: str) -> dict[str, int]:
+    """Each top-level function's name and length in lines (it ends at the first ``}`` in column 0)."""
+    lines = source.splitlines()
+    found: dict[str, int] = {}
+    for match in _TOP_FUNCTION.finditer(source):
+        start = source.count("\n", 0, match.start())
+        end = next(i for i in range(start, len(lines)) if lines[i].startswith("}"))
+        found[match.group(1)] = end - start + 1
+    return found
+
+
+def test_the_function_measure_sees_a_long_function() -> None:
+    body = "\n".join(f"  step{i}();" for i in range(3))
+    assert top_level_functions(f"export function mountX({{ model, el }}) {{\n{body}\n}}\n") == {"mountX": 5}
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+def test_front_end_functions_are_split_into_named_parts(source: Path) -> None:
+    for name, count in top_level_functions(source.read_text(encoding="utf-8")).items():
+        cap = NOT_YET_SPLIT.get(f"{source.name}:{name}", MAX_FUNCTION_LINES)
+        assert count <= cap, f"{source.name}: {name} has {count} lines (at most {cap}): split it"
 
 
 def test_no_private_anywidget_import() -> None:
