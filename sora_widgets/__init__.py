@@ -56,6 +56,9 @@ _EXPORTS: dict[str, str] = {
     # media
     "load_image": ".media",
     "fit_image": ".media",
+    # frames of a video (a Video is data: its file is reached through the client that made it)
+    "video_frames": ".av.video",
+    "video_filmstrip": ".av.video",
     # background work
     "Job": ".job",
     # client and journal
@@ -114,6 +117,7 @@ _register_display()
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .av.video import video_filmstrip, video_frames
     from .client import BatchResult, NullRecorder, Recorder, SoraClient
     from .coaching import CoachVocabulary, PromptReport, coach
     from .errors import (

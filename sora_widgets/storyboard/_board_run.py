@@ -25,7 +25,7 @@ from ._board import (
     describe_error,
     shot_labels,
 )
-from ._storyboard import Film
+from ._film import Film
 
 if TYPE_CHECKING:
     from ._storyboard import Storyboard
