@@ -109,6 +109,12 @@ def __dir__() -> list[str]:
     return __all__
 
 
+# The composition root: a client built without a recorder journals to the default journal and
+# keeps its videos by the cache policy (sora_widgets._compose; the client never imports either).
+from ._compose import install as _install_defaults  # noqa: E402
+
+_install_defaults()
+
 # In IPython, a Video as the last expression of a cell shows a player. Registered by type name,
 # so nothing heavy is imported until a Video is displayed; outside IPython this does nothing.
 from ._display import register as _register_display  # noqa: E402
