@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 __all__ = ["AUTO_COMPARE", "Lab", "LabJob", "label"]
 
 # Statuses a job can show besides the task's own (pending, in_progress, completed, failed).
-PLANNED, SKIPPED, QUEUED = "planned", "skipped", "queued"
+PLANNED, SKIPPED, WAITING = "planned", "skipped", "waiting"
 _FINAL = ("completed", "failed", SKIPPED)
 # After a run, this many finished videos are compared unless the user chose some.
 AUTO_COMPARE = 6
@@ -333,7 +333,7 @@ class Lab:
         now = self.now()
         for job in selected:
             self._committed += job.variant.estimated_cost
-            job.status, job.progress, job.error, job.exception = QUEUED, None, None, None
+            job.status, job.progress, job.error, job.exception = WAITING, None, None, None
             job.task_id, job.video, job.runs = None, None, job.runs + 1
             job.queued_at, job.started_at, job.finished_at = now, None, None
         return selected
@@ -586,7 +586,7 @@ class Lab:
         for job in self._jobs:
             if job.queued_at is None:
                 continue
-            status = job.status if job.status in ("completed", "failed", SKIPPED, QUEUED) else "running"
+            status = job.status if job.status in ("completed", "failed", SKIPPED, WAITING) else "running"
             text = f"#{job.index} " + label(job.variant.values, keys)
             rows.append(TimelineRow(text, job.queued_at, job.started_at, job.finished_at, status))
         return rows

@@ -24,7 +24,14 @@ CONTINUITY = ("last_frame", "remix", "none")
 # A story, not a batch: a board longer than this is almost certainly a mistake (and a big bill).
 MAX_SHOTS = 24
 # Shot states, in the order a shot passes through them.
-PLANNED, QUEUED, RUNNING, DONE, FAILED, BLOCKED = "planned", "queued", "running", "done", "failed", "blocked"
+PLANNED, WAITING, RUNNING, DONE, FAILED, BLOCKED = (
+    "planned",
+    "waiting",
+    "running",
+    "done",
+    "failed",
+    "blocked",
+)
 # The journal labels of a shot's task: how a later run (another kernel too) finds the shot again.
 # They are durable data in users' journals: never rename them.
 LABEL_BOARD, LABEL_SHOT, LABEL_SHOT_KEY = "board", "shot", "shot_key"

@@ -17,8 +17,8 @@ from ._board import (
     DONE,
     FAILED,
     PLANNED,
-    QUEUED,
     RUNNING,
+    WAITING,
     ShotFailed,
     ShotPlan,
     ShotState,
@@ -54,7 +54,7 @@ class BoardRun:
         board = self.board
         try:
             for plan in self.plans:
-                board.states[plan.index] = ShotState(status=QUEUED if plan.action != "reuse" else RUNNING)
+                board.states[plan.index] = ShotState(status=WAITING if plan.action != "reuse" else RUNNING)
             board._changed()
             gate = asyncio.Semaphore(board.concurrency)
             done: list[asyncio.Future[Video | None]] = [
@@ -75,7 +75,7 @@ class BoardRun:
             return await asyncio.to_thread(self._join, [v for v in videos if v is not None])
         finally:
             for state in board.states:  # a run stopped from outside (a cancelled cell)
-                if state.status in (QUEUED, RUNNING):
+                if state.status in (WAITING, RUNNING):
                     state.status, state.message = PLANNED, "stopped before it finished"
 
     def _failure(self, failed: list[int], blocked: list[int]) -> ShotFailed:
