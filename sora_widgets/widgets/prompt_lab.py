@@ -139,7 +139,7 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab", parts=("frames",)):
         self.frame_compare.on_seek(self.seek_all)
         self._from_lab()
         self.observe(self._definition_edited, names=list(_DEFINITION))
-        self.lab.on_change = self._from_lab
+        self.lab.observe(self._on_lab)
         self._from_lab()
 
     # -- the headless lab, and the widget's copy of it --------------------------------------
@@ -159,6 +159,14 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab", parts=("frames",)):
         setattr(self.lab, name, list(value) if isinstance(value, list) else value)
         if name != "concurrency":
             self.lab.plan()
+
+    def _on_lab(self, _lab: Lab) -> None:
+        self._from_lab()
+
+    def close(self) -> None:
+        """Stop following the lab, then close the widget."""
+        self.lab.unobserve(self._on_lab)
+        super().close()
 
     def _from_lab(self) -> None:
         """Copy the lab's state into the traits the page draws (after every change in the lab)."""

@@ -543,3 +543,14 @@ def test_the_demo_extra_brings_pandas_for_to_dataframe() -> None:
     pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
     extras = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["optional-dependencies"]
     assert any(dep.replace(" ", "").startswith("pandas") for dep in extras["demo"])
+
+
+def test_the_view_observes_its_lab_like_the_storyboard_widget_its_board_and_lets_go_on_close() -> None:
+    view = PromptLab(template=TEMPLATE, slots=SLOTS, seconds=[4], budget=7)
+    view.lab.seconds = [4, 8]
+    view.lab.plan()  # a change made on the headless lab, not through the widget
+    assert view.summary["count"] == view.lab.count == 8
+    view.close()
+    view.lab.seconds = [4]
+    view.lab.plan()
+    assert view.summary["count"] == 8 and view.lab.count == 4  # closed: no longer following
