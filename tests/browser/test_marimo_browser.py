@@ -438,7 +438,7 @@ def test_the_prompt_lab_reads_in_marimos_dark_theme(
         """
         lab = sw.PromptLab(client, template="A red fox in fresh snow, {light}",
                            slots={"light": ["dusk", "dawn"]}, sizes=["1280x720"], seconds=[4], budget=5)
-        await lab.run()
+        await lab.lab.run()
         lab
         """,
     ]
