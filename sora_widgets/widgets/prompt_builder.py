@@ -7,6 +7,7 @@ from typing import Any
 
 import traitlets as t
 
+from .._constants import MAX_PROMPT_CHARS
 from .._text import shorten
 from ..coaching import PromptReport, Vocabulary, coach
 from ..errors import InvalidRequestError
@@ -122,6 +123,7 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
     ) -> None:
         super().__init__(**kwargs)
         self.vocabulary = vocabulary  # the prompt coach's words (None: the default vocabulary)
+        self._coached: tuple[str, Vocabulary | None] | None = None  # (text, vocabulary) last coached
         self.observe(self._update_coach, names="prompt")
         self._source: ReferenceImage | None = None  # as loaded (EXIF applied), before fitting
         self._image: ReferenceImage | None = None  # fitted to the current size: what is sent
@@ -143,11 +145,21 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
 
     @property
     def report(self) -> PromptReport:
-        """The prompt coach's report on the prompt as it will be sent (see :func:`sora_widgets.coach`)."""
-        return coach(self.prompt, vocabulary=self.vocabulary)
+        """The prompt coach's report on the prompt as it can be sent (see :func:`sora_widgets.coach`).
+
+        Only the first ``MAX_PROMPT_CHARS`` characters are read: a longer prompt cannot be sent
+        anyway (the form says so), and a pasted novel must not hold up the kernel.
+        """
+        return coach(self.prompt[:MAX_PROMPT_CHARS], vocabulary=self.vocabulary)
 
     def _update_coach(self, _change: Any = None) -> None:
-        self.coach = self.report.to_dict() if self.prompt.strip() else {}
+        # Coach only when what can be sent changed: edits past the cap, or a re-sync of the same
+        # text, cost nothing.
+        text = self.prompt[:MAX_PROMPT_CHARS]
+        if self._coached is not None and self._coached[0] == text and self._coached[1] is self.vocabulary:
+            return
+        self._coached = (text, self.vocabulary)
+        self.coach = self.report.to_dict() if text.strip() else {}
 
     # -- the request, both ways ------------------------------------------------------------
 
