@@ -15,9 +15,6 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "sora_widgets"
 MAX_FUNCTION_LINES = 80
-# Functions of sora_widgets/coaching/ that lane "coach" is shortening (issue 25). Each entry must
-# still be over the limit: a shortened one fails this test until it is taken off the list.
-LONG_FUNCTIONS_BEING_SPLIT = {"coaching/_coach.py:coach"}
 
 
 def _module_name(path: Path) -> str:
@@ -219,12 +216,8 @@ def _functions() -> Iterator[tuple[str, int]]:
 
 
 def test_no_function_is_over_80_lines() -> None:
-    lengths = dict(_functions())
-    long = {where: n for where, n in lengths.items() if n > MAX_FUNCTION_LINES}
-    over = {where: n for where, n in long.items() if where not in LONG_FUNCTIONS_BEING_SPLIT}
-    assert not over, f"over {MAX_FUNCTION_LINES} lines: {over}"
-    stale = LONG_FUNCTIONS_BEING_SPLIT - set(long)
-    assert not stale, f"shortened (or gone): take {sorted(stale)} off LONG_FUNCTIONS_BEING_SPLIT"
+    long = {where: n for where, n in _functions() if n > MAX_FUNCTION_LINES}
+    assert not long, f"over {MAX_FUNCTION_LINES} lines: {long}"
 
 
 @pytest.mark.parametrize("source", ["def f():\n" + "    x = 1\n" * 80, "async def g():\n    pass\n"])
