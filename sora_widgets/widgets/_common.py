@@ -1,10 +1,12 @@
-"""Small pieces the widgets share: static file paths, background tasks, text formatting, thumbnails."""
+"""Small pieces the widgets share: background tasks, error lines, money, thumbnails.
+
+A widget's front end (its ESM and CSS from ``static/``) is assembled by :mod:`._front`.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import math
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,11 +16,9 @@ from ..models.money import format_money
 from ._front import STATIC
 
 __all__ = [
-    "STATIC",
     "BackgroundTasks",
     "describe_error",
     "format_cost",
-    "format_duration",
     "running_loop",
     "video_thumbnail",
 ]
@@ -101,16 +101,6 @@ class BackgroundTasks:
 
 # The one money formatter under the name the widgets have imported it by (not a second one).
 format_cost = format_money
-
-
-def format_duration(seconds: float | None) -> str:
-    """``75`` -> ``"1:15"``; ``3725`` -> ``"1:02:05"``; None or not finite -> ``""``."""
-    if seconds is None or not math.isfinite(seconds) or seconds < 0:
-        return ""
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def video_thumbnail(path: str | Path, *, max_side: int = 192) -> bytes:
