@@ -7,6 +7,9 @@ DEFAULT_BASE_URL = "https://cloud.vtrix.ai"
 # Paths confirmed in the vendor's own client (internal/generation/client.go).
 CREATE_PATH = "/model/v1/generation"
 TASK_PATH = "/model/v1/generation/task/{task_id}"
+# The model catalog's paths (internal/models/client.go); no key is sent to either.
+MODELS_PATH = "/api/v1/skill/models"
+SPEC_PATH = "/api/v1/skill/models/{model_id}/spec"
 
 # Environment variables a user already expects from the vendor CLI and from this package.
 ENV_API_KEY = "VTRIX_API_KEY"

@@ -30,12 +30,14 @@ def serve_asgi(
     what: str = "server",
     join_timeout: float = 10.0,
     on_stop: Callable[[], None] | None = None,
+    options: dict[str, Any] | None = None,
 ) -> Iterator[str]:
     """Run an ASGI app with uvicorn in a background thread; yield its base URL.
 
     The socket is bound before the thread starts, so the URL works as soon as it is yielded and
     ``port=0`` picks a free port without races. ``what`` names the server in the thread name and
-    in the error if it does not start; ``on_stop`` runs first when the block ends.
+    in the error if it does not start; ``on_stop`` runs first when the block ends; ``options``
+    are more ``uvicorn.Config`` arguments (the gateway's guarded protocol and accept backlog).
     """
     import uvicorn
 
@@ -51,6 +53,7 @@ def serve_asgi(
         access_log=False,
         timeout_graceful_shutdown=2,
         timeout_keep_alive=5,
+        **(options or {}),
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(

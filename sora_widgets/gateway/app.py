@@ -25,7 +25,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -33,13 +33,25 @@ import anyio
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Match, Route
 
-from .._constants import CREATE_PATH, CREATE_REQUEST_TIMEOUT_S, DEFAULT_BASE_URL, ENV_API_KEY, TASK_PATH
+from .._constants import (
+    CREATE_PATH,
+    CREATE_REQUEST_TIMEOUT_S,
+    DEFAULT_BASE_URL,
+    ENV_API_KEY,
+    MODELS_PATH,
+    SPEC_PATH,
+    TASK_PATH,
+)
 from .._serve import serve_asgi
-from ..models.catalog import MODELS
+from ..errors import ModelUnavailableError, SoraError
+from ..models.listing import list_page, paging
+from ..models.specs import ModelSpec, bundled_specs
 from ..models.task import Task
-from ..models.wire import WireFormatError, http_error, param, read_create_body
+from ..models.wire import http_error
+from .checks import BadCreate, Forward, NeedSpec, budget_advice, class_models, read_create
+from .guard import ACCEPT_BACKLOG, ConnectionLimits, guarded_protocol
 from .ratelimit import Limit, RateLimiter
 from .store import Principal, Refusal, Store, StoreError, TaskRow, from_micros, open_store, to_micros
 from .upstream import Relay, Upstream
@@ -62,13 +74,25 @@ WALL_LINK_REFRESH_S = 20 * 60.0
 TOUCH_EVERY_S = 30.0
 # Store calls run in threads; this bounds them (and PostgreSQL connections) per process.
 STORE_THREADS = 8
+# Create bodies are parsed in threads; two at a time keep big bodies from crowding the store's.
+PARSE_THREADS = 2
 ADMIN_PREFIX = "/gateway/v1"
 
 
-def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    """An error in the shapes the spec lists (and the simulator sends) for each status."""
+def _error(
+    status: int, message: str, headers: dict[str, str] | None = None, *, advice: str | None = None
+) -> JSONResponse:
+    """An error in the shapes the spec lists (and the simulator sends) for each status; ``advice``
+    (what the student should do) replaces the client's generic advice for the status."""
     body, extra = http_error(status, message=message)
+    if advice is not None and isinstance(body, dict):
+        body["advice"] = advice
     return JSONResponse(body, status_code=status, headers={**extra, **(headers or {})})
+
+
+def _over_budget(refusal: Refusal, forward: Forward) -> JSONResponse:
+    """The 402 for a create that does not fit, with the one piece of advice the student sees."""
+    return _error(402, refusal.message(), advice=budget_advice(refusal, forward.spec, forward.seconds))
 
 
 def _teacher_key(upstream: str, api_key: str | None, in_process: bool) -> str:
@@ -111,6 +135,11 @@ class Gateway:
         upstream_app: an ASGI app to forward to in-process instead (a simulator's ``app``).
         limits: per-student rate limits by kind (``create``, ``poll``, ``admin``).
         max_body_bytes: larger request bodies are refused with 413 before they are read whole.
+        connection_limits: header and body deadlines, connections per address and in all
+            (:class:`~.guard.ConnectionLimits`; the defaults suit a classroom network).
+        models: the teacher's allow-list, model id -> USD per second of video (None: the price
+            table's price). Default: the two Sora 2 Pro models at their bundled price. Other
+            models are refused (400); an allowed model without any price is refused too.
     """
 
     def __init__(
@@ -122,16 +151,21 @@ class Gateway:
         upstream_app: Any = None,
         limits: dict[str, Limit] | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        connection_limits: ConnectionLimits | None = None,
         clock: Callable[[], float] = time.monotonic,
+        models: Mapping[str, Any] | None = None,
     ) -> None:
         self.store = store if isinstance(store, Store) else open_store(store)
         self.upstream = Upstream(
             upstream, _teacher_key(upstream, api_key, upstream_app is not None), app=upstream_app
         )
         self.limiter = RateLimiter(limits, clock=clock)
+        self.models = class_models(models)
         self.max_body_bytes = max_body_bytes
+        self.connection_limits = connection_limits if connection_limits is not None else ConnectionLimits()
         self._clock = clock
         self._limiter = anyio.CapacityLimiter(STORE_THREADS)
+        self._parsers = anyio.CapacityLimiter(PARSE_THREADS)
         self._touched: dict[str, float] = {}
         self._wall_links: dict[str, float] = {}
         self._stopping = threading.Event()
@@ -145,6 +179,8 @@ class Gateway:
                 Route("/healthz", self._index, methods=["GET"]),
                 Route(CREATE_PATH, self._create, methods=["POST"]),
                 Route(task_route, self._poll, methods=["GET"]),
+                Route(MODELS_PATH, self._catalog_list, methods=["GET"]),
+                Route(SPEC_PATH.replace("{model_id}", "{model_id:str}"), self._catalog_spec, methods=["GET"]),
                 Route(f"{ADMIN_PREFIX}/students", self._students, methods=["GET", "POST"]),
                 Route(
                     f"{ADMIN_PREFIX}/students/{{name:str}}/{{action:str}}",
@@ -156,9 +192,29 @@ class Gateway:
             ],
             lifespan=self._lifespan,
         )
+        # Starlette's own slash redirect writes the request's Host header into Location.
+        self.app.router.redirect_slashes = False
+        self.app.router.default = self._not_found
 
     def __repr__(self) -> str:
         return f"Gateway(upstream={self.upstream.base_url!r}, store={self.store.description!r})"
+
+    async def _not_found(self, scope: Any, receive: Any, send: Any) -> None:
+        """404, or for a known path with a trailing slash a relative 307 to the path without it
+        (never an absolute URL built from the Host header a client sent)."""
+        if scope["type"] != "http":
+            await self.app.router.not_found(scope, receive, send)
+            return
+        path = bytes(scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
+        bare = path.rstrip("/")
+        response: Response = _error(404, "Not Found")
+        if path.endswith("/") and bare.startswith("/") and not bare.startswith("//"):
+            probe = {**scope, "path": scope["path"].rstrip("/")}
+            if any(route.matches(probe)[0] is not Match.NONE for route in self.app.router.routes):
+                query = scope.get("query_string", b"").decode("latin-1")
+                location = bare + (f"?{query}" if query else "")
+                response = Response(status_code=307, headers={"Location": location})
+        await response(scope, receive, send)
 
     async def _db(self, func: Callable[..., T], *args: Any) -> T:
         return await anyio.to_thread.run_sync(lambda: func(*args), limiter=self._limiter)
@@ -202,8 +258,9 @@ class Gateway:
 
     @contextlib.contextmanager
     def serve(self, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning") -> Iterator[str]:
-        """Serve on ``host:port`` in a background thread; yield the base URL."""
-        with serve_app(self.app, host, port, log_level=log_level) as url:
+        """Serve on ``host:port`` in a background thread, connections guarded by
+        :attr:`connection_limits`; yield the base URL."""
+        with serve_app(self.app, host, port, log_level=log_level, limits=self.connection_limits) as url:
             yield url
 
     # --- auth and limits --------------------------------------------------------------------
@@ -220,7 +277,10 @@ class Gateway:
         who = await self._db(self.store.principal, key)
         if who is None:
             return _error(
-                401, "Invalid or revoked class key; ask your teacher", {"WWW-Authenticate": "Bearer"}
+                401,
+                "Invalid or revoked class key",
+                {"WWW-Authenticate": "Bearer"},
+                advice="Ask your teacher for your class key, and set it as VTRIX_API_KEY.",
             )
         return who
 
@@ -254,12 +314,16 @@ class Gateway:
             return too_big
         chunks: list[bytes] = []
         total = 0
-        async for chunk in request.stream():
-            total += len(chunk)
-            if total > self.max_body_bytes:
-                return too_big
-            chunks.append(chunk)
-        return b"".join(chunks)
+        # A body sent a byte at a time would hold the connection for ever: it has a deadline.
+        with anyio.move_on_after(self.connection_limits.body_timeout_s):
+            async for chunk in request.stream():
+                total += len(chunk)
+                if total > self.max_body_bytes:
+                    return too_big
+                chunks.append(chunk)
+            return b"".join(chunks)
+        seconds = self.connection_limits.body_timeout_s
+        return _error(408, f"The request body did not arrive within {seconds:g} s", {"Connection": "close"})
 
     # --- students ---------------------------------------------------------------------------
 
@@ -275,50 +339,100 @@ class Gateway:
         raw = await self._read_body(request)
         if isinstance(raw, Response):
             return raw
-        try:
-            body = json.loads(raw)
-            model, params = read_create_body(body)
-        except (ValueError, WireFormatError):
-            return _error(400, "The request body is not a JSON object")
-        spec = MODELS.get(model or "")
-        if spec is None:
-            return _error(400, f"unknown or missing model {model!r}; use one of {', '.join(MODELS)}")
-        seconds = str(param(params, "seconds", spec.default_seconds))
-        if seconds not in [str(s) for s in spec.seconds]:
-            allowed = ", ".join(str(s) for s in spec.seconds)
-            return _error(400, f"seconds must be one of {allowed}, not {param(params, 'seconds')!r}")
-        remix = param(params, "remix_video_id")
-        if remix and not (isinstance(remix, str) and await self._db(self.store.owns_job, who.name, remix)):
+        forward = await self._checked(raw)
+        if isinstance(forward, Response):
+            return forward
+        remix = forward.params.get("remix_video_id")
+        if remix and not await self._db(self.store.owns_job, who.name, remix):
             return _error(400, "remix_video_id must be one of your own videos")
-        prompt = param(params, "prompt")
-        size = param(params, "size")
         held = await self._db(
             lambda: self.store.reserve(
                 who.name,
-                to_micros(spec.estimate_cost(int(seconds))),
-                model=spec.id,
-                prompt=str(prompt or "")[:4000],
-                seconds=int(seconds),
-                size=str(size) if size is not None else None,
+                forward.price,
+                model=forward.model,
+                prompt=str(forward.params.get("prompt") or "")[:4000],
+                seconds=forward.seconds,
+                size=forward.params.get("size"),
             )
         )
         if isinstance(held, Refusal):
             log.info("create by %s refused: budget", who.name)
-            return _error(402, held.message())
+            return _over_budget(held, forward)
         # The task is journaled (state "forwarding"); from here it is sent exactly once.
-        relay = await self.upstream.create(body)
+        try:
+            relay = await self.upstream.create(forward.body, forward.path)
+        except Exception:  # the request may have gone out: keep the money held, never resend
+            log.exception("create by %s: forwarding broke; kept as outcome unknown", who.name)
+            await self._db(self.store.unknown, held, "the gateway broke while forwarding")
+            return _error(
+                502, "The class gateway broke while forwarding; your teacher sees it as 'outcome unknown'."
+            )
+        await self._settle_create(who.name, held, relay)
+        return self._relay(relay)
+
+    async def _checked(self, raw: bytes) -> Forward | Response:
+        """The create checked and rebuilt (off the event loop), or the 4xx/5xx that refuses it."""
+        for _ in range(2):  # a second time once an allowed model's spec has been read
+            try:
+                # Parsing up to 16 MiB takes a while: in a thread of its own, never on the event loop.
+                return await anyio.to_thread.run_sync(
+                    read_create, raw, self.max_body_bytes, self.models, limiter=self._parsers
+                )
+            except BadCreate as exc:
+                return _error(400, str(exc))
+            except NeedSpec as need:
+                try:
+                    self.models.specs[need.model] = await self.upstream.spec(need.model)
+                except ModelUnavailableError as exc:
+                    return _error(404, str(exc))
+                except SoraError as exc:
+                    return _error(502, f"The class gateway could not read {need.model}'s spec: {exc}")
+        return _error(502, "The class gateway could not read the model's spec.")
+
+    async def _catalog_list(self, request: Request) -> Response:
+        """The models this class may use, in the catalog's envelope (no key needed, as upstream)."""
+        query = request.query_params
+        try:
+            page, size = paging(query.get("page"), query.get("page_size"))
+        except ValueError as exc:
+            return _envelope(None, 400, str(exc))
+        specs = [await self._allowed_spec(m) for m in sorted(self.models.allowed)]
+        data = list_page([s.info() for s in specs if s is not None], page, size, *_filters(query))
+        return _envelope(data)
+
+    async def _catalog_spec(self, request: Request) -> Response:
+        """An allowed model's spec, its endpoint on this gateway (creates come here, priced)."""
+        model_id = request.path_params["model_id"]
+        spec = await self._allowed_spec(model_id)
+        if spec is None:
+            return _envelope(None, 404, f"Model not found: {model_id} (not on this class's list)")
+        wire = spec.to_wire()
+        wire["api"]["endpoint"] = str(request.base_url).rstrip("/") + CREATE_PATH
+        return _envelope(wire)
+
+    async def _allowed_spec(self, model_id: str) -> ModelSpec | None:
+        """An allowed model's spec: bundled (Sora), read before, or read from the service now."""
+        if model_id not in self.models.allowed:
+            return None
+        spec = next((s for s in bundled_specs() if s.model_id == model_id), None)
+        spec = spec or self.models.specs.get(model_id)
+        if spec is None:
+            with contextlib.suppress(SoraError):
+                spec = self.models.specs[model_id] = await self.upstream.spec(model_id)
+        return spec
+
+    async def _settle_create(self, name: str, held: str, relay: Relay) -> None:
         if relay.outcome == "created" and relay.task is not None:
             await self._db(self.store.forwarded, held, relay.task.id)
             if relay.task.status in ("completed", "failed"):
-                await self._record(await self._row(who.name, relay.task.id), relay.task)
+                await self._record(await self._row(name, relay.task.id), relay.task)
         elif relay.outcome == "refused":
             await self._db(self.store.refused, held, relay.reason)
         else:
             log.warning(
-                "create by %s: upstream answer lost (%s); kept as outcome unknown", who.name, relay.reason
+                "create by %s: upstream answer lost (%s); kept as outcome unknown", name, relay.reason
             )
             await self._db(self.store.unknown, held, relay.reason or "the upstream answer was lost")
-        return self._relay(relay)
 
     async def _row(self, name: str, upstream_id: str) -> TaskRow | None:
         return await self._db(self.store.find, name, upstream_id)
@@ -391,7 +505,7 @@ class Gateway:
             try:
                 key = await self._db(
                     lambda: self.store.add(
-                        str(data.get("name", "")), str(data.get("budget", "0")), admin=bool(data.get("admin"))
+                        str(data.get("name", "")), data.get("budget", "0"), admin=bool(data.get("admin"))
                     )
                 )
             except StoreError as exc:
@@ -413,9 +527,9 @@ class Gateway:
             "revoke": lambda: self.store.revoke(name),
             "reset": lambda: self.store.reset(name),
             "budget": lambda: (
-                self.store.top_up(name, str(data["add"]))
+                self.store.top_up(name, data["add"])
                 if "add" in data
-                else self.store.set_budget(name, str(data.get("budget", "")))
+                else self.store.set_budget(name, data.get("budget", ""))
             ),
         }
         if action not in actions:
@@ -458,6 +572,15 @@ class Gateway:
         return JSONResponse({"tasks": [_task_item(r) for r in rows]})
 
 
+def _envelope(data: object, code: int = 0, message: str = "success") -> JSONResponse:
+    """The catalog's envelope ``{"data", "status": {"code", "message"}}`` (code 0: success)."""
+    return JSONResponse({"data": data, "status": {"code": code, "message": message}}, status_code=code or 200)
+
+
+def _filters(query: Any) -> tuple[str, str]:
+    return str(query.get("type", "")), str(query.get("keywords", ""))
+
+
 def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(request.query_params.get(name, default))
@@ -493,11 +616,20 @@ def _wall_item(row: TaskRow, url: str | None) -> dict[str, Any]:
 
 
 def serve_app(
-    app: Any, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning"
+    app: Any,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    log_level: str = "warning",
+    limits: ConnectionLimits | None = None,
 ) -> contextlib.AbstractContextManager[str]:
     """Run an ASGI app with uvicorn in a background thread (lifespan on); yield its base URL.
 
     The socket is bound before the thread starts, so the URL works as soon as it is yielded and
-    ``port=0`` picks a free port without races.
+    ``port=0`` picks a free port without races. With ``limits``, connections are guarded (see
+    :mod:`.guard`).
     """
-    return serve_asgi(app, host, port, log_level=log_level, lifespan="on", what="gateway", join_timeout=10)
+    options = {"http": guarded_protocol(limits), "backlog": ACCEPT_BACKLOG} if limits is not None else {}
+    return serve_asgi(
+        app, host, port, log_level=log_level, lifespan="on", what="gateway", join_timeout=10, options=options
+    )

@@ -20,7 +20,9 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 
 from .._constants import DEFAULT_BASE_URL
+from ..errors import InvalidRequestError
 from ..models.money import format_money
+from .guard import ConnectionLimits
 from .ratelimit import Limit
 from .store import Store, StoreError, StudentUsage, describe_db, from_micros, open_store
 
@@ -52,6 +54,32 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--max-body", type=int, default=None, help="largest request body in bytes (default 16 MiB)"
     )
+    defaults = ConnectionLimits()
+    serve.add_argument(
+        "--header-timeout",
+        type=float,
+        default=defaults.header_timeout_s,
+        help="seconds a client may take to send a request head (default %(default)g; 0: none)",
+    )
+    serve.add_argument(
+        "--body-timeout",
+        type=float,
+        default=defaults.body_timeout_s,
+        help="seconds a request body may take (default %(default)g)",
+    )
+    serve.add_argument(
+        "--max-connections",
+        type=int,
+        default=defaults.max_connections,
+        help="open connections in all (default %(default)d; keep under `ulimit -n`)",
+    )
+    serve.add_argument(
+        "--max-per-client",
+        type=int,
+        default=defaults.max_per_client,
+        help="open connections per client address (default %(default)d; 0 behind a reverse proxy)",
+    )
+    model_option(serve)
     db_option(serve)
 
     add = sub.add_parser("add", help="add a student and print their key", description="Add a student.")
@@ -93,6 +121,30 @@ def _usage_line(u: StudentUsage) -> str:
     return f"{u.name:<16} {money}  {counts}  last {_when(u.last_activity)}{flags}"
 
 
+def model_option(parser: argparse.ArgumentParser) -> None:
+    """``--model ID[=USD_PER_S]``: the teacher's allow-list."""
+    parser.add_argument(
+        "--model",
+        action="append",
+        default=None,
+        metavar="ID[=USD_PER_S]",
+        help="allow a model (repeatable; default: the two Sora 2 Pro models), priced per second "
+        "of video (e.g. kirin_v2_6_t2v=0.07); without a price the price table's, and a model "
+        "with no known price is refused",
+    )
+
+
+def _allow_list(models: list[str] | None) -> dict[str, str | None] | None:
+    """``["kirin_v2_6_t2v=0.07", "sora_2_pro_t2v"]`` -> ``{id: price or None}``; None: the default."""
+    if not models:
+        return None
+    allow: dict[str, str | None] = {}
+    for item in models:
+        model, _, price = item.partition("=")
+        allow[model.strip()] = price.strip() or None
+    return allow
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .app import DEFAULT_MAX_BODY_BYTES, Gateway
 
@@ -102,13 +154,21 @@ def _serve(args: argparse.Namespace) -> int:
     if args.poll_rate is not None:
         limits["poll"] = args.poll_rate
     try:
+        connection_limits = ConnectionLimits(
+            header_timeout_s=args.header_timeout,
+            body_timeout_s=args.body_timeout,
+            max_connections=args.max_connections,
+            max_per_client=args.max_per_client,
+        )
         gateway = Gateway(
             args.db,
             upstream=args.upstream,
             limits=limits,
             max_body_bytes=args.max_body or DEFAULT_MAX_BODY_BYTES,
+            connection_limits=connection_limits,
+            models=_allow_list(args.model),
         )
-    except ValueError as exc:
+    except (ValueError, InvalidRequestError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import secrets
 import sqlite3
 import threading
@@ -43,9 +44,13 @@ from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from .._paths import default_home
-from ..models.money import format_money
+from ..errors import InvalidRequestError, register_secret, safe_url
+from ..models.money import MAX_AMOUNT, format_money, parse_amount
+
+log = logging.getLogger("sora_widgets.gateway")
 
 __all__ = [
+    "COST_CEILING_FACTOR",
     "MICROS",
     "Principal",
     "Refusal",
@@ -57,12 +62,13 @@ __all__ = [
     "from_micros",
     "hash_key",
     "open_store",
+    "settled_cost",
     "to_micros",
 ]
 
 MICROS = 1_000_000  # micro-dollars per dollar: exact to the 6 decimals the upstream reports
-# Budgets above this are almost certainly a typo (a class does not need more than $100k).
-MAX_BUDGET = Decimal("100000")
+# A real cost is the catalog's price give or take rounding; three times it is no real bill.
+COST_CEILING_FACTOR = 3
 _KEY_BYTES = 32  # 256 bits of randomness per key
 _HASH_DOMAIN = b"sora-widgets-gateway-key:"
 NAME_MAX = 64
@@ -72,8 +78,9 @@ TERMINAL_STATES = ("completed", "failed", "refused", "written_off")
 HELD_STATES = ("forwarding", "running", "unknown")
 
 
-class StoreError(ValueError):
-    """A teacher's command that cannot be done (unknown name, bad amount, name taken)."""
+class StoreError(InvalidRequestError):
+    """A teacher's command that cannot be done (unknown name, bad amount, name taken); a
+    ValueError too."""
 
 
 def to_micros(amount: Decimal | str | float | int) -> int:
@@ -85,6 +92,26 @@ def to_micros(amount: Decimal | str | float | int) -> int:
     if not value.is_finite():
         raise StoreError(f"{amount!r} is not an amount of dollars")
     return int((value * MICROS).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def settled_cost(reported: int | None, held: int, row_id: str = "") -> int:
+    """What a completed task is charged: the upstream's reported cost, trusted only within
+    reason. No report charges what was held; a negative one is 0 and one above
+    :data:`COST_CEILING_FACTOR` times the held amount is that ceiling (both logged), so a broken
+    or hostile upstream can neither refill a budget nor empty it."""
+    if reported is None:
+        return held
+    ceiling = held * COST_CEILING_FACTOR
+    charged = min(max(reported, 0), ceiling)
+    if charged != reported:
+        log.warning(
+            "task %s: the upstream reported a cost of %s for a video priced %s; charged %s",
+            row_id,
+            format_money(from_micros(reported)),
+            format_money(from_micros(held)),
+            format_money(from_micros(charged)),
+        )
+    return charged
 
 
 def from_micros(micros: int) -> Decimal:
@@ -133,14 +160,13 @@ class Refusal:
         return max(0, self.budget - self.spent - self.reserved)
 
     def message(self) -> str:
-        """The 402 message, naming the budget."""
+        """The 402 message, naming the budget (what to do is the gateway's advice, beside it)."""
         held = f", {format_money(from_micros(self.reserved))} held for running tasks" if self.reserved else ""
         return (
             f"Budget exceeded: this video costs {format_money(from_micros(self.amount))} but "
             f"{self.name}'s class budget of {format_money(from_micros(self.budget))} has "
             f"{format_money(from_micros(self.remaining))} left (spent {format_money(from_micros(self.spent))}"
-            f"{held}). Nothing was sent. "
-            "Ask your teacher for a top-up, or choose a shorter video"
+            f"{held}). Nothing was sent."
         )
 
 
@@ -334,6 +360,20 @@ class _SQLite:
         self._conns.close_all()
 
 
+def _register_dsn_secrets(dsn: str) -> None:
+    """A DSN's password (``user:pw@`` or ``?password=``) is removed from any message or log
+    that quotes it (a driver's error, a traceback)."""
+    import urllib.parse
+
+    try:
+        parts = urllib.parse.urlsplit(dsn)
+        register_secret(parts.password)
+        for value in urllib.parse.parse_qs(parts.query).get("password", []):
+            register_secret(value)
+    except ValueError:
+        pass
+
+
 class _Postgres:
     """One psycopg connection per thread; every operation one transaction."""
 
@@ -346,6 +386,7 @@ class _Postgres:
             ) from None
         self._psycopg = psycopg
         self.dsn = dsn
+        _register_dsn_secrets(dsn)
         self._conns: _PerThread[Any] = _PerThread(
             lambda: psycopg.connect(dsn, autocommit=True, connect_timeout=10),
             usable=lambda conn: not conn.closed,
@@ -453,15 +494,19 @@ class Store:
         )
 
     def top_up(self, name: str, amount: Decimal | str | float) -> None:
-        """Raise a budget by ``amount``."""
-        micros = to_micros(amount)
+        """Raise a budget by ``amount`` (the budget stays at most :data:`MAX_AMOUNT`)."""
+        micros = self._budget(amount, "a top-up")
         if micros <= 0:
             raise StoreError(f"a top-up must be more than $0, not {amount!r}")
         with self._db.transaction() as run:
             rows, _ = run("SELECT budget FROM gw_students WHERE name = ?", (name,))
             if not rows:
                 raise StoreError(f"no student named {name!r}")
-            self._budget(from_micros(int(rows[0][0]) + micros))
+            if int(rows[0][0]) + micros > to_micros(MAX_AMOUNT):
+                raise StoreError(
+                    f"a top-up of {format_money(from_micros(micros))} would make {name}'s budget more "
+                    f"than the ${MAX_AMOUNT} a budget can be"
+                )
             run("UPDATE gw_students SET budget = budget + ? WHERE name = ?", (micros, name))
 
     def reset(self, name: str) -> None:
@@ -482,11 +527,13 @@ class Store:
             )
             run("UPDATE gw_students SET spent = 0, reserved = ? WHERE name = ?", (int(held[0][0]), name))
 
-    def _budget(self, amount: Decimal | str | float) -> int:
-        micros = to_micros(amount)
-        if micros < 0 or micros > to_micros(MAX_BUDGET):
-            raise StoreError(f"a budget must be between $0 and ${MAX_BUDGET}, not {amount!r}")
-        return micros
+    @staticmethod
+    def _budget(amount: Decimal | str | float, field: str = "a budget") -> int:
+        """A typed amount in micro-dollars: the one money parser, with its ceiling."""
+        try:
+            return to_micros(parse_amount(amount, field=field))
+        except InvalidRequestError as exc:
+            raise StoreError(exc.message) from None
 
     def _update_one(self, sql: str, params: Sequence[Any], name: str) -> None:
         with self._db.transaction() as run:
@@ -608,7 +655,7 @@ class Store:
             if not rows or rows[0][2] not in HELD_STATES:
                 return  # already settled (by another poll, or another gateway process)
             student, held = rows[0][0], int(rows[0][1])
-            charged = (held if cost is None else cost) if state == "completed" else 0
+            charged = settled_cost(cost, held, row_id) if state == "completed" else 0
             run(
                 "UPDATE gw_tasks SET state = ?, reserved = 0, cost = ?, video_url = COALESCE(?, video_url), "
                 "job_id = COALESCE(?, job_id), error = ?, updated_at = ? WHERE id = ?",
@@ -733,9 +780,8 @@ def describe_db(db: str | Path | None) -> str:
     """Where the book is, without a password (for messages and logs)."""
     text = str(db) if db is not None else str(default_db_path())
     if text.startswith(("postgresql://", "postgres://")):
-        scheme, _, rest = text.partition("://")
-        hostpart = rest.rsplit("@", 1)[-1]
-        return f"{scheme}://{hostpart}"
+        # Neither user:password@ nor a query (libpq takes ?password= there) is ever shown.
+        return safe_url(text)
     return text
 
 

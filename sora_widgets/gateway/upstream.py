@@ -8,10 +8,22 @@ gave them; the gateway only speaks for itself when there was no upstream answer 
 
 from __future__ import annotations
 
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..errors import APIError, ConnectionFailed, MalformedResponse, RequestTimeout, SoraError, redact
+from .._constants import CREATE_PATH, SPEC_PATH
+from ..errors import (
+    APIError,
+    ConnectionFailed,
+    MalformedResponse,
+    ModelUnavailableError,
+    RequestTimeout,
+    SoraError,
+    redact,
+    safe_url,
+)
+from ..models.specs import CatalogRefusal, ModelSpec, parse_envelope
 from ..models.task import Task
 from ..models.wire import WireFormatError, parse_task
 from ..transport import Transport
@@ -98,16 +110,33 @@ class Upstream:
     """
 
     def __init__(self, base_url: str, api_key: str, *, app: Any = None) -> None:
-        self.base_url = base_url.rstrip("/")
-        self._transport = Transport(self.base_url, api_key, app=app)
+        self._base = base_url.rstrip("/")
+        self._transport = Transport(self._base, api_key, app=app)
+        # What may be shown (banner, repr, logs): never a user:pass@ or a query's token.
+        self.base_url = safe_url(base_url)
 
     def __repr__(self) -> str:
         return f"Upstream({self.base_url!r})"
 
-    async def create(self, body: dict[str, Any]) -> Relay:
-        """Forward one create, exactly once."""
+    async def spec(self, model_id: str) -> ModelSpec:
+        """The service's spec of a model (read without the key, as every catalog client does).
+
+        Raises:
+            SoraError: the catalog cannot be read, or does not know the model.
+        """
+        url = f"{self._base}{SPEC_PATH.format(model_id=urllib.parse.quote(model_id, safe=''))}"
         try:
-            answer = await self._transport.create(body)
+            data = parse_envelope(await self._transport.get_catalog(url), "model spec")
+        except CatalogRefusal as exc:
+            raise ModelUnavailableError(
+                f"the video service does not offer {model_id}: {exc.message}"
+            ) from None
+        return ModelSpec.from_wire(data)
+
+    async def create(self, body: dict[str, Any], path: str = CREATE_PATH) -> Relay:
+        """Forward one create, exactly once, to the model's endpoint ``path``."""
+        try:
+            answer = await self._transport.create(body, path)
         except SoraError as exc:
             return _error_relay(exc, creating=True)
         try:

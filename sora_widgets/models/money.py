@@ -5,6 +5,10 @@ is a valid Decimal whose formatting takes a gigabyte, so every amount passes
 :func:`parse_money` (bounded magnitude and precision) before anything stores or formats it,
 and :func:`format_money` is the one place that turns an amount into text.
 
+Amounts a person types (a teacher's budget or top-up, on the command line or through the
+gateway's admin API) go through :func:`parse_amount`, which is stricter: plain decimal dollars
+only, at most :data:`MAX_AMOUNT`.
+
 Example:
     >>> parse_money("2.400000"), parse_money("1e999999999")
     (Decimal('2.400000'), None)
@@ -14,10 +18,21 @@ Example:
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-__all__ = ["MAX_MONEY", "MONEY_PLACES", "UNREADABLE_COST", "format_money", "parse_money"]
+from ..errors import InvalidRequestError
+
+__all__ = [
+    "MAX_AMOUNT",
+    "MAX_MONEY",
+    "MONEY_PLACES",
+    "UNREADABLE_COST",
+    "format_money",
+    "parse_amount",
+    "parse_money",
+]
 
 # No single Sora task costs more than a few dollars; a million is far above any real bill and far
 # below anything whose text would be long.
@@ -27,6 +42,12 @@ MONEY_PLACES = Decimal("0.000001")
 # Longer texts are not amounts (the longest sane one, "-1000000.000000", has 15 characters).
 _MAX_MONEY_CHARS = 40
 UNREADABLE_COST = "unreadable cost"
+# The ceiling of an amount a person types (a class budget, a top-up): a class does not need more
+# than $100,000, and anything above is a typo ("1e30", an extra row of zeros).
+MAX_AMOUNT = Decimal(100_000)
+# Plain dollars as people write them: "5", "5.00", "$0.5", ".25". Not "1e3", "1_000", "1,000",
+# "NaN" or non-ASCII digits, all of which Python's Decimal would read as something.
+_AMOUNT = re.compile(r"\$?([0-9]{1,7}(?:\.[0-9]{0,6})?|\.[0-9]{1,6})")
 
 
 def parse_money(value: Any) -> Decimal | None:
@@ -64,3 +85,46 @@ def format_money(value: Any) -> str:
     if amount is None:
         return UNREADABLE_COST
     return f"${amount:.2f}"
+
+
+def parse_amount(value: Any, *, field: str = "amount", ceiling: Decimal = MAX_AMOUNT) -> Decimal:
+    """An amount of dollars a person typed, from 0 to ``ceiling`` with at most six decimals.
+
+    Text must be plain dollars (``"5"``, ``"5.00"``, ``"$0.50"``); an int or a Decimal is taken
+    as it is; a float only as its shortest text. Everything else is refused with a message
+    naming ``field``, before anything is stored.
+
+    Example:
+        >>> parse_amount("$5.5"), parse_amount(" 12 ")
+        (Decimal('5.5'), Decimal('12'))
+        >>> try:
+        ...     parse_amount("1e30", field="budget")
+        ... except ValueError as exc:
+        ...     print(exc)
+        budget must be plain dollars such as 5 or 2.50 (up to $100000), not '1e30'
+
+    Raises:
+        InvalidRequestError: not an amount, negative, above ``ceiling`` or finer than a micro-dollar.
+    """
+    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+    if isinstance(value, bool) or value is None:
+        raise InvalidRequestError(f"{field} must be an amount of dollars, not {shown}")
+    if isinstance(value, Decimal):
+        # adjusted() reads the exponent without expanding it: Decimal("1e999999") stays cheap.
+        text = format(value, "f") if value.is_finite() and value.adjusted() < 8 else "nan"
+    elif isinstance(value, int):
+        text = str(value) if abs(value) < 10**8 else "too large"
+    else:
+        text = (repr(value) if isinstance(value, float) else str(value)).strip()
+    negative = text.startswith("-")
+    match = _AMOUNT.fullmatch(text[1:].strip() if negative else text)
+    if match is None:
+        raise InvalidRequestError(
+            f"{field} must be plain dollars such as 5 or 2.50 (up to ${ceiling}), not {shown}"
+        )
+    amount = Decimal(match.group(1))
+    if negative and amount:
+        raise InvalidRequestError(f"{field} cannot be negative ({shown})")
+    if amount > ceiling:
+        raise InvalidRequestError(f"{field} must be at most ${ceiling}, not {shown}")
+    return amount

@@ -44,6 +44,7 @@ __all__ = [
     "create_body",
     "creation_refused_body",
     "decode_json",
+    "error_body_advice",
     "error_body_message",
     "failed_task_error",
     "http_error",
@@ -86,30 +87,61 @@ def _too_deep(data: Any, limit: int) -> bool:
     return False
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text[:20]} is too large for a number")
+    return number
+
+
 def decode_json(
-    content: bytes | str, *, max_bytes: int = MAX_ANSWER_BYTES, max_depth: int = MAX_JSON_DEPTH
+    content: bytes | str,
+    *,
+    max_bytes: int = MAX_ANSWER_BYTES,
+    max_depth: int = MAX_JSON_DEPTH,
+    max_items: int | None = None,
+    strict: bool = False,
+    what: str = "the answer",
 ) -> Any:
     """Decode an answer body, refusing what no real answer looks like.
 
     The normal path is one ``json.loads`` plus two byte counts: the depth walk runs only when
     the body has more brackets than ``max_depth``, which a real task answer never has.
 
+    Args:
+        content: the body.
+        max_bytes: larger bodies are refused unread.
+        max_depth: deeper nesting is refused.
+        max_items: when given, a body with more than this many containers and separators
+            (``{``, ``[`` and ``,``, counted in the bytes before parsing) is refused unparsed, so
+            a body of millions of tiny objects never becomes millions of Python objects.
+        strict: refuse ``NaN``, ``Infinity`` and numbers too large for a float (``1e999``),
+            which Python's parser accepts and no JSON encoder can send on.
+        what: how messages name the body ("the answer", "the request body").
+
     Raises:
-        WireFormatError: too big, not UTF-8 JSON, or nested deeper than ``max_depth``.
+        WireFormatError: too big, not UTF-8 JSON, nested deeper than ``max_depth``, too many
+            items, or (``strict``) a number that is not finite.
     """
     raw = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else bytes(content)
     if len(raw) > max_bytes:
-        raise WireFormatError(
-            f"the answer is {len(raw):,} bytes, more than the {max_bytes:,} a task answer can be"
-        )
+        raise WireFormatError(f"{what} is {len(raw):,} bytes, more than the {max_bytes:,} allowed")
+    if max_items is not None and raw.count(b"{") + raw.count(b"[") + raw.count(b",") > max_items:
+        raise WireFormatError(f"{what} has more than {max_items:,} JSON values; no real one has")
+    hooks: dict[str, Any] = {"parse_constant": _no_constant, "parse_float": _finite_float} if strict else {}
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, **hooks)
     except RecursionError:
-        raise WireFormatError(f"the answer nests deeper than {max_depth} levels") from None
+        raise WireFormatError(f"{what} nests deeper than {max_depth} levels") from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise WireFormatError(f"the answer is not JSON ({type(exc).__name__})") from None
+        reason = str(exc).split(":")[0] if strict and "number" in str(exc) else type(exc).__name__
+        raise WireFormatError(f"{what} is not JSON ({reason})") from None
     if raw.count(b"[") + raw.count(b"{") > max_depth and _too_deep(data, max_depth):
-        raise WireFormatError(f"the answer nests deeper than {max_depth} levels")
+        raise WireFormatError(f"{what} nests deeper than {max_depth} levels")
     return data
 
 
@@ -391,6 +423,14 @@ def error_body_message(body: Any) -> str | None:
     status = body.get("status")
     if isinstance(status, Mapping):
         return error_body_message(status)
+    return None
+
+
+def error_body_advice(body: Any) -> str | None:
+    """What to do, when an error body says it (``{"advice": "..."}``, as the class gateway sends
+    beside its message): the source that knows, which replaces the client's generic advice."""
+    if isinstance(body, Mapping) and isinstance(body.get("advice"), str) and body["advice"].strip():
+        return _text(body["advice"].strip(), 500)
     return None
 
 

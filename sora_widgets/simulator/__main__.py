@@ -45,6 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
         help='a model that answers "model not found" and leaves the catalog (repeatable; '
         f'"sora" retires both Sora 2 Pro models; default ${RETIRE_ENV}, comma-separated)',
     )
+    parser.add_argument(
+        "--fetch-urls",
+        action="store_true",
+        help="fetch http(s) input_reference URLs (off: in a class rehearsal students could make "
+        "this machine request any address)",
+    )
     parser.add_argument("--key", action="append", default=None, help="accept only this key (repeatable)")
     parser.add_argument(
         "--benchmark",
@@ -108,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         faults=faults,
         valid_keys=set(args.key) if args.key else None,
         retired=args.retire,
+        fetch_urls=args.fetch_urls,
     )
 
     def banner(url: str) -> str:

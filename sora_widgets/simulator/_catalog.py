@@ -15,7 +15,6 @@ it leaves the list, its spec answers "model not found", and so does a create.
 from __future__ import annotations
 
 import json
-import math
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -25,12 +24,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .._constants import CREATE_PATH
-from ..models.catalog import MODELS
+from ..models.listing import list_page
+from ..models.prices import BUNDLED_PRICES
 from ..models.specs import ModelInfo, ModelSpec, bundled_specs
 
 __all__ = [
-    "DEFAULT_PAGE_SIZE",
-    "MAX_PAGE_SIZE",
     "RETIRE_ENV",
     "RETIRE_PRESETS",
     "CatalogEntry",
@@ -39,8 +37,6 @@ __all__ = [
     "model_not_found",
 ]
 
-DEFAULT_PAGE_SIZE = 20  # the vendor CLI's own default for `models list`
-MAX_PAGE_SIZE = 100  # a bound on one answer, whatever a client asks for
 #: Named groups for ``retire=``/``--retire``: ``sora`` rehearses the announced Sora retirement.
 RETIRE_ENV = "SORA_WIDGETS_SIM_RETIRE"  # the command line's default for --retire
 RETIRE_PRESETS: Mapping[str, tuple[str, ...]] = {"sora": ("sora_2_pro_t2v", "sora_2_pro_i2v")}
@@ -129,9 +125,10 @@ def agent_prompt(spec: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _sora_price(model_id: str) -> Decimal:
-    spec = MODELS.get(model_id)
-    return spec.price_per_second if spec is not None else Decimal(0)
+def _bundled_price(model_id: str) -> Decimal:
+    """The bundled spec's price per second (the price table's own entry; 0 if it has none)."""
+    price = BUNDLED_PRICES.get(model_id)
+    return price.per_second if price is not None else Decimal(0)
 
 
 def _example(path: Path) -> CatalogEntry:
@@ -146,12 +143,8 @@ def _example(path: Path) -> CatalogEntry:
 
 def bundled_entries() -> list[CatalogEntry]:
     """The Sora specs bundled with the package first, then the simulator's examples."""
-    sora = [CatalogEntry(spec.info(), spec, _sora_price(spec.model_id)) for spec in bundled_specs()]
+    sora = [CatalogEntry(spec.info(), spec, _bundled_price(spec.model_id)) for spec in bundled_specs()]
     return sora + [_example(p) for p in sorted((Path(__file__).resolve().parent / "examples").glob("*.json"))]
-
-
-def _searchable(info: ModelInfo) -> str:
-    return f"{info.id} {info.name} {info.description}".lower()
 
 
 class SimCatalog:
@@ -203,21 +196,6 @@ class SimCatalog:
         return list(dict.fromkeys(e.endpoint_path for e in self._entries.values()))
 
     def page(self, page: int, page_size: int, kind: str = "", keywords: str = "") -> dict[str, Any]:
-        """One page of the list, filtered by ``type`` (exact, any case) and ``keywords`` (every
-        word in the id, name or description, any case), as the list's ``data``."""
-        words = keywords.lower().split()
-        found = [
-            e.list_entry()
-            for e in self._entries.values()
-            if e.id not in self.retired
-            and (not kind or e.info.type.lower() == kind.lower())
-            and all(w in _searchable(e.info) for w in words)
-        ]
-        start = (page - 1) * page_size
-        return {
-            "models": found[start : start + page_size],
-            "total": len(found),
-            "page": page,
-            "page_size": page_size,
-            "total_pages": math.ceil(len(found) / page_size),
-        }
+        """One page of the models served now, as the list's ``data`` (see :func:`list_page`)."""
+        served = [e.info for e in self._entries.values() if e.id not in self.retired]
+        return list_page(served, page, page_size, kind, keywords)

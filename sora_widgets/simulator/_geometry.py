@@ -109,19 +109,21 @@ def words_of(params: Mapping[str, Any]) -> str:
     return ""
 
 
-def first_frame(params: Mapping[str, Any]) -> str | None:
-    """The image a create asks the video to start from, whatever the model calls it.
+def first_frame(params: Mapping[str, Any], name: str | None) -> str | None:
+    """The image a create asks the video to start from.
 
-    ``input_reference`` (Sora), ``image`` (Kling), ``images[0]`` (Vidu), or a ``content``
-    item of type ``image_url`` with role ``first_frame`` (or no role) (Seedance).
+    Args:
+        params: the create's parameters.
+        name: the spec's first-frame parameter
+            (:attr:`~sora_widgets.models.specs.ModelSpec.first_frame_param`: ``input_reference``,
+            ``image``, ``images``, whose first item is the first frame), or None; a ``content``
+            item of type ``image_url`` with role ``first_frame`` (or none) counts too (Seedance).
     """
-    for name in ("input_reference", "image"):
-        value = params.get(name)
-        if isinstance(value, str) and value:
-            return value
-    images = params.get("images")
-    if isinstance(images, list) and images and isinstance(images[0], str) and images[0]:
-        return images[0]
+    value = params.get(name) if name else None
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, str) and value:
+        return value
     content = params.get("content")
     for item in content if isinstance(content, list) else ():
         if not isinstance(item, Mapping) or item.get("type") != "image_url":

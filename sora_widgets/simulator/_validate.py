@@ -100,7 +100,9 @@ def check_create(body: Any, catalog: SimCatalog) -> CheckedCreate:
     if model in MODELS:
         return _check_sora(MODELS[model], values)
     size, seconds = render_geometry(params, entry.defaults())
-    return CheckedCreate(model, words_of(params), size, seconds, first_frame=first_frame(params))
+    return CheckedCreate(
+        model, words_of(params), size, seconds, first_frame=first_frame(params, entry.spec.first_frame_param)
+    )
 
 
 def _check_sora(spec: ModelProfile, values: dict[str, Any]) -> CheckedCreate:
@@ -128,9 +130,11 @@ def is_moderated(prompt: str, words: tuple[str, ...]) -> bool:
     return any(w in found for w in words)
 
 
-def read_reference(reference: Any, width: int, height: int) -> tuple[bytes | None, str | None]:
+def read_reference(
+    reference: Any, width: int, height: int, *, fetch_urls: bool = False
+) -> tuple[bytes | None, str | None]:
     """The image bytes, or the upstream wording of why they cannot be used (Sora: exact size)."""
-    data, problem = read_image(reference)
+    data, problem = read_image(reference, fetch_urls=fetch_urls)
     if data is not None and image_size(data) != (width, height):
         return None, SIZE_MISMATCH_MESSAGE
     return data, problem
@@ -146,12 +150,24 @@ def image_size(data: bytes) -> tuple[int, int] | None:
         return None
 
 
-def read_image(reference: Any, name: str = "input_reference") -> tuple[bytes | None, str | None]:
-    """The bytes of an image given as a URL, a data URL or base64, or why they cannot be used."""
+def read_image(
+    reference: Any, name: str = "input_reference", *, fetch_urls: bool = False
+) -> tuple[bytes | None, str | None]:
+    """The bytes of an image given as a URL, a data URL or base64, or why they cannot be used.
+
+    An http(s) URL is fetched only with ``fetch_urls``: a simulator in front of a class (the
+    gateway's upstream in a rehearsal) would otherwise fetch any address a student names, from
+    the teacher's machine and network.
+    """
     if not isinstance(reference, str):
         return None, f"{name} must be a string (URL or base64)"
     data: bytes | None
     if reference.startswith(("http://", "https://")):
+        if not fetch_urls:
+            return None, (
+                f"This simulator fetches no {name} URL (start it with fetch_urls=True or "
+                "--fetch-urls to allow it); send the image itself, as a data URL"
+            )
         data = _fetch(reference)
         if data is None:
             return None, f"Failed to download {name} from {reference[:200]}"

@@ -18,10 +18,11 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from .._constants import CREATE_PATH, TASK_PATH
+from .._constants import CREATE_PATH, MODELS_PATH, SPEC_PATH, TASK_PATH
 from .._serve import serve_asgi
+from ..models.listing import paging
 from ..models.wire import http_error
-from ._catalog import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SimCatalog, model_not_found
+from ._catalog import SimCatalog, model_not_found
 from .engine import (
     DEFAULT_MODERATION_WORDS,
     DEFAULT_RENDER_WORKERS,
@@ -99,28 +100,11 @@ def _cdn_denied(reason: str) -> Response:
     return Response(body, status_code=403, media_type="application/xml", headers=_CORS)
 
 
-# The catalog service's paths (the vendor CLI's internal/models/client.go); no auth on either.
-MODELS_PATH = "/api/v1/skill/models"
-
-
 def _envelope(data: object, code: int = 0, message: str = "success") -> JSONResponse:
     """The catalog's answer: ``{"data", "status": {"code", "message"}}``; code 0 is success and an
     error carries the HTTP status as its code (the vendor CLI reads "status 404" as not found)."""
     body = {"data": data, "status": {"code": code, "message": message}}
     return JSONResponse(body, status_code=code or 200)
-
-
-def _positive(text: str | None, default: int, name: str) -> int:
-    """A paging number from the query string (absent -> ``default``)."""
-    if text is None or text == "":
-        return default
-    try:
-        value = int(text)
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number, not {text[:40]!r}") from None
-    if value < 1:
-        raise ValueError(f"{name} must be 1 or more, not {value}")
-    return value
 
 
 class Simulator:
@@ -153,6 +137,10 @@ class Simulator:
             catalog, to rehearse a model's retirement; ``sim.retire()``/``sim.restore()`` change
             it while running.
         catalog: the models served (default: the bundled Sora specs and the simulated examples).
+        fetch_urls: fetch an http(s) ``input_reference`` a client sends. Off by default: in a
+            class rehearsal the simulator is the gateway's upstream, and fetching would let any
+            student make the teacher's machine request any address on its network. Data URLs
+            and uploaded images always work.
     """
 
     def __init__(
@@ -169,6 +157,7 @@ class Simulator:
         retention_s: float = DEFAULT_RETENTION_S,
         retired: Iterable[str] = (),
         catalog: SimCatalog | None = None,
+        fetch_urls: bool = False,
     ) -> None:
         catalog = catalog if catalog is not None else SimCatalog()
         catalog.retire(*retired)
@@ -182,6 +171,7 @@ class Simulator:
             clock=clock,
             render_workers=render_workers,
             retention_s=retention_s,
+            fetch_urls=fetch_urls,
         )
         self.valid_keys = set(valid_keys) if valid_keys is not None else None
         self.ledger: Ledger = self.engine.ledger
@@ -195,7 +185,7 @@ class Simulator:
                 Route("/", self._index, methods=["GET"]),
                 Route("/healthz", self._index, methods=["GET"]),
                 Route(MODELS_PATH, self._models, methods=["GET"]),
-                Route(MODELS_PATH + "/{model_id:str}/spec", self._spec, methods=["GET"]),
+                Route(SPEC_PATH.replace("{model_id}", "{model_id:str}"), self._spec, methods=["GET"]),
                 *(Route(path, self._create, methods=["POST"]) for path in endpoints),
                 *(Route(path + task_suffix, self._poll, methods=["GET"]) for path in endpoints),
                 Route("/files/{name:str}", self._file, methods=["GET", "HEAD"]),
@@ -319,8 +309,7 @@ class Simulator:
     async def _models(self, request: Request) -> Response:
         query = request.query_params
         try:
-            page = _positive(query.get("page"), 1, "page")
-            size = min(MAX_PAGE_SIZE, _positive(query.get("page_size"), DEFAULT_PAGE_SIZE, "page_size"))
+            page, size = paging(query.get("page"), query.get("page_size"))
         except ValueError as exc:
             return _envelope(None, 400, str(exc))
         data = self.catalog.page(page, size, query.get("type", ""), query.get("keywords", ""))

@@ -86,6 +86,7 @@ class Engine:
         render_workers: threads rendering videos.
         retention_s: tasks older than this, and files no task uses, are removed at start.
         catalog: the models served (default: the bundled specs and the simulated examples).
+        fetch_urls: fetch an http(s) ``input_reference`` (off by default: see ``read_reference``).
     """
 
     def __init__(
@@ -100,6 +101,7 @@ class Engine:
         render_workers: int = DEFAULT_RENDER_WORKERS,
         retention_s: float = DEFAULT_RETENTION_S,
         catalog: SimCatalog | None = None,
+        fetch_urls: bool = False,
     ) -> None:
         if speed not in SPEEDS:
             raise ValueError(f"speed must be one of {', '.join(SPEEDS)}, not {speed!r}")
@@ -110,6 +112,7 @@ class Engine:
         self.faults = faults if faults is not None else FaultPlan()
         self.clock = clock
         self.catalog = catalog if catalog is not None else SimCatalog()
+        self.fetch_urls = fetch_urls
         self.refusals: dict[str, int] = {}
         self._store = TaskStore(self.state_dir)
         self._lock = self._store.lock
@@ -317,12 +320,12 @@ class Engine:
         audio = plan.audio or self.faults.audio
         image: bytes | None = None
         if checked.reference:
-            image, problem = read_reference(checked.reference, width, height)
+            image, problem = read_reference(checked.reference, width, height, fetch_urls=self.fetch_urls)
             if problem is not None:
                 return None, problem
         elif checked.first_frame:
             # Other models fit their first frame to the video, as Kling and Vidu do.
-            image, problem = read_image(checked.first_frame, "first frame image")
+            image, problem = read_image(checked.first_frame, "first frame image", fetch_urls=self.fetch_urls)
             if problem is not None:
                 return None, problem
         if checked.remix:

@@ -52,7 +52,13 @@ from ..errors import (
     register_secret,
     safe_url,
 )
-from ..models.wire import MAX_ANSWER_BYTES, WireFormatError, decode_json, error_body_message
+from ..models.wire import (
+    MAX_ANSWER_BYTES,
+    WireFormatError,
+    decode_json,
+    error_body_advice,
+    error_body_message,
+)
 from .body import BodyTooBig, BodyUnreadable, iter_body
 from .retry import RateGate
 
@@ -174,28 +180,39 @@ def error_for_response(response: httpx.Response, *, action: str, content: bytes 
     # A JSON-looking body is shown by its message; an HTML error page is not worth quoting.
     if detail and "<html" in detail.lower():
         detail = None
-    said = f": {detail}" if detail else ""
+    said = f": {detail.rstrip('.')}" if detail else ""
+    # A server that says what to do (the class gateway: who to ask, what would fit) is the
+    # source that knows: its advice replaces the generic sentence and the class's advice.
+    advice = error_body_advice(body)
+
+    def generic(text: str) -> str:
+        return "" if advice else f" {text}"
+
     retry_after = parse_retry_after(response.headers.get("retry-after"))
     exc: APIError
     if status == 401:
         exc = AuthenticationError(
-            f"the API key was refused (HTTP 401){said}. Check VTRIX_API_KEY or pass api_key=...; "
-            "keys are issued at the Vtrix console.",
+            f"the API key was refused (HTTP 401){said}."
+            + generic("Check VTRIX_API_KEY or pass api_key=...; keys are issued at the Vtrix console."),
             status_code=status,
             body=body,
+            advice=advice,
         )
     elif status in (402, 403):
         exc = InsufficientBalanceError(
-            f"the service refused {action} (HTTP {status}){said}. Top up the account balance or "
-            "check that the key may use this model.",
+            f"the service refused {action} (HTTP {status}){said}."
+            + generic("Top up the account balance or check that the key may use this model."),
             status_code=status,
             body=body,
+            advice=advice,
         )
     elif status == 404:
         exc = NotFoundError(
-            f"the service does not know this task (HTTP 404){said}. Check the task id and base URL.",
+            f"the service does not know this task (HTTP 404){said}."
+            + generic("Check the task id and base URL."),
             status_code=status,
             body=body,
+            advice=advice,
         )
     elif status == 429:
         hint = f" after about {retry_after:.0f} s" if retry_after is not None else " in a little while"
@@ -207,16 +224,19 @@ def error_for_response(response: httpx.Response, *, action: str, content: bytes 
         )
     elif status >= 500:
         exc = ServerError(
-            f"the service failed while {action} (HTTP {status}){said}. This is usually brief; "
-            "try again shortly.",
+            f"the service failed while {action} (HTTP {status}){said}."
+            + generic("This is usually brief; try again shortly."),
             status_code=status,
             body=body,
+            advice=advice,
         )
     else:
         exc = BadRequestError(
-            f"the service refused {action} (HTTP {status}){said}. Check the prompt, size, seconds and image.",
+            f"the service refused {action} (HTTP {status}){said}."
+            + generic("Check the prompt, size, seconds and image."),
             status_code=status,
             body=body,
+            advice=advice,
         )
     exc.retry_after = retry_after
     return exc

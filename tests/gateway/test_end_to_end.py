@@ -397,8 +397,10 @@ async def test_unknown_model_or_length_is_refused_before_anything_is_held(
     assert sim.ledger.created(teacher_key) == 0 and usage_of(gateway, "sam")["reserved"] == "0.00"
 
 
-async def test_gateway_never_fetches_a_students_url_only_forwards_it(tmp_path: Any) -> None:
-    """A reference image given as a URL goes upstream untouched; the gateway fetches nothing."""
+async def test_gateway_fetches_no_url_and_forwards_only_the_checked_parameters(tmp_path: Any) -> None:
+    """A reference image given as a URL goes upstream untouched; the gateway fetches nothing; and
+    what goes upstream is rebuilt from the priced, checked parameters: extra fields (``n``,
+    ``callback_url``), a second ``input`` item and unknown parameters never leave the gateway."""
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import JSONResponse
@@ -419,26 +421,25 @@ async def test_gateway_never_fetches_a_students_url_only_forwards_it(tmp_path: A
 
     canary_app = Starlette(routes=[Route("/{path:path}", canary, methods=["GET", "HEAD"])])
     upstream_app = Starlette(routes=[Route(CREATE, upstream_create, methods=["POST"])])
-    with serve_app(canary_app) as canary_url:
-        gateway = Gateway(
-            tmp_path / "g.sqlite3",
-            upstream="http://upstream.invalid",
-            upstream_app=upstream_app,
-            api_key=TEACHER_KEY,
-        )
+    with serve_app(canary_app) as canary_url, serve_app(upstream_app) as upstream_url:
+        gateway = Gateway(tmp_path / "g.sqlite3", upstream=upstream_url, api_key=TEACHER_KEY)
         key = gateway.store.add("tia", "5")
         image_url = f"{canary_url}/boat.png"
+        params = {"prompt": "A boat", "input_reference": image_url, "seconds": "4", "n": 8, "quality": "max"}
         body = {
             "model": "sora_2_pro_i2v",
-            "input": [{"params": {"prompt": "A boat", "input_reference": image_url}}],
+            "input": [{"params": params}, {"params": {"prompt": "Another", "seconds": "12"}}],
+            "n": 4,
+            "callback_url": f"{canary_url}/hook",
         }
-        transport = httpx.ASGITransport(app=gateway.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
-            answer = await http.post(CREATE, json=body, headers={"Authorization": f"Bearer {key}"})
+        with gateway.serve() as url:
+            async with httpx.AsyncClient(base_url=url) as http:
+                answer = await http.post(CREATE, json=body, headers={"Authorization": f"Bearer {key}"})
         gateway.close()
-    assert answer.status_code == 200
+    assert answer.status_code == 200, answer.text
     assert canary_hits == []
-    assert seen == [(f"Bearer {TEACHER_KEY}", body)]
+    checked = {"prompt": "A boat", "size": "720x1280", "seconds": "4", "input_reference": image_url}
+    assert seen == [(f"Bearer {TEACHER_KEY}", {"model": "sora_2_pro_i2v", "input": [{"params": checked}]})]
 
 
 async def test_admin_endpoints_need_the_admin_key(make_gateway: MakeGateway) -> None:

@@ -17,9 +17,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
+from sora_widgets.models.listing import MAX_PAGE_SIZE
 from sora_widgets.simulator import Simulator
 from sora_widgets.simulator.__main__ import build_parser
-from sora_widgets.simulator._catalog import MAX_PAGE_SIZE, SimCatalog, expand_retired
+from sora_widgets.simulator._catalog import SimCatalog, expand_retired
 from sora_widgets.simulator._geometry import MAX_RENDER_SHORT_SIDE, first_frame, render_geometry
 
 from .conftest import KEY, png_bytes
@@ -290,12 +291,15 @@ def test_geometry_reads_each_models_names() -> None:
     assert render_geometry({"size": "1280x720", "seconds": "8"}, {}) == ("1280x720", 8)
     assert render_geometry({"ratio": "4:3"}, {"duration": 6, "resolution": "720p"}) == ("960x720", 6)
     assert render_geometry({"frames": 121, "duration": 10}, {}) == ("1280x720", 5)
-    assert first_frame({"images": ["a", "b"]}) == "a" and first_frame({"image_tail": "z"}) is None
+    assert (
+        first_frame({"images": ["a", "b"]}, "images") == "a"
+        and first_frame({"image_tail": "z"}, None) is None
+    )
     content = [
         {"type": "image_url", "role": "last_frame", "image_url": {"url": "L"}},
         {"type": "image_url", "image_url": {"url": "F"}},
     ]
-    assert first_frame({"content": content}) == "F"
+    assert first_frame({"content": content}, None) == "F"
 
 
 # --- validation: the client's own validator, on the server side ------------------------------
