@@ -90,10 +90,16 @@ def controls_for(spec: ModelSpec) -> list[dict[str, Any]]:
                 out.append({**_control(param, name, label), "kind": "image"})
             elif param.carries_image and param.type == "array" and not param.children:
                 count = min(param.max_items or 1, _MAX_IMAGE_PICKERS)
-                labels = ["First frame", "Last frame"] if count == 2 else [f"{_label(name)} {i + 1}" for i in range(count)]
+                labels = (
+                    ["First frame", "Last frame"]
+                    if count == 2
+                    else [f"{_label(name)} {i + 1}" for i in range(count)]
+                )
                 for index, label in enumerate(labels):
                     required = param.required and index == 0
-                    out.append({**_control(param, f"{name}.{index}", label), "kind": "image", "required": required})
+                    out.append(
+                        {**_control(param, f"{name}.{index}", label), "kind": "image", "required": required}
+                    )
             elif param.type == "object" and param.children:
                 walk(param.children, f"{name}.")
             else:
