@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import traitlets as t
 
 from .._text import shorten
-from ..coaching import PromptReport, Vocabulary, coach
 from ..client._requests import catalog_request, nominal_seconds, nominal_size
+from ..coaching import PromptReport, Vocabulary, coach
 from ..errors import InvalidRequestError
 from ..models.catalog import I2V, MODELS, ORIENTATIONS, T2V, front_catalog, get_model
 from ..models.prices import PriceTable, estimate_cost, format_estimate
@@ -236,8 +236,11 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach", "spec_co
             from ..media import fit_image
 
             size = nominal_size(spec, self.values)
-            mode = "letterbox" if self.fit_mode == "letterbox" else "cover"
-            self._slot_images = {n: fit_image(src, size, mode=mode) for n, src in self._slot_sources.items()}
+            letterbox = self.fit_mode == "letterbox"
+            self._slot_images = {
+                n: fit_image(src, size, mode="letterbox" if letterbox else "cover")
+                for n, src in self._slot_sources.items()
+            }
         slots = {}
         for name, image in self._slot_images.items():
             self.image_version += 1
@@ -383,8 +386,9 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach", "spec_co
         slot = slot if slot is not None else (pickers[0] if pickers else "")
         if slot not in pickers:
             model = self.model or "Sora 2 Pro"
+            offered = ", ".join(pickers) or "none"
             raise InvalidRequestError(
-                f"image slot {slot!r}: {model} has no such image picker; it has: {', '.join(pickers) or 'none'}."
+                f"image slot {slot!r}: {model} has no such image picker; it has: {offered}."
             )
         if isinstance(src, ReferenceImage):
             loaded = src

@@ -188,7 +188,7 @@ async def test_image_pickers_fit_to_the_model_size_and_preview(
     assert "images" in builder.problem or builder.problem == ""  # a lone last frame is the service's call
     from_browser(builder, {"type": "clear_image", "slot": "images.1"})
     assert builder.slots == {}
-    with pytest.raises(InvalidRequestError, match="image_tail.*images.0, images.1"):
+    with pytest.raises(InvalidRequestError, match=r"image_tail.*images\.0, images\.1"):
         builder.set_image(_png(10, 10), slot="image_tail")
 
 
