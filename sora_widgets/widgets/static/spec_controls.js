@@ -27,6 +27,8 @@ function mountSpecControls(model, { edited, listen }) {
   const builders = {
     choice(control) {
       const select = h("select", {});
+      // No default: "—" (not sent) until one is chosen, as for a nested object's fields.
+      if (control.default === undefined) select.append(h("option", { value: "", text: "—" }));
       for (const option of control.options) select.append(h("option", { value: option, text: option }));
       listen(select, "change", () => setValue(control.name, select.value));
       const paint = (v) => (select.value = v === undefined ? "" : String(v));
