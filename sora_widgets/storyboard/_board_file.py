@@ -38,6 +38,7 @@ def board_to_dict(board: Storyboard) -> dict[str, Any]:
                 "continuity": shot.continuity,
                 "image": image,
                 "take": shot.take,
+                **({"model": shot.model, "params": shot.params} if shot.model else {}),
             }
         )
     return {
@@ -78,6 +79,8 @@ def board_from_dict(cls: type[Storyboard], data: dict[str, Any], client: SoraCli
                     continuity=shot.get("continuity"),
                     image=image,
                     take=int(shot.get("take") or 0),
+                    model=shot.get("model"),
+                    params=shot.get("params"),
                 )
             )
         )

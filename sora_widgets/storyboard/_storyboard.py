@@ -42,7 +42,8 @@ from typing import TYPE_CHECKING, Any
 
 from .._display import widget_for
 from ..errors import InvalidRequestError
-from ..models.catalog import I2V, T2V
+from ..models.catalog import I2V, MODELS, T2V
+from ..models.prices import estimate_cost
 from ..models.money import format_money
 from ..models.request import ReferenceImage, normalize_seconds, normalize_size
 from ..models.video import Video
@@ -267,12 +268,22 @@ class Storyboard:
         continuity: str | None = None,
         image: Any = None,
         at: int | None = None,
+        model: str | None = None,
+        params: dict[str, Any] | None = None,
     ) -> int:
-        """Add a shot (at the end, or before index ``at``); returns its index."""
+        """Add a shot (at the end, or before index ``at``); returns its index.
+
+        ``model`` picks any catalog model for this shot (``params``: its other parameters by
+        name); with ``continuity="last_frame"`` the model's spec must take a first-frame image,
+        which :meth:`check` (and :meth:`run`, before sending anything) verifies.
+        """
         self._check_idle()
         if len(self.shots) >= MAX_SHOTS:
             raise InvalidRequestError(f"a board holds at most {MAX_SHOTS} shots.")
-        shot = self._valid(Shot(prompt=prompt, seconds=seconds, continuity=continuity, image=image))
+        shot = Shot(
+            prompt=prompt, seconds=seconds, continuity=continuity, image=image, model=model, params=params
+        )
+        shot = self._valid(shot)
         index = len(self.shots) if at is None else max(0, min(int(at), len(self.shots)))
         self.shots.insert(index, shot)
         self.states.insert(index, ShotState())
@@ -280,12 +291,12 @@ class Storyboard:
         return index
 
     def edit(self, index: int, **changes: Any) -> None:
-        """Change a shot's ``prompt``, ``seconds``, ``continuity`` or ``image``.
+        """Change a shot's ``prompt``, ``seconds``, ``continuity``, ``image``, ``model`` or ``params``.
 
         The shot, and the shots that continue from it, will be made again on the next run.
         """
         self._check_idle()
-        unknown = set(changes) - {"prompt", "seconds", "continuity", "image"}
+        unknown = set(changes) - {"prompt", "seconds", "continuity", "image", "model", "params"}
         if unknown:
             raise InvalidRequestError(f"unknown shot field(s) {', '.join(sorted(unknown))}.")
         self.shots[self._index(index)] = self._valid(replace(self.shots[self._index(index)], **changes))
@@ -356,7 +367,15 @@ class Storyboard:
     def _valid(self, shot: Shot) -> Shot:
         if not isinstance(shot.prompt, str) or not shot.prompt.strip():
             raise InvalidRequestError("a shot needs a prompt: describe what happens in it.")
-        seconds = None if shot.seconds is None else normalize_seconds(shot.seconds, T2V)
+        model = shot.model if shot.model and shot.model not in MODELS else None
+        if shot.params and model is None:
+            raise InvalidRequestError("params= go with a catalog model: give the shot's model= too.")
+        if shot.seconds is None or model is not None:
+            # A catalog model's lengths are its spec's (checked when the shot is sent).
+            seconds = None if shot.seconds is None else int(shot.seconds)
+        else:
+            seconds = normalize_seconds(shot.seconds, T2V)
+        shot = replace(shot, model=model, params=dict(shot.params) if shot.params else None)
         image = shot.image
         if image is not None and not isinstance(image, (str, Path, ReferenceImage)):
             # bytes, a PIL image or a file object: load (and check) it once, now.
@@ -418,6 +437,8 @@ class Storyboard:
     def model_of(self, index: int) -> str:
         """The model shot ``index`` goes to."""
         shot = self.shots[index]
+        if shot.model:
+            return shot.model
         uses_image = shot.image is not None or (
             self.mode_of(index) == "last_frame" and self.depends_on(index) is not None
         )
@@ -438,6 +459,8 @@ class Storyboard:
                 "take": shot.take,
                 "after": keys[dep] if dep is not None else None,
             }
+            if shot.model:  # only then: the keys of Sora shots stay what they were
+                material |= {"model": shot.model, "params": shot.params}
             digest = hashlib.sha256(json.dumps(material, sort_keys=True).encode("utf-8")).hexdigest()
             keys.append(digest[:24])
         return keys
@@ -464,7 +487,7 @@ class Storyboard:
         plans = []
         for i, key in enumerate(self.keys()):
             entry = entries.get(key)
-            price = (I2V if self.model_of(i) == I2V.id else T2V).estimate_cost(self.seconds_of(i))
+            price = self.price_of(i)
             if entry is None or entry.status in ("failed", "refused"):
                 action = "generate"
             elif entry.status == "completed" and entry.video is not None:
@@ -478,15 +501,50 @@ class Storyboard:
             plans.append(ShotPlan(i, key, self.depends_on(i), action, entry, price))
         return plans
 
-    @property
-    def total_cost(self) -> Decimal:
-        """The estimated price of every shot of the board."""
-        return sum((p.cost for p in self._price_plan()), Decimal("0"))
+    def price_of(self, index: int) -> Decimal | None:
+        """Shot ``index``'s estimated price by its model (None: no known price, never $0)."""
+        shot, seconds = self.shots[index], self.seconds_of(index)
+        if shot.model:
+            length = (shot.params or {}).get("duration", shot.seconds)
+            return estimate_cost(shot.model, length or seconds, self.client.prices)
+        return (I2V if self.model_of(index) == I2V.id else T2V).estimate_cost(seconds)
 
     @property
-    def estimated_cost(self) -> Decimal:
-        """The estimated price of the next run: only the shots it has to make."""
-        return sum((p.cost for p in self.plan() if p.action == "generate"), Decimal("0"))
+    def total_cost(self) -> Decimal | None:
+        """The estimated price of every shot of the board (None: a shot's model has no known price)."""
+        return _sum_known([p.cost for p in self._price_plan()])
+
+    @property
+    def estimated_cost(self) -> Decimal | None:
+        """The estimated price of the next run: only the shots it has to make (None: unknown)."""
+        return _sum_known([p.cost for p in self.plan() if p.action == "generate"])
+
+    async def check(self) -> None:
+        """Check, before anything is sent, that every shot's model can continue as asked.
+
+        Raises:
+            InvalidRequestError: naming the shot and the model that cannot continue it (no
+                first-frame image in its spec for ``last_frame``, no remix for ``remix``).
+            ModelUnavailableError: a shot's model is not in the catalog.
+        """
+        for i, shot in enumerate(self.shots):
+            if not shot.model:
+                continue
+            spec = await self.client.model_spec(shot.model)
+            mode = self.mode_of(i)
+            continues = self.depends_on(i) is not None
+            if (mode == "last_frame" and continues) or shot.image is not None:
+                if spec.first_frame_param is None:
+                    raise InvalidRequestError(
+                        f"shot {i} ({shot.model}) cannot start from an image (the last frame of shot "
+                        f"{i - 1} or its own): its spec takes no first-frame image. Pick a model whose "
+                        "spec does (an image-to-video model), or continuity='none' for this shot."
+                    )
+            if mode == "remix" and continues and not spec.can_remix:
+                raise InvalidRequestError(
+                    f"shot {i} ({shot.model}) cannot remix shot {i - 1}: its spec takes no remix source. "
+                    "Use continuity='last_frame' with a model that takes a first-frame image, or 'none'."
+                )
 
     def _price_plan(self) -> list[ShotPlan]:
         return [
@@ -496,7 +554,7 @@ class Storyboard:
                 self.depends_on(i),
                 "generate",
                 None,
-                (I2V if self.model_of(i) == I2V.id else T2V).estimate_cost(self.seconds_of(i)),
+                self.price_of(i),
             )
             for i in range(len(self.shots))
         ]
@@ -518,8 +576,16 @@ class Storyboard:
             raise InvalidRequestError("the board has no shots: board.add('...') first.")
         if self.running:
             raise InvalidRequestError("the board is running already.")
+        await self.check()
         plans = self.plan()
-        cost = sum((p.cost for p in plans if p.action == "generate"), Decimal("0"))
+        making = [p for p in plans if p.action == "generate"]
+        unpriced = sorted({self.model_of(p.index) for p in making if p.cost is None})
+        if self.budget is not None and unpriced:
+            raise BudgetExceeded(
+                f"no price is known for {', '.join(unpriced)}, so the run cannot be held to the budget; "
+                "nothing was sent. Set one with client.prices.set(model, per_second=...)."
+            )
+        cost = sum((p.cost for p in making if p.cost is not None), Decimal("0"))
         if self.budget is not None and cost > self.budget:
             raise BudgetExceeded(
                 f"this run would cost about {format_money(cost)} "
@@ -600,3 +666,10 @@ class Storyboard:
             f"Storyboard({self.id!r}, {len(self.shots)} shots, {self.size}, {self.continuity}, "
             f"estimated {format_money(self.total_cost)})"
         )
+
+
+def _sum_known(costs: list[Decimal | None]) -> Decimal | None:
+    """The sum of ``costs``, or None when one of them is unknown (never counted as $0)."""
+    if any(c is None for c in costs):
+        return None
+    return sum((c for c in costs if c is not None), Decimal("0"))
