@@ -43,8 +43,8 @@ from typing import TYPE_CHECKING, Any
 from .._display import widget_for
 from ..errors import InvalidRequestError
 from ..models.catalog import I2V, MODELS, T2V
-from ..models.prices import estimate_cost
 from ..models.money import format_money
+from ..models.prices import estimate_cost
 from ..models.request import ReferenceImage, normalize_seconds, normalize_size
 from ..models.video import Video
 from ._board import (
@@ -533,13 +533,13 @@ class Storyboard:
             spec = await self.client.model_spec(shot.model)
             mode = self.mode_of(i)
             continues = self.depends_on(i) is not None
-            if (mode == "last_frame" and continues) or shot.image is not None:
-                if spec.first_frame_param is None:
-                    raise InvalidRequestError(
-                        f"shot {i} ({shot.model}) cannot start from an image (the last frame of shot "
-                        f"{i - 1} or its own): its spec takes no first-frame image. Pick a model whose "
-                        "spec does (an image-to-video model), or continuity='none' for this shot."
-                    )
+            from_image = (mode == "last_frame" and continues) or shot.image is not None
+            if from_image and spec.first_frame_param is None:
+                raise InvalidRequestError(
+                    f"shot {i} ({shot.model}) cannot start from an image (the last frame of shot "
+                    f"{i - 1} or its own): its spec takes no first-frame image. Pick a model whose "
+                    "spec does (an image-to-video model), or continuity='none' for this shot."
+                )
             if mode == "remix" and continues and not spec.can_remix:
                 raise InvalidRequestError(
                     f"shot {i} ({shot.model}) cannot remix shot {i - 1}: its spec takes no remix source. "
