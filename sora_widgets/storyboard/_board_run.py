@@ -157,9 +157,9 @@ class BoardRun:
         shot = board.shots[i]
         mode = board.mode_of(i)
         if shot.model:
-            fields = await self._catalog_fields(i, source if mode == "last_frame" else None)
+            params = await self._catalog_fields(i, source if mode == "last_frame" else None)
             self._set(i, status=RUNNING, message="sending", progress=None)
-            task = await client.create(labels=shot_labels(board.id, i, plan.key), **fields)
+            task = await client.create(labels=shot_labels(board.id, i, plan.key), **params)
             update(task)
             return await client.wait(task, on_update=update)
         fields: dict[str, Any] = {"prompt": shot.prompt, "size": board.size, "seconds": board.seconds_of(i)}
