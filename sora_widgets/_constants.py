@@ -49,6 +49,9 @@ DOWNLOAD_ATTEMPTS = 3
 # Decoded frames (Video.frames, filmstrips, frame compare) are cached per file up to this many
 # bytes of pixels: eight 1280x720 stills are ~22 MB, so a handful of videos stay warm.
 FRAME_CACHE_BYTES = 96 * 1024 * 1024
+# Pixels per frame the frame and film helpers decode: twice a 1920x1080 frame, above every size
+# the service makes; a small file declaring 4096x4096 would otherwise cost seconds and a GiB.
+MAX_DECODE_PIXELS = 2048 * 2048
 # At most this many stills per request: a filmstrip or compare row wider than this is unreadable.
 MAX_FRAMES = 48
 # Filmstrips the widgets show: this many stills, this tall (pixels), sent as one JPEG.

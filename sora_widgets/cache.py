@@ -43,6 +43,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._paths import is_inside
+from ._strict_json import loads_strict
+from .errors import InvalidRequestError
+
 if TYPE_CHECKING:
     from .journal import Journal, JournalEntry
 
@@ -72,6 +76,12 @@ VIDEOS_DIR = "videos"
 DEFAULT_KEEP_RECENT = 20
 # Applied automatically after a download, at least the newest video stays (the one just saved).
 MIN_KEEP_RECENT_AUTO = 1
+
+# Ceilings of a policy's numbers: far beyond any disk and any lifetime, and small enough that
+# arithmetic on them (a cutoff date, a total) never overflows.
+MAX_CACHE_BYTES = 10**18
+MAX_AGE_DAYS = 36_500
+MAX_KEEP_RECENT = 10**9
 
 _UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "m": 10**6, "mb": 10**6, "g": 10**9, "gb": 10**9,
           "t": 10**12, "tb": 10**12, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}  # fmt: skip
@@ -104,6 +114,19 @@ def parse_age(text: str) -> float:
     return seconds / 86_400.0
 
 
+def _check_number(name: str, value: object, ceiling: float, *, whole: bool, optional: bool) -> None:
+    """Refuse a policy value that is not a number of the right kind from 0 up to ``ceiling``."""
+    if value is None and optional:
+        return
+    kinds = (int,) if whole else (int, float)
+    fine = isinstance(value, kinds) and not isinstance(value, bool) and 0 <= value <= ceiling  # NaN: False
+    if not fine:
+        kind = "a whole number" if whole else "a number"
+        shown = repr(value)[:40] if isinstance(value, (int, float, str)) else type(value).__name__
+        null = " (or null: no limit)" if optional else ""
+        raise InvalidRequestError(f"{name}: {shown}; use {kind} from 0 up to {ceiling:,}{null}.")
+
+
 def _format_bytes(size: int) -> str:
     for unit, scale in (("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
         if size >= scale:
@@ -132,12 +155,11 @@ class CachePolicy:
     keep_favourites: bool = True
 
     def __post_init__(self) -> None:
-        if self.max_bytes is not None and self.max_bytes < 0:
-            raise ValueError("max_bytes must be 0 or more")
-        if self.max_age_days is not None and self.max_age_days < 0:
-            raise ValueError("max_age_days must be 0 or more")
-        if self.keep_recent < 0:
-            raise ValueError("keep_recent must be 0 or more")
+        _check_number("max_bytes", self.max_bytes, MAX_CACHE_BYTES, whole=True, optional=True)
+        _check_number("max_age_days", self.max_age_days, MAX_AGE_DAYS, whole=False, optional=True)
+        _check_number("keep_recent", self.keep_recent, MAX_KEEP_RECENT, whole=True, optional=False)
+        if not isinstance(self.keep_favourites, bool):
+            raise InvalidRequestError(f"keep_favourites: {self.keep_favourites!r}; use true or false.")
 
     @property
     def limited(self) -> bool:
@@ -166,22 +188,38 @@ def _home(journal: Journal | None) -> Path:
     return default_home()
 
 
-def load_policy(home: str | Path | None = None) -> CachePolicy:
-    """The saved policy (``<home>/cache-policy.json``), or the default: keep everything."""
+def load_policy(home: str | Path | None = None, *, strict: bool = False) -> CachePolicy:
+    """The saved policy (``<home>/cache-policy.json``), or the default: keep everything.
+
+    A file that is not a valid policy (not JSON, ``NaN``, ``1e308``, ``1.5`` files to keep, a
+    list...) prunes nothing: after a download it is logged and ignored; with ``strict`` (the
+    ``sora-widgets cache`` command) it is refused.
+
+    Raises:
+        InvalidRequestError: with ``strict``, the file is not a valid policy; the message names
+            the file and the field, and says how to save a good one.
+    """
     path = Path(home if home is not None else _home(None)) / POLICY_FILE
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return _read_policy(path)
     except FileNotFoundError:
         return CachePolicy()
-    except (OSError, ValueError) as exc:
-        _log.warning("ignoring the cache policy in %s (%s); nothing is pruned", path, exc)
+    except (OSError, InvalidRequestError) as exc:
+        reason = exc.message if isinstance(exc, InvalidRequestError) else (exc.strerror or str(exc))
+        if strict:
+            raise InvalidRequestError(
+                f"the cache policy in {path} is not valid ({reason}); nothing was pruned. Save a new "
+                "one with `sora-widgets cache policy --max-size 2GB` (or `--off`), or delete the file."
+            ) from None
+        _log.warning("ignoring the cache policy in %s (%s); nothing is pruned", path, reason)
         return CachePolicy()
-    known = {k: v for k, v in data.items() if k in CachePolicy.__dataclass_fields__}
-    try:
-        return CachePolicy(**known)
-    except (TypeError, ValueError) as exc:
-        _log.warning("ignoring the cache policy in %s (%s); nothing is pruned", path, exc)
-        return CachePolicy()
+
+
+def _read_policy(path: Path) -> CachePolicy:
+    data = loads_strict(path.read_text(encoding="utf-8", errors="replace"))
+    if not isinstance(data, dict):
+        raise InvalidRequestError(f"a policy is a JSON object, not a {type(data).__name__}")
+    return CachePolicy(**{k: v for k, v in data.items() if k in CachePolicy.__dataclass_fields__})
 
 
 def save_policy(policy: CachePolicy, home: str | Path | None = None) -> Path:
@@ -256,14 +294,6 @@ class PruneResult:
         return "\n".join([text, *(f"  could not remove: {e}" for e in self.errors)])
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-    except (OSError, ValueError):
-        return False
-    return True
-
-
 def _files(journal: Journal) -> list[CachedFile]:
     """Cached files of completed entries, newest first; only files inside the cache folder."""
     folder = journal.home / VIDEOS_DIR
@@ -273,7 +303,7 @@ def _files(journal: Journal) -> list[CachedFile]:
         if video is None or video.path is None:
             continue
         path = Path(video.path)
-        if not _inside(path, folder):
+        if not is_inside(path, folder):
             continue
         try:
             size = path.stat().st_size
@@ -530,50 +560,59 @@ def main(argv: Iterable[str] | None = None) -> int:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1
     with journal:
-        if args.action is None:
-            info = report(journal)
-            if args.json:
-                print(json.dumps({
-                    "folder": str(info.folder), "bytes": info.total_bytes, "pruned": info.pruned,
-                    "policy": asdict(info.policy), "files": [_file_json(f) for f in info.files],
-                }))  # fmt: skip
-            else:
-                print(info)
-            return 0
-        if args.action == "policy":
-            policy = CachePolicy() if args.off else _policy_from(args, load_policy(journal.home))
-            path = save_policy(policy, journal.home)
-            print(f"Saved to {path}: {policy.describe()}")
-            return 0
-        if args.action == "keep":
-            status = 0
-            for key in args.task_id:
-                try:
-                    set_favourite(journal, key, not args.undo)
-                    print(f"{key}: {'no longer a favourite' if args.undo else 'favourite, never pruned'}")
-                except (KeyError, ValueError) as exc:
-                    print(f"error: {exc.args[0]}", file=sys.stderr)
-                    status = 2
-            return status
-        policy = _policy_from(args, load_policy(journal.home))
-        if not policy.limited:
-            print(
-                "error: say how much to keep (--max-size 2GB and/or --max-age 30d), or save a policy "
-                "with `sora-widgets cache policy ...`.",
-                file=sys.stderr,
-            )
+        try:
+            return _run(args, journal)
+        except InvalidRequestError as exc:
+            print(f"error: {exc.message}", file=sys.stderr)
             return 2
-        result = prune(journal, policy, dry_run=args.dry_run)
+
+
+def _run(args: argparse.Namespace, journal: Journal) -> int:
+    """One ``sora-widgets cache`` action; a saved policy that is not valid is refused, by name."""
+    if args.action is None:
+        load_policy(journal.home, strict=True)
+        info = report(journal)
         if args.json:
             print(json.dumps({
-                "dry_run": result.dry_run, "freed_bytes": result.freed_bytes,
-                "removed": [_file_json(f) for f in result.removed], "kept": len(result.kept),
-                "errors": result.errors,
+                "folder": str(info.folder), "bytes": info.total_bytes, "pruned": info.pruned,
+                "policy": asdict(info.policy), "files": [_file_json(f) for f in info.files],
             }))  # fmt: skip
         else:
-            print(result)
-            for f in result.removed:
-                print(
-                    f"  {f.created_at.astimezone():%Y-%m-%d %H:%M}  {_format_bytes(f.size):>9}  {f.task_id}"
-                )
-        return 1 if result.errors else 0
+            print(info)
+        return 0
+    if args.action == "policy":
+        # A broken saved policy is what this action replaces: start from the default, not refuse.
+        policy = CachePolicy() if args.off else _policy_from(args, load_policy(journal.home))
+        path = save_policy(policy, journal.home)
+        print(f"Saved to {path}: {policy.describe()}")
+        return 0
+    if args.action == "keep":
+        status = 0
+        for key in args.task_id:
+            try:
+                set_favourite(journal, key, not args.undo)
+                print(f"{key}: {'no longer a favourite' if args.undo else 'favourite, never pruned'}")
+            except (KeyError, ValueError) as exc:
+                print(f"error: {exc.args[0]}", file=sys.stderr)
+                status = 2
+        return status
+    policy = _policy_from(args, load_policy(journal.home, strict=True))
+    if not policy.limited:
+        print(
+            "error: say how much to keep (--max-size 2GB and/or --max-age 30d), or save a policy "
+            "with `sora-widgets cache policy ...`.",
+            file=sys.stderr,
+        )
+        return 2
+    result = prune(journal, policy, dry_run=args.dry_run)
+    if args.json:
+        print(json.dumps({
+            "dry_run": result.dry_run, "freed_bytes": result.freed_bytes,
+            "removed": [_file_json(f) for f in result.removed], "kept": len(result.kept),
+            "errors": result.errors,
+        }))  # fmt: skip
+    else:
+        print(result)
+        for f in result.removed:
+            print(f"  {f.created_at.astimezone():%Y-%m-%d %H:%M}  {_format_bytes(f.size):>9}  {f.task_id}")
+    return 1 if result.errors else 0

@@ -20,8 +20,9 @@ SoraError
 ├── PollTimeout                             our deadline passed; the task goes on and can be resumed
 ├── GenerationFailed                        the task ended failed (code, message, meaning)
 │   └── ModerationBlocked                   ... because moderation refused the prompt or image
-└── DownloadError                           the video file could not be fetched or verified
-    └── LinkExpired                         the result URL no longer serves the file
+├── DownloadError                           the video file could not be fetched or verified
+│   └── LinkExpired                         the result URL no longer serves the file
+└── MediaError (also OSError)               a file on disk is not a readable MP4 video
 ```
 
 Every error says what happened (:attr:`SoraError.message`) and what to do next
@@ -57,6 +58,7 @@ __all__ = [
     "InvalidRequestError",
     "LinkExpired",
     "MalformedResponse",
+    "MediaError",
     "ModelUnavailableError",
     "ModerationBlocked",
     "NotFoundError",
@@ -390,6 +392,16 @@ class LinkExpired(DownloadError):
     advice = (
         "The result link expired; polling the task again gives a fresh link "
         "(client.resume(), or `sora-widgets resume`)."
+    )
+
+
+class MediaError(SoraError, OSError):
+    """A video file on disk cannot be read as an MP4 video (no video stream, not an MP4, damaged,
+    or bigger than the frames sora_widgets decodes); nothing was made from it."""
+
+    advice = (
+        "Download the video again (client.download(video), or `sora-widgets resume`), or pass a file "
+        "that plays as an MP4."
     )
 
 

@@ -39,10 +39,21 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..errors import MediaError
+from ._open import check_pixels, declared_sizes, decoded, open_video
+
 if TYPE_CHECKING:
     from PIL import Image
 
-__all__ = ["MAX_CROSSFADE_S", "JoinResult", "MediaInfo", "join_videos", "last_frame", "probe"]
+__all__ = [
+    "MAX_CROSSFADE_S",
+    "JoinResult",
+    "MediaInfo",
+    "join_videos",
+    "last_frame",
+    "picture_size",
+    "probe",
+]
 
 # A crossfade is a transition, not a scene: longer blends would eat most of a 4 s shot.
 MAX_CROSSFADE_S = 1.0
@@ -98,15 +109,10 @@ def probe(path: str | Path) -> MediaInfo:
     """Codec, size, frame rate, frame count and duration of an MP4's video (counting packets).
 
     Raises:
-        OSError: the file cannot be opened or has no video stream.
+        MediaError: (an OSError) the file cannot be opened, is not an MP4 or has no video stream.
     """
-    import av
-
     path = Path(path)
-    with av.open(str(path)) as container:
-        if not container.streams.video:
-            raise OSError(f"{path} has no video stream")
-        stream = container.streams.video[0]
+    with open_video(path) as (container, stream):
         ctx = stream.codec_context
         tb = Fraction(stream.time_base or Fraction(1, 90_000))
         frames, end, start = 0, 0, None
@@ -133,22 +139,32 @@ def probe(path: str | Path) -> MediaInfo:
         )
 
 
+def picture_size(path: str | Path) -> tuple[int, int]:
+    """``(width, height)`` of an MP4's pictures as its index declares them (nothing is decoded,
+    and nothing is refused for its size: this is how a size is checked).
+
+    Raises:
+        MediaError: (an OSError) the file cannot be read or declares no video track.
+    """
+    sizes = declared_sizes(Path(path))
+    if not sizes:
+        raise MediaError(f"{Path(path).name} declares no video track.")
+    return sizes[0]
+
+
 def last_frame(path: str | Path) -> Image.Image:
     """The last picture of a video, as an RGB PIL image (decoded, so exactly what a player shows).
 
     Raises:
-        OSError: the file cannot be opened or has no decodable frame.
+        MediaError: (an OSError) the file cannot be opened, is not an MP4, is damaged, has no
+            decodable frame or pictures over the decoding cap.
     """
-    import av
-
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
+    with open_video(path, decode=True) as (container, stream):
         last = None
-        for frame in container.decode(stream):
+        for frame in decoded(container, stream, path):
             last = frame
         if last is None:
-            raise OSError(f"{path} has no video frame")
+            raise MediaError(f"{Path(path).name} has no video frame.")
         image: Image.Image = last.to_image().convert("RGB")
         return image
 
@@ -158,7 +174,7 @@ def _audio_of(path: Path, samples: int) -> np.ndarray[Any, np.dtype[np.float32]]
     import av
 
     out = np.zeros(samples, np.float32)
-    with av.open(str(path)) as container:
+    with open_video(path) as (container, _):
         if not container.streams.audio:
             return out
         resampler = av.AudioResampler(format="flt", layout="mono", rate=AUDIO_RATE)
@@ -203,11 +219,8 @@ def _samples_for(seconds: float | Fraction) -> int:
 
 
 def _copy_join(infos: Sequence[MediaInfo], container: Any, with_audio: bool) -> tuple[list[float], int]:
-    import av
-
-    with av.open(str(infos[0].path)) as src:
+    with open_video(infos[0].path) as (_, template):
         add = getattr(container, "add_stream_from_template", None)
-        template = src.streams.video[0]
         out_stream = add(template) if add is not None else container.add_stream(template=template)
     # Every stream must exist before the first packet is written (the header lists them).
     audio = _AudioWriter(container) if with_audio else None
@@ -215,13 +228,15 @@ def _copy_join(infos: Sequence[MediaInfo], container: Any, with_audio: bool) -> 
     offset = 0  # in the shared time base
     for info in infos:
         starts.append(float(offset * info.time_base))
-        with av.open(str(info.path)) as src:
-            stream = src.streams.video[0]
+        with open_video(info.path, decode=True) as (src, stream):
             first: int | None = None
             end = 0
+            pictures = 0
             for packet in src.demux(stream):
                 if packet.pts is None or packet.size == 0:
                     continue
+                # Decoded as it is copied (strictly): a damaged shot stops the join, never slips in.
+                pictures += _checked_pictures(stream.decode(packet), info.path)
                 if first is None:
                     first = packet.pts
                 shift = offset - first
@@ -231,6 +246,12 @@ def _copy_join(infos: Sequence[MediaInfo], container: Any, with_audio: bool) -> 
                     packet.dts += shift
                 packet.stream = out_stream
                 container.mux(packet)
+            pictures += _checked_pictures(stream.decode(None), info.path)
+        if pictures != info.frames:
+            raise MediaError(
+                f"{info.path.name} is damaged: {info.frames} pictures listed, {pictures} decoded; "
+                "it was not joined."
+            )
         if audio is not None:
             audio.write(_audio_of(info.path, _samples_for(info.frames / info.fps)))
         offset += end
@@ -239,17 +260,22 @@ def _copy_join(infos: Sequence[MediaInfo], container: Any, with_audio: bool) -> 
     return starts, sum(i.frames for i in infos)
 
 
+def _checked_pictures(frames: Any, path: Path) -> int:
+    """How many pictures ``frames`` holds, each checked against the decoding cap."""
+    count = 0
+    for frame in frames:
+        check_pixels(path, frame.width, frame.height)
+        count += 1
+    return count
+
+
 def _decoded_frames(info: MediaInfo, width: int, height: int, fps: Fraction) -> Iterator[Any]:
     """The shot's pictures as yuv420p arrays at the film's size, retimed to the film's rate."""
-    import av
-
     want = round(info.frames / info.fps * fps)  # frames this shot lasts at the film's rate
     made = 0
     last = None
-    with av.open(str(info.path)) as src:
-        stream = src.streams.video[0]
-        stream.thread_type = "AUTO"
-        for index, frame in enumerate(src.decode(stream)):
+    with open_video(info.path, decode=True) as (src, stream):
+        for index, frame in enumerate(decoded(src, stream, info.path)):
             picture = frame.reformat(width=width, height=height, format="yuv420p").to_ndarray()
             last = picture
             shown_until = Fraction(index + 1) / info.fps
@@ -335,7 +361,9 @@ def join_videos(
 
     Raises:
         ValueError: no paths, or a crossfade out of range.
-        OSError: a shot cannot be read or the film cannot be written.
+        MediaError: (an OSError) a shot cannot be read, is not an MP4, is damaged or is over the
+            decoding cap; nothing is written.
+        OSError: the film cannot be written.
     """
     import av
 

@@ -27,6 +27,8 @@ from pathlib import Path
 from PIL import Image
 
 from .._constants import FILMSTRIP_FRAMES, FILMSTRIP_HEIGHT, FRAME_CACHE_BYTES, MAX_FRAMES
+from ..errors import MediaError
+from ._open import decoded, open_video
 
 __all__ = [
     "Still",
@@ -96,26 +98,18 @@ def _file_key(path: str | Path) -> tuple[str, int, int]:
     try:
         st = p.stat()
     except OSError as exc:
-        raise OSError(f"cannot read the video file {p}: {exc.strerror or exc}") from exc
+        raise MediaError(f"cannot read the video file {p}: {exc.strerror or exc}.") from None
     return (str(p.resolve()), st.st_size, st.st_mtime_ns)
 
 
 def _frame_times(path: str | Path) -> list[float]:
     """The presentation time of every frame, from the packets alone (no decoding)."""
-    import av
-
-    try:
-        with av.open(str(path)) as container:
-            if not container.streams.video:
-                raise OSError(f"{path} has no video stream")
-            stream = container.streams.video[0]
-            base = float(stream.time_base or 0) or 1.0 / 90000
-            start = stream.start_time or 0
-            times = sorted((p.pts - start) * base for p in container.demux(stream) if p.pts is not None)
-    except av.error.FFmpegError as exc:
-        raise OSError(f"cannot decode {path}: {exc.strerror or exc} (is it a video file?)") from exc
+    with open_video(path) as (container, stream):
+        base = float(stream.time_base or 0) or 1.0 / 90000
+        start = stream.start_time or 0
+        times = sorted((p.pts - start) * base for p in container.demux(stream) if p.pts is not None)
     if not times:
-        raise OSError(f"{path} has no video frames")
+        raise MediaError(f"{Path(path).name} has no video frames.")
     return times
 
 
@@ -126,30 +120,23 @@ def video_duration(path: str | Path) -> float:
 
 def _decode(path: str | Path, wanted: Sequence[int]) -> dict[int, Still]:
     """Decode the frames at the given indexes (in presentation order), in one pass."""
-    import av
-
     targets = set(wanted)
     last = max(targets)
     found: dict[int, Still] = {}
     previous: Still | None = None
-    try:
-        with av.open(str(path)) as container:
-            stream = container.streams.video[0]
-            stream.thread_type = "AUTO"
-            base = float(stream.time_base or 0) or 1.0 / 90000
-            start = stream.start_time or 0
-            for i, frame in enumerate(container.decode(stream)):
-                if i in targets:
-                    t = ((frame.pts or 0) - start) * base
-                    previous = found[i] = Still(i, t, frame.to_image())
-                if i >= last:
-                    break
-    except av.error.FFmpegError as exc:
-        raise OSError(f"cannot decode {path}: {exc.strerror or exc}") from exc
+    with open_video(path, decode=True) as (container, stream):
+        base = float(stream.time_base or 0) or 1.0 / 90000
+        start = stream.start_time or 0
+        for i, frame in enumerate(decoded(container, stream, path)):
+            if i in targets:
+                t = ((frame.pts or 0) - start) * base
+                previous = found[i] = Still(i, t, frame.to_image())
+            if i >= last:
+                break
     # A stream that has fewer frames than its packets promised: repeat the last one decoded.
     for i in targets - found.keys():
         if previous is None:
-            raise OSError(f"{path} has no decodable video frame")
+            raise MediaError(f"{Path(path).name} has no decodable video frame.")
         found[i] = previous
     return found
 
@@ -159,7 +146,8 @@ def sample_frames(path: str | Path, n: int = 8) -> list[Still]:
 
     Raises:
         ValueError: ``n`` outside 1..MAX_FRAMES.
-        OSError: the file cannot be read or has no decodable frame.
+        MediaError: (an OSError) the file cannot be read, is not an MP4, has no video stream or
+            no decodable frame, or its pictures are over the decoding cap.
     """
     if not 1 <= n <= MAX_FRAMES:
         raise ValueError(f"n must be between 1 and {MAX_FRAMES}, not {n}")
@@ -182,7 +170,8 @@ def frames_at(path: str | Path, times: Sequence[float]) -> list[Still]:
 
     Raises:
         ValueError: more than MAX_FRAMES times.
-        OSError: the file cannot be read or has no decodable frame.
+        MediaError: (an OSError) the file cannot be read, is not an MP4, has no video stream or
+            no decodable frame, or its pictures are over the decoding cap.
     """
     if not 1 <= len(times) <= MAX_FRAMES:
         raise ValueError(f"between 1 and {MAX_FRAMES} times, not {len(times)}")

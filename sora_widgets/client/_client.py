@@ -36,7 +36,7 @@ from ..models.request import VideoRequest
 from ..models.specs import ModelInfo, ModelSpec
 from ..models.task import Task
 from ..models.video import Video
-from ..transport import PollPolicy, RateGate, Transport
+from ..transport import HttpxTransport, PollPolicy, RateGate, Transport
 from ._batch import Batches, BatchResult, BatchUpdate
 from ._catalog import Catalog, endpoint_path
 from ._config import resolve_endpoint
@@ -77,7 +77,7 @@ class SoraClient:
         >>> import sora_widgets as sw
         >>> client = sw.SoraClient()               # no key configured: in-process simulator
         >>> client
-        SoraClient(built-in simulator)
+        SoraClient(simulated: the built-in simulator)
         >>> video = client.generate_sync(prompt="A kite over a beach at dusk")
         >>> video.simulated, video.path.exists()
         (True, True)
@@ -114,7 +114,7 @@ class SoraClient:
         download_dir: str | Path | None = None,
         image_form: str = "data_url",
         auto_download: bool = True,
-        httpx_transport: Any = None,
+        httpx_transport: HttpxTransport | None = None,
         poll_policy: PollPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] | None = None,
@@ -174,7 +174,7 @@ class SoraClient:
 
     def __repr__(self) -> str:
         if self.simulator is not None and self.base_url == SIMULATOR_BASE_URL:
-            return "SoraClient(built-in simulator)"  # its placeholder URL means nothing to a reader
+            return "SoraClient(simulated: the built-in simulator)"  # its placeholder URL means nothing
         if self.simulated:
             return f"SoraClient(simulated, base_url={self.base_url!r})"
         return f"SoraClient(base_url={self.base_url!r})"
@@ -428,6 +428,14 @@ class SoraClient:
             self._sent[task_id] = request
         request = self._sent.get(task_id) or (entry.to_request() if entry is not None else None)
         entry_id = entry.id if entry is not None else None
+        # A model at its own endpoint is polled there, also after a restart (the journal keeps it).
+        route = (
+            request.endpoint
+            if request is not None
+            else str((entry.request if entry else {}).get("endpoint") or "")
+        )
+        if route:
+            self._poller.routes.setdefault(task_id, route)
         with progress_callback(on_update, enabled=bool(progress)) as callback:
             done = await self._waiter.until_done(
                 task_id,

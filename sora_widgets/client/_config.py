@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .._constants import DEFAULT_BASE_URL, ENV_API_KEY, ENV_BASE_URL, KEYRING_SERVICE, SIMULATOR_BASE_URL
 from ..errors import SIMULATOR_KEY, AuthenticationError, register_secret
-from ..transport import clean_api_key
+from ..transport import HttpxTransport, clean_api_key
 
 if TYPE_CHECKING:
     from ..simulator import Simulator
@@ -56,7 +56,7 @@ def resolve_endpoint(
     base_url: str | None,
     simulate: bool | None,
     simulator: Simulator | None,
-    httpx_transport: Any,
+    httpx_transport: HttpxTransport | None,
 ) -> Endpoint:
     """See :class:`~sora_widgets.SoraClient`'s arguments.
 

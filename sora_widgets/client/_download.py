@@ -10,7 +10,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import DownloadError, LinkExpired
+from .._paths import path_inside
+from ..errors import DownloadError, LinkExpired, MediaError
 from ..models.video import Video
 from ..transport import Transport
 from ._recorder import Reports
@@ -19,9 +20,40 @@ from ._wait import Poller
 if TYPE_CHECKING:
     from ..journal import Journal
 
-__all__ = ["Downloader"]
+__all__ = ["LABEL_DELIVERED_SIZE", "Downloader", "checked_size"]
 
 log = logging.getLogger("sora_widgets.client")
+
+# The label a downloaded video gets when its pictures are not the size asked for (journaled with
+# it, so History and the Video both say so). Durable data: never rename it.
+LABEL_DELIVERED_SIZE = "delivered_size"
+
+
+def checked_size(video: Video) -> Video:
+    """``video`` (with its file saved), labelled ``delivered_size`` and a warning logged when the
+    file's pictures are not the size that was asked for. Kept either way: the user paid for it,
+    and the label says what they got. Reads the MP4's header only."""
+    from ..av.film import picture_size
+
+    if video.path is None:
+        return video
+    try:
+        width, height = picture_size(video.path)
+    except MediaError as exc:  # verified as an MP4 already; only the size is unknown
+        log.info("the size of video %s could not be read: %s", video.task_id, exc.message)
+        return video
+    delivered = f"{width}x{height}"
+    if delivered == video.size:
+        return video
+    log.warning(
+        "video %s is %s, not the %s that was asked for; it is kept, labelled %s=%s",
+        video.task_id,
+        delivered,
+        video.size,
+        LABEL_DELIVERED_SIZE,
+        delivered,
+    )
+    return video.with_changes(labels={**video.labels, LABEL_DELIVERED_SIZE: delivered})
 
 
 class Downloader:
@@ -54,7 +86,7 @@ class Downloader:
         ``dest`` (a folder) or in :attr:`folder`."""
         name = re.sub(r"[^A-Za-z0-9._-]", "_", video.task_id) + ".mp4"
         if dest is None:
-            return self.folder / name
+            return path_inside(self.folder, name, what=f"task id {video.task_id!r}")
         text = str(dest)
         path = Path(dest).expanduser()
         if path.is_dir() or text.endswith(("/", os.sep)) or not path.suffix:
@@ -82,7 +114,7 @@ class Downloader:
             path = await self._transport.download(
                 url, target, sleep=self._sleep, expected_size=fresh.video.size_bytes if fresh.video else None
             )
-        video = video.with_changes(path=path)
+        video = await asyncio.to_thread(checked_size, video.with_changes(path=path))
         if entry_id is None:
             entry = self._reports.entry_for_task(video.task_id)
             entry_id = entry.id if entry is not None else None

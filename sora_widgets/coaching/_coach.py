@@ -15,12 +15,14 @@ ambiguous word only counts inside a phrase that settles its meaning.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import _vocabulary as vocab_data
 
@@ -30,34 +32,150 @@ __all__ = ["ELEMENTS", "CoachVocabulary", "PromptReport", "Vocabulary", "coach",
 ELEMENTS: tuple[str, ...] = ("shot", "subject", "action", "setting", "lighting", "camera")
 
 _ADVICE: dict[str, str] = {
-    "shot": "Say how the shot is framed, e.g. “wide shot”, “close-up” or “low-angle shot”.",
-    "subject": "Name who or what we watch, e.g. “an old fisherman” or “a red kite”.",
-    "action": "Say what happens in the shot, e.g. “mending a net” or “gliding over the waves”.",
-    "setting": "Say where and when it happens, e.g. “on a wooden pier at dawn”.",
-    "lighting": "Describe the light, e.g. “golden hour, long soft shadows” or “lit by a neon sign”.",
-    "camera": "Say whether the camera moves, e.g. “slow dolly-in”, “handheld” or “static tripod”.",
+    "shot": "No framing named: words like “wide shot”, “close-up” or “low-angle shot” would say it.",
+    "subject": "No subject found: a noun phrase like “an old fisherman” or “a red kite” would name it.",
+    "action": "Nothing happens yet: a verb like “mending a net” or “gliding over the waves” would say it.",
+    "setting": "No place or time found: words like “on a wooden pier at dawn” would say it.",
+    "lighting": "No light named: words like “golden hour” or “lit by a neon sign” would say it.",
+    "camera": "No camera move named: words like “slow dolly-in”, “handheld” or “static tripod” would say it.",
 }
+_NOT_ENGLISH = (
+    "The coach reads English only: this prompt looks like another language, so it lists nothing as "
+    "missing. The prompt can still be sent as it is."
+)
 _LABELS = {
     "shot": "shot",
     "shot type": "shot",
+    "camera shot": "shot",
     "framing": "shot",
+    "composition": "shot",
     "subject": "subject",
+    "main subject": "subject",
     "action": "action",
+    "actions": "action",
     "setting": "setting",
     "location": "setting",
+    "scene": "setting",
+    "environment": "setting",
     "lighting": "lighting",
     "light": "lighting",
     "camera": "camera",
     "camera movement": "camera",
+    "camera motion": "camera",
     "camera move": "camera",
 }
+# A label starts a line or follows "." or ";" (a look-behind, so runs of newlines cost one step
+# each), may carry a second name ("Lighting + palette:", "Location & Framing") and ends in ":" or a
+# line break (a heading whose text is on the next line).
 _LABEL_RE = re.compile(
-    r"(?:^|[.;\n]\s*)("
+    r"(?:^|(?<=[.;\n]))[ \t*#>-]*("
     + "|".join(sorted(map(re.escape, _LABELS), key=len, reverse=True))
-    + r")\s*:\s*([^.;\n]+)",
+    + r")(?:[ \t]*[+&/][ \t]*[^\W\d_][^\n:+&/]{0,30}?)?[ \t]*(?::|\n)[ \t]*([^.;\n]+)",
     re.IGNORECASE,
 )
+# "3/4 view", "rear view", "seen from the rear", "from a low angle", "ground-level angle": a viewpoint.
+_VIEW_RE = re.compile(
+    r"\b(?:(?:3/4|three[- ]quarters?|rear|side|front|frontal|top|low|high|elevated|ground[- ]level|"
+    r"eye[- ]level|water[- ]level|low camera|drone|aerial|overhead|wide|close)[ -](?:view|angle|"
+    r"viewpoint|perspective)|seen from (?:the )?(?:rear|side|front|behind|above|below)|camera (?:directly )?"
+    r"faces|(?:drove|drone) viewpoint|(?:at|from) (?:water|eye|ground|street) level)\b",
+    re.IGNORECASE,
+)
+# "Sound", "Background Sound:", "SFX:" heading a block (up to the next blank line).
+_SOUND_BLOCK_RE = re.compile(
+    r"(?:^|(?<=\n))[ \t*#>-]*(?:background )?(?:sound|sounds|audio|sfx|music|soundtrack|ambience)\b"
+    r"[^\n:]{0,20}(?::|\n)",
+    re.IGNORECASE,
+)
+# "following the cat closely", "follows him from behind": a camera that follows.
+_FOLLOW_RE = re.compile(
+    r"\b(?:following|follows|followed)(?: (?:the|a|an|his|her|its|their|him|them|it))?(?: \w+)? "
+    r"(?:closely|from behind|from above|from the side|alongside)\b",
+    re.IGNORECASE,
+)
+_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u034f")
+_QUOTES_OPEN = frozenset("“«„")
+_QUOTES_CLOSE = frozenset("”»")
+_EN_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "and",
+        "in",
+        "on",
+        "with",
+        "is",
+        "are",
+        "to",
+        "at",
+        "his",
+        "her",
+        "its",
+        "from",
+        "by",
+        "as",
+        "into",
+        "their",
+        "this",
+        "that",
+    ]
+)
+_OTHER_WORDS = frozenset(
+    [
+        "de",
+        "la",
+        "le",
+        "les",
+        "des",
+        "el",
+        "los",
+        "las",
+        "und",
+        "der",
+        "die",
+        "das",
+        "ein",
+        "eine",
+        "una",
+        "uno",
+        "del",
+        "et",
+        "est",
+        "con",
+        "une",
+        "sur",
+        "dans",
+        "mit",
+        "auf",
+        "il",
+        "lo",
+        "gli",
+        "och",
+        "het",
+        "een",
+        "em",
+        "um",
+        "uma",
+        "do",
+        "da",
+        "dos",
+        "para",
+        "por",
+        "sous",
+        "avec",
+        "dans",
+        "im",
+        "am",
+        "zum",
+        "zur",
+    ]
+)
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_SENTENCE_END_RE = re.compile(r"[.!?:]")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_LATIN_RE = re.compile(r"[A-Za-z]")
 _BREAK_RE = re.compile(r"[.,;:!?()\[\]{}\"“”/|]")
 _DETERMINERS = frozenset(
     {"a", "an", "the", "his", "her", "its", "their", "my", "your", "our", "this", "that", "of", "no"}
@@ -130,6 +248,191 @@ _NP_ENDERS = frozenset(
         "its",
     }
 )
+# A sentence opening with one of these is not a bare noun phrase: instructions, pronouns, labels.
+_NOT_NP_STARTS = frozenset(
+    [
+        "in",
+        "on",
+        "at",
+        "as",
+        "with",
+        "while",
+        "when",
+        "there",
+        "it",
+        "this",
+        "that",
+        "these",
+        "those",
+        "we",
+        "you",
+        "i",
+        "they",
+        "he",
+        "she",
+        "then",
+        "and",
+        "but",
+        "or",
+        "so",
+        "if",
+        "no",
+        "not",
+        "do",
+        "don't",
+        "avoid",
+        "keep",
+        "use",
+        "make",
+        "create",
+        "generate",
+        "add",
+        "show",
+        "render",
+        "produce",
+        "open",
+        "type",
+        "include",
+        "let",
+        "have",
+        "star",
+        "aim",
+        "consider",
+        "testing",
+        "test",
+        "lens",
+        "lenses",
+        "style",
+        "mood",
+        "duration",
+        "format",
+        "sound",
+        "audio",
+        "music",
+        "dialogue",
+        "background",
+        "foreground",
+        "midground",
+        "purpose",
+        "mix",
+        "finishing",
+        "props",
+        "extras",
+        "wardrobe",
+        "highlights",
+        "mids",
+        "blacks",
+        "bounce",
+        "atmos",
+        "practical",
+        "negative",
+        "poster",
+        "grade",
+        "depth",
+        "cinematography",
+        "optimized",
+        "shot",
+        "camera",
+        "lighting",
+        "setting",
+        "location",
+        "framing",
+        "composition",
+        "actions",
+        "action",
+        "subject",
+        "each",
+        "every",
+        "all",
+        "some",
+        "both",
+        "here",
+        "now",
+        "just",
+        "only",
+        "also",
+        "maybe",
+        "perhaps",
+        "imagine",
+        "picture",
+        "describe",
+        "something",
+        "nothing",
+        "everything",
+        "anything",
+        "please",
+    ]
+)
+# Heads that name the medium, not what we watch ("a video of a fox", "footage of a storm").
+_MEDIA_HEADS = frozenset(
+    [
+        "video",
+        "footage",
+        "scene",
+        "shot",
+        "clip",
+        "film",
+        "animation",
+        "rendering",
+        "render",
+        "story",
+        "tour",
+        "view",
+        "image",
+        "picture",
+        "trailer",
+        "ad",
+        "commercial",
+        "prompt",
+        "audio",
+        "music",
+        "soundtrack",
+        "sound",
+        "musical",
+        "style",
+        "version",
+        "sequence",
+        "montage",
+        "vlog",
+        "documentary",
+        "interview",
+        "moment",
+        "depiction",
+        "representation",
+        "celebration",
+        "portrait",
+        "photo",
+        "photograph",
+    ]
+)
+_SOUND_HEADS = frozenset(
+    ["audio", "sound", "sounds", "music", "soundtrack", "sfx", "ambience", "score", "dialogue", "voiceover"]
+)
+_TECH_HEADS = frozenset(["lens", "lenses", "dof", "fps", "mm", "resolution", "grain", "shutter", "4k", "8k"])
+# Instructions to the model, not things that happen on screen ("Create a video of ...").
+_IMPERATIVES = frozenset(
+    [
+        "create",
+        "generate",
+        "make",
+        "add",
+        "open",
+        "type",
+        "show",
+        "render",
+        "produce",
+        "include",
+        "avoid",
+        "keep",
+        "use",
+        "let",
+        "star",
+        "imagine",
+        "aim",
+        "consider",
+    ]
+)
+_PARTICLES = frozenset({"out", "in", "back", "up", "down", "away", "off"})
 _VERB_FOLLOWERS = _DETERMINERS | _NP_OPENERS | _NP_ENDERS | {"him", "them", "it", "herself", "himself"}
 _NP_MAX = 3  # words after the opener looked at for the head of a noun phrase
 
@@ -168,8 +471,10 @@ def _strip_e(w: str) -> str:
     return w[:-1] if len(w) > 3 and w.endswith("e") else w
 
 
-@dataclass(frozen=True)
-class _Token:
+_GESTURE_STEMS = frozenset(stem(word) for word in vocab_data.GESTURES)
+
+
+class _Token(NamedTuple):
     text: str  # lower case
     stem: str
     start: int
@@ -187,23 +492,69 @@ class _Term:
     next_not: frozenset[str] = frozenset()
 
 
+_FastIndex = dict[str, tuple[list[_Term], dict[str, list[_Term]]]]
+
+
+@dataclass(frozen=True)
+class _Source:
+    """The prompt as written and as read: NFKC, no zero-width characters, no combining marks."""
+
+    text: str
+    norm: str
+    origin: tuple[int, ...] | None  # norm index -> text index (None: the same string)
+
+    @classmethod
+    def of(cls, text: str) -> _Source:
+        if text.isascii():
+            return cls(text, text, None)
+        out: list[str] = []
+        origin: list[int] = []
+        for i, ch in enumerate(text):
+            if ch in _ZERO_WIDTH or unicodedata.combining(ch):
+                continue
+            folded = ch if ch.isascii() else unicodedata.normalize("NFKC", ch)
+            if not folded.isascii():
+                bare = unicodedata.normalize("NFD", folded)
+                if bare[0].isascii():  # é -> e: Latin letters lose their marks, other scripts keep theirs
+                    folded = "".join(c for c in bare if not unicodedata.combining(c))
+            out.append(folded)
+            origin.extend([i] * len(folded))
+        return cls(text, "".join(out), tuple(origin))
+
+    def cut(self, start: int, end: int) -> str:
+        """The prompt as written for ``norm[start:end]``."""
+        if self.origin is None or end <= start:
+            return self.text[start:end]
+        return self.text[self.origin[start] : self.origin[end - 1] + 1]
+
+
 def _tokenize(text: str) -> list[_Token]:
     tokens: list[_Token] = []
     previous_end = 0
     sentence_start = True
     for match in _TOKEN_RE.finditer(text):
-        gap = text[previous_end : match.start()]
-        broken = bool(_BREAK_RE.search(gap)) or not tokens
-        if tokens and re.search(r"[.!?:\n]", gap):
-            sentence_start = True
+        start = match.start()
+        gap = text[previous_end:start]
         word = match.group(0)
-        lower = word.lower().replace("’", "'")
-        opens = sentence_start or bool(tokens and re.search(r"[;:]", gap))
+        if gap == " " and tokens:  # the common case, kept cheap: 200 kB must coach in well under a second
+            broken = new_line = False
+        else:
+            # A line break ends a sentence only before a capital (or a bullet): hard-wrapped text reads on.
+            new_line = "\n" in gap and (
+                word[0].isupper() or not word[0].isalpha() or "-" in gap or "•" in gap
+            )
+            broken = new_line or not tokens or bool(_BREAK_RE.search(gap))
+            if tokens and (new_line or bool(_SENTENCE_END_RE.search(gap))):
+                sentence_start = True
+        lower = word.lower()
+        if "’" in lower:
+            lower = lower.replace("’", "'")
+        opens = sentence_start or bool(broken and tokens and (";" in gap or ":" in gap))
         tokens.append(
             _Token(
                 lower,
                 stem(lower),
-                match.start(),
+                start,
                 match.end(),
                 broken,
                 word[0].isupper() and not sentence_start,
@@ -213,6 +564,94 @@ def _tokenize(text: str) -> list[_Token]:
         sentence_start = False
         previous_end = match.end()
     return tokens
+
+
+def _is_english(norm: str, tokens: list[_Token]) -> bool:
+    """English (or too short to tell): not when most letters are not Latin, or the small words are not."""
+    letters = len(_LETTER_RE.findall(norm))
+    latin = len(_LATIN_RE.findall(norm))
+    if letters >= 2 and latin * 2 < letters:
+        return False
+    english = sum(tok.text in _EN_WORDS for tok in tokens)
+    other = sum(tok.text in _OTHER_WORDS for tok in tokens)
+    return not (other >= 3 and other > 2 * english)
+
+
+def _quoted(norm: str, tokens: list[_Token]) -> list[bool]:
+    """For each token, whether it is heard rather than seen: quoted speech ("...", “...”), a sentence
+    about the sound ("The audio features ..."), or a sound block ("Background Sound:" up to a blank line)."""
+    inside = [False] * len(tokens)
+    marks = [(m.start(), m.group(0)) for m in re.finditer(r"[\"“”«»„]", norm)]
+    blocks = [(m.start(), m.end()) for m in _SOUND_BLOCK_RE.finditer(norm)]
+    blanks = [m.start() for m in re.finditer(r"\n[ \t]*\n", norm)] if blocks else []
+    ends = [
+        blanks[j] if j < len(blanks) else len(norm)
+        for j in (bisect.bisect_left(blanks, e) for _, e in blocks)
+    ]
+    state, j, b, sound = False, 0, 0, False
+    for k, tok in enumerate(tokens):
+        while j < len(marks) and marks[j][0] < tok.start:
+            mark = marks[j][1]
+            state = (not state) if mark == '"' else mark in _QUOTES_OPEN
+            j += 1
+        while b < len(blocks) and ends[b] <= tok.start:
+            b += 1
+        in_block = b < len(blocks) and blocks[b][0] <= tok.start < ends[b]
+        if tok.opens:
+            first = (
+                tok.text
+                if tok.text not in {"the", "background", "add", "soft", "some"}
+                else _next_text(tokens, k)
+            )
+            sound = first in _SOUND_HEADS
+        inside[k] = state or in_block or sound
+    return inside
+
+
+def _next_text(tokens: list[_Token], k: int) -> str:
+    return tokens[k + 1].text if k + 1 < len(tokens) and not tokens[k + 1].broken else ""
+
+
+def _token_at(tokens: list[_Token], offset: int) -> int:
+    """Index of the first token starting at or after ``offset``."""
+    lo, hi = 0, len(tokens)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if tokens[mid].start < offset:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _prop_glow(tokens: list[_Token], start: int, end: int) -> bool:
+    """ "flowers that glow", "a silhouette animation": the light word describes a prop or a style."""
+    word = tokens[start].text
+    before = tokens[start - 1].text if start > 0 and not tokens[start].broken else ""
+    after = tokens[end].text if end < len(tokens) and not tokens[end].broken else ""
+    if word in {"glow", "glows"} and before in {"that", "which", "who", "to"}:
+        return True
+    return word == "silhouette" and after in {"animation", "style", "art", "cutout", "cutouts"}
+
+
+def _not_an_action(tokens: list[_Token], i: int) -> bool:
+    """ "Create a video", "wearing", "filled": an instruction to the model or a state, not an event."""
+    word = tokens[i].text
+    if word.endswith("ing") and _adjective_ing(tokens, i):
+        return True
+    return (tokens[i].opens and word in _IMPERATIVES) or word in vocab_data.NOT_ACTION_ING
+
+
+def _is_era(tokens: list[_Token], i: int) -> bool:
+    """ "during the gold rush", "in 1920s Paris", "in the year 2056": when it happens."""
+    if i == 0 or tokens[i].broken:
+        return False
+    before = tokens[i - 1].text
+    word = tokens[i].text
+    if before == "during":
+        return word in {"the", "a"} or word not in vocab_data.NOT_ACTION_ING
+    decade = bool(re.fullmatch(r"(?:1[0-9]|20)?[0-9]0s", word))
+    return (before in {"in", "the"} and decade) or (before == "year" and word.isdigit())
 
 
 def _words(term: str) -> tuple[tuple[bool, str], ...]:
@@ -301,11 +740,13 @@ class Vocabulary:
             if "" in elements:
                 elements = {""}  # an ignored phrase counts for nothing, even if listed elsewhere
             special = specials.pop(words, None)
-            compiled = (
-                _Term(words, frozenset(elements), special.next_ok, special.next_not)
-                if special is not None
-                else _Term(words, frozenset(elements))
-            )
+            if special is not None:
+                compiled = _Term(words, frozenset(elements), special.next_ok, special.next_not)
+            elif "camera" in elements and len(words) > 1 and words[-1][1] in _PARTICLES:
+                # "pulls out a map", "pushes in the last piece": the subject's verb, not a camera move
+                compiled = _Term(words, frozenset(elements), next_not=_DETERMINERS | {"some", "every"})
+            else:
+                compiled = _Term(words, frozenset(elements))
             index.setdefault(words[0][1], []).append(compiled)
         for words, special in specials.items():
             index.setdefault(words[0][1], []).append(special)
@@ -318,6 +759,11 @@ class Vocabulary:
     @cached_property
     def _sequence_index(self) -> dict[str, list[_Term]]:
         return _plain_index(self.sequence)
+
+    @cached_property
+    def _fast_indexes(self) -> tuple[_FastIndex, _FastIndex, _FastIndex]:
+        """The term, split and sequence indexes filed by first and second word (see :func:`_scan`)."""
+        return _fast(self._index), _fast(self._split_index), _fast(self._sequence_index)
 
     @cached_property
     def _sizes(self) -> dict[tuple[tuple[bool, str], ...], str]:
@@ -364,7 +810,9 @@ class PromptReport:
         missing: the elements not found, in the order shot, subject, action, setting, lighting, camera.
         single_purpose: False when the prompt asks for several shots or scenes.
         splits: the words that show it asks for several ("cut to", "wide shot + close-up", ...).
-        advice: short concrete sentences on what to add or split.
+        advice: short concrete sentences on what to add or split, phrased from what was found.
+        language: ``"en"``, or ``"other"`` for a prompt the coach cannot read (then ``present`` and
+            ``missing`` are empty and ``advice`` is one line saying so).
     """
 
     prompt: str
@@ -373,6 +821,7 @@ class PromptReport:
     single_purpose: bool
     splits: tuple[str, ...] = ()
     advice: tuple[str, ...] = field(default=())
+    language: str = "en"
 
     @property
     def score(self) -> int:
@@ -381,11 +830,12 @@ class PromptReport:
 
     @property
     def ready(self) -> bool:
-        """All six elements present and a single shot."""
-        return not self.missing and self.single_purpose
+        """All six elements present and a single shot (never for a prompt the coach cannot read)."""
+        return self.language == "en" and not self.missing and self.single_purpose
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: ``{"prompt", "present", "missing", "single_purpose", "splits", "advice", "score"}``."""
+        """JSON-ready: ``{"prompt", "present", "missing", "single_purpose", "splits", "advice", "score",
+        "language"}``."""
         return {
             "prompt": self.prompt,
             "present": {k: list(v) for k, v in self.present.items()},
@@ -394,6 +844,7 @@ class PromptReport:
             "splits": list(self.splits),
             "advice": list(self.advice),
             "score": self.score,
+            "language": self.language,
         }
 
     def checklist(self) -> list[dict[str, Any]]:
@@ -404,6 +855,11 @@ class PromptReport:
         ]
 
     def _repr_html_(self) -> str:
+        if self.language != "en":
+            return (
+                '<div class="sw-coach-report" style="font-size:var(--jp-content-font-size1, 13px)">'
+                f"<b>Prompt coach</b> {html.escape(self.advice[0])}</div>"
+            )
         chips = []
         for row in self.checklist():
             mark, colour = (
@@ -430,6 +886,8 @@ class PromptReport:
         )
 
     def __str__(self) -> str:
+        if self.language != "en":
+            return "\n".join(f"- {a}" for a in self.advice)
         marks = " ".join(f"{'✓' if n in self.present else '✗'} {n}" for n in ELEMENTS)
         single = "" if self.single_purpose else " · several shots"
         return f"{marks}{single}\n" + "\n".join(f"- {a}" for a in self.advice)
@@ -480,17 +938,47 @@ def _plain_index(terms: Iterable[str]) -> dict[str, list[_Term]]:
     return index
 
 
-def _scan(tokens: list[_Token], index: Mapping[str, list[_Term]]) -> list[tuple[int, int, _Term]]:
-    """Every (start, end, term) of ``index`` that matches in ``tokens``."""
+def _scan(tokens: list[_Token], index: _FastIndex) -> list[tuple[int, int, _Term]]:
+    """Every (start, end, term) of ``index`` that matches in ``tokens``.
+
+    Terms are filed by first word and then by second word, so a word that starts many terms
+    ("camera ...", "shot ...") costs one lookup per word that could follow it, not one per term.
+    """
     out: list[tuple[int, int, _Term]] = []
+    n = len(tokens)
     for i, token in enumerate(tokens):
-        terms = index.get(token.text, [])
-        if token.stem != token.text:
-            terms = terms + index.get(token.stem, [])
+        keys = (token.text,) if token.stem == token.text else (token.text, token.stem)
+        for key in keys:
+            entry = index.get(key)
+            if entry is None:
+                continue
+            singles, by_second = entry
+            candidates = list(singles)
+            if by_second:
+                j = i + 1
+                while j < n and not tokens[j].broken and j - i <= _MAX_GAP + 1:
+                    for form in {tokens[j].text, tokens[j].stem}:
+                        candidates.extend(by_second.get(form, ()))
+                    if not _is_adverb(tokens[j].text):
+                        break
+                    j += 1
+            for term in candidates:
+                end = _match_at(tokens, i, term)
+                if end is not None:
+                    out.append((i, end, term))
+    return list(dict.fromkeys(out))
+
+
+def _fast(index: Mapping[str, list[_Term]]) -> _FastIndex:
+    """First word -> (one-word terms, second word -> longer terms)."""
+    out: _FastIndex = {}
+    for key, terms in index.items():
+        singles = [t for t in terms if len(t.words) == 1]
+        by_second: dict[str, list[_Term]] = {}
         for term in terms:
-            end = _match_at(tokens, i, term)
-            if end is not None:
-                out.append((i, end, term))
+            if len(term.words) > 1:
+                by_second.setdefault(term.words[1][1], []).append(term)
+        out[key] = (singles, by_second)
     return out
 
 
@@ -502,75 +990,51 @@ def coach(prompt: str, *, vocabulary: Vocabulary | None = None) -> PromptReport:
         >>> r.missing, r.single_purpose
         (['shot', 'lighting', 'camera'], False)
 
+    The text is read after NFKC normalisation without zero-width characters and combining marks
+    ("ｗｉｄｅ ｓｈｏｔ" is a wide shot); the words reported are cut from the prompt as written. Time
+    is linear in the prompt's length. A prompt that is not English gets one line saying so and no
+    list of missing elements (``language`` is then ``"other"``).
+
     Args:
         prompt: the prompt text.
         vocabulary: the words to look for (default :meth:`Vocabulary.default`; see
             :meth:`Vocabulary.extend` to add your own).
     """
     vocab = vocabulary or _DEFAULT
-    text = str(prompt)
-    tokens = _tokenize(text)
-
-    # Every term that matches anywhere, then the longest ones win where they overlap.
-    candidates = _scan(tokens, vocab._index)
-    candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-    taken = [False] * len(tokens)
-    found: dict[str, list[tuple[int, str]]] = {}
-    matched_terms: list[tuple[int, int, _Term]] = []
-    for start, end, term in candidates:
-        if any(taken[start:end]):
-            continue
-        for k in range(start, end):
-            taken[k] = True
-        matched_terms.append((start, end, term))
-        words = text[tokens[start].start : tokens[end - 1].end]
-        elements = term.elements
-        if {"subject", "action"} <= elements:
-            # "a cook" / "the leaves" / "Steam rises" name a thing; "the chef cooks" an action.
-            opens = start == 0 or tokens[start].broken or tokens[start - 1].text in _NP_OPENERS | _DETERMINERS
-            elements = elements - {"action" if opens else "subject"}
-        for element in elements:
-            if element:
-                found.setdefault(element, []).append((start, words))
-
-    # Rules a word list cannot hold.
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if taken[i]:
-            pass
-        elif _is_action_ing(tokens, i):
-            found.setdefault("action", []).append((i, text[token.start : token.end]))
-        elif token.capital and i > 0 and _is_place_name(tokens, i):
-            last = i
-            while last + 1 < len(tokens) and tokens[last + 1].capital and not tokens[last + 1].broken:
-                last += 1
-            found.setdefault("setting", []).append((i, text[token.start : tokens[last].end]))
-            i = last
-        i += 1
-    _noun_phrase_rules(tokens, text, taken, found)
-    # "Lighting: warm backlight" names its element, whatever the words after the colon are.
-    for label in _LABEL_RE.finditer(text):
-        element = _LABELS[label.group(1).lower()]
-        content = label.group(2).strip()
-        if not content:
-            continue
-        begin, end = label.start(1), label.end(2)
-        first = next((k for k, tok in enumerate(tokens) if tok.start >= label.start(2)), len(tokens))
-        kept = [
-            (k, w)
-            for k, w in found.get(element, [])
-            if not (k < len(tokens) and begin <= tokens[k].start < end)
-        ]
-        found[element] = [*kept, (first, content)]
-
+    source = _Source.of(str(prompt))
+    tokens = _tokenize(source.norm)
+    if not _is_english(source.norm, tokens):
+        return PromptReport(
+            prompt=source.text,
+            present={},
+            missing=[],
+            single_purpose=True,
+            advice=(_NOT_ENGLISH,),
+            language="other",
+        )
+    quoted = _quoted(source.norm, tokens)
+    found, taken, matched = _match_terms(tokens, source, vocab, quoted)
+    _word_rules(tokens, source, taken, quoted, found)
+    _noun_phrase_rules(tokens, source, taken, quoted, found)
+    _label_rules(tokens, source, found)
     present = {
         name: tuple(dict.fromkeys(words for _, words in sorted(found[name])))
         for name in ELEMENTS
         if name in found
     }
     missing = [name for name in ELEMENTS if name not in present]
-    splits = _splits(tokens, text, vocab, matched_terms, found)
+    splits = _splits(tokens, source, vocab, matched, found, quoted)
+    return PromptReport(
+        prompt=source.text,
+        present=present,
+        missing=missing,
+        single_purpose=not splits,
+        splits=tuple(splits),
+        advice=_advice(missing, splits),
+    )
+
+
+def _advice(missing: list[str], splits: list[str]) -> tuple[str, ...]:
     advice = [_ADVICE[name] for name in missing]
     if splits:
         advice.append(
@@ -580,22 +1044,119 @@ def coach(prompt: str, *, vocabulary: Vocabulary | None = None) -> PromptReport:
         )
     if not advice:
         advice.append("All six elements are there and it is one shot: ready to send.")
-    return PromptReport(
-        prompt=text,
-        present=present,
-        missing=missing,
-        single_purpose=not splits,
-        splits=tuple(splits),
-        advice=tuple(advice),
-    )
+    return tuple(advice)
+
+
+def _match_terms(
+    tokens: list[_Token], source: _Source, vocab: Vocabulary, quoted: list[bool]
+) -> tuple[dict[str, list[tuple[int, str]]], list[bool], list[tuple[int, int, _Term]]]:
+    """The vocabulary's terms, longest first where they overlap; none inside quoted dialogue."""
+    candidates = [c for c in _scan(tokens, vocab._fast_indexes[0]) if not quoted[c[0]]]
+    candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+    taken = list(quoted)  # spoken words are heard, not seen: no element comes from them
+    found: dict[str, list[tuple[int, str]]] = {}
+    matched: list[tuple[int, int, _Term]] = []
+    for start, end, term in candidates:
+        if any(taken[start:end]):
+            continue
+        for k in range(start, end):
+            taken[k] = True
+        matched.append((start, end, term))
+        words = source.cut(tokens[start].start, tokens[end - 1].end)
+        elements = term.elements
+        if {"subject", "action"} <= elements:
+            # "a cook" / "the leaves" / "Steam rises" name a thing; "the chef cooks" an action.
+            opens = start == 0 or tokens[start].broken or tokens[start - 1].text in _NP_OPENERS | _DETERMINERS
+            elements = elements - {"action" if opens else "subject"}
+        if "lighting" in elements and _prop_glow(tokens, start, end):
+            elements = elements - {"lighting"}
+        if "action" in elements and end - start == 1 and _not_an_action(tokens, start):
+            elements = elements - {"action"}
+        for element in elements:
+            if element:
+                found.setdefault(element, []).append((start, words))
+    return found, taken, matched
+
+
+def _word_rules(
+    tokens: list[_Token],
+    source: _Source,
+    taken: list[bool],
+    quoted: list[bool],
+    found: dict[str, list[tuple[int, str]]],
+) -> None:
+    """Rules a word list cannot hold: "-ing" verbs, "in/at + Capitalised Name", eras and views."""
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if taken[i] or quoted[i]:
+            pass
+        elif _is_action_ing(tokens, i):
+            found.setdefault("action", []).append((i, source.cut(token.start, token.end)))
+        elif token.capital and i > 0 and _is_place_name(tokens, i):
+            last = i
+            while last + 1 < len(tokens) and tokens[last + 1].capital and not tokens[last + 1].broken:
+                last += 1
+            found.setdefault("setting", []).append((i, source.cut(token.start, tokens[last].end)))
+            i = last
+        elif _is_era(tokens, i):
+            last = i
+            while last + 1 < len(tokens) and last - i < 2 and not tokens[last + 1].broken:
+                if tokens[last + 1].text in _NP_ENDERS:
+                    break
+                last += 1
+            found.setdefault("setting", []).append((i - 1, source.cut(tokens[i - 1].start, tokens[last].end)))
+            i = last
+        i += 1
+    for regex, element in ((_VIEW_RE, "shot"), (_FOLLOW_RE, "camera")):
+        for match in regex.finditer(source.norm):
+            at = _token_at(tokens, match.start())
+            if at < len(tokens) and not quoted[at]:
+                found.setdefault(element, []).append((at, source.cut(*match.span())))
+
+
+def _label_rules(tokens: list[_Token], source: _Source, found: dict[str, list[tuple[int, str]]]) -> None:
+    """A label ("Lighting: warm backlight", a "Camera" heading) names its element, whatever follows.
+
+    One pass over the labels and one over the words they cover (binary search), so a prompt of
+    thousands of label lines stays linear.
+    """
+    starts = [tok.start for tok in tokens]
+    spans: dict[str, list[tuple[int, int]]] = {}
+    entries: dict[str, list[tuple[int, str]]] = {}
+    for label in _LABEL_RE.finditer(source.norm):
+        raw = label.group(2)
+        content = raw.strip()
+        if not content:
+            continue
+        element = _LABELS[label.group(1).lower()]
+        begin = label.start(2) + len(raw) - len(raw.lstrip())
+        spans.setdefault(element, []).append((label.start(1), label.end(2)))
+        entries.setdefault(element, []).append(
+            (bisect.bisect_left(starts, begin), source.cut(begin, begin + len(content)))
+        )
+    for element, covered in spans.items():
+        ends = [end for _, end in covered]
+
+        def inside(k: int, covered: list[tuple[int, int]] = covered, ends: list[int] = ends) -> bool:
+            j = bisect.bisect_right(ends, starts[k])
+            return j < len(covered) and covered[j][0] <= starts[k]
+
+        kept = [(k, w) for k, w in found.get(element, []) if k >= len(starts) or not inside(k)]
+        found[element] = kept + entries[element]
 
 
 def _noun_phrase_rules(
-    tokens: list[_Token], text: str, taken: list[bool], found: dict[str, list[tuple[int, str]]]
+    tokens: list[_Token],
+    source: _Source,
+    taken: list[bool],
+    quoted: list[bool],
+    found: dict[str, list[tuple[int, str]]],
 ) -> None:
-    """The first noun phrase of each sentence ("A juggler keeps five clubs", "Close-up of an old
-    watchmaker's eye") is its subject unless its head is a place, a light or a shot; a word in
-    "-s" right after it, followed by an object or a preposition, is its verb (an action)."""
+    """The first noun phrase of each sentence ("A juggler keeps five clubs", "Bunny runs away.",
+    "Close-up of an old watchmaker's eye") is its subject unless its head is a place, a light or a
+    shot; a word in "-s" right after it, followed by an object or a preposition, is its verb (an
+    action). A phrase naming the medium ("a video of", "footage of") hands over to what follows."""
     claimed_by: dict[int, str] = {}
     for element, hits in found.items():
         for i, _ in hits:
@@ -604,48 +1165,149 @@ def _noun_phrase_rules(
     for i, token in enumerate(tokens):
         if token.opens:
             sentence_seen = False
-        if sentence_seen or token.text not in _NP_OPENERS:
+        if sentence_seen or quoted[i]:
+            continue
+        if token.text in _NP_OPENERS:
+            run = _np_run(tokens, i + 1, _NP_MAX)
+        elif token.opens and _bare_start(tokens, source, i, claimed_by):
+            run = _np_run(tokens, i, _NP_MAX + 1)
+        elif (
+            token.text == "of"
+            and i > 0
+            and tokens[i - 1].text in _MEDIA_HEADS | {"up", "closeup", "angle", "pov"}
+        ):
+            run = _after_of(tokens, i)  # "Aerial shot of otters floating ..."
+        else:
             continue
         sentence_seen = True
-        run: list[int] = []
-        j = i + 1
-        while j < len(tokens) and len(run) < _NP_MAX and not tokens[j].broken:
-            if tokens[j].text in _NP_ENDERS:
-                break
-            run.append(j)
-            j += 1
-        if not run:
-            continue
-        verb = next(
-            (
-                k
-                for k in run[1:]
-                if not taken[k]
+        if run and {tokens[run[0]].text, tokens[run[-1]].text} & (_SOUND_HEADS | _TECH_HEADS):
+            continue  # "The audio features ...", "Anamorphic 2.0x lens": nothing we watch
+        if run and tokens[run[-1]].text in _MEDIA_HEADS:
+            after = run[-1] + 1
+            if (
+                after < len(tokens)
+                and not tokens[after].broken
+                and tokens[after].text in {"of", "featuring", "showing"}
+            ):
+                run = _after_of(tokens, after)
+            else:
+                sentence_seen = False  # "A 90s documentary-style interview, an old man ..."
+                continue
+        if run:
+            _claim_subject(tokens, source, taken, run, found, claimed_by)
+
+
+def _after_of(tokens: list[_Token], of: int) -> list[int]:
+    start = of + 1
+    while start < len(tokens) and tokens[start].text in _NP_OPENERS | _DETERMINERS:
+        start += 1
+    return _np_run(tokens, start, _NP_MAX + 1)
+
+
+def _claim_subject(
+    tokens: list[_Token],
+    source: _Source,
+    taken: list[bool],
+    run: list[int],
+    found: dict[str, list[tuple[int, str]]],
+    claimed_by: Mapping[int, str],
+) -> None:
+    """The noun phrase ``run`` is the subject, unless its head is a place, a light or a shot with no
+    verb of its own ("A light rain falls" has one: the rain is what we watch)."""
+    words, verb = _subject_words(tokens, source, taken, run, found, claimed_by)
+    if not words:
+        return
+    after = words[-1] + 1
+    verb = verb or (after < len(tokens) and not tokens[after].broken and _is_action_ing(tokens, after))
+    head = words[-1]
+    barred = {"shot", "camera"} if verb else {"setting", "lighting", "shot", "camera"}
+    if claimed_by.get(head) in barred:
+        return
+    if "subject" not in found and (
+        verb or any(not taken[k] or claimed_by.get(k) in {"subject", "action"} for k in words)
+    ):
+        found["subject"] = [(words[0], source.cut(tokens[words[0]].start, tokens[head].end))]
+
+
+def _np_run(tokens: list[_Token], j: int, limit: int) -> list[int]:
+    """Up to ``limit`` words from ``j`` up to a preposition, conjunction or punctuation."""
+    run: list[int] = []
+    while j < len(tokens) and len(run) < limit and not (run and tokens[j].broken):
+        word = tokens[j].text
+        if word in _NP_ENDERS or (
+            len(word) >= 5 and word.endswith("ing") and word not in vocab_data.ING_NOUNS
+        ):
+            break
+        run.append(j)
+        j += 1
+    return run
+
+
+def _subject_words(
+    tokens: list[_Token],
+    source: _Source,
+    taken: list[bool],
+    run: list[int],
+    found: dict[str, list[tuple[int, str]]],
+    claimed_by: Mapping[int, str],
+) -> tuple[list[int], bool]:
+    """The noun phrase without its verb: "Bunny runs away" -> "Bunny" (and "runs" is an action)."""
+    verb = next(
+        (
+            k
+            for k in run[1:]
+            if claimed_by.get(k) == "action"
+            or (
+                not taken[k]
                 and tokens[k].text.endswith("s")
                 and not tokens[k].text.endswith(("ss", "us", "is", "'s"))
-                and k + 1 < len(tokens)
-                and not tokens[k + 1].broken
-                and tokens[k + 1].text in _VERB_FOLLOWERS
-            ),
-            None,
-        )
-        if verb is not None:
-            run = run[: run.index(verb)]
-            if "action" not in found:
-                found["action"] = [(verb, text[tokens[verb].start : tokens[verb].end])]
-        head = run[-1]
-        if claimed_by.get(head) in {"setting", "lighting", "shot", "camera"} or _is_action_ing(tokens, head):
-            continue
-        if "subject" not in found and any(not taken[k] or claimed_by.get(k) == "subject" for k in run):
-            found["subject"] = [(run[0], text[tokens[run[0]].start : tokens[head].end])]
+                and (k + 1 >= len(tokens) or tokens[k + 1].broken or tokens[k + 1].text in _VERB_FOLLOWERS)
+            )
+        ),
+        None,
+    )
+    if verb is None:
+        return run, False
+    if "action" not in found:
+        found["action"] = [(verb, source.cut(tokens[verb].start, tokens[verb].end))]
+    return run[: run.index(verb)], True
+
+
+def _bare_start(tokens: list[_Token], source: _Source, i: int, claimed_by: Mapping[int, str]) -> bool:
+    """A capitalised first word that may open a bare noun phrase ("Bunny runs away", "Borneo wildlife")."""
+    token = tokens[i]
+    if not source.norm[token.start].isupper() or token.text in _NOT_NP_STARTS or token.text.isdigit():
+        return False
+    if claimed_by.get(i) not in {None, "subject"}:
+        return False
+    follows = source.norm[token.end : token.end + 2]
+    if i + 1 < len(tokens) and tokens[i + 1].text[0].isdigit():
+        return False  # "Anamorphic 2.0x lens", "Duration 4s": a specification
+    return not (set(follows) & {":", ","})  # "Soft, warm, golden light." lists adjectives
 
 
 def _is_action_ing(tokens: list[_Token], i: int) -> bool:
     word = tokens[i].text
     if len(word) < 5 or not word.endswith("ing") or word in vocab_data.NOT_ACTION_ING:
         return False
-    # "a building", "the setting sun", "his clothing": after a determiner it is a noun or adjective.
-    return not (i > 0 and not tokens[i].broken and tokens[i - 1].text in _DETERMINERS)
+    # "a building", "the setting sun", "his clothing": after a determiner it is a noun or adjective;
+    # "with flowing shapes", "of floating islands": before a noun, after a preposition, an adjective.
+    if i > 0 and not tokens[i].broken and tokens[i - 1].text in _DETERMINERS:
+        return False
+    return not _adjective_ing(tokens, i)
+
+
+def _adjective_ing(tokens: list[_Token], i: int) -> bool:
+    """ "with flowing shapes", "of floating islands": an "-ing" word before a noun, after a preposition."""
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    return (
+        i > 0
+        and not tokens[i].broken
+        and tokens[i - 1].text in {"with", "of", "and", "by"}
+        and nxt is not None
+        and not nxt.broken
+        and nxt.text not in _VERB_FOLLOWERS
+    )
 
 
 def _is_place_name(tokens: list[_Token], i: int) -> bool:
@@ -660,28 +1322,76 @@ def _is_place_name(tokens: list[_Token], i: int) -> bool:
 
 def _splits(
     tokens: list[_Token],
-    text: str,
+    source: _Source,
     vocab: Vocabulary,
     matched: list[tuple[int, int, _Term]],
     found: Mapping[str, list[tuple[int, str]]],
+    quoted: list[bool],
 ) -> list[str]:
-    """The words that show the prompt asks for several shots or scenes (empty: one shot)."""
-    out: list[str] = []
-    for start, end, _ in _scan(tokens, vocab._split_index):
-        out.append(text[tokens[start].start : tokens[end - 1].end])
+    """The words that show the prompt asks for several shots or scenes (empty: one shot).
+
+    Words inside quoted dialogue never count ("I'll see you later" is not a cut).
+    """
+    out: list[str] = [
+        source.cut(tokens[start].start, tokens[end - 1].end)
+        for start, end, _ in _scan(tokens, vocab._fast_indexes[1])
+        if not quoted[start]
+    ]
+    out += _shot_list(source)
     # Two different shot sizes ("wide shot ... close-up"), unless a camera move joins them.
     sizes: dict[str, str] = {}
     for start, end, term in matched:
         size = vocab._sizes.get(term.words)
         if size and size not in sizes:
-            sizes[size] = text[tokens[start].start : tokens[end - 1].end]
-    markers = _scan(tokens, vocab._sequence_index)
+            sizes[size] = source.cut(tokens[start].start, tokens[end - 1].end)
+    markers = [m for m in _scan(tokens, vocab._fast_indexes[2]) if not quoted[m[0]]]
     sequenced = bool(markers)
     if len(sizes) >= 2 and (sequenced or "camera" not in found):
         out.append(" + ".join(sizes.values()))
-    # A list of events: "then", "finally", ... with three or more actions.
-    # A list of events: "then", "finally", ... with three or more actions, or several such words.
-    distinct = list(dict.fromkeys(text[tokens[a].start : tokens[b - 1].end].lower() for a, b, _ in markers))
-    if len(distinct) >= 2 or (sequenced and len(found.get("action", ())) >= 3):
-        out.append(", ".join(distinct) + f" ({len(found.get('action', ()))} actions)")
+    # A list of events: "then", "finally", ... with three or more actions that are not the moves of
+    # one moment ("turns around and smiles, then walks out" is one shot), or several such words.
+    distinct = list(
+        dict.fromkeys(source.cut(tokens[a].start, tokens[b - 1].end).lower() for a, b, _ in markers)
+    )
+    events = {tokens[k].stem for k, _ in found.get("action", ()) if k < len(tokens)} - _GESTURE_STEMS
+    if len(distinct) >= 2 or (sequenced and len(events) >= 3):
+        out.append(", ".join(distinct) + f" ({len(events)} events)")
     return list(dict.fromkeys(out))
+
+
+# "Shot 2:", "Cut 1 (0.0-3.0 s)", "Scene 3": numbered parts (a decimal such as "Shot 2.1" names one).
+_NUMBERED_RE = re.compile(
+    r"\b(shot|cut|scene|clip|beat|part)\s*#?(\d{1,2}|one|two|three|four|five|six)(?![.,]?\d)(\s*[:)(\]—–-])?",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+# "0.00–2.40", "[00:03-00:06]", "(0.0-3.0 s)", "3-6s": a time range opening a part of the clip.
+_TIMECODE_RE = re.compile(
+    r"(?:(?<=[\[(])|(?:^|(?<=\n))[ \t*>-]*)\d{1,2}(?:[:.]\d{1,2}){0,2}\s*s?\s*[-–—]\s*"
+    r"\d{1,2}(?:[:.]\d{1,2}){0,2}"
+    r"(?:\s*(?:s|sec|secs|seconds)\b)?|\b\d{1,2}(?:\.\d)?\s*[-–—]\s*\d{1,2}(?:\.\d)?\s*(?:s|sec|secs|seconds)\b"
+)
+
+
+def _shot_list(source: _Source) -> list[str]:
+    """Shot-list markers: two numbered parts ("Cut 1 ... Cut 5", or one numbered from 2 with a
+    colon), or two time ranges."""
+    out: list[str] = []
+    numbers: dict[str, dict[str, str]] = {}
+    for match in _NUMBERED_RE.finditer(source.norm):
+        kind, number = match.group(1).lower(), match.group(2).lower()
+        numbers.setdefault(kind, {}).setdefault(number, source.cut(match.start(), match.end(2)))
+        if (
+            _NUMBER_WORDS.get(number, int(number) if number.isdigit() else 0) >= 2
+            and match.group(3)
+            and match.group(3).strip() in {":", ")", "]"}
+        ):
+            numbers[kind].setdefault("", "")
+    for seen in numbers.values():
+        named = [words for key, words in seen.items() if key]
+        if len(seen) >= 2:
+            out.append(" … ".join(named[:2]) if len(named) >= 2 else named[0])
+    ranges = [source.cut(*m.span()).strip(" \t*>-") for m in _TIMECODE_RE.finditer(source.norm)]
+    if len(ranges) >= 2:
+        out.append(" … ".join(ranges[:2]))
+    return out

@@ -31,7 +31,7 @@ from typing import Any, Literal, TypeVar
 
 import anyio
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Match, Route
 
@@ -46,7 +46,7 @@ from .._constants import (
 )
 from .._serve import serve_asgi
 from ..errors import ModelUnavailableError, SoraError
-from ..models.listing import list_page, paging
+from ..models.listing import envelope, list_answer
 from ..models.specs import ModelSpec, bundled_specs
 from ..models.task import Task
 from ..models.wire import http_error
@@ -316,11 +316,14 @@ class Gateway:
         total = 0
         # A body sent a byte at a time would hold the connection for ever: it has a deadline.
         with anyio.move_on_after(self.connection_limits.body_timeout_s):
-            async for chunk in request.stream():
-                total += len(chunk)
-                if total > self.max_body_bytes:
-                    return too_big
-                chunks.append(chunk)
+            try:
+                async for chunk in request.stream():
+                    total += len(chunk)
+                    if total > self.max_body_bytes:
+                        return too_big
+                    chunks.append(chunk)
+            except ClientDisconnect:  # it hung up mid-body: nobody reads the answer, nothing logged
+                return _error(400, "The request body was cut off")
             return b"".join(chunks)
         seconds = self.connection_limits.body_timeout_s
         return _error(408, f"The request body did not arrive within {seconds:g} s", {"Connection": "close"})
@@ -391,14 +394,9 @@ class Gateway:
 
     async def _catalog_list(self, request: Request) -> Response:
         """The models this class may use, in the catalog's envelope (no key needed, as upstream)."""
-        query = request.query_params
-        try:
-            page, size = paging(query.get("page"), query.get("page_size"))
-        except ValueError as exc:
-            return _envelope(None, 400, str(exc))
         specs = [await self._allowed_spec(m) for m in sorted(self.models.allowed)]
-        data = list_page([s.info() for s in specs if s is not None], page, size, *_filters(query))
-        return _envelope(data)
+        status, body = list_answer([s.info() for s in specs if s is not None], request.query_params)
+        return JSONResponse(body, status_code=status)
 
     async def _catalog_spec(self, request: Request) -> Response:
         """An allowed model's spec, its endpoint on this gateway (creates come here, priced)."""
@@ -573,12 +571,8 @@ class Gateway:
 
 
 def _envelope(data: object, code: int = 0, message: str = "success") -> JSONResponse:
-    """The catalog's envelope ``{"data", "status": {"code", "message"}}`` (code 0: success)."""
-    return JSONResponse({"data": data, "status": {"code": code, "message": message}}, status_code=code or 200)
-
-
-def _filters(query: Any) -> tuple[str, str]:
-    return str(query.get("type", "")), str(query.get("keywords", ""))
+    status, body = envelope(data, code, message)
+    return JSONResponse(body, status_code=status)
 
 
 def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:

@@ -55,30 +55,14 @@ def _parser() -> argparse.ArgumentParser:
         "--max-body", type=int, default=None, help="largest request body in bytes (default 16 MiB)"
     )
     defaults = ConnectionLimits()
-    serve.add_argument(
-        "--header-timeout",
-        type=float,
-        default=defaults.header_timeout_s,
-        help="seconds a client may take to send a request head (default %(default)g; 0: none)",
-    )
-    serve.add_argument(
-        "--body-timeout",
-        type=float,
-        default=defaults.body_timeout_s,
-        help="seconds a request body may take (default %(default)g)",
-    )
-    serve.add_argument(
-        "--max-connections",
-        type=int,
-        default=defaults.max_connections,
-        help="open connections in all (default %(default)d; keep under `ulimit -n`)",
-    )
-    serve.add_argument(
-        "--max-per-client",
-        type=int,
-        default=defaults.max_per_client,
-        help="open connections per client address (default %(default)d; 0 behind a reverse proxy)",
-    )
+    guard_options: list[tuple[str, type, float, str]] = [
+        ("--header-timeout", float, defaults.header_timeout_s, "seconds to send a request head (0: none)"),
+        ("--body-timeout", float, defaults.body_timeout_s, "seconds a request body may take"),
+        ("--max-connections", int, defaults.max_connections, "open connections in all (under `ulimit -n`)"),
+        ("--max-per-client", int, defaults.max_per_client, "per client address (0 behind a reverse proxy)"),
+    ]
+    for flag, kind, default, text in guard_options:
+        serve.add_argument(flag, type=kind, default=default, help=f"{text}; default %(default)g")
     model_option(serve)
     db_option(serve)
 

@@ -9,7 +9,8 @@ adds what is missing, per connection, on the event loop (no thread, no extra tas
 - a **header deadline**: a connection that has not sent a whole request head within
   ``header_timeout_s`` of opening (or of its previous answer) is closed;
 - a **connection limit** per client address and in total: a connection over either limit gets
-  ``503`` with ``Retry-After`` at once and is closed, so one machine cannot take every slot.
+  ``429`` with ``Retry-After`` (a status a client retries, creates included,
+  because nothing was read) at once and is closed, so one machine cannot take every slot.
 
 The body's deadline is the app's (:meth:`Gateway._read_body`): only a student with a key gets
 that far. Behind a reverse proxy every connection comes from the proxy's address: set
@@ -32,7 +33,7 @@ ACCEPT_BACKLOG = 64
 
 _BUSY_BODY = b'{"message": "Too many connections from this address, or in all; try again"}'
 _BUSY = (
-    b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: application/json\r\n"
+    b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Type: application/json\r\n"
     b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(_BUSY_BODY), _BUSY_BODY)
 )
 
@@ -46,7 +47,7 @@ class ConnectionLimits:
             connection opening or of the previous answer (0: no deadline).
         body_timeout_s: a request body must arrive whole within this many seconds (a 16 MiB
             body at 300 KB/s takes under a minute).
-        max_connections: open connections in all; more are answered 503 and closed. Keep it
+        max_connections: open connections in all; more are answered 429 and closed. Keep it
             well under the process's file limit (``ulimit -n``, often 1024).
         max_per_client: open connections from one address (0: no per-address limit, for a
             gateway behind a reverse proxy). A student's notebook uses a handful.

@@ -7,13 +7,13 @@ teacher's allowed models), so both filter and page the same way.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from typing import Any
 
 from .specs import ModelInfo
 
-__all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "list_page", "paging"]
+__all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "envelope", "list_answer", "list_page", "paging"]
 
 DEFAULT_PAGE_SIZE = 20  # the vendor CLI's own default for `models list`
 MAX_PAGE_SIZE = 100  # a bound on one answer, whatever a client asks for
@@ -68,3 +68,20 @@ def list_page(
         "page_size": page_size,
         "total_pages": math.ceil(len(found) / page_size),
     }
+
+
+def envelope(data: Any, code: int = 0, message: str = "success") -> tuple[int, dict[str, Any]]:
+    """(HTTP status, body) of a catalog answer ``{"data", "status": {"code", "message"}}``: code 0
+    is success; an error carries its HTTP status as its code (the vendor CLI reads "status 404"
+    as "model not found")."""
+    return code or 200, {"data": data, "status": {"code": code, "message": message}}
+
+
+def list_answer(models: Iterable[ModelInfo], query: Mapping[str, str]) -> tuple[int, dict[str, Any]]:
+    """(HTTP status, body) of ``GET /api/v1/skill/models`` for these models and query string
+    (``page``, ``page_size``, ``type``, ``keywords``); bad paging is the envelope's 400."""
+    try:
+        page, size = paging(query.get("page"), query.get("page_size"))
+    except ValueError as exc:
+        return envelope(None, 400, str(exc))
+    return envelope(list_page(models, page, size, query.get("type", ""), query.get("keywords", "")))

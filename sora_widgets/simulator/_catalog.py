@@ -24,7 +24,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .._constants import CREATE_PATH
-from ..models.listing import list_page
 from ..models.prices import BUNDLED_PRICES
 from ..models.specs import ModelInfo, ModelSpec, bundled_specs
 
@@ -195,7 +194,6 @@ class SimCatalog:
         """Every create path the catalog's specs name, each once."""
         return list(dict.fromkeys(e.endpoint_path for e in self._entries.values()))
 
-    def page(self, page: int, page_size: int, kind: str = "", keywords: str = "") -> dict[str, Any]:
-        """One page of the models served now, as the list's ``data`` (see :func:`list_page`)."""
-        served = [e.info for e in self._entries.values() if e.id not in self.retired]
-        return list_page(served, page, page_size, kind, keywords)
+    def served(self) -> list[ModelInfo]:
+        """The list entries of the models served now (retired ones left out), in catalog order."""
+        return [e.info for e in self._entries.values() if e.id not in self.retired]

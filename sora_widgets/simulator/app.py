@@ -20,7 +20,7 @@ from starlette.types import Receive, Scope, Send
 
 from .._constants import CREATE_PATH, MODELS_PATH, SPEC_PATH, TASK_PATH
 from .._serve import serve_asgi
-from ..models.listing import paging
+from ..models.listing import envelope, list_answer
 from ..models.wire import http_error
 from ._catalog import SimCatalog, model_not_found
 from .engine import (
@@ -101,10 +101,8 @@ def _cdn_denied(reason: str) -> Response:
 
 
 def _envelope(data: object, code: int = 0, message: str = "success") -> JSONResponse:
-    """The catalog's answer: ``{"data", "status": {"code", "message"}}``; code 0 is success and an
-    error carries the HTTP status as its code (the vendor CLI reads "status 404" as not found)."""
-    body = {"data": data, "status": {"code": code, "message": message}}
-    return JSONResponse(body, status_code=code or 200)
+    status, body = envelope(data, code, message)
+    return JSONResponse(body, status_code=status)
 
 
 class Simulator:
@@ -307,13 +305,8 @@ class Simulator:
         )
 
     async def _models(self, request: Request) -> Response:
-        query = request.query_params
-        try:
-            page, size = paging(query.get("page"), query.get("page_size"))
-        except ValueError as exc:
-            return _envelope(None, 400, str(exc))
-        data = self.catalog.page(page, size, query.get("type", ""), query.get("keywords", ""))
-        return _envelope(data)
+        status, body = list_answer(self.catalog.served(), request.query_params)
+        return JSONResponse(body, status_code=status)
 
     async def _spec(self, request: Request) -> Response:
         model_id = request.path_params["model_id"]

@@ -8,12 +8,14 @@ the value types it is made of, so the planner, the runner (:mod:`._board_run`) a
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidRequestError, SoraError, redact
+from ..models.money import format_money, parse_money
 from ..models.request import ReferenceImage
 from ..models.video import Video
 
@@ -23,6 +25,13 @@ if TYPE_CHECKING:
 CONTINUITY = ("last_frame", "remix", "none")
 # A story, not a batch: a board longer than this is almost certainly a mistake (and a big bill).
 MAX_SHOTS = 24
+# A budget is a guard against a big bill, so it is bounded too: far above any board of MAX_SHOTS
+# shots (24 x 12 s of Pro at most a few hundred dollars), far below anything absurd.
+MAX_BUDGET = Decimal(10_000)
+# A board's id is what Storyboard() makes (uuid4 hex, 12 digits): it names files, so nothing else.
+BOARD_ID = re.compile(r"[0-9a-f]{12}")
+# A take is bumped by one per rerun_from(); a person never asks for a million takes of one shot.
+MAX_TAKE = 1_000_000
 # Shot states, in the order a shot passes through them.
 PLANNED, QUEUED, RUNNING, DONE, FAILED, BLOCKED = "planned", "queued", "running", "done", "failed", "blocked"
 # The journal labels of a shot's task: how a later run (another kernel too) finds the shot again.
@@ -121,6 +130,60 @@ def check_mode(mode: str | None, *, allow_none: bool = True) -> str | None:
     if mode not in CONTINUITY:
         raise InvalidRequestError(f"continuity={mode!r}; use one of {', '.join(CONTINUITY)}.")
     return mode
+
+
+def check_board_id(board_id: object) -> str:
+    """``board_id`` when it has the form sora_widgets makes (12 lowercase hex digits).
+
+    Checked wherever an id comes in (a constructor, a loaded file, :meth:`Storyboard.load`) and
+    wherever one names a file, because an id is a file name: ``../`` or ``/`` in it would write
+    the board or its film anywhere.
+    """
+    if not isinstance(board_id, str) or not BOARD_ID.fullmatch(board_id):
+        shown = repr(board_id)[:40] if isinstance(board_id, str) else type(board_id).__name__
+        raise InvalidRequestError(
+            f"id: {shown} is not a board id; ids are made by sora_widgets (12 hex digits such as "
+            "'3f2a9c0b71de'). Leave board_id out for a new board."
+        )
+    return board_id
+
+
+def check_budget(budget: object) -> Decimal | None:
+    """A budget in USD (None: no budget), or :class:`InvalidRequestError` naming ``budget``."""
+    if budget is None:
+        return None
+    amount = None if isinstance(budget, bool) else parse_money(budget)
+    if not isinstance(budget, (int, float, str, Decimal)) or amount is None or amount < 0:
+        shown = repr(budget)[:40] if isinstance(budget, (int, float, str, Decimal)) else type(budget).__name__
+        raise InvalidRequestError(
+            f"budget: {shown} is not an amount; give USD from 0 up to {format_money(MAX_BUDGET)} "
+            "(for example budget=10), or None for no budget."
+        )
+    if amount > MAX_BUDGET:
+        raise InvalidRequestError(
+            f"budget: {format_money(amount)} is more than {format_money(MAX_BUDGET)}; a board is a story "
+            "of a few shots. Give a smaller budget, or None for no budget."
+        )
+    return amount
+
+
+def check_crossfade(crossfade: object) -> float:
+    """Seconds of crossfade between shots, or :class:`InvalidRequestError` naming ``crossfade``."""
+    from ..av.film import MAX_CROSSFADE_S
+
+    number = crossfade if isinstance(crossfade, (int, float)) and not isinstance(crossfade, bool) else None
+    if number is None or not 0.0 <= float(number) <= MAX_CROSSFADE_S:  # NaN compares False
+        shown = repr(crossfade)[:40] if number is not None else type(crossfade).__name__
+        raise InvalidRequestError(f"crossfade: {shown}; use 0 (hard cuts) up to {MAX_CROSSFADE_S} s.")
+    return float(number)
+
+
+def check_take(take: object) -> int:
+    """A shot's take number (0 and up), or :class:`InvalidRequestError` naming ``take``."""
+    if not isinstance(take, int) or isinstance(take, bool) or not 0 <= take <= MAX_TAKE:
+        shown = repr(take)[:40] if isinstance(take, (int, str, float)) else type(take).__name__
+        raise InvalidRequestError(f"take: {shown} is not a take number; use a whole number from 0.")
+    return take
 
 
 def image_fingerprint(image: Any) -> str | None:

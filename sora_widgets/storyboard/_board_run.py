@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import SoraError
+from .._paths import path_inside
+from ..errors import InvalidRequestError, SoraError
 from ..models.request import ReferenceImage
 from ..models.video import Video
 from ._board import (
@@ -22,6 +23,7 @@ from ._board import (
     ShotFailed,
     ShotPlan,
     ShotState,
+    check_board_id,
     describe_error,
     shot_labels,
 )
@@ -183,6 +185,14 @@ class BoardRun:
         shot = self.board.shots[index]
         spec = await self.board.client.model_spec(str(shot.model))
         params: dict[str, Any] = dict(shot.params or {})
+        for name in (n for n in spec.image_params if n in params):
+            # A board may come from a shared file: its params never make this machine read a file.
+            items = params[name] if isinstance(params[name], list) else [params[name]]
+            if not all(isinstance(v, str) and v.startswith(("https://", "http://")) for v in items):
+                raise InvalidRequestError(
+                    f"shot {index} ({shot.model}): params[{name!r}] takes web addresses here; give a "
+                    "local picture as the shot's image= instead."
+                )
         if spec.param("prompt") is not None:
             params.setdefault("prompt", shot.prompt)
         length = spec.length_param
@@ -226,7 +236,8 @@ class BoardRun:
         digest = hashlib.sha256(
             json.dumps([v.task_id for v in videos] + [board.crossfade]).encode("utf-8")
         ).hexdigest()[:12]
-        dest = board.client.download_dir / "films" / f"board-{board.id}-{digest}.mp4"
+        name = f"board-{check_board_id(board.id)}-{digest}.mp4"
+        dest = path_inside(board.client.download_dir / "films", name, what=f"board id {board.id!r}")
         joined = join_videos(paths, dest, crossfade=board.crossfade)
         return Film(
             shots=list(videos),

@@ -45,7 +45,7 @@ from ..errors import InvalidRequestError
 from ..models.catalog import I2V, MODELS, T2V
 from ..models.money import format_money
 from ..models.prices import estimate_cost
-from ..models.request import ReferenceImage, normalize_seconds, normalize_size
+from ..models.request import ReferenceImage, check_prompt, normalize_seconds, normalize_size
 from ..models.video import Video
 from ._board import (
     BLOCKED,
@@ -63,10 +63,14 @@ from ._board import (
     ShotFailed,
     ShotPlan,
     ShotState,
+    check_board_id,
+    check_budget,
+    check_crossfade,
     check_mode,
+    check_take,
     image_fingerprint,
 )
-from ._board_file import board_from_dict, board_path, board_to_dict, save_board
+from ._board_file import board_from_dict, board_path, board_to_dict, parse_board_json, save_board
 
 if TYPE_CHECKING:
     from ..client import SoraClient
@@ -166,17 +170,28 @@ class Film:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Film:
-        """Inverse of :meth:`to_dict`."""
-        return cls(
-            shots=[Video.from_dict(v) for v in data["shots"]],
-            path=Path(data["path"]),
-            duration=float(data["duration"]),
-            frames=int(data["frames"]),
-            join=str(data.get("join", "copy")),
-            has_audio=bool(data.get("has_audio", False)),
-            starts=tuple(float(s) for s in data.get("starts", ())),
-            board_id=str(data.get("board_id", "")),
-        )
+        """Inverse of :meth:`to_dict`.
+
+        Raises:
+            InvalidRequestError: ``data`` is not a film's description (a field missing or of
+                the wrong type).
+        """
+        try:
+            return cls(
+                shots=[Video.from_dict(v) for v in data["shots"]],
+                path=Path(data["path"]),
+                duration=float(data["duration"]),
+                frames=int(data["frames"]),
+                join=str(data.get("join", "copy")),
+                has_audio=bool(data.get("has_audio", False)),
+                starts=tuple(float(s) for s in data.get("starts", ())),
+                board_id=str(data.get("board_id", "")),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            if isinstance(exc, InvalidRequestError):
+                raise
+            what = f"no {exc.args[0]!r}" if isinstance(exc, KeyError) else f"{type(exc).__name__}: {exc}"
+            raise InvalidRequestError(f"not a film description ({what[:200]}).") from None
 
     # marimo's display hook: the object's widget, imported only when marimo shows one
     # (Jupyter uses sora_widgets._display's IPython hook instead).
@@ -229,16 +244,12 @@ class Storyboard:
         board_id: str | None = None,
         concurrency: int = 4,
     ) -> None:
-        from ..av.film import MAX_CROSSFADE_S
-
         self.size: str = normalize_size(size, T2V)
         self.seconds: int = normalize_seconds(seconds, T2V)
         self.continuity: str = check_mode(continuity, allow_none=False) or "last_frame"
-        self.budget: Decimal | None = None if budget is None else Decimal(str(budget))
-        if not 0.0 <= float(crossfade) <= MAX_CROSSFADE_S:
-            raise InvalidRequestError(f"crossfade={crossfade!r}; use 0 up to {MAX_CROSSFADE_S} s.")
-        self.crossfade = float(crossfade)
-        self.id: str = board_id or uuid.uuid4().hex[:12]
+        self.budget: Decimal | None = check_budget(budget)
+        self.crossfade = check_crossfade(crossfade)
+        self.id: str = uuid.uuid4().hex[:12] if board_id is None else check_board_id(board_id)
         self.concurrency = max(1, int(concurrency))
         self._client = client
         self.shots: list[Shot] = []
@@ -277,12 +288,16 @@ class Storyboard:
         name); with ``continuity="last_frame"`` the model's spec must take a first-frame image,
         which :meth:`check` (and :meth:`run`, before sending anything) verifies.
         """
-        self._check_idle()
-        if len(self.shots) >= MAX_SHOTS:
-            raise InvalidRequestError(f"a board holds at most {MAX_SHOTS} shots.")
         shot = Shot(
             prompt=prompt, seconds=seconds, continuity=continuity, image=image, model=model, params=params
         )
+        return self._insert(shot, at)
+
+    def _insert(self, shot: Shot, at: int | None = None) -> int:
+        """Check ``shot`` and insert it: the one way in, for :meth:`add` and a loaded file alike."""
+        self._check_idle()
+        if len(self.shots) >= MAX_SHOTS:
+            raise InvalidRequestError(f"a board holds at most {MAX_SHOTS} shots.")
         shot = self._valid(shot)
         index = len(self.shots) if at is None else max(0, min(int(at), len(self.shots)))
         self.shots.insert(index, shot)
@@ -331,8 +346,6 @@ class Storyboard:
     ) -> None:
         """Change board-wide settings (validated); shots whose video they change are made again."""
         self._check_idle()
-        from ..av.film import MAX_CROSSFADE_S
-
         if size is not None:
             self.size = normalize_size(size, T2V)
         if seconds is not None:
@@ -340,11 +353,9 @@ class Storyboard:
         if continuity is not None:
             self.continuity = check_mode(continuity, allow_none=False) or self.continuity
         if budget is not None:
-            self.budget = Decimal(str(budget))
+            self.budget = check_budget(budget)
         if crossfade is not None:
-            if not 0.0 <= float(crossfade) <= MAX_CROSSFADE_S:
-                raise InvalidRequestError(f"crossfade={crossfade!r}; use 0 up to {MAX_CROSSFADE_S} s.")
-            self.crossfade = float(crossfade)
+            self.crossfade = check_crossfade(crossfade)
         self._refresh()
 
     def rerun_from(self, index: int) -> None:
@@ -365,17 +376,13 @@ class Storyboard:
         return index % len(self.shots)
 
     def _valid(self, shot: Shot) -> Shot:
-        if not isinstance(shot.prompt, str) or not shot.prompt.strip():
-            raise InvalidRequestError("a shot needs a prompt: describe what happens in it.")
-        model = shot.model if shot.model and shot.model not in MODELS else None
-        if shot.params and model is None:
-            raise InvalidRequestError("params= go with a catalog model: give the shot's model= too.")
-        if shot.seconds is None or model is not None:
-            # A catalog model's lengths are its spec's (checked when the shot is sent).
-            seconds = None if shot.seconds is None else int(shot.seconds)
+        prompt = check_prompt(shot.prompt)
+        take = check_take(shot.take)
+        shot = _checked_model(shot)
+        if shot.seconds is None or shot.model is not None:
+            seconds = _catalog_seconds(shot.seconds)  # a catalog model's lengths are its spec's
         else:
             seconds = normalize_seconds(shot.seconds, T2V)
-        shot = replace(shot, model=model, params=dict(shot.params) if shot.params else None)
         image = shot.image
         if image is not None and not isinstance(image, (str, Path, ReferenceImage)):
             # bytes, a PIL image or a file object: load (and check) it once, now.
@@ -383,7 +390,7 @@ class Storyboard:
 
             image = load_image(image)
         mode = check_mode(shot.continuity)
-        return replace(shot, prompt=shot.prompt.strip(), seconds=seconds, continuity=mode, image=image)
+        return replace(shot, prompt=prompt, seconds=seconds, continuity=mode, image=image, take=take)
 
     def __len__(self) -> int:
         return len(self.shots)
@@ -623,13 +630,22 @@ class Storyboard:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, client: SoraClient | None = None) -> Storyboard:
-        """Rebuild a board from :meth:`to_dict` (same id, so its finished shots are found)."""
+        """Rebuild a shared board from :meth:`to_dict` (same id, so its finished shots are found).
+
+        Checked exactly as if built by hand (shot limit, sizes, lengths, budget, ...). A shot whose
+        own image is a local file (its path, or the digest of a saved picture) is refused: a
+        board someone sent must not make this machine read and upload its files. Pick the
+        picture again with :meth:`edit`.
+
+        Raises:
+            InvalidRequestError: a value a board cannot have, naming the field.
+        """
         return board_from_dict(cls, data, client)
 
     @classmethod
     def from_json(cls, text: str, *, client: SoraClient | None = None) -> Storyboard:
-        """Inverse of :meth:`to_json`."""
-        return cls.from_dict(json.loads(text), client=client)
+        """Inverse of :meth:`to_json` (see :meth:`from_dict`)."""
+        return cls.from_dict(parse_board_json(text), client=client)
 
     def save(self) -> Path:
         """Write the board to ``$SORA_WIDGETS_HOME/storyboards/<id>.json`` (done by every run),
@@ -647,7 +663,8 @@ class Storyboard:
 
     @classmethod
     def load(cls, board_id: str, *, client: SoraClient | None = None) -> Storyboard:
-        """The board saved under ``board_id`` (see :meth:`save`)."""
+        """The board saved under ``board_id`` (see :meth:`save`); checked as :meth:`from_dict`
+        does, but its shots' own pictures are read back (this machine saved them)."""
         path = board_path(board_id, client)
         try:
             text = path.read_text(encoding="utf-8")
@@ -655,7 +672,12 @@ class Storyboard:
             raise InvalidRequestError(
                 f"no saved storyboard {board_id!r} (looked in {path.parent})."
             ) from None
-        return cls.from_json(text, client=client)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidRequestError(f"the saved storyboard {board_id!r} cannot be read: {exc}") from None
+        board = board_from_dict(cls, parse_board_json(text), client, own_file=True)
+        if board.id != board_id:
+            raise InvalidRequestError(f"id: the file saved as {board_id!r} holds the board {board.id!r}.")
+        return board
 
     # marimo's display hook: the object's widget, imported only when marimo shows one
     # (Jupyter uses sora_widgets._display's IPython hook instead).
@@ -673,3 +695,25 @@ def _sum_known(costs: list[Decimal | None]) -> Decimal | None:
     if any(c is None for c in costs):
         return None
     return sum((c for c in costs if c is not None), Decimal("0"))
+
+
+def _checked_model(shot: Shot) -> Shot:
+    """The shot's ``model`` and ``params`` checked (a Sora id counts as no catalog model)."""
+    if shot.model is not None and not isinstance(shot.model, str):
+        raise InvalidRequestError(f"model: a model id (text), not {type(shot.model).__name__}.")
+    model = shot.model if shot.model and shot.model not in MODELS else None
+    params = shot.params
+    if params is not None and (not isinstance(params, dict) or not all(isinstance(k, str) for k in params)):
+        raise InvalidRequestError("params: the model's parameters by name, as an object.")
+    if params and model is None:
+        raise InvalidRequestError("params= go with a catalog model: give the shot's model= too.")
+    return replace(shot, model=model, params=dict(params) if params else None)
+
+
+def _catalog_seconds(seconds: Any) -> int | None:
+    """A catalog shot's length: a whole number of seconds (the spec checks it when sent)."""
+    if seconds is None:
+        return None
+    if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 1:
+        raise InvalidRequestError(f"seconds={seconds!r}: a whole number of seconds, 1 or more.")
+    return seconds

@@ -1,6 +1,6 @@
 """The only part of sora_widgets that speaks HTTP: calls, retry and poll policies, downloads."""
 
-from .http import Answer, Transport, clean_api_key, parse_retry_after
+from .http import Answer, HttpxTransport, Transport, clean_api_key, parse_retry_after
 from .poll import Observation, PollPolicy, PollSchedule, next_delay, predict_completion
 from .retry import (
     RateGate,
@@ -15,6 +15,7 @@ from .retry import (
 
 __all__ = [
     "Answer",
+    "HttpxTransport",
     "Observation",
     "PollPolicy",
     "PollSchedule",

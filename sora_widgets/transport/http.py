@@ -67,6 +67,9 @@ __all__ = ["Answer", "Transport", "clean_api_key", "parse_retry_after"]
 log = logging.getLogger("sora_widgets.transport")
 
 _USER_AGENT = "sora-widgets/0.1 (+httpx)"
+#: An httpx transport a client may be given instead of the network (a proxy's, a test's), so
+#: layers above this one can name the type without importing httpx.
+HttpxTransport = httpx.AsyncBaseTransport
 
 
 class _RedactingFilter(logging.Filter):

@@ -7,6 +7,7 @@ from typing import Any
 
 import traitlets as t
 
+from .._constants import MAX_PROMPT_CHARS
 from .._text import shorten
 from ..client._requests import catalog_request, nominal_seconds, nominal_size
 from ..coaching import PromptReport, Vocabulary, coach
@@ -144,6 +145,7 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach", "spec_co
         self._slot_sources: dict[str, ReferenceImage] = {}  # picker -> image as loaded
         self._slot_images: dict[str, ReferenceImage] = {}  # picker -> fitted: what is sent
         self.vocabulary = vocabulary  # the prompt coach's words (None: the default vocabulary)
+        self._coached: tuple[str, Vocabulary | None] | None = None  # (text, vocabulary) last coached
         self.observe(self._update_coach, names="prompt")
         self._source: ReferenceImage | None = None  # as loaded (EXIF applied), before fitting
         self._image: ReferenceImage | None = None  # fitted to the current size: what is sent
@@ -168,11 +170,21 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach", "spec_co
 
     @property
     def report(self) -> PromptReport:
-        """The prompt coach's report on the prompt as it will be sent (see :func:`sora_widgets.coach`)."""
-        return coach(self.prompt, vocabulary=self.vocabulary)
+        """The prompt coach's report on the prompt as it can be sent (see :func:`sora_widgets.coach`).
+
+        Only the first ``MAX_PROMPT_CHARS`` characters are read: a longer prompt cannot be sent
+        anyway (the form says so), and a pasted novel must not hold up the kernel.
+        """
+        return coach(self.prompt[:MAX_PROMPT_CHARS], vocabulary=self.vocabulary)
 
     def _update_coach(self, _change: Any = None) -> None:
-        self.coach = self.report.to_dict() if self.prompt.strip() else {}
+        # Coach only when what can be sent changed: edits past the cap, or a re-sync of the same
+        # text, cost nothing.
+        text = self.prompt[:MAX_PROMPT_CHARS]
+        if self._coached is not None and self._coached[0] == text and self._coached[1] is self.vocabulary:
+            return
+        self._coached = (text, self.vocabulary)
+        self.coach = self.report.to_dict() if text.strip() else {}
 
     # -- the model picker --------------------------------------------------------------------
 

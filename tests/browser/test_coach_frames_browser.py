@@ -103,6 +103,13 @@ def test_checklist_follows_typing_and_keeps_focus(
     )
     assert box.input_value() == "Wide shot of a fox"
     assert box.evaluate("(el) => document.activeElement === el")
+    # The words that made each element present are highlighted next to it (as text, not markup).
+    shot_words = builder.locator(".sw-coach-item[data-element='shot'] .sw-coach-word")
+    assert shot_words.all_text_contents() == ["Wide shot"]
+    assert builder.locator(".sw-coach-item[data-element='subject'] .sw-coach-word").all_text_contents() == [
+        "fox"
+    ]
+    assert builder.locator(".sw-coach-item[data-element='lighting'] .sw-coach-word").count() == 0
     nb.screenshot(f"coach-checklist-{kind}", target=builder)
 
     # The kernel has exactly what the box shows.
@@ -211,7 +218,7 @@ def test_prompt_lab_shows_the_coach_per_variant_and_compares_frame_by_frame(open
     for i in range(2):
         text = str(coach.nth(i).text_content())
         assert text.startswith("coach 5/6") and "missing: lighting" in text, text
-        assert "Describe the light" in str(coach.nth(i).get_attribute("title"))
+        assert "No light named" in str(coach.nth(i).get_attribute("title"))
 
     grid = out.locator(".sw-lab-compare-view .sw-fc")
     grid.wait_for(timeout=60_000)

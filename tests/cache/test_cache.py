@@ -237,3 +237,70 @@ def test_the_cli_shows_prunes_and_saves_a_policy(
     assert main(["cache", "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["pruned"] == 1 and shown["policy"]["max_age_days"] == 30 and len(shown["files"]) == 2
+
+
+BROKEN_POLICIES = [
+    ('{"max_bytes": NaN}', "NaN"),
+    ('{"max_age_days": 1e308}', "max_age_days"),
+    ('{"max_age_days": Infinity}', "Infinity"),
+    ('{"keep_recent": 1.5}', "keep_recent"),
+    ('{"max_bytes": 1.5}', "max_bytes"),
+    ('{"max_bytes": -1}', "max_bytes"),
+    ('{"max_bytes": "2GB"}', "max_bytes"),
+    ('{"keep_favourites": "no"}', "keep_favourites"),
+    ('{"max_bytes": 1' + "0" * 30 + "}", "max_bytes"),
+    ("[1, 2]", "not a list"),
+    ('"2GB"', "not a str"),
+    ("{not json", "not JSON"),
+    ("[" * 50_000, "nests deeper than"),
+]
+
+
+@pytest.mark.parametrize(("text", "named"), BROKEN_POLICIES)
+def test_a_broken_policy_file_gets_a_clear_message_and_prunes_nothing(
+    text: str, named: str, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    from sora_widgets._paths import default_home
+    from sora_widgets.cli import main
+
+    home = default_home()
+    home.mkdir(parents=True, exist_ok=True)
+    (home / cache.POLICY_FILE).write_text(text, encoding="utf-8")
+    assert cache.load_policy(home) == CachePolicy()  # after a download: logged, nothing pruned
+    assert named in caplog.text
+    for argv in (["cache"], ["cache", "prune"], ["cache", "prune", "--max-size", "1GB"], ["cache", "--json"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: the cache policy in") and named in err and "Traceback" not in err
+        assert "sora-widgets cache policy" in err
+    # The command the message names replaces the broken file.
+    assert main(["cache", "policy", "--max-size", "2GB"]) == 0
+    assert cache.load_policy(home, strict=True) == CachePolicy(max_bytes=2_000_000_000)
+
+
+@pytest.mark.parametrize("argv", [["--keep-recent", "-1"], ["--max-size", "9" * 30 + "TB"]])
+def test_policy_values_out_of_range_on_the_command_line_are_refused(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sora_widgets.cli import main
+
+    assert main(["cache", "prune", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["max_bytes", "max_age_days", "keep_recent", "keep_favourites", "other"]),
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    )
+)
+def test_any_policy_values_make_a_policy_or_a_clear_refusal(fields: dict[str, Any]) -> None:
+    known = {k: v for k, v in fields.items() if k != "other"}
+    try:
+        policy = CachePolicy(**known)
+    except ValueError as exc:  # InvalidRequestError is a ValueError too
+        assert any(name in str(exc) for name in known)
+        return
+    policy.describe()
+    plan_prune([], policy, NOW)

@@ -229,3 +229,44 @@ def test_prices_unknown_is_never_zero() -> None:
         prompt="x", model="kirin_v2_6_t2v", params={"prompt": "x"}, size="1280x720", seconds=5
     )
     assert request.estimated_cost is None
+
+
+def test_the_repr_names_the_built_in_simulator_not_its_placeholder_url(sim: Simulator) -> None:
+    client = sw.SoraClient(simulator=sim, journal=False)
+    assert repr(client) == "SoraClient(simulated: the built-in simulator)"
+    client.close()
+
+
+class _RecordingASGI(httpx.ASGITransport):
+    """The simulator in process, noting every path asked for (to see where polls go)."""
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(app=app)
+        self.paths: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.paths.append(request.url.path)
+        return await super().handle_async_request(request)
+
+
+async def test_after_a_restart_a_task_is_polled_at_its_model_endpoint(sim: Simulator, tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "journal.sqlite3")
+    image = io.BytesIO()
+    Image.new("RGB", (64, 36), "red").save(image, "PNG")
+    first = sw.SoraClient(
+        base_url="http://simulator.invalid", httpx_transport=_RecordingASGI(sim.app), journal=journal
+    )
+    task = await first.create(
+        model="viduq3_pro_start_end2video", prompt="A red card", images=[image.getvalue()]
+    )
+    await first.aclose()
+    spy = _RecordingASGI(sim.app)
+    again = sw.SoraClient(
+        base_url="http://simulator.invalid", httpx_transport=spy, journal=journal, download_dir=tmp_path / "v"
+    )
+    video = await again.wait(task.id)  # a new client: only the journal knows the endpoint
+    assert video.model == "viduq3_pro_start_end2video"
+    polls = [p for p in spy.paths if "/task/" in p]
+    assert polls and all(p.startswith("/model/v2/generation/task/") for p in polls)
+    await again.aclose()
+    journal.close()

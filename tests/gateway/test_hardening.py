@@ -12,7 +12,6 @@ from typing import Any
 import httpx
 import pytest
 
-from sora_widgets.client import SoraClient
 from sora_widgets.errors import InsufficientBalanceError
 from sora_widgets.gateway import Gateway
 from sora_widgets.gateway.cli import main as gateway_cli
@@ -21,15 +20,7 @@ from sora_widgets.models.wire import task_payload
 from sora_widgets.simulator import Simulator
 
 from .conftest import TEACHER_KEY
-
-MakeGateway = Callable[..., tuple[Gateway, str]]
-MakeStudent = Callable[[str, str], SoraClient]
-CREATE = "/model/v1/generation"
-SHOT = "Wide shot of a red kite over a beach, slow dolly in"
-
-
-def usage_of(gateway: Gateway, name: str) -> dict[str, Any]:
-    return next(u.to_json() for u in gateway.store.usage() if u.name == name)
+from .test_end_to_end import CREATE, SHOT, MakeGateway, MakeStudent, usage_of
 
 
 def nested(params: str) -> bytes:
@@ -46,7 +37,7 @@ UNFORWARDABLE = {
     "a number as the prompt": nested('"prompt": 12'),
     "deep nesting": b'{"model": "sora_2_pro_t2v", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
     "nesting just past the bound": b'{"model": "sora_2_pro_t2v", "x": ' + b"[" * 40 + b"]" * 40 + b"}",
-    "many tiny objects": b"[" + b"{}," * 30_000 + b"{}]",
+    "many tiny objects": b'{"model": "sora_2_pro_t2v", "prompt": "x", "junk": [' + b"{}," * 30_000 + b"{}]}",
     "an unknown size": nested('"prompt": "a kite", "size": "99999x99999"'),
 }
 

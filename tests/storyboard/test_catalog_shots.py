@@ -4,6 +4,7 @@ image parameter, and a clear refusal (before anything is sent) for a model that 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from PIL import Image
 from sora_widgets.av.film import last_frame
 from sora_widgets.client import SoraClient
 from sora_widgets.errors import InvalidRequestError
-from sora_widgets.storyboard import BudgetExceeded, Storyboard
+from sora_widgets.storyboard import BudgetExceeded, ShotFailed, Storyboard
 
 from .conftest import STORY
 
@@ -82,3 +83,16 @@ async def test_a_catalog_shot_round_trips_through_to_dict(client: SoraClient) ->
     again = Storyboard.from_dict(board.to_dict(), client=client)
     assert (again.shots[0].model, again.shots[0].params) == ("kirin_v2_6_t2v", {"aspect_ratio": "9:16"})
     assert again.keys() == board.keys()
+
+
+async def test_params_never_make_this_machine_read_a_local_file(client: SoraClient, tmp_path: Path) -> None:
+    secret = tmp_path / "private.png"
+    Image.new("RGB", (64, 64), "blue").save(secret)
+    board = Storyboard(client, continuity="none")
+    board.add(STORY[0], model="kirin_v2_6_i2v", params={"image": str(secret)})
+    created = client.simulator.ledger.total_created
+    with pytest.raises(ShotFailed) as failed:
+        await board.run()
+    assert "params['image'] takes web addresses" in str(board.states[0].message)
+    assert failed.value.failed == [0]
+    assert client.simulator.ledger.total_created == created

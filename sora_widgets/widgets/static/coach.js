@@ -2,6 +2,7 @@
 // Python computes the report (sora_widgets.coach) on the synced prompt and sends it as the
 // `coach` trait; this only draws it, into its own element, so typing is never interrupted:
 // nothing here touches the text box or moves focus. Text goes through textContent only.
+// Each element found shows the words that made it (highlighted), so a wrong call is visible.
 
 const COACH_ELEMENTS = [
   ["shot", "Shot"],
@@ -12,15 +13,18 @@ const COACH_ELEMENTS = [
   ["camera", "Camera"],
 ];
 
+const COACH_WORDS_SHOWN = 3; // words shown per element; the rest are in the tooltip
+
 function coachChecklist(model, trait = "coach") {
   const items = new Map();
   // (No "prompt" in these labels: the text box is found by its label "Prompt".)
   const list = h("ul", { class: "sw-coach-list", "aria-label": "Elements found" });
   for (const [key, label] of COACH_ELEMENTS) {
     const mark = h("span", { class: "sw-coach-mark", "aria-hidden": "true" });
+    const words = h("span", { class: "sw-coach-words" });
     const state = h("span", { class: "sw-coach-sr" });
-    const li = h("li", { class: "sw-coach-item", "data-element": key }, [mark, h("span", { text: label }), state]);
-    items.set(key, { li, mark, state });
+    const li = h("li", { class: "sw-coach-item", "data-element": key }, [mark, h("span", { text: label }), words, state]);
+    items.set(key, { li, mark, words, state });
     list.append(li);
   }
   const score = h("span", { class: "sw-coach-score" });
@@ -35,15 +39,23 @@ function coachChecklist(model, trait = "coach") {
     const report = model.get(trait) || {};
     const present = report.present || {};
     node.hidden = !report.prompt;
+    // A prompt the coach cannot read (not English) gets its one advice line and no checklist.
+    const readable = report.language === undefined || report.language === "en";
+    list.hidden = !readable;
+    score.hidden = !readable;
     let found = 0;
-    for (const [key, { li, mark, state }] of items) {
-      const words = Array.isArray(present[key]) ? present[key] : [];
-      const ok = words.length > 0;
+    for (const [key, { li, mark, words, state }] of items) {
+      const evidence = Array.isArray(present[key]) ? present[key].map(String) : [];
+      const ok = evidence.length > 0;
       if (ok) found += 1;
       li.dataset.present = ok ? "true" : "false";
       mark.textContent = ok ? "✓" : "✗";
-      state.textContent = ok ? ` (${words.join(", ")})` : " (missing)";
-      li.title = ok ? `${key}: ${words.join(", ")}` : `${key}: not found`;
+      const shown = evidence.slice(0, COACH_WORDS_SHOWN);
+      const marks = shown.map((w) => h("mark", { class: "sw-coach-word", text: w }));
+      if (evidence.length > shown.length) marks.push(h("span", { class: "sw-coach-more", text: `+${evidence.length - shown.length}` }));
+      words.replaceChildren(...marks);
+      state.textContent = ok ? "" : " (missing)";
+      li.title = ok ? `${key}: ${evidence.join(", ")}` : `${key}: not found`;
     }
     score.textContent = `${found}/6`;
     split.hidden = report.single_purpose !== false;
