@@ -62,6 +62,9 @@ _EXPORTS: dict[str, str] = {
     # media
     "load_image": ".media",
     "fit_image": ".media",
+    # frames of a video (a Video is data: its file is reached through the client that made it)
+    "video_frames": ".av.video",
+    "video_filmstrip": ".av.video",
     # background work
     "Job": ".job",
     # client and journal
@@ -112,6 +115,12 @@ def __dir__() -> list[str]:
     return __all__
 
 
+# The composition root: a client built without a recorder journals to the default journal and
+# keeps its videos by the cache policy (sora_widgets._compose; the client never imports either).
+from ._compose import install as _install_defaults  # noqa: E402
+
+_install_defaults()
+
 # In IPython, a Video as the last expression of a cell shows a player. Registered by type name,
 # so nothing heavy is imported until a Video is displayed; outside IPython this does nothing.
 from ._display import register as _register_display  # noqa: E402
@@ -120,6 +129,7 @@ _register_display()
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .av.video import video_filmstrip, video_frames
     from .client import BatchResult, NullRecorder, Recorder, SoraClient
     from .coaching import CoachVocabulary, PromptReport, coach
     from .errors import (

@@ -5,8 +5,13 @@ Two hosts, one widget (:func:`widget_for`):
 
 - Jupyter (IPython): registered lazily by name (``for_type_by_name``), so neither the models nor
   the widgets are imported until a Video is actually displayed, and nothing happens outside IPython.
-- marimo: ``Video._display_`` (and ``Film``'s, ``Storyboard``'s) return :func:`widget_for`; marimo
-  shows any anywidget itself (bare or through ``mo.ui.anywidget``). marimo is never imported here.
+- marimo: :func:`register_marimo` gives ``Video``, ``Film`` and ``Storyboard`` marimo's display
+  hook, ``_display_`` = :func:`widget_for`, when the package is imported in a marimo kernel (marimo
+  is loaded first there); marimo shows any anywidget itself (bare or through
+  ``mo.ui.anywidget``). marimo is never imported here.
+
+The objects themselves know nothing of screens: a Video is data, and this module (the display
+layer) is what knows both them and the widgets.
 """
 
 from __future__ import annotations
@@ -14,9 +19,12 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-__all__ = ["register", "widget_for"]
+__all__ = ["register", "register_marimo", "widget_for"]
 
-_VIDEO_MODULE = "sora_widgets.models.video"
+# (module, class) of what a cell shows as a widget; by name, so nothing is imported for IPython.
+_VIDEO = ("sora_widgets.models.video", "Video")
+_STORYBOARD = ("sora_widgets.storyboard._storyboard", "Storyboard")
+_FILM = ("sora_widgets.storyboard._film", "Film")
 _registered: set[int] = set()
 
 
@@ -72,11 +80,27 @@ def _film_mimebundle(film: Any, include: Any = None, exclude: Any = None) -> Any
     return bundle
 
 
+def register_marimo() -> None:
+    """Give Video, Film and Storyboard marimo's display hook: ``_display_`` returns their widget.
+
+    marimo looks the hook up on the object, so it is set on the classes (harmless elsewhere: it
+    only builds a widget when called). Run by :func:`register` when marimo is loaded.
+    """
+    from .models.video import Video
+    from .storyboard import Film, Storyboard
+
+    for cls in (Video, Film, Storyboard):
+        setattr(cls, "_display_", widget_for)  # noqa: B010 - a hook on classes that do not declare it
+
+
 def register(ip: Any = None) -> bool:
-    """Teach the running IPython shell to display Videos with a :class:`VideoPlayer`.
+    """Teach the running IPython shell to display Videos with a :class:`VideoPlayer` (and, in a
+    marimo kernel, marimo too: :func:`register_marimo`).
 
     Returns True when a kernel's shell was found (registering twice is harmless).
     """
+    if "marimo" in sys.modules:
+        register_marimo()
     if ip is None:
         if "IPython" not in sys.modules:  # not in IPython: importing it here would be wasted time
             return False
@@ -90,8 +114,8 @@ def register(ip: Any = None) -> bool:
     if id(ip) in _registered:
         return True
     formatter = ip.display_formatter.mimebundle_formatter
-    formatter.for_type_by_name(_VIDEO_MODULE, "Video", _video_mimebundle)
-    formatter.for_type_by_name("sora_widgets.storyboard._storyboard", "Storyboard", _storyboard_mimebundle)
-    formatter.for_type_by_name("sora_widgets.storyboard._storyboard", "Film", _film_mimebundle)
+    formatter.for_type_by_name(*_VIDEO, _video_mimebundle)
+    formatter.for_type_by_name(*_STORYBOARD, _storyboard_mimebundle)
+    formatter.for_type_by_name(*_FILM, _film_mimebundle)
     _registered.add(id(ip))
     return True

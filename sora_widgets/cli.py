@@ -134,7 +134,7 @@ def _catalog_options(gen: argparse.ArgumentParser) -> None:
     )
 
 
-def _models_parser(sub: Any, service_options: Callable[[argparse.ArgumentParser], None]) -> None:
+def _models_parser(sub: Any) -> None:
     """``models [--json]`` and ``models spec ID [--json]``."""
     mods = sub.add_parser(
         "models",
@@ -145,7 +145,21 @@ def _models_parser(sub: Any, service_options: Callable[[argparse.ArgumentParser]
         "what", nargs="*", metavar="spec ID", help="`spec` and a model id to show its parameters"
     )
     mods.add_argument("--json", action="store_true", help="print JSON (the list, or the spec's wire form)")
-    service_options(mods)
+    _service_options(mods)
+
+
+def _service_options(p: argparse.ArgumentParser) -> None:
+    """The options that say which service a command talks to."""
+    p.add_argument(
+        "--base-url", help=f"the gateway (default: ${ENV_BASE_URL}, else the real API if a key is set)"
+    )
+    p.add_argument("--simulate", action="store_true", help="use the built-in simulator even if a key is set")
+    p.add_argument(
+        "--simulator-speed",
+        choices=("instant", "demo", "realistic"),
+        default="demo",
+        help="how fast the built-in simulator renders (default: demo, 5-15 s)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -156,20 +170,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"sora-widgets {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    def service_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--base-url", help=f"the gateway (default: ${ENV_BASE_URL}, else the real API if a key is set)"
-        )
-        p.add_argument(
-            "--simulate", action="store_true", help="use the built-in simulator even if a key is set"
-        )
-        p.add_argument(
-            "--simulator-speed",
-            choices=("instant", "demo", "realistic"),
-            default="demo",
-            help="how fast the built-in simulator renders (default: demo, 5-15 s)",
-        )
 
     gen = sub.add_parser("generate", help="generate one video and save it", description="Generate one video.")
     gen.add_argument(
@@ -198,9 +198,9 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--no-download", action="store_true", help="print the result URL, do not download")
     gen.add_argument("--json", action="store_true", help="print the result as JSON")
     gen.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
-    service_options(gen)
+    _service_options(gen)
 
-    _models_parser(sub, service_options)
+    _models_parser(sub)
 
     hist = sub.add_parser("history", help="list past requests and videos", description="List the journal.")
     hist.add_argument(
@@ -219,7 +219,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     res.add_argument("--json", action="store_true", help="print the results as JSON, one per line")
     res.add_argument("--quiet", "-q", action="store_true", help="no per-task progress lines")
-    service_options(res)
+    _service_options(res)
 
     sub.add_parser(
         "simulator", help="run the local simulator server (python -m sora_widgets.simulator)", add_help=False

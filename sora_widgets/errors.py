@@ -44,6 +44,7 @@ import re
 import urllib.parse
 from typing import Any
 
+from ._failure_codes import advice_for_code
 from ._text import printable
 
 __all__ = [
@@ -411,14 +412,9 @@ def failure_advice(model: str | None, code: str | None, default: str = Generatio
     A code the task's model does not list is looked up in the other models (their code ranges do
     not overlap), so an error whose task is unknown still gets the advice for its code.
     """
-    from .models.catalog import MODELS  # here, not at the top: models import this module
-
-    if code:
-        specs = [MODELS[model]] if model and model in MODELS else []
-        for spec in [*specs, *MODELS.values()]:
-            advice = spec.advice_for(code)
-            if advice:
-                return advice
+    advice = advice_for_code(model, code)
+    if advice:
+        return advice
     return default
 
 

@@ -406,31 +406,40 @@ def load_image(src: ImageSource, *, source: str | None = None) -> ReferenceImage
             )
         )
     data, pil, label, shown = _raw_input(src)
-    label = source or label
-    shown = source or shown
-    notes: list[str] = []
     if pil is not None:
-        width, height = pil.size
-        if width * height > MAX_IMAGE_PIXELS:
-            raise _bomb(shown, (width, height))
-        image, orientation = _upright(pil)
-        if orientation != 1:
-            notes.append(
-                f"turned upright using its EXIF orientation {orientation} ({_ORIENTATION_WORDS[orientation]})"
-            )
-        formats = {"JPEG": "image/jpeg", "WEBP": "image/webp"}
-        pil_mime = formats.get(str(pil.format), "image/png")
-        notes.append(f"encoded from a PIL image as {pil_mime.split('/')[1].upper()}")
-        encoded = _encode(image, pil_mime)
-        return ReferenceImage(
-            data=encoded,
-            mime=pil_mime,
-            width=image.width,
-            height=image.height,
-            source=label,
-            notes=tuple(notes),
-        )
+        return _from_pil(pil, source or label, source or shown)
     assert data is not None
+    return _from_bytes(data, source or label, source or shown)
+
+
+def _from_pil(pil: Image.Image, label: str, shown: str) -> ReferenceImage:
+    """A PIL image as a reference image: size checked, turned upright, encoded in its format."""
+    notes: list[str] = []
+    width, height = pil.size
+    if width * height > MAX_IMAGE_PIXELS:
+        raise _bomb(shown, (width, height))
+    image, orientation = _upright(pil)
+    if orientation != 1:
+        notes.append(
+            f"turned upright using its EXIF orientation {orientation} ({_ORIENTATION_WORDS[orientation]})"
+        )
+    formats = {"JPEG": "image/jpeg", "WEBP": "image/webp"}
+    pil_mime = formats.get(str(pil.format), "image/png")
+    notes.append(f"encoded from a PIL image as {pil_mime.split('/')[1].upper()}")
+    encoded = _encode(image, pil_mime)
+    return ReferenceImage(
+        data=encoded,
+        mime=pil_mime,
+        width=image.width,
+        height=image.height,
+        source=label,
+        notes=tuple(notes),
+    )
+
+
+def _from_bytes(data: bytes, label: str, shown: str) -> ReferenceImage:
+    """Image bytes as a reference image: type sniffed, decoded once, the original kept if upright."""
+    notes: list[str] = []
     mime = sniff_mime(data)
     if mime is None:
         raise ImageError(

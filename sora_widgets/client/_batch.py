@@ -10,20 +10,18 @@ import contextlib
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from .._constants import DEFAULT_WAIT_TIMEOUT_S
 from ..errors import InvalidRequestError, SoraError
+from ..models.entry import JournalEntry
 from ..models.request import VideoRequest
 from ..models.task import Task
 from ..models.video import Video
 from ._download import Downloader
+from ._recorder import Recorder, never_fatal
 from ._requests import RequestLike
 from ._wait import OnUpdate
-
-if TYPE_CHECKING:
-    from ..journal import Journal, JournalEntry
 
 __all__ = ["BatchResult", "BatchUpdate", "Batches"]
 
@@ -87,10 +85,10 @@ class _Client(Protocol):
 class Batches:
     """Runs many jobs on one client, at most ``concurrency`` at once; a failure never stops the rest."""
 
-    def __init__(self, client: _Client, downloader: Downloader, journal: Journal | None) -> None:
+    def __init__(self, client: _Client, downloader: Downloader, recorder: Recorder) -> None:
         self._client = client
         self._downloader = downloader
-        self._journal = journal
+        self._recorder = recorder
 
     async def iter_many(
         self,
@@ -147,28 +145,9 @@ class Batches:
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.gather(*jobs, return_exceptions=True)
 
-    def _to_resume(self) -> list[JournalEntry]:
-        """Unfinished entries for this client's service, then completed ones whose file is gone."""
-        journal = self._journal
-        if journal is None:
-            return []
-        from ._recorder import never_fatal
-
-        base_url = self._client.base_url
-        entries = list(never_fatal(journal.unfinished)(base_url) or [])
-        seen = {e.task_id for e in entries}
-        for entry in never_fatal(journal.entries)(status="completed", base_url=base_url) or []:
-            video = entry.video
-            if entry.task_id in seen or video is None:
-                continue
-            if video.path is None or not Path(video.path).is_file():
-                entries.append(entry)
-                seen.add(entry.task_id)
-        return entries
-
     async def resume(self, *, on_update: OnUpdate | None = None, concurrency: int = 4) -> list[BatchResult]:
         """See :meth:`sora_widgets.SoraClient.resume`."""
-        entries = self._to_resume()
+        entries = never_fatal(self._recorder.to_resume)(self._client.base_url) or []
         gate = asyncio.Semaphore(max(1, concurrency))
         client = self._client
 

@@ -26,10 +26,9 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from .._constants import DEFAULT_WAIT_TIMEOUT_S, SIMULATOR_BASE_URL
-from .._paths import default_home
 from .._progress import progress_callback
 from .._sync import blocking
-from ..errors import BadRequestError, InvalidRequestError, NotFoundError, safe_url
+from ..errors import BadRequestError, InvalidRequestError, NotFoundError, SoraError, safe_url
 from ..models.catalog import MODELS, SoraModel, SoraSeconds, SoraSize
 from ..models.prices import DEFAULT_PRICES, PriceTable, estimate_cost
 from ..models.request import VideoRequest
@@ -42,8 +41,8 @@ from ._catalog import Catalog, endpoint_path
 from ._config import resolve_endpoint
 from ._create import Creator
 from ._download import Downloader
-from ._recorder import NullRecorder, Recorder, Reports, never_fatal
-from ._requests import ImageLike, RequestBuilder, RequestLike, catalog_request, no_remix_sizes
+from ._recorder import Recorder, Reports, never_fatal, storage_for
+from ._requests import ImageLike, RequestBuilder, RequestLike, catalog_request
 from ._wait import OnUpdate, Poller, Waiter, notify, video_of
 
 if TYPE_CHECKING:
@@ -58,16 +57,6 @@ log = logging.getLogger("sora_widgets.client")
 def _says_model_not_found(message: str) -> bool:
     text = message.lower()
     return "model" in text and ("not found" in text or "not exist" in text or "unknown" in text)
-
-
-def _open_journal(journal: Journal | bool | None) -> Journal | None:
-    if journal is False:
-        return None
-    if journal is not None and journal is not True:
-        return journal
-    from ..journal import Journal
-
-    return Journal()
 
 
 class SoraClient:
@@ -89,8 +78,9 @@ class SoraClient:
         simulate: True forces the in-process simulator; None (default) uses it when neither a
             key nor a base URL is configured; False never does.
         simulator: a :class:`~sora_widgets.simulator.Simulator` to use in-process.
-        journal: a :class:`~sora_widgets.Journal`; None opens the default one; False disables it
-            (then a :class:`~sora_widgets.NullRecorder` keeps nothing on disk).
+        journal: the :class:`~sora_widgets.Recorder` every request is reported to: a
+            :class:`~sora_widgets.Journal`, or one of your own; None (default) opens the default
+            journal; False keeps nothing on disk (a :class:`~sora_widgets.NullRecorder`).
         download_dir: where finished videos are saved (default: the journal's video cache).
         image_form: how a local reference image travels: ``"data_url"`` or ``"base64"``.
         auto_download: download each finished video at once (result links expire).
@@ -110,7 +100,7 @@ class SoraClient:
         base_url: str | None = None,
         simulate: bool | None = None,
         simulator: Simulator | None = None,
-        journal: Journal | bool | None = None,
+        journal: Recorder | bool | None = None,
         download_dir: str | Path | None = None,
         image_form: str = "data_url",
         auto_download: bool = True,
@@ -144,28 +134,31 @@ class SoraClient:
         self._catalog = Catalog(self._transport, base_url=endpoint, models_url=models_url)
         #: Prices by model for estimates and budgets (the process-wide table unless one is given).
         self.prices: PriceTable = prices if prices is not None else DEFAULT_PRICES
-        self.journal: Journal | None = _open_journal(journal)
+        # What to record to and where videos go: wired by the composition root (sora_widgets._compose).
+        storage = storage_for(journal)
+        #: The journal this client records to (None for another recorder or ``journal=False``).
+        self.journal: Journal | None = storage.journal
+        self._history_of = storage.history
         self._history: History | None = None
-        if download_dir is not None:
-            folder = Path(download_dir).expanduser()
-        elif self.journal is not None:
-            folder = Path(self.journal.home) / "videos"
-        else:
-            folder = default_home() / "videos"
+        folder = Path(download_dir).expanduser() if download_dir is not None else storage.videos
         # The parts, each with one job; the recorder is the one record of every request.
-        recorder: Recorder = self.journal if self.journal is not None else NullRecorder()
+        recorder = storage.recorder
         self._reports = Reports(recorder, base_url=self.base_url, simulated=self.simulated)
-        remix_sizes = never_fatal(self.journal.video_size) if self.journal is not None else no_remix_sizes
-        self._builder = RequestBuilder(remix_sizes)
+        self._builder = RequestBuilder(never_fatal(recorder.video_size))
         self._creator = Creator(self._transport, self._reports, image_form=image_form, sleep=sleep, rand=rand)
         self._poller = Poller(self._transport, sleep=sleep, clock=clock, rand=rand)
         self._waiter = Waiter(
             self._poller, self._reports, policy=poll_policy or PollPolicy(), sleep=sleep, clock=clock
         )
         self._downloader = Downloader(
-            self._transport, self._poller, self._reports, folder=folder, cache_of=self.journal, sleep=sleep
+            self._transport,
+            self._poller,
+            self._reports,
+            folder=folder,
+            cache=(storage.videos, storage.tidy_videos) if storage.tidy_videos is not None else None,
+            sleep=sleep,
         )
-        self._batches = Batches(self, self._downloader, self.journal)
+        self._batches = Batches(self, self._downloader, recorder)
         # The request objects this client sent, by task id: the journal keeps a request's fields,
         # not a local image's bytes, so a Video made here keeps the very request it came from.
         self._sent: dict[str, VideoRequest] = {}
@@ -211,11 +204,15 @@ class SoraClient:
 
     @property
     def history(self) -> History:
-        """Past tasks and videos from the journal (across kernel restarts)."""
-        if self._history is None:
-            from ..journal import History
+        """Past tasks and videos from the journal (across kernel restarts).
 
-            self._history = History(self.journal)
+        Raises:
+            SoraError: the client was built without the composition root (no history to show).
+        """
+        if self._history is None:
+            if self._history_of is None:
+                raise SoraError("this client has no history: it was built with nothing wired in.")
+            self._history = self._history_of()
         return self._history
 
     async def aclose(self) -> None:

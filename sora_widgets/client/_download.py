@@ -8,7 +8,6 @@ import os
 import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .._paths import path_inside
 from ..errors import DownloadError, LinkExpired, MediaError
@@ -16,9 +15,6 @@ from ..models.video import Video
 from ..transport import Transport
 from ._recorder import Reports
 from ._wait import Poller
-
-if TYPE_CHECKING:
-    from ..journal import Journal
 
 __all__ = ["LABEL_DELIVERED_SIZE", "Downloader", "checked_size"]
 
@@ -60,8 +56,8 @@ class Downloader:
     """Saves videos into ``folder`` (or where asked), reporting each file to the recorder.
 
     Args:
-        cache_of: the journal whose video cache ``folder`` is (its policy is applied after
-            each download there), or None.
+        cache: a video cache folder and its policy, run in a thread after each download into
+            that folder while it is ``folder`` (wired by the composition root), or None.
     """
 
     def __init__(
@@ -71,14 +67,14 @@ class Downloader:
         reports: Reports,
         *,
         folder: Path,
-        cache_of: Journal | None,
+        cache: tuple[Path, Callable[[], object]] | None,
         sleep: Callable[[float], Awaitable[None]],
     ) -> None:
         self._transport = transport
         self._poller = poller
         self._reports = reports
         self.folder = folder
-        self._cache_of = cache_of
+        self._cache = cache
         self._sleep = sleep
 
     def target(self, video: Video, dest: str | Path | None) -> Path:
@@ -120,20 +116,14 @@ class Downloader:
             entry_id = entry.id if entry is not None else None
         if entry_id:
             self._reports.downloaded(entry_id, video)
-        journal = self._cache_of
-        if dest is None and journal is not None and self.folder == journal.home / "videos":
-            await self._enforce_cache_policy(journal)
+        if dest is None and self._cache is not None and self.folder == self._cache[0]:
+            await self._tidy(self._cache[1])
         return video
 
     @staticmethod
-    async def _enforce_cache_policy(journal: Journal) -> None:
-        """Apply the saved video cache policy (``sora-widgets cache policy``) after a download."""
-        from .. import cache
-
+    async def _tidy(policy: Callable[[], object]) -> None:
+        """Run the cache policy after a download: housekeeping that never fails a download."""
         try:
-            result = await asyncio.to_thread(cache.enforce, journal)
+            await asyncio.to_thread(policy)
         except Exception as exc:  # noqa: BLE001 - pruning is housekeeping: never fail a download for it
             log.warning("the video cache policy could not be applied: %s", exc)
-            return
-        if result is not None and result.removed:
-            log.info("video cache: %s", result)

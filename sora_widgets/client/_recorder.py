@@ -2,30 +2,37 @@
 
 The client tells its recorder, with typed calls, what happens to every request: it is about
 to be sent, a task was created, the task progressed, completed, failed, was refused, its
-outcome is unknown, its video was downloaded. :class:`~sora_widgets.Journal` is the recorder
-that keeps it all in SQLite across kernel restarts; :class:`NullRecorder` (``journal=False``)
-keeps nothing on disk.
+outcome is unknown, its video was downloaded; and asks it, with typed calls too, what it knows
+(an entry by task id, the size of a video to remix, what a resume must finish).
+:class:`~sora_widgets.Journal` is the recorder that keeps it all in SQLite across kernel
+restarts; :class:`NullRecorder` (``journal=False``) keeps nothing on disk; any object with these
+methods is a recorder too. The client never imports the journal: the default one, its video
+folder and cache policy reach it as a :class:`Storage` from the composition root
+(:mod:`sora_widgets._compose`, wired in when the package is imported).
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar, runtime_checkable
 
+from .._paths import default_home
+from .._wiring import storage_factory
 from ..errors import SoraError
+from ..models.entry import SENDING, JournalEntry
 from ..models.request import VideoRequest
-from ..models.task import Phase, Task
+from ..models.task import COMPLETED, Phase, Task
 from ..models.video import Video
 
 if TYPE_CHECKING:
-    from ..journal import JournalEntry
+    from ..journal import History, Journal
 
-__all__ = ["NullRecorder", "Recorder"]
+__all__ = ["NullRecorder", "Recorder", "Storage", "storage_for"]
 
 log = logging.getLogger("sora_widgets.client")
 
@@ -87,6 +94,15 @@ class Recorder(Protocol):
         """The (newest) entry of a task id, or None."""
         ...
 
+    def video_size(self, remix_id: str) -> str | None:
+        """The size (``"WxH"``) of the video with this remix id or task id, if recorded."""
+        ...
+
+    def to_resume(self, base_url: str) -> list[JournalEntry]:
+        """What :meth:`~sora_widgets.SoraClient.resume` must finish for this service, newest
+        first: unfinished entries, then completed ones whose file is gone."""
+        ...
+
 
 class NullRecorder:
     """The recorder of ``SoraClient(journal=False)``: nothing is written anywhere.
@@ -114,8 +130,6 @@ class NullRecorder:
         simulated: bool,
         labels: Mapping[str, str] | None = None,
     ) -> str:
-        from ..journal import SENDING, JournalEntry
-
         now = datetime.now(timezone.utc)
         entry = JournalEntry(
             id=uuid.uuid4().hex, created_at=now, updated_at=now, base_url=base_url,
@@ -146,7 +160,7 @@ class NullRecorder:
         self._update(entry_id, task_id=task.id, status=task.status, progress=task.progress)
 
     def on_completed(self, entry_id: str, video: Video) -> None:
-        self._update(entry_id, task_id=video.task_id, status="completed", progress=1.0, video=video)
+        self._update(entry_id, task_id=video.task_id, status=COMPLETED, progress=1.0, video=video)
 
     def on_failed(self, entry_id: str, task: Task) -> None:
         error = task.error
@@ -167,6 +181,52 @@ class NullRecorder:
     def entry_for_task(self, task_id: str) -> JournalEntry | None:
         entry_id = self._by_task.get(task_id)
         return self._entries.get(entry_id) if entry_id is not None else None
+
+    def video_size(self, remix_id: str) -> str | None:
+        for entry in reversed(self._entries.values()):
+            video = entry.video
+            if video is not None and remix_id in (video.remix_id, video.task_id):
+                return video.size
+        return None
+
+    def to_resume(self, base_url: str) -> list[JournalEntry]:
+        return []  # nothing outlives the process, so a resume (after a restart) has nothing
+
+
+@dataclass(frozen=True)
+class Storage:
+    """What a client records to and where its videos go, as the composition root wires them.
+
+    Attributes:
+        recorder: where every request is reported.
+        videos: the default download folder.
+        tidy_videos: run (in a thread) after each download into ``videos``: the cache policy.
+        journal: the recorder when it is a :class:`~sora_widgets.Journal` (``client.journal``).
+        history: builds ``client.history``.
+    """
+
+    recorder: Recorder
+    videos: Path
+    tidy_videos: Callable[[], object] | None = None
+    journal: Journal | None = None
+    history: Callable[[], History] | None = None
+
+
+def storage_for(choice: Recorder | bool | None) -> Storage:
+    """The storage of ``SoraClient(journal=choice)``: None or True, the default journal; False, a
+    :class:`NullRecorder`; a recorder, that one (each with its folder and cache policy, from the
+    composition root when one is wired in)."""
+    recorder: Recorder | None
+    if choice is False:
+        recorder = NullRecorder()
+    elif choice is None or choice is True:
+        recorder = None
+    else:
+        recorder = choice
+    factory = storage_factory()
+    if factory is None:  # nothing wired in (the package face always wires the default)
+        return Storage(recorder or NullRecorder(), default_home() / "videos")
+    return factory(recorder)
 
 
 def never_fatal(call: Callable[P, R]) -> Callable[P, R | None]:
@@ -206,11 +266,12 @@ class Reports:
             return self.recorder.on_sending(
                 request, base_url=self._base_url, simulated=self._simulated, labels=labels
             )
-        except (OSError, sqlite3.Error) as exc:  # a paid request is sent only once on record
-            where = getattr(self.recorder, "path", "?")
+        except SoraError:
+            raise  # the recorder said why itself
+        except Exception as exc:  # noqa: BLE001 - a paid request is sent only once on record, whatever failed
             raise SoraError(
-                f"the journal at {where} could not record the request ({type(exc).__name__}: {exc}); "
-                "nothing was sent. Free disk space or fix the file, or pass "
+                f"{self.recorder!r} could not record the request ({type(exc).__name__}: {exc}); "
+                "nothing was sent. Free disk space or fix the journal file, or pass "
                 "SoraClient(journal=False) to run without a journal."
             ) from None
 

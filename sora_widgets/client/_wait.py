@@ -19,7 +19,7 @@ from ._failures import failure_error, poll_timeout, stuck_in_unknown
 from ._recorder import Reports
 
 if TYPE_CHECKING:
-    from ..journal import JournalEntry
+    from ..models.entry import JournalEntry
 
 __all__ = ["OnUpdate", "Poller", "Waiter", "notify", "video_of"]
 

@@ -1,14 +1,16 @@
-"""A journal entry, its row in the database, and the one filter builder every query uses."""
+"""A journal entry's row in the database, and the one filter builder every query uses.
+
+The entry itself is data every recorder shares: :mod:`sora_widgets.models.entry`.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, TypedDict, cast
 
-from ..models.request import VideoRequest
+from ..models.entry import REFUSED, SENDING, TERMINAL, UNKNOWN_OUTCOME, JournalEntry
 from ..models.task import COMPLETED, FAILED, Task
 from ..models.video import Video
 
@@ -25,12 +27,6 @@ __all__ = [
     "known_filters",
 ]
 
-SENDING = "sending"
-UNKNOWN_OUTCOME = "unknown_outcome"
-REFUSED = "refused"
-# Once here, an entry's status never changes again.
-TERMINAL = frozenset({COMPLETED, FAILED, REFUSED})
-
 _COLUMNS = (
     "id, created_at, updated_at, base_url, simulated, model, prompt, request, task_id, status, "
     "progress, error_code, error_message, video, labels"
@@ -46,45 +42,6 @@ def _timestamp(value: datetime | date) -> float:
     if not isinstance(value, datetime):
         value = datetime(value.year, value.month, value.day)
     return value.timestamp()
-
-
-@dataclass(frozen=True)
-class JournalEntry:
-    """One request as the journal knows it: from "sending" to its final state and video.
-
-    ``status`` is ``"sending"`` (written before the request left), ``"unknown_outcome"`` (the
-    answer was lost: maybe billed, never resent), ``"refused"`` (the service said no before
-    creating a task: nothing billed), a task status (``pending``, ``in_progress``,
-    ``completed``, ``failed``) or a raw status the client did not recognise.
-    """
-
-    id: str
-    created_at: datetime
-    updated_at: datetime
-    base_url: str
-    simulated: bool
-    model: str
-    prompt: str
-    request: dict[str, Any]
-    task_id: str | None
-    status: str
-    progress: float | None
-    error_code: str | None
-    error_message: str | None
-    video: Video | None
-    labels: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def is_terminal(self) -> bool:
-        """True once the status can no longer change (completed, failed or refused)."""
-        return self.status in TERMINAL
-
-    def to_request(self) -> VideoRequest | None:
-        """The :class:`VideoRequest` again, or None when it had a local image (bytes not kept)."""
-        try:
-            return VideoRequest.from_dict(self.request)
-        except ValueError:
-            return None
 
 
 def _entry(row: tuple[Any, ...]) -> JournalEntry:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..models.task import COMPLETED, FAILED
@@ -109,6 +110,20 @@ class _Queries(_Store):
             where += " AND base_url = ?"
             params.append(base_url)
         return self._select(where, params)
+
+    def to_resume(self, base_url: str) -> list[JournalEntry]:
+        """What a resume must finish for this service (the :class:`~sora_widgets.Recorder` call):
+        :meth:`unfinished` entries, then completed ones whose file is gone."""
+        entries = self.unfinished(base_url)
+        seen = {e.task_id for e in entries}
+        for entry in self.entries(status=COMPLETED, base_url=base_url):
+            video = entry.video
+            if entry.task_id in seen or video is None:
+                continue
+            if video.path is None or not Path(video.path).is_file():
+                entries.append(entry)
+                seen.add(entry.task_id)
+        return entries
 
     def entries(self, *, limit: int | None = None, **filters: Unpack[EntryFilter]) -> list[JournalEntry]:
         """Entries newest first, filtered (the filters are :class:`~sora_widgets.journal.EntryFilter`'s).

@@ -4,6 +4,6 @@ The face of the feature; ``_lab`` holds :class:`Lab` (usable from code, the CLI 
 imports no widget library). The view is :class:`sora_widgets.widgets.prompt_lab.PromptLab`.
 """
 
-from ._lab import AUTO_COMPARE, PLANNED, QUEUED, SKIPPED, Lab, LabJob, label
+from ._lab import AUTO_COMPARE, PLANNED, SKIPPED, WAITING, Lab, LabJob, label
 
-__all__ = ["AUTO_COMPARE", "PLANNED", "QUEUED", "SKIPPED", "Lab", "LabJob", "label"]
+__all__ = ["AUTO_COMPARE", "PLANNED", "SKIPPED", "WAITING", "Lab", "LabJob", "label"]

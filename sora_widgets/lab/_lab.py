@@ -15,8 +15,9 @@ script, a test or any notebook::
 A lab never sends more than ``budget`` USD of estimated cost in total (reruns and remixes
 included); variants past it are ``skipped``, chosen spread across the slot values so a cap never
 drops whole values. A new sweep reuses the finished videos of the same request instead of
-paying again. ``on_change`` (a function of no arguments) is called after every change of state,
-which is how a view follows the lab.
+paying again. A view follows the lab the way every feature's view follows its headless object
+(the storyboard's too): ``lab.observe(callback)``, then ``callback(lab)`` after every change of
+state; ``lab.unobserve(callback)`` when the view closes.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ if TYPE_CHECKING:
 __all__ = ["AUTO_COMPARE", "Lab", "LabJob", "label"]
 
 # Statuses a job can show besides the task's own (pending, in_progress, completed, failed).
-PLANNED, SKIPPED, QUEUED = "planned", "skipped", "queued"
+PLANNED, SKIPPED, WAITING = "planned", "skipped", "waiting"
 _FINAL = ("completed", "failed", SKIPPED)
 # After a run, this many finished videos are compared unless the user chose some.
 AUTO_COMPARE = 6
@@ -188,7 +189,6 @@ class Lab:
         budget: float | Decimal | str | None = None,
         concurrency: int = 4,
         clock: Callable[[], float] = time.time,
-        on_change: Callable[[], None] | None = None,
     ) -> None:
         if concurrency < 1:
             raise InvalidRequestError(f"concurrency={concurrency} must be at least 1.")
@@ -203,7 +203,7 @@ class Lab:
         self.seconds = [int(seconds)] if isinstance(seconds, (int, str)) else [int(s) for s in seconds]
         self.budget = budget  # the property parses it
         self.concurrency = concurrency
-        self.on_change = on_change
+        self._observers: list[Callable[[Lab], Any]] = []
         self.running = False
         self.message = ""  # what the last run or edit has to say (reuse, nothing to run)
         self.compare_indexes: list[int] = []
@@ -300,9 +300,18 @@ class Lab:
         """Finished jobs by their exact request: a new sweep reuses them instead of paying again."""
         return {j.variant.request: j for j in self._jobs if j.status == "completed" and j.video is not None}
 
+    def observe(self, callback: Callable[[Lab], Any]) -> None:
+        """Call ``callback(lab)`` after every change of definition, jobs or running state."""
+        self._observers.append(callback)
+
+    def unobserve(self, callback: Callable[[Lab], Any]) -> None:
+        """Stop calling ``callback``."""
+        if callback in self._observers:
+            self._observers.remove(callback)
+
     def _changed(self) -> None:
-        if self.on_change is not None:
-            self.on_change()
+        for callback in list(self._observers):
+            callback(self)
 
     # -- running ----------------------------------------------------------------------------
 
@@ -333,7 +342,7 @@ class Lab:
         now = self.now()
         for job in selected:
             self._committed += job.variant.estimated_cost
-            job.status, job.progress, job.error, job.exception = QUEUED, None, None, None
+            job.status, job.progress, job.error, job.exception = WAITING, None, None, None
             job.task_id, job.video, job.runs = None, None, job.runs + 1
             job.queued_at, job.started_at, job.finished_at = now, None, None
         return selected
@@ -586,7 +595,7 @@ class Lab:
         for job in self._jobs:
             if job.queued_at is None:
                 continue
-            status = job.status if job.status in ("completed", "failed", SKIPPED, QUEUED) else "running"
+            status = job.status if job.status in ("completed", "failed", SKIPPED, WAITING) else "running"
             text = f"#{job.index} " + label(job.variant.values, keys)
             rows.append(TimelineRow(text, job.queued_at, job.started_at, job.finished_at, status))
         return rows

@@ -15,6 +15,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Literal
 
+from .._failure_codes import CODE_PREFIXES, advice_table, meaning_table
 from .prices import BUNDLED_PRICES
 from .specs import ModelSpec, bundled_spec
 
@@ -52,25 +53,6 @@ SIZES: tuple[str, ...] = tuple(ORIENTATIONS.values())
 ORIENTATION_ALIASES: Mapping[str, str] = MappingProxyType(
     {**ORIENTATIONS, "vertical": ORIENTATIONS["portrait"], "horizontal": ORIENTATIONS["landscape"]}
 )
-
-_COMMON_MEANINGS = (
-    "internal generation error",
-    "result parsing error",
-    "HTTP error response",
-    "status check error",
-    "task creation error",
-)
-_ADVICE = (
-    "The service failed while rendering; try again, and if it repeats, simplify the prompt.",
-    "The service could not read its own result; try again.",
-    "The upstream model answered with an HTTP error; check the prompt and image, then try again.",
-    "The service lost track of the task; try again.",
-    "The task could not be created; check the prompt and image (size, type, no human faces).",
-)
-
-
-def _codes(prefix: str) -> Mapping[str, str]:
-    return MappingProxyType({f"{prefix}{95 + i:03d}": m for i, m in enumerate(_COMMON_MEANINGS)})
 
 
 @dataclass(frozen=True)
@@ -120,7 +102,7 @@ class ModelProfile:
 
 def _profile(model_id: str, prefix: str) -> ModelProfile:
     spec = bundled_spec(model_id)
-    codes = _codes(prefix)
+    codes = meaning_table(prefix)
     image = spec.param(spec.first_frame_param or "")
     return ModelProfile(
         id=spec.model_id,
@@ -136,14 +118,14 @@ def _profile(model_id: str, prefix: str) -> ModelProfile:
         # The spec says which image types it accepts in the parameter's description.
         image_mime_types=tuple(re.findall(r"image/[a-z]+", image.description)) if image else (),
         accepts_remix=spec.can_remix,
-        advice=MappingProxyType(dict(zip(codes, _ADVICE, strict=False))),
+        advice=advice_table(prefix),
         spec=spec,
     )
 
 
 # Codes from the seeds' tables: t2v 002999095..099, i2v 003000095..099.
-T2V = _profile("sora_2_pro_t2v", "002999")
-I2V = _profile("sora_2_pro_i2v", "003000")
+T2V = _profile("sora_2_pro_t2v", CODE_PREFIXES["sora_2_pro_t2v"])
+I2V = _profile("sora_2_pro_i2v", CODE_PREFIXES["sora_2_pro_i2v"])
 
 MODELS: Mapping[str, ModelProfile] = MappingProxyType({T2V.id: T2V, I2V.id: I2V})
 

@@ -88,6 +88,7 @@ class Status(enum.Enum):
     # value, word, tone[, word in history listings (default: the value with spaces)]
     IDLE = "idle", "Idle", "neutral"
     # a task at the service (normalize_status gives one of these four)
+    # the service's queue ("pending" on the wire; "queued" is read as this too)
     PENDING = "pending", "Queued", "running"
     IN_PROGRESS = "in_progress", "Rendering", "running", "in progress"
     COMPLETED = "completed", "Completed", "success"
@@ -101,7 +102,8 @@ class Status(enum.Enum):
     ERROR = "error", "Error", "error"
     # a lab job or a storyboard shot before and after its task
     PLANNED = "planned", "Planned", "neutral"
-    QUEUED = "queued", "Waiting for a slot", "neutral"
+    # handed to the client but not sent yet: waiting for one of the batch's concurrency slots
+    WAITING = "waiting", "Waiting for a slot", "neutral"
     SKIPPED = "skipped", "Skipped", "neutral"
     RUNNING = "running", "Rendering", "running"
     DONE = "done", "Done", "success"

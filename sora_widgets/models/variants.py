@@ -400,11 +400,11 @@ class TimelineRow:
     """One job on the batch timeline. Times are seconds on one clock (any origin).
 
     ``started`` is when the job left the queue (its create was sent); ``finished`` when it
-    ended. ``status`` colours the bar: completed, failed, running, queued, skipped.
+    ended. ``status`` colours the bar: completed, failed, running, waiting, skipped.
     """
 
     label: str
     queued: float
     started: float | None = None
     finished: float | None = None
-    status: str = "queued"
+    status: str = "waiting"

@@ -1,4 +1,9 @@
-"""The result users keep: :class:`Video`."""
+"""The result users keep: :class:`Video`, pure data.
+
+Downloading one is the client's (``client.download(video)``), decoding its frames is
+:mod:`sora_widgets.av.frames`' (``video_frames(video)``), showing it is the display layer's
+(:mod:`sora_widgets._display` registers the player for Jupyter and marimo).
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,12 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .._display import widget_for
 from .._text import shorten
 from .money import format_money, parse_money
 from .request import PixelSize, VideoRequest
 from .task import Task
-
-if TYPE_CHECKING:
-    from PIL import Image
-
-    from ..client import SoraClient
 
 __all__ = ["Video"]
 
@@ -132,65 +131,6 @@ class Video(PixelSize):
             labels=dict(labels or {}),
         )
 
-    # -- frames (decoded by sora_widgets.av.frames; imported on first use, models stay I/O-free) --
-
-    def local_file(self, client: SoraClient | None = None) -> Path:
-        """The video file on disk, downloaded first when there is none (with ``client``).
-
-        Without a ``client``, a video of the real service is downloaded with ``SoraClient()``;
-        a simulated video needs the client that made it (its URL only exists in that process).
-
-        Raises:
-            DownloadError: there is no file and it cannot be downloaded (the message says how).
-        """
-        if self.path is not None and Path(self.path).is_file():
-            return Path(self.path)
-        from ..errors import DownloadError
-
-        where = f"the file {self.path} is not there any more" if self.path else "it has no local file"
-        if not self.url:
-            raise DownloadError(
-                f"Cannot read the frames of video {self.task_id}: {where} and no URL to fetch."
-            )
-        if client is None and self.simulated:
-            raise DownloadError(
-                f"Cannot read the frames of video {self.task_id}: {where}. It was made by a simulator; "
-                "pass the client that made it (video.frames(client=client)) or download it first: "
-                "video = video.with_changes(path=client.download_sync(video))."
-            )
-        if client is None:
-            from ..client import SoraClient
-
-            client = SoraClient()
-        return Path(client.download_sync(self))
-
-    def frames(self, n: int = 8, *, client: SoraClient | None = None) -> list[Image.Image]:
-        """``n`` stills evenly spaced from the first frame to the last, as PIL images.
-
-        Decoded with PyAV from the local file (downloaded first when needed, see
-        :meth:`local_file`) and cached per file.
-
-        Example:
-            >>> import sora_widgets as sw
-            >>> video = sw.SoraClient().generate_sync(prompt="A kite", size="landscape", seconds=4)
-            >>> stills = video.frames(4)
-            >>> len(stills), stills[0].size
-            (4, (1280, 720))
-
-        Raises:
-            DownloadError: no local file and it cannot be downloaded.
-            OSError: the file cannot be decoded.
-        """
-        from ..av.frames import sample_frames
-
-        return [s.image for s in sample_frames(self.local_file(client), n)]
-
-    def filmstrip(self, n: int = 8, *, height: int = 90, client: SoraClient | None = None) -> Image.Image:
-        """The :meth:`frames` side by side as one image ``height`` pixels high."""
-        from ..av.frames import filmstrip
-
-        return filmstrip(self.frames(n, client=client), height=height)
-
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict; :meth:`from_dict` rebuilds an equal Video."""
         out: dict[str, Any] = {}
@@ -227,10 +167,6 @@ class Video(PixelSize):
         kwargs["seconds"] = int(kwargs["seconds"])
         kwargs["labels"] = dict(kwargs.get("labels") or {})
         return cls(**kwargs)
-
-    # marimo's display hook: the object's widget, imported only when marimo shows one
-    # (Jupyter uses sora_widgets._display's IPython hook instead).
-    _display_ = widget_for
 
     def __repr__(self) -> str:
         cost = format_money(self.cost) or "cost n/a"

@@ -1,11 +1,13 @@
 """Storyboards: several shots chained for continuity, generated in order and joined into one film.
 
-The face of the feature; its parts are private: ``_storyboard`` (the headless :class:`Storyboard`
-and :class:`Film`), ``_board`` (shots, states, limits), ``_board_file`` (saving and loading board
-files) and ``_board_run`` (running a board against a client). The view is
+The face of the feature; its parts are private: ``_storyboard`` (the headless
+:class:`Storyboard`), ``_film`` (its result, :class:`Film`), ``_board`` (shots, states, limits),
+``_board_file`` (saving and loading board files) and ``_board_run`` (running a board against a
+client). The view is
 :class:`sora_widgets.widgets.storyboard.StoryboardWidget`.
 """
 
+from ._film import Film
 from ._storyboard import (
     BLOCKED,
     CONTINUITY,
@@ -13,10 +15,9 @@ from ._storyboard import (
     FAILED,
     MAX_SHOTS,
     PLANNED,
-    QUEUED,
     RUNNING,
+    WAITING,
     BudgetExceeded,
-    Film,
     Shot,
     ShotFailed,
     ShotState,
@@ -30,8 +31,8 @@ __all__ = [
     "FAILED",
     "MAX_SHOTS",
     "PLANNED",
-    "QUEUED",
     "RUNNING",
+    "WAITING",
     "BudgetExceeded",
     "Film",
     "Shot",

@@ -33,7 +33,14 @@ BOARD_ID = re.compile(r"[0-9a-f]{12}")
 # A take is bumped by one per rerun_from(); a person never asks for a million takes of one shot.
 MAX_TAKE = 1_000_000
 # Shot states, in the order a shot passes through them.
-PLANNED, QUEUED, RUNNING, DONE, FAILED, BLOCKED = "planned", "queued", "running", "done", "failed", "blocked"
+PLANNED, WAITING, RUNNING, DONE, FAILED, BLOCKED = (
+    "planned",
+    "waiting",
+    "running",
+    "done",
+    "failed",
+    "blocked",
+)
 # The journal labels of a shot's task: how a later run (another kernel too) finds the shot again.
 # They are durable data in users' journals: never rename them.
 LABEL_BOARD, LABEL_SHOT, LABEL_SHOT_KEY = "board", "shot", "shot_key"

@@ -18,8 +18,8 @@ from ._board import (
     DONE,
     FAILED,
     PLANNED,
-    QUEUED,
     RUNNING,
+    WAITING,
     ShotFailed,
     ShotPlan,
     ShotState,
@@ -27,7 +27,7 @@ from ._board import (
     describe_error,
     shot_labels,
 )
-from ._storyboard import Film
+from ._film import Film
 
 if TYPE_CHECKING:
     from ._storyboard import Storyboard
@@ -56,7 +56,7 @@ class BoardRun:
         board = self.board
         try:
             for plan in self.plans:
-                board.states[plan.index] = ShotState(status=QUEUED if plan.action != "reuse" else RUNNING)
+                board.states[plan.index] = ShotState(status=WAITING if plan.action != "reuse" else RUNNING)
             board._changed()
             gate = asyncio.Semaphore(board.concurrency)
             done: list[asyncio.Future[Video | None]] = [
@@ -77,7 +77,7 @@ class BoardRun:
             return await asyncio.to_thread(self._join, [v for v in videos if v is not None])
         finally:
             for state in board.states:  # a run stopped from outside (a cancelled cell)
-                if state.status in (QUEUED, RUNNING):
+                if state.status in (WAITING, RUNNING):
                     state.status, state.message = PLANNED, "stopped before it finished"
 
     def _failure(self, failed: list[int], blocked: list[int]) -> ShotFailed:

@@ -141,27 +141,52 @@ def _declared(value: str | None) -> int | None:
     return int(text) if text.isdigit() and len(text) <= 18 else None
 
 
+def _refuse_no_video(response: httpx.Response, host: str) -> None:
+    """Raise unless the answer can be a video: an expired link, an HTTP error, a page instead."""
+    if response.status_code in _EXPIRED_STATUSES:
+        raise LinkExpired(
+            f"the result link no longer serves the video (HTTP {response.status_code} from "
+            f"{host}); links expire after a few hours. Poll the task again for a fresh link."
+        )
+    if response.status_code >= 400:
+        raise DownloadError(
+            f"the video download failed (HTTP {response.status_code} from {host}); try again."
+        )
+    content_type = response.headers.get("content-type", "").lower()
+    if "text/html" in content_type or "application/json" in content_type:
+        raise DownloadError(
+            f"the result link at {host} answered with {content_type.split(';')[0]}, not a "
+            "video; the link may have expired or need a login. Poll the task for a fresh link."
+        )
+
+
+def _check_whole_mp4(fh: BinaryIO, host: str, written: int, expected_size: int | None) -> None:
+    """Raise unless the ``written`` bytes in ``fh`` are the whole file the task reported, an MP4."""
+    if expected_size is not None and written != expected_size:
+        raise Truncated(
+            f"the download gave {written:,} bytes but the task reported a {expected_size:,}-byte file."
+        )
+    fh.seek(0)
+    head = fh.read(16)
+    if not looks_like_mp4(head):
+        raise DownloadError(
+            f"the file from {host} is not an MP4 video (it starts {head[:12]!r}); nothing was saved."
+        )
+    problem = mp4_structure_problem(fh, written)
+    if problem is not None:
+        what, cut = problem
+        if cut:
+            raise Truncated(f"the download from {host} is not a whole MP4: {what}.")
+        raise DownloadError(f"the file from {host} is not a valid MP4 ({what}); nothing was saved.")
+
+
 async def _fetch_once(client: httpx.AsyncClient, url: str, dest: Path, expected_size: int | None) -> Path:
     part = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.part")
     host = _host(url)
     try:
         # Identity: a compressed video gains nothing, and Content-Length then counts what we write.
         async with client.stream("GET", url, headers={"Accept-Encoding": "identity"}) as response:
-            if response.status_code in _EXPIRED_STATUSES:
-                raise LinkExpired(
-                    f"the result link no longer serves the video (HTTP {response.status_code} from "
-                    f"{host}); links expire after a few hours. Poll the task again for a fresh link."
-                )
-            if response.status_code >= 400:
-                raise DownloadError(
-                    f"the video download failed (HTTP {response.status_code} from {host}); try again."
-                )
-            content_type = response.headers.get("content-type", "").lower()
-            if "text/html" in content_type or "application/json" in content_type:
-                raise DownloadError(
-                    f"the result link at {host} answered with {content_type.split(';')[0]}, not a "
-                    "video; the link may have expired or need a login. Poll the task for a fresh link."
-                )
+            _refuse_no_video(response, host)
             encoding = response.headers.get("content-encoding", "identity").strip().lower()
             packed = encoding not in ("", "identity")
             content_length = _declared(response.headers.get("content-length"))
@@ -204,26 +229,7 @@ async def _fetch_once(client: httpx.AsyncClient, url: str, dest: Path, expected_
                         f"the download stopped at {wire_bytes:,} of {content_length:,} bytes"
                         + (f" ({encoding}-packed)." if packed else ".")
                     )
-                if expected_size is not None and written != expected_size:
-                    raise Truncated(
-                        f"the download gave {written:,} bytes but the task reported "
-                        f"a {expected_size:,}-byte file."
-                    )
-                fh.seek(0)
-                head = fh.read(16)
-                if not looks_like_mp4(head):
-                    raise DownloadError(
-                        f"the file from {host} is not an MP4 video (it starts {head[:12]!r}); "
-                        "nothing was saved."
-                    )
-                problem = mp4_structure_problem(fh, written)
-                if problem is not None:
-                    what, cut = problem
-                    if cut:
-                        raise Truncated(f"the download from {host} is not a whole MP4: {what}.")
-                    raise DownloadError(
-                        f"the file from {host} is not a valid MP4 ({what}); nothing was saved."
-                    )
+                _check_whole_mp4(fh, host, written, expected_size)
                 os.fsync(fh.fileno())
         part.replace(dest)
         return dest

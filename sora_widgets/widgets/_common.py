@@ -1,10 +1,12 @@
-"""Small pieces the widgets share: static file paths, background tasks, text formatting, thumbnails."""
+"""Small pieces the widgets share: background tasks, error lines, money, thumbnails.
+
+A widget's front end (its ESM and CSS from ``static/``) is assembled by :mod:`._front`.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import math
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,40 +15,15 @@ from ..errors import SoraError, redact
 from ..models.money import format_money
 
 __all__ = [
-    "STATIC",
     "BackgroundTasks",
     "describe_error",
     "format_cost",
-    "format_duration",
     "running_loop",
     "video_thumbnail",
-    "widget_css",
-    "widget_esm",
 ]
 
-STATIC = Path(__file__).parent / "static"
 _log = logging.getLogger("sora_widgets.widgets")
 T = TypeVar("T")
-
-
-def widget_css(name: str, *parts: str) -> str:
-    """The shared ``base.css``, then ``static/<part>.css`` for each of ``parts``, then ``<name>.css``.
-
-    anywidget injects each widget's CSS once per page, so every widget carries the shared rules.
-    """
-    files = ["base", *parts, name]
-    return "\n".join((STATIC / f"{f}.css").read_text(encoding="utf-8") for f in files)
-
-
-def widget_esm(name: str, *parts: str) -> str:
-    """The shared ``_dom.js`` helpers, then ``static/<part>.js`` for each of ``parts``, then ``<name>.js``.
-
-    anywidget loads each widget's ESM as one module that cannot import its sibling files, so the
-    helpers every front end uses (``h``, ``bufferBytes``, ``uid``, ``keepKeys``) are put in front
-    of it here; ``parts`` are shared pieces some widgets use (``coach``: the prompt checklist).
-    """
-    files = ["_dom", *parts, name]
-    return "\n".join((STATIC / f"{f}.js").read_text(encoding="utf-8") for f in files)
 
 
 def running_loop() -> asyncio.AbstractEventLoop:
@@ -123,16 +100,6 @@ class BackgroundTasks:
 
 # The one money formatter under the name the widgets have imported it by (not a second one).
 format_cost = format_money
-
-
-def format_duration(seconds: float | None) -> str:
-    """``75`` -> ``"1:15"``; ``3725`` -> ``"1:02:05"``; None or not finite -> ``""``."""
-    if seconds is None or not math.isfinite(seconds) or seconds < 0:
-        return ""
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def video_thumbnail(path: str | Path, *, max_side: int = 192) -> bytes:

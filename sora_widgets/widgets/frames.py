@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import traitlets as t
 
 from .._text import shorten
+from ..av.video import video_file
 from ..models.variants import differing_labels
 from ..models.video import Video
 from ._base import SoraWidget, handles
@@ -142,7 +143,7 @@ class FrameCompare(SoraWidget, front="frames"):
         self.error = ""
         for video in videos:
             try:
-                resolved.append(video.with_changes(path=video.local_file(self.client)))
+                resolved.append(video.with_changes(path=video_file(video, self.client)))
             except Exception as exc:  # noqa: BLE001 - show which video cannot be read, keep the rest
                 self._add_error(exc)
                 resolved.append(video.with_changes(path=None))  # its row stays empty

@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets
 import traitlets as t
 
-from ..coaching import PromptReport, coach
+from ..coaching import coach
 from ..job import Job
 from ..lab import Lab, LabJob, label
 from ..models.catalog import front_catalog
 from ..models.task import status_vocabulary
-from ..models.variants import TimelineRow, Variant
 from ..models.video import Video
 from ._base import SoraWidget, handles
 from ._common import format_cost, video_thumbnail
@@ -50,17 +49,20 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab", parts=("frames",)):
 
     Example:
         >>> import sora_widgets as sw
-        >>> lab = sw.PromptLab(template="{shot} of a fox in {setting}",
-        ...                    slots={"shot": ["Wide shot", "Close-up"], "setting": ["snow", "a forest"]},
-        ...                    seconds=[4], budget=5)
-        >>> lab.count, lab.estimated_cost      # before anything runs
+        >>> view = sw.PromptLab(template="{shot} of a fox in {setting}",
+        ...                     slots={"shot": ["Wide shot", "Close-up"], "setting": ["snow", "a forest"]},
+        ...                     seconds=[4], budget=5)
+        >>> view.lab.count, view.lab.estimated_cost      # before anything runs
         (4, Decimal('4.80'))
-        >>> lab                                # the widget: edit, run, watch, compare  # doctest: +SKIP
-        >>> await lab.run()                    # or press Run                           # doctest: +SKIP
-        >>> lab.results[0].labels, lab.to_csv()                                         # doctest: +SKIP
+        >>> view                             # the widget: edit, run, watch, compare  # doctest: +SKIP
+        >>> await view.lab.run()             # or press Run                           # doctest: +SKIP
+        >>> view.lab.results[0].labels, view.lab.to_csv()                             # doctest: +SKIP
 
     The sweep itself (plan, budget, run, reuse, export) is :attr:`lab`, a
-    :class:`~sora_widgets.Lab` that works without any front end; this widget shows and edits it.
+    :class:`~sora_widgets.Lab` that works without any front end; this widget observes it, shows
+    it and edits it. Ask the lab what the sweep is and does (``view.lab.results``,
+    ``view.lab.rerun(i)``, ``view.lab.to_csv()``); the view keeps what is its own: ``start()`` and
+    ``stop()`` (a :class:`~sora_widgets.Job`), shared playback, the timeline picture.
 
     Compare: the chosen finished videos (``compare_indexes``; after a run the first six) play
     side by side in the lab's own front end, each captioned with the values that differ among
@@ -139,7 +141,7 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab", parts=("frames",)):
         self.frame_compare.on_seek(self.seek_all)
         self._from_lab()
         self.observe(self._definition_edited, names=list(_DEFINITION))
-        self.lab.on_change = self._from_lab
+        self.lab.observe(self._on_lab)
         self._from_lab()
 
     # -- the headless lab, and the widget's copy of it --------------------------------------
@@ -159,6 +161,16 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab", parts=("frames",)):
         setattr(self.lab, name, list(value) if isinstance(value, list) else value)
         if name != "concurrency":
             self.lab.plan()
+
+    def _on_lab(self, _lab: Lab) -> None:
+        self._from_lab()
+
+    def close(self) -> None:
+        """Stop following the lab, then close the widget."""
+        lab: Lab | None = self.__dict__.get("lab")  # None when bad input stopped __init__ early
+        if lab is not None:
+            lab.unobserve(self._on_lab)
+        super().close()
 
     def _from_lab(self) -> None:
         """Copy the lab's state into the traits the page draws (after every change in the lab)."""
@@ -241,53 +253,11 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab", parts=("frames",)):
 
     # -- the lab's API, on the widget ---------------------------------------------------------
 
-    @property
-    def variants(self) -> list[Variant]:
-        """The sweep as it is defined now (raises InvalidRequestError when it is not valid)."""
-        return self.lab.variants
-
-    @property
-    def count(self) -> int:
-        """How many videos the sweep makes."""
-        return self.lab.count
-
-    @property
-    def estimated_cost(self) -> Decimal:
-        """Total estimated cost of the whole sweep in USD, before any budget cap."""
-        return self.lab.estimated_cost
-
-    @property
-    def committed(self) -> Decimal:
-        """Estimated cost of every create the lab has sent so far (counts toward the budget)."""
-        return self.lab.committed
-
-    @property
-    def lab_jobs(self) -> list[LabJob]:
-        """Every job: its variant, status, error, video and times."""
-        return self.lab.jobs
-
-    @property
-    def results(self) -> list[Video]:
-        """The finished videos, in variant order; each Video's ``labels`` hold its slot values."""
-        return self.lab.results
-
-    @property
-    def failures(self) -> list[LabJob]:
-        """Jobs that ended failed, with their error."""
-        return self.lab.failures
-
-    @property
-    def favourites(self) -> list[Video]:
-        """The videos marked as favourites."""
-        return self.lab.favourites
-
-    async def run(self) -> list[LabJob]:
-        """Run every variant that fits the budget; return the jobs when all have ended."""
-        return await self.lab.run()
-
     def start(self) -> Job[list[LabJob]]:
         """Run in the background on the kernel's loop (what the Run button does)."""
-        return Job(self.in_background(self.run(), name="prompt lab run"), label=f"sweep of {self.count}")
+        return Job(
+            self.in_background(self.lab.run(), name="prompt lab run"), label=f"sweep of {self.lab.count}"
+        )
 
     def stop(self) -> None:
         """Stop the lab's background work (what the Stop button does).
@@ -297,54 +267,14 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab", parts=("frames",)):
         """
         self._background.cancel_all()
 
-    async def rerun(self, index: int) -> LabJob:
-        """Run one variant again (a failed or skipped one, typically), within the budget."""
-        return await self.lab.rerun(index)
-
-    async def remix(self, index: int, prompt: str | None = None) -> LabJob:
-        """Make a variation of a finished video (``remix_video_id``), as a new job in the lab."""
-        return await self.lab.remix(index, prompt)
-
-    def favourite(self, index: int, value: bool = True) -> Video:
-        """Mark (or unmark) a finished video as a favourite (saved in the journal too)."""
-        return self.lab.favourite(index, value)
-
-    def compare(self, indexes: Sequence[int] | None = None) -> None:
-        """Put finished videos side by side (all finished ones when None), in the given order."""
-        self.lab.compare(indexes)
-
     @property
     def compare_labels(self) -> list[dict[str, Any]]:
         """The compared videos' captions: ``[{"index": 0, "label": "light: dusk"}, ...]``."""
         return [{"index": row["index"], "label": row["label"]} for row in self.compared]
 
-    def coach_reports(self) -> list[PromptReport]:
-        """The prompt coach's report on each variant's prompt, in variant order."""
-        return self.lab.coach_reports()
-
-    def rows(self) -> list[dict[str, Any]]:
-        """One flat dict per job (the export format)."""
-        return self.lab.rows()
-
-    def to_json(self) -> str:
-        """Every job as JSON text (no pandas needed)."""
-        return self.lab.to_json()
-
-    def to_csv(self, path: str | Path | None = None) -> str:
-        """Every job as CSV text; also written to ``path`` when given."""
-        return self.lab.to_csv(path)
-
-    def to_dataframe(self) -> Any:
-        """Every job as a pandas DataFrame (ImportError without pandas: use to_json/to_csv)."""
-        return self.lab.to_dataframe()
-
-    def timeline_rows(self) -> list[TimelineRow]:
-        """The batch as timeline rows (jobs that were handed to the client)."""
-        return self.lab.timeline_rows()
-
     def timeline_svg(self) -> str:
         """An SVG picture of the batch: when each job was queued, ran and finished."""
-        return timeline_svg(self.timeline_rows(), now=self.lab.now() if self.lab.running else None)
+        return timeline_svg(self.lab.timeline_rows(), now=self.lab.now() if self.lab.running else None)
 
     # -- the compared videos' playback ----------------------------------------------------------
 
@@ -373,19 +303,19 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab", parts=("frames",)):
 
     @handles("rerun")
     async def _rerun_clicked(self, content: dict[str, Any], _buffers: list[Any]) -> None:
-        await self.rerun(int(content["index"]))
+        await self.lab.rerun(int(content["index"]))
 
     @handles("remix")
     async def _remix_clicked(self, content: dict[str, Any], _buffers: list[Any]) -> None:
-        await self.remix(int(content["index"]), str(content.get("prompt") or "") or None)
+        await self.lab.remix(int(content["index"]), str(content.get("prompt") or "") or None)
 
     @handles("favourite")
     def _star_clicked(self, content: dict[str, Any], _buffers: list[Any]) -> None:
-        self.favourite(int(content["index"]), bool(content.get("value", True)))
+        self.lab.favourite(int(content["index"]), bool(content.get("value", True)))
 
     @handles("compare")
     def _compare_picked(self, content: dict[str, Any], _buffers: list[Any]) -> None:
-        self.compare([int(i) for i in content.get("indexes", [])])
+        self.lab.compare([int(i) for i in content.get("indexes", [])])
 
     @handles("ready")
     def _view_ready(self, content: dict[str, Any], _buffers: list[Any]) -> None:
@@ -398,7 +328,7 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab", parts=("frames",)):
         fmt = str(content.get("format") or "csv")
         if fmt not in ("csv", "json"):
             raise ValueError(f"cannot export as {fmt!r}; choose csv or json.")
-        text = self.to_csv() if fmt == "csv" else self.to_json()
+        text = self.lab.to_csv() if fmt == "csv" else self.lab.to_json()
         mime = "text/csv" if fmt == "csv" else "application/json"
         self.send({"type": "download", "name": f"prompt-lab.{fmt}", "mime": mime}, buffers=[text.encode()])
 

@@ -18,7 +18,7 @@ _COLOURS = {
     "completed": "#2e7d32",
     "failed": "#c62828",
     "running": "#1565c0",
-    "queued": "#9e9e9e",
+    "waiting": "#9e9e9e",
     "skipped": "#bdbdbd",
 }
 
@@ -80,7 +80,7 @@ def timeline_svg(rows: Sequence[TimelineRow], *, now: float | None = None, width
         wait_end = row.started if row.started is not None else (row.finished or end)
         parts.append(
             f'<rect class="wait" x="{x(row.queued)}" y="{y + 6}" '
-            f'width="{max(x(wait_end) - x(row.queued), 0):.2f}" height="4" fill="{_COLOURS["queued"]}"/>'
+            f'width="{max(x(wait_end) - x(row.queued), 0):.2f}" height="4" fill="{_COLOURS["waiting"]}"/>'
         )
         if row.started is not None:
             run_end = row.finished if row.finished is not None else end

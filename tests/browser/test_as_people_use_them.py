@@ -216,14 +216,15 @@ LAB_CELLS = [
     "                   sizes=['1280x720'], seconds=[4])\n"
     "def first_frames():\n"
     "    out = {}\n"
-    "    for video in lab.results:\n"
+    "    for video in lab.lab.results:\n"
     "        with av.open(str(video.path)) as f:\n"
     "            image = next(f.decode(video=0)).to_image()\n"
     "        out[video.task_id] = list(image.convert('L').resize((16, 9)).getdata())\n"
     "    return out\n"
     "lab",
-    "await lab.run()\nprint(json.dumps(first_frames()))",
-    "lab.slots = {'light': ['blue night', 'green dawn']}\nawait lab.run()\nprint(json.dumps(first_frames()))",
+    "await lab.lab.run()\nprint(json.dumps(first_frames()))",
+    "lab.slots = {'light': ['blue night', 'green dawn']}\n"
+    "await lab.lab.run()\nprint(json.dumps(first_frames()))",
     "lab.play_all()",
     "time.sleep(0.5)\nlab.pause_all()\nlab.seek_all(TARGET)",
     "print((lab.playing, lab.current_time))",

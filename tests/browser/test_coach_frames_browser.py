@@ -203,7 +203,7 @@ from sora_widgets.simulator import Simulator
 client = sw.SoraClient(simulator=Simulator(speed="instant"))
 lab = sw.PromptLab(client, template="Wide shot of a red fox trotting through snow at {light}, slow dolly-in",
                    slots={"light": ["dusk", "dawn"]}, sizes=["1280x720"], seconds=[4])
-await lab.run()
+await lab.lab.run()
 lab
 """
 

@@ -380,7 +380,7 @@ def test_the_prompt_lab_sweep_typed_runs_live_and_compares_in_sync(
     app.wait_until(lambda: done.count() == 2, "both jobs to show as completed in the grid", 90_000)
     seen = app.page.evaluate("() => window.__labStatuses")
     # The grid followed the run as it went, not only its end.
-    assert {"queued", "completed"} <= set(seen) and len(seen) >= 4, seen
+    assert {"waiting", "completed"} <= set(seen) and len(seen) >= 4, seen
     titles = lab.locator(".sw-lab-cell-title").all_text_contents()
     assert titles == ["light: dusk", "light: dawn"]
 
@@ -438,7 +438,7 @@ def test_the_prompt_lab_reads_in_marimos_dark_theme(
         """
         lab = sw.PromptLab(client, template="A red fox in fresh snow, {light}",
                            slots={"light": ["dusk", "dawn"]}, sizes=["1280x720"], seconds=[4], budget=5)
-        await lab.run()
+        await lab.lab.run()
         lab
         """,
     ]

@@ -22,7 +22,9 @@ lab = sw.PromptLab(client, template="A red fox in fresh snow, {light}",
                    slots={"light": ["dusk", "dawn", "noon"]}, sizes=["1280x720"], seconds=[4], budget=5)
 lab
 """
-REPORT = "print([j.status for j in lab.lab_jobs], [v.favourite for v in lab.results], lab.compare_indexes)"
+REPORT = (
+    "print([j.status for j in lab.lab.jobs], [v.favourite for v in lab.lab.results], lab.compare_indexes)"
+)
 SEEK = "lab.seek_all(1.0)"
 
 STATE_JS = """(videos) => videos.map((v) => ({paused: v.paused, time: v.currentTime,

@@ -32,7 +32,7 @@ lab = sw.PromptLab(client, template="A fox by {place}, {light}",
     "studio",
     "await studio.generate(prompt='A red kite at dusk', size='landscape'); None",
     "lab",
-    "await lab.run(); None",
+    "await lab.lab.run(); None",
     "print(json.dumps([studio.builder.text, studio.builder.remix_id, studio.builder.prompt]))",
 ]
 

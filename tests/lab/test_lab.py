@@ -30,8 +30,8 @@ def test_plan_prices_and_caps_before_anything_runs() -> None:
         slots={"shot": ["Wide shot", "Close-up"], "setting": ["snow", "a pine forest"]},
         seconds=[4, 8],
         budget="7",
-        on_change=lambda: changes.append(1),
     )
+    lab.observe(lambda seen: changes.append(1) if seen is lab else None)
     assert (lab.count, lab.estimated_cost, lab.budget) == (8, Decimal("14.40"), Decimal("7.00"))
     summary = lab.plan()
     assert (summary["runnable"], summary["over_budget"], summary["runnable_cost"]) == (3, 5, "$6.00")

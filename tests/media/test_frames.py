@@ -62,7 +62,7 @@ def test_frames_are_evenly_spaced_from_first_to_last(t2v: sw.Video) -> None:
     assert [s.index for s in stills] == [round(k * (count - 1) / 4) for k in range(5)]
     assert stills[0].time == 0.0
     assert stills[-1].time == pytest.approx((count - 1) / FPS, abs=1e-3)
-    images = t2v.frames(5)
+    images = sw.video_frames(t2v, 5)
     assert [im.size for im in images] == [(1280, 720)] * 5
     # consecutive samples differ (the simulator's camera drifts), the first equals frame 0
     assert all(np.abs(_grey(a) - _grey(b)).mean() > 1.0 for a, b in itertools.pairwise(images))
@@ -81,7 +81,7 @@ def test_frames_at_gives_the_frame_shown_at_each_time(t2v: sw.Video) -> None:
 def test_first_frame_of_an_image_to_video_is_its_reference_image(client: sw.SoraClient) -> None:
     picture = _picture(1280, 720, seed=3)
     video = client.generate_sync(prompt="The picture comes alive", size="1280x720", seconds=4, image=picture)
-    first = video.frames(3)[0]
+    first = sw.video_frames(video, 3)[0]
     reference = Image.open(io.BytesIO(picture)).convert("RGB")
     diff = np.abs(np.asarray(first, dtype=np.float32) - np.asarray(reference, dtype=np.float32))
     assert diff.mean() < 6.0, diff.mean()  # H.264 at CRF 24 plus 4:2:0 chroma: a few levels
@@ -95,7 +95,7 @@ def test_a_remix_frames_derive_from_its_source(client: sw.SoraClient, t2v: sw.Vi
     )
     unrelated = client.generate_sync(prompt="A submarine in a deep trench", size="1280x720", seconds=4)
     for source_frame, remix_frame, other_frame in zip(
-        t2v.frames(4), remix.frames(4), unrelated.frames(4), strict=True
+        sw.video_frames(t2v, 4), sw.video_frames(remix, 4), sw.video_frames(unrelated, 4), strict=True
     ):
         # Same shapes, motion and framing: the brightness (luma) matches almost everywhere but
         # for the words; an unrelated video matches in few places.
@@ -107,14 +107,14 @@ def test_a_remix_frames_derive_from_its_source(client: sw.SoraClient, t2v: sw.Vi
 
 
 def test_filmstrip_is_one_horizontal_image_of_the_frames(t2v: sw.Video) -> None:
-    strip = t2v.filmstrip(4, height=90)
+    strip = sw.video_filmstrip(t2v, 4, height=90)
     assert strip.height == 90
     assert strip.width == 4 * 160 + 3 * 2
     tile = strip.crop((162, 0, 322, 90))
-    expected = t2v.frames(4)[1].resize((160, 90))
+    expected = sw.video_frames(t2v, 4)[1].resize((160, 90))
     assert np.abs(_grey(tile) - _grey(expected)).mean() < 1.0
     with pytest.raises(ValueError, match="height"):
-        t2v.filmstrip(4, height=3)
+        sw.video_filmstrip(t2v, 4, height=3)
 
 
 def test_frames_are_cached_per_file_and_a_rewritten_file_is_read_again(
@@ -148,11 +148,11 @@ def test_the_cache_is_bounded_in_bytes() -> None:
 def test_a_video_without_a_file_is_downloaded_first_or_says_how(client: sw.SoraClient, t2v: sw.Video) -> None:
     gone = t2v.with_changes(path=None)
     with pytest.raises(sw.DownloadError, match=r"pass the client that made it"):
-        gone.frames(2)
-    assert [im.size for im in gone.frames(2, client=client)] == [(1280, 720)] * 2
+        sw.video_frames(gone, 2)
+    assert [im.size for im in sw.video_frames(gone, 2, client=client)] == [(1280, 720)] * 2
     nowhere = t2v.with_changes(path=None, url=None)
     with pytest.raises(sw.DownloadError, match="no URL"):
-        nowhere.frames(2, client=client)
+        sw.video_frames(nowhere, 2, client=client)
 
 
 def test_a_broken_file_gives_a_clear_error(tmp_path: Path) -> None:
@@ -160,6 +160,6 @@ def test_a_broken_file_gives_a_clear_error(tmp_path: Path) -> None:
     bad.write_bytes(b"<html>not a video</html>")
     video = sw.Video(task_id="t1", model="sora_2_pro_t2v", prompt="x", size="1280x720", seconds=4, path=bad)
     with pytest.raises(OSError):
-        video.frames(2)
+        sw.video_frames(video, 2)
     with pytest.raises(ValueError, match="between 1 and"):
         fr.sample_frames(bad, 0)

@@ -40,7 +40,8 @@ from sora_widgets.models.task import (
     status_vocabulary,
     status_word,
 )
-from sora_widgets.widgets._common import STATIC, format_cost
+from sora_widgets.widgets._common import format_cost
+from sora_widgets.widgets._front import STATIC
 
 # -- statuses -----------------------------------------------------------------------------------
 
@@ -51,9 +52,9 @@ def _statuses_the_package_uses() -> set[str]:
 
     used = set(_STATUS_ALIASES.values())
     used |= {journal.SENDING, journal.UNKNOWN_OUTCOME, journal.REFUSED}
-    used |= {storyboard.PLANNED, storyboard.QUEUED, storyboard.RUNNING, storyboard.DONE}
+    used |= {storyboard.PLANNED, storyboard.WAITING, storyboard.RUNNING, storyboard.DONE}
     used |= {storyboard.FAILED, storyboard.BLOCKED}
-    used |= {lab.PLANNED, lab.SKIPPED, lab.QUEUED}
+    used |= {lab.PLANNED, lab.SKIPPED, lab.WAITING}
     used |= {"idle", "stopped", "error"}  # the status bar's and the studio strip's own
     return used
 
@@ -159,13 +160,13 @@ def test_status_word_in_the_front_end_reads_the_trait() -> None:
         + "\nconst state = {_statuses: "
         + json.dumps(status_vocabulary())
         + "};\nconst model = {get: (name) => state[name]};\n"
-        + 'console.log(JSON.stringify([statusWord(model, "in_progress"), statusWord(model, "queued"),'
+        + 'console.log(JSON.stringify([statusWord(model, "in_progress"), statusWord(model, "waiting"),'
         + ' statusWord(model, "Rendering-Stage-2"), statusWord({get: () => undefined}, "pending")]));\n'
     )
     out = subprocess.run(["node", "-e", script], capture_output=True, text=True, timeout=60, check=True)
     assert json.loads(out.stdout) == [
         Status.IN_PROGRESS.word,
-        Status.QUEUED.word,
+        Status.WAITING.word,
         "Rendering-Stage-2",
         "pending",
     ]
@@ -242,3 +243,15 @@ def test_a_journal_entry_gets_the_advice_of_the_error_its_status_stands_for() ->
         "sora_2_pro_i2v"
     ].advice_for("003000097")
     assert entry_advice("completed") == ""
+
+
+def test_a_status_named_like_a_service_word_means_what_the_service_means() -> None:
+    # The trap this guards: "queued" was once both the service's queue (read as pending, shown
+    # "Queued") and a lab job waiting for a slot (shown "Waiting for a slot", another tone).
+    from sora_widgets.models.task import _STATUS_ALIASES
+
+    for word, meaning in _STATUS_ALIASES.items():
+        ours, theirs = Status.of(word), Status.of(meaning)
+        assert theirs is not None
+        assert ours is None or ours.tone == theirs.tone, f"{word!r}: {ours} is not {theirs}"
+    assert Status.of("queued") is None and Status.WAITING.word == "Waiting for a slot"

@@ -72,7 +72,7 @@ def test_lab_shows_the_coach_report_per_variant() -> None:
         template="{shot} of a fox in the snow, {light}",
         slots={"shot": ["Wide shot", "A fox"], "light": ["golden hour", "then cut to a dog"]},
     )
-    reports = lab.coach_reports()
+    reports = lab.lab.coach_reports()
     assert len(reports) == 4
     by_prompt = {r.prompt: r for r in reports}
     for row in lab.jobs:
@@ -205,10 +205,10 @@ def test_a_video_that_cannot_be_read_is_reported_and_the_rest_still_compare(
 
 async def test_lab_compare_grid_has_the_frame_compare_linked_to_its_players(client: Any) -> None:
     lab = PromptLab(client, template="A kite at {time}", slots={"time": ["dawn", "dusk"]}, sizes=["1280x720"])
-    await lab.run()
-    assert len(lab.results) == 2
+    await lab.lab.run()
+    assert len(lab.lab.results) == 2
     grid = lab.frame_compare
-    assert [v.task_id for v in grid.videos] == [v.task_id for v in lab.results]
+    assert [v.task_id for v in grid.videos] == [v.task_id for v in lab.lab.results]
     assert grid.labels == ["time: dawn", "time: dusk"]
     grid.seek(1.5)  # a click on a still: every compared video goes there
     assert lab.current_time == 1.5

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sora_widgets.widgets._common import STATIC
+from sora_widgets.widgets._front import STATIC
 
 # model.on("...") / model.off('...') / model.on(`...`): the event argument as a literal.
 _EVENT_CALL = re.compile(r"""\bmodel\.(?:on|off)\(\s*(["'`])(?P<event>.*?)\1""")

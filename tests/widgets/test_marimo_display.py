@@ -86,11 +86,13 @@ def test_marimo_shows_a_video_and_every_single_anywidget(tmp_path: Path) -> None
 
 
 def test_a_video_as_last_expression_is_a_player_in_marimo(landscape_video: Video) -> None:
+    _display.register_marimo()  # what importing sora_widgets does in a marimo kernel
     widget = landscape_video._display_()
     assert isinstance(widget, VideoPlayer) and widget.video == landscape_video
 
 
 async def test_a_board_and_its_film_show_their_widgets_in_marimo(client: Any) -> None:
+    _display.register_marimo()
     board = board_of(client)
     widget = board._display_()
     assert isinstance(widget, StoryboardWidget) and widget.board is board

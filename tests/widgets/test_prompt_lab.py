@@ -23,8 +23,8 @@ SLOTS = {"shot": ["Wide shot", "Close-up"], "setting": ["snow", "a pine forest"]
 
 def test_count_and_cost_are_shown_before_anything_runs() -> None:
     lab = PromptLab(template=TEMPLATE, slots=SLOTS, seconds=[4, 8], budget=7)
-    assert lab.count == 8
-    assert lab.estimated_cost == Decimal("14.40")
+    assert lab.lab.count == 8
+    assert lab.lab.estimated_cost == Decimal("14.40")
     assert lab.summary == {
         "ok": True,
         "error": "",
@@ -85,9 +85,9 @@ def test_to_dataframe_needs_pandas_and_says_so() -> None:
         import pandas  # noqa: F401
     except ImportError:
         with pytest.raises(ImportError, match="to_json"):
-            lab.to_dataframe()
+            lab.lab.to_dataframe()
     else:
-        frame = lab.to_dataframe()
+        frame = lab.lab.to_dataframe()
         assert list(frame["status"]) == ["planned"]
 
 
@@ -195,11 +195,11 @@ async def test_sweep_of_12_with_failures_and_429s(sim_client: Any) -> None:
         budget=10,
         concurrency=3,
     )
-    assert (lab.count, lab.estimated_cost) == (12, Decimal("14.40"))
+    assert (lab.lab.count, lab.lab.estimated_cost) == (12, Decimal("14.40"))
     assert (lab.summary["runnable"], lab.summary["over_budget"]) == (8, 4)
     planned = 8
 
-    jobs = await lab.run()
+    jobs = await lab.lab.run()
 
     # every variant ended completed, failed with its error, or skipped with the reason
     assert len(jobs) == 12
@@ -228,15 +228,15 @@ async def test_sweep_of_12_with_failures_and_429s(sim_client: Any) -> None:
     # no create sent twice for one variant: the service made exactly one task per run job
     assert sim.ledger.total_created == len(ran)
     # the budget cap holds: on what the lab committed and on what the service billed
-    assert lab.committed == sum((j.variant.estimated_cost for j in ran), Decimal(0))
-    assert lab.committed == Decimal("9.60") <= Decimal(10)
-    assert sum((v.cost or Decimal(0) for v in lab.results), Decimal(0)) <= Decimal(10)
+    assert lab.lab.committed == sum((j.variant.estimated_cost for j in ran), Decimal(0))
+    assert lab.lab.committed == Decimal("9.60") <= Decimal(10)
+    assert sum((v.cost or Decimal(0) for v in lab.lab.results), Decimal(0)) <= Decimal(10)
     assert sim.ledger.cost("simulator") <= Decimal(10)
-    assert len(lab.results) == 4 and len(lab.failures) == 4
+    assert len(lab.lab.results) == 4 and len(lab.lab.failures) == 4
 
     # results: Videos carrying their slot values
-    assert lab.results and all(v.labels["shot"] in SWEEP_SLOTS["shot"] for v in lab.results)
-    first = lab.results[0]
+    assert lab.lab.results and all(v.labels["shot"] in SWEEP_SLOTS["shot"] for v in lab.lab.results)
+    first = lab.lab.results[0]
     assert first.labels["setting"] in first.prompt and first.labels["seconds"] == str(first.seconds)
 
     # the timeline shows every job that ran, well-formed and escaped
@@ -246,9 +246,9 @@ async def test_sweep_of_12_with_failures_and_429s(sim_client: Any) -> None:
     assert lab.timeline == lab.timeline_svg()
 
     # export without pandas
-    rows = json.loads(lab.to_json())
+    rows = json.loads(lab.lab.to_json())
     assert len(rows) == 12 and {"shot", "setting", "status", "error", "task_id"} <= set(rows[0])
-    parsed = list(csv.DictReader(io.StringIO(lab.to_csv())))
+    parsed = list(csv.DictReader(io.StringIO(lab.lab.to_csv())))
     assert [r["status"] for r in parsed] == [j.status for j in jobs]
 
 
@@ -260,31 +260,31 @@ async def test_rerun_a_failed_variant_alone_within_the_budget(sim_client: Any) -
         seconds=[4],
         budget=4,
     )
-    await lab.run()
-    failed = lab.failures
+    await lab.lab.run()
+    failed = lab.lab.failures
     assert [j.index for j in failed] == [1]
     created = sim.ledger.total_created
     assert created == 2
 
-    job = await lab.rerun(1)
+    job = await lab.lab.rerun(1)
     assert sim.ledger.total_created == created + 1  # only that one was sent again
     assert job.runs == 2 and job.status == "failed" and job.error
-    assert lab.committed == Decimal("3.60")
+    assert lab.lab.committed == Decimal("3.60")
 
     # a third run would pass the $4 cap: refused, marked, nothing sent (the button's path)
     lab._dispatch_message(lab, {"type": "rerun", "index": 1}, [])
     await asyncio.gather(*lab._background.running)
-    job = lab.lab_jobs[1]
+    job = lab.lab.jobs[1]
     assert job.status == "skipped" and "budget" in (job.error or "")
     assert sim.ledger.total_created == created + 1
-    assert lab.committed == Decimal("3.60")
+    assert lab.lab.committed == Decimal("3.60")
 
     # editing the definition after a run re-prices the next sweep against what was already
     # sent, and keeps the finished jobs and videos until the next Run
     lab.prompts = ["A kite at dawn"]
     assert lab.summary["count"] == 1 and lab.summary["runnable"] == 0
     assert lab.summary["committed"] == "$3.60"
-    assert len(lab.results) == 1 and len(lab.jobs) == 2
+    assert len(lab.lab.results) == 1 and len(lab.jobs) == 2
 
 
 async def test_no_secret_reaches_widget_state(tmp_path: Path) -> None:
@@ -313,8 +313,8 @@ async def test_compare_grid_is_data_favourites_reach_the_journal_and_remix(
         sizes=["1280x720"],
     )
     widgets_made = len(recording_comms)  # every widget gets a comm: the lab and its frame grid
-    await lab.run()
-    assert [j.status for j in lab.lab_jobs] == ["completed"] * 3
+    await lab.lab.run()
+    assert [j.status for j in lab.lab.jobs] == ["completed"] * 3
 
     # after the run the finished videos are side by side, captioned with what differs among
     # them: data in the lab (no widget was made for them), drawn by the lab's own front end
@@ -324,14 +324,14 @@ async def test_compare_grid_is_data_favourites_reach_the_journal_and_remix(
         {"index": 1, "label": "light: dawn"},
         {"index": 2, "label": "light: noon"},
     ]
-    assert [c["key"] for c in lab.compared] == [v.task_id for v in lab.results]
+    assert [c["key"] for c in lab.compared] == [v.task_id for v in lab.lab.results]
     assert len(recording_comms) == widgets_made, "a widget was created after display"
     # the page asks for a compared video's bytes by task id; they come in a binary message
-    from_browser(lab, {"type": "want_video", "index": 1, "key": lab.results[1].task_id})
+    from_browser(lab, {"type": "want_video", "index": 1, "key": lab.lab.results[1].task_id})
     await asyncio.gather(*lab._background.running)
     [(content, [data])] = lab.comm.custom("video")
-    assert content == {"type": "video", "key": lab.results[1].task_id, "mime": "video/mp4"}
-    assert lab.results[1].path is not None and data == lab.results[1].path.read_bytes()
+    assert content == {"type": "video", "key": lab.lab.results[1].task_id, "mime": "video/mp4"}
+    assert lab.lab.results[1].path is not None and data == lab.lab.results[1].path.read_bytes()
 
     # playback from Python: numbered commands the page applies to every compared video
     lab.play_all()
@@ -352,21 +352,21 @@ async def test_compare_grid_is_data_favourites_reach_the_journal_and_remix(
     assert lab.current_time == 2.25
 
     # favourites live on the Video objects and in the journal (so the cache keeps the file)
-    marked = lab.favourite(1)
-    assert marked.favourite and lab.results[1].favourite and lab.favourites == [marked]
+    marked = lab.lab.favourite(1)
+    assert marked.favourite and lab.lab.results[1].favourite and lab.lab.favourites == [marked]
     assert lab.compared[1]["favourite"] is True
 
     def in_journal(task_id: str) -> bool:
         entry = sim_client.journal.entry_for_task(task_id)
         return bool(entry and entry.video and entry.video.favourite)
 
-    assert in_journal(marked.task_id) and not in_journal(lab.results[0].task_id)
+    assert in_journal(marked.task_id) and not in_journal(lab.lab.results[0].task_id)
     lab._dispatch_message(lab, {"type": "favourite", "index": 1, "value": False}, [])
-    assert not lab.results[1].favourite and lab.jobs[1]["favourite"] is False
+    assert not lab.lab.results[1].favourite and lab.jobs[1]["favourite"] is False
     assert not in_journal(marked.task_id)
 
     # choosing fewer re-labels
-    lab.compare([0, 2])
+    lab.lab.compare([0, 2])
     assert lab.compare_labels == [{"index": 0, "label": "light: dusk"}, {"index": 2, "label": "light: noon"}]
     assert [c["index"] for c in lab.compared] == [0, 2]
 
@@ -376,18 +376,18 @@ async def test_compare_grid_is_data_favourites_reach_the_journal_and_remix(
     lab._dispatch_message(lab, {"type": "want_thumb", "index": 2}, [])
     await asyncio.gather(*lab._background.running)
     content, buffers = sent[-1]
-    assert content == {"type": "thumb", "index": 2, "key": lab.results[2].task_id, "mime": "image/jpeg"}
+    assert content == {"type": "thumb", "index": 2, "key": lab.lab.results[2].task_id, "mime": "image/jpeg"}
     with Image.open(io.BytesIO(buffers[0])) as image:
         assert image.format == "JPEG" and image.size == (320, 180)
     assert not any(isinstance(v, bytes) and len(v) > 1000 for v in lab.get_state().values())
 
     before = sim.ledger.total_created
-    remix = await lab.remix(2, prompt="A fox in snow at noon, slow dolly in")
+    remix = await lab.lab.remix(2, prompt="A fox in snow at noon, slow dolly in")
     assert sim.ledger.total_created == before + 1
     assert remix.status == "completed" and remix.index == 3
-    assert remix.variant.request.remix_video_id == lab.results[2].remix_id
+    assert remix.variant.request.remix_video_id == lab.lab.results[2].remix_id
     assert remix.video is not None and remix.video.labels["remix_of"] == "2"
-    assert len(lab.results) == 4
+    assert len(lab.lab.results) == 4
     assert len(recording_comms) == widgets_made
 
 
@@ -414,15 +414,15 @@ async def test_thumbnails_are_keyed_by_task_and_a_rebuilt_sweep_never_shows_an_o
         with Image.open(io.BytesIO(a)) as one, Image.open(io.BytesIO(b)) as two:
             return sum(ImageStat.Stat(ImageChops.difference(one.convert("L"), two.convert("L"))).mean)
 
-    await lab.run()
-    first_task = lab.results[0].task_id
+    await lab.lab.run()
+    first_task = lab.lab.results[0].task_id
     first_key = lab.jobs[0]["video_key"]
     content, old = await thumb(0, first_key)
 
     # the user edits the sweep and runs it again: index 0 is now another task and another video
     lab.slots = {"light": ["blue night"]}
-    await lab.run()
-    video = lab.results[0]
+    await lab.lab.run()
+    video = lab.lab.results[0]
     content, new = await thumb(0, lab.jobs[0]["video_key"])
     assert video.path is not None
     real = video_thumbnail(video.path, max_side=320)
@@ -446,7 +446,7 @@ async def test_stop_marks_unfinished_jobs_and_leaves_their_tasks_resumable(tmp_p
     run = lab.start()
     assert isinstance(run, Job) and run.label == "sweep of 3" and not run.done()
     for _ in range(400):
-        if sum(1 for j in lab.lab_jobs if j.task_id) == 2:
+        if sum(1 for j in lab.lab.jobs if j.task_id) == 2:
             break
         await asyncio.sleep(0.01)
     assert lab.running
@@ -455,13 +455,13 @@ async def test_stop_marks_unfinished_jobs_and_leaves_their_tasks_resumable(tmp_p
         await run
     assert run.status == "cancelled"
     assert not lab.running
-    statuses = [(j.status, j.error or "") for j in lab.lab_jobs]
+    statuses = [(j.status, j.error or "") for j in lab.lab.jobs]
     assert [s for s, _ in statuses] == ["failed"] * 3
     assert sum("goes on at the service" in e for _, e in statuses) == 2
     assert sum("stopped before it was sent" in e for _, e in statuses) == 1
     assert client.journal is not None
     unfinished = {e.task_id for e in client.journal.unfinished()}
-    assert unfinished == {j.task_id for j in lab.lab_jobs if j.task_id}
+    assert unfinished == {j.task_id for j in lab.lab.jobs if j.task_id}
     await client.aclose()
 
 
@@ -482,18 +482,18 @@ async def test_rerunning_a_sweep_reuses_finished_variants_instead_of_paying_agai
     lab = PromptLab(
         client, template="A fox at {light}", slots={"light": ["dusk", "dawn"]}, sizes=["1280x720"]
     )
-    await lab.run()
-    first = {j.variant.request.prompt: j.task_id for j in lab.lab_jobs}
-    assert len(creates) == 2 and lab.committed == Decimal("2.40")
+    await lab.lab.run()
+    first = {j.variant.request.prompt: j.task_id for j in lab.lab.jobs}
+    assert len(creates) == 2 and lab.lab.committed == Decimal("2.40")
 
     lab.slots = {"light": ["dusk", "dawn", "noon"]}
     assert (lab.summary["reused"], lab.summary["runnable"], lab.summary["runnable_cost"]) == (2, 1, "$1.20")
-    await lab.run()
+    await lab.lab.run()
     # Only the new variant was created and paid for; the others kept their task and video.
-    assert len(creates) == 3 and lab.committed == Decimal("3.60")
-    again = {j.variant.request.prompt: j.task_id for j in lab.lab_jobs}
+    assert len(creates) == 3 and lab.lab.committed == Decimal("3.60")
+    again = {j.variant.request.prompt: j.task_id for j in lab.lab.jobs}
     assert {p: again[p] for p in first} == first
-    assert [j.status for j in lab.lab_jobs] == ["completed"] * 3 and len(lab.results) == 3
+    assert [j.status for j in lab.lab.jobs] == ["completed"] * 3 and len(lab.lab.results) == 3
     assert "Reused 2 finished videos with the same request" in lab.message
     await client.aclose()
 
@@ -513,9 +513,9 @@ def test_compare_captions_name_the_same_keys_for_every_video() -> None:
     lab = PromptLab(
         template="{shot} in {light}", slots={"shot": ["Wide", "Close"], "light": ["dusk", "dawn"]}
     )
-    for job in lab.lab_jobs:  # finished videos without running anything
+    for job in lab.lab.jobs:  # finished videos without running anything
         job.status, job.video = "completed", Video(f"t{job.index}", "sora-2-pro", "p", "720x1280", 4)
-    lab.compare([0, 1, 3])  # Wide/dusk, Wide/dawn, Close/dawn: neighbours differ in different keys
+    lab.lab.compare([0, 1, 3])  # Wide/dusk, Wide/dawn, Close/dawn: neighbours differ in different keys
     assert [c["label"] for c in lab.compare_labels] == [
         "shot: Wide · light: dusk",
         "shot: Wide · light: dawn",
@@ -531,8 +531,11 @@ def test_export_buttons_send_the_csv_and_json_to_download() -> None:
     lab._dispatch_message(lab, {"type": "export", "format": "json"}, [])
     (csv_msg, [csv_data]), (json_msg, [json_data]) = sent
     assert (csv_msg["type"], csv_msg["name"], csv_msg["mime"]) == ("download", "prompt-lab.csv", "text/csv")
-    assert csv_data.decode() == lab.to_csv() and len(list(csv.DictReader(io.StringIO(lab.to_csv())))) == 4
-    assert json_msg["name"] == "prompt-lab.json" and json.loads(json_data) == json.loads(lab.to_json())
+    assert (
+        csv_data.decode() == lab.lab.to_csv()
+        and len(list(csv.DictReader(io.StringIO(lab.lab.to_csv())))) == 4
+    )
+    assert json_msg["name"] == "prompt-lab.json" and json.loads(json_data) == json.loads(lab.lab.to_json())
     lab._dispatch_message(lab, {"type": "export", "format": "xlsx"}, [])
     assert "csv or json" in lab.error and len(sent) == 2
 
@@ -543,3 +546,14 @@ def test_the_demo_extra_brings_pandas_for_to_dataframe() -> None:
     pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
     extras = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["optional-dependencies"]
     assert any(dep.replace(" ", "").startswith("pandas") for dep in extras["demo"])
+
+
+def test_the_view_observes_its_lab_like_the_storyboard_widget_its_board_and_lets_go_on_close() -> None:
+    view = PromptLab(template=TEMPLATE, slots=SLOTS, seconds=[4], budget=7)
+    view.lab.seconds = [4, 8]
+    view.lab.plan()  # a change made on the headless lab, not through the widget
+    assert view.summary["count"] == view.lab.count == 8
+    view.close()
+    view.lab.seconds = [4]
+    view.lab.plan()
+    assert view.summary["count"] == 8 and view.lab.count == 4  # closed: no longer following

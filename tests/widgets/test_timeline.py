@@ -14,7 +14,7 @@ def test_timeline_svg_is_valid_escaped_and_shows_waiting() -> None:
     rows = [
         TimelineRow("<script>alert(1)</script>", queued=0.0, started=0.0, finished=4.0, status="completed"),
         TimelineRow("second & third", queued=0.0, started=4.0, finished=6.0, status="failed"),
-        TimelineRow("still waiting", queued=0.0, status="queued"),
+        TimelineRow("still waiting", queued=0.0, status="waiting"),
     ]
     svg = timeline_svg(rows, now=8.0)
     root = ET.fromstring(svg)  # well-formed XML, so nothing was injected

@@ -1,5 +1,5 @@
 // Helpers every widget front end shares. anywidget ESM cannot import sibling files, so Python
-// puts this file in front of each widget's own JS (_common.widget_esm); plain declarations only,
+// puts this file in front of each widget's own JS (widgets/_front.py); plain declarations only,
 // no imports or exports here.
 
 // An element with attributes ("class" sets className, "text" sets textContent, never innerHTML).

@@ -1,6 +1,6 @@
 // PromptLab front end: define a sweep, see its count and cost, watch its jobs and timeline, and
 // compare the finished videos side by side, kept in sync here (one leader, followers follow).
-// Plain ESM, no imports (_common.widget_esm puts _dom.js in front). Text from users or the server
+// Plain ESM, no imports (widgets/_front.py puts _dom.js in front). Text from users or the server
 // goes in with textContent only.
 
 const SLOT_RE = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}/g;

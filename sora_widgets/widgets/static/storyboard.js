@@ -180,7 +180,7 @@ function mountStoryboard({ model, el }) {
     const pct = shot.status === "done" ? 100 : shot.progress >= 0 ? Math.round(shot.progress * 100) : 0;
     c.barFill.style.width = `${pct}%`;
     c.bar.setAttribute("aria-valuenow", String(pct));
-    c.bar.hidden = !(shot.status === "running" || shot.status === "queued" || shot.status === "done");
+    c.bar.hidden = !(shot.status === "running" || shot.status === "waiting" || shot.status === "done");
     const word = statusWord(model, shot.status); // the words are Python's (models.task.Status)
     let text = shot.status === "planned" ? ACTION_TEXT[shot.action] || word : word;
     if (shot.status === "running" && shot.progress >= 0) text += ` ${pct}%`;
