@@ -195,13 +195,8 @@ class Studio(
     # -- the background flow ---------------------------------------------------------------
 
     async def _run(self, request: VideoRequest, status: JobStatus) -> Video:
-        try:
+        with _failure_shown(status):
             task = await self.client.create(request)
-        except asyncio.CancelledError:
-            raise
-        except BaseException as exc:
-            status.fail(exc)
-            raise
         status.update(task)
         return await self._follow(task, status, request)
 
@@ -209,18 +204,13 @@ class Studio(
         self, task: Task | str, status: JobStatus, request: VideoRequest | None = None
     ) -> Video:
         """Wait for a created task (after a create, or on "Watch again") and add its video."""
-        try:
+        with _failure_shown(status):
             # Only now is there a task to stop watching; cancelling a create in flight could
             # lose the answer to a request that was billed.
             current = asyncio.current_task()
             if current is not None:
                 status.track(current)
             video = await self.client.wait(task, on_update=status.update, request=request)
-        except asyncio.CancelledError:
-            raise
-        except BaseException as exc:
-            status.fail(exc)
-            raise
         self._add_result(video)
         return video
 
@@ -338,6 +328,19 @@ class Studio(
             # Shown as is. Simulator money is said to be simulated: "$13.20 spent (simulated)".
             money = f"{format_cost(spent)} spent" + (" (simulated)" if self.client.simulated else "")
             self.spent = money if self.results else ""
+
+
+@contextlib.contextmanager
+def _failure_shown(status: JobStatus) -> Iterator[None]:
+    """Show a failure in the generation's status line, then let it go on up (a stop by the
+    person, a cancellation, is not a failure)."""
+    try:
+        yield
+    except asyncio.CancelledError:
+        raise
+    except BaseException as exc:
+        status.fail(exc)
+        raise
 
 
 def _service_label(client: SoraClient) -> str:
