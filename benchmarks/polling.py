@@ -1,24 +1,13 @@
 """Benchmark 1: how soon a finished job is noticed, and how many polls that costs.
 
 Progress is evidence, not a clock, and services report it in many ways. Our schedule
-(:mod:`sora_widgets.transport.poll`) is therefore measured on a **family** of progress models,
-each with randomised parameters and job lengths from 1 to 6 minutes:
-
-- ``noisy linear``: a straight line with a slow wobble (up to 3 %) and noise (sd 0.2-1 %);
-- ``S-curve``: slow start, fast middle, slowing end (a logistic blended with a line);
-- ``steps``: 4-10 equal jumps at irregular times (gaps 0.5-1.5x their mean), the last one is
-  the end;
-- ``stall and catch up``: a line that stalls for 10-30 % of the job, then runs 2-4x faster
-  until it is back on the line;
-- ``queued at 0``: progress 0 for 10-60 % of the job, then a line;
-- ``held below 1``: a line up to 0.95-0.995, held there for the last 5-25 % of the job while
-  the file is prepared;
-- ``missing``: no progress at all.
-
-Reported progress is rounded to 4 decimals and never exceeds 0.99 before the end (like the
-simulator and the real service). Side by side on the same jobs: our schedule, a fixed 5 s loop
-(the vendor CLI) and a fixed 1 s loop; each poller's first poll is the create answer at t = 0.
-Notice delay = the time of the poll that first sees the end minus the end.
+(:mod:`sora_widgets.transport.poll`) is therefore measured on a **family** of progress models
+and its neighbours (``benchmarks/_family.py``): nine kinds (noisy linear, S-curve, steps, stall
+and catch up, queued at 0, held below 1, jumps backwards, reported every few polls, missing),
+each with its parameters drawn at random, job lengths from 30 s to 10 min and noise of 0-5 % on
+every shape. Side by side on the same jobs: our schedule, a fixed 5 s loop (the vendor CLI) and
+a fixed 1 s loop; each poller's first poll is the create answer at t = 0. Notice delay = the
+time of the poll that first sees the end minus the end.
 
 The family comparison is a pure simulation in exact virtual time (the schedule is a pure
 function with the clock injected), so figures are unscaled real-world seconds and thousands of
@@ -41,14 +30,14 @@ import math
 import random
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
+from collections.abc import Awaitable, Coroutine
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from ._common import Report, Target, fmt, median, percentile
+from ._family import INFORMATIVE, KINDS, Job, make_job
 
 T0 = 1_800_000_000.0  # the fake clock starts at a plausible unix time
 PROMPT = "A paper boat drifting down a rain gutter, macro lens"
@@ -56,126 +45,11 @@ ALPHABET = "0123456789abcdefghijklmnopqrstuv"
 # Where in a job our poller spends its polls (for explaining the request count).
 PHASES = ("queued", "first 30 s running", "middle", "last 15 s", "after the end")
 
-KINDS = (
-    "noisy linear",
-    "S-curve",
-    "steps",
-    "stall and catch up",
-    "queued at 0",
-    "held below 1",
-    "missing",
-)
-# Kinds whose progress tells when the end comes (the issue's tighter notice target).
-INFORMATIVE = ("noisy linear", "S-curve", "stall and catch up")
 TUNING_SEEDS = range(200)
 HELD_OUT_SEEDS = range(100_000, 100_400)
 IMAGES = Path(__file__).resolve().parent / "images"
 # A poll every I s notices a uniformly placed end with a p95 of 0.95 I: p95 <= 5 s needs I <= this.
 DARK_INTERVAL = 5.0 / 0.95
-
-
-@dataclass(frozen=True)
-class Job:
-    """One simulated job: it ends at ``length`` s; ``shape(x)`` is its true progress at x = t / length."""
-
-    kind: str
-    seed: int
-    length: float
-    shape: Callable[[float], float | None]
-    noise: float = 0.0
-    dark: float = 0.0  # seconds before the end during which progress says nothing about it
-
-    def progress(self, t: float) -> float | None:
-        """The progress a poll at time t < length reports."""
-        p = self.shape(t / self.length)
-        if p is None:
-            return None
-        if self.noise and p > 0.0 and t < self.length - self.dark:
-            # Noise is a function of the time, so every poller sees the same value at the same
-            # moment; none in the dark part (a held value is exact, as gateways report it).
-            p += random.Random(f"{self.seed}:{t:.3f}").gauss(0.0, self.noise)
-        return round(min(0.99, max(0.0, p)), 4)
-
-
-Shape = tuple[Callable[[float], float | None], float, float]  # shape, noise sd, dark fraction
-
-
-def _noisy_linear(rng: random.Random) -> Shape:
-    amp, cycles, phase = rng.uniform(0.0, 0.03), rng.uniform(0.5, 2.0), rng.uniform(0.0, 2 * math.pi)
-
-    def wave(x: float) -> float:
-        return math.sin(2 * math.pi * cycles * x + phase)
-
-    def shape(x: float) -> float:
-        return x + amp * (wave(x) - wave(0) - x * (wave(1) - wave(0))) / (2 * math.pi * cycles)
-
-    return shape, rng.uniform(0.002, 0.01), 0.0
-
-
-def _s_curve(rng: random.Random) -> Shape:
-    k, mid, blend = rng.uniform(6.0, 12.0), rng.uniform(0.35, 0.65), rng.uniform(0.5, 0.8)
-
-    def logistic(x: float) -> float:
-        return 1.0 / (1.0 + math.exp(-k * (x - mid)))
-
-    lo, hi = logistic(0.0), logistic(1.0)
-    return (lambda x: (1 - blend) * x + blend * (logistic(x) - lo) / (hi - lo)), 0.002, 0.0
-
-
-def _steps(rng: random.Random) -> Shape:
-    n = rng.randint(4, 10)
-    gaps = [rng.uniform(0.5, 1.5) for _ in range(n)]
-    total, acc, times = sum(gaps), 0.0, []
-    for g in gaps:
-        acc += g
-        times.append(acc / total)
-    # The last level says nothing about when the last jump (the end) comes.
-    return (lambda x: sum(1 for t in times[:-1] if x >= t) / n), 0.0, 1.0 - times[-2]
-
-
-def _stall(rng: random.Random) -> Shape:
-    at, stall, speed = rng.uniform(0.15, 0.5), rng.uniform(0.1, 0.3), rng.uniform(2.0, 4.0)
-    if at + stall + stall / (speed - 1) > 0.88:  # back on the line before the end
-        stall = (0.88 - at) * (speed - 1) / speed
-    catch = stall / (speed - 1)
-
-    def shape(x: float) -> float:
-        if x < at:
-            return x
-        if x < at + stall:
-            return at
-        if x < at + stall + catch:
-            return at + speed * (x - at - stall)
-        return x
-
-    return shape, 0.002, 0.0
-
-
-def _queued(rng: random.Random) -> Shape:
-    queued = rng.uniform(0.1, 0.6)
-    return (lambda x: 0.0 if x < queued else (x - queued) / (1 - queued)), 0.002, 0.0
-
-
-def _held(rng: random.Random) -> Shape:
-    level, hold = rng.uniform(0.95, 0.995), rng.uniform(0.05, 0.25)
-    return (lambda x: min(level, x * level / (1 - hold))), 0.002, hold
-
-
-def _missing(rng: random.Random) -> Shape:
-    return (lambda x: None), 0.0, 1.0
-
-
-MAKERS: dict[str, Callable[[random.Random], Shape]] = dict(
-    zip(KINDS, (_noisy_linear, _s_curve, _steps, _stall, _queued, _held, _missing), strict=True)
-)
-
-
-def make_job(kind: str, seed: int) -> Job:
-    """The job of this kind for this seed (the same on every run)."""
-    rng = random.Random(f"{kind}:{seed}")
-    length = rng.uniform(60.0, 360.0)
-    shape, noise, dark = MAKERS[kind](rng)
-    return Job(kind, seed, length, shape, noise, dark * length)
 
 
 def poll_ours(job: Job, policy: Any = None) -> list[float]:
