@@ -403,7 +403,7 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
         if fc is not None and now < fc.likely + policy.land_after:
             target = min(fc.likely + policy.land_after, fc.earliest + policy.notice)
             return max(policy.min_interval, target - now)
-        return _pace(policy, now - near_since)
+        return _pace(policy, now - max(near_since, fc.likely if fc is not None else near_since))
     if not moving:
         # No progress, or progress 0 (queued): nothing says when the end comes.
         cap = policy.queued_interval if latest is not None else policy.blind_interval
