@@ -74,6 +74,9 @@ class PollPolicy:
     trust_samples: int = 2
     horizon: float = 1.5
     max_interval: float = 30.0
+    # Early in a wait a rate is young (a catch-up, a restart may yet change it): no sleep is
+    # longer than this share of the time waited so far (but blind_interval is always allowed).
+    young: float = 0.5
     # While the end is far, sleep this fraction of the time left until the earliest plausible
     # end plus the notice (each poll refines the prediction).
     approach: float = 1.0
@@ -427,6 +430,7 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
         # Past the likely end and still running: the prediction was wrong (a stall, a hold, a
         # slow tail). Poll densely at first, then in proportion to how overdue the task is.
         delay = _pace(policy, now - max(min(fc.likely, now), moving[-1][0]))
+    delay = min(delay, max(policy.blind_interval, policy.young * (now - started)))
     if fc.jump:
         delay = min(delay, policy.step_interval)
     if fc.flat:
