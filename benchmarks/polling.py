@@ -238,6 +238,12 @@ async def _bench(jobs: int, seed: int) -> dict[str, Any]:
 
 
 POLLERS = ("ours", "fixed 5 s", "fixed 1 s")
+# Kinds whose progress says nothing about the end for part or all of each job, marked in the table.
+SIGNAL = {
+    "steps": " (no signal on the last level)",
+    "held below 1": " (no signal in the hold)",
+    "missing": " (no signal)",
+}
 
 
 def _phases(log: list[tuple[str, float]], timeline: dict[str, tuple[float, float, float]]) -> dict[str, int]:
@@ -352,7 +358,7 @@ def _family_rows(data: dict[str, dict[str, Any]]) -> tuple[list[list[str]], list
     pooled_polls = dict.fromkeys(POLLERS, 0)
     for kind in KINDS:
         k = data[kind]
-        rows.append([kind, *_cells(k["delays"], k["polls"], k["jobs"])])
+        rows.append([kind + SIGNAL.get(kind, ""), *_cells(k["delays"], k["polls"], k["jobs"])])
         for name in POLLERS:
             pooled[name] += k["delays"][name]
             pooled_polls[name] += k["polls"][name]
