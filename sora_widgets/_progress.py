@@ -1,4 +1,4 @@
-"""A text progress bar (tqdm) for blocking calls made from a terminal, not a notebook."""
+"""A progress bar (tqdm) for blocking calls: text in a terminal, a bar in a notebook cell."""
 
 from __future__ import annotations
 
@@ -25,9 +25,10 @@ def in_notebook() -> bool:
 
 
 def bar_wanted() -> bool:
-    """True when a blocking call should draw a text bar: in a terminal, not in a notebook."""
+    """True when a blocking call should draw a bar: in a terminal or a notebook cell (a cell
+    that blocks for a whole render would otherwise show nothing at all)."""
     stream = sys.stderr
-    return not in_notebook() and stream is not None and stream.isatty()
+    return in_notebook() or (stream is not None and stream.isatty())
 
 
 @contextmanager
@@ -47,7 +48,11 @@ def progress_callback(
     if not (bar_wanted() if enabled is None else enabled):
         yield user_callback
         return
-    from tqdm import tqdm  # only in terminals
+    # In a notebook, tqdm's widget bar in the cell (not text on the cell's red stderr).
+    if in_notebook() and file is None:
+        from tqdm.notebook import tqdm
+    else:
+        from tqdm import tqdm
 
     class StatusBar(tqdm):  # type: ignore[misc]
         """A tqdm bar with a ``{status}`` field: tqdm puts ", " in front of ``{postfix}``,

@@ -100,14 +100,18 @@ class LabJob:
             wait = round(self.started_at - self.queued_at, 3)
         if self.started_at is not None and self.finished_at is not None:
             run = round(self.finished_at - self.started_at, 3)
+        values: dict[str, Any] = dict(self.variant.values)
+        if str(values.get("seconds", "")).isdigit():
+            # A number in exports (the API's string form is only needed on the wire).
+            values["seconds"] = int(values["seconds"])
         return {
             "index": self.index,
-            **self.variant.values,
+            **values,
             "prompt": self.variant.request.prompt,
             "status": self.status,
             "task_id": self.task_id,
-            "estimated_cost": self.variant.estimated_cost,
-            "cost": video.cost if video else None,
+            "estimated_cost": _money(self.variant.estimated_cost),
+            "cost": _money(video.cost) if video and video.cost is not None else None,
             "favourite": bool(video and video.favourite),
             "path": str(video.path) if video and video.path else None,
             "url": video.url if video else None,
@@ -116,6 +120,12 @@ class LabJob:
             "wait_s": wait,
             "run_s": run,
         }
+
+
+def _money(amount: Decimal) -> Decimal:
+    """Whole cents as exports write money ("1.20", not "1.200000"); finer prices kept exact."""
+    cents = amount.quantize(Decimal("0.01"))
+    return cents if cents == amount else amount.normalize()
 
 
 def label(values: Mapping[str, str], keys: Sequence[str]) -> str:
@@ -331,13 +341,6 @@ class Lab:
         """Jobs that fit under the budget, in order; the rest are marked skipped."""
         budget = self.budget
         chosen, skipped = _spread_fit([j.variant for j in jobs], budget, self._committed)
-        for i in skipped:
-            job = jobs[i]
-            job.status = SKIPPED
-            job.error = (
-                f"not run: its estimated {format_money(job.variant.estimated_cost)} would take the lab past "
-                f"its {format_money(budget)} budget ({format_money(self._committed)} already committed)."
-            )
         selected = [jobs[i] for i in chosen]
         now = self.now()
         for job in selected:
@@ -345,6 +348,14 @@ class Lab:
             job.status, job.progress, job.error, job.exception = WAITING, None, None, None
             job.task_id, job.video, job.runs = None, None, job.runs + 1
             job.queued_at, job.started_at, job.finished_at = now, None, None
+        for i in skipped:
+            # Said after this run's own jobs are counted: the amount that really stands committed.
+            job = jobs[i]
+            job.status = SKIPPED
+            job.error = (
+                f"not run: its estimated {format_money(job.variant.estimated_cost)} would take the lab past "
+                f"its {format_money(budget)} budget ({format_money(self._committed)} already committed)."
+            )
         return selected
 
     async def run(self) -> list[LabJob]:
@@ -367,7 +378,9 @@ class Lab:
                 "request instead of paying again."
             )
             self.message = f"{note} {self.message}".strip()
-            self._changed()
+        # The plan is priced again on what now stands committed: the summary never says "2 will
+        # run" next to a run that has just sent them.
+        self.plan(keep_jobs=True)
         return list(self._jobs)
 
     async def rerun(self, index: int) -> LabJob:
@@ -563,7 +576,11 @@ class Lab:
         return [j.row() for j in self._jobs]
 
     def to_json(self) -> str:
-        """Every job as JSON text (no pandas needed)."""
+        """Every job as JSON text (no pandas needed).
+
+        ``seconds``, ``wait_s`` and ``run_s`` are numbers (the API's string form of seconds is
+        only what goes on the wire); money is a string of whole cents ("1.20"), never a float.
+        """
         return rows_to_json(self.rows())
 
     def to_csv(self, path: str | Path | None = None) -> str:
@@ -596,6 +613,6 @@ class Lab:
             if job.queued_at is None:
                 continue
             status = job.status if job.status in ("completed", "failed", SKIPPED, WAITING) else "running"
-            text = f"#{job.index} " + label(job.variant.values, keys)
+            text = f"#{job.index + 1} " + label(job.variant.values, keys)  # counted from 1, as people do
             rows.append(TimelineRow(text, job.queued_at, job.started_at, job.finished_at, status))
         return rows

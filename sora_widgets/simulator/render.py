@@ -266,16 +266,48 @@ def _t2v_canvas(spec: RenderSpec, cw: int, ch: int) -> Image.Image:
 def _band_images(spec: RenderSpec, band_h: int) -> list[Image.Image]:
     """One caption band per prompt word: label, the current word, then a progress bar is drawn live."""
     words = _words(spec.prompt)
-    label_font = _font(max(10, band_h // 3))
-    word_font = _font(max(12, int(band_h * 0.55)))
+    label_font = label_font_for(spec.label, spec.width, band_h)
     bands = []
     for word in words:
         band = Image.new("RGB", (spec.width, band_h), (12, 12, 16))
         d = ImageDraw.Draw(band)
         d.text((band_h // 3, band_h // 2), spec.label, font=label_font, fill=(255, 196, 0), anchor="lm")
-        d.text((spec.width // 2, band_h // 2), word, font=word_font, fill=(240, 240, 240), anchor="mm")
+        label_end = band_h // 3 + d.textlength(spec.label, font=label_font)
+        x, word_font = place_word(d, word, spec.width, band_h, label_end)
+        d.text((x, band_h // 2), word, font=word_font, fill=(240, 240, 240), anchor="lm")
         bands.append(band)
     return bands
+
+
+def label_font_for(label: str, width: int, band_h: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """The label's font: a third of the band, smaller when the label would take more than
+    :data:`LABEL_SHARE` of the frame's width (a 720 px portrait frame left no room for words)."""
+    size = max(10, band_h // 3)
+    font = _font(size)
+    while font.getlength(label) > width * LABEL_SHARE and size > 8:
+        size -= 1
+        font = _font(size)
+    return font
+
+
+# The share of the frame's width the "SIMULATED · model" label may take; the words get the rest.
+LABEL_SHARE = 0.4
+
+
+def place_word(
+    d: ImageDraw.ImageDraw, word: str, width: int, band_h: int, label_end: float
+) -> tuple[float, ImageFont.FreeTypeFont | ImageFont.ImageFont]:
+    """Where a caption word starts, and in what font: centred when there is room, else right of
+    the "SIMULATED · model" label (never over it: portrait frames are only 720 px wide), in a
+    smaller font if it would not fit there."""
+    gap = band_h // 3
+    size = max(12, int(band_h * 0.55))
+    font = _font(size)
+    room = width - label_end - 2 * gap
+    while d.textlength(word, font=font) > room and size > 8:
+        size -= 2
+        font = _font(size)
+    return max(width / 2 - d.textlength(word, font=font) / 2, label_end + gap), font
 
 
 def _sprite(spec: RenderSpec, radius: int) -> tuple[U8, U8, U8, NDArray[np.bool_], NDArray[np.bool_]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -30,6 +31,10 @@ SHOT_FIELDS: tuple[str, ...] = ("shot_type", "subject", "action", "setting", "li
 _MAX_VIEWS = 64
 # The picker's first entry: the Sora 2 Pro form (text or image to video, chosen by the image).
 SORA_CHOICE = {"id": "", "label": "Sora 2 Pro"}
+# A press of Generate for the request sent this many seconds ago or less is taken as a double
+# click or an accidental repeat, not a wish for a second paid video: it asks first ("Generate
+# again"). A minute covers a double click, a slow page and a create still being sent.
+REPEAT_WINDOW_S = 60.0
 
 
 def compose_prompt(text: str = "", **fields: str) -> str:
@@ -115,6 +120,10 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach", "spec_co
     # ``error`` (from SoraWidget): from the last Generate press or a callback.
     show_generate = t.Bool(False).tag(sync=True)
     disabled = t.Bool(False).tag(sync=True)
+    # Set when Generate was pressed again for the request just sent: what happened, and the label
+    # of the deliberate "Generate again" button (with its price). Any edit of the form clears it.
+    repeat_note = t.Unicode("").tag(sync=True)
+    repeat_label = t.Unicode("").tag(sync=True)
     # The prompt coach's report on ``prompt`` (PromptReport.to_dict()), drawn as a live checklist.
     coach = t.Dict(default_value={}).tag(sync=True)
 
@@ -153,6 +162,8 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach", "spec_co
         self._remix_sources: list[Video] = []
         self._submit_callbacks: list[Callable[[VideoRequest], Any]] = []
         self._form_seqs: dict[str, int] = {}  # view id -> its newest form taken (see _resync)
+        self._last_sent: tuple[VideoRequest, float] | None = None  # for the repeat check
+        self._clock: Callable[[], float] = time.monotonic
         self.observe(self._on_form_edit, names=[*SHOT_FIELDS, "text", "seconds", "remix_id"])
         self.observe(self._on_size_or_fit, names=["orientation", "fit_mode"])
         self.observe(self._on_model, names="model")
@@ -509,11 +520,15 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach", "spec_co
         self._submit_callbacks.append(callback)
         self.show_generate = True
 
-    def submit(self) -> VideoRequest | None:
+    def submit(self, *, again: bool = False) -> VideoRequest | None:
         """What pressing Generate does: validate, then call every ``on_submit`` callback.
 
+        The same request pressed again within :data:`REPEAT_WINDOW_S` of the last one (a double
+        click, a second press while it is being sent) calls nobody: ``repeat_note`` says so and
+        the page offers "Generate again" with the price, which calls ``submit(again=True)``.
+
         Returns the request sent to the callbacks, or None when the form was not valid (the
-        reason is in ``error`` and shown in the widget).
+        reason is in ``error`` and shown in the widget) or the press was such a repeat.
         """
         self.show_error(None)
         try:
@@ -521,9 +536,25 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach", "spec_co
         except InvalidRequestError as exc:
             self.show_error(exc)
             return None
+        now = self._clock()
+        if not again and self._last_sent is not None:
+            last, when = self._last_sent
+            if last == request and now - when <= REPEAT_WINDOW_S:
+                with self.hold_sync():
+                    cost = format_cost(request.estimated_cost)
+                    ago = "just now" if now - when < 2 else f"{now - when:.0f} s ago"
+                    self.repeat_note = f"This same video was started {ago}: nothing new was sent."
+                    self.repeat_label = f"Generate again ({cost})"
+                return None
+        self._last_sent = (request, now)
+        self._clear_repeat()
         for callback in list(self._submit_callbacks):
             self.call_user(callback, request)
         return request
+
+    def _clear_repeat(self) -> None:
+        with self.hold_sync():
+            self.repeat_note = self.repeat_label = ""
 
     # -- internals -----------------------------------------------------------------------------
 
@@ -543,6 +574,7 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach", "spec_co
                 self.hint = ""
             if self.error and not problem and composed:
                 self.error = ""
+            self._clear_repeat()  # an edited form is a new request: no repeat to confirm
 
     @handles("ready")
     def _view_is_ready(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
@@ -554,7 +586,7 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach", "spec_co
         form = content.get("form")
         if isinstance(form, dict):
             self._apply_form(form)
-        self.submit()
+        self.submit(again=content.get("again") is True)
 
     @handles("form")
     def _form_edited(self, content: dict[str, Any], _buffers: list[Any]) -> None:

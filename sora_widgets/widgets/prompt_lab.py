@@ -193,7 +193,9 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab", parts=("frames",)):
             self.jobs = rows
             self.running = lab.running
             self.message = lab.message
-            self.spent = format_cost(lab.committed)
+            # Simulator money says so wherever it is shown ("$3.60 (simulated)").
+            simulated = lab.client is not None and bool(lab.client.simulated)
+            self.spent = format_cost(lab.committed) + (" (simulated)" if simulated else "")
             self.timeline = self.timeline_svg() if any(j.queued_at is not None for j in lab.jobs) else ""
             self.compare_indexes = list(lab.compare_indexes)
             self.compared = [self._compared_row(job, caption) for job, caption in compared]
@@ -204,7 +206,7 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab", parts=("frames",)):
         video = job.video
         return {
             "index": job.index,
-            "label": label(job.variant.values, keys) or f"variant {job.index}",
+            "label": label(job.variant.values, keys) or f"variant {job.index + 1}",
             "prompt": job.variant.request.prompt,
             "size": job.variant.request.size,
             "seconds": job.variant.request.seconds,

@@ -196,13 +196,23 @@ class TaskStatus(t.HasTraits):
             job.cancel()
         self.watching = False
         if self.phase not in (Phase.SUCCEEDED.value, Phase.FAILED.value):
-            self.phase = "stopped"
-            self.eta_s = -1.0
-            ident = self.task_id or "<task id>"
-            self.note = (
-                f"Stopped watching. The task goes on at the service: "
-                f"await client.wait({ident!r}) or client.resume() to pick it up."
-            )
+            with self._batch():
+                # The badge says what is true now: this page stopped following; the task did not stop.
+                self.status = "stopped watching"
+                self.phase = "stopped"
+                self.eta_s = -1.0
+                ident = self.task_id or "<task id>"
+                self.note = (
+                    f"Stopped watching. The task goes on at the service: press Watch again, or "
+                    f"await client.wait({ident!r}) or client.resume() to pick it up."
+                )
+
+    def rewatching(self) -> None:
+        """Show that a stopped task is followed again (its next poll fills in the rest)."""
+        with self._batch():
+            self.status = self.task.status if self.task is not None else "queued"
+            self.phase = "running"
+            self.note = ""
 
     def reset(self, label: str = "") -> None:
         """Clear the bar for another task."""
@@ -287,3 +297,10 @@ class StatusBar(SoraWidget, TaskStatus, front="status_bar"):
     @handles("stop")
     def _stop_pressed(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
         self.stop()
+
+    @handles("watch")
+    def _watch_pressed(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
+        """ "Watch again" after "Stop watching": follow the same task (nothing new is created)."""
+        if self.phase == "stopped" and self.task_id:
+            self.rewatching()
+            self.watch(self.task or self.task_id)

@@ -298,8 +298,9 @@ class StoryboardWidget(SoraWidget, front="storyboard"):
     @handles("add")
     def _on_add(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         self._editable()
-        prompt = str(content.get("prompt") or "").strip() or "Describe the next shot"
-        self.board.add(prompt)
+        # No stand-in text: a shot is added with what the person typed (the page's new card
+        # shows "Describe the next shot" as a placeholder only), or refused when empty.
+        self.board.add(str(content.get("prompt") or ""))
 
     @handles("remove")
     def _on_remove(self, content: dict[str, Any], _buffers: list[Any]) -> None:

@@ -26,7 +26,7 @@ from ..errors import SoraError
 from ..job import Job
 from ..models.catalog import MODELS
 from ..models.request import VideoRequest
-from ..models.task import status_vocabulary
+from ..models.task import Task, status_vocabulary
 from ..models.video import Video
 from ._base import SoraWidget, handles
 from ._common import format_cost
@@ -221,21 +221,25 @@ class Studio(
     # -- the background flow ---------------------------------------------------------------
 
     async def _run(self, prepared: VideoRequest | Awaitable[VideoRequest], status: JobStatus) -> Video:
-        try:
+        with _failure_shown(status):
+            # A catalog model's request is prepared here (its spec read, its endpoint resolved):
+            # a retired model fails in this generation's status bar like any other failure.
             request = prepared if isinstance(prepared, VideoRequest) else await prepared
             task = await self.client.create(request)
-            status.update(task)
+        status.update(task)
+        return await self._follow(task, status, request)
+
+    async def _follow(
+        self, task: Task | str, status: JobStatus, request: VideoRequest | None = None
+    ) -> Video:
+        """Wait for a created task (after a create, or on "Watch again") and add its video."""
+        with _failure_shown(status):
             # Only now is there a task to stop watching; cancelling a create in flight could
             # lose the answer to a request that was billed.
             current = asyncio.current_task()
             if current is not None:
                 status.track(current)
             video = await self.client.wait(task, on_update=status.update, request=request)
-        except asyncio.CancelledError:
-            raise
-        except BaseException as exc:
-            status.fail(exc)
-            raise
         self._add_result(video)
         return video
 
@@ -323,6 +327,27 @@ class Studio(
                 status.stop()
                 return
 
+    @handles("watch")
+    def _watch_pressed(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+        """The "Watch again" of a stopped status line: follow the same task again (nothing new
+        is created or billed): ``{"type": "watch", "job": <record id>}``."""
+        key = str(content.get("job", ""))
+        for old, status in list(self._jobs.items()):
+            if status.key == key and old.done() and status.phase == "stopped" and status.task is not None:
+                if old in self._unhappy:
+                    self._unhappy.remove(old)
+                del self._jobs[old]
+                status.rewatching()
+                running = self.in_background(
+                    self._follow(status.task, status), name=f"watch {status.task_id}"
+                )
+                job = Job(running, label=old.label)
+                self._jobs[job] = status
+                job.add_done_callback(self._job_finished)
+                self._publish_jobs()
+                self._refresh_header()
+                return
+
     def _refresh_header(self) -> None:
         spent = sum((v.cost for v in self.results if v.cost is not None), Decimal(0))
         with self.hold_sync():
@@ -332,6 +357,19 @@ class Studio(
             # Shown as is. Simulator money is said to be simulated: "$13.20 spent (simulated)".
             money = f"{format_cost(spent)} spent" + (" (simulated)" if self.client.simulated else "")
             self.spent = money if self.results else ""
+
+
+@contextlib.contextmanager
+def _failure_shown(status: JobStatus) -> Iterator[None]:
+    """Show a failure in the generation's status line, then let it go on up (a stop by the
+    person, a cancellation, is not a failure)."""
+    try:
+        yield
+    except asyncio.CancelledError:
+        raise
+    except BaseException as exc:
+        status.fail(exc)
+        raise
 
 
 def _service_label(client: SoraClient) -> str:

@@ -22,7 +22,8 @@ def assert_video_plays(nb: NotebookPage, video: Any, width: int = 1280, height: 
 
 def assert_controls_named(nb: NotebookPage, root: str) -> None:
     """Assert every button, input, select, textarea and video under ``root`` (a CSS selector) has
-    a name a screen reader can say: a label, an ``aria-label``, or a button's text."""
+    a name a screen reader can say: a label, an ``aria-label``, or a button's text; and that a
+    button's ``aria-label`` contains the words the button shows."""
     controls = ", ".join(f"{root} {tag}" for tag in ("button", "input", "select", "textarea", "video"))
     unnamed = nb.page.evaluate(
         """(controls) => [...document.querySelectorAll(controls)]
@@ -32,3 +33,14 @@ def assert_controls_named(nb: NotebookPage, root: str) -> None:
         controls,
     )
     assert unnamed == []
+    # A button's spoken name contains the words it shows ("Export CSV", not "Download every job as
+    # CSV"): voice control ("click Export CSV") goes by the visible words (WCAG 2.5.3).
+    mismatched = nb.page.evaluate(
+        """(root) => [...document.querySelectorAll(root + ' button[aria-label]')]
+           .filter((el) => el.children.length === 0 && /[a-z]/i.test(el.textContent)
+                   && !el.getAttribute('aria-label').toLowerCase()
+                         .includes(el.textContent.trim().toLowerCase()))
+           .map((el) => `${el.textContent.trim()} / ${el.getAttribute('aria-label')}`)""",
+        root,
+    )
+    assert mismatched == []

@@ -602,25 +602,42 @@ class NotebookPage:
         )
         self.page.wait_for_timeout(300)  # CSS transitions settle
 
-    def wait_for_video(self, video: Any, timeout_ms: int = VIDEO_TIMEOUT_MS) -> dict[str, Any]:
+    def wait_for_video(
+        self, video: Any, timeout_ms: int = VIDEO_TIMEOUT_MS, *, replacing: str | None = None
+    ) -> dict[str, Any]:
         """Wait until a ``<video>`` has its first frame decoded (or failed); return its state.
 
         The state has ``readyState``, ``videoWidth``, ``videoHeight``, ``duration`` and ``error``
         (a MediaError code or None). Assert on these; a video that really loaded has
         ``readyState >= 2`` and ``videoWidth`` equal to the requested width.
+
+        After an action that changes the video (a click on another tile), pass the source it had
+        before (``replacing=nb.video_src(video)``, read before the action): the wait then holds
+        out for a new source. Without it, the old video, still decoded, would satisfy the wait
+        before the new one arrived (seen on a busy machine's first run).
         """
         video.wait_for(state="attached", timeout=timeout_ms)
         handle = video.element_handle()
         # On timeout, report the state below; the test's assertion says what was expected.
         with contextlib.suppress(playwright_sync.TimeoutError):
             self.page.wait_for_function(
-                "(v) => v.readyState >= 2 || v.error !== null", arg=handle, timeout=timeout_ms
+                "([v, old]) => (old === null || v.currentSrc !== old)"
+                " && (v.readyState >= 2 || v.error !== null)",
+                arg=[handle, replacing],
+                timeout=timeout_ms,
             )
         state: dict[str, Any] = handle.evaluate(
             "(v) => ({readyState: v.readyState, videoWidth: v.videoWidth, videoHeight: v.videoHeight,"
             " duration: v.duration, error: v.error ? v.error.code : null, src: v.currentSrc.slice(0, 64)})"
         )
         return state
+
+    def video_src(self, video: Any) -> str:
+        """The source a ``<video>`` plays now ("" when none, or not on the page yet): read it
+        before an action that should change it, for :meth:`wait_for_video`'s ``replacing``."""
+        if video.count() == 0:
+            return ""
+        return str(video.first.evaluate("(v) => v.currentSrc"))
 
     def screenshot(self, name: str, target: Any | None = None) -> Path:
         """Save a screenshot of the page (or of ``target``, a locator) to the test's artefacts."""

@@ -162,11 +162,13 @@ class MarimoPage:
         self.wait_until(lambda: locator.count() > 0, what, timeout_ms)
         return locator.first
 
-    def wait_for_video(self, video: Any, timeout_ms: int = VIDEO_TIMEOUT_MS) -> dict[str, Any]:
+    def wait_for_video(
+        self, video: Any, timeout_ms: int = VIDEO_TIMEOUT_MS, *, replacing: str | None = None
+    ) -> dict[str, Any]:
         """As ``NotebookPage.wait_for_video``: the ``<video>``'s state once it decoded (or failed)."""
         from .conftest import NotebookPage
 
-        return NotebookPage.wait_for_video(self, video, timeout_ms)  # type: ignore[arg-type]
+        return NotebookPage.wait_for_video(self, video, timeout_ms, replacing=replacing)  # type: ignore[arg-type]
 
     def screenshot(self, name: str, target: Any | None = None) -> Path:
         """Save a screenshot of the page (or of ``target``) to the test's artefacts."""

@@ -48,9 +48,10 @@ def test_the_gallery_lists_plays_explains_and_filters(open_notebook: Any) -> Non
     expect(gallery.locator(".sw-gal-count")).to_have_text("3 requests, 2 videos")
 
     # A click on the kite's tile plays it: decoded, and time moves on.
-    gallery.locator(".sw-strip-tile", has_text="A red kite").click()
     video = gallery.locator(".sw-player video")
-    state = nb.wait_for_video(video)
+    before = nb.video_src(video)
+    gallery.locator(".sw-strip-tile", has_text="A red kite").click()
+    state = nb.wait_for_video(video, replacing=before)
     assert (state["readyState"] >= 2, state["videoWidth"], state["videoHeight"], state["error"]) == (
         True,
         1280,
@@ -81,9 +82,23 @@ def test_the_gallery_lists_plays_explains_and_filters(open_notebook: Any) -> Non
     search.press_sequentially("fox", delay=KEY_DELAY_MS)
     expect(tiles).to_have_count(1, timeout=30_000)
     expect(gallery.locator(".sw-gal-count")).to_have_text("1 request, 1 video")
+    # The wait reads the player only once its source is no longer the kite's: the check used to
+    # read the kite (still decoded) before the fox arrived on a busy machine.
+    before = nb.video_src(video)
+    video.evaluate("(v) => v.pause()")
+    # A short window, as with a long list: the player starts below the visible area. The click
+    # brings it into view, and it plays.
+    nb.page.set_viewport_size({"width": 1280, "height": 480})
+    tiles.first.scroll_into_view_if_needed()
     tiles.first.click()
-    state = nb.wait_for_video(video)
+    state = nb.wait_for_video(video, replacing=before)
     assert (state["videoWidth"], state["videoHeight"], state["error"]) == (720, 1280, None), state
+    nb.page.wait_for_function(
+        "(v) => !v.paused && v.currentTime > 0.1", arg=video.element_handle(), timeout=30_000
+    )
+    box = video.bounding_box()
+    assert box is not None and box["y"] < 480 and box["y"] + box["height"] > 0, box  # on screen
+    nb.screenshot("gallery-click-plays-in-view")
     nb.run_one(2)
     assert nb.printed(2) == "1 'fox'"
     assert nb.js_errors == []

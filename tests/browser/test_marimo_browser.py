@@ -170,7 +170,7 @@ def test_the_prompt_lab_grid_updates_live(open_marimo: Callable[..., MarimoPage]
         ]
     )
     lab = app.wait_for_locator(app.cell(1).locator(".sw-lab"), "the Prompt Lab")
-    run = lab.get_by_role("button", name="Run the sweep")
+    run = lab.get_by_role("button", name="Run", exact=True)
     run.focus()
     app.page.keyboard.press("Enter")  # a real key press on the button
     done = lab.locator(".sw-lab-cell[data-status='completed']")
@@ -289,14 +289,27 @@ def test_the_studio_types_generates_and_plays_bare_and_wrapped(
     app.wait_for("(v) => v.currentTime > 0.2", "playback to advance", arg=video.element_handle())
     app.wait_for_locator(bare.locator(".sw-studio-counts", has_text="1 done"), "the header's count")
 
+    # The same request again within the minute is a deliberate "Generate again" with its price.
+    bare.get_by_role("button", name="Generate", exact=True).click()
+    bare.get_by_role("button", name="Generate again ($1.20)").click(timeout=60_000)
     # "Stop watching" in a status line reaches Python through the Studio (the line is a record,
-    # not a widget): the job stops, the line says how to pick the task up again.
-    bare.get_by_role("button", name="Generate").click()
+    # not a widget): the job stops, the badge and the line say so and how to pick the task up.
     bare.locator(".sw-status").get_by_role("button", name="Stop watching").click(timeout=60_000)
     stopped = bare.locator(".sw-status[data-phase='stopped']")
     app.wait_for_locator(stopped, "the status line to say it stopped watching")
+    assert stopped.locator(".sw-status-badge").inner_text() == "stopped watching"
     assert "client.resume()" in stopped.locator(".sw-status-note").inner_text()
     assert bare.locator(".sw-status").count() == 1  # kept readable until the next generation
+    app.screenshot("studio-marimo-stopped-watching")
+    # "Watch again", from the keyboard, follows the same task to its tile: no new create.
+    again = stopped.get_by_role("button", name="Watch again")
+    again.focus()
+    app.page.keyboard.press("Enter")
+    app.wait_until(
+        lambda: bare.locator(".sw-strip-tile[data-status='completed']").count() == 2,
+        "the watched-again task's tile",
+        timeout_ms=120_000,
+    )
     title = bare.locator(".sw-studio-title")
     assert _lightness(title) < 0.3  # dark text on marimo's light page
     app.screenshot("studio-marimo-light")
@@ -373,7 +386,7 @@ def test_the_prompt_lab_sweep_typed_runs_live_and_compares_in_sync(
 
     grid = lab.locator(".sw-lab-grid")
     grid.evaluate(RECORD_STATUSES_JS)
-    run = lab.get_by_role("button", name="Run the sweep")
+    run = lab.get_by_role("button", name="Run", exact=True)
     run.focus()
     app.page.keyboard.press("Enter")
     done = lab.locator(".sw-lab-cell[data-status='completed']")

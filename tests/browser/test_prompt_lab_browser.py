@@ -12,6 +12,8 @@ import pytest
 
 from .conftest import NotebookPage
 
+expect = pytest.importorskip("playwright.sync_api").expect
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SETUP = """\
@@ -58,10 +60,17 @@ def test_prompt_lab_runs_and_compares_in_sync(open_notebook: Any) -> None:
     summary = lab.locator(".sw-lab-summary")
     assert summary.text_content() == "3 videos · estimated $3.60 · budget $5.00: 3 will run ($3.60)"
 
-    lab.get_by_role("button", name="Run the sweep").click()
+    lab.get_by_role("button", name="Run", exact=True).click()
     cells = lab.locator(".sw-lab-cell[data-status='completed']")
     cells.nth(2).wait_for(timeout=120_000)
     assert cells.count() == 3
+    # After the run the summary is priced again (nothing left to run), and the money is said to
+    # be simulated.
+    expect(summary).to_contain_text("budget $5.00 ($3.60 already sent): 0 will run", timeout=30_000)
+    expect(lab.locator(".sw-lab-spent")).to_have_text("sent so far: $3.60 (simulated)")
+    # Cards are counted from 1, as people count.
+    assert lab.get_by_label("Compare variant 1", exact=True).count() == 1
+    assert lab.get_by_label("Compare variant 0", exact=True).count() == 0
     # the sizes offered and the status words come from Python (model catalog, models.task.Status)
     assert lab.get_by_label("Size Landscape 1280×720").is_checked()
     assert not lab.get_by_label("Size Portrait 720×1280").is_checked()
@@ -116,8 +125,8 @@ def test_prompt_lab_runs_and_compares_in_sync(open_notebook: Any) -> None:
     _wait(nb, compare, "vs.every((v) => v.paused)", "all paused from the Pause all button")
 
     # favourite from the compare grid lands on the Video objects in the kernel
-    compare.locator("button[title='Favourite variant 1']").click()
-    lab.locator("button[aria-label='Favourite variant 1'][aria-pressed='true']").wait_for(timeout=20_000)
+    compare.locator("button[title='Favourite variant 2']").click()
+    lab.locator("button[aria-label='Favourite variant 2'][aria-pressed='true']").wait_for(timeout=20_000)
     nb.run_cell(1)
     assert nb.output(1).inner_text().strip() == (
         "['completed', 'completed', 'completed'] [False, True, False] [0, 1, 2]"

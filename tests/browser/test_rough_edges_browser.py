@@ -135,7 +135,7 @@ def test_prompt_lab_words_titles_timeline_and_export(open_notebook: Any, tmp_pat
 
     # Export: the browser downloads the lab's CSV and JSON.
     with nb.page.expect_download(timeout=30_000) as got:
-        lab.get_by_role("button", name="Download every job as CSV").click()
+        lab.get_by_role("button", name="Export CSV").click()
     download = got.value
     assert download.suggested_filename == "prompt-lab.csv"
     saved = tmp_path / "lab.csv"
@@ -143,7 +143,7 @@ def test_prompt_lab_words_titles_timeline_and_export(open_notebook: Any, tmp_pat
     text = saved.read_text(encoding="utf-8")
     assert text.splitlines()[0].startswith("index,place,light") and text.count("completed") == 2
     with nb.page.expect_download(timeout=30_000) as got:
-        lab.get_by_role("button", name="Download every job as JSON").click()
+        lab.get_by_role("button", name="Export JSON").click()
     saved = tmp_path / "lab.json"
     got.value.save_as(saved)
     assert [row["place"] for row in json.loads(saved.read_text(encoding="utf-8"))] == [

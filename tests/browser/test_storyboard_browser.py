@@ -54,7 +54,8 @@ def _focused_label(nb: NotebookPage) -> str:
 
 
 def _type_new_shot(nb: NotebookPage, board: Any, number: int, text: str) -> None:
-    """Press Add shot from the keyboard, then type the prompt into the card that gets the focus."""
+    """Press Add shot from the keyboard, then type the prompt into the card that gets the focus
+    (as a person does: no select-all first)."""
     board.get_by_role("button", name="Add shot").focus()
     nb.page.keyboard.press("Enter")
     box = board.get_by_label(f"Prompt of shot {number}")
@@ -64,7 +65,8 @@ def _type_new_shot(nb: NotebookPage, board: Any, number: int, text: str) -> None
         arg=number,
         timeout=20_000,
     )
-    nb.page.keyboard.press("Control+A")
+    # The new card is empty, with its hint as a placeholder: a person types straight into it.
+    assert box.input_value() == "" and box.get_attribute("placeholder") == "Describe the next shot"
     box.press_sequentially(text, delay=15)
     nb.page.wait_for_timeout(600)  # longer than the widget's edit debounce
     assert _focused_label(nb) == f"Prompt of shot {number}"  # the refresh did not steal focus

@@ -84,12 +84,23 @@ def test_studio_generate_watch_play_remix_gallery(open_notebook: Any) -> None:
     studio.locator(".sw-studio-header").wait_for(timeout=60_000)
     assert studio.locator(".sw-badge-sim").first.is_visible()
 
-    # Fill the form the way a user does: labelled controls, then Generate.
-    studio.get_by_label("Prompt").fill("Wide shot of a red kite over a beach at dusk, slow dolly in")
+    # Fill the form the way a user does: labelled controls, then Generate. With no prompt yet,
+    # Generate waits and says why.
+    generate = studio.get_by_role("button", name="Generate", exact=True)
+    expect(generate).to_be_disabled()
+    expect(studio.locator(".sw-pb-empty")).to_have_text("Type a prompt to generate")
+    studio.get_by_label("Prompt").press_sequentially(
+        "Wide shot of a red kite over a beach at dusk, slow dolly in"
+    )
     studio.get_by_label("Landscape 1280×720").check()
     studio.get_by_label("8 s").check()
     expect(studio.locator(".sw-pb-price")).to_contain_text("$2.40", timeout=10_000)
-    studio.get_by_role("button", name="Generate").click()
+    expect(generate).to_be_enabled()
+    expect(studio.locator(".sw-pb-empty")).to_be_hidden()
+    # A double click starts one generation; a second one is a deliberate "Generate again".
+    generate.dblclick()
+    expect(studio.get_by_role("button", name="Generate again ($2.40)")).to_be_visible(timeout=20_000)
+    nb.screenshot("studio-generate-again-light", target=studio.locator(".sw-pb"))
 
     _wait_phase(studio, "succeeded")
     # The finished status bar was folded into the strip and its widget closed: none is left.
@@ -120,8 +131,12 @@ def test_studio_generate_watch_play_remix_gallery(open_notebook: Any) -> None:
     studio.locator(".sw-player").get_by_role("button", name="Remix").click()
     remix_select = studio.get_by_label("Remix of")
     nb.page.wait_for_function("(s) => s.value !== ''", arg=remix_select.element_handle(), timeout=10_000)
-    studio.get_by_label("Prompt").fill("The same kite at night under a full moon")
-    studio.get_by_role("button", name="Generate").click()
+    prompt = studio.get_by_label("Prompt")
+    prompt.click()
+    nb.page.keyboard.press("Control+A")  # replacing the text on purpose, as a person does
+    prompt.press_sequentially("The same kite at night under a full moon")
+    expect(studio.get_by_role("button", name="Generate again ($2.40)")).to_be_hidden()  # a new request
+    generate.click()
     _wait_phase(studio, "succeeded", count=2)
     studio.locator(".sw-strip-tile").nth(1).wait_for(timeout=30_000)
     nb.run_one(1)
@@ -139,8 +154,9 @@ def test_studio_generate_watch_play_remix_gallery(open_notebook: Any) -> None:
     tiles = gallery.locator(".sw-strip-tile")
     tiles.nth(1).wait_for(timeout=30_000)
     assert tiles.count() == 2
+    before = nb.video_src(gallery.locator(".sw-player video"))
     tiles.nth(1).click()
-    state = nb.wait_for_video(gallery.locator(".sw-player video"))
+    state = nb.wait_for_video(gallery.locator(".sw-player video"), replacing=before)
     assert (state["videoWidth"], state["error"]) == (1280, None), state
     nb.screenshot("gallery-light", target=gallery)
     nb.set_theme("dark")
@@ -170,6 +186,10 @@ def test_image_to_video_with_an_uploaded_image(open_notebook: Any, tmp_path: Pat
     studio.locator(".sw-studio-header").wait_for(timeout=60_000)
     studio.get_by_label("Prompt").fill("The waves start rolling in, gentle camera push")
     studio.get_by_label("Portrait 720×1280").check()
+    # The hidden file input is no Tab stop: Shift+Tab from "Choose image…" leaves the field.
+    studio.get_by_role("button", name="Choose image…").focus()
+    nb.page.keyboard.press("Shift+Tab")
+    assert nb.page.evaluate("() => document.activeElement?.type") != "file"
     studio.get_by_label("Reference image (optional)").set_input_files(str(photo))
     preview = studio.get_by_role("img", name="Reference image as it will be sent")
     nb.page.wait_for_function(
@@ -231,6 +251,19 @@ def test_failure_is_explained_in_the_status_bar(open_notebook: Any) -> None:
     studio.locator(".sw-studio-header").scroll_into_view_if_needed()
     nb.screenshot("studio-failed-dark")
     nb.set_theme("light")
+
+    # After a kernel restart the old Studio says it is disconnected and how to get a live one;
+    # its controls take no clicks or keys (it used to look usable and throw "Cannot send").
+    offline = studio.locator(".sw-studio-offline")
+    assert offline.is_hidden()
+    nb.page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
+    expect(offline).to_be_visible(timeout=60_000)
+    expect(offline).to_contain_text("Re-run its cell")
+    prompt = studio.get_by_label("Prompt")
+    assert prompt.evaluate("(box) => box.closest('[inert]') !== null")
+    studio.locator(".sw-studio-header").scroll_into_view_if_needed()
+    nb.screenshot("studio-disconnected-light")
+    assert not [e for e in nb.js_errors if "Cannot send" in e]
 
 
 def test_studio_in_notebook_7(open_notebook: Any, jupyter_notebook7: Any) -> None:

@@ -67,5 +67,33 @@ async def test_run_reuse_favourite_and_export(tmp_path: Path) -> None:
     assert entry is not None and entry.video is not None and entry.video.favourite
     rows = json.loads(lab.to_json())
     assert [r["favourite"] for r in rows] == [False, False, True]
-    assert [r.label.split(" ", 1)[0] for r in lab.timeline_rows()] == ["#0", "#1", "#2"]
+    assert [r.label.split(" ", 1)[0] for r in lab.timeline_rows()] == ["#1", "#2", "#3"]
+    await client.aclose()
+
+
+async def test_exports_write_money_once_and_seconds_as_numbers_and_a_skip_states_the_committed_amount(
+    tmp_path: Path,
+) -> None:
+    from sora_widgets.client import SoraClient
+    from sora_widgets.simulator import Simulator
+
+    client = SoraClient(simulator=Simulator(speed="instant", state_dir=tmp_path / "sim"))
+    lab = Lab(
+        client,
+        template="A kite at {light}",
+        slots={"light": ["dusk", "dawn", "noon"]},
+        seconds=[4],
+        budget="2.40",
+    )
+    jobs = await lab.run()
+    assert [j.status for j in jobs] == ["completed", "completed", "skipped"]
+    # The skip names what this run had committed, not what stood before it ($0.00).
+    assert "($2.40 already committed)" in (jobs[2].error or "")
+    csv_text = lab.to_csv()
+    header, first = csv_text.splitlines()[:2]
+    cells = dict(zip(header.split(","), first.split(","), strict=False))
+    assert (cells["estimated_cost"], cells["cost"], cells["seconds"]) == ("1.20", "1.20", "4")
+    assert "1.200000" not in csv_text
+    rows = json.loads(lab.to_json())
+    assert rows[0]["seconds"] == 4 and rows[0]["estimated_cost"] == "1.20"
     await client.aclose()

@@ -158,3 +158,19 @@ def test_simulated_band_is_at_the_top_clear_of_the_native_controls(tmp_path: Pat
     bottom = np.abs(frame[720 - band_h + 2 : 720 - 8, 4:12] - band_colour).mean()
     assert top < 12, "no dark caption band at the top of the frame"
     assert bottom > 24, "the caption band is still at the bottom, under the controls"
+
+
+@pytest.mark.parametrize("word", ["in", "a", "Wide", "extraordinarily-long-hyphenated-word"])
+def test_a_caption_word_never_runs_into_the_simulated_label_on_a_portrait_frame(word: str) -> None:
+    from PIL import ImageDraw
+
+    from sora_widgets.simulator.render import label_font_for, place_word
+
+    width, height = 720, 1280
+    band_h = max(32, height // 11) // 2 * 2  # as the renderer sizes the band
+    d = ImageDraw.Draw(Image.new("RGB", (width, band_h)))
+    label_font = label_font_for("SIMULATED · sora_2_pro_t2v", width, band_h)
+    label_end = band_h // 3 + d.textlength("SIMULATED · sora_2_pro_t2v", font=label_font)
+    x, font = place_word(d, word, width, band_h, label_end)
+    assert x >= label_end + band_h // 3  # clear of the label, with a gap
+    assert x + d.textlength(word, font=font) <= width  # and inside the frame

@@ -113,6 +113,34 @@ def test_a_failing_submit_callback_is_shown_in_the_widget() -> None:
     assert builder.error == "RuntimeError: callback exploded"
 
 
+def test_pressing_generate_again_for_the_request_just_sent_asks_first() -> None:
+    builder = PromptBuilder()
+    calls: list[VideoRequest] = []
+    builder.on_submit(calls.append)
+    now = [100.0]
+    builder._clock = lambda: now[0]
+    browser_sets(builder, text="A heron at dawn", seconds=8)
+    from_browser(builder, {"type": "submit"})
+    now[0] += 0.3  # a double click
+    from_browser(builder, {"type": "submit"})
+    assert len(calls) == 1  # one paid generation, not two
+    assert builder.repeat_note == "This same video was started just now: nothing new was sent."
+    assert builder.repeat_label == "Generate again ($2.40)"
+    # "Generate again" is the deliberate second one.
+    from_browser(builder, {"type": "submit", "again": True})
+    assert len(calls) == 2 and builder.repeat_label == ""
+    # An edited form is a new request; the same one a while later is a new wish too.
+    browser_sets(builder, text="A heron at dusk")
+    from_browser(builder, {"type": "submit"})
+    now[0] += 61
+    from_browser(builder, {"type": "submit"})
+    assert [c.prompt for c in calls] == ["A heron at dawn"] * 2 + ["A heron at dusk"] * 2
+    from_browser(builder, {"type": "submit"})
+    assert len(calls) == 4 and builder.repeat_label
+    browser_sets(builder, seconds=4)  # any edit withdraws the question
+    assert builder.repeat_label == builder.repeat_note == ""
+
+
 def test_uploaded_rotated_jpeg_is_shown_upright_and_fitted_as_it_will_be_sent() -> None:
     builder = PromptBuilder()
     browser_sets(builder, text="The scene comes alive", orientation="portrait")

@@ -133,8 +133,24 @@ async def test_stop_button_cancels_watching_only() -> None:
     await asyncio.sleep(0)
     assert job.cancelled()
     assert not bar.watching
-    assert bar.phase == "stopped"
-    assert "client.wait('d758n65e878c73cmdg20')" in bar.note
+    assert (bar.phase, bar.status) == ("stopped", "stopped watching")
+    assert "client.wait('d758n65e878c73cmdg20')" in bar.note and "Watch again" in bar.note
+
+
+async def test_watch_again_after_stop_follows_the_same_task(client: Any) -> None:
+    task = await client.create(prompt="A harbour crane at night, slow tilt", seconds=4)
+    bar = StatusBar(client=client)
+    bar.update(task)
+    bar.stop()
+    assert (bar.phase, bar.status) == ("stopped", "stopped watching")
+    created = client.simulator.ledger.total_created
+    from_browser(bar, {"type": "watch"})
+    assert bar.watching and bar.phase == "running"
+    job = bar._watched
+    assert job is not None
+    video = await job  # to the end, download included
+    assert (bar.task_id, bar.phase, video.task_id) == (task.id, "succeeded", task.id)
+    assert client.simulator.ledger.total_created == created
 
 
 async def test_watch_follows_a_real_task_to_completion(client: Any) -> None:

@@ -84,10 +84,12 @@ async def test_cards_and_prices_follow_the_board_and_edits_from_the_browser(clie
     assert board.mode_of(1) == "last_frame" and board.model_of(1) == "sora_2_pro_i2v"
     from_browser(widget, {"type": "edit", "index": 0, "field": "prompt", "value": "A heron in the reeds"})
     assert board.shots[0].prompt == "A heron in the reeds"
-    from_browser(widget, {"type": "add"})
-    assert len(board) == 3 and len(widget.shots) == 3
+    from_browser(widget, {"type": "add"})  # nothing typed: refused, no stand-in text is sent
+    assert "the prompt is empty" in widget.error and len(board) == 2
+    from_browser(widget, {"type": "add", "prompt": "  A gull lands  "})
+    assert len(board) == 3 and len(widget.shots) == 3 and widget.error == ""
     from_browser(widget, {"type": "move", "index": 2, "to": 0})
-    assert board.shots[0].prompt == "Describe the next shot"
+    assert board.shots[0].prompt == "A gull lands"
     from_browser(widget, {"type": "remove", "index": 0})
     assert [s["prompt"] for s in widget.shots] == ["A heron in the reeds", SHOTS[1]]
     from_browser(widget, {"type": "settings", "continuity": "none", "seconds": 8})

@@ -98,3 +98,35 @@ function activeIn(node) {
   const root = node.getRootNode();
   return root && "activeElement" in root ? root.activeElement : document.activeElement;
 }
+
+// After a kernel restart (or shutdown) this view's comm is gone for good: a view that still
+// looked usable would swallow clicks ("Cannot send"). So `notice` (a node inside `root`) says so
+// and the other parts of `root` become inert. Seen from the kernel's own status (JupyterLab,
+// Notebook 7 and Voila give the widget manager a kernel with a `statusChanged` signal; its
+// "restarting" comes even when the manager does not mark the model), and from the manager's
+// "comm_live_update" where it does. Returns the undo.
+const KERNEL_GONE = new Set(["restarting", "autorestarting", "dead"]);
+function showWhenDisconnected(model, el, root, notice) {
+  const mark = () => {
+    notice.hidden = false;
+    root.classList.add("sw-disconnected");
+    for (const part of root.children) if (part !== notice) part.inert = true;
+  };
+  const onStatus = (_kernel, status) => {
+    if (KERNEL_GONE.has(status)) mark();
+  };
+  let timer = null;
+  const onLive = () => {
+    // The view's class is set by a listener of the same event: read it after this turn.
+    timer = setTimeout(() => el.closest(".jupyter-widgets-disconnected") && mark(), 0);
+  };
+  const kernel = model.widget_manager?.kernel;
+  const signal = kernel?.statusChanged;
+  if (signal && typeof signal.connect === "function") signal.connect(onStatus);
+  model.on("comm_live_update", onLive);
+  return () => {
+    clearTimeout(timer);
+    if (signal && typeof signal.disconnect === "function") signal.disconnect(onStatus);
+    model.off("comm_live_update", onLive);
+  };
+}

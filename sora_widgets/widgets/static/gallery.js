@@ -95,6 +95,19 @@ async function mountGallery({ model, el }) {
   undo.push(mountStrip({ model: stripModel, el: stripBox }));
   undo.push(mountPlayer({ model: playerModel, el: playerBox }));
   root.append(stripBox, playerBox);
+  // A click on a tile is a wish to watch it: once its video has loaded, the player is brought
+  // into view (with forty results it sits far below the tiles) and plays. The click is the
+  // user's gesture, so the browser allows playback.
+  let watchNext = false;
+  undo.push(listen(stripBox, "click", (event) => {
+    if (event.target instanceof Element && event.target.closest(".sw-strip-tile")) watchNext = true;
+  }));
+  undo.push(listen(playerBox, "loadeddata", (event) => {
+    if (!watchNext || !(event.target instanceof HTMLVideoElement)) return;
+    watchNext = false;
+    playerBox.scrollIntoView({ block: "nearest", behavior: "auto" });
+    event.target.play().catch(() => {}); // refused (no sound allowed): the controls are in view
+  }, true)); // media events do not bubble: listened to on the way down
   return () => {
     for (const fn of undo.reverse()) if (typeof fn === "function") fn();
     el.replaceChildren();

@@ -138,6 +138,7 @@ function mountPromptBuilder({ model, el }) {
   // The native input stays in the page (keyboard and screen readers reach it) but is drawn as a
   // button, so no "No file chosen" shows next to an image that is attached.
   file.classList.add("sw-pb-file");
+  file.tabIndex = -1; // drawn invisibly: "Choose image…" is its keyboard stop (no vanishing focus)
   const chooseFile = h("button", { class: "sw-btn", type: "button", text: "Choose image…" });
   listen(chooseFile, "click", () => file.click());
   const fileField = labelled("Reference image (optional)", file, "sw-pb-field");
@@ -166,17 +167,24 @@ function mountPromptBuilder({ model, el }) {
   const problem = h("div", { class: "sw-pb-problem sw-muted" });
   const alert = h("div", { class: "sw-alert", role: "alert" });
   const generate = h("button", { class: "sw-btn sw-btn-primary", type: "button", text: "Generate" });
+  const emptyHint = h("span", { class: "sw-muted sw-pb-empty", text: "Type a prompt to generate" });
   // The click carries the form as the user sees it: ipywidgets may still be holding back the
   // last keystrokes' state updates, while a custom message goes at once.
   const FORM_KEYS = ["text", ...SHOT_FIELDS.map(([trait]) => trait), "orientation", "seconds", "fit_mode", "remix_id", "model", "values"];
   const submit = () => model.send({ type: "submit", form: Object.fromEntries(FORM_KEYS.map((k) => [k, model.get(k)])) });
   listen(generate, "click", submit);
+  // Shown when Generate was pressed again for the video just started: a second one is only made
+  // on purpose, with its price on the button.
+  const repeatNote = h("span", { class: "sw-pb-repeat-note" });
+  const again = h("button", { class: "sw-btn", type: "button" });
+  listen(again, "click", () => model.send({ type: "submit", again: true, form: Object.fromEntries(FORM_KEYS.map((k) => [k, model.get(k)])) }));
+  const repeat = h("div", { class: "sw-pb-repeat", role: "status" }, [repeatNote, again]);
   listen(text, "keydown", (event) => {
     // Ctrl/Cmd+Enter generates; Enter makes a new line (keepKeys keeps keys from Jupyter's shortcuts).
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && model.get("show_generate")) {
       event.preventDefault();
       event.stopPropagation();
-      submit();
+      if (!generate.disabled) submit();
     }
   });
   const clear = h("button", { class: "sw-btn sw-pb-clear", type: "button", text: "Clear", title: "Empty the prompt, shot details, image and remix" });
@@ -185,7 +193,7 @@ function mountPromptBuilder({ model, el }) {
     localSeq = ackedSeq; // the cleared form is the kernel's to say now
     model.send({ type: "clear" });
   });
-  const footer = h("div", { class: "sw-pb-footer" }, [price, h("div", { class: "sw-pb-actions" }, [clear, generate])]);
+  const footer = h("div", { class: "sw-pb-footer" }, [price, h("div", { class: "sw-pb-actions" }, [emptyHint, clear, generate])]);
 
   const soraRows = [
     h("div", { class: "sw-pb-row" }, [orientation.fieldset, secondsHolder]),
@@ -202,6 +210,7 @@ function mountPromptBuilder({ model, el }) {
     problem,
     alert,
     footer,
+    repeat,
   ]);
   el.append(root);
   // The prompt coach's checklist of the six elements, under the composed prompt (coach.js).
@@ -262,8 +271,15 @@ function mountPromptBuilder({ model, el }) {
     hint.textContent = model.get("hint");
     hint.hidden = !hint.textContent;
     generate.hidden = !model.get("show_generate");
+    repeatNote.textContent = model.get("repeat_note");
+    again.textContent = model.get("repeat_label") || "Generate again";
+    repeat.hidden = !model.get("repeat_label") || generate.hidden;
     const off = model.get("disabled");
     for (const node of root.querySelectorAll("input, textarea, button")) node.disabled = off;
+    // Nothing to send yet: Generate waits for a prompt (the placeholder and the title say so).
+    const empty = !model.get("text").trim() && SHOT_FIELDS.every(([trait]) => !model.get(trait).trim());
+    generate.disabled = off || empty;
+    emptyHint.hidden = !empty || generate.hidden;
     remix.disabled = off || (!choices.length && !model.get("remix_id"));
     for (const node of root.querySelectorAll("select")) if (node !== remix) node.disabled = off;
   }

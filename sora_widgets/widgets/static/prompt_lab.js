@@ -74,8 +74,9 @@ function mountPromptLab({ model, el: root }) {
     ...lengthBoxes.map((box, i) => h("label", {}, [box, ` ${catalog.seconds[i]} s`])),
   ]);
   const summary = h("div", { class: "sw-lab-summary", role: "status", "aria-live": "polite", "aria-label": "Sweep summary" });
-  const runButton = h("button", { type: "button", class: "sw-btn sw-btn-primary sw-lab-run", "aria-label": "Run the sweep", text: "Run" });
-  const stopButton = h("button", { type: "button", class: "sw-btn sw-lab-stop", "aria-label": "Stop the sweep", text: "Stop" });
+  // Buttons are named by their visible words (voice control says what it sees).
+  const runButton = h("button", { type: "button", class: "sw-btn sw-btn-primary sw-lab-run", text: "Run" });
+  const stopButton = h("button", { type: "button", class: "sw-btn sw-lab-stop", text: "Stop" });
   const spent = h("span", { class: "sw-lab-spent", "aria-label": "Estimated cost sent so far" });
   const budgetRow = h("div", { class: "sw-lab-row" }, [
     h("label", {}, ["Budget $ ", budget]),
@@ -84,14 +85,16 @@ function mountPromptLab({ model, el: root }) {
     stopButton,
     spent,
   ]);
-  const message = h("div", { class: "sw-lab-message", role: "alert", "aria-label": "Lab message" });
-  wrap.append(h("div", { class: "sw-lab-define" }, [modeRow, templateBox, promptsArea, options, budgetRow, summary, message]));
+  // News (reused videos, a finished run) is a status; only the error is an alert, in red.
+  const message = h("div", { class: "sw-lab-message sw-lab-note", role: "status", "aria-label": "Lab message" });
+  const problem = h("div", { class: "sw-lab-message sw-lab-problem", role: "alert", "aria-label": "Lab error" });
+  wrap.append(h("div", { class: "sw-lab-define" }, [modeRow, templateBox, promptsArea, options, budgetRow, summary, message, problem]));
 
   // ---- jobs grid, compare, timeline ------------------------------------------------------
   const grid = h("div", { class: "sw-lab-grid", role: "list", "aria-label": "Jobs" });
-  const compareAll = h("button", { type: "button", class: "sw-btn", "aria-label": "Compare every finished video", text: "Compare all finished" });
-  const exportCsv = h("button", { type: "button", class: "sw-btn sw-lab-export", "aria-label": "Download every job as CSV", text: "Export CSV" });
-  const exportJson = h("button", { type: "button", class: "sw-btn sw-lab-export", "aria-label": "Download every job as JSON", text: "Export JSON" });
+  const compareAll = h("button", { type: "button", class: "sw-btn", title: "Compare every finished video", text: "Compare all finished" });
+  const exportCsv = h("button", { type: "button", class: "sw-btn sw-lab-export", title: "Download every job as CSV", text: "Export CSV" });
+  const exportJson = h("button", { type: "button", class: "sw-btn sw-lab-export", title: "Download every job as JSON", text: "Export JSON" });
   wrap.append(h("div", { class: "sw-lab-row" }, [h("strong", { text: "Jobs" }), compareAll, exportCsv, exportJson]), grid);
 
   // Drawn inline (not as an <img>), so its text takes the theme's colour (currentColor).
@@ -205,11 +208,12 @@ function mountPromptLab({ model, el: root }) {
     runButton.textContent = running ? "Running…" : "Run";
     stopButton.hidden = !running;
     spent.textContent = `sent so far: ${model.get("spent")}`;
-    message.textContent = [model.get("message"), model.get("error")].filter(Boolean).join(" ");
+    message.textContent = model.get("message");
+    problem.textContent = model.get("error");
   }
 
   function thumbFor(job) {
-    const img = h("img", { class: "sw-lab-thumb", alt: `First frame of variant ${job.index}: ${job.label}` });
+    const img = h("img", { class: "sw-lab-thumb", alt: `First frame of variant ${job.index + 1}: ${job.label}` });
     img.dataset.index = String(job.index);
     img.dataset.key = job.video_key;
     const known = urls.get(job.video_key);
@@ -238,12 +242,12 @@ function mountPromptLab({ model, el: root }) {
     const title = h("div", { class: "sw-lab-cell-title" });
     const meta = h("div", { class: "sw-lab-cell-meta" });
     const status = h("div", { class: "sw-lab-cell-status", role: "status" });
-    const bar = h("progress", { max: "1", "aria-label": `Progress of variant ${job.index}` });
+    const bar = h("progress", { max: "1", "aria-label": `Progress of variant ${job.index + 1}` });
     const error = h("div", { class: "sw-lab-cell-error" });
     const media = h("div", { class: "sw-lab-cell-media" });
-    const rerun = h("button", { type: "button", class: "sw-btn", "aria-label": `Rerun variant ${job.index}`, text: "Rerun" });
-    const star = h("button", { type: "button", class: "sw-btn sw-lab-star", "aria-label": `Favourite variant ${job.index}` });
-    const pick = h("input", { type: "checkbox", "aria-label": `Compare variant ${job.index}` });
+    const rerun = h("button", { type: "button", class: "sw-btn", "aria-label": `Rerun variant ${job.index + 1}`, text: "Rerun" });
+    const star = h("button", { type: "button", class: "sw-btn sw-lab-star", "aria-label": `Favourite variant ${job.index + 1}` });
+    const pick = h("input", { type: "checkbox", "aria-label": `Compare variant ${job.index + 1}` });
     const actions = h("div", { class: "sw-lab-cell-actions" }, [rerun, star, h("label", {}, [pick, " compare"])]);
     const cell = h("div", { class: "sw-lab-cell", role: "listitem" }, [title, meta, status, bar, error, media, actions]);
     cell.dataset.index = String(job.index);
@@ -560,12 +564,12 @@ function mountLabCompare(model, view) {
       }
       parts.index = row.index;
       parts.tile.dataset.index = String(row.index);
-      parts.video.setAttribute("aria-label", `Variant ${row.index}: ${row.label}`);
+      parts.video.setAttribute("aria-label", `Variant ${row.index + 1}: ${row.label}`);
       parts.caption.textContent = row.label;
       parts.star.textContent = row.favourite ? "★ favourite" : "☆ favourite";
-      parts.star.title = `Favourite variant ${row.index}`;
+      parts.star.title = `Favourite variant ${row.index + 1}`;
       parts.star.setAttribute("aria-pressed", row.favourite ? "true" : "false");
-      parts.remix.title = `Remix variant ${row.index}`;
+      parts.remix.title = `Remix variant ${row.index + 1}`;
       parts.remix.hidden = !row.can_remix;
       order.push(parts.tile);
       if (!requested.has(row.key)) {

@@ -45,9 +45,10 @@ function mountStatusBar({ model, el }) {
   idLabel.setAttribute("for", idBox.id);
   const copy = h("button", { class: "sw-btn", type: "button", "aria-label": "Copy task id", text: "Copy" });
   const stop = h("button", { class: "sw-btn", type: "button", text: "Stop watching" });
+  const again = h("button", { class: "sw-btn", type: "button", text: "Watch again" });
   const errorBox = h("div", { class: "sw-status-error", role: "alert" });
   const note = h("div", { class: "sw-status-note" });
-  const idRow = h("div", { class: "sw-status-row sw-status-idrow" }, [idLabel, idBox, copy, stop]);
+  const idRow = h("div", { class: "sw-status-row sw-status-idrow" }, [idLabel, idBox, copy, stop, again]);
   const root = h("div", { class: "sw-root sw-status" }, [
     h("div", { class: "sw-status-row" }, [status, label, times]),
     h("div", { class: "sw-status-row" }, [bar, percent]),
@@ -96,6 +97,7 @@ function mountStatusBar({ model, el }) {
     idBox.size = Math.max(8, taskId.length);
     idRow.hidden = !taskId;
     stop.hidden = !model.get("watching");
+    again.hidden = phase !== "stopped" || !taskId;
 
     errorBox.replaceChildren();
     const message = model.get("error_message");
@@ -124,8 +126,10 @@ function mountStatusBar({ model, el }) {
     setTimeout(() => (copy.textContent = "Copy"), 1500);
   };
   const onStop = () => model.send({ type: "stop" });
+  const onAgain = () => model.send({ type: "watch" });
   copy.addEventListener("click", onCopy);
   stop.addEventListener("click", onStop);
+  again.addEventListener("click", onAgain);
   model.on("change:elapsed_s", onElapsed);
   model.on("change", paint);
   const timer = setInterval(tick, 1000);
@@ -138,6 +142,7 @@ function mountStatusBar({ model, el }) {
     model.off("change", paint);
     copy.removeEventListener("click", onCopy);
     stop.removeEventListener("click", onStop);
+    again.removeEventListener("click", onAgain);
   };
 }
 

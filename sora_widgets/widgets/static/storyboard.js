@@ -63,7 +63,10 @@ function mountStoryboard({ model, el }) {
       pendingValue.delete(index);
     }
   }
-  const flushAll = () => [...pendingValue.keys()].forEach(flush);
+  const flushAll = () => {
+    [...pendingValue.keys()].forEach(flush);
+    sendDraft();
+  };
   function editSoon(index, value) {
     pendingValue.set(index, value);
     clearTimeout(pending.get(index));
@@ -100,7 +103,7 @@ function mountStoryboard({ model, el }) {
     const up = h("button", { class: "sw-btn", type: "button", text: "↑", title: `Move shot ${n} up`, "aria-label": `Move shot ${n} up` });
     const down = h("button", { class: "sw-btn", type: "button", text: "↓", title: `Move shot ${n} down`, "aria-label": `Move shot ${n} down` });
     const remove = h("button", { class: "sw-btn", type: "button", text: "Remove", "aria-label": `Remove shot ${n}` });
-    const rerun = h("button", { class: "sw-btn sw-sb-rerun", type: "button", text: "Rerun from here", "aria-label": `Rerun from shot ${n}` });
+    const rerun = h("button", { class: "sw-btn sw-sb-rerun", type: "button", text: "Rerun from here", "aria-label": `Rerun from here (shot ${n})` });
     const cardPrice = h("span", { class: "sw-sb-card-price sw-muted" });
     const tools = h("div", { class: "sw-sb-tools" }, [length, cardPrice, up, down, remove, rerun]);
     const barFill = h("div", { class: "sw-sb-bar-fill" });
@@ -199,9 +202,11 @@ function mountStoryboard({ model, el }) {
   function paint() {
     const shots = model.get("shots");
     if (cards.length !== shots.length) {
+      const draftFocused = Boolean(draft) && activeIn(draft.prompt) === draft.prompt;
       cards.forEach((c) => c.card.remove());
       cards = shots.map((_, i) => makeCard(i));
       list.replaceChildren(...cards.map((c) => c.card));
+      adoptDraft(shots.length, draftFocused);
     }
     const prompts = JSON.stringify(shots.map((s) => s.prompt));
     const moved = focusAfter !== null && prompts !== lastPrompts;
@@ -242,11 +247,80 @@ function mountStoryboard({ model, el }) {
     send({ type: "run" });
   }
   listen(run, "click", startRun);
-  listen(add, "click", () => {
+  // "Add shot" opens an empty card whose hint is a placeholder: the shot joins the board with the
+  // first words typed into it, so nothing the person did not write is ever sent (or paid for).
+  let draft = null; // { card, prompt, sent } while the new card is not a shot of the board yet
+  let draftTimer = null;
+  function openDraft() {
     flushAll();
-    focusAfter = [model.get("shots").length, ".sw-sb-prompt"];
-    send({ type: "add" });
-  });
+    if (draft) {
+      draft.prompt.focus();
+      return;
+    }
+    const n = model.get("shots").length + 1;
+    const prompt = h("textarea", { class: "sw-sb-prompt", rows: "3", placeholder: "Describe the next shot", "aria-label": `Prompt of shot ${n}` });
+    const cancel = h("button", { class: "sw-btn", type: "button", text: "Cancel" });
+    const card = h("li", { class: "sw-sb-card sw-sb-draft" }, [
+      h("h4", { class: "sw-sb-card-title", text: `Shot ${n}` }),
+      prompt,
+      h("div", { class: "sw-sb-tools" }, [h("span", { class: "sw-sb-card-price sw-muted", text: "Type the prompt to add this shot" }), cancel]),
+    ]);
+    draft = { card, prompt, sent: false };
+    listen(prompt, "input", () => {
+      clearTimeout(draftTimer);
+      draftTimer = setTimeout(sendDraft, EDIT_DELAY_MS);
+    });
+    listen(prompt, "change", sendDraft);
+    listen(prompt, "keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        event.stopPropagation();
+        startRun();
+      }
+    });
+    listen(cancel, "click", () => {
+      closeDraft();
+      add.focus();
+    });
+    list.append(card);
+    prompt.focus();
+  }
+  function sendDraft() {
+    clearTimeout(draftTimer);
+    if (!draft || draft.sent || !draft.prompt.value.trim()) return;
+    draft.sent = true;
+    send({ type: "add", prompt: draft.prompt.value });
+  }
+  function closeDraft() {
+    clearTimeout(draftTimer);
+    draft?.card.remove();
+    draft = null;
+  }
+  function adoptDraft(count, had) {
+    // The board has the new shot: its card takes over the text typed meanwhile, and the caret.
+    if (!draft) return;
+    const typed = draft.prompt;
+    if (!draft.sent || count === 0) {
+      list.append(draft.card);
+      if (had) typed.focus();
+      return;
+    }
+    const index = count - 1;
+    const box = cards[index].prompt;
+    box.value = typed.value;
+    if (typed.value.trim() !== model.get("shots")[index].prompt) editSoon(index, typed.value);
+    closeDraft();
+    if (had) {
+      box.focus();
+      box.setSelectionRange(typed.selectionStart, typed.selectionEnd);
+    }
+  }
+  listen(add, "click", openDraft);
+  const onError = () => {
+    // A refused add (the board was running, or full) may be tried again from the same card.
+    if (draft && model.get("error")) draft.sent = false;
+  };
+  model.on("change:error", onError);
 
   function onMessage(msg, buffers) {
     if (msg.type === "thumb" && buffers?.length) {
@@ -271,6 +345,8 @@ function mountStoryboard({ model, el }) {
   return () => {
     for (const fn of cleanups) fn();
     for (const timer of pending.values()) clearTimeout(timer);
+    clearTimeout(draftTimer);
+    model.off("change:error", onError);
     model.off("msg:custom", onMessage);
     model.off("change", paint);
     filmVideo.pause();

@@ -50,9 +50,15 @@ async function mountStudio({ model, el }) {
   const bars = h("div", { class: "sw-studio-bars" });
   const playerBox = h("div", { class: "sw-studio-player" });
   const stripBox = h("div", { class: "sw-studio-strip" });
-  const root = h("div", { class: "sw-root sw-studio" }, [header, builderBox, bars, playerBox, stripBox]);
+  const offline = h("div", {
+    class: "sw-alert sw-studio-offline",
+    role: "alert",
+    text: "Disconnected: the kernel restarted or stopped, so this Studio no longer works. Re-run its cell to get a live one (your videos are in client.history).",
+  });
+  offline.hidden = true;
+  const root = h("div", { class: "sw-root sw-studio" }, [offline, header, builderBox, bars, playerBox, stripBox]);
   el.append(root);
-  const cleanups = [releaseKeys];
+  const cleanups = [releaseKeys, showWhenDisconnected(model, el, root, offline)];
 
   function paintHeader() {
     title.textContent = model.get("title");
