@@ -10,7 +10,7 @@ import traceback
 from pathlib import Path
 
 from . import BENCHMARKS
-from ._common import REPO_ROOT, Report, load_average, machine
+from ._common import REPO_ROOT, Report, load_average, machine, machine_state
 
 # Run order: the cheapest and least noise-sensitive first; the browser last.
 ORDER = ("imports", "coach", "render", "polling", "many_jobs", "download", "delivery", "long_session")
@@ -37,19 +37,20 @@ def _run_one(name: str, quick: bool) -> Report:
     return report
 
 
-def _markdown(reports: list[Report], quick: bool, total: float) -> str:
-    info = machine()
+def _markdown(reports: list[Report], quick: bool, total: float, info: dict[str, str]) -> str:
     command = "python -m benchmarks" + (" --quick" if quick else "")
     lines = [
         "# Benchmarks: latest figures",
         "",
-        "Written by `python -m benchmarks` (do not edit by hand). Every table is measured side by side "
-        "in one run on the machine below; compare the ratios, not the absolute times.",
+        "Written by `python -m benchmarks` (do not edit by hand). Every section below comes from this "
+        "one run, on the machine below (its load and busiest other processes at the start and the end; "
+        "each section adds its own 1-minute load before -> after); compare the ratios, not the absolute "
+        "times.",
         "",
         "| | |",
         "|---|---|",
     ]
-    lines += [f"| {k} | {v} |" for k, v in info.items()]
+    lines += [f"| {k} | {v} |" for k, v in {**info, "machine at end": machine_state()}.items()]
     lines += [
         f"| total time | {total:.0f} s |",
         f"| reproduce | `{command}` (from the repository root, with the `test` extra installed; "
@@ -94,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(ORDER)}")
     sys.path.insert(0, str(REPO_ROOT))
+    info = machine()  # the machine's state before anything runs
+    print(f"-- machine at start: {info['machine at start']}", flush=True)
     started = time.perf_counter()
     reports = []
     for name in [n for n in ORDER if n in chosen]:
@@ -109,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     if output is None and not args.quick and not args.only:
         output = str(RESULTS)
     if output:
-        Path(output).write_text(_markdown(reports, args.quick, total))
+        Path(output).write_text(_markdown(reports, args.quick, total, info))
         print(f"wrote {output}")
     return 1 if failed else 0
 

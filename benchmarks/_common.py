@@ -126,9 +126,35 @@ def machine() -> dict[str, str]:
         "cores": f"{os.cpu_count()} logical (usable: {len(os.sched_getaffinity(0))})",
         "os": platform.platform(),
         "chromium": chromium or "not found",
-        "load average at start": load_average(),
+        "machine at start": machine_state(),
         "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
+
+
+def busy_processes(limit: int = 5) -> str:
+    """What else is running: the processes using the most CPU (name and % only, never their
+    arguments, which may hold secrets), excluding this one."""
+    try:
+        out = subprocess.run(
+            ["ps", "-eo", "pid=,pcpu=,comm=", "--sort=-pcpu"], capture_output=True, text=True, timeout=20
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "n/a"
+    rows = []
+    for line in out.splitlines():
+        parts = line.split(None, 2)
+        if len(parts) == 3 and int(parts[0]) != os.getpid() and parts[2] != "ps":
+            rows.append(f"{parts[2]} {parts[1]}%")
+    return ", ".join(rows[:limit]) or "none"
+
+
+def machine_state() -> str:
+    """Load averages (1, 5, 15 min) and the busiest other processes, for RESULTS.md."""
+    try:
+        loads = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        loads = "n/a"
+    return f"load {loads} (1/5/15 min); busiest: {busy_processes()}"
 
 
 def load_average() -> str:

@@ -120,11 +120,15 @@ async def _phase(
 
     async def job() -> bool:
         nonlocal created
-        async with gate:
-            task = await client.create(prompt=PROMPT, size="1280x720", seconds=4)
-        created += 1
-        if created == n:
-            all_created.set()
+        try:
+            async with gate:
+                task = await client.create(prompt=PROMPT, size="1280x720", seconds=4)
+        finally:
+            # A create that failed (say, timed out on a loaded machine) still ends the creating
+            # phase; without this, one failure would leave the benchmark waiting for ever.
+            created += 1
+            if created == n:
+                all_created.set()
         return await watch(task)
 
     jobs = [asyncio.ensure_future(job()) for _ in range(n)]

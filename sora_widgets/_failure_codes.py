@@ -47,7 +47,7 @@ def advice_for_code(model: str | None, code: str | int | None) -> str | None:
     if code is None or not str(code).strip():
         return None
     text = str(code).strip().zfill(9)
-    prefixes = [CODE_PREFIXES[model]] if model in CODE_PREFIXES else []
+    prefixes = [CODE_PREFIXES[model]] if model is not None and model in CODE_PREFIXES else []
     for prefix in [*prefixes, *CODE_PREFIXES.values()]:
         advice = advice_table(prefix).get(text)
         if advice:

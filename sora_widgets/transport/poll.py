@@ -9,17 +9,20 @@ where the evidence says the end may be, and never sleeps longer than that eviden
    queued, fewer than ``trust_samples`` rising samples, or held just below 1) no sleep is longer
    than a bounded interval (``blind_interval``; ``queued_interval`` at progress 0). Once
    progress has been seen rising, a sleep is at most ``horizon`` times the span over which it
-   was seen rising: a rate is never extrapolated much further ahead than it was observed.
-2. **Smooth progress**: local rates between samples (measured over rises of at least
-   ``min_step``, so noise does not pass for a rate) predict the likely end (at the latest rate;
-   a slowing rate is let slow further) and the earliest plausible end (the fastest recent rate,
-   raised by the spread between recent rates, at least ``min_spread``). The schedule never
-   sleeps past the earliest plausible end plus ``notice``, lands one poll just after the likely
-   end, and, if the task is still running then, polls densely and then in proportion to how
-   overdue it is, up to ``blind_interval`` (a hold, a stall, a slow tail).
-3. **Steps** (flat stretches, then jumps): the end needs a number of further jumps that each
-   took at least so long so far; until the earliest moment the last one could come the
-   schedule sleeps, after it (and on the last level) it polls every ``step_interval``.
+   was seen rising (at most ``max_interval``), less the time since it last rose: a rate is
+   never extrapolated much further ahead than it was observed, and polls that saw nothing new
+   (progress missing, or no higher) use that trust up.
+2. **The trend** (:func:`forecast`): a straight line fitted to the latest samples, so that
+   noise (estimated from the samples themselves) averages out; a fall further than the noise
+   explains (a stage restarting) starts a new trend. It gives the likely end and the earliest
+   plausible one (the fastest rate any recent stretch proves, raised by ``min_spread``). The
+   schedule never sleeps past the earliest plausible end plus ``notice``, lands one poll just
+   after the likely end, and, if the task is still running then, polls densely and then in
+   proportion to how overdue it is, up to ``blind_interval``.
+3. **Dark stretches**: where progress says nothing about the end, polls come at least every
+   ``flat_interval`` (a plateau or a slowdown: a stall, a level, a hold, which may end at any
+   moment and at any speed) or ``step_interval`` (progress has moved in jumps, and what is left
+   is no more than one of them).
 4. Never sooner than the server's ``Retry-After``, never past our own deadline.
 
 Only observed progress and time are used. ``python -m benchmarks.polling`` measures it on a
@@ -54,7 +57,7 @@ class PollPolicy:
     """The knobs of the schedule, in seconds (rates and tolerances are fractions).
 
     The defaults were tuned on the tuning seeds of ``benchmarks/polling.py``'s family of progress
-    models; the benchmark reports them on held-out seeds.
+    models (``benchmarks/_family.py``); the benchmark reports them on held-out seeds.
     """
 
     # First polls come quickly: failures (moderation, bad image) are reported within seconds.
@@ -70,22 +73,19 @@ class PollPolicy:
     # them, a sleep is at most `horizon` times the span they cover, and never max_interval.
     trust_samples: int = 2
     horizon: float = 1.5
-    max_interval: float = 90.0
+    max_interval: float = 30.0
+    # Early in a wait a rate is young (a catch-up, a restart may yet change it): no sleep is
+    # longer than this share of the time waited so far (but blind_interval is always allowed).
+    young: float = 0.5
     # While the end is far, sleep this fraction of the time left until the earliest plausible
-    # end (each poll refines the prediction).
+    # end plus the notice (each poll refines the prediction).
     approach: float = 1.0
-    # Rates are measured over rises of at least this much progress (smaller ones are noise).
-    min_step: float = 0.02
-    # Render speed changes during a job. The earliest plausible end assumes the progress rate
-    # may yet rise by the spread seen between recent local rates (at least min_spread) over the
-    # fastest of the last rate_memory rates.
+    # Render speed changes during a job: the earliest plausible end assumes the rate may yet
+    # rise by min_spread over the fastest rate a recent stretch proves.
     min_spread: float = 0.45
-    rate_memory: int = 2
-    # Predict a slowing render to keep slowing as it did (the tail of an S-curve), down to a
-    # quarter of its latest rate.
-    decelerate: bool = True
     # Three consecutive local rates that agree this closely mean progress is steady: the end is
-    # then predicted tightly and polled once, land_after it, instead of densely.
+    # then predicted tightly (when no further than the span it was seen steady over) and polled
+    # once, land_after it, instead of densely.
     steady_tolerance: float = 0.005
     land_after: float = 0.35
     # Where progress is informative: polls never sleep past the earliest plausible end plus this.
@@ -98,10 +98,29 @@ class PollPolicy:
     # Gateways hold progress just below 1 until the file is ready: at or above this, the end is
     # imminent whatever the rate says.
     near_done: float = 0.985
-    # Progress in steps: levels may come this much faster than their mean pace so far; on the
-    # last level (or once the last could have begun) poll this often.
-    step_spread: float = 0.3
+    # Progress that has moved in jumps, with no more than one jump left: poll this often.
     step_interval: float = 4.0
+    # Noise (sd, at least min_noise) and the fastest proven rate: from the last noise_samples
+    # samples.
+    min_noise: float = 0.003
+    noise_samples: int = 12
+    # The trend is fitted to the last fit_samples samples; a fall of more than min_drop (and of
+    # fall_sd times the noise) starts a new trend.
+    fit_samples: int = 4
+    min_drop: float = 0.05
+    fall_sd: float = 3.0
+    # Samples within plateau_range noise sd of each other are a plateau; it is flat (a stall, a
+    # level, a hold) once the trend before it would have risen flat_rise sd in its time.
+    plateau_range: float = 4.0
+    flat_rise: float = 2.0
+    # The earliest plausible end allows the fitted level and the proven rates to be `unsure`
+    # standard errors off.
+    unsure: float = 1.0
+    # While the trend is flat, poll this often.
+    flat_interval: float = 5.0
+    # A rise between two polls well out of the noise and this many times faster than the mean
+    # rate is a jump.
+    jump_ratio: float = 1.5
 
 
 @dataclass(frozen=True)
@@ -114,12 +133,15 @@ class Observation:
 
 @dataclass(frozen=True)
 class Forecast:
-    """When the task should end: the likely time, the earliest plausible time, and whether
-    recent progress was steady enough to trust the likely time to within rounding."""
+    """When the task should end: the likely time (``inf`` with no rising trend) and the
+    earliest plausible time; ``flat``: progress has stalled (a plateau, a slowdown, a fall), so
+    the end may come at any moment; ``jump``: progress has moved in jumps and what is left is no
+    more than one of them."""
 
     likely: float
     earliest: float
-    steady: bool
+    flat: bool = False
+    jump: bool = False  # the end could come in one jump like those seen
 
 
 def _moving(observations: Sequence[Observation], near_done: float) -> list[tuple[float, float]]:
@@ -136,54 +158,174 @@ def _moving(observations: Sequence[Observation], near_done: float) -> list[tuple
     return out
 
 
-def _rate_points(samples: list[tuple[float, float]], min_step: float) -> list[tuple[float, float]]:
-    # Thin the rising samples so that successive ones are at least min_step of progress apart
-    # (the latest is always kept): a rate over a tiny rise is mostly noise.
-    out = samples[-1:]
-    for t, p in reversed(samples[:-1]):
-        if p <= out[-1][1] - min_step:
-            out.append((t, p))
-    return out[::-1]
-
-
 def _latest(observations: Sequence[Observation]) -> float | None:
     return next((o.progress for o in reversed(observations) if o.progress is not None), None)
 
 
+def _noise(samples: Sequence[tuple[float, float]], floor: float) -> float:
+    # The reporting noise (sd), robustly: how far each sample sits from the straight line through
+    # its two neighbours (a jump or a bend moves few of them; the median ignores those).
+    dev = []
+    for (t0, p0), (t1, p1), (t2, p2) in zip(samples, samples[1:], samples[2:], strict=False):
+        w = (t1 - t0) / (t2 - t0)
+        # For independent noise the deviation has sd sigma * sqrt(1 + w^2 + (1 - w)^2).
+        dev.append(abs(p1 - (p0 + w * (p2 - p0))) / math.sqrt(1 + w * w + (1 - w) ** 2))
+    if not dev:
+        return floor
+    dev.sort()
+    return max(floor, dev[(len(dev) - 1) // 2] / 0.6745)
+
+
+Samples = list[tuple[float, float]]  # (time, progress)
+
+
+def _segment(samples: Samples, sigma: float, policy: PollPolicy) -> Samples:
+    # Progress that falls back further than noise explains (a stage restarting) starts afresh:
+    # the samples before the fall say nothing about the rate after it. A fall counts once two
+    # samples in a row are below the highest level seen (the highest median of three samples,
+    # so that one noisy sample neither sets it nor passes for a fall).
+    drop = max(policy.min_drop, policy.fall_sd * sigma)
+    start, top = 0, -math.inf
+    for i in range(len(samples)):
+        if i >= 1 and max(samples[i - 1][1], samples[i][1]) < top - drop and i - 1 > start:
+            start, top = i - 1, -math.inf
+        if i >= start + 2:
+            top = max(top, sorted(p for _t, p in samples[i - 2 : i + 1])[1])
+    return samples[start:]
+
+
+def _fit(samples: Sequence[tuple[float, float]]) -> tuple[float, float, float]:
+    # Least squares: (rate, fitted progress at the latest sample's time, sum of squared time
+    # deviations: the rate's standard error is sigma / sqrt of it).
+    n = len(samples)
+    mt = sum(t for t, _ in samples) / n
+    mp = sum(p for _, p in samples) / n
+    stt = sum((t - mt) ** 2 for t, _ in samples)
+    rate = sum((t - mt) * (p - mp) for t, p in samples) / stt
+    return rate, mp + rate * (samples[-1][0] - mt), stt
+
+
+def _proven_rate(samples: Samples, sigma: float, policy: PollPolicy) -> float:
+    # The fastest rate any run of 2 to fit_samples consecutive samples proves (its fitted rate
+    # less `unsure` standard errors): a stall or a slow stretch does not hide how fast the job
+    # has run, and a fast stretch (a catch-up) shows before the fitted trend follows it.
+    best = 0.0
+    for k in range(2, max(2, policy.fit_samples) + 1):
+        for i in range(len(samples) - k + 1):
+            rate, _level, stt = _fit(samples[i : i + k])
+            best = max(best, rate - policy.unsure * sigma / math.sqrt(stt))
+    return best
+
+
+def _samples(observations: Sequence[Observation], policy: PollPolicy) -> Samples:
+    # Progress above 0 and below the held-near-1 zone, one per moment.
+    out: Samples = []
+    for o in observations:
+        if o.progress is None or not 0.0 < o.progress < policy.near_done:
+            continue
+        if not out or o.at > out[-1][0]:
+            out.append((o.at, o.progress))
+    return out
+
+
+def _plateau(samples: Samples, sigma: float, policy: PollPolicy) -> int:
+    # How many of the latest samples lie within plateau_range noise sd of each other: a level,
+    # a stall or a hold (one sample is no plateau).
+    lo = hi = samples[-1][1]
+    n = 1
+    for _t, p in reversed(samples[:-1]):
+        lo, hi = min(lo, p), max(hi, p)
+        if hi - lo > policy.plateau_range * sigma:
+            break
+        n += 1
+    return n
+
+
+def _stalled(segment: Samples, sigma: float, policy: PollPolicy) -> tuple[float, bool]:
+    # (the rate of the trend before the latest plateau, or of the latest trend; whether progress
+    # has stalled). Stalled: the latest samples form a plateau that rose less than half what the
+    # trend before it predicts, or the latest poll saw less than half the rise the trend before
+    # it predicts (a stall or a slow stretch between two polls; a catch-up of any speed may
+    # follow), where that rise would have stood out of the noise.
+    flat_n = _plateau(segment, sigma, policy)
+    before = segment[: len(segment) - flat_n + 1][-policy.fit_samples :]
+    if flat_n < 2 or len(before) < 2:
+        before = segment[-policy.fit_samples :]
+    rising = _fit(before)[0]
+    flat = False
+    if flat_n >= 2:
+        plateau = segment[-flat_n:]
+        duration = plateau[-1][0] - plateau[0][0]
+        expected = max(rising, 0.0) * duration
+        flat = expected >= policy.flat_rise * sigma and _fit(plateau)[0] * duration < expected / 2
+    if len(segment) >= 3:
+        (t0, p0), (t1, p1) = segment[-2:]
+        expected = _fit(segment[-policy.fit_samples - 1 : -1])[0] * (t1 - t0)
+        flat = flat or (expected >= policy.flat_rise * sigma and p1 - p0 < expected / 2)
+    return rising, flat
+
+
 def forecast(observations: Sequence[Observation], policy: PollPolicy | None = None) -> Forecast | None:
-    """Predict the end from the local progress rates; None until two rising samples exist."""
+    """Predict the end from the recent progress trend; None until two samples above 0 exist.
+
+    The trend is a straight line fitted to the last ``fit_samples`` samples (since progress last
+    fell back, if it did): noise averages out of the level and the rate. See :class:`Forecast`
+    for ``flat`` and ``jump``.
+    """
     policy = policy or PollPolicy()
-    samples = _rate_points(_moving(observations, policy.near_done), policy.min_step)
-    if len(samples) < 2:
+    numeric = _samples(observations, policy)
+    if len(numeric) < 2:
         return None
-    rates = [(p1 - p0) / (t1 - t0) for (t0, p0), (t1, p1) in itertools.pairwise(samples)]
-    t, p = samples[-1]
-    remaining = 1.0 - p
-    likely = t + remaining / rates[-1]
-    steady = False
-    spread = policy.min_spread
-    if len(rates) >= 2:
-        a, b = rates[-2], rates[-1]
-        spread = max(spread, abs(a - b) / min(a, b))
-        # Steady: the last three local rates agree (two agreeing by chance is common with noise).
-        last = rates[-3:]
-        steady = len(last) == 3 and (max(last) - min(last)) / min(last) <= policy.steady_tolerance
-        if policy.decelerate and b < a * (1.0 - policy.steady_tolerance):
-            # Slowing down: let the rate keep falling against progress as it did, no lower than
-            # a quarter of the latest rate, and integrate dt = dp / rate to the end.
-            mids = [(p0 + p1) / 2 for (_t0, p0), (_t1, p1) in itertools.pairwise(samples)]
-            slope = (b - a) / (mids[-1] - mids[-2])
-            at_p = b + slope * (p - mids[-1])
-            at_end = max(b / 4.0, at_p + slope * remaining)
-            if at_p > at_end:
-                likely = t + remaining * math.log(at_p / at_end) / (at_p - at_end)
-    fastest = max(rates[-policy.rate_memory :]) * (1.0 + spread)
-    earliest = t + remaining / fastest
-    return Forecast(likely=likely, earliest=earliest, steady=steady)
+    sigma = _noise(numeric[-policy.noise_samples :], policy.min_noise)
+    segment = _segment(numeric, sigma, policy)
+    jump = _jump(_with_start(observations, numeric), sigma, policy)
+    t = numeric[-1][0]
+    trend = segment[-policy.fit_samples :]
+    if len(trend) < 2 or _fit(trend)[0] <= 0.0:
+        # No rising trend (one sample since a fall, or falling): no end in sight, none ruled out.
+        return Forecast(likely=math.inf, earliest=t, flat=True, jump=jump)
+    rising, flat = _stalled(segment, sigma, policy)
+    window = segment[-policy.fit_samples :]
+    rate, level, _stt = _fit(window)
+    if rate <= 0.0:
+        return Forecast(likely=math.inf, earliest=t, flat=True, jump=jump)
+    likely = t + max(0.0, 1.0 - level) / rate
+    proven = _proven_rate(segment[-policy.noise_samples :], sigma, policy)
+    fastest = max(rate, rising, proven) * (1.0 + policy.min_spread)
+    unsure = policy.unsure * sigma / math.sqrt(len(window))
+    earliest = t + max(0.0, 1.0 - level - unsure) / fastest
+    rates = [(p1 - p0) / (t1 - t0) for (t0, p0), (t1, p1) in itertools.pairwise(window)]
+    steady = len(rates) >= 3 and (max(rates) - min(rates)) <= policy.steady_tolerance * min(rates)
+    if steady and likely - t <= t - window[0][0]:
+        # Steady (the local rates agree closely; noise would scatter them): the end is where
+        # the rate says, if no further away than the span it was seen steady over.
+        earliest = likely
+    return Forecast(likely=likely, earliest=min(likely, earliest), flat=flat, jump=jump)
+
+
+def _with_start(observations: Sequence[Observation], segment: Samples) -> Samples:
+    # The segment, led by the last poll that saw exactly 0 before it (a first level is a jump).
+    zero = [o.at for o in observations if o.progress == 0.0 and o.at < segment[0][0]]
+    return [(zero[-1], 0.0), *segment] if zero else segment
+
+
+def _jump(samples: Samples, sigma: float, policy: PollPolicy) -> bool:
+    # Could one jump end it? Progress that has moved in jumps (a rise between two polls far
+    # above the noise and `jump_ratio` times faster than the job's mean rate) may end with one
+    # more: once what is left is no more than the largest such jump, the end may come at any
+    # moment.
+    (ta, pa), (tb, pb) = samples[0], samples[-1]
+    mean = (pb - pa) / (tb - ta) if tb > ta else 0.0
+    largest = 0.0
+    for (t0, p0), (t1, p1) in itertools.pairwise(samples):
+        rise = p1 - p0
+        if rise > policy.unsure * 2 * sigma and rise > policy.jump_ratio * mean * (t1 - t0):
+            largest = max(largest, rise)
+    return largest > 0.0 and 1.0 - pb <= largest + policy.unsure * sigma
 
 
 def predict_completion(observations: Sequence[Observation], policy: PollPolicy | None = None) -> float | None:
-    """When progress will reach 1.0 at the most recent local rate (None until two rising samples).
+    """When progress will reach 1.0 on the recent trend (None until two samples above 0; inf if flat).
 
     Example:
         >>> predict_completion([Observation(10, 0.1), Observation(20, 0.2)])
@@ -199,8 +341,9 @@ def longest_sleep(policy: PollPolicy, observations: Sequence[Observation]) -> fl
     - progress only ever 0 (queued): ``queued_interval``;
     - no progress, fewer than ``trust_samples`` rising samples, or progress held at or above
       ``near_done``: ``blind_interval``;
-    - otherwise ``horizon`` times the span between the first and the latest rising sample, at
-      least ``blind_interval`` and at most ``max_interval``.
+    - otherwise ``horizon`` times the span between the first and the latest rising sample (at
+      most ``max_interval``), less the time from that latest rising sample to the latest poll,
+      and at least ``blind_interval``.
     """
     moving = _moving(observations, policy.near_done)
     latest = _latest(observations)
@@ -209,7 +352,10 @@ def longest_sleep(policy: PollPolicy, observations: Sequence[Observation]) -> fl
     if len(moving) < policy.trust_samples or (latest is not None and latest >= policy.near_done):
         return policy.blind_interval
     span = moving[-1][0] - moving[0][0]
-    return min(policy.max_interval, max(policy.blind_interval, policy.horizon * span))
+    # Trust runs from the latest rising sample: polls since then that saw nothing new (no
+    # progress, or none higher) have used it up.
+    stale = observations[-1].at - moving[-1][0]
+    return max(policy.blind_interval, min(policy.max_interval, policy.horizon * span) - stale)
 
 
 def next_delay(
@@ -265,31 +411,32 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
         # No progress, or progress 0 (queued): nothing says when the end comes.
         cap = policy.queued_interval if latest is not None else policy.blind_interval
         return min(cap, max(policy.min_interval, policy.start_pace * (now - started)))
-    steps = _stepwise(observations)
-    if steps is not None:
-        return _stepwise_delay(policy, now, steps)
     fc = forecast(observations, policy)
     if fc is None:
         return _first_sample_bound(policy, observations)
-    if fc.steady:
-        # Extrapolate a steady rate no further than the shorter span it was seen steady over.
-        pts = _rate_points(moving, policy.min_step)
-        steady_span = min(pts[-1][0] - pts[-2][0], pts[-2][0] - pts[-3][0])
-        if 0 < fc.likely - now <= steady_span:
-            return max(policy.min_interval, fc.likely + policy.land_after - now)
     # Optimistic: one poll just after the likely end. Safe: never sleep past the earliest
     # plausible end plus the notice we promise (a faster finish is still seen in time), nor
     # more than `approach` of the way to it (each poll refines the rates).
     target = min(
         fc.likely + policy.land_after,
         fc.earliest + policy.notice,
-        now + policy.approach * (fc.earliest - now),
+        now + policy.approach * (fc.earliest + policy.notice - now),
     )
-    if now < target:
-        return max(policy.min_interval, target - now)
-    # Past the likely end and still running: the prediction was wrong (a stall, a hold, a slow
-    # tail). Poll densely at first, then in proportion to how overdue the task is.
-    return _pace(policy, now - max(fc.likely, moving[-1][0]))
+    if math.isinf(fc.likely):
+        delay = policy.flat_interval
+    elif now < target:
+        delay = max(policy.min_interval, target - now)
+    else:
+        # Past the likely end and still running: the prediction was wrong (a stall, a hold, a
+        # slow tail). Poll densely at first, then in proportion to how overdue the task is.
+        delay = _pace(policy, now - max(min(fc.likely, now), moving[-1][0]))
+    delay = min(delay, max(policy.blind_interval, policy.young * (now - started)))
+    if fc.jump:
+        delay = min(delay, policy.step_interval)
+    if fc.flat:
+        # Stalled, on a level or fallen back: the end may come at any moment.
+        delay = min(delay, policy.flat_interval)
+    return delay
 
 
 def _first_sample_bound(policy: PollPolicy, observations: Sequence[Observation]) -> float:
@@ -303,50 +450,6 @@ def _first_sample_bound(policy: PollPolicy, observations: Sequence[Observation])
         return policy.blind_interval
     longest = (1.0 - p) * (t - before[-1]) / p
     return max(policy.min_interval, policy.approach * longest / (1.0 + policy.min_spread))
-
-
-@dataclass(frozen=True)
-class _Steps:
-    jump: float  # the largest rise seen right after a flat stretch
-    level: float  # the current level
-    since: float  # when the current level was first seen
-    began_after: float  # the poll before that: the level began between the two
-    first: tuple[float, float]  # when and at what level progress was first above 0
-
-
-def _stepwise(observations: Sequence[Observation]) -> _Steps | None:
-    # Progress that moves in steps: flat for a while, then a jump. None until a rise has been
-    # seen right after a repeated value above 0 (smooth progress, sampled, rarely repeats).
-    numeric = [(o.at, o.progress) for o in observations if o.progress is not None and o.progress > 0]
-    jump, since, began_after, flat = 0.0, 0.0, 0.0, False
-    for (t0, p0), (t1, p1) in itertools.pairwise(numeric):
-        if p1 > p0:
-            if flat:
-                jump = max(jump, p1 - p0)
-            flat, since, began_after = False, t1, t0
-        elif p1 == p0:
-            flat = True
-    if jump <= 0.0:
-        return None
-    return _Steps(jump=jump, level=numeric[-1][1], since=since, began_after=began_after, first=numeric[0])
-
-
-def _stepwise_delay(policy: PollPolicy, now: float, steps: _Steps) -> float:
-    left = 1.0 - steps.level
-    t0, p0 = steps.first
-    if left <= steps.jump + 1e-6 or steps.began_after <= t0 or steps.level <= p0:
-        # One jump from the end (it may come at any moment, and nothing tells when), or no pace
-        # of levels known yet.
-        return policy.step_interval
-    # The end needs at least `left / jump` more jumps, each taking at least the mean time per
-    # level so far (counted from the earliest moment the current level can have begun, so a
-    # level seen late does not stretch it) shortened by `step_spread`. Before that moment the
-    # end cannot come; after it, poll every step_interval.
-    gap = steps.jump * (steps.began_after - t0) / (steps.level - p0)
-    soonest = steps.began_after + (left / steps.jump) * gap / (1.0 + policy.step_spread)
-    if now < soonest:
-        return max(policy.min_interval, policy.approach * (soonest - now))
-    return policy.step_interval
 
 
 @dataclass

@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 
 from ..errors import SoraError, redact
 from ..models.money import format_money
-from ._front import STATIC
 
 __all__ = [
     "BackgroundTasks",

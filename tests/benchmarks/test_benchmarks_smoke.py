@@ -58,7 +58,15 @@ def _check(name: str, stdout: str, markdown: str) -> None:
         assert word in stdout, f"{word!r} missing from the {name} table:\n{stdout}"
         assert word.removeprefix("target ") in markdown
     # The recorded results name the machine and how to reproduce them.
-    for field in ("| python | Python 3", "| cpu |", "| cores |", "| date |", "python -m benchmarks --quick"):
+    for field in (
+        "| python | Python 3",
+        "| cpu |",
+        "| cores |",
+        "| date |",
+        "| machine at start | load ",
+        "| machine at end | load ",
+        "python -m benchmarks --quick",
+    ):
         assert field in markdown
     # Every target line carries a verdict.
     for line in stdout.splitlines():

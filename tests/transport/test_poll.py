@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 from collections.abc import Callable
 
 import pytest
@@ -49,7 +50,13 @@ def run_job(duration: float, *, report_progress: bool = True) -> list[float]:
 
 
 def evidence_bound(seen: list[Observation], policy: PollPolicy = POLICY) -> float:
-    """The longest sleep allowed after these observations (the bound the schedule promises)."""
+    """The longest sleep allowed after these observations (the bound the schedule promises).
+
+    Written from the rule, not from poll.py: progress 0 while queued says nothing (the queued
+    interval); no rate yet, nothing at all, or a value held just below 1 allow the blind
+    interval; otherwise trust is 1.5x the span over which progress was seen rising (at most
+    max_interval), and every second since it last rose (polls that saw nothing new) uses it up.
+    """
     rising: list[tuple[float, float]] = []  # (time, progress) of each new highest value in (0, near_done)
     for o in seen:
         p = o.progress
@@ -59,10 +66,23 @@ def evidence_bound(seen: list[Observation], policy: PollPolicy = POLICY) -> floa
             rising.append((o.at, p))
     numeric = [o.progress for o in seen if o.progress is not None]
     if numeric and numeric[-1] <= 0.0 and not rising:
-        return 15.0  # queued: progress 0 says nothing about when rendering starts
+        return policy.queued_interval
     if len(rising) < 2 or (numeric and numeric[-1] >= policy.near_done):
-        return 5.0  # no rate yet, nothing at all, or held just below 1
-    return min(90.0, max(5.0, 1.5 * (rising[-1][0] - rising[0][0])))
+        return policy.blind_interval
+    trust = min(policy.max_interval, policy.horizon * (rising[-1][0] - rising[0][0]))
+    used = seen[-1].at - rising[-1][0]
+    return max(policy.blind_interval, trust - used)
+
+
+def test_the_oracle_states_the_numbers_of_the_defaults() -> None:
+    # The knobs the oracle reads are the documented ones: 15 s queued, 5 s blind, 1.5x, 30 s.
+    assert (POLICY.queued_interval, POLICY.blind_interval, POLICY.horizon, POLICY.max_interval) == (
+        15.0,
+        5.0,
+        1.5,
+        30.0,
+    )
+    assert evidence_bound([O(0, 0.1), O(10, 0.2), O(12, None), O(14, 0.2)]) == pytest.approx(15.0 - 4.0)
 
 
 progress_values = st.one_of(
@@ -73,7 +93,7 @@ progress_values = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
     samples=st.lists(
         st.tuples(st.floats(min_value=0.01, max_value=120.0), progress_values), min_size=1, max_size=40
@@ -90,9 +110,9 @@ def test_no_sleep_is_longer_than_the_evidence_supports(samples: list[tuple[float
         assert POLICY.fast_interval - 1e-9 <= delay <= bound + 1e-9, (seen[-6:], delay, bound)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
-    length=st.floats(min_value=5.0, max_value=3600.0),
+    length=st.floats(min_value=5.0, max_value=1200.0),
     knots=st.lists(progress_values, min_size=1, max_size=30),
 )
 def test_on_any_progress_curve_each_sleep_is_bounded_by_what_was_seen(
@@ -165,52 +185,61 @@ def test_server_hint_and_deadline() -> None:
     assert next_delay(POLICY, now=101.0, started=0.0, deadline=100.0) == 0.0
 
 
-def test_predict_completion_extrapolates_the_latest_local_rate() -> None:
+def test_predict_completion_follows_the_fitted_trend() -> None:
     assert predict_completion([O(10, 0.1), O(20, 0.2)]) == pytest.approx(100.0)
-    # 0.1 per 10 s, then 0.2 per 10 s: the latest pace decides.
-    assert predict_completion([O(0, 0.1), O(10, 0.2), O(20, 0.4)]) == pytest.approx(50.0)
+    # A line through the latest samples (least squares): 0.015/s, at 0.3833 at t=20.
+    assert predict_completion([O(0, 0.1), O(10, 0.2), O(20, 0.4)]) == pytest.approx(
+        20 + (1 - 0.7 / 3 - 0.15) / 0.015
+    )
     assert predict_completion([O(0, 0.3)]) is None
-    assert predict_completion([O(0, 0.3), O(9, 0.3)]) is None  # stalled
+    assert predict_completion([O(0, 0.3), O(9, 0.3)]) == math.inf  # no rising trend: no end in sight
     assert predict_completion([O(0, None), O(9, None)]) is None
     # Progress 0 says nothing about the rate (the render has not started).
     assert predict_completion([O(0, 0.0), O(30, 0.5)]) is None
 
 
-def test_a_rate_over_a_tiny_rise_is_not_taken_for_a_rate() -> None:
-    # 0.200 -> 0.201 in 1 s would be a rate of 0.001/s (an end 13 minutes away); the rate is
-    # measured over the last rise of at least min_step instead.
-    likely = predict_completion([O(0, 0.1), O(10, 0.2), O(11, 0.201)])
-    assert likely == pytest.approx(11 + 0.799 / (0.101 / 11))
+def test_noise_averages_out_of_the_trend() -> None:
+    # A 200 s line reported with +-0.02 noise, polled every 10 s: the last two samples alone
+    # (0.73 then 0.82) would put the end 20 s early; the fitted trend is within 10 s.
+    seen = [O(t, t / 200 + (0.02 if i % 2 else -0.02)) for i, t in enumerate(range(130, 161, 10))]
+    last_pair = 160 + (1 - 0.82) / ((0.82 - 0.73) / 10)
+    assert abs(last_pair - 200.0) >= 20.0
+    likely = predict_completion(seen)
+    assert likely is not None and abs(likely - 200.0) < 10.0
 
 
-def test_forecast_widens_with_the_spread_between_recent_rates() -> None:
-    even = forecast([O(0, 0.1), O(10, 0.2), O(20, 0.3)])
-    assert even is not None and not even.steady  # two agreeing rates may be chance
-    assert (even.likely, even.earliest) == pytest.approx((90.0, 20 + 0.7 / (0.01 * (1 + POLICY.min_spread))))
-    steady = forecast([O(0, 0.1), O(10, 0.2), O(20, 0.3), O(30, 0.4)])
-    assert steady is not None and steady.steady
-    # Rates 0.01/s then 0.02/s disagree by 100%: the earliest end assumes 0.04/s.
-    varying = forecast([O(0, 0.1), O(10, 0.2), O(20, 0.4)])
-    assert varying is not None and not varying.steady
-    assert (varying.likely, varying.earliest) == pytest.approx((50.0, 35.0))
+def test_forecast_allows_a_faster_rate_and_a_level_off_by_the_noise() -> None:
+    fc = forecast([O(0, 0.1), O(10, 0.2), O(20, 0.3)])
+    assert fc is not None and not fc.flat and not fc.jump
+    # 0.01/s raised by min_spread; the level may be one standard error (noise floor / sqrt 3) low.
+    low = POLICY.unsure * POLICY.min_noise / math.sqrt(3)
+    assert (fc.likely, fc.earliest) == pytest.approx(
+        (90.0, 20 + (0.7 - low) / (0.01 * (1 + POLICY.min_spread)))
+    )
+    # Steady (three agreeing local rates) and no further away than it was seen steady: exact.
+    steady = forecast([O(60, 0.6), O(70, 0.7), O(80, 0.8), O(90, 0.9)])
+    assert steady is not None and steady.earliest == pytest.approx(steady.likely) == pytest.approx(100.0)
     # Progress held just below 1 carries no rate.
     assert forecast([O(0, 0.5), O(10, 0.99)]) is None
 
 
-def test_a_slowing_render_is_predicted_to_keep_slowing() -> None:
-    # 0.02/s, then 0.01/s: at the latest rate the end would be at 80; the rate has been falling
-    # with progress, so the likely end is later (but never past a quarter of the latest rate).
-    fc = forecast([O(0, 0.1), O(10, 0.3), O(20, 0.4)])
-    assert fc is not None
-    assert 80.0 < fc.likely < 20 + 0.6 / 0.0025
-    plain = forecast([O(0, 0.1), O(10, 0.3), O(20, 0.4)], PollPolicy(decelerate=False))
-    assert plain is not None and plain.likely == pytest.approx(80.0)
+def test_a_stage_that_restarts_starts_a_new_trend() -> None:
+    # 0 -> 0.6 over 60 s, then back to 0.2 and on at 0.02/s: the old samples say nothing now.
+    seen = [O(t, t / 100) for t in range(10, 61, 10)] + [O(65, 0.2), O(70, 0.3), O(75, 0.4)]
+    assert predict_completion(seen) == pytest.approx(75 + 0.6 / 0.02)
+    # Right after the fall (two low samples, no rate yet): no end in sight, and none ruled out.
+    fc = forecast(seen[:-2])
+    assert fc is not None and fc.flat and fc.likely == math.inf
+    assert next_delay(POLICY, now=65.0, started=0.0, observations=seen[:-2]) <= POLICY.flat_interval
 
 
 def test_a_distant_end_is_approached_without_passing_its_earliest_plausible_time() -> None:
-    obs = [O(0, 0.1), O(10, 0.2), O(20, 0.4)]  # likely 50, earliest 35
-    delay = next_delay(POLICY, now=20.0, started=0.0, observations=obs)
-    assert delay == pytest.approx(POLICY.approach * 15.0)
+    obs = [O(0, 0.1), O(10, 0.2), O(20, 0.4), O(30, 0.5)]
+    fc = forecast(obs)
+    assert fc is not None and not fc.flat
+    delay = next_delay(POLICY, now=30.0, started=0.0, observations=obs)
+    cap = min(longest_sleep(POLICY, obs), POLICY.young * 30.0)
+    assert delay == pytest.approx(min(fc.earliest + POLICY.notice - 30.0, cap))
 
 
 def test_a_steady_rate_close_to_its_end_gets_one_poll_just_after_it() -> None:
@@ -228,7 +257,12 @@ def test_progress_held_just_below_one_lands_on_the_predicted_end_then_stays_boun
     # The rate says 8.35 s; held just below 1, trust is bounded to blind_interval.
     assert next_delay(POLICY, now=92.0, started=0.0, observations=obs) == POLICY.blind_interval
     # Closer in: never past the earliest plausible end (0.1 left at 1.45 x 0.01/s) plus notice.
-    earliest = 90.0 + 0.1 / (0.01 * (1 + POLICY.min_spread))
+    fc = forecast(obs)
+    assert fc is not None and fc.likely == pytest.approx(100.0)
+    earliest = fc.earliest
+    assert earliest == pytest.approx(
+        90.0 + (0.1 - POLICY.min_noise / math.sqrt(3)) / (0.01 * (1 + POLICY.min_spread))
+    )
     assert next_delay(POLICY, now=95.0, started=0.0, observations=obs) == pytest.approx(
         earliest + POLICY.notice - 95.0
     )
@@ -251,9 +285,21 @@ def test_a_hold_of_any_length_is_noticed_within_the_bounded_interval(hold: float
 
 
 def test_exact_schedule_of_a_two_minute_job() -> None:
-    # Fast start, trust growing with the span seen (5, 7.5, 18.75, 46.9 s), then one poll just
-    # after the predicted end.
-    assert [round(t, 2) for t in run_job(120.0)] == [0.0, 1.0, 6.0, 13.5, 32.25, 79.12, 107.31, 120.35]
+    # Fast start, sleeps of half the wait so far while the rate is young, then at most 30 s,
+    # then one poll just after the predicted end (the rate is steady).
+    assert [round(t, 2) for t in run_job(120.0)] == [
+        0.0,
+        1.0,
+        6.0,
+        11.0,
+        16.5,
+        24.75,
+        37.12,
+        55.69,
+        83.53,
+        113.53,
+        120.35,
+    ]
 
 
 @pytest.mark.parametrize("duration", [30.0, 60.0, 120.0, 240.0, 600.0])
@@ -263,16 +309,17 @@ def test_notices_completion_within_a_second(duration: float) -> None:
 
 
 @pytest.mark.parametrize("duration", [120.0, 240.0, 600.0])
-def test_multi_minute_jobs_need_far_fewer_polls_than_a_fixed_five_second_loop(duration: float) -> None:
+def test_multi_minute_jobs_need_less_than_half_the_polls_of_a_fixed_five_second_loop(duration: float) -> None:
     polls = run_job(duration)
     fixed_polls = math.ceil(duration / 5.0) + 1
-    assert len(polls) * 3 < fixed_polls, (len(polls), fixed_polls)
+    assert len(polls) * 2 < fixed_polls, (len(polls), fixed_polls)
 
 
 @pytest.mark.parametrize("speedup", [1.0, 1.3, 1.45])
-def test_a_render_that_speeds_up_near_the_end_is_still_noticed_within_a_second(speedup: float) -> None:
-    # Guaranteed up to a speed-up of 1 + min_spread over the fastest recent rate; beyond that
-    # (say 4x after 90 s of steady progress) a later notice is possible by design.
+def test_a_render_that_speeds_up_near_the_end_is_still_noticed_densely(speedup: float) -> None:
+    # Guaranteed up to a speed-up of 1 + min_spread over the fastest recent rate (polls are then
+    # at most min_interval apart around the end); beyond that (say 4x after 90 s of steady
+    # progress) a later notice is possible by design.
     slow = 0.6 / 150.0
     duration = 150.0 + 0.4 / (slow * speedup)
 
@@ -280,7 +327,7 @@ def test_a_render_that_speeds_up_near_the_end_is_still_noticed_within_a_second(s
         return min(0.99, slow * t if t < 150.0 else 0.6 + slow * speedup * (t - 150.0))
 
     polls = run_profile(progress, duration)
-    assert 0.0 <= polls[-1] - duration <= 1.0 + 1e-9, polls[-6:]
+    assert 0.0 <= polls[-1] - duration <= POLICY.min_interval + 1e-9, polls[-6:]
 
 
 # -- progress in steps -------------------------------------------------------------------------
@@ -292,14 +339,13 @@ def test_on_the_last_step_the_end_may_come_at_any_moment() -> None:
     assert next_delay(POLICY, now=95.0, started=0.0, observations=obs) == POLICY.step_interval
 
 
-def test_between_steps_the_schedule_sleeps_until_the_last_step_could_come() -> None:
-    # Levels of 0.1 every ~20 s: at 0.3 (seen at 62, begun after 60) seven jumps are left, each
-    # at least 15 s at the pace seen (20 s per level, 30 % faster).
-    obs = [O(0, 0.0), O(22, 0.1), O(30, 0.1), O(42, 0.2), O(50, 0.2), O(60, 0.2), O(62, 0.3)]
-    gap = 0.1 * (60 - 22) / (0.3 - 0.1)
-    soonest = 60 + 7 * gap / (1 + POLICY.step_spread)
-    delay = next_delay(POLICY, now=62.0, started=0.0, observations=obs)
-    assert delay == pytest.approx(min(soonest - 62.0, 1.5 * (62 - 22)))
+def test_on_a_level_the_schedule_polls_at_least_every_flat_interval() -> None:
+    # Levels of 0.1 every ~20 s, flat at 0.3 for 25 s: the trend before it predicts 0.12 more,
+    # so this is a stall or a level, which may end at any moment.
+    obs = [O(0, 0.0), O(22, 0.1), O(42, 0.2), O(62, 0.3), O(75, 0.3), O(87, 0.3)]
+    fc = forecast(obs)
+    assert fc is not None and fc.flat
+    assert next_delay(POLICY, now=87.0, started=0.0, observations=obs) <= POLICY.flat_interval
 
 
 def test_steps_at_irregular_times_are_noticed_within_the_step_interval() -> None:
@@ -311,3 +357,72 @@ def test_steps_at_irregular_times_are_noticed_within_the_step_interval() -> None
     polls = run_profile(progress, 200.0)
     assert polls[-1] - 200.0 <= POLICY.step_interval + 1e-9
     assert len(polls) < 200.0 / 5.0
+
+
+# -- the neighbours of issue 27 (each failed the 5 s promise before) ------------------------------
+
+
+def _noise(seed: int, t: float, sd: float) -> float:
+    # Deterministic noise: a function of the poll's time, like the benchmark's.
+    return random.Random(f"{seed}:{t:.3f}").gauss(0.0, sd)
+
+
+def test_noisy_four_level_steps_are_noticed_within_five_seconds_at_p95() -> None:
+    # Four levels (0, 0.25, 0.5, 0.75) at irregular times, reported with 3 % noise; the last
+    # jump is the end. Before: 9 of these 20 jobs were noticed more than 5 s late (up to 65 s).
+    late = []
+    for seed in range(20):
+        rng = random.Random(seed)
+        length = rng.uniform(90.0, 400.0)
+        gaps = [rng.uniform(0.5, 1.5) for _ in range(4)]
+        times = [sum(gaps[: i + 1]) / sum(gaps) * length for i in range(4)]
+
+        def progress(t: float, times: list[float] = times, seed: int = seed) -> float:
+            level = sum(1 for s in times[:-1] if t >= s) / 4
+            return round(min(0.99, max(0.0, level + (_noise(seed, t, 0.03) if level else 0.0))), 4)
+
+        polls = run_profile(progress, length)
+        late.append(polls[-1] - length)
+    assert sum(d > POLICY.blind_interval for d in late) <= 1 and max(late) < 10.0, sorted(late)
+
+
+def _stalling(length: float, at: float, until: float, speed: float, seed: int) -> Callable[[float], float]:
+    back = (speed * until - at) / (speed - 1)  # back on the line
+
+    def progress(t: float) -> float:
+        x = t / length
+        p = x if x < at else at if x < until else at + speed * (x - until) if x < back else x
+        return round(min(0.99, max(0.0, p + _noise(seed, t, 0.01))), 4)
+
+    return progress
+
+
+def test_stalls_that_end_in_a_catch_up_are_noticed_within_five_seconds_at_p95() -> None:
+    # Jobs of 1-2.7 min on a line that stalls at 15 % or 30 % until half or 70 % of the job,
+    # then catches up at 4x or 15x until back on the line (the end is where the line says),
+    # reported with 1 % noise. Before: 4 of these 24 were noticed 10-44 s late.
+    late = []
+    grid = itertools.product((60.0, 100.0, 160.0), (0.15, 0.3), (0.5, 0.7), (4.0, 15.0))
+    for seed, (length, at, until, speed) in enumerate(grid):
+        polls = run_profile(_stalling(length, at, until, speed, seed), length)
+        late.append(polls[-1] - length)
+    assert sum(d > POLICY.blind_interval for d in late) <= 1, sorted(late)
+
+
+def test_progress_seen_only_every_few_polls_uses_up_trust() -> None:
+    # Progress rose for 40 s (trust: 30 s), then three polls saw nothing: each one used trust
+    # up, so the schedule is back to the blind interval rather than sleeping on stale evidence.
+    obs = [O(0, 0.0), O(5, 0.05), O(25, 0.25), O(45, 0.45), O(60, None), O(66, None), O(72, None)]
+    assert longest_sleep(POLICY, obs) == POLICY.blind_interval
+    assert next_delay(POLICY, now=72.0, started=0.0, observations=obs) <= POLICY.blind_interval
+
+
+def test_early_in_a_wait_no_sleep_is_longer_than_half_the_wait() -> None:
+    # A clean rate seen over 30 s would allow a 30 s sleep toward an end 70 s away; 36 s into
+    # the wait, a fall and a faster restart (a neighbour of this shape) may still come, so the
+    # sleep is at most half the wait so far. Later, the cap no longer binds.
+    obs = [O(6, 0.06), O(16, 0.16), O(26, 0.26), O(36, 0.36)]
+    assert longest_sleep(POLICY, obs) == pytest.approx(30.0)
+    assert next_delay(POLICY, now=36.0, started=0.0, observations=obs) == pytest.approx(0.5 * 36.0)
+    late = [O(t, t / 1000) for t in range(100, 401, 100)]
+    assert next_delay(POLICY, now=400.0, started=0.0, observations=late) == pytest.approx(30.0)

@@ -85,7 +85,7 @@ async def test_cards_and_prices_follow_the_board_and_edits_from_the_browser(clie
     from_browser(widget, {"type": "edit", "index": 0, "field": "prompt", "value": "A heron in the reeds"})
     assert board.shots[0].prompt == "A heron in the reeds"
     from_browser(widget, {"type": "add"})  # nothing typed: refused, no stand-in text is sent
-    assert "needs a prompt" in widget.error and len(board) == 2
+    assert "the prompt is empty" in widget.error and len(board) == 2
     from_browser(widget, {"type": "add", "prompt": "  A gull lands  "})
     assert len(board) == 3 and len(widget.shots) == 3 and widget.error == ""
     from_browser(widget, {"type": "move", "index": 2, "to": 0})

@@ -72,11 +72,12 @@ async def test_await_generate_gives_the_video(client: Any) -> None:
 async def test_the_generate_button_uses_the_form(client: Any) -> None:
     studio = Studio(client)
     browser_sets(studio.builder, text="A heron lifts off a misty lake", orientation="landscape", seconds=8)
+    created = client.simulator.ledger.total_created
     from_browser(studio.builder, {"type": "submit"})
     from_browser(studio.builder, {"type": "submit"})  # a double click: asks, sends nothing
     assert len(studio.running) == 1 and studio.builder.repeat_label == "Generate again ($2.40)"
     await asyncio.gather(*studio.running)  # Jobs are awaitables
-    assert client.simulator.ledger.total_created == 1
+    assert client.simulator.ledger.total_created == created + 1
     assert studio.last is not None
     assert (studio.last.prompt, studio.last.size, studio.last.seconds) == (
         "A heron lifts off a misty lake",
@@ -139,11 +140,12 @@ async def test_lost_create_answer_is_shown_as_outcome_unknown_and_not_resent(cli
     assert client.simulator.ledger.total_created == created + 1  # created once, never resent
 
 
-async def test_stop_watching_leaves_the_task_running_at_the_service() -> None:
+async def _watching_a_slow_render() -> tuple[Any, Any, Studio, Job[Any], Any]:
+    """A Studio watching a render that takes seconds (time to press "Stop watching")."""
     from sora_widgets.client import SoraClient
     from sora_widgets.simulator import Simulator
 
-    simulator = Simulator(speed="demo")  # renders take seconds: time to press "Stop watching"
+    simulator = Simulator(speed="demo")
     client = SoraClient(simulator=simulator)
     studio = Studio(client)
     job = studio.generate(prompt="A slow sunrise over hills")
@@ -152,6 +154,11 @@ async def test_stop_watching_leaves_the_task_running_at_the_service() -> None:
         if bar.watching:
             break
         await asyncio.sleep(0.01)
+    return simulator, client, studio, job, bar
+
+
+async def test_stop_watching_leaves_the_task_running_at_the_service() -> None:
+    simulator, client, studio, job, bar = await _watching_a_slow_render()
     assert bar.watching and bar.task_id
     assert studio.jobs[0]["watching"] is True  # the page shows "Stop watching"
     # The page's "Stop watching" in that line: a message to the Studio naming the record.
@@ -183,18 +190,7 @@ async def test_stop_watching_leaves_the_task_running_at_the_service() -> None:
 
 
 async def test_watch_again_follows_the_stopped_task_to_its_video() -> None:
-    from sora_widgets.client import SoraClient
-    from sora_widgets.simulator import Simulator
-
-    simulator = Simulator(speed="demo")
-    client = SoraClient(simulator=simulator)
-    studio = Studio(client)
-    job = studio.generate(prompt="A slow sunrise over hills")
-    [bar] = studio.status_bars
-    for _ in range(500):
-        if bar.watching:
-            break
-        await asyncio.sleep(0.01)
+    simulator, client, studio, job, bar = await _watching_a_slow_render()
     from_browser(studio, {"type": "stop", "job": bar.key})
     with pytest.raises(asyncio.CancelledError):
         await job

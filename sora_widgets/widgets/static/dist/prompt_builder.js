@@ -34,6 +34,10 @@ function labelled(text, control, fieldClass = "sw-field") {
   if (!control.id) control.id = uid("sw-f");
   return h("div", { class: fieldClass }, [h("label", { for: control.id, text }), control]);
 }
+function activeIn2(node) {
+  const root = node.getRootNode();
+  return root && "activeElement" in root ? root.activeElement : document.activeElement;
+}
 
 // sora_widgets/widgets/static/coach.js
 var COACH_ELEMENTS = [
@@ -98,6 +102,140 @@ function coachChecklist(model, trait = "coach") {
   return { node, dispose: () => model.off(`change:${trait}`, paint) };
 }
 
+// sora_widgets/widgets/static/spec_controls.js
+function mountSpecControls(model, { edited, listen: listen2 }) {
+  const box = h("div", { class: "sw-spec" });
+  let painters = [];
+  const previews = {};
+  function setValue(name, value) {
+    const values = { ...model.get("values") };
+    if (value === null || value === "") delete values[name];
+    else values[name] = value;
+    model.set("values", values);
+    model.save_changes();
+    edited();
+  }
+  function field(control, input) {
+    const node = labelled(control.label + (control.required ? " *" : ""), input, "sw-pb-field sw-spec-field");
+    if (control.description) input.title = control.description;
+    return node;
+  }
+  const builders = {
+    choice(control) {
+      const select = h("select", {});
+      if (control.default === void 0) select.append(h("option", { value: "", text: "—" }));
+      for (const option of control.options) select.append(h("option", { value: option, text: option }));
+      listen2(select, "change", () => setValue(control.name, select.value));
+      const paint2 = (v) => select.value = v === void 0 ? "" : String(v);
+      return [field(control, select), paint2];
+    },
+    toggle(control) {
+      const input = h("input", { type: "checkbox", role: "switch" });
+      listen2(input, "change", () => setValue(control.name, input.checked));
+      const text = control.label + (control.required ? " *" : "");
+      const node = h("label", { class: "sw-spec-toggle" }, [input, document.createTextNode(text)]);
+      if (control.description) input.title = control.description;
+      return [node, (v) => input.checked = Boolean(v)];
+    },
+    slider(control) {
+      const input = h("input", { type: "range", min: String(control.min), max: String(control.max), step: String(control.step) });
+      const shown = h("output", { class: "sw-spec-out" });
+      listen2(input, "input", () => {
+        shown.textContent = input.value;
+        setValue(control.name, Number(input.value));
+      });
+      const node = field(control, input);
+      node.append(shown);
+      const paint2 = (v) => {
+        if (v !== void 0) input.value = String(v);
+        shown.textContent = input.value;
+      };
+      return [node, paint2];
+    },
+    number(control) {
+      const input = h("input", { type: "number", step: String(control.step) });
+      if (control.min !== null && control.min !== void 0) input.min = String(control.min);
+      if (control.max !== null && control.max !== void 0) input.max = String(control.max);
+      listen2(input, "input", () => setValue(control.name, input.value === "" ? null : Number(input.value)));
+      return [field(control, input), (v) => input.value = v === void 0 || v === null ? "" : String(v)];
+    },
+    text(control) {
+      const input = h("input", { type: "text" });
+      if (control.max_length) input.maxLength = control.max_length;
+      listen2(input, "input", () => setValue(control.name, input.value));
+      return [field(control, input), (v) => input.value = v === void 0 ? "" : String(v)];
+    },
+    json(control) {
+      const input = h("textarea", { rows: "2", placeholder: "JSON" });
+      listen2(input, "input", () => setValue(control.name, input.value));
+      return [field(control, input), (v) => input.value = v === void 0 ? "" : String(v)];
+    },
+    image(control) {
+      const slot = control.name;
+      const file = h("input", { type: "file", accept: "image/jpeg,image/png,image/webp,image/*", class: "sw-pb-file" });
+      listen2(file, "change", async () => {
+        const chosen = file.files && file.files[0];
+        if (!chosen) return;
+        const data = await chosen.arrayBuffer();
+        model.send({ type: "upload", slot, name: chosen.name, mime: chosen.type }, void 0, [data]);
+        file.value = "";
+      });
+      const choose = h("button", { class: "sw-btn", type: "button", text: `Choose ${control.label.toLowerCase()}…` });
+      listen2(choose, "click", () => file.click());
+      const remove = h("button", { class: "sw-btn", type: "button", text: `Remove ${control.label.toLowerCase()}` });
+      listen2(remove, "click", () => model.send({ type: "clear_image", slot }));
+      const preview = h("img", { class: "sw-pb-preview", alt: `${control.label} as it will be sent` });
+      const info = h("div", { class: "sw-muted" });
+      const notes = h("ul", { class: "sw-pb-notes" });
+      const node = field(control, file);
+      node.append(choose, h("div", { class: "sw-pb-image" }, [preview, h("div", { class: "sw-pb-imageinfo" }, [info, notes, remove])]));
+      const paint2 = () => {
+        const shown = model.get("slots")[slot];
+        node.querySelector(".sw-pb-image").hidden = !shown;
+        info.textContent = shown ? shown.label : "";
+        notes.replaceChildren(...(shown ? shown.notes : []).map((n) => h("li", { text: n })));
+        if (previews[slot]) preview.src = previews[slot].url;
+        else preview.removeAttribute("src");
+      };
+      return [node, paint2];
+    }
+  };
+  function build() {
+    painters = [];
+    const nodes = [];
+    for (const control of model.get("controls")) {
+      const make = builders[control.kind] || builders.text;
+      const [node, paint2] = make(control);
+      node.setAttribute("data-name", control.name);
+      nodes.push(node);
+      painters.push([control.name, paint2]);
+    }
+    box.replaceChildren(...nodes);
+    box.hidden = !nodes.length;
+    paint();
+  }
+  function paint() {
+    const values = model.get("values");
+    const active = activeIn2(box);
+    for (const [name, painter] of painters) {
+      const control = box.querySelector(`[data-name="${CSS.escape(name)}"]`);
+      if (control && control.contains(active) && active.tagName !== "SELECT") continue;
+      painter(values[name]);
+    }
+  }
+  function image(msg, buffers) {
+    const old = previews[msg.slot];
+    if (old) URL.revokeObjectURL(old.url);
+    const url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime }));
+    previews[msg.slot] = { url, version: msg.version };
+    paint();
+  }
+  function dispose() {
+    for (const p of Object.values(previews)) URL.revokeObjectURL(p.url);
+  }
+  return { node: box, build, paint, image, dispose };
+}
+
 // sora_widgets/widgets/static/prompt_builder.js
 var SHOT_FIELDS = [
   ["shot_type", "Shot type", "e.g. Wide shot"],
@@ -149,6 +287,17 @@ function mountPromptBuilder({ model, el }) {
       edited();
     });
   };
+  const modelSelect = h("select", { class: "sw-pb-model" });
+  listen2(modelSelect, "change", () => {
+    model.set("model", modelSelect.value);
+    model.save_changes();
+    edited();
+  });
+  const modelField = labelled("Model", modelSelect, "sw-pb-field sw-pb-modelfield");
+  const modelNote = h("div", { class: "sw-muted sw-pb-modelnote" });
+  modelField.append(modelNote);
+  const spec = mountSpecControls(model, { edited, listen: listen2 });
+  cleanups.push(spec.dispose);
   const text = h("textarea", { class: "sw-pb-text", rows: "3", placeholder: "Describe one shot: type, subject, action, setting, lighting, camera movement" });
   bindText(text, "text");
   const promptField = labelled("Prompt", text, "sw-pb-field sw-pb-prompt");
@@ -230,7 +379,7 @@ function mountPromptBuilder({ model, el }) {
   const alert = h("div", { class: "sw-alert", role: "alert" });
   const generate = h("button", { class: "sw-btn sw-btn-primary", type: "button", text: "Generate" });
   const emptyHint = h("span", { class: "sw-muted sw-pb-empty", text: "Type a prompt to generate" });
-  const FORM_KEYS = ["text", ...SHOT_FIELDS.map(([trait]) => trait), "orientation", "seconds", "fit_mode", "remix_id"];
+  const FORM_KEYS = ["text", ...SHOT_FIELDS.map(([trait]) => trait), "orientation", "seconds", "fit_mode", "remix_id", "model", "values"];
   const submit = () => model.send({ type: "submit", form: Object.fromEntries(FORM_KEYS.map((k) => [k, model.get(k)])) });
   listen2(generate, "click", submit);
   const repeatNote = h("span", { class: "sw-pb-repeat-note" });
@@ -251,12 +400,17 @@ function mountPromptBuilder({ model, el }) {
     model.send({ type: "clear" });
   });
   const footer = h("div", { class: "sw-pb-footer" }, [price, h("div", { class: "sw-pb-actions" }, [emptyHint, clear, generate])]);
+  const soraRows = [
+    h("div", { class: "sw-pb-row" }, [orientation.fieldset, secondsHolder]),
+    h("div", { class: "sw-pb-row" }, [fileField, remixField])
+  ];
   const root = h("div", { class: "sw-root sw-pb" }, [
+    modelField,
     promptField,
     details,
     composed,
-    h("div", { class: "sw-pb-row" }, [orientation.fieldset, secondsHolder]),
-    h("div", { class: "sw-pb-row" }, [fileField, remixField]),
+    spec.node,
+    ...soraRows,
     imageBox,
     problem,
     alert,
@@ -270,7 +424,21 @@ function mountPromptBuilder({ model, el }) {
   function setValue(node, value) {
     if (node.value !== value && !ahead()) node.value = value;
   }
+  function paintModels() {
+    const choices = model.get("model_choices");
+    const same = modelSelect.options.length === choices.length && choices.every((c, i) => modelSelect.options[i].value === c.id);
+    if (!same) modelSelect.replaceChildren(...choices.map((c) => h("option", { value: String(c.id), text: String(c.label) })));
+    if (!ahead() || activeIn(modelSelect) !== modelSelect) modelSelect.value = model.get("model");
+    modelField.hidden = choices.length < 2;
+    modelNote.textContent = model.get("model_note");
+    modelNote.hidden = !modelNote.textContent;
+    const sora = !model.get("model");
+    for (const row of soraRows) row.hidden = !sora;
+    return sora;
+  }
   function paint() {
+    const sora = paintModels();
+    spec.paint();
     setValue(text, model.get("text"));
     let anyShot = false;
     for (const [trait] of SHOT_FIELDS) {
@@ -285,7 +453,7 @@ function mountPromptBuilder({ model, el }) {
     seconds.sync();
     fit.sync();
     const hasImage = model.get("has_image");
-    imageBox.hidden = !hasImage;
+    imageBox.hidden = !hasImage || !sora;
     preview.hidden = !previewUrl;
     imageLabel.textContent = model.get("image_label");
     imageNotes.replaceChildren(...model.get("image_notes").map((n) => h("li", { text: n })));
@@ -311,6 +479,7 @@ function mountPromptBuilder({ model, el }) {
     generate.disabled = off || empty;
     emptyHint.hidden = !empty || generate.hidden;
     remix.disabled = off || !choices.length && !model.get("remix_id");
+    for (const node of root.querySelectorAll("select")) if (node !== remix) node.disabled = off;
   }
   function onMessage(msg, buffers) {
     if (msg.type === "form_ack" && msg.view === viewId) {
@@ -323,6 +492,8 @@ function mountPromptBuilder({ model, el }) {
       paint();
       promptField.scrollIntoView({ block: "nearest" });
       text.focus({ preventScroll: true });
+    } else if (msg.type === "slot_image" && buffers?.length) {
+      spec.image(msg, buffers);
     } else if (msg.type === "image" && buffers?.length) {
       if (previewUrl) URL.revokeObjectURL(previewUrl);
       previewUrl = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime }));
@@ -337,8 +508,10 @@ function mountPromptBuilder({ model, el }) {
   };
   model.on("change:image_version", onVersion);
   model.on("change:seconds_options", buildSeconds);
+  model.on("change:controls", spec.build);
   model.on("change", paint);
   model.on("msg:custom", onMessage);
+  spec.build();
   paint();
   model.send({ type: "ready" });
   return () => {
@@ -346,6 +519,7 @@ function mountPromptBuilder({ model, el }) {
     cleanups.forEach((fn) => fn());
     model.off("change:image_version", onVersion);
     model.off("change:seconds_options", buildSeconds);
+    model.off("change:controls", spec.build);
     model.off("change", paint);
     model.off("msg:custom", onMessage);
     if (previewUrl) URL.revokeObjectURL(previewUrl);
