@@ -75,6 +75,9 @@ def test_pick_a_catalog_model_with_the_keyboard_generate_and_play(open_notebook:
     # The service retires the model: the next Generate says so in the status bar, with the
     # closest models it still offers.
     nb.run_one(1)
+    # A new prompt: the same request again within a minute would first ask "Generate again".
+    studio.get_by_label("Prompt", exact=True).press_sequentially(" at dawn")
+    expect(studio.get_by_label("Prompt", exact=True)).to_have_value("A heron lifts off a misty lake at dawn")
     studio.get_by_role("button", name="Generate").click()
     error = studio.locator(".sw-status-error").first
     expect(error).to_contain_text("kirin_v2_6_t2v", timeout=60_000)
