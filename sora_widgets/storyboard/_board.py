@@ -87,6 +87,9 @@ class Shot:
         image: its own reference image (path, bytes, PIL image, URL or ReferenceImage); a shot
             with its own image starts from it instead of the previous shot's last frame.
         take: bumped by :meth:`Storyboard.rerun_from` to ask for a new video.
+        model: a catalog model for this shot (None: Sora 2 Pro, text or image to video as
+            needed). To continue from the last frame its spec must take a first-frame image.
+        params: that model's other parameters by name (checked against its spec when sent).
     """
 
     prompt: str
@@ -94,6 +97,8 @@ class Shot:
     continuity: str | None = None
     image: Any = None
     take: int = 0
+    model: str | None = None
+    params: dict[str, Any] | None = None
 
 
 @dataclass
@@ -117,7 +122,7 @@ class ShotPlan:
     depends_on: int | None
     action: str  # "reuse" | "resume" | "generate" | "unknown"
     entry: JournalEntry | None
-    cost: Decimal
+    cost: Decimal | None  # None: the shot's model has no known price
 
 
 def describe_error(exc: BaseException) -> str:

@@ -49,6 +49,7 @@ def board_to_dict(board: Storyboard) -> dict[str, Any]:
                 "continuity": shot.continuity,
                 "image": image,
                 "take": shot.take,
+                **({"model": shot.model, "params": shot.params} if shot.model else {}),
             }
         )
     return {
@@ -104,6 +105,8 @@ def board_from_dict(
                     continuity=shot.get("continuity"),
                     image=image,
                     take=shot.get("take", 0),
+                    model=shot.get("model"),
+                    params=shot.get("params"),
                 )
             )
         except InvalidRequestError as exc:

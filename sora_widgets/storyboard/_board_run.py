@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._paths import path_inside
-from ..errors import SoraError
+from ..errors import InvalidRequestError, SoraError
 from ..models.request import ReferenceImage
 from ..models.video import Video
 from ._board import (
@@ -158,6 +158,12 @@ class BoardRun:
             )
         shot = board.shots[i]
         mode = board.mode_of(i)
+        if shot.model:
+            params = await self._catalog_fields(i, source if mode == "last_frame" else None)
+            self._set(i, status=RUNNING, message="sending", progress=None)
+            task = await client.create(labels=shot_labels(board.id, i, plan.key), **params)
+            update(task)
+            return await client.wait(task, on_update=update)
         fields: dict[str, Any] = {"prompt": shot.prompt, "size": board.size, "seconds": board.seconds_of(i)}
         if shot.image is not None:
             fields["image"] = await asyncio.to_thread(self._own_image, shot.image)
@@ -170,6 +176,41 @@ class BoardRun:
         update(task)
         return await client.wait(task, on_update=update)
 
+    async def _catalog_fields(self, index: int, source: Video | None) -> dict[str, Any]:
+        """A catalog-model shot's create arguments: its params, its prompt and length, and its
+        first-frame image (its own, or the last frame of ``source``) in the parameter its spec
+        names for that, fitted to the size the request will have."""
+        from ..client._requests import nominal_size
+
+        shot = self.board.shots[index]
+        spec = await self.board.client.model_spec(str(shot.model))
+        params: dict[str, Any] = dict(shot.params or {})
+        for name in (n for n in spec.image_params if n in params):
+            # A board may come from a shared file: its params never make this machine read a file.
+            items = params[name] if isinstance(params[name], list) else [params[name]]
+            if not all(isinstance(v, str) and v.startswith(("https://", "http://")) for v in items):
+                raise InvalidRequestError(
+                    f"shot {index} ({shot.model}): params[{name!r}] takes web addresses here; give a "
+                    "local picture as the shot's image= instead."
+                )
+        if spec.param("prompt") is not None:
+            params.setdefault("prompt", shot.prompt)
+        length = spec.length_param
+        if shot.seconds is not None and length is not None:
+            params.setdefault(length.name, shot.seconds)
+        first = spec.first_frame_param
+        if first is not None and (shot.image is not None or source is not None):
+            size = nominal_size(spec, params)
+            from ..media import fit_image
+
+            if source is not None:
+                image = await asyncio.to_thread(self._reference_from, source, size)
+            else:
+                image = await asyncio.to_thread(fit_image, shot.image, size)
+            param = spec.param(first)
+            params[first] = [image] if param is not None and param.type == "array" else image
+        return {"model": shot.model, **params}
+
     def _own_image(self, image: Any) -> Any:
         if isinstance(image, str) and image.startswith(("https://", "http://")):
             return image
@@ -177,14 +218,15 @@ class BoardRun:
 
         return fit_image(image, self.board.size)
 
-    def _reference_from(self, video: Video) -> ReferenceImage:
-        """Shot ``video``'s last frame, fitted to the board's size, as a PNG reference."""
+    def _reference_from(self, video: Video, size: str | None = None) -> ReferenceImage:
+        """Shot ``video``'s last frame, fitted to ``size`` (the board's), as a PNG reference."""
         from ..av.film import last_frame
         from ..media import fit_image
 
         if video.path is None:
             raise SoraError(f"shot video {video.task_id} has no local file to take the last frame from.")
-        return fit_image(last_frame(video.path), self.board.size, source=f"last frame of {video.task_id}")
+        target = size or self.board.size
+        return fit_image(last_frame(video.path), target, source=f"last frame of {video.task_id}")
 
     def _join(self, videos: list[Video]) -> Film:
         from ..av.film import join_videos

@@ -41,8 +41,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidRequestError
-from ..models.catalog import I2V, T2V
+from ..models.catalog import I2V, MODELS, T2V
 from ..models.money import format_money
+from ..models.prices import estimate_cost
 from ..models.request import ReferenceImage, check_prompt, normalize_seconds, normalize_size
 from ._board import (
     BLOCKED,
@@ -166,9 +167,19 @@ class Storyboard:
         continuity: str | None = None,
         image: Any = None,
         at: int | None = None,
+        model: str | None = None,
+        params: dict[str, Any] | None = None,
     ) -> int:
-        """Add a shot (at the end, or before index ``at``); returns its index."""
-        return self._insert(Shot(prompt=prompt, seconds=seconds, continuity=continuity, image=image), at)
+        """Add a shot (at the end, or before index ``at``); returns its index.
+
+        ``model`` picks any catalog model for this shot (``params``: its other parameters by
+        name); with ``continuity="last_frame"`` the model's spec must take a first-frame image,
+        which :meth:`check` (and :meth:`run`, before sending anything) verifies.
+        """
+        shot = Shot(
+            prompt=prompt, seconds=seconds, continuity=continuity, image=image, model=model, params=params
+        )
+        return self._insert(shot, at)
 
     def _insert(self, shot: Shot, at: int | None = None) -> int:
         """Check ``shot`` and insert it: the one way in, for :meth:`add` and a loaded file alike."""
@@ -183,12 +194,12 @@ class Storyboard:
         return index
 
     def edit(self, index: int, **changes: Any) -> None:
-        """Change a shot's ``prompt``, ``seconds``, ``continuity`` or ``image``.
+        """Change a shot's ``prompt``, ``seconds``, ``continuity``, ``image``, ``model`` or ``params``.
 
         The shot, and the shots that continue from it, will be made again on the next run.
         """
         self._check_idle()
-        unknown = set(changes) - {"prompt", "seconds", "continuity", "image"}
+        unknown = set(changes) - {"prompt", "seconds", "continuity", "image", "model", "params"}
         if unknown:
             raise InvalidRequestError(f"unknown shot field(s) {', '.join(sorted(unknown))}.")
         self.shots[self._index(index)] = self._valid(replace(self.shots[self._index(index)], **changes))
@@ -255,7 +266,11 @@ class Storyboard:
     def _valid(self, shot: Shot) -> Shot:
         prompt = check_prompt(shot.prompt)
         take = check_take(shot.take)
-        seconds = None if shot.seconds is None else normalize_seconds(shot.seconds, T2V)
+        shot = _checked_model(shot)
+        if shot.seconds is None or shot.model is not None:
+            seconds = _catalog_seconds(shot.seconds)  # a catalog model's lengths are its spec's
+        else:
+            seconds = normalize_seconds(shot.seconds, T2V)
         image = shot.image
         if image is not None and not isinstance(image, (str, Path, ReferenceImage)):
             # bytes, a PIL image or a file object: load (and check) it once, now.
@@ -317,6 +332,8 @@ class Storyboard:
     def model_of(self, index: int) -> str:
         """The model shot ``index`` goes to."""
         shot = self.shots[index]
+        if shot.model:
+            return shot.model
         uses_image = shot.image is not None or (
             self.mode_of(index) == "last_frame" and self.depends_on(index) is not None
         )
@@ -337,6 +354,8 @@ class Storyboard:
                 "take": shot.take,
                 "after": keys[dep] if dep is not None else None,
             }
+            if shot.model:  # only then: the keys of Sora shots stay what they were
+                material |= {"model": shot.model, "params": shot.params}
             digest = hashlib.sha256(json.dumps(material, sort_keys=True).encode("utf-8")).hexdigest()
             keys.append(digest[:24])
         return keys
@@ -363,7 +382,7 @@ class Storyboard:
         plans = []
         for i, key in enumerate(self.keys()):
             entry = entries.get(key)
-            price = (I2V if self.model_of(i) == I2V.id else T2V).estimate_cost(self.seconds_of(i))
+            price = self.price_of(i)
             if entry is None or entry.status in ("failed", "refused"):
                 action = "generate"
             elif entry.status == "completed" and entry.video is not None:
@@ -377,15 +396,50 @@ class Storyboard:
             plans.append(ShotPlan(i, key, self.depends_on(i), action, entry, price))
         return plans
 
-    @property
-    def total_cost(self) -> Decimal:
-        """The estimated price of every shot of the board."""
-        return sum((p.cost for p in self._price_plan()), Decimal("0"))
+    def price_of(self, index: int) -> Decimal | None:
+        """Shot ``index``'s estimated price by its model (None: no known price, never $0)."""
+        shot, seconds = self.shots[index], self.seconds_of(index)
+        if shot.model:
+            length = (shot.params or {}).get("duration", shot.seconds)
+            return estimate_cost(shot.model, length or seconds, self.client.prices)
+        return (I2V if self.model_of(index) == I2V.id else T2V).estimate_cost(seconds)
 
     @property
-    def estimated_cost(self) -> Decimal:
-        """The estimated price of the next run: only the shots it has to make."""
-        return sum((p.cost for p in self.plan() if p.action == "generate"), Decimal("0"))
+    def total_cost(self) -> Decimal | None:
+        """The estimated price of every shot of the board (None: a shot's model has no known price)."""
+        return _sum_known([p.cost for p in self._price_plan()])
+
+    @property
+    def estimated_cost(self) -> Decimal | None:
+        """The estimated price of the next run: only the shots it has to make (None: unknown)."""
+        return _sum_known([p.cost for p in self.plan() if p.action == "generate"])
+
+    async def check(self) -> None:
+        """Check, before anything is sent, that every shot's model can continue as asked.
+
+        Raises:
+            InvalidRequestError: naming the shot and the model that cannot continue it (no
+                first-frame image in its spec for ``last_frame``, no remix for ``remix``).
+            ModelUnavailableError: a shot's model is not in the catalog.
+        """
+        for i, shot in enumerate(self.shots):
+            if not shot.model:
+                continue
+            spec = await self.client.model_spec(shot.model)
+            mode = self.mode_of(i)
+            continues = self.depends_on(i) is not None
+            from_image = (mode == "last_frame" and continues) or shot.image is not None
+            if from_image and spec.first_frame_param is None:
+                raise InvalidRequestError(
+                    f"shot {i} ({shot.model}) cannot start from an image (the last frame of shot "
+                    f"{i - 1} or its own): its spec takes no first-frame image. Pick a model whose "
+                    "spec does (an image-to-video model), or continuity='none' for this shot."
+                )
+            if mode == "remix" and continues and not spec.can_remix:
+                raise InvalidRequestError(
+                    f"shot {i} ({shot.model}) cannot remix shot {i - 1}: its spec takes no remix source. "
+                    "Use continuity='last_frame' with a model that takes a first-frame image, or 'none'."
+                )
 
     def _price_plan(self) -> list[ShotPlan]:
         return [
@@ -395,7 +449,7 @@ class Storyboard:
                 self.depends_on(i),
                 "generate",
                 None,
-                (I2V if self.model_of(i) == I2V.id else T2V).estimate_cost(self.seconds_of(i)),
+                self.price_of(i),
             )
             for i in range(len(self.shots))
         ]
@@ -417,8 +471,16 @@ class Storyboard:
             raise InvalidRequestError("the board has no shots: board.add('...') first.")
         if self.running:
             raise InvalidRequestError("the board is running already.")
+        await self.check()
         plans = self.plan()
-        cost = sum((p.cost for p in plans if p.action == "generate"), Decimal("0"))
+        making = [p for p in plans if p.action == "generate"]
+        unpriced = sorted({self.model_of(p.index) for p in making if p.cost is None})
+        if self.budget is not None and unpriced:
+            raise BudgetExceeded(
+                f"no price is known for {', '.join(unpriced)}, so the run cannot be held to the budget; "
+                "nothing was sent. Set one with client.prices.set(model, per_second=...)."
+            )
+        cost = sum((p.cost for p in making if p.cost is not None), Decimal("0"))
         if self.budget is not None and cost > self.budget:
             raise BudgetExceeded(
                 f"this run would cost about {format_money(cost)} "
@@ -510,3 +572,32 @@ class Storyboard:
             f"Storyboard({self.id!r}, {len(self.shots)} shots, {self.size}, {self.continuity}, "
             f"estimated {format_money(self.total_cost)})"
         )
+
+
+def _sum_known(costs: list[Decimal | None]) -> Decimal | None:
+    """The sum of ``costs``, or None when one of them is unknown (never counted as $0)."""
+    if any(c is None for c in costs):
+        return None
+    return sum((c for c in costs if c is not None), Decimal("0"))
+
+
+def _checked_model(shot: Shot) -> Shot:
+    """The shot's ``model`` and ``params`` checked (a Sora id counts as no catalog model)."""
+    if shot.model is not None and not isinstance(shot.model, str):
+        raise InvalidRequestError(f"model: a model id (text), not {type(shot.model).__name__}.")
+    model = shot.model if shot.model and shot.model not in MODELS else None
+    params = shot.params
+    if params is not None and (not isinstance(params, dict) or not all(isinstance(k, str) for k in params)):
+        raise InvalidRequestError("params: the model's parameters by name, as an object.")
+    if params and model is None:
+        raise InvalidRequestError("params= go with a catalog model: give the shot's model= too.")
+    return replace(shot, model=model, params=dict(params) if params else None)
+
+
+def _catalog_seconds(seconds: Any) -> int | None:
+    """A catalog shot's length: a whole number of seconds (the spec checks it when sent)."""
+    if seconds is None:
+        return None
+    if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 1:
+        raise InvalidRequestError(f"seconds={seconds!r}: a whole number of seconds, 1 or more.")
+    return seconds

@@ -10,13 +10,17 @@ import traitlets as t
 
 from .._constants import MAX_PROMPT_CHARS
 from .._text import shorten
+from ..client._requests import catalog_request, nominal_seconds, nominal_size
 from ..coaching import PromptReport, Vocabulary, coach
 from ..errors import InvalidRequestError
-from ..models.catalog import I2V, ORIENTATIONS, T2V, front_catalog, get_model
+from ..models.catalog import I2V, MODELS, ORIENTATIONS, T2V, front_catalog, get_model
+from ..models.prices import PriceTable, estimate_cost, format_estimate
 from ..models.request import ReferenceImage, VideoRequest
+from ..models.specs import ModelSpec
 from ..models.video import Video
 from ._base import SoraWidget, handles
 from ._common import describe_error, format_cost
+from ._spec_controls import PROMPT_PARAM, controls_for, image_slots, kept_values, params_of
 
 __all__ = ["PromptBuilder", "compose_prompt"]
 
@@ -25,6 +29,8 @@ __all__ = ["PromptBuilder", "compose_prompt"]
 SHOT_FIELDS: tuple[str, ...] = ("shot_type", "subject", "action", "setting", "lighting", "camera")
 # Views whose last resynchronised edit is remembered (one per open view; old ones forgotten).
 _MAX_VIEWS = 64
+# The picker's first entry: the Sora 2 Pro form (text or image to video, chosen by the image).
+SORA_CHOICE = {"id": "", "label": "Sora 2 Pro"}
 # A press of Generate for the request sent this many seconds ago or less is taken as a double
 # click or an accidental repeat, not a wish for a second paid video: it asks first ("Generate
 # again"). A minute covers a double click, a slow page and a create still being sent.
@@ -60,7 +66,7 @@ backlight. Camera: slow dolly in.'
     return " ".join(part for part in (free, structured) if part)
 
 
-class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
+class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach", "spec_controls")):
     """Build a request: prompt (free text plus shot fields), orientation, length, image, remix.
 
     Example:
@@ -121,6 +127,16 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
     # The prompt coach's report on ``prompt`` (PromptReport.to_dict()), drawn as a live checklist.
     coach = t.Dict(default_value={}).tag(sync=True)
 
+    # The model picker: "" is the Sora 2 Pro form above; any other id is a catalog model whose
+    # spec is drawn as ``controls`` (data, see _spec_controls) holding ``values`` by name.
+    model = t.Unicode("").tag(sync=True)
+    model_choices = t.List(t.Dict(), default_value=[SORA_CHOICE]).tag(sync=True)
+    model_note = t.Unicode("").tag(sync=True)
+    controls = t.List(t.Dict()).tag(sync=True)
+    values = t.Dict().tag(sync=True)
+    # Per image picker of a catalog model: {"label": what is sent, "notes": [...], "version": n}.
+    slots = t.Dict().tag(sync=True)
+
     def __init__(
         self,
         request: VideoRequest | None = None,
@@ -128,9 +144,15 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
         on_submit: Callable[[VideoRequest], Any] | None = None,
         remix_sources: Iterable[Video] = (),
         vocabulary: Vocabulary | None = None,
+        models: Iterable[ModelSpec] = (),
+        prices: PriceTable | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.prices = prices  # the price table estimates use (None: the bundled prices)
+        self._specs: dict[str, ModelSpec] = {}
+        self._slot_sources: dict[str, ReferenceImage] = {}  # picker -> image as loaded
+        self._slot_images: dict[str, ReferenceImage] = {}  # picker -> fitted: what is sent
         self.vocabulary = vocabulary  # the prompt coach's words (None: the default vocabulary)
         self._coached: tuple[str, Vocabulary | None] | None = None  # (text, vocabulary) last coached
         self.observe(self._update_coach, names="prompt")
@@ -144,6 +166,9 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
         self._clock: Callable[[], float] = time.monotonic
         self.observe(self._on_form_edit, names=[*SHOT_FIELDS, "text", "seconds", "remix_id"])
         self.observe(self._on_size_or_fit, names=["orientation", "fit_mode"])
+        self.observe(self._on_model, names="model")
+        self.observe(self._on_values, names="values")
+        self.set_models(models)
         self.remix_sources = list(remix_sources)
         if request is not None:
             self.request = request
@@ -171,6 +196,112 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
             return
         self._coached = (text, self.vocabulary)
         self.coach = self.report.to_dict() if text.strip() else {}
+
+    # -- the model picker --------------------------------------------------------------------
+
+    def set_models(self, specs: Iterable[ModelSpec]) -> None:
+        """Offer these catalog models in the picker, after Sora 2 Pro, in the order given (the
+        Sora specs themselves are the Sora 2 Pro form). A model picked stays if still offered."""
+        self._specs = {s.model_id: s for s in specs if s.model_id not in MODELS}
+        choices = [{"id": s.model_id, "label": s.name or s.model_id} for s in self._specs.values()]
+        self.model_choices = [SORA_CHOICE, *choices]
+        if self.model and self.model not in self._specs:
+            self.model = ""
+
+    @property
+    def spec(self) -> ModelSpec | None:
+        """The picked catalog model's spec, or None for the Sora 2 Pro form."""
+        return self._specs.get(self.model)
+
+    @t.validate("model")
+    def _check_model(self, proposal: dict[str, Any]) -> str:
+        value = str(proposal["value"])
+        offered = getattr(self, "_specs", {})
+        if value and value not in offered:
+            names = ", ".join(offered) or "none (set_models first)"
+            raise t.TraitError(f"model {value!r} is not offered in this builder; offered: {names}")
+        return value
+
+    @t.validate("values")
+    def _check_values(self, proposal: dict[str, Any]) -> dict[str, Any]:
+        # Values come from the page: plain scalars by name, nothing else.
+        scalar = (str, int, float, bool, type(None))
+        return {str(k)[:200]: v for k, v in dict(proposal["value"]).items() if isinstance(v, scalar)}
+
+    def _on_model(self, _change: Any = None) -> None:
+        """Draw the picked model's controls; keep the values and images that still apply."""
+        spec = self.spec
+        controls = controls_for(spec) if spec is not None else []
+        defaults = {c["name"]: c["default"] for c in controls if "default" in c and c["kind"] != "image"}
+        pickers = set(image_slots(controls))
+        for name in [n for n in self._slot_sources if n not in pickers]:
+            del self._slot_sources[name]
+        with self.hold_sync():
+            self.controls = controls
+            self.values = {**defaults, **kept_values(self.values, controls)}
+            needs = "  ·  needs an image" if spec is not None and spec.requires_image else ""
+            self.model_note = f"{spec.model_id}{needs}" if spec is not None else ""
+        self._refit_slots()
+        self._on_form_edit()
+
+    def _on_values(self, _change: Any = None) -> None:
+        try:
+            self._refit_slots()  # an aspect ratio may have changed
+        except Exception as exc:  # noqa: BLE001 - image decoding: show any failure in the widget
+            self.show_error(exc)
+        self._on_form_edit()
+
+    def _refit_slots(self) -> None:
+        spec = self.spec
+        if spec is None:
+            self._slot_images = {}
+        else:
+            from ..media import fit_image
+
+            size = nominal_size(spec, self.values)
+            letterbox = self.fit_mode == "letterbox"
+            self._slot_images = {
+                n: fit_image(src, size, mode="letterbox" if letterbox else "cover")
+                for n, src in self._slot_sources.items()
+            }
+        slots = {}
+        for name, image in self._slot_images.items():
+            self.image_version += 1
+            label = f"{image.source} → {image.size}, {image.mime}"
+            slots[name] = {"label": label, "notes": list(image.notes), "version": self.image_version}
+        self.slots = slots
+        self._send_slots()
+
+    def _send_slots(self) -> None:
+        for name, image in self._slot_images.items():
+            version = self.slots.get(name, {}).get("version", 0)
+            self.send(
+                {"type": "slot_image", "slot": name, "version": version, "mime": image.mime},
+                buffers=[image.data],
+            )
+
+    def _catalog_request(self, spec: ModelSpec, prompt: str) -> VideoRequest:
+        values = params_of(self.values, self._slot_images)
+        if prompt and spec.param(PROMPT_PARAM) is not None:
+            values[PROMPT_PARAM] = prompt
+        # The endpoint is the client's to resolve (Studio: client.prepare); the values are checked here.
+        return catalog_request(spec, values, endpoint="")
+
+    def _price_text(self) -> str:
+        """The price line: the estimate (or "unknown", never $0), the length, the model."""
+        spec = self.spec
+        if spec is None:
+            kind_spec = I2V if self.image is not None else T2V
+            seconds = self.seconds if self.seconds in kind_spec.seconds else kind_spec.default_seconds
+            kind = f"Remix of {self.remix_id}" if self.remix_id else get_model(kind_spec.id).title
+            return (
+                f"{format_cost(kind_spec.estimate_cost(seconds))}  ·  {seconds} s × "
+                f"{format_cost(kind_spec.price_per_second)}/s  ·  {kind}"
+            )
+        seconds = nominal_seconds(spec, self.values)
+        cost = estimate_cost(spec.model_id, seconds, self.prices)
+        unknown = "  ·  no price known for this model (client.prices.set)" if cost is None else ""
+        return f"{format_estimate(cost)}  ·  {seconds} s  ·  {spec.name or spec.model_id}{unknown}"
 
     # -- the request, both ways ------------------------------------------------------------
 
@@ -219,6 +350,9 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
 
     def _request_for(self, prompt: str) -> VideoRequest:
         """The form's fields with ``prompt`` as a VideoRequest (validated: may raise)."""
+        spec = self.spec
+        if spec is not None:
+            return self._catalog_request(spec, prompt)
         return VideoRequest(
             prompt=prompt,
             size=self.size,
@@ -229,15 +363,20 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
 
     # -- reference image ---------------------------------------------------------------------
 
-    def set_image(self, src: Any, *, name: str | None = None) -> None:
+    def set_image(self, src: Any, *, name: str | None = None, slot: str | None = None) -> None:
         """Use ``src`` (path, bytes, PIL image, file-like or ReferenceImage) as the reference image.
 
         It is read with :func:`sora_widgets.media.load_image` (type sniffed from the content,
-        EXIF orientation applied, bombs refused) and fitted to the video size.
+        EXIF orientation applied, bombs refused) and fitted to the video size. For a catalog
+        model, ``slot`` names its image picker (``"image"``, ``"image_tail"``, ``"images.1"``...).
 
         Raises:
             ImageError: when the image cannot be used (also shown in the widget).
+            InvalidRequestError: ``slot`` is no image picker of the picked model.
         """
+        if slot is not None or self.spec is not None:
+            self._set_slot_image(slot, src, name)
+            return
         if isinstance(src, str) and src.startswith(("https://", "http://")):
             self._source = self._image = None
             self._image_url = src
@@ -253,11 +392,35 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
         self._set_loaded_image(loaded)
         self._on_form_edit()
 
-    def clear_image(self) -> None:
-        """Remove the reference image (text to video again)."""
+    def clear_image(self, *, slot: str | None = None) -> None:
+        """Remove the reference image (text to video again), or the image of one picker."""
+        if slot is not None:
+            self._slot_sources.pop(slot, None)
+            self._refit_slots()
+            self._on_form_edit()
+            return
         self._source = self._image = None
         self._image_url = None
         self._publish_image()
+        self._on_form_edit()
+
+    def _set_slot_image(self, slot: str | None, src: Any, name: str | None) -> None:
+        pickers = image_slots(self.controls)
+        slot = slot if slot is not None else (pickers[0] if pickers else "")
+        if slot not in pickers:
+            model = self.model or "Sora 2 Pro"
+            offered = ", ".join(pickers) or "none"
+            raise InvalidRequestError(
+                f"image slot {slot!r}: {model} has no such image picker; it has: {offered}."
+            )
+        if isinstance(src, ReferenceImage):
+            loaded = src
+        else:
+            from ..media import load_image
+
+            loaded = load_image(src, source=name) if name else load_image(src)
+        self._slot_sources[slot] = loaded
+        self._refit_slots()
         self._on_form_edit()
 
     def _set_loaded_image(self, image: ReferenceImage) -> None:
@@ -301,6 +464,7 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
     def _on_size_or_fit(self, _change: Any = None) -> None:
         try:
             self._refit()
+            self._refit_slots()
         except Exception as exc:  # noqa: BLE001 - user code and I/O: show any failure in the widget
             self.show_error(exc)
         self._on_form_edit()
@@ -396,8 +560,6 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
 
     def _on_form_edit(self, _change: Any = None) -> None:
         composed = compose_prompt(self.text, **{name: getattr(self, name) for name in SHOT_FIELDS})
-        spec = I2V if self.image is not None else T2V
-        seconds = self.seconds if self.seconds in spec.seconds else spec.default_seconds
         problem = ""
         if composed:
             try:
@@ -407,11 +569,7 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
         with self.hold_sync():
             self.prompt = composed
             self.problem = problem
-            kind = f"Remix of {self.remix_id}" if self.remix_id else get_model(spec.id).title
-            self.price = (
-                f"{format_cost(spec.estimate_cost(seconds))}  ·  {seconds} s × "
-                f"{format_cost(spec.price_per_second)}/s  ·  {kind}"
-            )
+            self.price = self._price_text()
             if not self.remix_id and self.hint.startswith("Remix of "):
                 self.hint = ""
             if self.error and not problem and composed:
@@ -421,6 +579,7 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
     @handles("ready")
     def _view_is_ready(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
         self._send_image()
+        self._send_slots()
 
     @handles("submit")
     def _submit_pressed(self, content: dict[str, Any], _buffers: list[Any]) -> None:
@@ -434,8 +593,9 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
         self._resync(content)
 
     @handles("clear_image")
-    def _clear_image_pressed(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
-        self.clear_image()
+    def _clear_image_pressed(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+        slot = content.get("slot")
+        self.clear_image(slot=str(slot) if slot else None)
 
     @handles("clear")
     def _clear_pressed(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
@@ -446,12 +606,13 @@ class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach",)):
         if not buffers:
             return
         name = str(content.get("name") or "upload")[:200]
+        slot = content.get("slot")
         self.show_error(None)
-        self.set_image(bytes(buffers[0]), name=name)
+        self.set_image(bytes(buffers[0]), name=name, slot=str(slot) if slot else None)
 
     def _apply_form(self, form: dict[str, Any]) -> None:
         """Take the form as the browser showed it when Generate was pressed."""
-        allowed = ("text", *SHOT_FIELDS, "orientation", "seconds", "fit_mode", "remix_id")
+        allowed = ("text", *SHOT_FIELDS, "orientation", "seconds", "fit_mode", "remix_id", "model", "values")
         with self.hold_trait_notifications():
             for name in allowed:
                 if name in form and form[name] != getattr(self, name):

@@ -17,7 +17,7 @@ from typing import Any
 import traitlets as t
 
 from ..errors import InvalidRequestError, SoraError
-from ..models.catalog import T2V, get_model
+from ..models.catalog import T2V
 from ..models.task import status_vocabulary
 from ..storyboard import CONTINUITY, DONE, Storyboard
 from ._base import SoraWidget, handles
@@ -169,7 +169,6 @@ class StoryboardWidget(SoraWidget, front="storyboard"):
             video = state.video
             if video is not None and video.path is not None and video.task_id not in self._thumbs:
                 self._make_thumb(video.task_id, Path(video.path))
-            model = board.model_of(i)
             cards.append(
                 {
                     "prompt": shot.prompt,
@@ -184,7 +183,7 @@ class StoryboardWidget(SoraWidget, front="storyboard"):
                     "message": state.message,
                     "task_id": state.task_id or "",
                     "action": self._actions[i] if i < len(self._actions) else "generate",
-                    "price": format_cost(get_model(model).estimate_cost(board.seconds_of(i))),
+                    "price": format_cost(price) if (price := board.price_of(i)) is not None else "unknown",
                     "cost": format_cost(video.cost) if video is not None else "",
                     "thumb": video.task_id if video is not None and video.task_id in self._thumbs else "",
                 }
@@ -199,7 +198,8 @@ class StoryboardWidget(SoraWidget, front="storyboard"):
             self.seconds = board.seconds
             self.continuity = board.continuity
             self.shots = cards
-            self.total_cost = format_cost(board.total_cost) if board.shots else ""
+            total = board.total_cost
+            self.total_cost = (format_cost(total) if total is not None else "unknown") if board.shots else ""
             self.budget = format_cost(board.budget) if board.budget is not None else ""
             self.running = board.running
             self.simulated = board.client.simulated

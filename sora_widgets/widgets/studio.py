@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -22,7 +22,9 @@ import ipywidgets
 import traitlets as t
 
 from .._text import shorten
+from ..errors import SoraError
 from ..job import Job
+from ..models.catalog import MODELS
 from ..models.request import VideoRequest
 from ..models.task import Task, status_vocabulary
 from ..models.video import Video
@@ -64,7 +66,7 @@ class JobStatus(TaskStatus):
 class Studio(
     SoraWidget,
     front="studio",
-    parts=("status_bar", "coach", "prompt_builder", "player", "strip"),
+    parts=("status_bar", "coach", "spec_controls", "prompt_builder", "player", "strip"),
 ):
     """Build a prompt, generate, watch and play, with every result kept as a Python object.
 
@@ -104,7 +106,7 @@ class Studio(
             from ..client import SoraClient
 
             client = SoraClient()
-        builder = PromptBuilder()
+        builder = PromptBuilder(prices=client.prices)
         player = VideoPlayer(client=client)
         strip = ResultStrip(
             arrangement="strip", label="This session", empty_text="No videos yet in this session"
@@ -128,6 +130,8 @@ class Studio(
         self._unhappy: list[Job[Video]] = []  # failed/stopped, status line still on screen
         self._folded = 0
         self._keys = itertools.count(1)
+        with contextlib.suppress(RuntimeError):  # no running loop: ``await studio.load_models()``
+            self.in_background(self.load_models(), name="read the model catalog")
 
     # -- the public surface ------------------------------------------------------------------
 
@@ -160,12 +164,23 @@ class Studio(
         """
         if request is None and not fields:
             request = self.builder.request
-        req = self.client.build_request(request, **fields)
-        status = JobStatus(self, f"job-{next(self._keys)}", label=shorten(req.prompt, 80), client=self.client)
-        running = self.in_background(self._run(req, status), name=f"generate {shorten(req.prompt, 30)}")
+        model = str(fields.get("model") or "")
+        prepared: VideoRequest | Awaitable[VideoRequest]
+        if isinstance(request, VideoRequest) and request.is_catalog:
+            # Checked by the builder against the spec; the client resolves its endpoint.
+            prepared = self.client.prepare(model=request.model, **dict(request.params or {}))
+            prompt = request.prompt or request.model
+        elif model and model not in MODELS:
+            prepared = self.client.prepare(request, **fields)
+            prompt = str(fields.get("prompt") or model)
+        else:
+            prepared = self.client.build_request(request, **fields)
+            prompt = prepared.prompt
+        status = JobStatus(self, f"job-{next(self._keys)}", label=shorten(prompt, 80), client=self.client)
+        running = self.in_background(self._run(prepared, status), name=f"generate {shorten(prompt, 30)}")
         for old in list(self._unhappy):
             self._fold_finished(old)
-        job = Job(running, label=shorten(req.prompt, 60))
+        job = Job(running, label=shorten(prompt, 60))
         with self.hold_sync():
             self._jobs[job] = status
             status.observe(self._publish_jobs, names=list(TaskStatus.SHOWN))
@@ -176,6 +191,17 @@ class Studio(
         job.add_done_callback(self._job_finished)
         self._refresh_header()
         return job
+
+    async def load_models(self) -> None:
+        """Read the account's video models and their specs into the builder's model picker
+        (started when the Studio is made; call it again to refresh)."""
+        infos = [m for m in await self.client.models() if m.is_video and m.id not in MODELS]
+        found = await asyncio.gather(*(self.client.model_spec(m.id) for m in infos), return_exceptions=True)
+        # A model whose spec cannot be read is left out of the picker rather than failing the Studio.
+        self.builder.set_models(spec for spec in found if not isinstance(spec, BaseException))
+        for failure in (f for f in found if isinstance(f, BaseException)):
+            if not isinstance(failure, SoraError):
+                raise failure
 
     def remix(self, video: Video) -> None:
         """Set the builder up to make a variation of ``video``."""
@@ -194,8 +220,11 @@ class Studio(
 
     # -- the background flow ---------------------------------------------------------------
 
-    async def _run(self, request: VideoRequest, status: JobStatus) -> Video:
+    async def _run(self, prepared: VideoRequest | Awaitable[VideoRequest], status: JobStatus) -> Video:
         with _failure_shown(status):
+            # A catalog model's request is prepared here (its spec read, its endpoint resolved):
+            # a retired model fails in this generation's status bar like any other failure.
+            request = prepared if isinstance(prepared, VideoRequest) else await prepared
             task = await self.client.create(request)
         status.update(task)
         return await self._follow(task, status, request)

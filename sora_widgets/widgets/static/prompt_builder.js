@@ -60,6 +60,19 @@ function mountPromptBuilder({ model, el }) {
     });
   };
 
+  // Model picker: Sora 2 Pro's own form, or any catalog model drawn from its spec (spec_controls.js).
+  const modelSelect = h("select", { class: "sw-pb-model" });
+  listen(modelSelect, "change", () => {
+    model.set("model", modelSelect.value);
+    model.save_changes();
+    edited();
+  });
+  const modelField = labelled("Model", modelSelect, "sw-pb-field sw-pb-modelfield");
+  const modelNote = h("div", { class: "sw-muted sw-pb-modelnote" });
+  modelField.append(modelNote);
+  const spec = mountSpecControls(model, { edited, listen });
+  cleanups.push(spec.dispose);
+
   // Prompt
   const text = h("textarea", { class: "sw-pb-text", rows: "3", placeholder: "Describe one shot: type, subject, action, setting, lighting, camera movement" });
   bindText(text, "text");
@@ -157,7 +170,7 @@ function mountPromptBuilder({ model, el }) {
   const emptyHint = h("span", { class: "sw-muted sw-pb-empty", text: "Type a prompt to generate" });
   // The click carries the form as the user sees it: ipywidgets may still be holding back the
   // last keystrokes' state updates, while a custom message goes at once.
-  const FORM_KEYS = ["text", ...SHOT_FIELDS.map(([trait]) => trait), "orientation", "seconds", "fit_mode", "remix_id"];
+  const FORM_KEYS = ["text", ...SHOT_FIELDS.map(([trait]) => trait), "orientation", "seconds", "fit_mode", "remix_id", "model", "values"];
   const submit = () => model.send({ type: "submit", form: Object.fromEntries(FORM_KEYS.map((k) => [k, model.get(k)])) });
   listen(generate, "click", submit);
   // Shown when Generate was pressed again for the video just started: a second one is only made
@@ -182,12 +195,17 @@ function mountPromptBuilder({ model, el }) {
   });
   const footer = h("div", { class: "sw-pb-footer" }, [price, h("div", { class: "sw-pb-actions" }, [emptyHint, clear, generate])]);
 
+  const soraRows = [
+    h("div", { class: "sw-pb-row" }, [orientation.fieldset, secondsHolder]),
+    h("div", { class: "sw-pb-row" }, [fileField, remixField]),
+  ];
   const root = h("div", { class: "sw-root sw-pb" }, [
+    modelField,
     promptField,
     details,
     composed,
-    h("div", { class: "sw-pb-row" }, [orientation.fieldset, secondsHolder]),
-    h("div", { class: "sw-pb-row" }, [fileField, remixField]),
+    spec.node,
+    ...soraRows,
     imageBox,
     problem,
     alert,
@@ -206,7 +224,22 @@ function mountPromptBuilder({ model, el }) {
     if (node.value !== value && !ahead()) node.value = value;
   }
 
+  function paintModels() {
+    const choices = model.get("model_choices");
+    const same = modelSelect.options.length === choices.length && choices.every((c, i) => modelSelect.options[i].value === c.id);
+    if (!same) modelSelect.replaceChildren(...choices.map((c) => h("option", { value: String(c.id), text: String(c.label) })));
+    if (!ahead() || activeIn(modelSelect) !== modelSelect) modelSelect.value = model.get("model");
+    modelField.hidden = choices.length < 2;
+    modelNote.textContent = model.get("model_note");
+    modelNote.hidden = !modelNote.textContent;
+    const sora = !model.get("model");
+    for (const row of soraRows) row.hidden = !sora;
+    return sora;
+  }
+
   function paint() {
+    const sora = paintModels();
+    spec.paint();
     setValue(text, model.get("text"));
     let anyShot = false;
     for (const [trait] of SHOT_FIELDS) {
@@ -221,7 +254,7 @@ function mountPromptBuilder({ model, el }) {
     seconds.sync();
     fit.sync();
     const hasImage = model.get("has_image");
-    imageBox.hidden = !hasImage;
+    imageBox.hidden = !hasImage || !sora;
     preview.hidden = !previewUrl;
     imageLabel.textContent = model.get("image_label");
     imageNotes.replaceChildren(...model.get("image_notes").map((n) => h("li", { text: n })));
@@ -248,6 +281,7 @@ function mountPromptBuilder({ model, el }) {
     generate.disabled = off || empty;
     emptyHint.hidden = !empty || generate.hidden;
     remix.disabled = off || (!choices.length && !model.get("remix_id"));
+    for (const node of root.querySelectorAll("select")) if (node !== remix) node.disabled = off;
   }
 
   function onMessage(msg, buffers) {
@@ -263,6 +297,8 @@ function mountPromptBuilder({ model, el }) {
       // The hint sits above the box: bring both into view, then put the caret in the box.
       promptField.scrollIntoView({ block: "nearest" });
       text.focus({ preventScroll: true });
+    } else if (msg.type === "slot_image" && buffers?.length) {
+      spec.image(msg, buffers);
     } else if (msg.type === "image" && buffers?.length) {
       if (previewUrl) URL.revokeObjectURL(previewUrl);
       previewUrl = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime }));
@@ -278,8 +314,10 @@ function mountPromptBuilder({ model, el }) {
   };
   model.on("change:image_version", onVersion);
   model.on("change:seconds_options", buildSeconds);
+  model.on("change:controls", spec.build);
   model.on("change", paint);
   model.on("msg:custom", onMessage);
+  spec.build();
   paint();
   model.send({ type: "ready" });
 
@@ -288,6 +326,7 @@ function mountPromptBuilder({ model, el }) {
     cleanups.forEach((fn) => fn());
     model.off("change:image_version", onVersion);
     model.off("change:seconds_options", buildSeconds);
+    model.off("change:controls", spec.build);
     model.off("change", paint);
     model.off("msg:custom", onMessage);
     if (previewUrl) URL.revokeObjectURL(previewUrl);
