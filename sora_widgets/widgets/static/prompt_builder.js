@@ -1,7 +1,7 @@
 // PromptBuilder front end. The form mirrors synced traits; Python composes the prompt, prices it
 // and fits the image. Images travel as binary buffers; all text is set with textContent.
 
-import { bufferBytes, h, keepKeys, labelled, listen, uid } from "./_dom.js";
+import { activeIn, bufferBytes, h, keepKeys, labelled, listen, uid } from "./_dom.js";
 import { coachChecklist } from "./coach.js";
 import { mountSpecControls } from "./spec_controls.js";
 import "./prompt_builder.css";

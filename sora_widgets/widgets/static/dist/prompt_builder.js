@@ -34,7 +34,7 @@ function labelled(text, control, fieldClass = "sw-field") {
   if (!control.id) control.id = uid("sw-f");
   return h("div", { class: fieldClass }, [h("label", { for: control.id, text }), control]);
 }
-function activeIn2(node) {
+function activeIn(node) {
   const root = node.getRootNode();
   return root && "activeElement" in root ? root.activeElement : document.activeElement;
 }
@@ -216,7 +216,7 @@ function mountSpecControls(model, { edited, listen: listen2 }) {
   }
   function paint() {
     const values = model.get("values");
-    const active = activeIn2(box);
+    const active = activeIn(box);
     for (const [name, painter] of painters) {
       const control = box.querySelector(`[data-name="${CSS.escape(name)}"]`);
       if (control && control.contains(active) && active.tagName !== "SELECT") continue;

@@ -51,7 +51,7 @@ function statusWord(model, status) {
   const known = (model.get("_statuses") || {})[status];
   return known ? known.word : status;
 }
-function activeIn2(node) {
+function activeIn(node) {
   const root = node.getRootNode();
   return root && "activeElement" in root ? root.activeElement : document.activeElement;
 }
@@ -514,7 +514,7 @@ function mountSpecControls(model, { edited, listen: listen2 }) {
   }
   function paint() {
     const values = model.get("values");
-    const active = activeIn2(box);
+    const active = activeIn(box);
     for (const [name, painter] of painters) {
       const control = box.querySelector(`[data-name="${CSS.escape(name)}"]`);
       if (control && control.contains(active) && active.tagName !== "SELECT") continue;
