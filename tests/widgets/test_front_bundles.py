@@ -104,6 +104,35 @@ def test_front_end_functions_are_split_into_named_parts(source: Path) -> None:
         assert count <= cap, f"{source.name}: {name} has {count} lines (at most {cap}): split it"
 
 
+_EXPORTED = re.compile(r"^export (?:async function|function|const|let) ([A-Za-z_$][\w$]*)", re.M)
+_IMPORTED = re.compile(r'^import \{([^}]*)\} from "\./_dom\.js";', re.M)
+
+
+def missing_dom_imports(source: str, helpers: set[str]) -> list[str]:
+    """The ``_dom.js`` helpers ``source`` calls without importing (or defining) them."""
+    imported = {name.strip() for names in _IMPORTED.findall(source) for name in names.split(",")}
+    missing = []
+    for name in sorted(helpers - imported):
+        defined = re.search(rf"\b(?:function|const|let|var) {re.escape(name)}\b", source)
+        if not defined and re.search(rf"(?<![\w$.]){re.escape(name)}\(", source):
+            missing.append(name)
+    return missing
+
+
+def test_the_import_check_sees_a_helper_used_without_its_import() -> None:
+    # What a merge did once: new code called activeIn, which the old shared scope had provided.
+    source = 'import { h } from "./_dom.js";\nexport function f(n) { return activeIn(n) && h("a"); }\n'
+    assert missing_dom_imports(source, {"h", "activeIn", "listen"}) == ["activeIn"]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+def test_every_shared_helper_a_module_calls_is_imported(source: Path) -> None:
+    helpers = set(_EXPORTED.findall((STATIC / "_dom.js").read_text(encoding="utf-8")))
+    if source.name != "_dom.js":
+        missing = missing_dom_imports(source.read_text(encoding="utf-8"), helpers)
+        assert missing == [], f"{source.name} calls {missing} without importing them from ./_dom.js"
+
+
 def test_no_private_anywidget_import() -> None:
     package = Path(sora_widgets.__file__).parent
     private = re.compile(r"\banywidget\._|from anywidget\._")
