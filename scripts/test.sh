@@ -26,6 +26,19 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
     apt_install postgresql
 fi
 
+# The widgets' front ends are bundled by esbuild (package.json, package-lock.json); with Node and
+# `npm ci` the test that the committed bundles in static/dist match their sources runs (without
+# Node that one test is skipped). Debian's nodejs/npm are installed when we may (root + apt-get).
+if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt_install nodejs npm
+fi
+if command -v npm >/dev/null 2>&1; then
+    say "npm ci (esbuild, for the front-end bundle check)"
+    npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed (no network to the npm registry?)"
+else
+    say "no npm: the test that static/dist is current will be skipped"
+fi
+
 failed=()
 collected=0
 step() {

@@ -3,11 +3,12 @@
 A widget names its front end in the class statement::
 
     class VideoPlayer(SoraWidget, front="player"): ...
-    class Studio(SoraWidget, front="studio", parts=("status_bar", "player")): ...
+    class Studio(SoraWidget, front="studio"): ...
 
 and gets, without writing them again:
 
-- its ESM and CSS assembled from ``static/`` (:mod:`._front`; hot reload with ``ANYWIDGET_HMR=1``);
+- its ESM and CSS, the bundle ``static/dist/<front>.js``/``.css`` (:mod:`._front`; anywidget's hot
+  reload with ``ANYWIDGET_HMR=1``);
 - an ``error`` trait its front end shows, and :meth:`show_error` to fill it (redacted, one line);
 - background asyncio tasks kept alive until they finish, a failure shown in ``error``
   (:meth:`in_background`);
@@ -30,7 +31,7 @@ import anywidget
 import traitlets as t
 
 from ._common import BackgroundTasks, describe_error
-from ._front import front as _front
+from ._front import bundle
 
 __all__ = ["SoraWidget", "handles"]
 
@@ -62,11 +63,9 @@ class SoraWidget(anywidget.AnyWidget):
     _message_handlers: ClassVar[dict[str, str]] = {}
     _front_name: ClassVar[str | None] = None
 
-    def __init_subclass__(cls, front: str | None = None, parts: tuple[str, ...] = (), **kwargs: Any) -> None:
+    def __init_subclass__(cls, front: str | None = None, **kwargs: Any) -> None:
         if front is not None:
-            made = _front(front, *parts)
-            cls._esm = made.esm
-            cls._css = made.css
+            cls._esm, cls._css = bundle(front)  # anywidget reads (and hot-reloads) the files
             cls._front_name = front
         super().__init_subclass__(**kwargs)
         handlers: dict[str, str] = {}

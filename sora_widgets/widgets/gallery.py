@@ -40,7 +40,7 @@ _FILTER_CHOICES = [
 ]
 
 
-class Gallery(SoraWidget, front="gallery", parts=("strip", "player")):
+class Gallery(SoraWidget, front="gallery"):
     """Every request the journal remembers, newest first: replay videos, read failures.
 
     Example:

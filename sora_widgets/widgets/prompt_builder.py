@@ -66,7 +66,7 @@ backlight. Camera: slow dolly in.'
     return " ".join(part for part in (free, structured) if part)
 
 
-class PromptBuilder(SoraWidget, front="prompt_builder", parts=("coach", "spec_controls")):
+class PromptBuilder(SoraWidget, front="prompt_builder"):
     """Build a request: prompt (free text plus shot fields), orientation, length, image, remix.
 
     Example:

@@ -44,7 +44,7 @@ def _coach_summary(prompt: str) -> dict[str, Any]:
     }
 
 
-class PromptLab(PythonWins, SoraWidget, front="prompt_lab", parts=("frames",)):
+class PromptLab(PythonWins, SoraWidget, front="prompt_lab"):
     """Run a sweep of prompt variants under a budget, then compare the videos side by side.
 
     Example:

@@ -63,11 +63,7 @@ class JobStatus(TaskStatus):
             yield
 
 
-class Studio(
-    SoraWidget,
-    front="studio",
-    parts=("status_bar", "coach", "spec_controls", "prompt_builder", "player", "strip"),
-):
+class Studio(SoraWidget, front="studio"):
     """Build a prompt, generate, watch and play, with every result kept as a Python object.
 
     Example:

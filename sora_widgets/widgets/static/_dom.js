@@ -1,9 +1,10 @@
-// Helpers every widget front end shares. anywidget ESM cannot import sibling files, so Python
-// puts this file in front of each widget's own JS (widgets/_front.py); plain declarations only,
-// no imports or exports here.
+// Helpers every widget front end shares: each module imports what it uses from here (esbuild
+// bundles them into each widget's static/dist/<name>.js). Importing this file brings base.css.
+
+import "./base.css";
 
 // An element with attributes ("class" sets className, "text" sets textContent, never innerHTML).
-function h(tag, props = {}, children = []) {
+export function h(tag, props = {}, children = []) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
     if (key === "class") node.className = value;
@@ -15,14 +16,14 @@ function h(tag, props = {}, children = []) {
 }
 
 // Buffers arrive as DataView (or ArrayBuffer); a Blob wants the exact byte range.
-function bufferBytes(buffer) {
+export function bufferBytes(buffer) {
   if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
 // An id unique in the page (several views of one widget can be on it at once).
-let uidCounter = 0;
-function uid(prefix) {
+export let uidCounter = 0;
+export function uid(prefix) {
   return `${prefix}-${++uidCounter}-${Math.random().toString(36).slice(2, 7)}`;
 }
 
@@ -31,9 +32,9 @@ function uid(prefix) {
 // without this Enter in a textarea becomes "run cell"/"edit mode" and letters become notebook
 // commands. ipywidgets' own text boxes stop these events the same way. Escape still goes up, so
 // the keyboard can always leave a widget for the notebook. Returns the function that undoes it.
-const KEEP_KEYS_IN = "input, textarea, select, button, video, [contenteditable]";
-const KEY_EVENTS = ["keydown", "keypress", "keyup"];
-function keepKeys(root) {
+export const KEEP_KEYS_IN = "input, textarea, select, button, video, [contenteditable]";
+export const KEY_EVENTS = ["keydown", "keypress", "keyup"];
+export function keepKeys(root) {
   const stop = (event) => {
     if (event.key === "Escape") return;
     const control = event.target instanceof Element ? event.target.closest(KEEP_KEYS_IN) : null;
@@ -48,7 +49,7 @@ function keepKeys(root) {
 // Run fn when any of the traits in names changes; returns the function that stops listening.
 // One event name per model.on/off call: that is anywidget's standard front-end API. Jupyter's
 // widget manager also splits "change:a change:b", but marimo's does not (it never fires).
-function onTraits(model, names, fn) {
+export function onTraits(model, names, fn) {
   const events = names.map((name) => `change:${name}`);
   for (const event of events) model.on(event, fn);
   return () => {
@@ -57,19 +58,19 @@ function onTraits(model, names, fn) {
 }
 
 // A control with its <label> (linked by id) in a field box of the given class.
-function labelled(text, control, fieldClass = "sw-field") {
+export function labelled(text, control, fieldClass = "sw-field") {
   if (!control.id) control.id = uid("sw-f");
   return h("div", { class: fieldClass }, [h("label", { for: control.id, text }), control]);
 }
 
 // Listen to a DOM event; returns the function that stops listening.
-function listen(node, type, fn, options) {
+export function listen(node, type, fn, options) {
   node.addEventListener(type, fn, options);
   return () => node.removeEventListener(type, fn, options);
 }
 
 // Set one trait from the page and send it to Python (the one name for "set a trait and save").
-function save(model, name, value) {
+export function save(model, name, value) {
   model.set(name, value);
   model.save_changes();
 }
@@ -78,7 +79,7 @@ function save(model, name, value) {
 // ipywidgets' widget_serialization writes it). Composite widgets (the Studio, the Gallery) draw
 // their parts from these models with the parts' own mount functions: one anywidget on the page,
 // no nested widget views (anywidget's standard API: model.widget_manager.get_model).
-async function childModel(model, name) {
+export async function childModel(model, name) {
   const ref = model.get(name);
   if (typeof ref !== "string" || !ref) throw new Error(`${name}: no child widget`);
   const id = ref.startsWith("IPY_MODEL_") ? ref.slice("IPY_MODEL_".length) : ref;
@@ -87,14 +88,14 @@ async function childModel(model, name) {
 
 // The word a status is shown with, from the widget's `_statuses` trait (models.task.Status, sent
 // by Python as data: no front end spells a status word). A status it does not list shows as it came.
-function statusWord(model, status) {
+export function statusWord(model, status) {
   const known = (model.get("_statuses") || {})[status];
   return known ? known.word : status;
 }
 
 // The element that has focus in the tree `node` is in. In a shadow root (marimo draws widgets in
 // one) document.activeElement is the host element, never the box being typed in.
-function activeIn(node) {
+export function activeIn(node) {
   const root = node.getRootNode();
   return root && "activeElement" in root ? root.activeElement : document.activeElement;
 }
@@ -105,8 +106,8 @@ function activeIn(node) {
 // Notebook 7 and Voila give the widget manager a kernel with a `statusChanged` signal; its
 // "restarting" comes even when the manager does not mark the model), and from the manager's
 // "comm_live_update" where it does. Returns the undo.
-const KERNEL_GONE = new Set(["restarting", "autorestarting", "dead"]);
-function showWhenDisconnected(model, el, root, notice) {
+export const KERNEL_GONE = new Set(["restarting", "autorestarting", "dead"]);
+export function showWhenDisconnected(model, el, root, notice) {
   const mark = () => {
     notice.hidden = false;
     root.classList.add("sw-disconnected");

@@ -4,7 +4,10 @@
 // nothing here touches the text box or moves focus. Text goes through textContent only.
 // Each element found shows the words that made it (highlighted), so a wrong call is visible.
 
-const COACH_ELEMENTS = [
+import { h } from "./_dom.js";
+import "./coach.css";
+
+export const COACH_ELEMENTS = [
   ["shot", "Shot"],
   ["subject", "Subject"],
   ["action", "Action"],
@@ -13,9 +16,9 @@ const COACH_ELEMENTS = [
   ["camera", "Camera"],
 ];
 
-const COACH_WORDS_SHOWN = 3; // words shown per element; the rest are in the tooltip
+export const COACH_WORDS_SHOWN = 3; // words shown per element; the rest are in the tooltip
 
-function coachChecklist(model, trait = "coach") {
+export function coachChecklist(model, trait = "coach") {
   const items = new Map();
   // (No "prompt" in these labels: the text box is found by its label "Prompt".)
   const list = h("ul", { class: "sw-coach-list", "aria-label": "Elements found" });

@@ -3,7 +3,12 @@
 // mountPlayer): one anywidget on the page, in Jupyter and marimo alike. Everything from the
 // journal is shown with textContent.
 
-const GALLERY_TRAITS = [
+import { childModel, h, keepKeys, labelled, listen, onTraits, save } from "./_dom.js";
+import { mountPlayer } from "./player.js";
+import { mountStrip } from "./strip.js";
+import "./gallery.css";
+
+export const GALLERY_TRAITS = [
   "status",
   "model",
   "model_choices",
@@ -17,7 +22,7 @@ const GALLERY_TRAITS = [
   "detail_title",
 ];
 
-async function mountGallery({ model, el }) {
+export async function mountGallery({ model, el }) {
   const releaseKeys = keepKeys(el);
   const status = h("select");
   for (const [value, text] of model.get("status_choices")) status.append(h("option", { value, text }));
@@ -113,3 +118,5 @@ async function mountGallery({ model, el }) {
     el.replaceChildren();
   };
 }
+
+export default { render: mountGallery };

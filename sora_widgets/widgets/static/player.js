@@ -1,12 +1,15 @@
 // VideoPlayer front end. Video bytes arrive as a binary buffer in a custom message and play
 // from a Blob URL; server/user text goes through textContent only.
 
+import { bufferBytes, h, keepKeys, onTraits } from "./_dom.js";
+import "./player.css";
+
 // Bytes Python pushes when the player is displayed arrive before the view the display makes
 // exists. They wait here (per model, as a Blob, outside the widget state) for that view, which
 // then paints without asking for them; the first view takes them, so they are not held twice.
-const pushedVideos = new Map(); // model _key -> { version, blob }
+export const pushedVideos = new Map(); // model _key -> { version, blob }
 
-function initPlayer({ model }) {
+export function initPlayer({ model }) {
   const key = model.get("_key");
   const onPush = (msg, buffers) => {
     if (msg.type === "video" && msg.pushed && buffers?.length) {
@@ -23,7 +26,7 @@ function initPlayer({ model }) {
   };
 }
 
-function saveBlob(blob, name) {
+export function saveBlob(blob, name) {
   const url = URL.createObjectURL(blob);
   const link = h("a", { href: url, download: name });
   link.style.display = "none";
@@ -33,7 +36,7 @@ function saveBlob(blob, name) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-function mountPlayer({ model, el }) {
+export function mountPlayer({ model, el }) {
   const releaseKeys = keepKeys(el);
   const video = h("video", { class: "sw-player-video", controls: "", playsinline: "", preload: "auto" });
   const placeholder = h("div", { class: "sw-player-placeholder sw-muted", text: "No video yet" });
@@ -322,3 +325,4 @@ function mountPlayer({ model, el }) {
   };
 }
 
+export default { initialize: initPlayer, render: mountPlayer };

@@ -1,7 +1,12 @@
 // PromptBuilder front end. The form mirrors synced traits; Python composes the prompt, prices it
 // and fits the image. Images travel as binary buffers; all text is set with textContent.
 
-const SHOT_FIELDS = [
+import { activeIn, bufferBytes, h, keepKeys, labelled, listen, uid } from "./_dom.js";
+import { coachChecklist } from "./coach.js";
+import { mountSpecControls } from "./spec_controls.js";
+import "./prompt_builder.css";
+
+export const SHOT_FIELDS = [
   ["shot_type", "Shot type", "e.g. Wide shot"],
   ["subject", "Subject", "e.g. a red kite"],
   ["action", "Action", "e.g. gliding over the waves"],
@@ -16,10 +21,10 @@ const SHOT_FIELDS = [
 // acknowledges that number) the whole form goes to the kernel in a custom message, which it
 // applies unless it already has a newer one from this view. Until then, the page's values win
 // over older ones coming back from the kernel.
-const RESYNC_IDLE_MS = 300;
-const RESYNC_RETRY_MS = 2000;
+export const RESYNC_IDLE_MS = 300;
+export const RESYNC_RETRY_MS = 2000;
 
-function mountPromptBuilder({ model, el }) {
+export function mountPromptBuilder({ model, el }) {
   const releaseKeys = keepKeys(el);
   const cleanups = [];
   const listen = (node, event, fn) => {
@@ -333,3 +338,4 @@ function mountPromptBuilder({ model, el }) {
   };
 }
 
+export default { render: mountPromptBuilder };

@@ -4,7 +4,9 @@
 // model. Every label is visible text linked to its control (accessible name = visible text);
 // all text is set with textContent.
 
-function mountSpecControls(model, { edited, listen }) {
+import { activeIn, bufferBytes, h, labelled, listen } from "./_dom.js";
+
+export function mountSpecControls(model, { edited, listen }) {
   const box = h("div", { class: "sw-spec" });
   let painters = [];
   const previews = {}; // slot -> object URL of its preview

@@ -1,6 +1,9 @@
-// StatusBar front end. Plain ESM for anywidget; all server text goes through textContent.
+// StatusBar front end (an ES module, bundled into static/dist); all server text goes through textContent.
 
-function clock(seconds) {
+import { h, keepKeys, statusWord, uid } from "./_dom.js";
+import "./status_bar.css";
+
+export function clock(seconds) {
   if (!(seconds >= 0) || !Number.isFinite(seconds)) return "";
   const whole = Math.round(seconds);
   const hours = Math.floor(whole / 3600);
@@ -11,7 +14,7 @@ function clock(seconds) {
 
 // The words a status is shown with come from Python (the `_statuses` trait, read by statusWord in _dom.js).
 
-async function copyText(text, input) {
+export async function copyText(text, input) {
   try {
     await navigator.clipboard.writeText(text);
     return true;
@@ -27,7 +30,7 @@ async function copyText(text, input) {
   }
 }
 
-function mountStatusBar({ model, el }) {
+export function mountStatusBar({ model, el }) {
   const releaseKeys = keepKeys(el);
   const status = h("span", { class: "sw-status-badge", role: "status" });
   const label = h("span", { class: "sw-status-label" });
@@ -146,3 +149,4 @@ function mountStatusBar({ model, el }) {
   };
 }
 
+export default { render: mountStatusBar };

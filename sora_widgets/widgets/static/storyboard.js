@@ -2,15 +2,18 @@
 // the joined film. Filmstrips and the film arrive as binary buffers in custom messages. Text from
 // the kernel or the user is only ever set with textContent.
 
-const ACTION_TEXT = {
+import { activeIn, bufferBytes, h, listen, statusWord, uid } from "./_dom.js";
+import "./storyboard.css";
+
+export const ACTION_TEXT = {
   reuse: "made already: kept",
   resume: "unfinished: will be finished, not sent again",
   generate: "will be made",
   unknown: "sent before, answer lost: not resent",
 };
-const EDIT_DELAY_MS = 350;
+export const EDIT_DELAY_MS = 350;
 
-function mountStoryboard({ model, el }) {
+export function mountStoryboard({ model, el }) {
   const cleanups = [];
   const listen = (node, event, fn) => {
     node.addEventListener(event, fn);
@@ -356,3 +359,4 @@ function mountStoryboard({ model, el }) {
   };
 }
 
+export default { render: mountStoryboard };

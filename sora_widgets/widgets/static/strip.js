@@ -5,14 +5,17 @@
 // tiles on (or near) the screen hold an image: the view asks the kernel for the thumbnails of
 // tiles as they scroll into view ("want") and lets go of them when they scroll far away.
 
+import { bufferBytes, h, keepKeys, statusWord } from "./_dom.js";
+import "./strip.css";
+
 // How far outside the visible area a tile still counts as visible: thumbnails are asked for a
 // little before they scroll in, so fast scrolling rarely shows an empty tile.
-const NEAR_PX = 300;
+export const NEAR_PX = 300;
 // Thumbnail requests made in one frame go to the kernel as one message, at most this many keys.
-const WANT_BATCH = 64;
-const FRAME_TRAITS = ["arrangement", "label", "empty_text"];
+export const WANT_BATCH = 64;
+export const FRAME_TRAITS = ["arrangement", "label", "empty_text"];
 
-function mountStrip({ model, el }) {
+export function mountStrip({ model, el }) {
   const releaseKeys = keepKeys(el);
   const heading = h("div", { class: "sw-strip-heading" });
   const list = h("div", { class: "sw-strip-list", role: "list" });
@@ -163,3 +166,4 @@ function mountStrip({ model, el }) {
   };
 }
 
+export default { render: mountStrip };

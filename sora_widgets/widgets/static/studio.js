@@ -3,10 +3,17 @@
 // own mount functions; each running generation's status line is a record of the "jobs" list,
 // drawn by mountStatusBar over a small model made from that record. Text via textContent only.
 
+import { childModel, h, keepKeys, onTraits, showWhenDisconnected } from "./_dom.js";
+import { mountPlayer } from "./player.js";
+import { mountPromptBuilder } from "./prompt_builder.js";
+import { mountStatusBar } from "./status_bar.js";
+import { mountStrip } from "./strip.js";
+import "./studio.css";
+
 // A model for one record of the Studio's "jobs" list, with the part of anywidget's model API a
 // status bar uses: get, on/off ("change" and "change:<name>"), send (as {..., job: id} to the
 // Studio). refresh(record) is called by the Studio with the record's new values.
-function jobRecordModel(model, record) {
+export function jobRecordModel(model, record) {
   let current = record;
   const listeners = new Map(); // event -> Set of functions
   const emit = (event, value) => {
@@ -38,7 +45,7 @@ function jobRecordModel(model, record) {
   };
 }
 
-async function mountStudio({ model, el }) {
+export async function mountStudio({ model, el }) {
   const releaseKeys = keepKeys(el);
   const title = h("h3", { class: "sw-studio-title" });
   const badge = h("span", { class: "sw-badge-sim", text: "simulated", title: "Videos come from the built-in simulator; nothing is sent to the real service" });
@@ -133,3 +140,5 @@ async function mountStudio({ model, el }) {
     for (const fn of cleanups.splice(0).reverse()) fn();
   };
 }
+
+export default { render: mountStudio };

@@ -1,0 +1,566 @@
+// sora_widgets/widgets/static/_dom.js
+function h(tag, props = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+function bufferBytes(buffer) {
+  if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+var uidCounter = 0;
+function uid(prefix) {
+  return `${prefix}-${++uidCounter}-${Math.random().toString(36).slice(2, 7)}`;
+}
+var KEEP_KEYS_IN = "input, textarea, select, button, video, [contenteditable]";
+var KEY_EVENTS = ["keydown", "keypress", "keyup"];
+function keepKeys(root) {
+  const stop = (event) => {
+    if (event.key === "Escape") return;
+    const control = event.target instanceof Element ? event.target.closest(KEEP_KEYS_IN) : null;
+    if (control && root.contains(control)) event.stopPropagation();
+  };
+  for (const type of KEY_EVENTS) root.addEventListener(type, stop);
+  return () => {
+    for (const type of KEY_EVENTS) root.removeEventListener(type, stop);
+  };
+}
+function onTraits(model, names, fn) {
+  const events = names.map((name) => `change:${name}`);
+  for (const event of events) model.on(event, fn);
+  return () => {
+    for (const event of events) model.off(event, fn);
+  };
+}
+function labelled(text, control, fieldClass = "sw-field") {
+  if (!control.id) control.id = uid("sw-f");
+  return h("div", { class: fieldClass }, [h("label", { for: control.id, text }), control]);
+}
+function listen(node, type, fn, options) {
+  node.addEventListener(type, fn, options);
+  return () => node.removeEventListener(type, fn, options);
+}
+function save(model, name, value) {
+  model.set(name, value);
+  model.save_changes();
+}
+async function childModel(model, name) {
+  const ref = model.get(name);
+  if (typeof ref !== "string" || !ref) throw new Error(`${name}: no child widget`);
+  const id = ref.startsWith("IPY_MODEL_") ? ref.slice("IPY_MODEL_".length) : ref;
+  return model.widget_manager.get_model(id);
+}
+function statusWord(model, status) {
+  const known = (model.get("_statuses") || {})[status];
+  return known ? known.word : status;
+}
+
+// sora_widgets/widgets/static/player.js
+var pushedVideos = /* @__PURE__ */ new Map();
+function saveBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = h("a", { href: url, download: name });
+  link.style.display = "none";
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1e4);
+}
+function mountPlayer({ model, el }) {
+  const releaseKeys = keepKeys(el);
+  const video = h("video", { class: "sw-player-video", controls: "", playsinline: "", preload: "auto" });
+  const placeholder = h("div", { class: "sw-player-placeholder sw-muted", text: "No video yet" });
+  const stage = h("div", { class: "sw-player-stage" }, [video, placeholder]);
+  const caption = h("div", { class: "sw-player-caption" });
+  const prompt = h("p", { class: "sw-player-prompt" });
+  const facts = h("dl", { class: "sw-player-facts" });
+  const sim = h("span", { class: "sw-badge-sim", text: "simulated", title: "Made by the built-in simulator, not the real service" });
+  const download = h("button", { class: "sw-btn", type: "button", text: "Download" });
+  const remix = h("button", { class: "sw-btn", type: "button", text: "Remix" });
+  const actions = h("div", { class: "sw-player-actions" }, [download, remix]);
+  const alert = h("div", { class: "sw-alert", role: "alert" });
+  const meta = h("div", { class: "sw-player-meta" }, [prompt, facts, sim, actions]);
+  const root = h("div", { class: "sw-root sw-player" }, [stage, caption, meta, alert]);
+  el.append(root);
+  let url = null;
+  let loadedVersion = -1;
+  function setSource(bytes, mime, version) {
+    setBlob(new Blob([bytes], { type: mime || "video/mp4" }), version);
+  }
+  function setBlob(blob, version) {
+    if (url) URL.revokeObjectURL(url);
+    url = URL.createObjectURL(blob);
+    loadedVersion = version;
+    video.src = url;
+  }
+  function fact(term, value) {
+    if (!value) return;
+    facts.append(h("dt", { text: term }), h("dd", { text: value }));
+  }
+  function paint() {
+    const compact = model.get("compact");
+    root.classList.toggle("sw-compact", compact);
+    const size = model.get("size");
+    const [w, hgt] = size.split("x").map(Number);
+    root.dataset.orientation = hgt > w ? "portrait" : "landscape";
+    const text = model.get("prompt");
+    prompt.textContent = text;
+    video.setAttribute("aria-label", text ? `Video: ${text}` : "Video");
+    facts.replaceChildren();
+    fact("Size", size.replace("x", " × "));
+    const secs = model.get("seconds");
+    fact("Length", secs ? `${secs} s` : "");
+    fact("Cost", model.get("cost"));
+    fact("Model", model.get("video_model"));
+    fact("Task id", model.get("task_id"));
+    fact("Remix of", model.get("remix_of"));
+    caption.textContent = model.get("caption") || (compact ? text : "");
+    caption.hidden = !caption.textContent;
+    caption.title = text;
+    sim.hidden = !model.get("simulated");
+    remix.hidden = !model.get("show_remix");
+    download.disabled = !model.get("has_video");
+    placeholder.hidden = model.get("has_video") || model.get("_embedded")?.byteLength > 0;
+    video.hidden = !placeholder.hidden;
+    meta.hidden = compact || !model.get("task_id");
+    alert.textContent = model.get("error");
+    alert.hidden = !alert.textContent;
+  }
+  function useEmbedded() {
+    const data = model.get("_embedded");
+    if (data && data.byteLength > 0 && loadedVersion !== model.get("version")) {
+      setSource(bufferBytes(data), "video/mp4", model.get("version"));
+    }
+  }
+  function onMessage(msg, buffers) {
+    if (msg.type === "video" && buffers?.length) {
+      if (msg.version !== loadedVersion) setSource(bufferBytes(buffers[0]), msg.mime, msg.version);
+    } else if (msg.type === "control") {
+      if ("muted" in msg) video.muted = msg.muted;
+      if ("loop" in msg) video.loop = msg.loop;
+      if ("current_time" in msg) {
+        video.currentTime = msg.current_time;
+      }
+      if ("playing" in msg) applyPlaying(msg.playing);
+      acknowledge(msg);
+    } else if (msg.type === "file" && buffers?.length) {
+      saveBlob(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "video/mp4" }), msg.name || "video.mp4");
+    }
+  }
+  function applyPlaying(wanted) {
+    const want = typeof wanted === "boolean" ? wanted : model.get("playing");
+    if (want && video.paused && video.src) {
+      video.play().catch((err) => {
+        model.set("playing", false);
+        model.set("error", `The browser would not start playback (${err.name}); press play or mute first.`);
+        model.save_changes();
+      });
+    } else if (!want && !video.paused) {
+      video.pause();
+    }
+  }
+  const CONTROLLED = ["playing", "muted", "loop", "current_time"];
+  function acknowledge(msg) {
+    if (typeof msg.seq !== "number") return;
+    const changes = { _ack: msg.seq };
+    for (const key of CONTROLLED) if (key in msg) changes[key] = msg[key];
+    reporting = true;
+    try {
+      for (const key of Object.keys(changes)) model.set(key, null, { silent: true });
+    } finally {
+      reporting = false;
+    }
+    report(changes);
+  }
+  let reporting = false;
+  const PLAYING_SEEK_TOLERANCE_S = 0.25;
+  const PAUSED_SEEK_TOLERANCE_S = 0.01;
+  function applyTime(target = model.get("current_time")) {
+    const tolerance = video.paused ? PAUSED_SEEK_TOLERANCE_S : PLAYING_SEEK_TOLERANCE_S;
+    if (Math.abs(target - video.currentTime) > tolerance) video.currentTime = target;
+  }
+  function report(changes) {
+    reporting = true;
+    try {
+      for (const [key, value] of Object.entries(changes)) model.set(key, value);
+    } finally {
+      reporting = false;
+    }
+    model.save_changes();
+  }
+  function followPlaying() {
+    if (!reporting && video.readyState >= 1) applyPlaying();
+  }
+  function followTime() {
+    if (!reporting && video.readyState >= 1) applyTime();
+  }
+  const listeners = {
+    play: () => model.get("playing") || report({ playing: true }),
+    pause: () => model.get("playing") && report({ playing: false, current_time: video.currentTime }),
+    ended: () => model.get("playing") && report({ playing: false }),
+    timeupdate: () => {
+      const now = video.currentTime;
+      if (Math.abs(model.get("current_time") - now) >= 0.2) report({ current_time: now });
+    },
+    seeked: () => report({ current_time: video.currentTime }),
+    volumechange: () => video.muted !== model.get("muted") && report({ muted: video.muted }),
+    loadedmetadata: () => {
+      const duration = Number.isFinite(video.duration) ? video.duration : 0;
+      if (video.readyState >= 2) report({ duration });
+      else video.addEventListener("loadeddata", () => report({ duration }), { once: true });
+      applyTime();
+      applyPlaying();
+    },
+    error: () => {
+      const code = video.error ? video.error.code : 0;
+      model.send({ type: "media_error", message: `media error ${code}` });
+    }
+  };
+  for (const [name, fn] of Object.entries(listeners)) video.addEventListener(name, fn);
+  const onDownload = () => model.send({ type: "download" });
+  const onRemix = () => model.send({ type: "remix" });
+  download.addEventListener("click", onDownload);
+  remix.addEventListener("click", onRemix);
+  model.on("msg:custom", onMessage);
+  model.on("change", paint);
+  model.on("change:_embedded", useEmbedded);
+  model.on("change:playing", followPlaying);
+  model.on("change:current_time", followTime);
+  paint();
+  video.muted = model.get("muted");
+  video.loop = model.get("loop");
+  useEmbedded();
+  const pushed = pushedVideos.get(model.get("_key"));
+  if (pushed) {
+    pushedVideos.delete(model.get("_key"));
+    if (pushed.version === model.get("version") && loadedVersion !== pushed.version) {
+      setBlob(pushed.blob, pushed.version);
+    }
+  }
+  let readySent = false;
+  const sendReady = () => {
+    if (readySent) return;
+    readySent = true;
+    model.send({ type: "ready", have: loadedVersion, seq: model.get("_control_seq") || 0 });
+  };
+  if (loadedVersion === model.get("version")) {
+    video.addEventListener("loadeddata", sendReady, { once: true });
+    video.addEventListener("error", sendReady, { once: true });
+    setTimeout(sendReady, 2e3);
+  } else {
+    sendReady();
+  }
+  const strip = h("img", { class: "sw-player-filmstrip", alt: "", title: "Click a still to go there" });
+  strip.hidden = true;
+  stage.after(strip);
+  let stripUrl = null;
+  let stripTimes = [];
+  let stripAsked = -1;
+  function askStrip() {
+    const version = model.get("version");
+    if (stripAsked !== version) {
+      strip.hidden = true;
+      stripTimes = [];
+    }
+    if (!model.get("show_filmstrip") || !model.get("has_video") || model.get("compact") || stripAsked === version) return;
+    stripAsked = version;
+    model.send({ type: "want_filmstrip", version });
+  }
+  function onStrip(msg, buffers) {
+    if (msg.type !== "filmstrip" || !buffers?.length || msg.version !== model.get("version")) return;
+    if (stripUrl) URL.revokeObjectURL(stripUrl);
+    stripUrl = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: "image/jpeg" }));
+    stripTimes = msg.times || [];
+    strip.src = stripUrl;
+    strip.alt = `Filmstrip: ${stripTimes.length} stills from 0 to ${(stripTimes.at(-1) || 0).toFixed(1)} s`;
+    strip.hidden = !model.get("show_filmstrip");
+  }
+  function onStripClick(event) {
+    if (!stripTimes.length) return;
+    const box = strip.getBoundingClientRect();
+    const column = Math.min(stripTimes.length - 1, Math.max(0, Math.floor((event.clientX - box.left) / box.width * stripTimes.length)));
+    video.currentTime = stripTimes[column];
+  }
+  strip.addEventListener("click", onStripClick);
+  model.on("msg:custom", onStrip);
+  const stopAsking = onTraits(model, ["version", "has_video", "show_filmstrip", "compact"], askStrip);
+  askStrip();
+  const stopStrip = () => {
+    strip.removeEventListener("click", onStripClick);
+    model.off("msg:custom", onStrip);
+    stopAsking();
+    if (stripUrl) URL.revokeObjectURL(stripUrl);
+  };
+  return () => {
+    stopStrip();
+    releaseKeys();
+    for (const [name, fn] of Object.entries(listeners)) video.removeEventListener(name, fn);
+    download.removeEventListener("click", onDownload);
+    remix.removeEventListener("click", onRemix);
+    model.off("msg:custom", onMessage);
+    model.off("change", paint);
+    model.off("change:_embedded", useEmbedded);
+    model.off("change:playing", followPlaying);
+    model.off("change:current_time", followTime);
+    video.pause();
+    video.removeAttribute("src");
+    video.load();
+    if (url) URL.revokeObjectURL(url);
+    url = null;
+    loadedVersion = -1;
+    el.replaceChildren();
+  };
+}
+
+// sora_widgets/widgets/static/strip.js
+var NEAR_PX = 300;
+var WANT_BATCH = 64;
+var FRAME_TRAITS = ["arrangement", "label", "empty_text"];
+function mountStrip({ model, el }) {
+  const releaseKeys = keepKeys(el);
+  const heading = h("div", { class: "sw-strip-heading" });
+  const list = h("div", { class: "sw-strip-list", role: "list" });
+  const empty = h("div", { class: "sw-strip-empty sw-muted" });
+  const root = h("div", { class: "sw-root sw-strip" }, [heading, list, empty]);
+  el.append(root);
+  const tiles = /* @__PURE__ */ new Map();
+  let wanted = /* @__PURE__ */ new Set();
+  let wantTimer = null;
+  function sendWanted() {
+    wantTimer = null;
+    const keys = [...wanted];
+    wanted = /* @__PURE__ */ new Set();
+    for (let i = 0; i < keys.length; i += WANT_BATCH) model.send({ type: "want", keys: keys.slice(i, i + WANT_BATCH) });
+  }
+  function want(key) {
+    wanted.add(key);
+    if (wantTimer === null) wantTimer = setTimeout(sendWanted, 16);
+  }
+  function showImage(tile) {
+    tile.thumb.replaceChildren(h("img", { src: tile.url, alt: "" }));
+  }
+  function dropImage(tile) {
+    if (tile.url) URL.revokeObjectURL(tile.url);
+    tile.url = null;
+    tile.thumb.replaceChildren(h("span", { class: "sw-strip-status", text: tile.item.thumb ? "…" : statusWord(model, tile.item.status) }));
+  }
+  const observer = typeof IntersectionObserver === "function" ? new IntersectionObserver(
+    (records) => {
+      for (const record of records) {
+        const tile = tiles.get(record.target.dataset.key);
+        if (!tile) continue;
+        tile.visible = record.isIntersecting;
+        if (tile.visible && tile.item.thumb && !tile.url) want(tile.item.key);
+        else if (!tile.visible && tile.url) dropImage(tile);
+      }
+    },
+    { rootMargin: `${NEAR_PX}px` }
+  ) : null;
+  function build(item) {
+    const thumb = h("div", { class: "sw-strip-thumb" });
+    const node = h(
+      "button",
+      { class: "sw-strip-tile", type: "button", role: "listitem", "data-key": item.key, "data-status": item.status, title: item.title },
+      [thumb, h("span", { class: "sw-strip-title", text: item.title }), h("span", { class: "sw-strip-sub sw-muted", text: item.subtitle })]
+    );
+    node.setAttribute("aria-label", `${item.title} (${item.subtitle || statusWord(model, item.status)})`);
+    if (item.portrait) node.classList.add("sw-portrait");
+    node.addEventListener("click", () => model.send({ type: "select", key: item.key }));
+    const tile = { node, thumb, item, sig: JSON.stringify(item), visible: !observer, url: null };
+    dropImage(tile);
+    if (observer) observer.observe(node);
+    else if (item.thumb) want(item.key);
+    return tile;
+  }
+  function forget(key) {
+    const tile = tiles.get(key);
+    if (!tile) return;
+    if (observer) observer.unobserve(tile.node);
+    if (tile.url) URL.revokeObjectURL(tile.url);
+    tile.node.remove();
+    tiles.delete(key);
+  }
+  function paintItems() {
+    const items = model.get("items");
+    const keys = new Set(items.map((i) => i.key));
+    for (const key of [...tiles.keys()]) if (!keys.has(key)) forget(key);
+    let cursor = list.firstChild;
+    for (const item of items) {
+      let tile = tiles.get(item.key);
+      const sig = JSON.stringify(item);
+      if (tile && tile.sig !== sig) {
+        forget(item.key);
+        tile = null;
+      }
+      if (!tile) {
+        tile = build(item);
+        tiles.set(item.key, tile);
+      }
+      if (tile.node === cursor) cursor = cursor.nextSibling;
+      else list.insertBefore(tile.node, cursor);
+    }
+    empty.hidden = items.length > 0;
+    paintSelected();
+  }
+  let selectedKey = null;
+  function paintSelected() {
+    const key = model.get("selected");
+    for (const k of [selectedKey, key]) {
+      const tile = tiles.get(k);
+      if (!tile) continue;
+      tile.node.classList.toggle("sw-selected", k === key);
+      if (k === key) tile.node.setAttribute("aria-current", "true");
+      else tile.node.removeAttribute("aria-current");
+    }
+    selectedKey = key;
+  }
+  function paintFrame() {
+    root.dataset.arrangement = model.get("arrangement");
+    heading.textContent = model.get("label");
+    heading.hidden = !heading.textContent;
+    list.setAttribute("aria-label", model.get("label") || "Results");
+    empty.textContent = model.get("empty_text");
+  }
+  function onMessage(msg, buffers) {
+    if (msg.type === "thumb" && buffers?.length) {
+      const tile = tiles.get(msg.key);
+      if (!tile || !tile.visible) return;
+      if (tile.url) URL.revokeObjectURL(tile.url);
+      tile.url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime }));
+      showImage(tile);
+    }
+  }
+  model.on("change:items", paintItems);
+  model.on("change:selected", paintSelected);
+  for (const name of FRAME_TRAITS) model.on(`change:${name}`, paintFrame);
+  model.on("msg:custom", onMessage);
+  paintFrame();
+  paintItems();
+  model.send({ type: "ready" });
+  return () => {
+    releaseKeys();
+    model.off("change:items", paintItems);
+    model.off("change:selected", paintSelected);
+    for (const name of FRAME_TRAITS) model.off(`change:${name}`, paintFrame);
+    model.off("msg:custom", onMessage);
+    if (observer) observer.disconnect();
+    if (wantTimer !== null) clearTimeout(wantTimer);
+    for (const tile of tiles.values()) if (tile.url) URL.revokeObjectURL(tile.url);
+    tiles.clear();
+    el.replaceChildren();
+  };
+}
+
+// sora_widgets/widgets/static/gallery.js
+var GALLERY_TRAITS = [
+  "status",
+  "model",
+  "model_choices",
+  "search",
+  "count",
+  "unfinished",
+  "can_resume",
+  "busy",
+  "error",
+  "detail",
+  "detail_title"
+];
+async function mountGallery({ model, el }) {
+  const releaseKeys = keepKeys(el);
+  const status = h("select");
+  for (const [value, text] of model.get("status_choices")) status.append(h("option", { value, text }));
+  const modelSelect = h("select");
+  const search = h("input", { type: "search", placeholder: "words in the prompt or task id" });
+  const refresh = h("button", { class: "sw-btn", type: "button", text: "Refresh" });
+  const resume = h("button", { class: "sw-btn", type: "button", text: "Resume unfinished" });
+  const count = h("span", { class: "sw-gal-count sw-muted", "aria-live": "polite" });
+  const alert = h("div", { class: "sw-alert", role: "alert" });
+  const detailTitle = h("h4", { class: "sw-gal-detail-title" });
+  const detailList = h("dl", { class: "sw-gal-detail-list" });
+  const detail = h("section", { class: "sw-gal-detail", "aria-label": "Request details" }, [detailTitle, detailList]);
+  const stripBox = h("div", { class: "sw-gal-strip" });
+  const playerBox = h("div", { class: "sw-gal-player" });
+  const root = h("div", { class: "sw-root sw-gallery" }, [
+    h("div", { class: "sw-gallery-controls" }, [
+      h("div", { class: "sw-gal-bar" }, [
+        h("strong", { class: "sw-gal-title", text: "History" }),
+        labelled("Status", status, "sw-gal-field"),
+        labelled("Model", modelSelect, "sw-gal-field"),
+        labelled("Search", search, "sw-gal-field"),
+        refresh,
+        resume,
+        count
+      ]),
+      alert,
+      detail
+    ])
+  ]);
+  el.append(root);
+  const undo = [
+    releaseKeys,
+    listen(status, "change", () => save(model, "status", status.value)),
+    listen(modelSelect, "change", () => save(model, "model", modelSelect.value)),
+    listen(search, "input", () => save(model, "search", search.value)),
+    listen(refresh, "click", () => model.send({ type: "refresh" })),
+    listen(resume, "click", () => model.send({ type: "resume" }))
+  ];
+  let shownChoices = null;
+  function paint() {
+    status.value = model.get("status");
+    const choices = model.get("model_choices");
+    if (choices !== shownChoices) {
+      shownChoices = choices;
+      modelSelect.replaceChildren(
+        h("option", { value: "", text: "All models" }),
+        ...choices.map((c) => h("option", { value: String(c.id), text: String(c.label) }))
+      );
+    }
+    modelSelect.value = model.get("model");
+    if (search.value !== model.get("search")) search.value = model.get("search");
+    count.textContent = model.get("count");
+    const unfinished = model.get("unfinished");
+    const busy = model.get("busy");
+    resume.hidden = !model.get("can_resume");
+    resume.disabled = busy || unfinished === 0;
+    resume.textContent = busy ? "Resuming…" : unfinished ? `Resume unfinished (${unfinished})` : "Resume unfinished";
+    alert.textContent = model.get("error");
+    alert.hidden = !alert.textContent;
+    const rows = model.get("detail");
+    detailTitle.textContent = model.get("detail_title");
+    detailList.replaceChildren(...rows.flatMap(([term, value]) => [h("dt", { text: term }), h("dd", { text: value })]));
+    detail.hidden = rows.length === 0;
+    playerBox.hidden = rows.length > 0;
+  }
+  undo.push(onTraits(model, GALLERY_TRAITS, paint));
+  paint();
+  const [stripModel, playerModel] = await Promise.all([childModel(model, "strip"), childModel(model, "player")]);
+  undo.push(mountStrip({ model: stripModel, el: stripBox }));
+  undo.push(mountPlayer({ model: playerModel, el: playerBox }));
+  root.append(stripBox, playerBox);
+  let watchNext = false;
+  undo.push(listen(stripBox, "click", (event) => {
+    if (event.target instanceof Element && event.target.closest(".sw-strip-tile")) watchNext = true;
+  }));
+  undo.push(listen(playerBox, "loadeddata", (event) => {
+    if (!watchNext || !(event.target instanceof HTMLVideoElement)) return;
+    watchNext = false;
+    playerBox.scrollIntoView({ block: "nearest", behavior: "auto" });
+    event.target.play().catch(() => {
+    });
+  }, true));
+  return () => {
+    for (const fn of undo.reverse()) if (typeof fn === "function") fn();
+    el.replaceChildren();
+  };
+}
+var gallery_default = { render: mountGallery };
+export {
+  GALLERY_TRAITS,
+  gallery_default as default,
+  mountGallery
+};

@@ -1,0 +1,535 @@
+// sora_widgets/widgets/static/_dom.js
+function h(tag, props = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+function bufferBytes(buffer) {
+  if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+var uidCounter = 0;
+function uid(prefix) {
+  return `${prefix}-${++uidCounter}-${Math.random().toString(36).slice(2, 7)}`;
+}
+var KEEP_KEYS_IN = "input, textarea, select, button, video, [contenteditable]";
+var KEY_EVENTS = ["keydown", "keypress", "keyup"];
+function keepKeys(root) {
+  const stop = (event) => {
+    if (event.key === "Escape") return;
+    const control = event.target instanceof Element ? event.target.closest(KEEP_KEYS_IN) : null;
+    if (control && root.contains(control)) event.stopPropagation();
+  };
+  for (const type of KEY_EVENTS) root.addEventListener(type, stop);
+  return () => {
+    for (const type of KEY_EVENTS) root.removeEventListener(type, stop);
+  };
+}
+function labelled(text, control, fieldClass = "sw-field") {
+  if (!control.id) control.id = uid("sw-f");
+  return h("div", { class: fieldClass }, [h("label", { for: control.id, text }), control]);
+}
+function activeIn(node) {
+  const root = node.getRootNode();
+  return root && "activeElement" in root ? root.activeElement : document.activeElement;
+}
+
+// sora_widgets/widgets/static/coach.js
+var COACH_ELEMENTS = [
+  ["shot", "Shot"],
+  ["subject", "Subject"],
+  ["action", "Action"],
+  ["setting", "Setting"],
+  ["lighting", "Lighting"],
+  ["camera", "Camera"]
+];
+var COACH_WORDS_SHOWN = 3;
+function coachChecklist(model, trait = "coach") {
+  const items = /* @__PURE__ */ new Map();
+  const list = h("ul", { class: "sw-coach-list", "aria-label": "Elements found" });
+  for (const [key, label] of COACH_ELEMENTS) {
+    const mark = h("span", { class: "sw-coach-mark", "aria-hidden": "true" });
+    const words = h("span", { class: "sw-coach-words" });
+    const state = h("span", { class: "sw-coach-sr" });
+    const li = h("li", { class: "sw-coach-item", "data-element": key }, [mark, h("span", { text: label }), words, state]);
+    items.set(key, { li, mark, words, state });
+    list.append(li);
+  }
+  const score = h("span", { class: "sw-coach-score" });
+  const split = h("span", { class: "sw-coach-split", text: "⚠ several shots" });
+  const advice = h("ul", { class: "sw-coach-advice" });
+  const node = h("div", { class: "sw-coach", role: "group", "aria-label": "Coach checklist" }, [
+    h("div", { class: "sw-coach-head" }, [h("span", { class: "sw-coach-title", text: "Prompt coach" }), score, list, split]),
+    advice
+  ]);
+  function paint() {
+    const report = model.get(trait) || {};
+    const present = report.present || {};
+    node.hidden = !report.prompt;
+    const readable = report.language === void 0 || report.language === "en";
+    list.hidden = !readable;
+    score.hidden = !readable;
+    let found = 0;
+    for (const [key, { li, mark, words, state }] of items) {
+      const evidence = Array.isArray(present[key]) ? present[key].map(String) : [];
+      const ok = evidence.length > 0;
+      if (ok) found += 1;
+      li.dataset.present = ok ? "true" : "false";
+      mark.textContent = ok ? "✓" : "✗";
+      const shown = evidence.slice(0, COACH_WORDS_SHOWN);
+      const marks = shown.map((w) => h("mark", { class: "sw-coach-word", text: w }));
+      if (evidence.length > shown.length) marks.push(h("span", { class: "sw-coach-more", text: `+${evidence.length - shown.length}` }));
+      words.replaceChildren(...marks);
+      state.textContent = ok ? "" : " (missing)";
+      li.title = ok ? `${key}: ${evidence.join(", ")}` : `${key}: not found`;
+    }
+    score.textContent = `${found}/6`;
+    split.hidden = report.single_purpose !== false;
+    split.title = (report.splits || []).join(", ");
+    const lines = report.advice || [];
+    const current = [...advice.children].map((li) => li.textContent);
+    if (current.length !== lines.length || current.some((text, i) => text !== lines[i])) {
+      advice.replaceChildren(...lines.map((text) => h("li", { text })));
+    }
+  }
+  model.on(`change:${trait}`, paint);
+  paint();
+  return { node, dispose: () => model.off(`change:${trait}`, paint) };
+}
+
+// sora_widgets/widgets/static/spec_controls.js
+function mountSpecControls(model, { edited, listen: listen2 }) {
+  const box = h("div", { class: "sw-spec" });
+  let painters = [];
+  const previews = {};
+  function setValue(name, value) {
+    const values = { ...model.get("values") };
+    if (value === null || value === "") delete values[name];
+    else values[name] = value;
+    model.set("values", values);
+    model.save_changes();
+    edited();
+  }
+  function field(control, input) {
+    const node = labelled(control.label + (control.required ? " *" : ""), input, "sw-pb-field sw-spec-field");
+    if (control.description) input.title = control.description;
+    return node;
+  }
+  const builders = {
+    choice(control) {
+      const select = h("select", {});
+      if (control.default === void 0) select.append(h("option", { value: "", text: "—" }));
+      for (const option of control.options) select.append(h("option", { value: option, text: option }));
+      listen2(select, "change", () => setValue(control.name, select.value));
+      const paint2 = (v) => select.value = v === void 0 ? "" : String(v);
+      return [field(control, select), paint2];
+    },
+    toggle(control) {
+      const input = h("input", { type: "checkbox", role: "switch" });
+      listen2(input, "change", () => setValue(control.name, input.checked));
+      const text = control.label + (control.required ? " *" : "");
+      const node = h("label", { class: "sw-spec-toggle" }, [input, document.createTextNode(text)]);
+      if (control.description) input.title = control.description;
+      return [node, (v) => input.checked = Boolean(v)];
+    },
+    slider(control) {
+      const input = h("input", { type: "range", min: String(control.min), max: String(control.max), step: String(control.step) });
+      const shown = h("output", { class: "sw-spec-out" });
+      listen2(input, "input", () => {
+        shown.textContent = input.value;
+        setValue(control.name, Number(input.value));
+      });
+      const node = field(control, input);
+      node.append(shown);
+      const paint2 = (v) => {
+        if (v !== void 0) input.value = String(v);
+        shown.textContent = input.value;
+      };
+      return [node, paint2];
+    },
+    number(control) {
+      const input = h("input", { type: "number", step: String(control.step) });
+      if (control.min !== null && control.min !== void 0) input.min = String(control.min);
+      if (control.max !== null && control.max !== void 0) input.max = String(control.max);
+      listen2(input, "input", () => setValue(control.name, input.value === "" ? null : Number(input.value)));
+      return [field(control, input), (v) => input.value = v === void 0 || v === null ? "" : String(v)];
+    },
+    text(control) {
+      const input = h("input", { type: "text" });
+      if (control.max_length) input.maxLength = control.max_length;
+      listen2(input, "input", () => setValue(control.name, input.value));
+      return [field(control, input), (v) => input.value = v === void 0 ? "" : String(v)];
+    },
+    json(control) {
+      const input = h("textarea", { rows: "2", placeholder: "JSON" });
+      listen2(input, "input", () => setValue(control.name, input.value));
+      return [field(control, input), (v) => input.value = v === void 0 ? "" : String(v)];
+    },
+    image(control) {
+      const slot = control.name;
+      const file = h("input", { type: "file", accept: "image/jpeg,image/png,image/webp,image/*", class: "sw-pb-file" });
+      listen2(file, "change", async () => {
+        const chosen = file.files && file.files[0];
+        if (!chosen) return;
+        const data = await chosen.arrayBuffer();
+        model.send({ type: "upload", slot, name: chosen.name, mime: chosen.type }, void 0, [data]);
+        file.value = "";
+      });
+      const choose = h("button", { class: "sw-btn", type: "button", text: `Choose ${control.label.toLowerCase()}…` });
+      listen2(choose, "click", () => file.click());
+      const remove = h("button", { class: "sw-btn", type: "button", text: `Remove ${control.label.toLowerCase()}` });
+      listen2(remove, "click", () => model.send({ type: "clear_image", slot }));
+      const preview = h("img", { class: "sw-pb-preview", alt: `${control.label} as it will be sent` });
+      const info = h("div", { class: "sw-muted" });
+      const notes = h("ul", { class: "sw-pb-notes" });
+      const node = field(control, file);
+      node.append(choose, h("div", { class: "sw-pb-image" }, [preview, h("div", { class: "sw-pb-imageinfo" }, [info, notes, remove])]));
+      const paint2 = () => {
+        const shown = model.get("slots")[slot];
+        node.querySelector(".sw-pb-image").hidden = !shown;
+        info.textContent = shown ? shown.label : "";
+        notes.replaceChildren(...(shown ? shown.notes : []).map((n) => h("li", { text: n })));
+        if (previews[slot]) preview.src = previews[slot].url;
+        else preview.removeAttribute("src");
+      };
+      return [node, paint2];
+    }
+  };
+  function build() {
+    painters = [];
+    const nodes = [];
+    for (const control of model.get("controls")) {
+      const make = builders[control.kind] || builders.text;
+      const [node, paint2] = make(control);
+      node.setAttribute("data-name", control.name);
+      nodes.push(node);
+      painters.push([control.name, paint2]);
+    }
+    box.replaceChildren(...nodes);
+    box.hidden = !nodes.length;
+    paint();
+  }
+  function paint() {
+    const values = model.get("values");
+    const active = activeIn(box);
+    for (const [name, painter] of painters) {
+      const control = box.querySelector(`[data-name="${CSS.escape(name)}"]`);
+      if (control && control.contains(active) && active.tagName !== "SELECT") continue;
+      painter(values[name]);
+    }
+  }
+  function image(msg, buffers) {
+    const old = previews[msg.slot];
+    if (old) URL.revokeObjectURL(old.url);
+    const url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime }));
+    previews[msg.slot] = { url, version: msg.version };
+    paint();
+  }
+  function dispose() {
+    for (const p of Object.values(previews)) URL.revokeObjectURL(p.url);
+  }
+  return { node: box, build, paint, image, dispose };
+}
+
+// sora_widgets/widgets/static/prompt_builder.js
+var SHOT_FIELDS = [
+  ["shot_type", "Shot type", "e.g. Wide shot"],
+  ["subject", "Subject", "e.g. a red kite"],
+  ["action", "Action", "e.g. gliding over the waves"],
+  ["setting", "Setting", "e.g. a beach at dusk"],
+  ["lighting", "Lighting", "e.g. warm backlight"],
+  ["camera", "Camera movement", "e.g. slow dolly in"]
+];
+var RESYNC_IDLE_MS = 300;
+var RESYNC_RETRY_MS = 2e3;
+function mountPromptBuilder({ model, el }) {
+  const releaseKeys = keepKeys(el);
+  const cleanups = [];
+  const listen2 = (node, event, fn) => {
+    node.addEventListener(event, fn);
+    cleanups.push(() => node.removeEventListener(event, fn));
+  };
+  const viewId = uid("sw-pb-view");
+  let localSeq = 0;
+  let ackedSeq = 0;
+  let idleTimer = null;
+  let lastSent = 0;
+  let sent = null;
+  const ahead = () => localSeq !== ackedSeq;
+  function sendForm() {
+    idleTimer = null;
+    if (!ahead()) return;
+    lastSent = Date.now();
+    sent = { seq: localSeq, form: Object.fromEntries(FORM_KEYS.map((k) => [k, model.get(k)])) };
+    model.send({ type: "form", view: viewId, seq: sent.seq, form: sent.form });
+  }
+  function edited() {
+    localSeq += 1;
+    if (idleTimer !== null) clearTimeout(idleTimer);
+    idleTimer = setTimeout(sendForm, RESYNC_IDLE_MS);
+  }
+  const retry = setInterval(() => {
+    if (ahead() && idleTimer === null && Date.now() - lastSent >= RESYNC_RETRY_MS) sendForm();
+  }, RESYNC_RETRY_MS / 2);
+  cleanups.push(() => {
+    clearInterval(retry);
+    if (idleTimer !== null) clearTimeout(idleTimer);
+  });
+  const bindText = (node, trait) => {
+    listen2(node, "input", () => {
+      model.set(trait, node.value);
+      model.save_changes();
+      edited();
+    });
+  };
+  const modelSelect = h("select", { class: "sw-pb-model" });
+  listen2(modelSelect, "change", () => {
+    model.set("model", modelSelect.value);
+    model.save_changes();
+    edited();
+  });
+  const modelField = labelled("Model", modelSelect, "sw-pb-field sw-pb-modelfield");
+  const modelNote = h("div", { class: "sw-muted sw-pb-modelnote" });
+  modelField.append(modelNote);
+  const spec = mountSpecControls(model, { edited, listen: listen2 });
+  cleanups.push(spec.dispose);
+  const text = h("textarea", { class: "sw-pb-text", rows: "3", placeholder: "Describe one shot: type, subject, action, setting, lighting, camera movement" });
+  bindText(text, "text");
+  const promptField = labelled("Prompt", text, "sw-pb-field sw-pb-prompt");
+  const hint = h("div", { class: "sw-pb-hint", role: "status" });
+  text.before(hint);
+  const shotInputs = {};
+  const shotGrid = h("div", { class: "sw-pb-grid" });
+  for (const [trait, label, hint2] of SHOT_FIELDS) {
+    const input = h("input", { type: "text", placeholder: hint2 });
+    bindText(input, trait);
+    shotInputs[trait] = input;
+    shotGrid.append(labelled(label, input, "sw-pb-field"));
+  }
+  const details = h("details", { class: "sw-pb-details" }, [h("summary", { text: "Shot details (optional)" }), shotGrid]);
+  const composed = h("div", { class: "sw-pb-composed" });
+  const composedLabel = h("span", { class: "sw-muted", text: "Will be sent: " });
+  const composedText = h("span");
+  composed.append(composedLabel, composedText);
+  function radioGroup(legend, name, options, trait, parse = (v) => v) {
+    const fieldset = h("fieldset", { class: "sw-pb-radios" }, [h("legend", { text: legend })]);
+    const inputs = [];
+    const group = uid(`sw-pb-${name}`);
+    for (const [value, text2] of options) {
+      const input = h("input", { type: "radio", name: group, value: String(value) });
+      listen2(input, "change", () => {
+        if (input.checked) {
+          model.set(trait, parse(input.value));
+          model.save_changes();
+          edited();
+        }
+      });
+      inputs.push(input);
+      fieldset.append(h("label", { class: "sw-pb-radio" }, [input, document.createTextNode(text2)]));
+    }
+    return { fieldset, sync: () => inputs.forEach((i) => i.checked = String(model.get(trait)) === i.value) };
+  }
+  const orientations = model.get("_catalog").sizes.map(({ orientation: orientation2, label }) => [orientation2, label]);
+  const orientation = radioGroup("Orientation", "orient", orientations, "orientation");
+  let seconds = null;
+  const secondsHolder = h("div");
+  function buildSeconds() {
+    const options = model.get("seconds_options").map((s) => [s, `${s} s`]);
+    seconds = radioGroup("Length", "secs", options, "seconds", (v) => Number(v));
+    secondsHolder.replaceChildren(seconds.fieldset);
+  }
+  buildSeconds();
+  const file = h("input", { type: "file", accept: "image/jpeg,image/png,image/webp,image/*" });
+  listen2(file, "change", async () => {
+    const chosen = file.files && file.files[0];
+    if (!chosen) return;
+    const data = await chosen.arrayBuffer();
+    model.send({ type: "upload", name: chosen.name, mime: chosen.type }, void 0, [data]);
+    file.value = "";
+  });
+  file.classList.add("sw-pb-file");
+  file.tabIndex = -1;
+  const chooseFile = h("button", { class: "sw-btn", type: "button", text: "Choose image…" });
+  listen2(chooseFile, "click", () => file.click());
+  const fileField = labelled("Reference image (optional)", file, "sw-pb-field");
+  file.after(chooseFile);
+  const fit = radioGroup("Fit to size", "fit", [["cover", "Cover (crop)"], ["letterbox", "Letterbox (pad)"]], "fit_mode");
+  const removeImage = h("button", { class: "sw-btn", type: "button", text: "Remove image" });
+  listen2(removeImage, "click", () => model.send({ type: "clear_image" }));
+  const preview = h("img", { class: "sw-pb-preview", alt: "Reference image as it will be sent" });
+  const imageLabel = h("div", { class: "sw-muted" });
+  const imageNotes = h("ul", { class: "sw-pb-notes" });
+  const imageInfo = h("div", { class: "sw-pb-imageinfo" }, [imageLabel, imageNotes, fit.fieldset, removeImage]);
+  const imageBox = h("div", { class: "sw-pb-image" }, [preview, imageInfo]);
+  let previewUrl = null;
+  const remix = h("select", {});
+  listen2(remix, "change", () => {
+    model.set("remix_id", remix.value);
+    model.save_changes();
+    edited();
+  });
+  const remixField = labelled("Remix of", remix, "sw-pb-field");
+  const price = h("div", { class: "sw-pb-price", "aria-live": "polite" });
+  const problem = h("div", { class: "sw-pb-problem sw-muted" });
+  const alert = h("div", { class: "sw-alert", role: "alert" });
+  const generate = h("button", { class: "sw-btn sw-btn-primary", type: "button", text: "Generate" });
+  const emptyHint = h("span", { class: "sw-muted sw-pb-empty", text: "Type a prompt to generate" });
+  const FORM_KEYS = ["text", ...SHOT_FIELDS.map(([trait]) => trait), "orientation", "seconds", "fit_mode", "remix_id", "model", "values"];
+  const submit = () => model.send({ type: "submit", form: Object.fromEntries(FORM_KEYS.map((k) => [k, model.get(k)])) });
+  listen2(generate, "click", submit);
+  const repeatNote = h("span", { class: "sw-pb-repeat-note" });
+  const again = h("button", { class: "sw-btn", type: "button" });
+  listen2(again, "click", () => model.send({ type: "submit", again: true, form: Object.fromEntries(FORM_KEYS.map((k) => [k, model.get(k)])) }));
+  const repeat = h("div", { class: "sw-pb-repeat", role: "status" }, [repeatNote, again]);
+  listen2(text, "keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && model.get("show_generate")) {
+      event.preventDefault();
+      event.stopPropagation();
+      if (!generate.disabled) submit();
+    }
+  });
+  const clear = h("button", { class: "sw-btn sw-pb-clear", type: "button", text: "Clear", title: "Empty the prompt, shot details, image and remix" });
+  listen2(clear, "click", () => {
+    for (const node of [text, ...Object.values(shotInputs)]) node.value = "";
+    localSeq = ackedSeq;
+    model.send({ type: "clear" });
+  });
+  const footer = h("div", { class: "sw-pb-footer" }, [price, h("div", { class: "sw-pb-actions" }, [emptyHint, clear, generate])]);
+  const soraRows = [
+    h("div", { class: "sw-pb-row" }, [orientation.fieldset, secondsHolder]),
+    h("div", { class: "sw-pb-row" }, [fileField, remixField])
+  ];
+  const root = h("div", { class: "sw-root sw-pb" }, [
+    modelField,
+    promptField,
+    details,
+    composed,
+    spec.node,
+    ...soraRows,
+    imageBox,
+    problem,
+    alert,
+    footer,
+    repeat
+  ]);
+  el.append(root);
+  const checklist = coachChecklist(model);
+  composed.after(checklist.node);
+  cleanups.push(checklist.dispose);
+  function setValue(node, value) {
+    if (node.value !== value && !ahead()) node.value = value;
+  }
+  function paintModels() {
+    const choices = model.get("model_choices");
+    const same = modelSelect.options.length === choices.length && choices.every((c, i) => modelSelect.options[i].value === c.id);
+    if (!same) modelSelect.replaceChildren(...choices.map((c) => h("option", { value: String(c.id), text: String(c.label) })));
+    if (!ahead() || activeIn(modelSelect) !== modelSelect) modelSelect.value = model.get("model");
+    modelField.hidden = choices.length < 2;
+    modelNote.textContent = model.get("model_note");
+    modelNote.hidden = !modelNote.textContent;
+    const sora = !model.get("model");
+    for (const row of soraRows) row.hidden = !sora;
+    return sora;
+  }
+  function paint() {
+    const sora = paintModels();
+    spec.paint();
+    setValue(text, model.get("text"));
+    let anyShot = false;
+    for (const [trait] of SHOT_FIELDS) {
+      setValue(shotInputs[trait], model.get(trait));
+      anyShot = anyShot || Boolean(model.get(trait));
+    }
+    if (anyShot) details.open = true;
+    const sent2 = model.get("prompt");
+    composedText.textContent = sent2;
+    composed.hidden = !sent2 || sent2 === model.get("text").trim();
+    orientation.sync();
+    seconds.sync();
+    fit.sync();
+    const hasImage = model.get("has_image");
+    imageBox.hidden = !hasImage || !sora;
+    preview.hidden = !previewUrl;
+    imageLabel.textContent = model.get("image_label");
+    imageNotes.replaceChildren(...model.get("image_notes").map((n) => h("li", { text: n })));
+    const choices = model.get("remix_choices");
+    const options = [h("option", { value: "", text: choices.length ? "— none —" : "— no earlier results —" })];
+    for (const choice of choices) options.push(h("option", { value: String(choice.id), text: String(choice.label) }));
+    remix.replaceChildren(...options);
+    remix.value = model.get("remix_id");
+    price.replaceChildren(h("span", { class: "sw-muted", text: "Price: " }), h("strong", { text: model.get("price") }));
+    problem.textContent = model.get("problem");
+    problem.hidden = !problem.textContent;
+    alert.textContent = model.get("error");
+    alert.hidden = !alert.textContent;
+    hint.textContent = model.get("hint");
+    hint.hidden = !hint.textContent;
+    generate.hidden = !model.get("show_generate");
+    repeatNote.textContent = model.get("repeat_note");
+    again.textContent = model.get("repeat_label") || "Generate again";
+    repeat.hidden = !model.get("repeat_label") || generate.hidden;
+    const off = model.get("disabled");
+    for (const node of root.querySelectorAll("input, textarea, button")) node.disabled = off;
+    const empty = !model.get("text").trim() && SHOT_FIELDS.every(([trait]) => !model.get(trait).trim());
+    generate.disabled = off || empty;
+    emptyHint.hidden = !empty || generate.hidden;
+    remix.disabled = off || !choices.length && !model.get("remix_id");
+    for (const node of root.querySelectorAll("select")) if (node !== remix) node.disabled = off;
+  }
+  function onMessage(msg, buffers) {
+    if (msg.type === "form_ack" && msg.view === viewId) {
+      ackedSeq = Math.min(localSeq, Math.max(ackedSeq, Number(msg.seq) || 0));
+      if (!ahead() && sent && sent.seq === ackedSeq) {
+        for (const [key, value] of Object.entries(sent.form)) if (model.get(key) !== value) model.set(key, value);
+        paint();
+      }
+    } else if (msg.type === "focus_prompt") {
+      paint();
+      promptField.scrollIntoView({ block: "nearest" });
+      text.focus({ preventScroll: true });
+    } else if (msg.type === "slot_image" && buffers?.length) {
+      spec.image(msg, buffers);
+    } else if (msg.type === "image" && buffers?.length) {
+      if (previewUrl) URL.revokeObjectURL(previewUrl);
+      previewUrl = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime }));
+      preview.src = previewUrl;
+      paint();
+    }
+  }
+  const onVersion = () => {
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
+    previewUrl = null;
+    preview.removeAttribute("src");
+  };
+  model.on("change:image_version", onVersion);
+  model.on("change:seconds_options", buildSeconds);
+  model.on("change:controls", spec.build);
+  model.on("change", paint);
+  model.on("msg:custom", onMessage);
+  spec.build();
+  paint();
+  model.send({ type: "ready" });
+  return () => {
+    releaseKeys();
+    cleanups.forEach((fn) => fn());
+    model.off("change:image_version", onVersion);
+    model.off("change:seconds_options", buildSeconds);
+    model.off("change:controls", spec.build);
+    model.off("change", paint);
+    model.off("msg:custom", onMessage);
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
+  };
+}
+var prompt_builder_default = { render: mountPromptBuilder };
+export {
+  RESYNC_IDLE_MS,
+  RESYNC_RETRY_MS,
+  SHOT_FIELDS,
+  prompt_builder_default as default,
+  mountPromptBuilder
+};

@@ -1,0 +1,175 @@
+// sora_widgets/widgets/static/_dom.js
+function h(tag, props = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+var uidCounter = 0;
+function uid(prefix) {
+  return `${prefix}-${++uidCounter}-${Math.random().toString(36).slice(2, 7)}`;
+}
+var KEEP_KEYS_IN = "input, textarea, select, button, video, [contenteditable]";
+var KEY_EVENTS = ["keydown", "keypress", "keyup"];
+function keepKeys(root) {
+  const stop = (event) => {
+    if (event.key === "Escape") return;
+    const control = event.target instanceof Element ? event.target.closest(KEEP_KEYS_IN) : null;
+    if (control && root.contains(control)) event.stopPropagation();
+  };
+  for (const type of KEY_EVENTS) root.addEventListener(type, stop);
+  return () => {
+    for (const type of KEY_EVENTS) root.removeEventListener(type, stop);
+  };
+}
+function statusWord(model, status) {
+  const known = (model.get("_statuses") || {})[status];
+  return known ? known.word : status;
+}
+
+// sora_widgets/widgets/static/status_bar.js
+function clock(seconds) {
+  if (!(seconds >= 0) || !Number.isFinite(seconds)) return "";
+  const whole = Math.round(seconds);
+  const hours = Math.floor(whole / 3600);
+  const minutes = Math.floor(whole % 3600 / 60);
+  const secs = String(whole % 60).padStart(2, "0");
+  return hours ? `${hours}:${String(minutes).padStart(2, "0")}:${secs}` : `${minutes}:${secs}`;
+}
+async function copyText(text, input) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    input.focus();
+    input.select();
+    try {
+      return document.execCommand("copy");
+    } catch {
+      return false;
+    }
+  }
+}
+function mountStatusBar({ model, el }) {
+  const releaseKeys = keepKeys(el);
+  const status = h("span", { class: "sw-status-badge", role: "status" });
+  const label = h("span", { class: "sw-status-label" });
+  const times = h("span", { class: "sw-status-times", "aria-live": "off" });
+  const fill = h("div", { class: "sw-status-fill" });
+  const bar = h(
+    "div",
+    { class: "sw-status-track", role: "progressbar", "aria-label": "Progress", "aria-valuemin": "0", "aria-valuemax": "100" },
+    [fill]
+  );
+  const percent = h("span", { class: "sw-status-percent" });
+  const idLabel = h("label", { class: "sw-status-idlabel", text: "Task id" });
+  const idBox = h("input", { class: "sw-status-id", type: "text", readonly: "", "aria-label": "Task id", spellcheck: "false" });
+  idBox.id = uid("sw-status-id");
+  idLabel.setAttribute("for", idBox.id);
+  const copy = h("button", { class: "sw-btn", type: "button", "aria-label": "Copy task id", text: "Copy" });
+  const stop = h("button", { class: "sw-btn", type: "button", text: "Stop watching" });
+  const again = h("button", { class: "sw-btn", type: "button", text: "Watch again" });
+  const errorBox = h("div", { class: "sw-status-error", role: "alert" });
+  const note = h("div", { class: "sw-status-note" });
+  const idRow = h("div", { class: "sw-status-row sw-status-idrow" }, [idLabel, idBox, copy, stop, again]);
+  const root = h("div", { class: "sw-root sw-status" }, [
+    h("div", { class: "sw-status-row" }, [status, label, times]),
+    h("div", { class: "sw-status-row" }, [bar, percent]),
+    idRow,
+    errorBox,
+    note
+  ]);
+  el.append(root);
+  let receivedAt = Date.now();
+  function tick() {
+    const phase = model.get("phase");
+    const running = phase === "running" || phase === "unknown";
+    const drift = running && model.get("watching") ? (Date.now() - receivedAt) / 1e3 : 0;
+    const elapsed = model.get("elapsed_s");
+    const eta = model.get("eta_s");
+    const parts = [];
+    if (elapsed >= 0) parts.push(`elapsed ${clock(elapsed + drift)}`);
+    if (running && eta >= 0) parts.push(`about ${clock(Math.max(0, eta - drift))} left`);
+    times.textContent = parts.join(" · ");
+  }
+  function paint() {
+    const phase = model.get("phase");
+    const raw = model.get("status");
+    root.dataset.phase = phase;
+    root.classList.toggle("sw-compact", Boolean(model.get("compact")));
+    status.textContent = statusWord(model, raw);
+    label.textContent = model.get("label");
+    const progress = model.get("progress");
+    if (progress >= 0) {
+      const pct = Math.round(progress * 100);
+      fill.style.width = `${pct}%`;
+      bar.setAttribute("aria-valuenow", String(pct));
+      bar.classList.remove("sw-indeterminate");
+      percent.textContent = `${pct}%`;
+    } else {
+      fill.style.width = phase === "running" ? "100%" : "0%";
+      bar.removeAttribute("aria-valuenow");
+      bar.classList.toggle("sw-indeterminate", phase === "running");
+      percent.textContent = "";
+    }
+    const taskId = model.get("task_id");
+    idBox.value = taskId;
+    idBox.size = Math.max(8, taskId.length);
+    idRow.hidden = !taskId;
+    stop.hidden = !model.get("watching");
+    again.hidden = phase !== "stopped" || !taskId;
+    errorBox.replaceChildren();
+    const message = model.get("error_message");
+    if (message) {
+      const code = model.get("error_code");
+      const meaning = model.get("error_meaning");
+      const advice = model.get("error_advice");
+      const head = h("div", { class: "sw-status-error-head" });
+      head.append(h("strong", { text: code ? `Error ${code}` : "Error" }));
+      if (meaning) head.append(h("span", { text: ` — ${meaning}` }));
+      errorBox.append(head, h("div", { class: "sw-status-error-message", text: message }));
+      if (advice) errorBox.append(h("div", { class: "sw-status-error-advice", text: `What to do: ${advice}` }));
+    }
+    errorBox.hidden = !message;
+    note.textContent = model.get("note");
+    note.hidden = !model.get("note");
+    tick();
+  }
+  const onElapsed = () => {
+    receivedAt = Date.now();
+  };
+  const onCopy = async () => {
+    const ok = await copyText(idBox.value, idBox);
+    copy.textContent = ok ? "Copied" : "Select + Ctrl+C";
+    setTimeout(() => copy.textContent = "Copy", 1500);
+  };
+  const onStop = () => model.send({ type: "stop" });
+  const onAgain = () => model.send({ type: "watch" });
+  copy.addEventListener("click", onCopy);
+  stop.addEventListener("click", onStop);
+  again.addEventListener("click", onAgain);
+  model.on("change:elapsed_s", onElapsed);
+  model.on("change", paint);
+  const timer = setInterval(tick, 1e3);
+  paint();
+  return () => {
+    releaseKeys();
+    clearInterval(timer);
+    model.off("change:elapsed_s", onElapsed);
+    model.off("change", paint);
+    copy.removeEventListener("click", onCopy);
+    stop.removeEventListener("click", onStop);
+    again.removeEventListener("click", onAgain);
+  };
+}
+var status_bar_default = { render: mountStatusBar };
+export {
+  clock,
+  copyText,
+  status_bar_default as default,
+  mountStatusBar
+};
