@@ -456,6 +456,7 @@ def run_gateway(names: list[str] | None = None) -> list[GatewayOutcome]:
             except Exception as exc:  # noqa: BLE001 - reported as an attack that was not held
                 held, detail = False, f"{type(exc).__name__}: {exc}"[:200]
             outcomes.append(GatewayOutcome(name, held, detail))
+    return outcomes
 
 
 # -- hostile files -----------------------------------------------------------------------------
