@@ -15,7 +15,7 @@ import urllib.parse
 from collections.abc import Sequence
 from typing import Any
 
-from .._constants import CREATE_PATH, DEFAULT_BASE_URL
+from .._constants import CREATE_PATH, DEFAULT_BASE_URL, MODELS_PATH, SPEC_PATH
 from ..errors import (
     APIError,
     ConnectionFailed,
@@ -30,13 +30,11 @@ from ..errors import (
 from ..models.specs import CatalogRefusal, ModelInfo, ModelSpec, bundled_specs, parse_envelope
 from ..transport import Transport
 
-__all__ = ["ENV_MODELS_URL", "LIST_PATH", "Catalog", "endpoint_path"]
+__all__ = ["ENV_MODELS_URL", "Catalog", "endpoint_path"]
 
 log = logging.getLogger("sora_widgets.client")
 
 ENV_MODELS_URL = "VTRIX_MODELS_URL"
-LIST_PATH = "/api/v1/skill/models"
-SPEC_PATH = "/api/v1/skill/models/{model_id}/spec"
 # The list is read in pages of this size; a runaway "total_pages" stops here.
 PAGE_SIZE = 100
 MAX_PAGES = 50
@@ -124,7 +122,7 @@ class Catalog:
         while page <= min(pages, MAX_PAGES):
             try:
                 data = await self._get(
-                    LIST_PATH, {"page": str(page), "page_size": str(self._page_size)}, "model list"
+                    MODELS_PATH, {"page": str(page), "page_size": str(self._page_size)}, "model list"
                 )
             except _Unreachable as exc:
                 log.info("model catalog unreachable (%s); using the bundled specs", exc)
@@ -187,7 +185,7 @@ class Catalog:
         except (ConnectionFailed, RequestTimeout) as exc:
             raise _Unreachable(exc.message) from None
         except APIError as exc:
-            if exc.status_code == 404 and path == LIST_PATH:
+            if exc.status_code == 404 and path == MODELS_PATH:
                 raise _Unreachable("the catalog endpoint does not exist here") from None
             if exc.status_code == 404 or isinstance(exc, NotFoundError):
                 raise _NotFound from None
