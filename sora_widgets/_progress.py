@@ -78,11 +78,14 @@ def progress_callback(
     )
 
     def update(task: Task) -> Any:
+        # The caller's callback first: it may remember the task (an interrupt then names it),
+        # and the bar must not show an id that an interrupt a moment later could not name.
+        result = user_callback(task) if user_callback is not None else None
         if task.progress is not None:
             bar.n = round(task.progress * 100)
         bar.status = printable(f"{task.status} {task.id}", keep_newlines=False)
         bar.refresh()
-        return user_callback(task) if user_callback is not None else None
+        return result
 
     try:
         yield update

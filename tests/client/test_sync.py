@@ -89,6 +89,18 @@ def test_progress_bar_draws_to_a_terminal_stream() -> None:
     assert seen == ["in_progress", "completed"]
 
 
+def test_the_callers_callback_sees_a_task_before_the_bar_shows_it() -> None:
+    # An interrupt right after the bar named a task must be able to name it too (StoppedWaiting
+    # reads the id its callback remembered): the callback runs before the bar is drawn.
+    out = io.StringIO()
+    seen: list[bool] = []
+    with progress_callback(lambda t: seen.append(t.id in out.getvalue()), enabled=True, file=out) as c:
+        assert c is not None
+        c(Task(id="task_seen_first", status="in_progress", progress=0.1))
+    assert seen == [False]
+    assert "in_progress task_seen_first" in out.getvalue()
+
+
 def test_progress_bar_is_off_when_not_wanted() -> None:
     def mine(task: Task) -> None:
         return None
