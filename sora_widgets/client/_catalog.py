@@ -164,14 +164,18 @@ class Catalog:
         self._specs[model_id] = spec
         return spec
 
-    async def unavailable(self, model_id: str, reason: str = "") -> ModelUnavailableError:
+    async def unavailable(
+        self, model_id: str, reason: str = "", *, sent: bool = False
+    ) -> ModelUnavailableError:
         """The error for a model the catalog or the service does not offer, naming the closest
-        video models (when the list can be read)."""
+        video models (when the list can be read); ``sent``: a create went out and was refused."""
         try:
             models = await self.models()
         except SoraError:
             models = []
-        return ModelUnavailableError(model_id, closest_video_models(model_id, models), reason=reason)
+        return ModelUnavailableError(
+            model_id, closest_video_models(model_id, models), reason=reason, sent=sent
+        )
 
     def forget(self, model_id: str) -> None:
         """Drop a cached spec (the service answered "not found" for it)."""

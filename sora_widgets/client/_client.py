@@ -28,13 +28,14 @@ from typing import TYPE_CHECKING, Any
 from .._constants import DEFAULT_WAIT_TIMEOUT_S, SIMULATOR_BASE_URL
 from .._progress import progress_callback
 from .._sync import blocking
-from ..errors import BadRequestError, InvalidRequestError, NotFoundError, SoraError, safe_url
+from ..errors import APIError, BadRequestError, InvalidRequestError, NotFoundError, SoraError, safe_url
 from ..models.catalog import MODELS, SoraModel, SoraSeconds, SoraSize
 from ..models.prices import DEFAULT_PRICES, PriceTable, estimate_cost
 from ..models.request import VideoRequest
 from ..models.specs import ModelInfo, ModelSpec
 from ..models.task import Task
 from ..models.video import Video
+from ..models.wire import error_body_message
 from ..transport import HttpxTransport, PollPolicy, RateGate, Transport
 from ._batch import Batches, BatchResult, BatchUpdate
 from ._catalog import Catalog, endpoint_path
@@ -57,6 +58,15 @@ log = logging.getLogger("sora_widgets.client")
 def _says_model_not_found(message: str) -> bool:
     text = message.lower()
     return "model" in text and ("not found" in text or "not exist" in text or "unknown" in text)
+
+
+def _not_found_reason(exc: APIError) -> str:
+    """Why a model is unavailable, in the service's own words only: the transport's wording for an
+    HTTP status (made for tasks: "check the task id") says nothing true about a model."""
+    said = error_body_message(exc.body)
+    if said and "<html" not in said.lower():
+        return f'was answered by the service with "{said[:300]}"'
+    return f"was answered by the service as not found (HTTP {exc.status_code})"
 
 
 class SoraClient:
@@ -307,8 +317,7 @@ class SoraClient:
             if isinstance(exc, BadRequestError) and not _says_model_not_found(exc.message):
                 raise
             self._catalog.forget(req.model)
-            reason = f"was answered as not found by the service ({exc.message})"
-            raise await self._catalog.unavailable(req.model, reason) from exc
+            raise await self._catalog.unavailable(req.model, _not_found_reason(exc), sent=True) from exc
         if req.endpoint:
             self._poller.routes[task.id] = req.endpoint
         self._sent[task.id] = req

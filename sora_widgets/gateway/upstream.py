@@ -129,7 +129,7 @@ class Upstream:
             data = parse_envelope(await self._transport.get_catalog(url), "model spec")
         except CatalogRefusal as exc:
             raise ModelUnavailableError(
-                f"the video service does not offer {model_id}: {exc.message}"
+                model_id, reason=f'is not offered by the video service, which answered "{exc.message}"'
             ) from None
         return ModelSpec.from_wire(data)
 

@@ -232,4 +232,8 @@ async def test_a_retired_model_says_so_in_the_status_bar_and_names_the_alternati
     [bar] = studio.status_bars
     assert "kirin_v2_6_t2v" in bar.error_message
     assert "closest video models it offers" in bar.error_message
+    # Only the service's own words about the model, never the client's wording for a lost task.
+    assert 'answered by the service with "Model not found: kirin_v2_6_t2v"' in bar.error_message
+    assert "task" not in bar.error_message.lower() and "base url" not in bar.error_message.lower()
+    assert "Nothing was created or billed" in bar.error_message
     assert client.simulator.ledger.total_created == created
