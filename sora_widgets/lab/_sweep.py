@@ -37,7 +37,7 @@ from ..models.request import VideoRequest, normalize_seconds, normalize_size, pa
 from ..models.specs import ModelSpec
 from ..models.variants import Variant
 
-__all__ = ["expand_models", "shape_for", "length_for"]
+__all__ = ["expand_models", "length_for", "shape_for"]
 
 # An enum value that names a shape: "16:9", "1280x720" (not "adaptive" or "auto").
 _SHAPE = re.compile(r"\d{1,5}\s*[:x*×]\s*\d{1,5}")

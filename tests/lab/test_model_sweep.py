@@ -24,7 +24,7 @@ from sora_widgets.simulator._catalog import bundled_entries
 
 SPECS = {entry.id: entry.spec for entry in bundled_entries()}
 THREE = ["sora_2_pro_t2v", "kirin_v2_6_t2v", "spark_dance_v2_0"]
-ENDPOINTS = {m: "/model/v1/generation" for m in SPECS}
+ENDPOINTS = dict.fromkeys(SPECS, "/model/v1/generation")
 
 
 def sweep(
@@ -102,7 +102,7 @@ def test_two_sweep_lengths_that_become_one_model_length_make_one_video() -> None
 def test_a_model_the_sweep_cannot_serve_is_refused_by_name() -> None:
     with pytest.raises(InvalidRequestError, match=r"viduq3_pro_start_end2video in the model sweep: .*images"):
         sweep(["viduq3_pro_start_end2video"], sizes=["720x1280"], seconds=[4])
-    with pytest.raises(InvalidRequestError, match="sora_2_pro_i2v in the model sweep: .*reference image"):
+    with pytest.raises(InvalidRequestError, match=r"sora_2_pro_i2v in the model sweep: .*reference image"):
         sweep(["sora_2_pro_i2v"], sizes=["720x1280"], seconds=[4])
     with pytest.raises(InvalidRequestError, match="not read yet"):
         expand_models([("x", {})], ["kirin_v2_6_t2v"], {}, sizes=["720x1280"], seconds=[4], endpoints={})
