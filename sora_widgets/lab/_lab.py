@@ -239,6 +239,7 @@ class Lab:
         # What a model sweep needs of the catalog (read by load_models).
         self._specs: dict[str, ModelSpec] = {}
         self._endpoints: dict[str, str] = {}
+        self._unreadable: dict[str, str] = {}  # model -> why its spec could not be read
         self.notes: list[str] = []
         self.sizes = [sizes] if isinstance(sizes, str) else list(sizes)
         self.seconds = [int(seconds)] if isinstance(seconds, (int, str)) else [int(s) for s in seconds]
@@ -298,6 +299,9 @@ class Lab:
 
     def _model_variants(self) -> list[Variant]:
         models = list(dict.fromkeys(self.models))
+        for model in models:
+            if model in self._unreadable:
+                raise InvalidRequestError(self._unreadable[model])
         sizes = list(dict.fromkeys(normalize_size(s) for s in self.sizes)) or [normalize_size(None)]
         seconds = list(dict.fromkeys(self.seconds)) or [4]
         cells = prompt_cells(*self._prompt_source(), times=len(models) * len(sizes) * len(seconds))
@@ -319,11 +323,18 @@ class Lab:
         if not wanted:
             return
         client = self.ensure_client()
-        for model in wanted:
-            spec = await client.model_spec(model)
-            self._endpoints[model] = endpoint_path(spec.endpoint, client.base_url)
-            self._specs[model] = spec
-        self.plan()
+        try:
+            for model in wanted:
+                self._unreadable.pop(model, None)
+                try:
+                    spec = await client.model_spec(model)
+                    self._endpoints[model] = endpoint_path(spec.endpoint, client.base_url)
+                except SoraError as exc:
+                    self._unreadable[model] = error_text(exc)  # the plan says it until the next try
+                    raise
+                self._specs[model] = spec
+        finally:
+            self.plan()
 
     @property
     def count(self) -> int:
@@ -356,7 +367,7 @@ class Lab:
             fresh = [v for v in variants if v.request not in reusable]
             chosen, skipped = _spread_fit(fresh, budget, self._committed)
         except InvalidRequestError as exc:
-            self.summary = {"ok": False, "error": str(exc), "count": 0, "notes": list(self.notes)}
+            self.summary = {"ok": False, "error": str(exc), "count": 0}
             self._changed()
             return self.summary
         self.summary = {
@@ -370,8 +381,9 @@ class Lab:
             "over_budget": len(skipped),
             "budget": format_money(budget) if budget is not None else "",
             "committed": format_money(self._committed) if self._committed else "",
-            "notes": list(self.notes) if self.models else [],
         }
+        if self.models:
+            self.summary["notes"] = list(self.notes)  # what a model makes differently, said
         if not keep_jobs:
             self._jobs = [_reused(v, reusable.get(v.request)) for v in variants]
             self.compare_indexes = []

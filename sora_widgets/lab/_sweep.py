@@ -164,7 +164,7 @@ def expand_models(
     missing = [m for m in models if m not in MODELS and m not in specs]
     if missing:
         raise InvalidRequestError(
-            f"the specs of {', '.join(missing)} are not read yet: await lab.load_models() (Run does it)."
+            f"reading the specs of {', '.join(missing)}… (in code: await lab.load_models(); Run does it)."
         )
     variants: list[Variant] = []
     notes: list[str] = []

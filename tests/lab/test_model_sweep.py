@@ -104,7 +104,7 @@ def test_a_model_the_sweep_cannot_serve_is_refused_by_name() -> None:
         sweep(["viduq3_pro_start_end2video"], sizes=["720x1280"], seconds=[4])
     with pytest.raises(InvalidRequestError, match=r"sora_2_pro_i2v in the model sweep: .*reference image"):
         sweep(["sora_2_pro_i2v"], sizes=["720x1280"], seconds=[4])
-    with pytest.raises(InvalidRequestError, match="not read yet"):
+    with pytest.raises(InvalidRequestError, match="reading the specs of kirin_v2_6_t2v"):
         expand_models([("x", {})], ["kirin_v2_6_t2v"], {}, sizes=["720x1280"], seconds=[4], endpoints={})
     no_prompt = ModelSpec.from_wire(
         {"model_id": "frames_v1", "parameters": [{"name": "fps", "type": "integer"}]}
@@ -138,7 +138,7 @@ def client(tmp_path: Path) -> Iterator[SoraClient]:
 
 async def test_prices_are_each_models_own_or_unknown_and_a_budget_needs_them(client: SoraClient) -> None:
     lab = Lab(client, prompts=["A heron lifts off a misty lake"], models=THREE)
-    assert lab.plan()["ok"] is False and "not read yet" in lab.summary["error"]  # nothing read yet
+    assert lab.plan()["ok"] is False and "reading the specs" in lab.summary["error"]  # nothing read yet
     await lab.load_models()
     assert lab.summary["ok"] and lab.summary["total_cost"] == "$1.20 + 2 unknown"  # never $0
     assert lab.summary["notes"] == ["kirin_v2_6_t2v makes 5 s, not 4 s (it offers 5, 10)"]

@@ -557,3 +557,25 @@ def test_the_view_observes_its_lab_like_the_storyboard_widget_its_board_and_lets
     view.lab.seconds = [4]
     view.lab.plan()
     assert view.summary["count"] == 8 and view.lab.count == 4  # closed: no longer following
+
+
+async def test_a_model_typed_in_the_page_is_read_from_the_catalog_and_priced_or_unknown(client: Any) -> None:
+    from .conftest import browser_sets
+
+    view = PromptLab(client, prompts=["A heron lifts off a misty lake"])
+    assert [j["model"] for j in view.jobs] == ["sora_2_pro_t2v"] and view.jobs[0]["cost"] == "$1.20"
+    browser_sets(view, models=["sora_2_pro_t2v", "kirin_v2_6_t2v"])
+    assert "reading the specs of kirin_v2_6_t2v" in view.summary["error"]  # while the spec is read
+    await asyncio.gather(*view._background.running)
+    assert view.summary["ok"] and view.summary["total_cost"] == "$1.20 + 1 unknown"
+    assert view.summary["notes"] == ["kirin_v2_6_t2v makes 5 s, not 4 s (it offers 5, 10)"]
+    assert [(j["model"], j["cost"], j["label"]) for j in view.jobs] == [
+        ("sora_2_pro_t2v", "$1.20", "model: sora_2_pro_t2v"),
+        ("kirin_v2_6_t2v", "unknown", "model: kirin_v2_6_t2v"),
+    ]
+    browser_sets(view, models=["kirin_v2_6_t2vv"])  # a typo: the catalog's closest models, said
+    await asyncio.gather(*view._background.running, return_exceptions=True)
+    assert (
+        view.summary["ok"] is False
+        and "closest video models it offers: kirin_v2_6_t2v" in view.summary["error"]
+    )
