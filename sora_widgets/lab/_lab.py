@@ -486,6 +486,11 @@ class Lab:
         if self.running:
             raise InvalidRequestError("the lab is running; remix when it has finished.")
         source = self.job(index)
+        if source.variant.request.is_catalog:
+            raise InvalidRequestError(
+                f"variant {index + 1} was made by {source.variant.request.model}, which takes no remix; "
+                "remix a Sora 2 Pro video, or run a new prompt."
+            )
         if source.video is None or not source.video.remix_id:
             raise InvalidRequestError(f"variant {index} has no finished video to remix yet.")
         request = source.variant.request.replace(

@@ -266,7 +266,8 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab"):
             "favourite": video.favourite,
             "width": video.width,
             "height": video.height,
-            "can_remix": bool(video.remix_id),
+            # A remix is Sora's (remix_video_id); a catalog model's request has no such field.
+            "can_remix": bool(video.remix_id) and not job.variant.request.is_catalog,
         }
 
     def _sync_frame_compare(self, compared: list[tuple[LabJob, str]]) -> None:

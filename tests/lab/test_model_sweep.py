@@ -173,3 +173,5 @@ async def test_three_models_run_side_by_side_and_are_compared(client: SoraClient
     ]
     assert all(j.started_at is not None and j.finished_at is not None for j in jobs)
     assert lab.committed == Decimal("1.20")  # only the known price is counted
+    with pytest.raises(InvalidRequestError, match="kirin_v2_6_t2v, which takes no remix"):
+        await lab.remix(1)
