@@ -146,10 +146,10 @@ class Upstream:
             return Relay(status=200, body=answer.data, outcome="refused", reason=str(exc))
         return Relay(status=200, body=answer.data, outcome="created", task=task)
 
-    async def poll(self, upstream_id: str) -> Relay:
-        """Forward one poll."""
+    async def poll(self, upstream_id: str, path: str | None = None) -> Relay:
+        """Forward one poll, to ``{path}/task/{id}`` for a model at its own endpoint ``path``."""
         try:
-            answer = await self._transport.get_task(upstream_id)
+            answer = await self._transport.get_task(upstream_id, path=path or CREATE_PATH)
         except SoraError as exc:
             return _error_relay(exc, creating=False)
         try:
