@@ -71,7 +71,10 @@ def endpoint_path(endpoint: str, base_url: str) -> str:
 
 def closest_video_models(model_id: str, models: Sequence[ModelInfo], n: int = 3) -> tuple[str, ...]:
     """The ids of the video models most like ``model_id`` (the whole list when nothing is close)."""
-    ids = [m.id for m in models if m.is_video] or [m.id for m in models]
+    # Never the model itself: a list read before it was retired still names it.
+    ids = [m.id for m in models if m.is_video and m.id != model_id] or [
+        m.id for m in models if m.id != model_id
+    ]
     close = difflib.get_close_matches(model_id, ids, n=n, cutoff=0.3)
     return tuple(close or ids[:n])
 
