@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..coaching import PromptReport, coach
 from ..errors import GenerationFailed, InvalidRequestError, SoraError, redact
-from ..models.catalog import MODELS
+from ..models.catalog import MODELS, T2V
 from ..models.money import format_money
 from ..models.prices import format_estimate
 from ..models.request import VideoRequest, normalize_size
@@ -303,7 +303,7 @@ class Lab:
             if model in self._unreadable:
                 raise InvalidRequestError(self._unreadable[model])
         sizes = list(dict.fromkeys(normalize_size(s) for s in self.sizes)) or [normalize_size(None)]
-        seconds = list(dict.fromkeys(self.seconds)) or [4]
+        seconds = list(dict.fromkeys(self.seconds)) or [T2V.default_seconds]
         cells = prompt_cells(*self._prompt_source(), times=len(models) * len(sizes) * len(seconds))
         variants, self.notes = expand_models(
             cells, models, self._specs, sizes=sizes, seconds=seconds, endpoints=self._endpoints
