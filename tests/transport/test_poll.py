@@ -457,19 +457,13 @@ def test_a_bend_stops_the_window() -> None:
 def test_a_noisy_low_sample_on_the_last_level_keeps_the_end_possible_at_any_moment() -> None:
     # Levels of 0.25 reported with noise; on the last level one sample reads low. What is left
     # is measured from the level reached (median of three samples), not from that sample.
-    obs = [
-        O(0, 0.0),
-        O(30, 0.25),
-        O(40, 0.26),
-        O(60, 0.5),
-        O(70, 0.49),
-        O(95, 0.75),
-        O(100, 0.76),
-        O(105, 0.72),
-    ]
+    levels = {0.25: (30, 35, 40, 45), 0.5: (60, 65, 70, 75), 0.75: (95, 100, 105)}
+    obs = [O(0, 0.0)]
+    obs += [O(t, level + 0.002 * (i % 2)) for level, ts in levels.items() for i, t in enumerate(ts)]
+    obs.append(O(110, 0.72))
     fc = forecast(obs)
     assert fc is not None and fc.jump
-    assert next_delay(POLICY, now=105.0, started=0.0, observations=obs) <= POLICY.step_interval
+    assert next_delay(POLICY, now=110.0, started=0.0, observations=obs) <= POLICY.step_interval
 
 
 def test_a_stall_far_from_the_end_is_not_polled_as_if_it_could_end_at_any_moment() -> None:
