@@ -473,7 +473,7 @@ def _notes(data: dict[str, dict[str, Any]], seeds: range, tuning: bool, e2e: dic
 TRADEOFF: tuple[tuple[str, dict[str, Any]], ...] = (
     ("chosen: the defaults", {}),
     (
-        "last round's trend (4 samples, no catch-up bound, flat at 2 sd)",
+        "last round's knobs on this code (4-sample trend, no catch-up bound, flat at 2 sd, level 1 se)",
         {"max_window": 4, "catch_up": 1e9, "flat_rise": 2.0, "level_sd": 1.0},
     ),
     ("a wider window before the end (level 3 se low, rate +80 %)", {"level_sd": 3.0, "min_spread": 0.8}),
