@@ -29,7 +29,7 @@ from .._constants import DEFAULT_WAIT_TIMEOUT_S
 from .._progress import progress_callback
 from .._sync import blocking
 from ..errors import BadRequestError, InvalidRequestError, NotFoundError, SoraError, safe_url
-from ..models.catalog import MODELS, SoraModel, SoraSeconds, SoraSize
+from ..models.catalog import MODELS
 from ..models.prices import DEFAULT_PRICES, PriceTable, estimate_cost
 from ..models.request import VideoRequest
 from ..models.specs import ModelInfo, ModelSpec
@@ -42,10 +42,12 @@ from ._config import Connect, connect_to
 from ._create import Creator
 from ._download import Downloader
 from ._recorder import Recorder, Reports, never_fatal, storage_for
-from ._requests import ImageLike, RequestBuilder, RequestLike, catalog_request
+from ._requests import RequestBuilder, RequestLike, RequestParams, SoraParams, catalog_request, split_fields
 from ._wait import OnUpdate, Poller, Waiter, notify, video_of
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from ..journal import History, Journal
     from ..simulator import Simulator
 
@@ -243,16 +245,7 @@ class SoraClient:
     # -- requests ------------------------------------------------------------------------
 
     def build_request(
-        self,
-        request: RequestLike | None = None,
-        /,
-        *,
-        prompt: str | None = None,
-        size: SoraSize | tuple[int, int] | None = None,
-        seconds: SoraSeconds | None = None,
-        image: ImageLike | None = None,
-        remix_video_id: str | None = None,
-        model: SoraModel | None = None,
+        self, request: RequestLike | None = None, /, **fields: Unpack[SoraParams]
     ) -> VideoRequest:
         """A validated :class:`VideoRequest` from a request, a dict of fields, a prompt, or fields.
 
@@ -263,15 +256,7 @@ class SoraClient:
         Raises:
             InvalidRequestError: for anything the service would refuse.
         """
-        return self._builder.build(
-            request,
-            prompt=prompt,
-            size=size,
-            seconds=seconds,
-            image=image,
-            remix_video_id=remix_video_id,
-            model=model,
-        )
+        return self._builder.build(request, **fields)
 
     # -- create / get / wait -------------------------------------------------------------
 
@@ -280,22 +265,18 @@ class SoraClient:
         request: RequestLike | None = None,
         /,
         *,
-        prompt: str | None = None,
-        size: SoraSize | tuple[int, int] | None = None,
-        seconds: SoraSeconds | None = None,
-        image: ImageLike | None = None,
-        remix_video_id: str | None = None,
-        model: SoraModel | str | None = None,
         labels: dict[str, str] | None = None,
-        **params: Any,
+        **fields: Unpack[RequestParams],
     ) -> Task:
         """Validate, journal and send one create request; return the new :class:`Task`.
 
-        ``model`` may be any model the catalog describes (``client.models()``); its parameters
-        are given by name (``duration=5, sound=True``, objects as dicts or dotted names through
-        ``**{"camera_control.type": "simple"}``) and checked against its spec before anything is
-        sent. The Sora models keep their conveniences (``size="landscape"``, ``image=``,
-        ``remix_video_id=``).
+        The request's fields are :class:`~sora_widgets.client.SoraParams` (``prompt``, ``size``,
+        ``seconds``, ``image``, ``remix_video_id``, ``model``). ``model`` may be any model the
+        catalog describes (``client.models()``); its parameters go in ``params=`` by its spec's
+        names (``params={"duration": 5, "sound": True}``, objects as dicts or dotted names such as
+        ``"camera_control.type"``), or one by one as keywords, and are checked against its spec
+        before anything is sent. The Sora models keep their conveniences (``size="landscape"``,
+        ``image=``, ``remix_video_id=``).
 
         The request is sent at most once, except when the connection was never made or the
         service refused it with 429 (then nothing can have started).
@@ -308,9 +289,7 @@ class SoraClient:
             ModelUnavailableError: the catalog does not offer the model, or the service answered
                 "not found" for it (naming the closest models it does offer).
         """
-        fields = {"prompt": prompt, "size": size, "seconds": seconds, "image": image}
-        fields |= {"remix_video_id": remix_video_id, "model": model}
-        req = await self._request_for(request, fields, params)
+        req = await self._request_for(request, *split_fields(fields))
         try:
             task = await self._creator.create(req, labels)
         except (NotFoundError, BadRequestError) as exc:
@@ -325,7 +304,7 @@ class SoraClient:
         return task
 
     async def prepare(
-        self, request: RequestLike | None = None, /, *, model: str | None = None, **fields: Any
+        self, request: RequestLike | None = None, /, **fields: Unpack[RequestParams]
     ) -> VideoRequest:
         """The validated request :meth:`create` would send for the same arguments (any model;
         the catalog is read for a model's spec), without sending anything: to show its estimate
@@ -334,8 +313,7 @@ class SoraClient:
         Raises:
             InvalidRequestError, ModelUnavailableError: as :meth:`create`.
         """
-        named = {k: fields.pop(k, None) for k in ("prompt", "size", "seconds", "image", "remix_video_id")}
-        return await self._request_for(request, {**named, "model": model}, fields)
+        return await self._request_for(request, *split_fields(fields))
 
     async def _request_for(
         self, request: RequestLike | None, fields: dict[str, Any], params: dict[str, Any]
@@ -469,7 +447,7 @@ class SoraClient:
         download: bool | None = None,
         labels: dict[str, str] | None = None,
         progress: bool | None = None,
-        **fields: Any,
+        **fields: Unpack[RequestParams],
     ) -> Video:
         """Create a task and wait for its video (see :meth:`create` and :meth:`wait`).
 
