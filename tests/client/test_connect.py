@@ -195,3 +195,11 @@ def test_the_old_keywords_still_reach_the_same_places(served: tuple[Simulator, s
 
 def test_the_face_exports_service() -> None:
     assert sw.Service is Service and "Service" in dir(sw)
+
+
+def test_no_repr_shows_the_simulators_placeholder_url(gateway: FakeGateway) -> None:
+    through = SoraClient(connect=Service(SIMULATOR_BASE_URL, transport=gateway.transport()), journal=False)
+    with pytest.warns(DeprecationWarning):
+        old = SoraClient(simulate=True, httpx_transport=gateway.transport(), journal=False)
+    assert repr(through) == "SoraClient(connect=Service(simulator, transport=MockTransport))"
+    assert repr(old) == "SoraClient(simulated, connect=Service(simulator, transport=MockTransport))"
