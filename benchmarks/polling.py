@@ -166,7 +166,8 @@ class CountingTransport(httpx.AsyncBaseTransport):
 
 
 async def _bench(jobs: int, seed: int) -> dict[str, Any]:
-    from sora_widgets import SoraClient
+    from sora_widgets import Service, SoraClient
+    from sora_widgets._constants import SIMULATOR_BASE_URL
     from sora_widgets.simulator import Simulator
 
     vt = VirtualTime(T0)
@@ -180,8 +181,7 @@ async def _bench(jobs: int, seed: int) -> dict[str, Any]:
         def client() -> tuple[SoraClient, CountingTransport]:
             counter = CountingTransport(httpx.ASGITransport(app=sim.app), vt.clock)
             c = SoraClient(
-                simulate=True,
-                httpx_transport=counter,
+                connect=Service(SIMULATOR_BASE_URL, transport=counter),
                 journal=False,
                 download_dir=tmp,
                 auto_download=False,

@@ -1,6 +1,7 @@
 """The account's model catalog as a client reads it: every page of the list, specs, cached.
 
-Where the catalog lives: ``models_url=``, else ``VTRIX_MODELS_URL``, else the API's base URL.
+Where the catalog lives is resolved with the rest of where requests go (a Service's
+``models_url``, else ``VTRIX_MODELS_URL``, else the API's base URL: :mod:`._config`).
 The catalog calls carry no key (the vendor CLI sends none). When the catalog cannot be reached
 at all (no such endpoint, or no connection) the bundled specs stand in for it: that is the
 offline catalog, and the built-in simulator's default.
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import logging
-import os
 import urllib.parse
 from collections.abc import Sequence
 from typing import Any
@@ -30,11 +30,10 @@ from ..errors import (
 from ..models.specs import CatalogRefusal, ModelInfo, ModelSpec, bundled_specs, parse_envelope
 from ..transport import Transport
 
-__all__ = ["ENV_MODELS_URL", "Catalog", "endpoint_path"]
+__all__ = ["Catalog", "endpoint_path"]
 
 log = logging.getLogger("sora_widgets.client")
 
-ENV_MODELS_URL = "VTRIX_MODELS_URL"
 # The list is read in pages of this size; a runaway "total_pages" stops here.
 PAGE_SIZE = 100
 MAX_PAGES = 50
@@ -65,7 +64,7 @@ def endpoint_path(endpoint: str, base_url: str) -> str:
         return parts.path or CREATE_PATH
     raise InvalidRequestError(
         f"the model's spec sends creates to {safe_url(endpoint)}, not to {safe_url(base_url)}; the key "
-        "is only sent to the base URL. Point SoraClient(base_url=...) at that service if you trust it."
+        "is only sent to the base URL. Point SoraClient(connect=...) at that service if you trust it."
     )
 
 
@@ -84,7 +83,7 @@ class Catalog:
 
     Args:
         transport: the client's transport (its key-less client reads the catalog).
-        models_url: where the catalog lives (else ``VTRIX_MODELS_URL``, else ``base_url``).
+        models_url: where the catalog lives (default: ``base_url``).
         base_url: the client's API base URL.
     """
 
@@ -98,7 +97,7 @@ class Catalog:
     ) -> None:
         self._transport = transport
         self._page_size = page_size
-        url = models_url or os.environ.get(ENV_MODELS_URL) or base_url or DEFAULT_BASE_URL
+        url = models_url or base_url or DEFAULT_BASE_URL
         self.url = url.rstrip("/")
         self.base_url = base_url
         self._models: tuple[ModelInfo, ...] | None = None

@@ -121,7 +121,7 @@ class Gateway:
         >>> key = gateway.store.add("alice", "5.00")
         >>> import sora_widgets as sw
         >>> with gateway.serve() as url:                       # students: VTRIX_BASE_URL=url
-        ...     client = sw.SoraClient(key, base_url=url, auto_download=False)
+        ...     client = sw.SoraClient(key, connect=url, auto_download=False)
         ...     video = client.generate_sync(prompt="A kite at dusk")
         ...     client.close()
         >>> video.prompt, sim.ledger.total_created               # one task made upstream

@@ -112,7 +112,7 @@ class Simulator:
         >>> import sora_widgets as sw
         >>> sim = Simulator(speed="instant")
         >>> with sim.serve() as base_url:      # a real server on 127.0.0.1, free port
-        ...     client = sw.SoraClient("sk-test", base_url=base_url)
+        ...     client = sw.SoraClient("sk-test", connect=base_url)
         ...     video = client.generate_sync(prompt="A kite over a beach at dusk", seconds=4)
         ...     client.close()
         >>> video.path.exists(), sim.ledger.created("sk-test"), sim.ledger.billed("sk-test")

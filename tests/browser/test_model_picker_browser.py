@@ -22,7 +22,7 @@ SETUP = """\
 import sora_widgets as sw
 from sora_widgets.simulator import Simulator
 sim = Simulator(speed="instant")
-client = sw.SoraClient(simulator=sim)
+client = sw.SoraClient(connect=sim)
 studio = sw.Studio(client)
 studio
 """

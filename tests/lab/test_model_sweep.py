@@ -130,7 +130,7 @@ def priced_kirin() -> Iterator[None]:
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[SoraClient]:
     c = SoraClient(
-        simulator=Simulator(speed="instant", state_dir=tmp_path / "sim"), journal=False, download_dir=tmp_path
+        connect=Simulator(speed="instant", state_dir=tmp_path / "sim"), journal=False, download_dir=tmp_path
     )
     yield c
     c.close()

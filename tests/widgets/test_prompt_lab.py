@@ -147,7 +147,7 @@ def sim_client(tmp_path: Path) -> Any:
     import httpx
 
     from sora_widgets._constants import SIMULATOR_BASE_URL
-    from sora_widgets.client import SoraClient
+    from sora_widgets.client import Service, SoraClient
     from sora_widgets.simulator import Simulator
     from sora_widgets.simulator.faults import FaultPlan
 
@@ -165,8 +165,7 @@ def sim_client(tmp_path: Path) -> Any:
         await asyncio.sleep(min(seconds, 0.2))
 
     client = SoraClient(
-        base_url=SIMULATOR_BASE_URL,
-        httpx_transport=httpx.ASGITransport(app=counter),
+        connect=Service(SIMULATOR_BASE_URL, transport=httpx.ASGITransport(app=counter)),
         download_dir=tmp_path / "videos",
         sleep=brisk_sleep,
     )
@@ -291,7 +290,7 @@ async def test_no_secret_reaches_widget_state(tmp_path: Path) -> None:
     from sora_widgets.client import SoraClient
 
     canary = "vx-canary-0123456789abcdef"
-    client = SoraClient(api_key=canary, base_url="http://127.0.0.1:9", journal=False)
+    client = SoraClient(api_key=canary, connect="http://127.0.0.1:9", journal=False)
     lab = PromptLab(client, prompts=["A kite"], budget=2)
     state = json.dumps(lab.get_state(), default=str)
     assert canary not in state and canary not in repr(lab)
@@ -441,7 +440,7 @@ async def test_stop_marks_unfinished_jobs_and_leaves_their_tasks_resumable(tmp_p
     from sora_widgets.simulator import Simulator
 
     # "demo" speed: tasks take 5-15 s, so they are surely still running when we stop
-    client = SoraClient(simulator=Simulator(speed="demo", state_dir=tmp_path / "sim"))
+    client = SoraClient(connect=Simulator(speed="demo", state_dir=tmp_path / "sim"))
     lab = PromptLab(client, prompts=["A kite at dusk", "A kite at dawn", "A kite at noon"], concurrency=2)
     run = lab.start()
     assert isinstance(run, Job) and run.label == "sweep of 3" and not run.done()
@@ -469,7 +468,7 @@ async def test_rerunning_a_sweep_reuses_finished_variants_instead_of_paying_agai
     from sora_widgets.client import SoraClient
     from sora_widgets.simulator import Simulator
 
-    client = SoraClient(simulator=Simulator(speed="instant", state_dir=tmp_path / "sim"), journal=False)
+    client = SoraClient(connect=Simulator(speed="instant", state_dir=tmp_path / "sim"), journal=False)
     creates: list[str] = []
     real_create = client.create
 

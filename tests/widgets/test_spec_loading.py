@@ -39,7 +39,7 @@ async def test_specs_are_read_when_picked_not_at_start(
     counted: tuple[Simulator, str, collections.Counter[str]], tmp_path: Any
 ) -> None:
     sim, url, seen = counted
-    client = SoraClient(base_url=url, journal=False, download_dir=tmp_path)
+    client = SoraClient(connect=url, journal=False, download_dir=tmp_path)
     try:
         studio = Studio(client)
         await asyncio.gather(*studio._background.running)  # the list, read at start
