@@ -49,22 +49,32 @@ _HTML_FILMSTRIP_FRAMES = 6
 _HTML_FILMSTRIP_HEIGHT = 40
 
 
-# The HTML table fits the output's width (a fixed layout shares it out by these widths), so no
-# column is cut off at the right in a narrow notebook: a long value ends in an ellipsis and its
-# cell's title shows it whole; a prompt takes at most two lines.
+# The HTML table fits the output's width, so no column is cut off at the right in a narrow
+# notebook: the short facts take their text's width (a 1% column grows to its content); the long
+# ones share what is left by these shares and end in an ellipsis (max-width:0 lets a cell of an
+# automatic-layout table shrink below its text), each cell's title holding its whole text. A
+# prompt takes at most two lines.
 _HTML_COLUMNS = (
-    ("When", "11%"),
-    ("Status", "10%"),
-    ("Model", "10%"),
-    ("Size", "8%"),
-    ("Length", "6%"),
-    ("Cost", "6%"),
-    ("Prompt", "25%"),
-    ("Task", "12%"),
-    ("File", "12%"),
+    ("When", ""),
+    ("Status", ""),
+    ("Model", ""),
+    ("Size", ""),
+    ("Length", ""),
+    ("Cost", ""),
+    ("Prompt", "50%"),
+    ("Task", "20%"),
+    ("File", "20%"),
 )
-_HTML_TABLE = "table-layout:fixed;width:100%;min-width:40em;margin:0;border-collapse:collapse"
-_HTML_CELL = "text-align:left;vertical-align:top;white-space:nowrap;overflow:hidden;text-overflow:ellipsis"
+# JupyterLab lays out rendered tables with table-layout:fixed; this one needs the automatic one.
+_HTML_TABLE = "table-layout:auto;width:100%;min-width:40em;margin:0;border-collapse:collapse"
+_HTML_CELL = "text-align:left;vertical-align:top;padding:3px 5px;white-space:nowrap;overflow:hidden;"
+
+
+def _html_cell_style(share: str) -> str:
+    """The style of a cell in a column with this share of the width ("" = as wide as its text)."""
+    return _HTML_CELL + (f"width:{share};max-width:0;text-overflow:ellipsis" if share else "width:1%")
+
+
 _HTML_CLAMP = (
     "display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2;line-clamp:2;"
     "overflow:hidden;white-space:normal;overflow-wrap:anywhere"
@@ -83,8 +93,9 @@ def _html_row(entry: JournalEntry) -> str:
     one_line = shorten(" ".join(entry.prompt.split()), _HTML_PROMPT_CHARS)
     cost = format_money(video.cost) if video is not None else ""
     path = str(video.path) if video is not None and video.path is not None else ""
+    when = entry.created_at.astimezone()
     cells = [  # (shown text, title, style of the text)
-        (entry.created_at.astimezone().strftime("%Y-%m-%d %H:%M"), "", ""),
+        (when.strftime("%m-%d %H:%M"), when.strftime("%Y-%m-%d %H:%M:%S"), ""),
         (status, entry.error_message or status, f"color:{_status_colour(entry.status)}"),
         (entry.model, entry.model, ""),
         (str(entry.request.get("size", "")), "", ""),
@@ -95,9 +106,9 @@ def _html_row(entry: JournalEntry) -> str:
         (Path(path).name if path else "", path, ""),
     ]
     tds = (
-        f"<td style='{_HTML_CELL}' title='{esc(title)}'>"
+        f"<td style='{_html_cell_style(share)}' title='{esc(title)}'>"
         f"<div style='overflow:hidden;text-overflow:ellipsis;{style}'>{esc(text)}</div></td>"
-        for text, title, style in cells
+        for (text, title, style), (_, share) in zip(cells, _HTML_COLUMNS, strict=True)
     )
     return "<tr>" + "".join(tds) + "</tr>"
 
@@ -292,7 +303,11 @@ class History:
         )
         if not entries:
             return head + "<div><i>Nothing yet: generate a video and it appears here.</i></div></div>"
-        rows = ["<tr>" + "".join(f"<th style='{_HTML_CELL}'>{c}</th>" for c, _ in _HTML_COLUMNS) + "</tr>"]
+        rows = [
+            "<tr>"
+            + "".join(f"<th style='{_html_cell_style(share)}'>{c}</th>" for c, share in _HTML_COLUMNS)
+            + "</tr>"
+        ]
         strips = 0
         for entry in entries[:_HTML_ROWS]:
             rows.append(_html_row(entry))
@@ -305,12 +320,4 @@ class History:
         more = ""
         if total > _HTML_ROWS:
             more = f"<div>… and {total - _HTML_ROWS} more (use history.entries() or filters)</div>"
-        cols = "".join(f"<col style='width:{width}'>" for _, width in _HTML_COLUMNS)
-        return (
-            head
-            + f"<table style='{_HTML_TABLE}'><colgroup>{cols}</colgroup>"
-            + "".join(rows)
-            + "</table>"
-            + more
-            + "</div>"
-        )
+        return head + f"<table style='{_HTML_TABLE}'>" + "".join(rows) + "</table>" + more + "</div>"
