@@ -209,7 +209,6 @@ class StudentUsage:
     last_activity: float | None
     over_budget: int = 0  # creates refused with 402: they did not fit the budget
 
-
     @property
     def remaining(self) -> int:
         """Budget not yet spent or held."""

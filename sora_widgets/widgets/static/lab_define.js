@@ -158,6 +158,7 @@ export function drawSummary(model, ui) {
       text += ` · budget ${s.budget}${sent}: ${s.runnable} will run (${s.runnable_cost})`;
       if (s.over_budget) text += `, ${s.over_budget} over budget`;
     }
+    if (s.new?.length) text += ` · new on Run: ${s.new.join("; ")}`;
     if (s.reused) text += ` · ${s.reused} already made with the same request: reused, not paid again`;
     summary.textContent = text;
     summary.dataset.state = s.over_budget ? "capped" : "ok";
