@@ -20,10 +20,10 @@ import warnings
 def main() -> int:
     """Run JupyterLab with the command line given (``python -m sora_widgets._demo_lab ...``)."""
     with contextlib.suppress(ImportError):
-        import voila  # noqa: F401 - imported for its warnings filter, which ours must follow
+        import voila  # type: ignore[import-untyped]  # noqa: F401 - for its warnings filter, which ours follows
 
     warnings.filterwarnings("ignore", category=DeprecationWarning, module="traitlets")
-    from jupyterlab.labapp import main as lab
+    from jupyterlab.labapp import main as lab  # type: ignore[import-untyped]
 
     return int(lab() or 0)
 
