@@ -75,12 +75,25 @@ def prepare_workdir(source: Path, workdir: Path, *, reset: bool = False) -> list
     return copied
 
 
+def _has_curve() -> bool:
+    """Whether the server can have kernel traffic encrypted: pyzmq with CurveZMQ (the option is
+    refused without it) and a jupyter_server that offers the option (older ones warn about it)."""
+    try:
+        import zmq
+        from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
+    except ImportError:
+        return False
+    return (
+        bool(zmq.has("curve")) and MappingKernelManager.class_traits().get("transport_encryption") is not None
+    )
+
+
 def jupyter_command(workdir: Path, extra: Sequence[str]) -> list[str]:
     """Return the command line that starts JupyterLab on the quickstart in ``workdir``."""
     command = [
         sys.executable,
         "-m",
-        "jupyterlab",
+        "sora_widgets._demo_lab",  # JupyterLab, without a third-party warning (see that module)
         f"--ServerApp.root_dir={workdir}",
         f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}",
         # A demo opens on the lesson, not on a "get Jupyter news?" toast, and phones nowhere.
@@ -91,6 +104,11 @@ def jupyter_command(workdir: Path, extra: Sequence[str]) -> list[str]:
         "--ServerApp.log_level=WARN",
         "--LabApp.log_level=WARN",
     ]
+    if _has_curve():
+        # Kernels whose kernelspec says they can (ipykernel's does) get CurveZMQ keys from the
+        # server: their traffic is encrypted, and no "Kernel is running over TCP without
+        # encryption" warning is printed for every notebook opened.
+        command.append("--MappingKernelManager.transport_encryption=auto")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Jupyter refuses to run as root without this; containers and CI machines often are root.
         command.append("--allow-root")

@@ -101,7 +101,10 @@ def _usage_line(u: StudentUsage) -> str:
         f"spent {format_money(from_micros(u.spent))}  reserved {format_money(from_micros(u.reserved))}  "
         f"remaining {format_money(from_micros(u.remaining))} of {format_money(from_micros(u.budget))}"
     )
-    counts = f"tasks {u.tasks} (running {u.running}, failed {u.failed}, unknown {u.unknown})"
+    counts = (
+        f"tasks {u.tasks} (running {u.running}, failed {u.failed}, unknown {u.unknown}), "
+        f"over budget {u.over_budget}"
+    )
     return f"{u.name:<16} {money}  {counts}  last {_when(u.last_activity)}{flags}"
 
 

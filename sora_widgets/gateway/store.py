@@ -209,6 +209,7 @@ class StudentUsage:
     failed: int
     unknown: int
     last_activity: float | None
+    over_budget: int = 0  # creates refused with 402: they did not fit the budget
 
     @property
     def remaining(self) -> int:
@@ -230,6 +231,7 @@ class StudentUsage:
             "completed": self.completed,
             "failed": self.failed,
             "unknown": self.unknown,
+            "over_budget": self.over_budget,
             "last_activity": self.last_activity,
         }
 
@@ -268,6 +270,13 @@ _SCHEMA = (
         created_at DOUBLE PRECISION NOT NULL,
         updated_at DOUBLE PRECISION NOT NULL,
         path TEXT
+    )""",
+    # Creates refused because they did not fit the budget (402): never tasks, so counted apart,
+    # one row per student (a new table, so a gateway database from before simply gains it).
+    """CREATE TABLE IF NOT EXISTS gw_over_budget (
+        student TEXT PRIMARY KEY,
+        refused BIGINT NOT NULL DEFAULT 0,
+        last_at DOUBLE PRECISION
     )""",
     "CREATE INDEX IF NOT EXISTS gw_tasks_student ON gw_tasks (student, created_at)",
     "CREATE INDEX IF NOT EXISTS gw_tasks_state ON gw_tasks (state, updated_at)",
@@ -601,6 +610,13 @@ class Store:
                 )
                 return row_id
             rows, _ = run("SELECT budget, spent, reserved FROM gw_students WHERE name = ?", (name,))
+            if rows:  # the teacher sees how often a student hit the budget
+                run(
+                    "INSERT INTO gw_over_budget (student, refused, last_at) VALUES (?, 1, ?) "
+                    "ON CONFLICT (student) DO UPDATE SET refused = gw_over_budget.refused + 1, "
+                    "last_at = excluded.last_at",
+                    (name, now),
+                )
         budget, spent, reserved = (int(v) for v in rows[0]) if rows else (0, 0, 0)
         return Refusal(name=name, amount=amount, budget=budget, spent=spent, reserved=reserved)
 
@@ -756,8 +772,10 @@ class Store:
                 "SUM(CASE WHEN t.state IN ('forwarding', 'running') THEN 1 ELSE 0 END), "
                 "SUM(CASE WHEN t.state = 'completed' THEN 1 ELSE 0 END), "
                 "SUM(CASE WHEN t.state = 'failed' THEN 1 ELSE 0 END), "
-                "SUM(CASE WHEN t.state = 'unknown' THEN 1 ELSE 0 END) "
+                "SUM(CASE WHEN t.state = 'unknown' THEN 1 ELSE 0 END), "
+                "COALESCE(MAX(o.refused), 0) "
                 "FROM gw_students s LEFT JOIN gw_tasks t ON t.student = s.name "
+                "LEFT JOIN gw_over_budget o ON o.student = s.name "
                 "GROUP BY s.name, s.is_admin, s.revoked, s.budget, s.spent, s.reserved, s.last_activity "
                 "ORDER BY s.name"
             )
@@ -775,6 +793,7 @@ class Store:
                 completed=int(r[9] or 0),
                 failed=int(r[10] or 0),
                 unknown=int(r[11] or 0),
+                over_budget=int(r[12] or 0),
             )
             for r in rows
         ]

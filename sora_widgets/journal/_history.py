@@ -49,6 +49,70 @@ _HTML_FILMSTRIP_FRAMES = 6
 _HTML_FILMSTRIP_HEIGHT = 40
 
 
+# The HTML table fits the output's width, so no column is cut off at the right in a narrow
+# notebook: the short facts take their text's width (a 1% column grows to its content); the long
+# ones share what is left by these shares and end in an ellipsis (max-width:0 lets a cell of an
+# automatic-layout table shrink below its text), each cell's title holding its whole text. A
+# prompt takes at most two lines.
+_HTML_COLUMNS = (
+    ("When", ""),
+    ("Status", ""),
+    ("Model", ""),
+    ("Size", ""),
+    ("Length", ""),
+    ("Cost", ""),
+    ("Prompt", "50%"),
+    ("Task", "20%"),
+    ("File", "20%"),
+)
+# JupyterLab lays out rendered tables with table-layout:fixed; this one needs the automatic one.
+_HTML_TABLE = "table-layout:auto;width:100%;min-width:40em;margin:0;border-collapse:collapse"
+_HTML_CELL = "text-align:left;vertical-align:top;padding:3px 5px;white-space:nowrap;overflow:hidden;"
+
+
+def _html_cell_style(share: str) -> str:
+    """The style of a cell in a column with this share of the width ("" = as wide as its text)."""
+    return _HTML_CELL + (f"width:{share};max-width:0;text-overflow:ellipsis" if share else "width:1%")
+
+
+_HTML_CLAMP = (
+    "display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2;line-clamp:2;"
+    "overflow:hidden;white-space:normal;overflow-wrap:anywhere"
+)
+# A prompt's text kept in the cell (the rest is in its title): two lines never show more.
+_HTML_PROMPT_CHARS = 240
+
+
+def _html_row(entry: JournalEntry) -> str:
+    """One entry as a row of the HTML table (each cell's full text in its title)."""
+    esc = html.escape
+    video = entry.video
+    status = status_word(entry.status, listed=True)
+    if entry.status not in TERMINAL and entry.status not in (SENDING, UNKNOWN_OUTCOME) and entry.progress:
+        status += f" {entry.progress:.0%}"
+    one_line = shorten(" ".join(entry.prompt.split()), _HTML_PROMPT_CHARS)
+    cost = format_money(video.cost) if video is not None else ""
+    path = str(video.path) if video is not None and video.path is not None else ""
+    when = entry.created_at.astimezone()
+    cells = [  # (shown text, title, style of the text)
+        (when.strftime("%m-%d %H:%M"), when.strftime("%Y-%m-%d %H:%M:%S"), ""),
+        (status, entry.error_message or status, f"color:{_status_colour(entry.status)}"),
+        (entry.model, entry.model, ""),
+        (str(entry.request.get("size", "")), "", ""),
+        (f"{entry.request.get('seconds', '')}s", "", ""),
+        (cost, "", ""),
+        (one_line, entry.prompt, _HTML_CLAMP),
+        (entry.task_id or "", entry.task_id or "", "font-family:var(--jp-code-font-family, monospace)"),
+        (Path(path).name if path else "", path, ""),
+    ]
+    tds = (
+        f"<td style='{_html_cell_style(share)}' title='{esc(title)}'>"
+        f"<div style='overflow:hidden;text-overflow:ellipsis;{style}'>{esc(text)}</div></td>"
+        for (text, title, style), (_, share) in zip(cells, _HTML_COLUMNS, strict=True)
+    )
+    return "<tr>" + "".join(tds) + "</tr>"
+
+
 def _filmstrip_cell(video: Video, columns: int) -> str:
     """A table row holding the video's filmstrip as an inline JPEG ("" when there is no file)."""
     if video.path is None or not Path(video.path).is_file():
@@ -65,7 +129,7 @@ def _filmstrip_cell(video: Video, columns: int) -> str:
     src = "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")
     return (
         f"<tr><td colspan='{columns}' style='text-align:left;padding-top:0'>"
-        f"<img src='{src}' alt='{alt}' title='{alt}' style='height:{_HTML_FILMSTRIP_HEIGHT}px'></td></tr>"
+        f"<img src='{src}' alt='{alt}' title='{alt}' style='max-width:100%;height:auto'></td></tr>"
     )
 
 
@@ -239,41 +303,21 @@ class History:
         )
         if not entries:
             return head + "<div><i>Nothing yet: generate a video and it appears here.</i></div></div>"
-        cells = ["When", "Status", "Model", "Size", "Length", "Cost", "Prompt", "Task", "File"]
-        rows = ["<tr>" + "".join(f"<th style='text-align:left'>{c}</th>" for c in cells) + "</tr>"]
+        rows = [
+            "<tr>"
+            + "".join(f"<th style='{_html_cell_style(share)}'>{c}</th>" for c, share in _HTML_COLUMNS)
+            + "</tr>"
+        ]
         strips = 0
         for entry in entries[:_HTML_ROWS]:
+            rows.append(_html_row(entry))
             video = entry.video
-            status = status_word(entry.status, listed=True)
-            if (
-                entry.status not in TERMINAL
-                and entry.status not in (SENDING, UNKNOWN_OUTCOME)
-                and entry.progress
-            ):
-                status += f" {entry.progress:.0%}"
-            colour = _status_colour(entry.status)
-            one_line = shorten(" ".join(entry.prompt.split()), 60)
-            title = entry.error_message or ""
-            cost = format_money(video.cost) if video is not None else ""
-            path = str(video.path) if video is not None and video.path is not None else ""
-            values = [
-                esc(entry.created_at.astimezone().strftime("%Y-%m-%d %H:%M")),
-                f"<span style='color:{colour}' title='{esc(title)}'>{esc(status)}</span>",
-                esc(entry.model),
-                esc(str(entry.request.get("size", ""))),
-                esc(f"{entry.request.get('seconds', '')}s"),
-                esc(cost),
-                f"<span title='{esc(entry.prompt)}'>{esc(one_line)}</span>",
-                f"<code>{esc(entry.task_id or '')}</code>",
-                f"<span title='{esc(path)}'>{esc(Path(path).name if path else '')}</span>",
-            ]
-            rows.append("<tr>" + "".join(f"<td style='text-align:left'>{v}</td>" for v in values) + "</tr>")
             if self.filmstrips and video is not None and strips < _HTML_FILMSTRIPS:
-                strip = _filmstrip_cell(video, len(cells))
+                strip = _filmstrip_cell(video, len(_HTML_COLUMNS))
                 if strip:
                     strips += 1
                     rows.append(strip)
         more = ""
         if total > _HTML_ROWS:
             more = f"<div>… and {total - _HTML_ROWS} more (use history.entries() or filters)</div>"
-        return head + "<table>" + "".join(rows) + "</table>" + more + "</div>"
+        return head + f"<table style='{_HTML_TABLE}'>" + "".join(rows) + "</table>" + more + "</div>"

@@ -133,6 +133,12 @@ def _money(amount: Decimal) -> Decimal:
     return cents if cents == amount else amount.normalize()
 
 
+def _labels(some: Sequence[Variant], sweep: Sequence[Variant]) -> list[str]:
+    """Names of ``some`` variants of ``sweep`` by the values that tell the sweep's apart."""
+    keys = varying_keys([v.values for v in sweep]) if len(sweep) > 1 else []
+    return [label(v.values, keys) or f"variant {v.index + 1}" for v in some]
+
+
 def label(values: Mapping[str, str], keys: Sequence[str]) -> str:
     """``"shot: Wide shot · setting: snow"``: the given keys' values (cards, timeline, compare)."""
     return " · ".join(f"{k}: {values[k]}" for k in keys if k in values)
@@ -254,6 +260,10 @@ class Lab:
         self._origin = clock()
         self._jobs: list[LabJob] = []
         self._committed = Decimal("0")
+        # The requests of the sweep as defined now, and those of them the next Run sends (set by
+        # plan()): after an edit the cards still show the last run, and say what Run will do.
+        self._planned: set[VideoRequest] = set()
+        self._sends: set[VideoRequest] = set()
         if self.models:
             # The prompts and the Sora models are checked now; other models once their specs are read.
             prompt_cells(*self._prompt_source())
@@ -370,6 +380,9 @@ class Lab:
             self.summary = {"ok": False, "error": str(exc), "count": 0}
             self._changed()
             return self.summary
+        self._planned = {v.request for v in variants}
+        self._sends = {fresh[i].request for i in chosen}
+        shown = {j.variant.request for j in self._jobs} if keep_jobs else self._planned
         self.summary = {
             "ok": True,
             "error": "",
@@ -381,6 +394,8 @@ class Lab:
             "over_budget": len(skipped),
             "budget": format_money(budget) if budget is not None else "",
             "committed": format_money(self._committed) if self._committed else "",
+            # Variants that run but have no card yet (an edit made them): named in the summary.
+            "new": _labels([v for v in variants if v.request not in shown], variants)[:8],
         }
         if self.models:
             self.summary["notes"] = list(self.notes)  # what a model makes differently, said
@@ -650,6 +665,16 @@ class Lab:
 
     def _find(self, index: int) -> LabJob | None:
         return next((j for j in self._jobs if j.index == index), None)
+
+    def next_run(self, job: LabJob) -> str:
+        """What the next Run does with this job's card, as the sweep is defined now.
+
+        ``"runs"`` (it is sent), ``"dropped"`` (an edit took it out of the sweep: it goes) or ``""``
+        (kept as it is: reused, or over the budget).
+        """
+        if job.variant.request in self._sends:
+            return "runs"
+        return "" if job.variant.request in self._planned else "dropped"
 
     def label_keys(self) -> list[str]:
         """The keys whose values differ between the lab's jobs (every key for a lone job)."""

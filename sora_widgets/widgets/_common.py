@@ -103,22 +103,20 @@ format_cost = format_money
 
 
 def video_thumbnail(path: str | Path, *, max_side: int = 192) -> bytes:
-    """A small JPEG of the first frame of a video file (PyAV decode, Pillow encode).
+    """A small JPEG of the middle frame of a video file (PyAV decode, Pillow encode).
+
+    The middle, not the first: a shot that continues from the one before (a storyboard's
+    last-frame continuity, image to video) starts on that shot's last frame, so its first frame
+    shows the previous shot; a fade-in starts black.
 
     Raises:
-        OSError: when the file cannot be opened or has no decodable frame.
+        OSError: when the file cannot be opened or has no decodable frame (a MediaError).
     """
     import io
 
-    import av
+    from ..av.frames import frames_at, video_duration
 
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        for frame in container.decode(stream):
-            image = frame.to_image()
-            break
-        else:
-            raise OSError(f"{path} has no video frame")
+    image = frames_at(path, [video_duration(path) / 2])[0].image.copy()
     image.thumbnail((max_side, max_side))
     out = io.BytesIO()
     image.convert("RGB").save(out, format="JPEG", quality=80)

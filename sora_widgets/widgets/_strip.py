@@ -63,7 +63,7 @@ class StripItem:
 class ResultStrip(SoraWidget, front="strip"):
     """A row (``arrangement="strip"``) or grid (``arrangement="grid"``) of clickable result tiles.
 
-    Thumbnails (first frames, small JPEGs) are made from local files and sent as binary
+    Thumbnails (middle frames, small JPEGs) are made from local files and sent as binary
     buffers when a view asks for them; they are not part of the saved widget state.
     """
 

@@ -148,7 +148,7 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab"):
         # The same videos frame by frame, made with the lab (never later); a click on a still
         # seeks every compared video there.
         super().__init__(frame_compare=FrameCompare(client=client), **kwargs)
-        self._thumbs: dict[str, bytes] = {}  # task id -> JPEG of its video's first frame
+        self._thumbs: dict[str, bytes] = {}  # task id -> JPEG of its video's middle frame
         self._start_control()
         self._frame_keys: list[tuple[str, str]] = []
         self.frame_compare.on_seek(self.seek_all)
@@ -205,9 +205,9 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab"):
         if not hasattr(self, "_acked"):
             return  # still constructing
         keys = [k for k in lab.label_keys() if k not in ("size", "seconds")]
-        rows = [self._job_row(job, keys) for job in lab.jobs]
+        rows = [self._job_row(job, keys) | {"next": lab.next_run(job)} for job in lab.jobs]
         kept = {row["video_key"] for row in rows if row["video_key"]}
-        # First frames of the jobs just dropped (reused videos keep theirs).
+        # Thumbnails of the jobs just dropped (reused videos keep theirs).
         self._thumbs = {k: v for k, v in self._thumbs.items() if k in kept}
         compared = lab.compared()
         with self.hold_sync():
@@ -377,7 +377,7 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab"):
 
     @handles("want_thumb")
     async def _send_thumb(self, content: dict[str, Any], _buffers: list[Any]) -> None:
-        """The first frame of a finished video, as JPEG bytes in a binary message.
+        """The middle frame of a finished video, as JPEG bytes in a binary message.
 
         ``key`` is the task id the page asked about; if the job has moved on since (a new sweep,
         a rerun), nothing is sent.

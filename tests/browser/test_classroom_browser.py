@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from sora_widgets.client import SoraClient
+from sora_widgets.errors import SoraError
 from sora_widgets.gateway import Gateway
 from sora_widgets.journal import Journal
 from sora_widgets.simulator import Simulator
@@ -40,6 +41,7 @@ def classroom(tmp_path: Path) -> Iterator[dict[str, Any]]:
                 "admin": gateway.store.add("teacher", admin=True),
                 "ana": gateway.store.add("ana", "5.00"),
                 "ben": gateway.store.add("ben", "5.00"),
+                "cy": gateway.store.add("cy", "1.00"),  # less than the shortest video costs
                 "home": tmp_path,
             }
         gateway.close()
@@ -56,6 +58,36 @@ def generate_as(room: dict[str, Any], name: str, prompt: str) -> None:
 
     with ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, run()).result(timeout=120)
+
+
+def refused_as(room: dict[str, Any], name: str, prompt: str) -> str:
+    """A student's create that the gateway refuses; returns what the student is told."""
+    try:
+        generate_as(room, name, prompt)
+    except SoraError as exc:
+        return str(exc)
+    raise AssertionError(f"{name}'s create was not refused")
+
+
+def assert_actions_in_view(nb: NotebookPage, widget: Any) -> None:
+    """Every Top up and Revoke button lies inside the table's box and the viewport: no sideways
+    scroll hides them (JupyterLab at 1280 px with its file browser open)."""
+    left = nb.page.evaluate(
+        "() => document.querySelector('#jp-left-stack')?.getBoundingClientRect().width || 0"
+    )
+    assert left > 150, f"the file browser is not open ({left} px)"
+    scroll = widget.locator(".sw-cls-scroll")
+    box = scroll.evaluate(
+        "(el) => ({right: el.getBoundingClientRect().right, scroll: el.scrollWidth, client: el.clientWidth})"
+    )
+    assert box["scroll"] <= box["client"] + 1, box
+    width = nb.page.viewport_size["width"]
+    buttons = widget.locator("tr:not([data-student='teacher']) .sw-cls-actions button").evaluate_all(
+        "(els) => els.map((b) => [b.textContent, b.getBoundingClientRect().left,"
+        " b.getBoundingClientRect().right])"
+    )
+    assert len(buttons) >= 4, buttons
+    assert all(lo >= 0 and hi <= min(box["right"], width) + 1 for _, lo, hi in buttons), (buttons, box)
 
 
 def test_classroom_live_table_wall_top_up_and_revoke(open_notebook: Any, classroom: dict[str, Any]) -> None:
@@ -76,6 +108,19 @@ def test_classroom_live_table_wall_top_up_and_revoke(open_notebook: Any, classro
     expect(ana.locator("td").nth(1)).to_have_text("$1.20", timeout=60_000)  # spent
     expect(ana.locator("td").nth(3)).to_have_text("$3.80")  # remaining
     expect(widget.locator("tr[data-student='teacher'] .sw-cls-tag")).to_have_text("admin")
+
+    # cy asks for more than her budget holds: the gateway refuses (402) and her row counts it.
+    assert "top-up" in refused_as(classroom, "cy", SHOT)
+    cy = widget.locator("tr[data-student='cy']")
+    expect(cy.locator("td").nth(7)).to_have_text("1", timeout=30_000)  # over budget
+    expect(widget.locator("thead th").nth(8)).to_have_text("Over budget")
+    assert next(u for u in classroom["gateway"].store.usage() if u.name == "cy").over_budget == 1
+
+    # At 1280 px with the file browser open, every row's Top up and Revoke are in view.
+    nb.command("filebrowser:activate")
+    nb.page.wait_for_timeout(500)  # the side panel opens and the notebook narrows
+    assert_actions_in_view(nb, widget)
+    nb.screenshot("classroom-file-browser-open")
 
     card = widget.locator(".sw-cls-card").first
     expect(card.locator("figcaption")).to_contain_text("ana")

@@ -9,6 +9,7 @@ test-artifacts/ (the README's Studio picture comes from here).
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -45,6 +46,8 @@ def demo_command(root: Path, port: int) -> list[str]:
 def demo_server(tmp_path: Path) -> JupyterServer:
     env = server_env(tmp_path, keep_credentials=True)
     env["VTRIX_API_KEY"] = CANARY_KEY
+    # A newcomer's terminal: Python's own warning policy, not the harness's "ignore everything".
+    env.pop("PYTHONWARNINGS", None)
     server = start_server("lab", tmp_path, command=demo_command, env=env)
     yield server
     stop_server(server)
@@ -87,6 +90,12 @@ def test_demo_opens_quickstart_and_it_runs_in_the_browser(demo_server: JupyterSe
     nb.set_theme("dark")
     nb.screenshot("03-studio-dark", target=studio)
     nb.set_theme("light")
+
+    # The terminal showed a token DeprecationWarning and one "Kernel is running over TCP without
+    # encryption" per kernel: after a whole quickstart run it shows no warning at all.
+    log = demo_server.log_tail(200_000)
+    warned = [line for line in log.splitlines() if re.search(r"\w+Warning: |without encryption", line)]
+    assert warned == [], warned
 
 
 def test_demo_asks_no_news_question_and_its_output_shows_the_url(demo_server: JupyterServer, page) -> None:

@@ -131,6 +131,20 @@ def test_prompt_lab_runs_and_compares_in_sync(open_notebook: Any) -> None:
     assert nb.output(1).inner_text().strip() == (
         "['completed', 'completed', 'completed'] [False, True, False] [0, 1, 2]"
     )
+    # An edit after the run: "noon" becomes "fog" (typed). The cards still show the last run,
+    # and say what Run will do: noon's card goes, and the summary names the new variant.
+    values = lab.get_by_label("Values for {light}, one per line")
+    values.click()
+    nb.page.keyboard.press("Control+End")
+    for _ in "noon":
+        nb.page.keyboard.press("Backspace")
+    values.press_sequentially("fog", delay=60)
+    expect(summary).to_contain_text("1 will run ($1.20) · new on Run: light: fog", timeout=30_000)
+    noon = lab.locator(".sw-lab-cell", has_text="light: noon")
+    expect(noon).to_have_attribute("data-next", "dropped")
+    expect(noon.locator(".sw-lab-cell-status")).to_contain_text("edited out: goes on Run")
+    assert lab.locator(".sw-lab-cell[data-next='']").count() == 2  # dusk and dawn: reused as they are
+    nb.screenshot("prompt-lab-after-edit", target=lab)
     assert nb.js_errors == []
     nb.screenshot("prompt-lab-light")
     nb.set_theme("dark")

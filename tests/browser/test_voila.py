@@ -93,6 +93,30 @@ def test_teaching_demo_runs_as_a_voila_app(voila: JupyterServer, page) -> None:
     ]
     assert all(state >= 2 and (w, h) == (1280, 720) for state, w, h in sizes), sizes
 
+    # Every small player's caption stays inside its own column (ellipsis, full text on hover):
+    # they were 700-840 px wide in 220 px columns and ran into each other.
+    captions = page.evaluate(
+        """() => [...document.querySelectorAll('.sw-player-caption:not([hidden])')].map((el) => {
+             const c = el.getBoundingClientRect(), p = el.closest('.sw-player').getBoundingClientRect();
+             return {left: c.left, right: c.right, top: c.top, bottom: c.bottom, title: el.title,
+                     text: el.textContent, inside: c.left >= p.left - 1 && c.right <= p.right + 1};
+           })"""
+    )
+    assert len(captions) == LESSON_VIDEOS and all(
+        c["inside"] and c["title"] == c["text"] for c in captions
+    ), captions
+    assert not any(
+        min(a["right"], b["right"]) - max(a["left"], b["left"]) > 1
+        and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 1
+        for a in captions
+        for b in captions
+        if a is not b
+    ), captions
+
+    target = ARTIFACTS / "voila"
+    target.mkdir(parents=True, exist_ok=True)
+    page.locator(".widget-gridbox").nth(1).screenshot(path=str(target / "section-3-captions.png"))
+
     body = page.inner_text("body")
     assert "How to write a video prompt" in body
     assert "import sora_widgets" not in body, "Voila shows outputs only, never the code"
@@ -118,6 +142,4 @@ def test_teaching_demo_runs_as_a_voila_app(voila: JupyterServer, page) -> None:
     assert errors == []
 
     page.set_viewport_size({"width": 1280, "height": 2400})  # Voila scrolls inside a panel
-    target = ARTIFACTS / "voila"
-    target.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(target / "teaching-demo.png"), full_page=True)

@@ -37,6 +37,22 @@ def book(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     store.close()
 
 
+def test_refusals_over_budget_are_counted_per_student(book: Store) -> None:
+    """A create that does not fit (the gateway's 402) is counted in the student's usage line,
+    which the Classroom table and ``gateway usage`` show; one that fits is not."""
+    book.add("ana", "1.00")
+    book.add("ben", "5.00")
+
+    def reserve(name: str) -> str | Refusal:
+        return book.reserve(name, PRICE, model="sora_2_pro_t2v", prompt="p", seconds=4, size=None)
+
+    assert [isinstance(reserve("ana"), Refusal) for _ in range(3)] == [True] * 3
+    assert not isinstance(reserve("ben"), Refusal)
+    counted = {u.name: u.over_budget for u in book.usage()}
+    assert counted == {"ana": 3, "ben": 0}
+    assert next(u for u in book.usage() if u.name == "ana").to_json()["over_budget"] == 3
+
+
 def test_many_threads_never_overspend_a_budget(book: Store) -> None:
     """64 creates, settles and failures at once across three students; a watcher checks the
     invariant all along, not only at the end."""

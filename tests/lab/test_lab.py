@@ -55,6 +55,11 @@ async def test_run_reuse_favourite_and_export(tmp_path: Path) -> None:
     assert [caption for _, caption in lab.compared()] == ["light: dusk", "light: dawn"]
     first = [j.task_id for j in jobs]
 
+    # An edit after a run: the cards (the last run's jobs) say what the next Run does with them,
+    # and the summary names the variant that has no card yet.
+    lab.slots = {"light": ["dusk", "noon"]}
+    assert lab.plan()["new"] == ["light: noon"] and lab.summary["runnable"] == 1
+    assert [lab.next_run(j) for j in lab.jobs] == ["", "dropped"]
     lab.slots = {"light": ["dusk", "dawn", "noon"]}
     assert lab.plan()["reused"] == 2
     await lab.run()

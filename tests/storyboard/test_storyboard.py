@@ -43,6 +43,14 @@ def story_board(client: SoraClient, continuity: str, **kwargs: object) -> Storyb
     return board
 
 
+def _thumbnail(path: str | Path) -> np.ndarray:
+    """The tile thumbnail the widgets show for a video file, as RGB pixels."""
+    from sora_widgets.widgets._common import video_thumbnail
+
+    with Image.open(io.BytesIO(video_thumbnail(path))) as im:
+        return np.asarray(im.convert("RGB"))
+
+
 def mad(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.abs(a.astype(np.int16) - b.astype(np.int16)).mean())
 
@@ -70,6 +78,11 @@ async def test_last_frame_chain_starts_each_shot_on_the_last_frame_of_the_one_be
         assert mad(first, expected) < CODEC_TOLERANCE
         # ... and not just any picture: the previous shot's first frame is far from it.
         assert mad(first, decode_frames(before.path)[0]) > 4 * CODEC_TOLERANCE
+        # Its thumbnail (Gallery and Studio tiles) is its own, not the previous shot's picture
+        # its first frame repeats: a frame from further into the shot.
+        thumb = _thumbnail(after.path)
+        previous = np.asarray(Image.fromarray(expected).resize(thumb.shape[1::-1]))
+        assert mad(thumb, previous) > 2 * CODEC_TOLERANCE, mad(thumb, previous)
 
 
 async def test_remix_chain_carries_each_previous_shots_remix_id(client: SoraClient) -> None:

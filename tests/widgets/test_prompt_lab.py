@@ -39,6 +39,7 @@ def test_count_and_cost_are_shown_before_anything_runs() -> None:
         "over_budget": 5,
         "budget": "$7.00",
         "committed": "",
+        "new": [],
     }
     assert [j["status"] for j in lab.jobs] == ["planned"] * 8
     assert lab.jobs[0]["label"] == "shot: Wide shot · setting: snow"

@@ -14,6 +14,7 @@ export const COLUMNS = [
   ["running", "Running"],
   ["failed", "Failed"],
   ["unknown", "Unknown"],
+  ["over_budget", "Over budget"], // creates the gateway refused (402): they did not fit the budget
   ["last_activity", "Active"],
 ];
 

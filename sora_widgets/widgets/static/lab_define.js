@@ -169,6 +169,7 @@ export function drawSummary(model, ui) {
       text += ` · budget ${s.budget}${sent}: ${s.runnable} will run (${s.runnable_cost})`;
       if (s.over_budget) text += `, ${s.over_budget} over budget`;
     }
+    if (s.new?.length) text += ` · new on Run: ${s.new.join("; ")}`;
     if (s.reused) text += ` · ${s.reused} already made with the same request: reused, not paid again`;
     // What a model of the sweep makes differently (its nearest length, no size), never silently.
     if (s.notes && s.notes.length) text += ` · ${s.notes.join("; ")}`;

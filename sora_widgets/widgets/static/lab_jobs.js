@@ -1,5 +1,5 @@
 // PromptLab's job grid, a part of prompt_lab.js: one cell per variant (title, cost, the prompt
-// coach's verdict, status, progress, error, first-frame thumbnail, Rerun/favourite/compare),
+// coach's verdict, status, progress, error, middle-frame thumbnail, Rerun/favourite/compare),
 // kept for the life of the view and updated in place. Text goes in with textContent only.
 
 import { bufferBytes, h, statusWord } from "./_dom.js";
@@ -10,7 +10,7 @@ export function jobsState(model, grid, on) {
     model,
     grid,
     on,
-    urls: new Map(), // task id -> Blob URL of its video's first frame
+    urls: new Map(), // task id -> Blob URL of its video's middle frame
     requested: new Set(), // task ids whose thumbnail was asked of the kernel
     cells: new Map(), // index -> {cell parts}
   };
@@ -23,7 +23,7 @@ export function releaseJobs(lab) {
 
 function thumbFor(lab, job) {
   const { urls } = lab;
-  const img = h("img", { class: "sw-lab-thumb", alt: `First frame of variant ${job.index + 1}: ${job.label}` });
+  const img = h("img", { class: "sw-lab-thumb", alt: `Middle frame of variant ${job.index + 1}: ${job.label}` });
   img.dataset.index = String(job.index);
   img.dataset.key = job.video_key;
   const known = urls.get(job.video_key);
@@ -116,7 +116,10 @@ export function drawJobs(lab) {
     parts.meta.textContent = `${job.model} · ${job.size} · ${job.seconds} s · ${job.cost}${ran}`;
     paintCoach(parts.coach, job.coach);
     const word = statusWord(model, job.status); // the Studio's words (models.task.Status)
-    parts.status.textContent = job.task_id ? `${word} · ${job.task_id}` : word;
+    // After an edit the card still shows the last run: it says what Run will do with it.
+    const next = { runs: " · runs on Run", dropped: " · edited out: goes on Run" }[job.next] || "";
+    parts.cell.dataset.next = job.next || "";
+    parts.status.textContent = (job.task_id ? `${word} · ${job.task_id}` : word) + next;
     if (job.progress >= 0) parts.bar.value = job.progress;
     else parts.bar.removeAttribute("value");
     parts.bar.hidden = ["planned", "skipped", "completed", "failed"].includes(job.status);

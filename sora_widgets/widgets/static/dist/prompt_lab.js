@@ -609,6 +609,7 @@ function drawSummary(model, ui) {
       text += ` · budget ${s.budget}${sent}: ${s.runnable} will run (${s.runnable_cost})`;
       if (s.over_budget) text += `, ${s.over_budget} over budget`;
     }
+    if (s.new?.length) text += ` · new on Run: ${s.new.join("; ")}`;
     if (s.reused) text += ` · ${s.reused} already made with the same request: reused, not paid again`;
     if (s.notes && s.notes.length) text += ` · ${s.notes.join("; ")}`;
     summary.textContent = text;
@@ -629,7 +630,7 @@ function jobsState(model, grid, on) {
     grid,
     on,
     urls: /* @__PURE__ */ new Map(),
-    // task id -> Blob URL of its video's first frame
+    // task id -> Blob URL of its video's middle frame
     requested: /* @__PURE__ */ new Set(),
     // task ids whose thumbnail was asked of the kernel
     cells: /* @__PURE__ */ new Map()
@@ -642,7 +643,7 @@ function releaseJobs(lab) {
 }
 function thumbFor(lab, job) {
   const { urls } = lab;
-  const img = h("img", { class: "sw-lab-thumb", alt: `First frame of variant ${job.index + 1}: ${job.label}` });
+  const img = h("img", { class: "sw-lab-thumb", alt: `Middle frame of variant ${job.index + 1}: ${job.label}` });
   img.dataset.index = String(job.index);
   img.dataset.key = job.video_key;
   const known = urls.get(job.video_key);
@@ -727,7 +728,9 @@ function drawJobs(lab) {
     parts.meta.textContent = `${job.model} · ${job.size} · ${job.seconds} s · ${job.cost}${ran}`;
     paintCoach(parts.coach, job.coach);
     const word = statusWord(model, job.status);
-    parts.status.textContent = job.task_id ? `${word} · ${job.task_id}` : word;
+    const next = { runs: " · runs on Run", dropped: " · edited out: goes on Run" }[job.next] || "";
+    parts.cell.dataset.next = job.next || "";
+    parts.status.textContent = (job.task_id ? `${word} · ${job.task_id}` : word) + next;
     if (job.progress >= 0) parts.bar.value = job.progress;
     else parts.bar.removeAttribute("value");
     parts.bar.hidden = ["planned", "skipped", "completed", "failed"].includes(job.status);
