@@ -34,7 +34,6 @@ NOT_YET_SPLIT = {
     "prompt_builder.js:mountPromptBuilder": 313,
     "spec_controls.js:mountSpecControls": 143,
     "status_bar.js:mountStatusBar": 118,
-    "storyboard.js:mountStoryboard": 345,
     "strip.js:mountStrip": 150,
     "studio.js:mountStudio": 95,
 }

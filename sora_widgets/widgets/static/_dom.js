@@ -69,6 +69,22 @@ export function listen(node, type, fn, options) {
   return () => node.removeEventListener(type, fn, options);
 }
 
+// A <select>'s options from [value, text] pairs, rebuilt only when they change; the shown value
+// follows `value` unless the select has the focus (someone is choosing in it).
+export function fillSelect(select, options, value) {
+  const key = JSON.stringify(options);
+  if (select.dataset.options !== key) {
+    select.replaceChildren(...options.map(([v, text]) => h("option", { value: String(v), text })));
+    select.dataset.options = key;
+  }
+  if (activeIn(select) !== select) select.value = String(value);
+}
+
+// Ctrl/Cmd+Enter: the key that runs a widget from a prompt box (Shift+Enter is left to Jupyter).
+export function isCtrlEnter(event) {
+  return event.key === "Enter" && (event.ctrlKey || event.metaKey);
+}
+
 // Set one trait from the page and send it to Python (the one name for "set a trait and save").
 export function save(model, name, value) {
   model.set(name, value);
