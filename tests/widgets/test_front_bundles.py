@@ -31,7 +31,6 @@ MAX_FUNCTION_LINES = 80
 NOT_YET_SPLIT = {
     "gallery.js:mountGallery": 96,
     "player.js:mountPlayer": 288,
-    "prompt_builder.js:mountPromptBuilder": 313,
     "spec_controls.js:mountSpecControls": 143,
     "status_bar.js:mountStatusBar": 118,
     "strip.js:mountStrip": 150,
