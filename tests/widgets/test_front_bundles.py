@@ -32,7 +32,6 @@ NOT_YET_SPLIT = {
     "gallery.js:mountGallery": 96,
     "spec_controls.js:mountSpecControls": 143,
     "status_bar.js:mountStatusBar": 118,
-    "strip.js:mountStrip": 150,
     "studio.js:mountStudio": 95,
 }
 
