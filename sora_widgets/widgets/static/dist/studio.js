@@ -639,109 +639,104 @@ function coachChecklist(model, trait = "coach") {
 }
 
 // sora_widgets/widgets/static/spec_controls.js
+function setValue(sc, name, value) {
+  const { model } = sc;
+  const values = { ...model.get("values") };
+  if (value === null || value === "") delete values[name];
+  else values[name] = value;
+  model.set("values", values);
+  model.save_changes();
+  sc.edited();
+}
+function field(control, input) {
+  const node = labelled(control.label + (control.required ? " *" : ""), input, "sw-pb-field sw-spec-field");
+  if (control.description) input.title = control.description;
+  return node;
+}
+var BUILDERS = {
+  choice(sc, control) {
+    const select = h("select", {});
+    if (control.default === void 0) select.append(h("option", { value: "", text: "—" }));
+    for (const option of control.options) select.append(h("option", { value: option, text: option }));
+    sc.listen(select, "change", () => setValue(sc, control.name, select.value));
+    const paint2 = (v) => select.value = v === void 0 ? "" : String(v);
+    return [field(control, select), paint2];
+  },
+  toggle(sc, control) {
+    const input = h("input", { type: "checkbox", role: "switch" });
+    sc.listen(input, "change", () => setValue(sc, control.name, input.checked));
+    const text = control.label + (control.required ? " *" : "");
+    const node = h("label", { class: "sw-spec-toggle" }, [input, document.createTextNode(text)]);
+    if (control.description) input.title = control.description;
+    return [node, (v) => input.checked = Boolean(v)];
+  },
+  slider(sc, control) {
+    const input = h("input", { type: "range", min: String(control.min), max: String(control.max), step: String(control.step) });
+    const shown = h("output", { class: "sw-spec-out" });
+    sc.listen(input, "input", () => {
+      shown.textContent = input.value;
+      setValue(sc, control.name, Number(input.value));
+    });
+    const node = field(control, input);
+    node.append(shown);
+    const paint2 = (v) => {
+      if (v !== void 0) input.value = String(v);
+      shown.textContent = input.value;
+    };
+    return [node, paint2];
+  },
+  number(sc, control) {
+    const input = h("input", { type: "number", step: String(control.step) });
+    if (control.min !== null && control.min !== void 0) input.min = String(control.min);
+    if (control.max !== null && control.max !== void 0) input.max = String(control.max);
+    sc.listen(input, "input", () => setValue(sc, control.name, input.value === "" ? null : Number(input.value)));
+    return [field(control, input), (v) => input.value = v === void 0 || v === null ? "" : String(v)];
+  },
+  text(sc, control) {
+    const input = h("input", { type: "text" });
+    if (control.max_length) input.maxLength = control.max_length;
+    sc.listen(input, "input", () => setValue(sc, control.name, input.value));
+    return [field(control, input), (v) => input.value = v === void 0 ? "" : String(v)];
+  },
+  json(sc, control) {
+    const input = h("textarea", { rows: "2", placeholder: "JSON" });
+    sc.listen(input, "input", () => setValue(sc, control.name, input.value));
+    return [field(control, input), (v) => input.value = v === void 0 ? "" : String(v)];
+  },
+  image: imagePicker
+};
+function imagePicker(sc, control) {
+  const { model } = sc;
+  const slot = control.name;
+  const name = control.label.toLowerCase();
+  const { file, choose } = imageUpload(model, sc.listen, { fields: { slot }, props: { class: "sw-pb-file" }, chooseText: `Choose ${name}…` });
+  const remove = h("button", { class: "sw-btn", type: "button", text: `Remove ${name}` });
+  sc.listen(remove, "click", () => model.send({ type: "clear_image", slot }));
+  const preview = h("img", { class: "sw-pb-preview", alt: `${control.label} as it will be sent` });
+  const info = h("div", { class: "sw-muted" });
+  const notes = h("ul", { class: "sw-pb-notes" });
+  const node = field(control, file);
+  node.append(choose, h("div", { class: "sw-pb-image" }, [preview, h("div", { class: "sw-pb-imageinfo" }, [info, notes, remove])]));
+  const paint2 = () => {
+    const shown = model.get("slots")[slot];
+    node.querySelector(".sw-pb-image").hidden = !shown;
+    info.textContent = shown ? shown.label : "";
+    notes.replaceChildren(...(shown ? shown.notes : []).map((n) => h("li", { text: n })));
+    if (sc.previews[slot]) preview.src = sc.previews[slot].url;
+    else preview.removeAttribute("src");
+  };
+  return [node, paint2];
+}
 function mountSpecControls(model, { edited, listen: listen2 }) {
   const box = h("div", { class: "sw-spec" });
+  const sc = { model, edited, listen: listen2, previews: {} };
   let painters = [];
-  const previews = {};
-  function setValue(name, value) {
-    const values = { ...model.get("values") };
-    if (value === null || value === "") delete values[name];
-    else values[name] = value;
-    model.set("values", values);
-    model.save_changes();
-    edited();
-  }
-  function field(control, input) {
-    const node = labelled(control.label + (control.required ? " *" : ""), input, "sw-pb-field sw-spec-field");
-    if (control.description) input.title = control.description;
-    return node;
-  }
-  const builders = {
-    choice(control) {
-      const select = h("select", {});
-      if (control.default === void 0) select.append(h("option", { value: "", text: "—" }));
-      for (const option of control.options) select.append(h("option", { value: option, text: option }));
-      listen2(select, "change", () => setValue(control.name, select.value));
-      const paint3 = (v) => select.value = v === void 0 ? "" : String(v);
-      return [field(control, select), paint3];
-    },
-    toggle(control) {
-      const input = h("input", { type: "checkbox", role: "switch" });
-      listen2(input, "change", () => setValue(control.name, input.checked));
-      const text = control.label + (control.required ? " *" : "");
-      const node = h("label", { class: "sw-spec-toggle" }, [input, document.createTextNode(text)]);
-      if (control.description) input.title = control.description;
-      return [node, (v) => input.checked = Boolean(v)];
-    },
-    slider(control) {
-      const input = h("input", { type: "range", min: String(control.min), max: String(control.max), step: String(control.step) });
-      const shown = h("output", { class: "sw-spec-out" });
-      listen2(input, "input", () => {
-        shown.textContent = input.value;
-        setValue(control.name, Number(input.value));
-      });
-      const node = field(control, input);
-      node.append(shown);
-      const paint3 = (v) => {
-        if (v !== void 0) input.value = String(v);
-        shown.textContent = input.value;
-      };
-      return [node, paint3];
-    },
-    number(control) {
-      const input = h("input", { type: "number", step: String(control.step) });
-      if (control.min !== null && control.min !== void 0) input.min = String(control.min);
-      if (control.max !== null && control.max !== void 0) input.max = String(control.max);
-      listen2(input, "input", () => setValue(control.name, input.value === "" ? null : Number(input.value)));
-      return [field(control, input), (v) => input.value = v === void 0 || v === null ? "" : String(v)];
-    },
-    text(control) {
-      const input = h("input", { type: "text" });
-      if (control.max_length) input.maxLength = control.max_length;
-      listen2(input, "input", () => setValue(control.name, input.value));
-      return [field(control, input), (v) => input.value = v === void 0 ? "" : String(v)];
-    },
-    json(control) {
-      const input = h("textarea", { rows: "2", placeholder: "JSON" });
-      listen2(input, "input", () => setValue(control.name, input.value));
-      return [field(control, input), (v) => input.value = v === void 0 ? "" : String(v)];
-    },
-    image(control) {
-      const slot = control.name;
-      const file = h("input", { type: "file", accept: "image/jpeg,image/png,image/webp,image/*", class: "sw-pb-file" });
-      listen2(file, "change", async () => {
-        const chosen = file.files && file.files[0];
-        if (!chosen) return;
-        const data = await chosen.arrayBuffer();
-        model.send({ type: "upload", slot, name: chosen.name, mime: chosen.type }, void 0, [data]);
-        file.value = "";
-      });
-      const choose = h("button", { class: "sw-btn", type: "button", text: `Choose ${control.label.toLowerCase()}…` });
-      listen2(choose, "click", () => file.click());
-      const remove = h("button", { class: "sw-btn", type: "button", text: `Remove ${control.label.toLowerCase()}` });
-      listen2(remove, "click", () => model.send({ type: "clear_image", slot }));
-      const preview = h("img", { class: "sw-pb-preview", alt: `${control.label} as it will be sent` });
-      const info = h("div", { class: "sw-muted" });
-      const notes = h("ul", { class: "sw-pb-notes" });
-      const node = field(control, file);
-      node.append(choose, h("div", { class: "sw-pb-image" }, [preview, h("div", { class: "sw-pb-imageinfo" }, [info, notes, remove])]));
-      const paint3 = () => {
-        const shown = model.get("slots")[slot];
-        node.querySelector(".sw-pb-image").hidden = !shown;
-        info.textContent = shown ? shown.label : "";
-        notes.replaceChildren(...(shown ? shown.notes : []).map((n) => h("li", { text: n })));
-        if (previews[slot]) preview.src = previews[slot].url;
-        else preview.removeAttribute("src");
-      };
-      return [node, paint3];
-    }
-  };
   function build() {
     painters = [];
     const nodes = [];
     for (const control of model.get("controls")) {
-      const make = builders[control.kind] || builders.text;
-      const [node, paint3] = make(control);
+      const make = BUILDERS[control.kind] || BUILDERS.text;
+      const [node, paint3] = make(sc, control);
       node.setAttribute("data-name", control.name);
       nodes.push(node);
       painters.push([control.name, paint3]);
@@ -760,14 +755,13 @@ function mountSpecControls(model, { edited, listen: listen2 }) {
     }
   }
   function image(msg, buffers) {
-    const old = previews[msg.slot];
+    const old = sc.previews[msg.slot];
     if (old) URL.revokeObjectURL(old.url);
-    const url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime }));
-    previews[msg.slot] = { url, version: msg.version };
+    sc.previews[msg.slot] = { url: bufferUrl(buffers[0], msg.mime), version: msg.version };
     paint2();
   }
   function dispose() {
-    for (const p of Object.values(previews)) URL.revokeObjectURL(p.url);
+    for (const p of Object.values(sc.previews)) URL.revokeObjectURL(p.url);
   }
   return { node: box, build, paint: paint2, image, dispose };
 }
@@ -817,13 +811,13 @@ function paintModels(pb, ui) {
 }
 function paintForm(pb, ui, sora) {
   const { model } = pb;
-  const setValue = (node, value) => {
+  const setValue2 = (node, value) => {
     if (node.value !== value && !pb.sync.ahead()) node.value = value;
   };
-  setValue(ui.text, model.get("text"));
+  setValue2(ui.text, model.get("text"));
   let anyShot = false;
   for (const [trait] of SHOT_FIELDS) {
-    setValue(ui.shotInputs[trait], model.get(trait));
+    setValue2(ui.shotInputs[trait], model.get(trait));
     anyShot = anyShot || Boolean(model.get(trait));
   }
   if (anyShot) ui.details.open = true;
