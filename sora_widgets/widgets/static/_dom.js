@@ -80,6 +80,11 @@ export function fillSelect(select, options, value) {
   if (activeIn(select) !== select) select.value = String(value);
 }
 
+// <option>s for choices the kernel sends as [{ id, label }] (models, earlier results).
+export function choiceOptions(choices) {
+  return choices.map((c) => h("option", { value: String(c.id), text: String(c.label) }));
+}
+
 // Ctrl/Cmd+Enter: the key that runs a widget from a prompt box (Shift+Enter is left to Jupyter).
 export function isCtrlEnter(event) {
   return event.key === "Enter" && (event.ctrlKey || event.metaKey);

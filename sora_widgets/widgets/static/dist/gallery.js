@@ -45,6 +45,9 @@ function listen(node, type, fn, options) {
   node.addEventListener(type, fn, options);
   return () => node.removeEventListener(type, fn, options);
 }
+function choiceOptions(choices) {
+  return choices.map((c) => h("option", { value: String(c.id), text: String(c.label) }));
+}
 function bufferUrl(buffer, mime) {
   return URL.createObjectURL(new Blob([bufferBytes(buffer)], { type: mime }));
 }
@@ -529,8 +532,7 @@ var GALLERY_TRAITS = [
   "detail",
   "detail_title"
 ];
-async function mountGallery({ model, el }) {
-  const releaseKeys = keepKeys(el);
+function layoutGallery(model, el) {
   const status = h("select");
   for (const [value, text] of model.get("status_choices")) status.append(h("option", { value, text }));
   const modelSelect = h("select");
@@ -560,58 +562,70 @@ async function mountGallery({ model, el }) {
     ])
   ]);
   el.append(root);
-  const undo = [
-    releaseKeys,
+  return { status, modelSelect, search, refresh, resume, count, alert, detailTitle, detailList, detail, stripBox, playerBox, root };
+}
+function wireFilters(model, ui) {
+  const { status, modelSelect, search } = ui;
+  return [
     listen(status, "change", () => save(model, "status", status.value)),
     listen(modelSelect, "change", () => save(model, "model", modelSelect.value)),
     listen(search, "input", () => save(model, "search", search.value)),
-    listen(refresh, "click", () => model.send({ type: "refresh" })),
-    listen(resume, "click", () => model.send({ type: "resume" }))
+    listen(ui.refresh, "click", () => model.send({ type: "refresh" })),
+    listen(ui.resume, "click", () => model.send({ type: "resume" }))
   ];
-  let shownChoices = null;
-  function paint() {
-    status.value = model.get("status");
-    const choices = model.get("model_choices");
-    if (choices !== shownChoices) {
-      shownChoices = choices;
-      modelSelect.replaceChildren(
-        h("option", { value: "", text: "All models" }),
-        ...choices.map((c) => h("option", { value: String(c.id), text: String(c.label) }))
-      );
-    }
-    modelSelect.value = model.get("model");
-    if (search.value !== model.get("search")) search.value = model.get("search");
-    count.textContent = model.get("count");
-    const unfinished = model.get("unfinished");
-    const busy = model.get("busy");
-    resume.hidden = !model.get("can_resume");
-    resume.disabled = busy || unfinished === 0;
-    resume.textContent = busy ? "Resuming…" : unfinished ? `Resume unfinished (${unfinished})` : "Resume unfinished";
-    alert.textContent = model.get("error");
-    alert.hidden = !alert.textContent;
-    const rows = model.get("detail");
-    detailTitle.textContent = model.get("detail_title");
-    detailList.replaceChildren(...rows.flatMap(([term, value]) => [h("dt", { text: term }), h("dd", { text: value })]));
-    detail.hidden = rows.length === 0;
-    playerBox.hidden = rows.length > 0;
+}
+function paintGallery(model, ui) {
+  const { modelSelect, search, resume, alert, detail } = ui;
+  ui.status.value = model.get("status");
+  const choices = model.get("model_choices");
+  if (choices !== ui.shownChoices) {
+    ui.shownChoices = choices;
+    modelSelect.replaceChildren(h("option", { value: "", text: "All models" }), ...choiceOptions(choices));
   }
+  modelSelect.value = model.get("model");
+  if (search.value !== model.get("search")) search.value = model.get("search");
+  ui.count.textContent = model.get("count");
+  const unfinished = model.get("unfinished");
+  const busy = model.get("busy");
+  resume.hidden = !model.get("can_resume");
+  resume.disabled = busy || unfinished === 0;
+  resume.textContent = busy ? "Resuming…" : unfinished ? `Resume unfinished (${unfinished})` : "Resume unfinished";
+  alert.textContent = model.get("error");
+  alert.hidden = !alert.textContent;
+  const rows = model.get("detail");
+  ui.detailTitle.textContent = model.get("detail_title");
+  ui.detailList.replaceChildren(...rows.flatMap(([term, value]) => [h("dt", { text: term }), h("dd", { text: value })]));
+  detail.hidden = rows.length === 0;
+  ui.playerBox.hidden = rows.length > 0;
+}
+function watchOnClick(stripBox, playerBox) {
+  let watchNext = false;
+  return [
+    listen(stripBox, "click", (event) => {
+      if (event.target instanceof Element && event.target.closest(".sw-strip-tile")) watchNext = true;
+    }),
+    listen(playerBox, "loadeddata", (event) => {
+      if (!watchNext || !(event.target instanceof HTMLVideoElement)) return;
+      watchNext = false;
+      playerBox.scrollIntoView({ block: "nearest", behavior: "auto" });
+      event.target.play().catch(() => {
+      });
+    }, true)
+    // media events do not bubble: listened to on the way down
+  ];
+}
+async function mountGallery({ model, el }) {
+  const releaseKeys = keepKeys(el);
+  const ui = layoutGallery(model, el);
+  const undo = [releaseKeys, ...wireFilters(model, ui)];
+  const paint = () => paintGallery(model, ui);
   undo.push(onTraits(model, GALLERY_TRAITS, paint));
   paint();
   const [stripModel, playerModel] = await Promise.all([childModel(model, "strip"), childModel(model, "player")]);
-  undo.push(mountStrip({ model: stripModel, el: stripBox }));
-  undo.push(mountPlayer({ model: playerModel, el: playerBox }));
-  root.append(stripBox, playerBox);
-  let watchNext = false;
-  undo.push(listen(stripBox, "click", (event) => {
-    if (event.target instanceof Element && event.target.closest(".sw-strip-tile")) watchNext = true;
-  }));
-  undo.push(listen(playerBox, "loadeddata", (event) => {
-    if (!watchNext || !(event.target instanceof HTMLVideoElement)) return;
-    watchNext = false;
-    playerBox.scrollIntoView({ block: "nearest", behavior: "auto" });
-    event.target.play().catch(() => {
-    });
-  }, true));
+  undo.push(mountStrip({ model: stripModel, el: ui.stripBox }));
+  undo.push(mountPlayer({ model: playerModel, el: ui.playerBox }));
+  ui.root.append(ui.stripBox, ui.playerBox);
+  undo.push(...watchOnClick(ui.stripBox, ui.playerBox));
   return () => {
     for (const fn of undo.reverse()) if (typeof fn === "function") fn();
     el.replaceChildren();

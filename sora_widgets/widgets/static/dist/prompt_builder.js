@@ -38,6 +38,9 @@ function listen(node, type, fn, options) {
   node.addEventListener(type, fn, options);
   return () => node.removeEventListener(type, fn, options);
 }
+function choiceOptions(choices) {
+  return choices.map((c) => h("option", { value: String(c.id), text: String(c.label) }));
+}
 function isCtrlEnter(event) {
   return event.key === "Enter" && (event.ctrlKey || event.metaKey);
 }
@@ -461,7 +464,7 @@ function paintModels(pb, ui) {
   const { modelSelect, modelNote } = ui;
   const choices = model.get("model_choices");
   const same = modelSelect.options.length === choices.length && choices.every((c, i) => modelSelect.options[i].value === c.id);
-  if (!same) modelSelect.replaceChildren(...choices.map((c) => h("option", { value: String(c.id), text: String(c.label) })));
+  if (!same) modelSelect.replaceChildren(...choiceOptions(choices));
   if (!pb.sync.ahead() || activeIn(modelSelect) !== modelSelect) modelSelect.value = model.get("model");
   ui.modelField.hidden = choices.length < 2;
   modelNote.textContent = model.get("model_note");
@@ -497,9 +500,7 @@ function paintForm(pb, ui, sora) {
 function paintActions(model, ui) {
   const { remix, problem, alert, hint, generate, repeat } = ui;
   const choices = model.get("remix_choices");
-  const options = [h("option", { value: "", text: choices.length ? "— none —" : "— no earlier results —" })];
-  for (const choice of choices) options.push(h("option", { value: String(choice.id), text: String(choice.label) }));
-  remix.replaceChildren(...options);
+  remix.replaceChildren(h("option", { value: "", text: choices.length ? "— none —" : "— no earlier results —" }), ...choiceOptions(choices));
   remix.value = model.get("remix_id");
   ui.price.replaceChildren(h("span", { class: "sw-muted", text: "Price: " }), h("strong", { text: model.get("price") }));
   problem.textContent = model.get("problem");
