@@ -1255,8 +1255,7 @@ function jobRecordModel(model, record) {
     }
   };
 }
-async function mountStudio({ model, el }) {
-  const releaseKeys = keepKeys(el);
+function layoutStudio(el) {
   const title = h("h3", { class: "sw-studio-title" });
   const badge = h("span", { class: "sw-badge-sim", text: "simulated", title: "Videos come from the built-in simulator; nothing is sent to the real service" });
   const service = h("span", { class: "sw-studio-service sw-muted" });
@@ -1275,22 +1274,22 @@ async function mountStudio({ model, el }) {
   offline.hidden = true;
   const root = h("div", { class: "sw-root sw-studio" }, [offline, header, builderBox, bars, playerBox, stripBox]);
   el.append(root);
-  const cleanups = [releaseKeys, showWhenDisconnected(model, el, root, offline)];
-  function paintHeader() {
-    title.textContent = model.get("title");
-    badge.hidden = !model.get("simulated");
-    service.textContent = model.get("service") ? `→ ${model.get("service")}` : "";
-    const parts2 = [];
-    if (model.get("running_count")) parts2.push(`${model.get("running_count")} running`);
-    if (model.get("finished")) parts2.push(`${model.get("finished")} done`);
-    if (model.get("failed")) parts2.push(`${model.get("failed")} failed`);
-    if (model.get("spent")) parts2.push(model.get("spent"));
-    counts.textContent = parts2.join(" · ");
-    alert.textContent = model.get("error");
-    alert.hidden = !alert.textContent;
-  }
-  cleanups.push(onTraits(model, ["title", "simulated", "service", "running_count", "finished", "failed", "spent", "error"], paintHeader));
-  paintHeader();
+  return { title, badge, service, counts, alert, builderBox, bars, playerBox, stripBox, offline, root };
+}
+function paintHeader(model, ui) {
+  ui.title.textContent = model.get("title");
+  ui.badge.hidden = !model.get("simulated");
+  ui.service.textContent = model.get("service") ? `→ ${model.get("service")}` : "";
+  const parts = [];
+  if (model.get("running_count")) parts.push(`${model.get("running_count")} running`);
+  if (model.get("finished")) parts.push(`${model.get("finished")} done`);
+  if (model.get("failed")) parts.push(`${model.get("failed")} failed`);
+  if (model.get("spent")) parts.push(model.get("spent"));
+  ui.counts.textContent = parts.join(" · ");
+  ui.alert.textContent = model.get("error");
+  ui.alert.hidden = !ui.alert.textContent;
+}
+function mountJobLines(model, bars) {
   const lines = /* @__PURE__ */ new Map();
   function paintJobs() {
     const jobs = model.get("jobs") || [];
@@ -1317,28 +1316,40 @@ async function mountStudio({ model, el }) {
     bars.hidden = jobs.length === 0;
   }
   model.on("change:jobs", paintJobs);
-  cleanups.push(() => {
+  paintJobs();
+  return () => {
     model.off("change:jobs", paintJobs);
     for (const line of lines.values()) line.unmount();
     lines.clear();
-  });
-  paintJobs();
+  };
+}
+async function mountParts(model, ui, cleanups, closed) {
   const parts = [
-    ["builder", builderBox, mountPromptBuilder],
-    ["player", playerBox, mountPlayer],
-    ["strip", stripBox, mountStrip]
+    ["builder", ui.builderBox, mountPromptBuilder],
+    ["player", ui.playerBox, mountPlayer],
+    ["strip", ui.stripBox, mountStrip]
   ];
-  let closed = false;
   await Promise.all(
     parts.map(async ([name, box, mount]) => {
       try {
         const part = await childModel(model, name);
-        if (!closed) cleanups.push(mount({ model: part, el: box }));
+        if (!closed()) cleanups.push(mount({ model: part, el: box }));
       } catch (err) {
         box.replaceChildren(h("div", { class: "sw-alert", role: "alert", text: `The ${name} could not be shown: ${err}` }));
       }
     })
   );
+}
+async function mountStudio({ model, el }) {
+  const releaseKeys = keepKeys(el);
+  const ui = layoutStudio(el);
+  const cleanups = [releaseKeys, showWhenDisconnected(model, el, ui.root, ui.offline)];
+  const paint2 = () => paintHeader(model, ui);
+  cleanups.push(onTraits(model, ["title", "simulated", "service", "running_count", "finished", "failed", "spent", "error"], paint2));
+  paint2();
+  cleanups.push(mountJobLines(model, ui.bars));
+  let closed = false;
+  await mountParts(model, ui, cleanups, () => closed);
   return () => {
     closed = true;
     for (const fn of cleanups.splice(0).reverse()) fn();
