@@ -4,7 +4,7 @@
 // Its named parts: storyboard_cards.js (the shot cards), storyboard_edits.js (typing: delayed
 // edits and the draft card of "Add shot").
 
-import { activeIn, bufferBytes, fillSelect, h, listen, uid } from "./_dom.js";
+import { activeIn, bufferUrl, fillSelect, h, listen, uid } from "./_dom.js";
 import { makeCard, paintCard } from "./storyboard_cards.js";
 import { adoptDraft, openDraft, startRun } from "./storyboard_edits.js";
 import "./storyboard.css";
@@ -125,11 +125,11 @@ function showMedia(sb, msg, buffers) {
   if (msg.type === "thumb" && buffers?.length) {
     const old = sb.thumbs.get(msg.task_id);
     if (old) URL.revokeObjectURL(old);
-    sb.thumbs.set(msg.task_id, URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "image/jpeg" })));
+    sb.thumbs.set(msg.task_id, bufferUrl(buffers[0], msg.mime || "image/jpeg"));
     paint(sb);
   } else if (msg.type === "film" && buffers?.length && msg.version !== sb.filmVersion) {
     if (sb.filmUrl) URL.revokeObjectURL(sb.filmUrl);
-    sb.filmUrl = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "video/mp4" }));
+    sb.filmUrl = bufferUrl(buffers[0], msg.mime || "video/mp4");
     sb.filmVersion = msg.version;
     sb.ui.filmVideo.src = sb.filmUrl;
     sb.ui.filmVideo.load();

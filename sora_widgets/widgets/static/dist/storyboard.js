@@ -32,6 +32,9 @@ function fillSelect(select, options, value) {
 function isCtrlEnter(event) {
   return event.key === "Enter" && (event.ctrlKey || event.metaKey);
 }
+function bufferUrl(buffer, mime) {
+  return URL.createObjectURL(new Blob([bufferBytes(buffer)], { type: mime }));
+}
 function statusWord(model, status) {
   const known = (model.get("_statuses") || {})[status];
   return known ? known.word : status;
@@ -350,11 +353,11 @@ function showMedia(sb, msg, buffers) {
   if (msg.type === "thumb" && buffers?.length) {
     const old = sb.thumbs.get(msg.task_id);
     if (old) URL.revokeObjectURL(old);
-    sb.thumbs.set(msg.task_id, URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "image/jpeg" })));
+    sb.thumbs.set(msg.task_id, bufferUrl(buffers[0], msg.mime || "image/jpeg"));
     paint(sb);
   } else if (msg.type === "film" && buffers?.length && msg.version !== sb.filmVersion) {
     if (sb.filmUrl) URL.revokeObjectURL(sb.filmUrl);
-    sb.filmUrl = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "video/mp4" }));
+    sb.filmUrl = bufferUrl(buffers[0], msg.mime || "video/mp4");
     sb.filmVersion = msg.version;
     sb.ui.filmVideo.src = sb.filmUrl;
     sb.ui.filmVideo.load();
