@@ -18,6 +18,21 @@ function seekTo(video, target) {
   if (Math.abs(target - video.currentTime) > tolerance) video.currentTime = target;
 }
 
+// Play or pause as `wanted` says (or, without it, as the "playing" trait says).
+function playOrPause(model, video, wanted) {
+  const want = typeof wanted === "boolean" ? wanted : model.get("playing");
+  if (want && video.paused && video.src) {
+    video.play().catch((err) => {
+      // Browsers refuse to start sound without a click; report it instead of pretending.
+      model.set("playing", false);
+      model.set("error", `The browser would not start playback (${err.name}); press play or mute first.`);
+      model.save_changes();
+    });
+  } else if (!want && !video.paused) {
+    video.pause();
+  }
+}
+
 export function playbackSync(model, video) {
   let reporting = false;
   function report(changes) {
@@ -30,20 +45,7 @@ export function playbackSync(model, video) {
     model.save_changes();
   }
 
-  function applyPlaying(wanted) {
-    const want = typeof wanted === "boolean" ? wanted : model.get("playing");
-    if (want && video.paused && video.src) {
-      video.play().catch((err) => {
-        // Browsers refuse to start sound without a click; report it instead of pretending.
-        model.set("playing", false);
-        model.set("error", `The browser would not start playback (${err.name}); press play or mute first.`);
-        model.save_changes();
-      });
-    } else if (!want && !video.paused) {
-      video.pause();
-    }
-  }
-
+  const applyPlaying = (wanted) => playOrPause(model, video, wanted);
   const applyTime = () => seekTo(video, model.get("current_time"));
 
   // Python numbers its playback changes (see VideoPlayer.set_state). Once this view has applied

@@ -74,6 +74,18 @@ function seekTo(video, target) {
   const tolerance = video.paused ? PAUSED_SEEK_TOLERANCE_S : PLAYING_SEEK_TOLERANCE_S;
   if (Math.abs(target - video.currentTime) > tolerance) video.currentTime = target;
 }
+function playOrPause(model, video, wanted) {
+  const want2 = typeof wanted === "boolean" ? wanted : model.get("playing");
+  if (want2 && video.paused && video.src) {
+    video.play().catch((err) => {
+      model.set("playing", false);
+      model.set("error", `The browser would not start playback (${err.name}); press play or mute first.`);
+      model.save_changes();
+    });
+  } else if (!want2 && !video.paused) {
+    video.pause();
+  }
+}
 function playbackSync(model, video) {
   let reporting = false;
   function report(changes) {
@@ -85,18 +97,7 @@ function playbackSync(model, video) {
     }
     model.save_changes();
   }
-  function applyPlaying(wanted) {
-    const want2 = typeof wanted === "boolean" ? wanted : model.get("playing");
-    if (want2 && video.paused && video.src) {
-      video.play().catch((err) => {
-        model.set("playing", false);
-        model.set("error", `The browser would not start playback (${err.name}); press play or mute first.`);
-        model.save_changes();
-      });
-    } else if (!want2 && !video.paused) {
-      video.pause();
-    }
-  }
+  const applyPlaying = (wanted) => playOrPause(model, video, wanted);
   const applyTime = () => seekTo(video, model.get("current_time"));
   function acknowledge(msg) {
     if (typeof msg.seq !== "number") return;
