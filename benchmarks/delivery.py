@@ -67,7 +67,7 @@ def _setup_cell(seconds: int) -> str:
         "import time, pathlib, ipywidgets, IPython.display\n"
         "import sora_widgets as sw\n"
         "from sora_widgets.simulator import Simulator\n"
-        "client = sw.SoraClient(simulator=Simulator(speed='instant', state_dir='sim'))\n"
+        "client = sw.SoraClient(connect=Simulator(speed='instant', state_dir='sim'))\n"
         "video = client.generate_sync(prompt='A red kite over a beach at dusk', size='1280x720', "
         f"seconds={seconds}, progress=False)\n"
         "print(video.path, pathlib.Path(video.path).stat().st_size)"

@@ -46,7 +46,7 @@ import asyncio, time, gc, ipywidgets
 from ipywidgets.widgets.widget import _instances
 import sora_widgets as sw
 from sora_widgets.simulator import Simulator
-client = sw.SoraClient(simulator=Simulator(speed="instant"))
+client = sw.SoraClient(connect=Simulator(speed="instant"))
 video = client.generate_sync(prompt="A red kite over a beach", size="1280x720", seconds=4)
 print("ready", video.path.stat().st_size)
 """
@@ -112,7 +112,7 @@ def _studio_widgets(generations: int) -> tuple[int, int]:
             sim = Simulator(speed="instant", state_dir=Path(tmp) / "sim")
             from sora_widgets.journal import Journal
 
-            client = SoraClient(simulator=sim, journal=Journal(Path(tmp) / "j.sqlite3"))
+            client = SoraClient(connect=sim, journal=Journal(Path(tmp) / "j.sqlite3"))
             studio = Studio(client)
             await studio.generate(prompt="A kite")
             await asyncio.sleep(0)

@@ -89,7 +89,7 @@ async def _phase(
 
     from sora_widgets import SoraClient
 
-    client = SoraClient(base_url=base_url, journal=False, auto_download=False, **client_kwargs)
+    client = SoraClient(connect=base_url, journal=False, auto_download=False, **client_kwargs)
     bare = httpx.AsyncClient(base_url=base_url, headers={"Authorization": "Bearer simulator"}, timeout=60)
     polls = 0
     polled: dict[str, float] = {}  # task id -> time of its latest poll

@@ -166,7 +166,8 @@ class CountingTransport(httpx.AsyncBaseTransport):
 
 
 async def _bench(jobs: int, seed: int) -> dict[str, Any]:
-    from sora_widgets import SoraClient
+    from sora_widgets import Service, SoraClient
+    from sora_widgets._constants import SIMULATOR_BASE_URL
     from sora_widgets.simulator import Simulator
 
     vt = VirtualTime(T0)
@@ -180,8 +181,7 @@ async def _bench(jobs: int, seed: int) -> dict[str, Any]:
         def client() -> tuple[SoraClient, CountingTransport]:
             counter = CountingTransport(httpx.ASGITransport(app=sim.app), vt.clock)
             c = SoraClient(
-                simulate=True,
-                httpx_transport=counter,
+                connect=Service(SIMULATOR_BASE_URL, transport=counter),
                 journal=False,
                 download_dir=tmp,
                 auto_download=False,
@@ -265,17 +265,36 @@ def _phases(log: list[tuple[str, float]], timeline: dict[str, tuple[float, float
     return phases
 
 
+# Where in a family job our polls fall (for explaining the request count per kind).
+JOB_PHASES = ("first 30 s", "middle", "last 15 s", "dark", "the end")
+
+
+def _job_phase(job: Job, t: float) -> str:
+    if t >= job.length:
+        return "the end"
+    if job.dark and t >= job.length - job.dark:
+        return "dark"
+    if t < min(30.0, job.length / 2):
+        return "first 30 s"
+    return "last 15 s" if t >= job.length - 15.0 else "middle"
+
+
 def family(seeds: range, policy: Any = None) -> dict[str, dict[str, Any]]:
-    """Every kind's jobs for these seeds, polled by the three pollers: delays, polls, dark time."""
+    """Every kind's jobs for these seeds, polled by the three pollers: delays, polls, dark time,
+    and where our polls fell (``phases``: polls per job in each of ``JOB_PHASES``)."""
     out: dict[str, dict[str, Any]] = {}
     for kind in KINDS:
         delays: dict[str, list[float]] = {p: [] for p in POLLERS}
         polls = dict.fromkeys(POLLERS, 0)
+        phases = dict.fromkeys(JOB_PHASES, 0.0)
         dark, lengths = [], []
         for seed in seeds:
             job = make_job(kind, seed)
+            ours = poll_ours(job, policy)
+            for t in ours:
+                phases[_job_phase(job, t)] += 1 / len(seeds)
             for name, times in (
-                ("ours", poll_ours(job, policy)),
+                ("ours", ours),
                 ("fixed 5 s", poll_fixed(job, 5.0)),
                 ("fixed 1 s", poll_fixed(job, 1.0)),
             ):
@@ -283,8 +302,21 @@ def family(seeds: range, policy: Any = None) -> dict[str, dict[str, Any]]:
                 polls[name] += len(times)
             dark.append(job.dark)
             lengths.append(job.length)
-        out[kind] = {"delays": delays, "polls": polls, "dark": dark, "lengths": lengths, "jobs": len(seeds)}
+        out[kind] = {
+            "delays": delays,
+            "polls": polls,
+            "dark": dark,
+            "lengths": lengths,
+            "jobs": len(seeds),
+            "phases": phases,
+        }
     return out
+
+
+def _where_note(data: dict[str, dict[str, Any]]) -> str:
+    """Where our polls go per kind (polls per job in each phase of the job)."""
+    parts = [f"{kind} " + "/".join(fmt(data[kind]["phases"][p], 1) for p in JOB_PHASES) for kind in KINDS]
+    return "Where our polls go, per job (" + " / ".join(JOB_PHASES) + "): " + "; ".join(parts) + "."
 
 
 def _slug(kind: str) -> str:
@@ -429,10 +461,68 @@ def _notes(data: dict[str, dict[str, Any]], seeds: range, tuning: bool, e2e: dic
         "Columns per poller: median and p95 notice delay, polls per job; last column: our polls over the "
         "fixed 5 s loop's on the same jobs.",
         _dark_note(data),
+        _where_note(data),
         f"End to end: {e2e['jobs']} jobs through SoraClient.wait against the simulator over HTTP (its "
         f"realistic progress, lengths {min(e2e['lengths']):.0f}-{max(e2e['lengths']):.0f} s); where our "
         f"polls go per job: {where}.",
     ]
+
+
+# The trade-off between notice and requests (``--tradeoff``, tuning seeds): the defaults next to
+# settings that each move one part of the schedule, and fixed loops as anchors.
+TRADEOFF: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("chosen: the defaults", {}),
+    (
+        "last round's knobs on this code (4-sample trend, no catch-up bound, flat at 2 sd, level 1 se)",
+        {"max_window": 4, "catch_up": 1e9, "flat_rise": 2.0, "level_sd": 1.0},
+    ),
+    ("a wider window before the end (level 3 se low, rate +80 %)", {"level_sd": 3.0, "min_spread": 0.8}),
+    ("flat and last-jump states polled every 1.5 s", {"flat_interval": 1.5, "step_interval": 1.5}),
+    ("dense polls 1.5 s apart (not 1.15 s)", {"min_interval": 1.5}),
+    ("a faster start (sleep up to 3/4 of the wait so far)", {"young": 0.75}),
+    ("a stall may resume 10x faster (not 4x)", {"catch_up": 10.0}),
+)
+
+
+def tradeoff(seeds: range = TUNING_SEEDS) -> list[list[str]]:
+    """One row per setting: worst p95 on the informative kinds, on every kind, pooled median, requests."""
+    from sora_widgets.transport.poll import PollPolicy
+
+    rows = []
+    for label, knobs in TRADEOFF:
+        data = family(seeds, PollPolicy(**knobs))
+        _rows, pooled, ratio = _family_rows(data)
+        p95 = {kind: percentile(data[kind]["delays"]["ours"], 95) for kind in KINDS}
+        worst_i = max(INFORMATIVE, key=lambda kind: p95[kind])
+        worst = max(KINDS, key=lambda kind: p95[kind])
+        rows.append(
+            [
+                label,
+                f"{fmt(p95[worst_i], 2, ' s')} ({worst_i})",
+                f"{fmt(p95[worst], 2, ' s')} ({worst})",
+                fmt(median(pooled), 2, " s"),
+                fmt(ratio, 3, "x"),
+            ]
+        )
+    base = sum(len(poll_fixed(make_job(kind, s), 5.0)) for kind in KINDS for s in seeds)
+    for every in (1.5, 1.0):
+        late = {
+            kind: [poll_fixed(job, every)[-1] - job.length for job in (make_job(kind, s) for s in seeds)]
+            for kind in KINDS
+        }
+        polls = sum(len(poll_fixed(make_job(kind, s), every)) for kind in KINDS for s in seeds)
+        p95 = {kind: percentile(late[kind], 95) for kind in KINDS}
+        pooled = [d for kind in KINDS for d in late[kind]]
+        rows.append(
+            [
+                f"fixed {every:g} s loop",
+                fmt(max(p95[kind] for kind in INFORMATIVE), 2, " s"),
+                fmt(max(p95.values()), 2, " s"),
+                fmt(median(pooled), 2, " s"),
+                fmt(polls / base, 3, "x"),
+            ]
+        )
+    return rows
 
 
 def run(quick: bool = False, tuning: bool = False) -> Report:
@@ -473,4 +563,15 @@ def run(quick: bool = False, tuning: bool = False) -> Report:
 if __name__ == "__main__":
     import sys
 
-    print(run(quick="--quick" in sys.argv, tuning="--tuning" in sys.argv).as_text())
+    if "--tradeoff" in sys.argv:
+        head = [
+            "setting (tuning seeds)",
+            "worst p95, informative",
+            "worst p95, every kind",
+            "pooled median",
+            "requests vs fixed 5 s",
+        ]
+        for row in [head, ["---"] * len(head), *tradeoff()]:
+            print("| " + " | ".join(row) + " |")
+    else:
+        print(run(quick="--quick" in sys.argv, tuning="--tuning" in sys.argv).as_text())

@@ -81,7 +81,7 @@ def run(runs: int, seed: int) -> list[Tally]:
 
     def new_client(simulator: Simulator) -> tuple[SoraClient, Journal]:
         journal = Journal(journal_path)
-        client = SoraClient(KEY, simulator=simulator, journal=journal, download_dir=root / "videos")
+        client = SoraClient(KEY, connect=simulator, journal=journal, download_dir=root / "videos")
         return client, journal
 
     for fault in FAULTS:

@@ -81,7 +81,7 @@ async def run_scenario(scenario: Scenario, home: Path) -> Outcome:
     got, detail = "video", ""
     with HostileServer(scenario) as server:
         client = SoraClient(
-            KEY, base_url=server.base_url, journal=journal, download_dir=videos, sleep=record_sleep
+            KEY, connect=server.base_url, journal=journal, download_dir=videos, sleep=record_sleep
         )
         try:
             video = await client.generate(prompt="a kite over the sea", timeout=600)
@@ -168,19 +168,19 @@ def _image_la(client: SoraClient, home: Path) -> Any:
 
 def _key(key: str) -> Callable[[SoraClient, Path], Any]:
     def run(client: SoraClient, home: Path) -> Any:
-        SoraClient(key, base_url=client.base_url, journal=False).create_sync(prompt="a kite")
+        SoraClient(key, connect=client.base_url, journal=False).create_sync(prompt="a kite")
 
     return run
 
 
 def _short_key(client: SoraClient, home: Path) -> Any:
-    SoraClient("test", base_url=client.base_url, journal=False)
+    SoraClient("test", connect=client.base_url, journal=False)
     assert redact("the latest built-in simulator") == "the latest built-in simulator"
 
 
 def _credentials_url(client: SoraClient, home: Path) -> Any:
     url = client.base_url.replace("http://", "http://user:pw-secret@") + "/?token=tok-secret"
-    other = SoraClient(KEY, base_url=url, journal=False)
+    other = SoraClient(KEY, connect=url, journal=False)
     assert "secret" not in repr(other) + other.base_url + repr(other.transport)
 
 
@@ -216,7 +216,7 @@ def run_odd() -> list[OddOutcome]:
     outcomes = []
     for odd in ODD_INPUTS:
         with tempfile.TemporaryDirectory() as home, HostileServer(SCENARIOS["baseline"]) as server:
-            client = SoraClient(KEY, base_url=server.base_url, journal=False, download_dir=Path(home))
+            client = SoraClient(KEY, connect=server.base_url, journal=False, download_dir=Path(home))
             try:
                 odd.run(client, Path(home))
             except (InvalidRequestError, ImageError) as exc:
@@ -411,7 +411,7 @@ def _sim_fetch(c: _Class) -> str:
 def _over_budget(c: _Class) -> str:
     from sora_widgets.errors import InsufficientBalanceError
 
-    student = SoraClient(c.key, base_url=c.url, journal=False)
+    student = SoraClient(c.key, connect=c.url, journal=False)
     try:
         student.create_sync(prompt="a kite", seconds=12)
     except InsufficientBalanceError as exc:

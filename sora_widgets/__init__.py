@@ -69,6 +69,7 @@ _EXPORTS: dict[str, str] = {
     "Job": ".job",
     # client and journal
     "SoraClient": ".client",
+    "Service": ".client",
     "BatchResult": ".client",
     "Recorder": ".client",
     "NullRecorder": ".client",
@@ -130,7 +131,7 @@ _register_display()
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .av.video import video_filmstrip, video_frames
-    from .client import BatchResult, NullRecorder, Recorder, SoraClient
+    from .client import BatchResult, NullRecorder, Recorder, Service, SoraClient
     from .coaching import CoachVocabulary, PromptReport, coach
     from .errors import (
         APIError,

@@ -14,6 +14,8 @@ SPEC_PATH = "/api/v1/skill/models/{model_id}/spec"
 # Environment variables a user already expects from the vendor CLI and from this package.
 ENV_API_KEY = "VTRIX_API_KEY"
 ENV_BASE_URL = "VTRIX_BASE_URL"
+# Where the model catalog lives when it is not the API's own host (the vendor CLI reads it too).
+ENV_MODELS_URL = "VTRIX_MODELS_URL"
 ENV_HOME = "SORA_WIDGETS_HOME"
 # Name of the keyring service that may hold the key (optional dependency).
 KEYRING_SERVICE = "sora-widgets"

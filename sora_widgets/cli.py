@@ -241,19 +241,19 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _client(args: argparse.Namespace) -> SoraClient:
-    from .client import SoraClient
+    from .client import Connect, Service, SoraClient
 
     if args.simulate and args.base_url:
         raise InvalidRequestError("use either --simulate (built-in simulator) or --base-url, not both.")
-    simulator = None
     wants_sim = args.simulate or (
         args.base_url is None and not _env(ENV_BASE_URL) and not _env(ENV_API_KEY) and not _keyring_has_key()
     )
+    connect: Connect = Service(args.base_url)  # None: the configured URL
     if wants_sim:
         from .simulator import Simulator  # heavy: only when simulating
 
-        simulator = Simulator(speed=args.simulator_speed)
-    client = SoraClient(base_url=args.base_url, simulate=True if wants_sim else None, simulator=simulator)
+        connect = Simulator(speed=args.simulator_speed)
+    client = SoraClient(connect=connect)
     if client.simulated:
         _say(f"Using the built-in simulator ({args.simulator_speed} speed): nothing is billed.")
     else:

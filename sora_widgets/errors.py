@@ -193,10 +193,14 @@ class ModelUnavailableError(SoraError):
 
     advice = "Pick one of the models the catalog offers (client.models(), or `sora-widgets models`)."
 
-    def __init__(self, model: str, alternatives: tuple[str, ...] = (), *, reason: str = "") -> None:
+    def __init__(
+        self, model: str, alternatives: tuple[str, ...] = (), *, reason: str = "", sent: bool = False
+    ) -> None:
         said = reason or "is not in the model catalog of this account"
         offer = f"; the closest video models it offers: {', '.join(alternatives)}" if alternatives else ""
-        super().__init__(f"model {model!r} {said}{offer}. Nothing was sent.")
+        # ``sent``: the create went out and the service refused it, so it made (and billed) nothing.
+        outcome = "Nothing was created or billed." if sent else "Nothing was sent."
+        super().__init__(f"model {model!r} {said}{offer}. {outcome}")
         self.model = model
         self.alternatives = alternatives
 

@@ -10,7 +10,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from .._constants import DEFAULT_WAIT_TIMEOUT_S
 from ..errors import InvalidRequestError, SoraError
@@ -22,6 +22,11 @@ from ._download import Downloader
 from ._recorder import Recorder, never_fatal
 from ._requests import RequestLike
 from ._wait import OnUpdate
+
+if TYPE_CHECKING:
+    # The batch drives the client's own face (build_request, generate, wait), so the request's
+    # parameters are not written out a second time here.
+    from ._client import SoraClient
 
 __all__ = ["BatchResult", "BatchUpdate", "Batches"]
 
@@ -61,31 +66,10 @@ class BatchResult:
         return self.video is not None and self.error is None
 
 
-class _Client(Protocol):
-    """What batches need of a client."""
-
-    base_url: str
-
-    def build_request(self, request: RequestLike | None = None, /) -> VideoRequest: ...
-
-    async def generate(
-        self,
-        request: RequestLike | None = None,
-        /,
-        *,
-        on_update: OnUpdate | None = None,
-        timeout: float = ...,
-        download: bool | None = None,
-        labels: dict[str, str] | None = None,
-    ) -> Video: ...
-
-    async def wait(self, task: Task | str, *, on_update: OnUpdate | None = None) -> Video: ...
-
-
 class Batches:
     """Runs many jobs on one client, at most ``concurrency`` at once; a failure never stops the rest."""
 
-    def __init__(self, client: _Client, downloader: Downloader, recorder: Recorder) -> None:
+    def __init__(self, client: SoraClient, downloader: Downloader, recorder: Recorder) -> None:
         self._client = client
         self._downloader = downloader
         self._recorder = recorder

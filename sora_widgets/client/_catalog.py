@@ -1,6 +1,7 @@
 """The account's model catalog as a client reads it: every page of the list, specs, cached.
 
-Where the catalog lives: ``models_url=``, else ``VTRIX_MODELS_URL``, else the API's base URL.
+Where the catalog lives is resolved with the rest of where requests go (a Service's
+``models_url``, else ``VTRIX_MODELS_URL``, else the API's base URL: :mod:`._config`).
 The catalog calls carry no key (the vendor CLI sends none). When the catalog cannot be reached
 at all (no such endpoint, or no connection) the bundled specs stand in for it: that is the
 offline catalog, and the built-in simulator's default.
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import logging
-import os
 import urllib.parse
 from collections.abc import Sequence
 from typing import Any
@@ -30,11 +30,10 @@ from ..errors import (
 from ..models.specs import CatalogRefusal, ModelInfo, ModelSpec, bundled_specs, parse_envelope
 from ..transport import Transport
 
-__all__ = ["ENV_MODELS_URL", "Catalog", "endpoint_path"]
+__all__ = ["Catalog", "endpoint_path"]
 
 log = logging.getLogger("sora_widgets.client")
 
-ENV_MODELS_URL = "VTRIX_MODELS_URL"
 # The list is read in pages of this size; a runaway "total_pages" stops here.
 PAGE_SIZE = 100
 MAX_PAGES = 50
@@ -65,13 +64,16 @@ def endpoint_path(endpoint: str, base_url: str) -> str:
         return parts.path or CREATE_PATH
     raise InvalidRequestError(
         f"the model's spec sends creates to {safe_url(endpoint)}, not to {safe_url(base_url)}; the key "
-        "is only sent to the base URL. Point SoraClient(base_url=...) at that service if you trust it."
+        "is only sent to the base URL. Point SoraClient(connect=...) at that service if you trust it."
     )
 
 
 def closest_video_models(model_id: str, models: Sequence[ModelInfo], n: int = 3) -> tuple[str, ...]:
     """The ids of the video models most like ``model_id`` (the whole list when nothing is close)."""
-    ids = [m.id for m in models if m.is_video] or [m.id for m in models]
+    # Never the model itself: a list read before it was retired still names it.
+    ids = [m.id for m in models if m.is_video and m.id != model_id] or [
+        m.id for m in models if m.id != model_id
+    ]
     close = difflib.get_close_matches(model_id, ids, n=n, cutoff=0.3)
     return tuple(close or ids[:n])
 
@@ -81,7 +83,7 @@ class Catalog:
 
     Args:
         transport: the client's transport (its key-less client reads the catalog).
-        models_url: where the catalog lives (else ``VTRIX_MODELS_URL``, else ``base_url``).
+        models_url: where the catalog lives (default: ``base_url``).
         base_url: the client's API base URL.
     """
 
@@ -95,7 +97,7 @@ class Catalog:
     ) -> None:
         self._transport = transport
         self._page_size = page_size
-        url = models_url or os.environ.get(ENV_MODELS_URL) or base_url or DEFAULT_BASE_URL
+        url = models_url or base_url or DEFAULT_BASE_URL
         self.url = url.rstrip("/")
         self.base_url = base_url
         self._models: tuple[ModelInfo, ...] | None = None
@@ -164,14 +166,18 @@ class Catalog:
         self._specs[model_id] = spec
         return spec
 
-    async def unavailable(self, model_id: str, reason: str = "") -> ModelUnavailableError:
+    async def unavailable(
+        self, model_id: str, reason: str = "", *, sent: bool = False
+    ) -> ModelUnavailableError:
         """The error for a model the catalog or the service does not offer, naming the closest
-        video models (when the list can be read)."""
+        video models (when the list can be read); ``sent``: a create went out and was refused."""
         try:
             models = await self.models()
         except SoraError:
             models = []
-        return ModelUnavailableError(model_id, closest_video_models(model_id, models), reason=reason)
+        return ModelUnavailableError(
+            model_id, closest_video_models(model_id, models), reason=reason, sent=sent
+        )
 
     def forget(self, model_id: str) -> None:
         """Drop a cached spec (the service answered "not found" for it)."""

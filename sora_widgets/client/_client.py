@@ -25,27 +25,30 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from .._constants import DEFAULT_WAIT_TIMEOUT_S, SIMULATOR_BASE_URL
+from .._constants import DEFAULT_WAIT_TIMEOUT_S
 from .._progress import progress_callback
 from .._sync import blocking
-from ..errors import BadRequestError, InvalidRequestError, NotFoundError, SoraError, safe_url
-from ..models.catalog import MODELS, SoraModel, SoraSeconds, SoraSize
+from ..errors import APIError, BadRequestError, InvalidRequestError, NotFoundError, SoraError, safe_url
+from ..models.catalog import MODELS
 from ..models.prices import DEFAULT_PRICES, PriceTable, estimate_cost
 from ..models.request import VideoRequest
 from ..models.specs import ModelInfo, ModelSpec
 from ..models.task import Task
 from ..models.video import Video
+from ..models.wire import error_body_message
 from ..transport import HttpxTransport, PollPolicy, RateGate, Transport
 from ._batch import Batches, BatchResult, BatchUpdate
 from ._catalog import Catalog, endpoint_path
-from ._config import resolve_endpoint
+from ._config import Connect, connect_to
 from ._create import Creator
 from ._download import Downloader
 from ._recorder import Recorder, Reports, never_fatal, storage_for
-from ._requests import ImageLike, RequestBuilder, RequestLike, catalog_request
+from ._requests import RequestBuilder, RequestLike, RequestParams, SoraParams, catalog_request, split_fields
 from ._wait import OnUpdate, Poller, Waiter, notify, video_of
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from ..journal import History, Journal
     from ..simulator import Simulator
 
@@ -57,6 +60,15 @@ log = logging.getLogger("sora_widgets.client")
 def _says_model_not_found(message: str) -> bool:
     text = message.lower()
     return "model" in text and ("not found" in text or "not exist" in text or "unknown" in text)
+
+
+def _not_found_reason(exc: APIError) -> str:
+    """Why a model is unavailable, in the service's own words only: the transport's wording for an
+    HTTP status (made for tasks: "check the task id") says nothing true about a model."""
+    said = error_body_message(exc.body)
+    if said and "<html" not in said.lower():
+        return f'was answered by the service with "{said[:300]}"'
+    return f"was answered by the service as not found (HTTP {exc.status_code})"
 
 
 class SoraClient:
@@ -73,48 +85,62 @@ class SoraClient:
 
     Args:
         api_key: the Vtrix key; else ``VTRIX_API_KEY``; else the system keyring (if installed).
-        base_url: the gateway; else ``VTRIX_BASE_URL``; else https://cloud.vtrix.ai. Given
-            without a key (a loopback simulator), the placeholder key ``"simulator"`` is sent.
-        simulate: True forces the in-process simulator; None (default) uses it when neither a
-            key nor a base URL is configured; False never does.
-        simulator: a :class:`~sora_widgets.simulator.Simulator` to use in-process.
+            A URL or Service given without any key (a loopback simulator, a class gateway that
+            needs none) is sent the placeholder key ``"simulator"``.
+        connect: where requests go. A URL string: the API at that URL (the real service, a class
+            gateway, a simulator served on loopback). A :class:`~sora_widgets.Simulator`: the
+            in-process simulator. A :class:`~sora_widgets.Service`: an API whose catalog lives
+            elsewhere (``models_url=``) or that is reached through an httpx transport of your own
+            (a proxy, fault injection). None (default): ``VTRIX_BASE_URL`` /
+            ``VTRIX_MODELS_URL`` and the key as configured; with neither a key nor a URL
+            configured, the in-process simulator.
         journal: the :class:`~sora_widgets.Recorder` every request is reported to: a
             :class:`~sora_widgets.Journal`, or one of your own; None (default) opens the default
             journal; False keeps nothing on disk (a :class:`~sora_widgets.NullRecorder`).
         download_dir: where finished videos are saved (default: the journal's video cache).
         image_form: how a local reference image travels: ``"data_url"`` or ``"base64"``.
         auto_download: download each finished video at once (result links expire).
-        httpx_transport: an httpx transport for the API and downloads (tests, proxies).
         poll_policy: the poll schedule's knobs.
-        models_url: where the model catalog lives; else ``VTRIX_MODELS_URL``; else the base URL.
-            Catalog calls carry no key. Where there is no catalog, the bundled specs stand in.
         prices: the price table for estimates and budgets (default: the process-wide one).
         sleep, clock, rand: injected for tests (defaults: asyncio.sleep, time.monotonic,
             random.random).
+        base_url, simulate, simulator, httpx_transport, models_url: deprecated spellings of
+            ``connect=`` (they still work for this release, with a DeprecationWarning that gives
+            the new spelling).
+
+    Raises:
+        TypeError: ``connect`` of another type, or given together with a deprecated keyword.
+        InvalidRequestError: a URL that is not http(s), a key no HTTP header can carry, or an
+            unknown ``image_form``.
+        AuthenticationError: the real service (https://cloud.vtrix.ai) without a key.
     """
 
     def __init__(
         self,
         api_key: str | None = None,
         *,
-        base_url: str | None = None,
-        simulate: bool | None = None,
-        simulator: Simulator | None = None,
+        connect: Connect = None,
         journal: Recorder | bool | None = None,
         download_dir: str | Path | None = None,
         image_form: str = "data_url",
         auto_download: bool = True,
-        httpx_transport: HttpxTransport | None = None,
         poll_policy: PollPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] | None = None,
         rand: Callable[[], float] | None = None,
-        models_url: str | None = None,
         prices: PriceTable | None = None,
+        base_url: str | None = None,
+        simulate: bool | None = None,
+        simulator: Simulator | None = None,
+        httpx_transport: HttpxTransport | None = None,
+        models_url: str | None = None,
     ) -> None:
         if image_form not in ("data_url", "base64"):
             raise InvalidRequestError(f"image_form={image_form!r}; use 'data_url' or 'base64'.")
-        where = resolve_endpoint(api_key, base_url, simulate, simulator, httpx_transport)
+        old = {"base_url": base_url, "simulate": simulate, "simulator": simulator}
+        where = self._where = connect_to(
+            connect, api_key, old | {"httpx_transport": httpx_transport, "models_url": models_url}
+        )
         self.simulated: bool = where.simulated
         self.simulator: Simulator | None = where.simulator
         self.auto_download = auto_download
@@ -128,10 +154,10 @@ class SoraClient:
             endpoint,
             where.key,
             app=where.simulator.app if where.simulator is not None else None,
-            httpx_transport=httpx_transport,
+            httpx_transport=where.httpx_transport,
             rate_gate=RateGate(clock=clock, sleep=sleep),
         )
-        self._catalog = Catalog(self._transport, base_url=endpoint, models_url=models_url)
+        self._catalog = Catalog(self._transport, base_url=endpoint, models_url=where.models_url)
         #: Prices by model for estimates and budgets (the process-wide table unless one is given).
         self.prices: PriceTable = prices if prices is not None else DEFAULT_PRICES
         # What to record to and where videos go: wired by the composition root (sora_widgets._compose).
@@ -166,11 +192,7 @@ class SoraClient:
     # -- plumbing ------------------------------------------------------------------------
 
     def __repr__(self) -> str:
-        if self.simulator is not None and self.base_url == SIMULATOR_BASE_URL:
-            return "SoraClient(simulated: the built-in simulator)"  # its placeholder URL means nothing
-        if self.simulated:
-            return f"SoraClient(simulated, base_url={self.base_url!r})"
-        return f"SoraClient(base_url={self.base_url!r})"
+        return f"SoraClient({self._where.shown()})"  # the simulator's placeholder URL is not shown
 
     @property
     def transport(self) -> Transport:
@@ -233,16 +255,7 @@ class SoraClient:
     # -- requests ------------------------------------------------------------------------
 
     def build_request(
-        self,
-        request: RequestLike | None = None,
-        /,
-        *,
-        prompt: str | None = None,
-        size: SoraSize | tuple[int, int] | None = None,
-        seconds: SoraSeconds | None = None,
-        image: ImageLike | None = None,
-        remix_video_id: str | None = None,
-        model: SoraModel | None = None,
+        self, request: RequestLike | None = None, /, **fields: Unpack[SoraParams]
     ) -> VideoRequest:
         """A validated :class:`VideoRequest` from a request, a dict of fields, a prompt, or fields.
 
@@ -253,15 +266,7 @@ class SoraClient:
         Raises:
             InvalidRequestError: for anything the service would refuse.
         """
-        return self._builder.build(
-            request,
-            prompt=prompt,
-            size=size,
-            seconds=seconds,
-            image=image,
-            remix_video_id=remix_video_id,
-            model=model,
-        )
+        return self._builder.build(request, **fields)
 
     # -- create / get / wait -------------------------------------------------------------
 
@@ -270,22 +275,18 @@ class SoraClient:
         request: RequestLike | None = None,
         /,
         *,
-        prompt: str | None = None,
-        size: SoraSize | tuple[int, int] | None = None,
-        seconds: SoraSeconds | None = None,
-        image: ImageLike | None = None,
-        remix_video_id: str | None = None,
-        model: SoraModel | str | None = None,
         labels: dict[str, str] | None = None,
-        **params: Any,
+        **fields: Unpack[RequestParams],
     ) -> Task:
         """Validate, journal and send one create request; return the new :class:`Task`.
 
-        ``model`` may be any model the catalog describes (``client.models()``); its parameters
-        are given by name (``duration=5, sound=True``, objects as dicts or dotted names through
-        ``**{"camera_control.type": "simple"}``) and checked against its spec before anything is
-        sent. The Sora models keep their conveniences (``size="landscape"``, ``image=``,
-        ``remix_video_id=``).
+        The request's fields are :class:`~sora_widgets.client.SoraParams` (``prompt``, ``size``,
+        ``seconds``, ``image``, ``remix_video_id``, ``model``). ``model`` may be any model the
+        catalog describes (``client.models()``); its parameters go in ``params=`` by its spec's
+        names (``params={"duration": 5, "sound": True}``, objects as dicts or dotted names such as
+        ``"camera_control.type"``), or one by one as keywords, and are checked against its spec
+        before anything is sent. The Sora models keep their conveniences (``size="landscape"``,
+        ``image=``, ``remix_video_id=``).
 
         The request is sent at most once, except when the connection was never made or the
         service refused it with 429 (then nothing can have started).
@@ -298,24 +299,21 @@ class SoraClient:
             ModelUnavailableError: the catalog does not offer the model, or the service answered
                 "not found" for it (naming the closest models it does offer).
         """
-        fields = {"prompt": prompt, "size": size, "seconds": seconds, "image": image}
-        fields |= {"remix_video_id": remix_video_id, "model": model}
-        req = await self._request_for(request, fields, params)
+        req = await self._request_for(request, *split_fields(fields))
         try:
             task = await self._creator.create(req, labels)
         except (NotFoundError, BadRequestError) as exc:
             if isinstance(exc, BadRequestError) and not _says_model_not_found(exc.message):
                 raise
             self._catalog.forget(req.model)
-            reason = f"was answered as not found by the service ({exc.message})"
-            raise await self._catalog.unavailable(req.model, reason) from exc
+            raise await self._catalog.unavailable(req.model, _not_found_reason(exc), sent=True) from exc
         if req.endpoint:
             self._poller.routes[task.id] = req.endpoint
         self._sent[task.id] = req
         return task
 
     async def prepare(
-        self, request: RequestLike | None = None, /, *, model: str | None = None, **fields: Any
+        self, request: RequestLike | None = None, /, **fields: Unpack[RequestParams]
     ) -> VideoRequest:
         """The validated request :meth:`create` would send for the same arguments (any model;
         the catalog is read for a model's spec), without sending anything: to show its estimate
@@ -324,8 +322,7 @@ class SoraClient:
         Raises:
             InvalidRequestError, ModelUnavailableError: as :meth:`create`.
         """
-        named = {k: fields.pop(k, None) for k in ("prompt", "size", "seconds", "image", "remix_video_id")}
-        return await self._request_for(request, {**named, "model": model}, fields)
+        return await self._request_for(request, *split_fields(fields))
 
     async def _request_for(
         self, request: RequestLike | None, fields: dict[str, Any], params: dict[str, Any]
@@ -459,7 +456,7 @@ class SoraClient:
         download: bool | None = None,
         labels: dict[str, str] | None = None,
         progress: bool | None = None,
-        **fields: Any,
+        **fields: Unpack[RequestParams],
     ) -> Video:
         """Create a task and wait for its video (see :meth:`create` and :meth:`wait`).
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..errors import InvalidRequestError
-from ..models.catalog import MODELS
+from ..models.catalog import MODELS, SoraModel, SoraSeconds, SoraSize
 from ..models.request import ReferenceImage, VideoRequest
 from ..models.specs import ModelSpec
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = [
     "FIELDS",
@@ -18,10 +21,13 @@ __all__ = [
     "RemixSizes",
     "RequestBuilder",
     "RequestLike",
+    "RequestParams",
+    "SoraParams",
     "catalog_request",
     "no_remix_sizes",
     "nominal_seconds",
     "nominal_size",
+    "split_fields",
 ]
 
 #: What a request can be given as: a VideoRequest, a dict of its fields, or a prompt.
@@ -31,7 +37,64 @@ RequestLike = VideoRequest | Mapping[str, Any] | str
 ImageLike = ReferenceImage | str | Path | bytes | Any
 #: The size of the video a remix id (or task id) names, when it is known.
 RemixSizes = Callable[[str], str | None]
-FIELDS = ("prompt", "size", "seconds", "image", "remix_video_id", "model")
+
+
+class SoraParams(TypedDict, total=False):
+    """The parameters of a Sora request, written once.
+
+    ``build_request``, ``create``, ``prepare`` and ``generate`` (and their blocking twins) take
+    them as keywords through ``**fields: Unpack[...]``, so an editor completes them and a type
+    checker knows the sizes, lengths and models; a new parameter is added here and nowhere
+    else (``tests/client/test_params.py`` holds the signatures to this). None means "not given":
+    the default applies.
+    """
+
+    #: What the video shows (at most 4,000 characters are sent).
+    prompt: str | None
+    #: ``"1280x720"``/``"720x1280"`` or a name for one (``"landscape"``, ``"portrait"``, ...), or
+    #: ``(width, height)``; a remix keeps its source's size unless told.
+    size: SoraSize | tuple[int, int] | None
+    #: The length in seconds.
+    seconds: SoraSeconds | None
+    #: A reference image: a URL, a path, bytes, a PIL image, a binary file, or a ReferenceImage.
+    image: ImageLike | None
+    #: Make a variation of a finished video: its ``remix_id``.
+    remix_video_id: str | None
+    #: The model: a Sora model, or any model the catalog describes (``client.models()``).
+    model: SoraModel | str | None
+
+
+class RequestParams(SoraParams, total=False):
+    """:class:`SoraParams`, plus the parameters of any model the catalog describes."""
+
+    #: A catalog model's parameters by its spec's names (``client.model_spec(id)``), checked
+    #: against the spec before anything is sent; objects as dicts or by dotted names. They may
+    #: also be given one by one as keywords (``duration=5``), which a type checker cannot know.
+    params: Mapping[str, Any] | None
+
+
+#: The Sora parameters' names, in order (from :class:`SoraParams`, the one definition).
+FIELDS: tuple[str, ...] = tuple(SoraParams.__annotations__)
+
+
+def split_fields(fields: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The keywords of a request split into the Sora fields (each present, None when not given)
+    and a catalog model's parameters (``params=`` merged with any other keyword).
+
+    Raises:
+        InvalidRequestError: ``params`` that is not a mapping, or a parameter given twice.
+    """
+    named = {name: fields.get(name) for name in FIELDS}
+    given = fields.get("params")
+    if given is not None and not isinstance(given, Mapping):
+        raise InvalidRequestError(
+            f"params must be a dict of a model's parameters, not {type(given).__name__}."
+        )
+    params = {k: v for k, v in fields.items() if k not in RequestParams.__annotations__}
+    twice = sorted(set(params) & set(given or {}))
+    if twice:
+        raise InvalidRequestError(f"{', '.join(twice)} given both in params= and as a keyword; give it once.")
+    return named, {**(given or {}), **params}
 
 
 def no_remix_sizes(_remix_id: str) -> str | None:
@@ -50,6 +113,14 @@ def resolve_image(image: Any) -> ReferenceImage | str:
     return load_image(image)
 
 
+def _refuse_unknown(fields: Mapping[str, Any]) -> None:
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise InvalidRequestError(
+            f"unknown request field(s) {', '.join(sorted(unknown))}; use {', '.join(FIELDS)}."
+        )
+
+
 class RequestBuilder:
     """Makes validated requests; a remix without a size keeps the size of its source.
 
@@ -61,33 +132,13 @@ class RequestBuilder:
     def __init__(self, remix_sizes: RemixSizes = no_remix_sizes) -> None:
         self._remix_sizes = remix_sizes
 
-    def build(
-        self,
-        request: RequestLike | None = None,
-        /,
-        *,
-        prompt: str | None = None,
-        size: Any = None,
-        seconds: Any = None,
-        image: Any = None,
-        remix_video_id: str | None = None,
-        model: str | None = None,
-    ) -> VideoRequest:
+    def build(self, request: RequestLike | None = None, /, **given: Unpack[SoraParams]) -> VideoRequest:
         """See :meth:`sora_widgets.SoraClient.build_request`."""
         if isinstance(request, VideoRequest):
-            changes = {
-                k: v
-                for k, v in {
-                    "prompt": prompt,
-                    "size": size,
-                    "seconds": seconds,
-                    "remix_video_id": remix_video_id,
-                    "model": model,
-                }.items()
-                if v is not None
-            }
-            if image is not None:
-                changes["image"] = resolve_image(image)
+            _refuse_unknown(given)
+            changes: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+            if "image" in changes:
+                changes["image"] = resolve_image(changes["image"])
             return request.replace(**changes) if changes else request
         fields: dict[str, Any] = {}
         if isinstance(request, str):
@@ -99,15 +150,8 @@ class RequestBuilder:
                 f"cannot make a request from {type(request).__name__}; pass a VideoRequest, a dict "
                 "of fields or a prompt string."
             )
-        for name, value in zip(FIELDS, (prompt, size, seconds, image, remix_video_id, model), strict=True):
-            if value is not None:
-                fields[name] = value
-        unknown = set(fields) - set(FIELDS)
-        if unknown:
-            raise InvalidRequestError(
-                f"unknown request field(s) {', '.join(sorted(unknown))}; use prompt, size, seconds, "
-                "image, remix_video_id, model."
-            )
+        fields.update({name: value for name, value in given.items() if value is not None})
+        _refuse_unknown(fields)
         if fields.get("prompt") is None:
             raise InvalidRequestError("a prompt is needed: describe the shot you want.")
         if fields.get("image") is not None:

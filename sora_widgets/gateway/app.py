@@ -121,7 +121,7 @@ class Gateway:
         >>> key = gateway.store.add("alice", "5.00")
         >>> import sora_widgets as sw
         >>> with gateway.serve() as url:                       # students: VTRIX_BASE_URL=url
-        ...     client = sw.SoraClient(key, base_url=url, auto_download=False)
+        ...     client = sw.SoraClient(key, connect=url, auto_download=False)
         ...     video = client.generate_sync(prompt="A kite at dusk")
         ...     client.close()
         >>> video.prompt, sim.ledger.total_created               # one task made upstream
@@ -247,7 +247,7 @@ class Gateway:
         rows = await self._db(self.store.running, limit)
         for row in rows:
             if row.upstream_id:
-                relay = await self.upstream.poll(row.upstream_id)
+                relay = await self.upstream.poll(row.upstream_id, row.path)
                 await self._record(row, relay.task)
         return len(rows)
 
@@ -356,6 +356,8 @@ class Gateway:
                 prompt=str(forward.params.get("prompt") or "")[:4000],
                 seconds=forward.seconds,
                 size=forward.params.get("size"),
+                # Polled where it was created ({endpoint}/task/{id}), also after a restart.
+                path=forward.path if forward.path != CREATE_PATH else None,
             )
         )
         if isinstance(held, Refusal):
@@ -444,7 +446,7 @@ class Gateway:
         if row is None:
             # Exactly the answer for an id nobody knows: another student's id reveals nothing.
             return _error(404, f"task {task_id} not found")
-        relay = await self.upstream.poll(task_id)
+        relay = await self.upstream.poll(task_id, row.path)
         await self._record(row, relay.task)
         now = self._clock()
         if now - self._touched.get(who.name, -math.inf) > TOUCH_EVERY_S:
@@ -552,7 +554,7 @@ class Gateway:
             url = row.video_url
             fetched = self._wall_links.get(row.id)
             if row.upstream_id and fetched is not None and now - fetched > WALL_LINK_REFRESH_S:
-                relay = await self.upstream.poll(row.upstream_id)
+                relay = await self.upstream.poll(row.upstream_id, row.path)
                 if relay.task is not None and relay.task.assets:
                     url = relay.task.assets[0].url
                     await self._db(self.store.note_url, row.id, url)

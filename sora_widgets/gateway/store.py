@@ -189,6 +189,8 @@ class TaskRow:
     error: str | None
     created_at: float
     updated_at: float
+    #: The model's endpoint path upstream when it is not the default one: polled at {path}/task/{id}.
+    path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -234,7 +236,7 @@ class StudentUsage:
 
 _TASK_COLUMNS = (
     "id, student, upstream_id, model, prompt, seconds, size, state, reserved, cost, "
-    "video_url, job_id, error, created_at, updated_at"
+    "video_url, job_id, error, created_at, updated_at, path"
 )
 
 _SCHEMA = (
@@ -264,7 +266,8 @@ _SCHEMA = (
         job_id TEXT,
         error TEXT,
         created_at DOUBLE PRECISION NOT NULL,
-        updated_at DOUBLE PRECISION NOT NULL
+        updated_at DOUBLE PRECISION NOT NULL,
+        path TEXT
     )""",
     "CREATE INDEX IF NOT EXISTS gw_tasks_student ON gw_tasks (student, created_at)",
     "CREATE INDEX IF NOT EXISTS gw_tasks_state ON gw_tasks (state, updated_at)",
@@ -411,6 +414,16 @@ class _Postgres:
         self._conns.close_all()
 
 
+def _add_path_column(run: _Tx, *, postgres: bool) -> None:
+    """A book made before tasks kept their endpoint gets the column (its rows: the default path)."""
+    if postgres:
+        run("ALTER TABLE gw_tasks ADD COLUMN IF NOT EXISTS path TEXT")
+        return
+    columns, _ = run("PRAGMA table_info(gw_tasks)")
+    if "path" not in {str(c[1]) for c in columns}:
+        run("ALTER TABLE gw_tasks ADD COLUMN path TEXT")
+
+
 class Store:
     """Students, keys, budgets and tasks, in SQLite or PostgreSQL.
 
@@ -441,6 +454,7 @@ class Store:
                 run("SELECT pg_advisory_xact_lock(731700117)")
             for statement in _SCHEMA:
                 run(statement)
+            _add_path_column(run, postgres=isinstance(backend, _Postgres))
 
     def __repr__(self) -> str:
         return f"Store({self.description!r})"
@@ -554,9 +568,19 @@ class Store:
         return Principal(name=rows[0][0], is_admin=bool(rows[0][1])) if rows else None
 
     def reserve(
-        self, name: str, amount: int, *, model: str, prompt: str, seconds: int, size: str | None
+        self,
+        name: str,
+        amount: int,
+        *,
+        model: str,
+        prompt: str,
+        seconds: int,
+        size: str | None,
+        path: str | None = None,
     ) -> str | Refusal:
         """Hold ``amount`` of the budget and journal the task (state ``forwarding``), or refuse.
+
+        ``path``: the model's endpoint path upstream when it is not the default (its polls go there).
 
         Returns:
             The task's row id, or a :class:`Refusal` when the amount does not fit.
@@ -572,8 +596,8 @@ class Store:
             if count == 1:
                 run(
                     f"INSERT INTO gw_tasks ({_TASK_COLUMNS}) "
-                    "VALUES (?, ?, NULL, ?, ?, ?, ?, 'forwarding', ?, NULL, NULL, NULL, NULL, ?, ?)",
-                    (row_id, name, model, prompt, seconds, size, amount, now, now),
+                    "VALUES (?, ?, NULL, ?, ?, ?, ?, 'forwarding', ?, NULL, NULL, NULL, NULL, ?, ?, ?)",
+                    (row_id, name, model, prompt, seconds, size, amount, now, now, path),
                 )
                 return row_id
             rows, _ = run("SELECT budget, spent, reserved FROM gw_students WHERE name = ?", (name,))
@@ -773,6 +797,7 @@ def _task(row: tuple[Any, ...]) -> TaskRow:
         error=row[12],
         created_at=float(row[13]),
         updated_at=float(row[14]),
+        path=row[15],
     )
 
 

@@ -129,7 +129,7 @@ class Upstream:
             data = parse_envelope(await self._transport.get_catalog(url), "model spec")
         except CatalogRefusal as exc:
             raise ModelUnavailableError(
-                f"the video service does not offer {model_id}: {exc.message}"
+                model_id, reason=f'is not offered by the video service, which answered "{exc.message}"'
             ) from None
         return ModelSpec.from_wire(data)
 
@@ -146,10 +146,10 @@ class Upstream:
             return Relay(status=200, body=answer.data, outcome="refused", reason=str(exc))
         return Relay(status=200, body=answer.data, outcome="created", task=task)
 
-    async def poll(self, upstream_id: str) -> Relay:
-        """Forward one poll."""
+    async def poll(self, upstream_id: str, path: str | None = None) -> Relay:
+        """Forward one poll, to ``{path}/task/{id}`` for a model at its own endpoint ``path``."""
         try:
-            answer = await self._transport.get_task(upstream_id)
+            answer = await self._transport.get_task(upstream_id, path=path or CREATE_PATH)
         except SoraError as exc:
             return _error_relay(exc, creating=False)
         try:

@@ -33,14 +33,18 @@ from typing import TYPE_CHECKING, Any
 
 from ..coaching import PromptReport, coach
 from ..errors import GenerationFailed, InvalidRequestError, SoraError, redact
+from ..models.catalog import MODELS, T2V
 from ..models.money import format_money
-from ..models.request import VideoRequest
+from ..models.prices import format_estimate
+from ..models.request import VideoRequest, normalize_size
+from ..models.specs import ModelSpec
 from ..models.task import Task
 from ..models.variants import (
     TimelineRow,
     Variant,
     expand,
     fit_budget,
+    prompt_cells,
     rows_to_csv,
     rows_to_json,
     spread_order,
@@ -49,6 +53,7 @@ from ..models.variants import (
     varying_keys,
 )
 from ..models.video import Video
+from ._sweep import expand_models
 
 if TYPE_CHECKING:
     from ..client import BatchResult, SoraClient
@@ -110,7 +115,7 @@ class LabJob:
             "prompt": self.variant.request.prompt,
             "status": self.status,
             "task_id": self.task_id,
-            "estimated_cost": _money(self.variant.estimated_cost),
+            "estimated_cost": _money(estimate) if (estimate := self.variant.estimate) is not None else None,
             "cost": _money(video.cost) if video and video.cost is not None else None,
             "favourite": bool(video and video.favourite),
             "path": str(video.path) if video and video.path else None,
@@ -156,8 +161,21 @@ def _spread_fit(
     :func:`~sora_widgets.models.variants.spread_order`), so a cap never skips whole values.
     Returned positions are in template order."""
     order = spread_order([v.values for v in variants])
-    chosen, skipped = fit_budget([variants[i].estimated_cost for i in order], budget, committed=committed)
+    # Without a cap an unknown price runs (shown as "unknown"); a cap needs every price.
+    costs = [v.estimated_cost if budget is not None else v.estimate or Decimal(0) for v in variants]
+    chosen, skipped = fit_budget([costs[i] for i in order], budget, committed=committed)
     return sorted(order[i] for i in chosen), sorted(order[i] for i in skipped)
+
+
+def priced(variants: Sequence[Variant]) -> str:
+    """The estimated total of some variants: ``"$2.40"``, ``"$2.40 + 2 unknown"``, ``"unknown"``."""
+    known = [v.estimate for v in variants if v.estimate is not None]
+    unknown = len(variants) - len(known)
+    if not unknown:
+        return format_money(sum(known, Decimal("0.00")))
+    if not known:
+        return format_estimate(None)
+    return f"{format_money(sum(known, Decimal('0.00')))} + {unknown} unknown"
 
 
 def _reused(variant: Variant, done: LabJob | None) -> LabJob:
@@ -182,9 +200,15 @@ class Lab:
     """A sweep of prompt variants: the plan, the budget, the run, the results (no front end).
 
     Variants are a template with ``{slots}`` crossed with value lists (``mode="template"``), or
-    a plain list of prompts (``mode="prompts"``), crossed with sizes and lengths. Change the
-    definition by assigning ``template``, ``slots``, ``prompts``, ``sizes``, ``seconds``,
-    ``budget``, then call :meth:`plan` (the view does this on every edit).
+    a plain list of prompts (``mode="prompts"``), crossed with sizes and lengths, and with
+    ``models`` when given: the same prompts on several models of the catalog, side by side
+    (``models=["sora_2_pro_t2v", "kirin_v2_6_t2v", "spark_dance_v2_0"]``). Each model's
+    requests are checked against its own spec; sizes and lengths become its own parameters, and
+    what a model makes differently is said in ``summary["notes"]`` (see :mod:`._sweep`). A model
+    without a known price is estimated as "unknown" and runs without a budget; a budget needs
+    its price (``client.prices.set(...)``). Change the definition by assigning ``template``,
+    ``slots``, ``prompts``, ``models``, ``sizes``, ``seconds``, ``budget``, then call :meth:`plan`
+    (the view does this on every edit); :meth:`load_models` reads the specs a model sweep needs.
     """
 
     def __init__(
@@ -194,6 +218,7 @@ class Lab:
         template: str = "",
         slots: Mapping[str, Sequence[str] | str] | None = None,
         prompts: Sequence[str] | None = None,
+        models: Sequence[str] | str | None = None,
         sizes: Sequence[str] | str = ("720x1280",),
         seconds: Sequence[int | str] | int | str = (4,),
         budget: float | Decimal | str | None = None,
@@ -209,6 +234,13 @@ class Lab:
             k: lines([v] if isinstance(v, str) else v) for k, v in (slots or {}).items()
         }
         self.prompts = lines(prompts or [])
+        #: The model axis (empty: Sora 2 Pro, the request inferred as before).
+        self.models = lines([models] if isinstance(models, str) else models or [])
+        # What a model sweep needs of the catalog (read by load_models).
+        self._specs: dict[str, ModelSpec] = {}
+        self._endpoints: dict[str, str] = {}
+        self._unreadable: dict[str, str] = {}  # model -> why its spec could not be read
+        self.notes: list[str] = []
         self.sizes = [sizes] if isinstance(sizes, str) else list(sizes)
         self.seconds = [int(seconds)] if isinstance(seconds, (int, str)) else [int(s) for s in seconds]
         self.budget = budget  # the property parses it
@@ -222,7 +254,10 @@ class Lab:
         self._origin = clock()
         self._jobs: list[LabJob] = []
         self._committed = Decimal("0")
-        if template or prompts is not None:
+        if self.models:
+            # The prompts and the Sora models are checked now; other models once their specs are read.
+            prompt_cells(*self._prompt_source())
+        elif template or prompts is not None:
             # Bad input gets its error now, before anything could be sent.
             if self.mode == "prompts":
                 expand(prompts=self.prompts, sizes=self.sizes, seconds=self.seconds)
@@ -248,11 +283,58 @@ class Lab:
         Values left over for a slot the template no longer has are ignored here (editing the
         template leaves them behind); the constructor refuses them outright.
         """
+        if self.models:
+            return self._model_variants()
         if self.mode == "prompts":
             return expand(prompts=self.prompts, sizes=self.sizes, seconds=self.seconds)
+        template, slots, _ = self._prompt_source()
+        return expand(template, slots, sizes=self.sizes, seconds=self.seconds)
+
+    def _prompt_source(self) -> tuple[str | None, dict[str, list[str]] | None, list[str] | None]:
+        """(template, its slots, prompts) as defined now, for the mode in use."""
+        if self.mode == "prompts":
+            return None, None, self.prompts
         names = template_slots(self.template)
-        slots = {k: v for k, v in self.slots.items() if k in names}
-        return expand(self.template, slots, sizes=self.sizes, seconds=self.seconds)
+        return self.template, {k: v for k, v in self.slots.items() if k in names}, None
+
+    def _model_variants(self) -> list[Variant]:
+        models = list(dict.fromkeys(self.models))
+        for model in models:
+            if model in self._unreadable:
+                raise InvalidRequestError(self._unreadable[model])
+        sizes = list(dict.fromkeys(normalize_size(s) for s in self.sizes)) or [normalize_size(None)]
+        seconds = list(dict.fromkeys(self.seconds)) or [T2V.default_seconds]
+        cells = prompt_cells(*self._prompt_source(), times=len(models) * len(sizes) * len(seconds))
+        variants, self.notes = expand_models(
+            cells, models, self._specs, sizes=sizes, seconds=seconds, endpoints=self._endpoints
+        )
+        return variants
+
+    async def load_models(self) -> None:
+        """Read the spec of every model in the sweep that is not a Sora model (cached by the
+        client), then plan again. :meth:`run` does this first; the view does it on every edit.
+
+        Raises:
+            ModelUnavailableError: the catalog does not offer a model (naming the closest).
+        """
+        from ..client._catalog import endpoint_path
+
+        wanted = [m for m in dict.fromkeys(self.models) if m not in MODELS and m not in self._specs]
+        if not wanted:
+            return
+        client = self.ensure_client()
+        try:
+            for model in wanted:
+                self._unreadable.pop(model, None)
+                try:
+                    spec = await client.model_spec(model)
+                    self._endpoints[model] = endpoint_path(spec.endpoint, client.base_url)
+                except SoraError as exc:
+                    self._unreadable[model] = error_text(exc)  # the plan says it until the next try
+                    raise
+                self._specs[model] = spec
+        finally:
+            self.plan()
 
     @property
     def count(self) -> int:
@@ -278,28 +360,30 @@ class Lab:
         """
         if keep_jobs is None:
             keep_jobs = self.running or any(j.queued_at is not None for j in self._jobs)
+        budget = self.budget
+        reusable = self._reusable()
         try:
             variants = self.variants
+            fresh = [v for v in variants if v.request not in reusable]
+            chosen, skipped = _spread_fit(fresh, budget, self._committed)
         except InvalidRequestError as exc:
             self.summary = {"ok": False, "error": str(exc), "count": 0}
             self._changed()
             return self.summary
-        budget = self.budget
-        reusable = self._reusable()
-        fresh = [v for v in variants if v.request not in reusable]
-        chosen, skipped = _spread_fit(fresh, budget, self._committed)
         self.summary = {
             "ok": True,
             "error": "",
             "count": len(variants),
-            "total_cost": format_money(total_cost(variants)),
+            "total_cost": priced(variants),
             "runnable": len(chosen),
-            "runnable_cost": format_money(total_cost(fresh[i] for i in chosen)),
+            "runnable_cost": priced([fresh[i] for i in chosen]),
             "reused": len(variants) - len(fresh),
             "over_budget": len(skipped),
             "budget": format_money(budget) if budget is not None else "",
             "committed": format_money(self._committed) if self._committed else "",
         }
+        if self.models:
+            self.summary["notes"] = list(self.notes)  # what a model makes differently, said
         if not keep_jobs:
             self._jobs = [_reused(v, reusable.get(v.request)) for v in variants]
             self.compare_indexes = []
@@ -344,7 +428,7 @@ class Lab:
         selected = [jobs[i] for i in chosen]
         now = self.now()
         for job in selected:
-            self._committed += job.variant.estimated_cost
+            self._committed += job.variant.estimate or Decimal(0)  # an unknown price runs only uncapped
             job.status, job.progress, job.error, job.exception = WAITING, None, None, None
             job.task_id, job.video, job.runs = None, None, job.runs + 1
             job.queued_at, job.started_at, job.finished_at = now, None, None
@@ -366,6 +450,7 @@ class Lab:
         """
         if self.running:
             raise InvalidRequestError("the lab is already running; wait for it to finish.")
+        await self.load_models()
         self.plan(keep_jobs=False)
         if not self.summary.get("ok"):
             raise InvalidRequestError(str(self.summary.get("error")))
@@ -401,6 +486,11 @@ class Lab:
         if self.running:
             raise InvalidRequestError("the lab is running; remix when it has finished.")
         source = self.job(index)
+        if source.variant.request.is_catalog:
+            raise InvalidRequestError(
+                f"variant {index + 1} was made by {source.variant.request.model}, which takes no remix; "
+                "remix a Sora 2 Pro video, or run a new prompt."
+            )
         if source.video is None or not source.video.remix_id:
             raise InvalidRequestError(f"variant {index} has no finished video to remix yet.")
         request = source.variant.request.replace(

@@ -35,10 +35,12 @@ __all__ = [
     "RESERVED_KEYS",
     "TimelineRow",
     "Variant",
+    "check_count",
     "count_variants",
     "differing_labels",
     "expand",
     "fit_budget",
+    "prompt_cells",
     "rows_to_csv",
     "rows_to_json",
     "spread_order",
@@ -64,6 +66,11 @@ class Variant:
     index: int
     request: VideoRequest
     values: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def estimate(self) -> Decimal | None:
+        """Estimated price of this variant in USD, or None when the model has no known price."""
+        return self.request.estimated_cost
 
     @property
     def estimated_cost(self) -> Decimal:
@@ -162,6 +169,40 @@ def _slot_lists(template: str, slots: Mapping[str, Any] | None) -> dict[str, lis
     return out
 
 
+def prompt_cells(
+    template: str | None, slots: Mapping[str, Any] | None, prompts: Sequence[str] | None, *, times: int = 1
+) -> list[tuple[str, dict[str, str]]]:
+    """The prompts of a sweep with the values that made each (a template's slot values, or
+    ``{"prompt": ...}``), validated; ``times`` is how many videos each makes (for the cap).
+
+    Raises:
+        InvalidRequestError: as :func:`expand`.
+    """
+    if (template is None) == (prompts is None):
+        raise InvalidRequestError(
+            "give either a template with slots (template='{shot} of a fox', slots={'shot': [...]}) "
+            "or a plain list of prompts (prompts=[...]), not both and not neither."
+        )
+    if template is not None:
+        lists = _slot_lists(template, slots)
+        names = list(lists)
+        combos = itertools.product(*(lists[n] for n in names)) if names else iter([()])
+        check_count(math.prod(len(v) for v in lists.values()) * times)
+        cells = []
+        for combo in combos:
+            values = dict(zip(names, combo, strict=True))
+            cells.append((template.format(**values), values))
+        return cells
+    if slots:
+        raise InvalidRequestError("slots only apply to a template; a plain list of prompts takes none.")
+    assert prompts is not None
+    plain = [str(p).strip() for p in _as_list(prompts, "prompts")]
+    if any(not p for p in plain):
+        raise InvalidRequestError("one of the prompts is empty; remove it or fill it in.")
+    check_count(len(plain) * times)
+    return [(p, {"prompt": p}) for p in _dedupe(plain)]
+
+
 def _axes(
     template: str | None,
     slots: Mapping[str, Any] | None,
@@ -171,35 +212,15 @@ def _axes(
 ) -> tuple[list[tuple[str, dict[str, str]]], list[str], list[int]]:
     """(prompt and its values, sizes, seconds) for a sweep, validated."""
     if (template is None) == (prompts is None):
-        raise InvalidRequestError(
-            "give either a template with slots (template='{shot} of a fox', slots={'shot': [...]}) "
-            "or a plain list of prompts (prompts=[...]), not both and not neither."
-        )
+        prompt_cells(template, slots, prompts)  # says what to give
     size_list = _dedupe([normalize_size(s, T2V) for s in _as_list(sizes, "sizes")])
     seconds_list = _dedupe([normalize_seconds(s, T2V) for s in _as_list(seconds, "seconds")])
-    cells: list[tuple[str, dict[str, str]]] = []
-    if template is not None:
-        lists = _slot_lists(template, slots)
-        names = list(lists)
-        combos = itertools.product(*(lists[n] for n in names)) if names else iter([()])
-        count = math.prod(len(v) for v in lists.values())
-        _check_count(count * len(size_list) * len(seconds_list))
-        for combo in combos:
-            values = dict(zip(names, combo, strict=True))
-            cells.append((template.format(**values), values))
-    else:
-        if slots:
-            raise InvalidRequestError("slots only apply to a template; a plain list of prompts takes none.")
-        assert prompts is not None
-        plain = [str(p).strip() for p in _as_list(prompts, "prompts")]
-        if any(not p for p in plain):
-            raise InvalidRequestError("one of the prompts is empty; remove it or fill it in.")
-        _check_count(len(plain) * len(size_list) * len(seconds_list))
-        cells = [(p, {"prompt": p}) for p in _dedupe(plain)]
+    cells = prompt_cells(template, slots, prompts, times=len(size_list) * len(seconds_list))
     return cells, size_list, seconds_list
 
 
-def _check_count(count: int) -> None:
+def check_count(count: int) -> None:
+    """Refuse a sweep of more than :data:`MAX_VARIANTS` videos (almost certainly a typo)."""
     if count > MAX_VARIANTS:
         raise InvalidRequestError(
             f"this sweep makes {count:,} videos, more than the {MAX_VARIANTS} a lab runs at once; "

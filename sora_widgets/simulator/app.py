@@ -112,7 +112,7 @@ class Simulator:
         >>> import sora_widgets as sw
         >>> sim = Simulator(speed="instant")
         >>> with sim.serve() as base_url:      # a real server on 127.0.0.1, free port
-        ...     client = sw.SoraClient("sk-test", base_url=base_url)
+        ...     client = sw.SoraClient("sk-test", connect=base_url)
         ...     video = client.generate_sync(prompt="A kite over a beach at dusk", seconds=4)
         ...     client.close()
         >>> video.path.exists(), sim.ledger.created("sk-test"), sim.ledger.billed("sk-test")
@@ -349,13 +349,21 @@ class Simulator:
         body, headers = http_error(504)
         return JSONResponse(body, status_code=504, headers=headers)
 
+    def _polled_at_its_endpoint(self, task: SimTask, request: Request) -> bool:
+        """A task is polled at ``{endpoint}/task/{id}`` of its own model's endpoint (the contract):
+        another endpoint's poll path does not know it, as the service's routing does not."""
+        entry = self.catalog.known(task.model)
+        endpoint = entry.endpoint_path if entry is not None else CREATE_PATH
+        return request.url.path.startswith(endpoint.rstrip("/") + "/task/")
+
     async def _poll(self, request: Request) -> Response:
         key = self._auth(request)
         if isinstance(key, Response):
             return key
         task_id = request.path_params["task_id"]
         task = self.engine.get(task_id)
-        if task is None or task.owner != key_fingerprint(key):
+        mine = task is not None and task.owner == key_fingerprint(key)
+        if task is None or not mine or not self._polled_at_its_endpoint(task, request):
             body, headers = http_error(404, message=f"task {task_id} not found")
             return JSONResponse(body, status_code=404, headers=headers)
         plan, inst = self.engine.task_faults(task), self.engine.faults

@@ -11,7 +11,7 @@ trustworthy client must do about it (``expect``).
 Example:
     >>> import sora_widgets as sw
     >>> with HostileServer(SCENARIOS["deep-poll"]) as server:   # two polls nest 100 000 levels deep
-    ...     client = sw.SoraClient("key", base_url=server.base_url)
+    ...     client = sw.SoraClient("key", connect=server.base_url)
     ...     video = client.generate_sync(prompt="A kite at dusk")
     ...     client.close()
     >>> SCENARIOS["deep-poll"].expect, video.path.exists()

@@ -112,7 +112,7 @@ class PollPolicy:
     # Samples within plateau_range noise sd of each other are a plateau; it is flat (a stall, a
     # level, a hold) once the trend before it would have risen flat_rise sd in its time.
     plateau_range: float = 4.0
-    flat_rise: float = 2.0
+    flat_rise: float = 3.0
     # The earliest plausible end allows the fitted level and the proven rates to be `unsure`
     # standard errors off.
     unsure: float = 1.0
@@ -121,6 +121,16 @@ class PollPolicy:
     # A rise between two polls well out of the noise and this many times faster than the mean
     # rate is a jump.
     jump_ratio: float = 1.5
+    # The trend's window grows back from the last fit_samples samples, up to max_window, while
+    # each earlier sample lies within `consistent` prediction sd of the line through the later
+    # ones: on a straight stretch all of it averages the noise out; a bend stops it.
+    max_window: int = 30
+    consistent: float = 2.5
+    # A stall far from the end cannot end it before progress resumes, at most catch_up times
+    # faster than the fastest rate proven so far, and covers what is left.
+    catch_up: float = 4.0
+    # The earliest plausible end allows the fitted level `level_sd` of its standard errors low.
+    level_sd: float = 1.5
 
 
 @dataclass(frozen=True)
@@ -142,6 +152,8 @@ class Forecast:
     earliest: float
     flat: bool = False
     jump: bool = False  # the end could come in one jump like those seen
+    # While flat: the soonest end if progress resumed at catch_up times the fastest proven rate.
+    resume: float = -math.inf
 
 
 def _moving(observations: Sequence[Observation], near_done: float) -> list[tuple[float, float]]:
@@ -278,21 +290,23 @@ def forecast(observations: Sequence[Observation], policy: PollPolicy | None = No
         return None
     sigma = _noise(numeric[-policy.noise_samples :], policy.min_noise)
     segment = _segment(numeric, sigma, policy)
-    jump = _jump(_with_start(observations, numeric), sigma, policy)
+    jump = _jump(_with_start(observations, numeric), sigma, policy, _top(segment))
     t = numeric[-1][0]
     trend = segment[-policy.fit_samples :]
+    resume = _resume(numeric, sigma, policy)
     if len(trend) < 2 or _fit(trend)[0] <= 0.0:
         # No rising trend (one sample since a fall, or falling): no end in sight, none ruled out.
-        return Forecast(likely=math.inf, earliest=t, flat=True, jump=jump)
+        return Forecast(likely=math.inf, earliest=t, flat=True, jump=jump, resume=resume)
     rising, flat = _stalled(segment, sigma, policy)
-    window = segment[-policy.fit_samples :]
-    rate, level, _stt = _fit(window)
+    window = _window(segment, sigma, policy)
+    rate, level, stt = _fit(window)
     if rate <= 0.0:
-        return Forecast(likely=math.inf, earliest=t, flat=True, jump=jump)
+        return Forecast(likely=math.inf, earliest=t, flat=True, jump=jump, resume=resume)
     likely = t + max(0.0, 1.0 - level) / rate
     proven = _proven_rate(segment[-policy.noise_samples :], sigma, policy)
     fastest = max(rate, rising, proven) * (1.0 + policy.min_spread)
-    unsure = policy.unsure * sigma / math.sqrt(len(window))
+    mean_t = sum(t_ for t_, _p in window) / len(window)
+    unsure = policy.level_sd * sigma * math.sqrt(1.0 / len(window) + (t - mean_t) ** 2 / stt)
     earliest = t + max(0.0, 1.0 - level - unsure) / fastest
     rates = [(p1 - p0) / (t1 - t0) for (t0, p0), (t1, p1) in itertools.pairwise(window)]
     steady = len(rates) >= 3 and (max(rates) - min(rates)) <= policy.steady_tolerance * min(rates)
@@ -300,7 +314,42 @@ def forecast(observations: Sequence[Observation], policy: PollPolicy | None = No
         # Steady (the local rates agree closely; noise would scatter them): the end is where
         # the rate says, if no further away than the span it was seen steady over.
         earliest = likely
-    return Forecast(likely=likely, earliest=min(likely, earliest), flat=flat, jump=jump)
+    return Forecast(likely=likely, earliest=min(likely, earliest), flat=flat, jump=jump, resume=resume)
+
+
+def _resume(numeric: Samples, sigma: float, policy: PollPolicy) -> float:
+    # The soonest a stalled job can end: what is left above the highest level seen (less the
+    # noise), covered at catch_up times the fastest rate any stretch has proven.
+    proven = _proven_rate(numeric[-policy.noise_samples :], sigma, policy)
+    if proven <= 0.0 or len(numeric) < 3:
+        return numeric[-1][0]
+    return numeric[-1][0] + max(0.0, 1.0 - _top(numeric) - 2.0 * sigma) / (policy.catch_up * proven)
+
+
+def _window(segment: Samples, sigma: float, policy: PollPolicy) -> Samples:
+    # The latest straight stretch: from the last fit_samples samples back, while the earlier
+    # samples lie within `consistent` prediction sd of the line fitted to the later ones. Two
+    # in a row off the line on the same side end it (a bend); one is noise.
+    n = min(len(segment), policy.fit_samples)
+    while n < min(len(segment), policy.max_window):
+        first = _off_line(segment, n, n + 1, sigma)
+        if abs(first) > policy.consistent:
+            second = _off_line(segment, n, n + 2, sigma) if n + 2 <= len(segment) else first
+            if abs(second) > policy.consistent and second * first > 0:
+                break
+        n += 1
+    return segment[-n:]
+
+
+def _off_line(segment: Samples, n: int, back: int, sigma: float) -> float:
+    # How far the sample `back` places from the end lies off the line fitted to the last n
+    # samples, in standard deviations of a prediction there (noise plus the line's own error).
+    window = segment[-n:]
+    rate, level, stt = _fit(window)
+    mean_t = sum(t for t, _p in window) / n
+    t0, p0 = segment[-back]
+    spread = sigma * math.sqrt(1.0 + 1.0 / n + (t0 - mean_t) ** 2 / stt)
+    return (p0 - level - rate * (t0 - window[-1][0])) / spread
 
 
 def _with_start(observations: Sequence[Observation], segment: Samples) -> Samples:
@@ -309,7 +358,15 @@ def _with_start(observations: Sequence[Observation], segment: Samples) -> Sample
     return [(zero[-1], 0.0), *segment] if zero else segment
 
 
-def _jump(samples: Samples, sigma: float, policy: PollPolicy) -> bool:
+def _top(samples: Samples) -> float:
+    # The highest level reached: the highest median of three consecutive samples (one noisy
+    # sample neither sets it nor lowers it); the latest sample while fewer than three.
+    if len(samples) < 3:
+        return samples[-1][1]
+    return max(sorted(p for _t, p in samples[i : i + 3])[1] for i in range(len(samples) - 2))
+
+
+def _jump(samples: Samples, sigma: float, policy: PollPolicy, top: float) -> bool:
     # Could one jump end it? Progress that has moved in jumps (a rise between two polls far
     # above the noise and `jump_ratio` times faster than the job's mean rate) may end with one
     # more: once what is left is no more than the largest such jump, the end may come at any
@@ -321,7 +378,9 @@ def _jump(samples: Samples, sigma: float, policy: PollPolicy) -> bool:
         rise = p1 - p0
         if rise > policy.unsure * 2 * sigma and rise > policy.jump_ratio * mean * (t1 - t0):
             largest = max(largest, rise)
-    return largest > 0.0 and 1.0 - pb <= largest + policy.unsure * sigma
+    # What is left is measured from the highest level reached: a noisy low sample on the last
+    # level does not make the end look further away.
+    return largest > 0.0 and 1.0 - max(pb, top) <= largest + policy.unsure * sigma
 
 
 def predict_completion(observations: Sequence[Observation], policy: PollPolicy | None = None) -> float | None:
@@ -434,8 +493,10 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
     if fc.jump:
         delay = min(delay, policy.step_interval)
     if fc.flat:
-        # Stalled, on a level or fallen back: the end may come at any moment.
-        delay = min(delay, policy.flat_interval)
+        # Stalled, on a level or fallen back: the end may come at any moment once progress
+        # could resume and cover what is left.
+        soonest = policy.flat_interval if fc.jump else max(policy.flat_interval, fc.resume - now)
+        delay = min(delay, soonest)
     return delay
 
 

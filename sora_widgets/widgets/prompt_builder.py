@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import traitlets as t
@@ -12,11 +14,11 @@ from .._constants import MAX_PROMPT_CHARS
 from .._text import shorten
 from ..client._requests import catalog_request, nominal_seconds, nominal_size
 from ..coaching import PromptReport, Vocabulary, coach
-from ..errors import InvalidRequestError
+from ..errors import InvalidRequestError, SoraError
 from ..models.catalog import I2V, MODELS, ORIENTATIONS, T2V, front_catalog, get_model
 from ..models.prices import PriceTable, estimate_cost, format_estimate
 from ..models.request import ReferenceImage, VideoRequest
-from ..models.specs import ModelSpec
+from ..models.specs import ModelInfo, ModelSpec
 from ..models.video import Video
 from ._base import SoraWidget, handles
 from ._common import describe_error, format_cost
@@ -151,6 +153,11 @@ class PromptBuilder(SoraWidget, front="prompt_builder"):
         super().__init__(**kwargs)
         self.prices = prices  # the price table estimates use (None: the bundled prices)
         self._specs: dict[str, ModelSpec] = {}
+        # The picker's catalog models by id (label); a spec is read only when its model is picked.
+        self._offered: dict[str, str] = {}
+        self._read_spec: Callable[[str], Awaitable[ModelSpec]] | None = None
+        self._reading: dict[str, asyncio.Task[ModelSpec | None]] = {}
+        self._unreadable: dict[str, str] = {}  # model -> why its spec could not be read
         self._slot_sources: dict[str, ReferenceImage] = {}  # picker -> image as loaded
         self._slot_images: dict[str, ReferenceImage] = {}  # picker -> fitted: what is sent
         self.vocabulary = vocabulary  # the prompt coach's words (None: the default vocabulary)
@@ -203,10 +210,57 @@ class PromptBuilder(SoraWidget, front="prompt_builder"):
         """Offer these catalog models in the picker, after Sora 2 Pro, in the order given (the
         Sora specs themselves are the Sora 2 Pro form). A model picked stays if still offered."""
         self._specs = {s.model_id: s for s in specs if s.model_id not in MODELS}
-        choices = [{"id": s.model_id, "label": s.name or s.model_id} for s in self._specs.values()]
-        self.model_choices = [SORA_CHOICE, *choices]
-        if self.model and self.model not in self._specs:
+        self._read_spec = None
+        self._offer({s.model_id: s.name or s.model_id for s in self._specs.values()})
+
+    def offer_models(
+        self, models: Iterable[ModelInfo], read_spec: Callable[[str], Awaitable[ModelSpec]]
+    ) -> None:
+        """Offer these catalog models in the picker, reading a model's spec only when it is picked
+        (``read_spec``, such as ``client.model_spec``, which caches). While it is read the picker
+        says "Loading…" and nothing can be sent; a spec that cannot be read is said there too.
+        """
+        self._read_spec = read_spec
+        self._unreadable.clear()
+        offered = {m.id: m.name or m.id for m in models if m.id not in MODELS}
+        self._specs = {k: v for k, v in self._specs.items() if k in offered}
+        self._offer(offered)
+
+    def _offer(self, offered: dict[str, str]) -> None:
+        self._offered = offered
+        self.model_choices = [SORA_CHOICE, *({"id": k, "label": v} for k, v in offered.items())]
+        if self.model and self.model not in offered:
             self.model = ""
+
+    async def spec_ready(self) -> ModelSpec | None:
+        """The picked model's spec once it has been read (None for the Sora form, or when it could
+        not be read: ``model_note`` says why)."""
+        if self.model and self.spec is None:
+            task = self._reading.get(self.model) or self._start_reading(self.model)
+            if task is not None:
+                await task
+        return self.spec
+
+    def _start_reading(self, model: str) -> asyncio.Task[ModelSpec | None] | None:
+        if self._read_spec is None or model in self._reading:
+            return self._reading.get(model)
+        task = self.in_background(self._read(model, self._read_spec), name=f"read the spec of {model}")
+        self._reading[model] = task
+        return task
+
+    async def _read(self, model: str, read_spec: Callable[[str], Awaitable[ModelSpec]]) -> ModelSpec | None:
+        try:
+            spec = await read_spec(model)
+        except SoraError as exc:
+            self._unreadable[model] = f"Could not read the parameters of {model}: {describe_error(exc)}"
+            spec = None
+        finally:
+            self._reading.pop(model, None)
+        if spec is not None:
+            self._specs[model] = spec
+        if self.model == model:
+            self._on_model()
+        return spec
 
     @property
     def spec(self) -> ModelSpec | None:
@@ -216,7 +270,7 @@ class PromptBuilder(SoraWidget, front="prompt_builder"):
     @t.validate("model")
     def _check_model(self, proposal: dict[str, Any]) -> str:
         value = str(proposal["value"])
-        offered = getattr(self, "_specs", {})
+        offered = getattr(self, "_offered", {})
         if value and value not in offered:
             names = ", ".join(offered) or "none (set_models first)"
             raise t.TraitError(f"model {value!r} is not offered in this builder; offered: {names}")
@@ -240,9 +294,19 @@ class PromptBuilder(SoraWidget, front="prompt_builder"):
             self.controls = controls
             self.values = {**defaults, **kept_values(self.values, controls)}
             needs = "  ·  needs an image" if spec is not None and spec.requires_image else ""
-            self.model_note = f"{spec.model_id}{needs}" if spec is not None else ""
+            self.model_note = f"{spec.model_id}{needs}" if spec is not None else self._waiting_note()
+        if spec is None and self.model and self.model not in self._unreadable:
+            with contextlib.suppress(RuntimeError):  # no running loop: ``await builder.spec_ready()``
+                self._start_reading(self.model)
         self._refit_slots()
         self._on_form_edit()
+
+    def _waiting_note(self) -> str:
+        """What the picker says for a picked model whose spec is not here: loading, or why not."""
+        if not self.model:
+            return ""
+        label = self._offered.get(self.model, self.model)
+        return self._unreadable.get(self.model) or f"Loading the parameters of {label}…"
 
     def _on_values(self, _change: Any = None) -> None:
         try:
@@ -290,6 +354,8 @@ class PromptBuilder(SoraWidget, front="prompt_builder"):
     def _price_text(self) -> str:
         """The price line: the estimate (or "unknown", never $0), the length, the model."""
         spec = self.spec
+        if spec is None and self.model:
+            return ""  # no price before the model's spec says its length
         if spec is None:
             kind_spec = I2V if self.image is not None else T2V
             seconds = self.seconds if self.seconds in kind_spec.seconds else kind_spec.default_seconds
@@ -353,6 +419,8 @@ class PromptBuilder(SoraWidget, front="prompt_builder"):
         spec = self.spec
         if spec is not None:
             return self._catalog_request(spec, prompt)
+        if self.model:  # picked, its spec not read (yet): never the Sora form in its place
+            raise InvalidRequestError(self._waiting_note())
         return VideoRequest(
             prompt=prompt,
             size=self.size,

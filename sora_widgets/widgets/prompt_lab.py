@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -13,9 +14,11 @@ import ipywidgets
 import traitlets as t
 
 from ..coaching import coach
+from ..errors import SoraError
 from ..job import Job
 from ..lab import Lab, LabJob, label
-from ..models.catalog import front_catalog
+from ..models.catalog import MODELS, front_catalog
+from ..models.prices import format_estimate
 from ..models.task import status_vocabulary
 from ..models.video import Video
 from ._base import SoraWidget, handles
@@ -29,8 +32,15 @@ if TYPE_CHECKING:
 
 __all__ = ["LabJob", "PromptLab"]
 
-_DEFINITION = ("mode", "template", "slots", "prompts", "sizes", "seconds", "budget", "concurrency")
+_DEFINITION = ("mode", "template", "slots", "prompts", "models", "sizes", "seconds", "budget", "concurrency")
 # Playback of the compared videos: set from Python, reported by the page (see set_state).
+
+
+def _elapsed(job: LabJob) -> str:
+    """How long the job ran (from its create to its end), ``"12.3 s"``; empty until it ran."""
+    if job.started_at is None or job.finished_at is None:
+        return ""
+    return f"{max(job.finished_at - job.started_at, 0.0):.1f} s"
 
 
 def _coach_summary(prompt: str) -> dict[str, Any]:
@@ -85,6 +95,7 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab"):
     template = t.Unicode("").tag(sync=True)
     slots = t.Dict(default_value={}).tag(sync=True)  # name -> list of values
     prompts = t.List(t.Unicode(), default_value=[]).tag(sync=True)
+    models = t.List(t.Unicode(), default_value=[]).tag(sync=True)  # the model axis (empty: Sora)
     sizes = t.List(t.Unicode(), default_value=["720x1280"]).tag(sync=True)
     _catalog = t.Dict(front_catalog()).tag(sync=True)  # the sizes and lengths offered
     _statuses = t.Dict(status_vocabulary()).tag(sync=True)  # the words statuses are shown with
@@ -113,6 +124,7 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab"):
         template: str = "",
         slots: Mapping[str, Sequence[str] | str] | None = None,
         prompts: Sequence[str] | None = None,
+        models: Sequence[str] | str | None = None,
         sizes: Sequence[str] | str = ("720x1280",),
         seconds: Sequence[int | str] | int | str = (4,),
         budget: float | Decimal | str | None = None,
@@ -126,6 +138,7 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab"):
             template=template,
             slots=slots,
             prompts=prompts,
+            models=models,
             sizes=sizes,
             seconds=seconds,
             budget=budget,
@@ -143,6 +156,8 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab"):
         self.observe(self._definition_edited, names=list(_DEFINITION))
         self.lab.observe(self._on_lab)
         self._from_lab()
+        with contextlib.suppress(RuntimeError):  # no running loop: ``await view.lab.load_models()``
+            self._read_specs()
 
     # -- the headless lab, and the widget's copy of it --------------------------------------
 
@@ -161,6 +176,18 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab"):
         setattr(self.lab, name, list(value) if isinstance(value, list) else value)
         if name != "concurrency":
             self.lab.plan()
+        if name == "models":
+            self._read_specs()
+
+    def _read_specs(self) -> None:
+        """Read the specs a model sweep needs, in the background; the summary says so meanwhile."""
+        if not any(m not in MODELS for m in self.lab.models):
+            return
+        self.in_background(self._load_models(), name="read the models' specs")
+
+    async def _load_models(self) -> None:
+        with contextlib.suppress(SoraError):  # a model the catalog does not offer: the plan says so
+            await self.lab.load_models()
 
     def _on_lab(self, _lab: Lab) -> None:
         self._from_lab()
@@ -210,7 +237,9 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab"):
             "prompt": job.variant.request.prompt,
             "size": job.variant.request.size,
             "seconds": job.variant.request.seconds,
-            "cost": format_cost(job.variant.estimated_cost),
+            "model": job.variant.request.model,
+            "cost": format_estimate(job.variant.estimate),  # "unknown" for a model without a price
+            "elapsed": _elapsed(job),
             "status": job.status,
             "progress": -1.0 if job.progress is None else float(job.progress),
             "task_id": job.task_id or "",
@@ -237,7 +266,8 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab"):
             "favourite": video.favourite,
             "width": video.width,
             "height": video.height,
-            "can_remix": bool(video.remix_id),
+            # A remix is Sora's (remix_video_id); a catalog model's request has no such field.
+            "can_remix": bool(video.remix_id) and not job.variant.request.is_catalog,
         }
 
     def _sync_frame_compare(self, compared: list[tuple[LabJob, str]]) -> None:

@@ -22,7 +22,6 @@ import ipywidgets
 import traitlets as t
 
 from .._text import shorten
-from ..errors import SoraError
 from ..job import Job
 from ..models.catalog import MODELS
 from ..models.request import VideoRequest
@@ -189,15 +188,11 @@ class Studio(SoraWidget, front="studio"):
         return job
 
     async def load_models(self) -> None:
-        """Read the account's video models and their specs into the builder's model picker
-        (started when the Studio is made; call it again to refresh)."""
+        """Read the account's video models into the builder's model picker (started when the
+        Studio is made; call it again to refresh). A model's spec is read when it is picked
+        (cached by the client), so dozens of models cost one list request, not dozens."""
         infos = [m for m in await self.client.models() if m.is_video and m.id not in MODELS]
-        found = await asyncio.gather(*(self.client.model_spec(m.id) for m in infos), return_exceptions=True)
-        # A model whose spec cannot be read is left out of the picker rather than failing the Studio.
-        self.builder.set_models(spec for spec in found if not isinstance(spec, BaseException))
-        for failure in (f for f in found if isinstance(f, BaseException)):
-            if not isinstance(failure, SoraError):
-                raise failure
+        self.builder.offer_models(infos, self.client.model_spec)
 
     def remix(self, video: Video) -> None:
         """Set the builder up to make a variation of ``video``."""

@@ -83,3 +83,30 @@ def test_draws_a_small_png_per_kind(tmp_path: Path) -> None:
             colours = {c for _, c in img.getcolors() or []}
             assert {3, 4} <= colours  # ticks for ours (blue) and for the fixed loop (orange)
         assert path.stat().st_size < 20_000
+
+
+def test_where_our_polls_go_adds_up_and_the_dark_is_where_progress_says_nothing() -> None:
+    from benchmarks.polling import JOB_PHASES
+
+    data = family(range(4))
+    for kind in KINDS:
+        phases = data[kind]["phases"]
+        assert set(phases) == set(JOB_PHASES)
+        assert sum(phases.values()) == pytest.approx(data[kind]["polls"]["ours"] / data[kind]["jobs"])
+        assert phases["the end"] == pytest.approx(1.0)  # one poll per job sees the end
+        if kind not in ("steps", "held below 1", "missing"):
+            assert phases["dark"] == 0.0
+    missing = data["missing"]["phases"]
+    assert missing["dark"] > 10 and missing["middle"] == missing["first 30 s"] == 0.0
+
+
+def test_the_tradeoff_table_has_every_setting_and_the_fixed_loops_as_anchors() -> None:
+    from benchmarks.polling import TRADEOFF, tradeoff
+
+    rows = tradeoff(range(2))
+    assert [r[0] for r in rows] == [label for label, _knobs in TRADEOFF] + [
+        "fixed 1.5 s loop",
+        "fixed 1 s loop",
+    ]
+    one_second = rows[-1]
+    assert float(one_second[2].split(" s")[0]) < 1.0 and 4.0 < float(one_second[4].rstrip("x")) < 5.5

@@ -30,7 +30,7 @@ SETUP = """\
 import json, time
 import sora_widgets as sw
 from sora_widgets.simulator import Simulator
-client = sw.SoraClient(simulator=Simulator(speed="instant"))
+client = sw.SoraClient(connect=Simulator(speed="instant"))
 studio = sw.Studio(client)
 lab = sw.PromptLab(client, template="A fox by {place}, {light}",
                    slots={"place": ["a lake"], "light": ["dusk"]}, sizes=["1280x720"], seconds=[4])
@@ -158,7 +158,7 @@ def test_typing_in_notebook_7_stays_in_the_widgets(open_notebook: Any, jupyter_n
 
 PLAYER_CELLS = [
     "import time\nimport sora_widgets as sw\nfrom sora_widgets.simulator import Simulator\n"
-    "client = sw.SoraClient(simulator=Simulator(speed='instant'))\n"
+    "client = sw.SoraClient(connect=Simulator(speed='instant'))\n"
     "video = await client.generate(prompt='A red kite at dusk', size='1280x720', seconds=4)\n"
     "player = sw.VideoPlayer(video)\nplayer.muted = True\nplayer.loop = True\nplayer",
     "player.play()",
@@ -211,7 +211,7 @@ def test_a_seek_from_python_right_after_play_wins_every_time(open_notebook: Any,
 LAB_CELLS = [
     "import json, time\nimport av\nfrom PIL import Image\nimport sora_widgets as sw\n"
     "from sora_widgets.simulator import Simulator\n"
-    "client = sw.SoraClient(simulator=Simulator(speed='instant'))\n"
+    "client = sw.SoraClient(connect=Simulator(speed='instant'))\n"
     "lab = sw.PromptLab(client, template='A fox in snow, {light}', slots={'light': ['red dusk', 'noon']},\n"
     "                   sizes=['1280x720'], seconds=[4])\n"
     "def first_frames():\n"

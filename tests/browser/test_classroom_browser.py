@@ -50,7 +50,7 @@ def generate_as(room: dict[str, Any], name: str, prompt: str) -> None:
 
     async def run() -> None:
         journal = Journal(room["home"] / f"{name}.sqlite3")
-        async with SoraClient(room[name], base_url=room["url"], journal=journal) as client:
+        async with SoraClient(room[name], connect=room["url"], journal=journal) as client:
             await client.generate(prompt=prompt, seconds=4)
         journal.close()
 

@@ -126,7 +126,7 @@ SETUP_COMPARE = """\
 import ipywidgets
 import sora_widgets as sw
 from sora_widgets.simulator import Simulator
-client = sw.SoraClient(simulator=Simulator(speed="instant"))
+client = sw.SoraClient(connect=Simulator(speed="instant"))
 videos = [
     client.generate_sync(prompt="Wide shot of a red kite at dawn", size="1280x720", seconds=4),
     client.generate_sync(prompt="Wide shot of a red kite at dusk", size="1280x720", seconds=4),
@@ -200,7 +200,7 @@ def test_clicking_a_frame_seeks_every_player(
 LAB = """\
 import sora_widgets as sw
 from sora_widgets.simulator import Simulator
-client = sw.SoraClient(simulator=Simulator(speed="instant"))
+client = sw.SoraClient(connect=Simulator(speed="instant"))
 lab = sw.PromptLab(client, template="Wide shot of a red fox trotting through snow at {light}, slow dolly-in",
                    slots={"light": ["dusk", "dawn"]}, sizes=["1280x720"], seconds=[4])
 await lab.lab.run()

@@ -21,7 +21,7 @@ SETUP = """\
 import sora_widgets as sw
 from sora_widgets.errors import GenerationFailed
 from sora_widgets.simulator import Simulator
-client = sw.SoraClient(simulator=Simulator(speed="instant"))
+client = sw.SoraClient(connect=Simulator(speed="instant"))
 kite = client.generate_sync(prompt="A red kite over a beach at dusk", size="1280x720", seconds=4)
 fox = client.generate_sync(prompt="A fox in fresh snow", size="720x1280", seconds=4)
 try:

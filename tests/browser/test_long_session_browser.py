@@ -53,7 +53,7 @@ PAGE_PROBES = """
 STUDIO = """\
 import sora_widgets as sw
 from sora_widgets.simulator import Simulator
-client = sw.SoraClient(simulator=Simulator(speed="demo"))
+client = sw.SoraClient(connect=Simulator(speed="demo"))
 studio = sw.Studio(client)
 studio
 """
@@ -110,7 +110,7 @@ def test_players_give_their_media_back_when_outputs_are_cleared(open_notebook: A
     nb: NotebookPage = open_notebook(
         [
             "import sora_widgets as sw\nfrom sora_widgets.simulator import Simulator\n"
-            "client = sw.SoraClient(simulator=Simulator(speed='instant'))\n"
+            "client = sw.SoraClient(connect=Simulator(speed='instant'))\n"
             "video = client.generate_sync(prompt='A red kite', size='1280x720', seconds=4)",
             "sw.VideoPlayer(video)",
             "sw.VideoPlayer(video)",
@@ -142,7 +142,7 @@ def test_a_long_gallery_paints_each_tile_once_and_holds_only_visible_images(
     nb: NotebookPage = open_notebook(
         [
             "import sora_widgets as sw\nfrom sora_widgets.simulator import Simulator\n"
-            "client = sw.SoraClient(simulator=Simulator(speed='instant'))\n"
+            "client = sw.SoraClient(connect=Simulator(speed='instant'))\n"
             "video = client.generate_sync(prompt='A red kite', size='1280x720', seconds=4)\n"
             "journal = client.journal\n"
             f"for n in range({count - 1}):\n"
@@ -182,7 +182,7 @@ def test_finished_status_bars_leave_no_widget_in_the_kernel_or_the_page(open_not
         [
             "import sora_widgets as sw\nfrom sora_widgets.simulator import Simulator\n"
             "from ipywidgets.widgets.widget import _instances\n"
-            "client = sw.SoraClient(simulator=Simulator(speed='instant'))\n"
+            "client = sw.SoraClient(connect=Simulator(speed='instant'))\n"
             "studio = sw.Studio(client)\nstudio",
             "before = len(_instances)\n"
             "for n in range(3):\n"

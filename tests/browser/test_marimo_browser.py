@@ -160,7 +160,7 @@ def test_the_prompt_lab_grid_updates_live(open_marimo: Callable[..., MarimoPage]
             import sora_widgets as sw
             from sora_widgets.simulator import Simulator
 
-            client = sw.SoraClient(simulator=Simulator(speed="instant"))
+            client = sw.SoraClient(connect=Simulator(speed="instant"))
             """,
             """
             lab = sw.PromptLab(client, template="A red fox in fresh snow, {light}",
@@ -335,7 +335,7 @@ LAB_CELLS = [
     import sora_widgets as sw
     from sora_widgets.simulator import Simulator
 
-    client = sw.SoraClient(simulator=Simulator(speed="instant"))
+    client = sw.SoraClient(connect=Simulator(speed="instant"))
     """,
     """
     lab = sw.PromptLab(client, sizes=["1280x720"], seconds=[4], budget=5)
@@ -482,7 +482,7 @@ import sora_widgets as sw
 from sora_widgets.errors import GenerationFailed
 from sora_widgets.simulator import Simulator
 
-client = sw.SoraClient(simulator=Simulator(speed="instant"))
+client = sw.SoraClient(connect=Simulator(speed="instant"))
 kite = client.generate_sync(prompt="A red kite over a beach at dusk", size="1280x720", seconds=4)
 fox = client.generate_sync(prompt="A fox in fresh snow", size="720x1280", seconds=4)
 try:

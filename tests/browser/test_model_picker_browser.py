@@ -22,7 +22,7 @@ SETUP = """\
 import sora_widgets as sw
 from sora_widgets.simulator import Simulator
 sim = Simulator(speed="instant")
-client = sw.SoraClient(simulator=sim)
+client = sw.SoraClient(connect=sim)
 studio = sw.Studio(client)
 studio
 """
@@ -82,5 +82,6 @@ def test_pick_a_catalog_model_with_the_keyboard_generate_and_play(open_notebook:
     error = studio.locator(".sw-status-error").first
     expect(error).to_contain_text("kirin_v2_6_t2v", timeout=60_000)
     expect(error).to_contain_text("closest video models it offers")
+    expect(error).not_to_contain_text("task")  # the service's words about a model, not a task's advice
     nb.screenshot("model-retired-status-light", target=studio.locator(".sw-status").first)
     assert nb.js_errors == []

@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SETUP = """\
 import sora_widgets as sw
 from sora_widgets.simulator import Simulator
-client = sw.SoraClient(simulator=Simulator(speed="instant"))
+client = sw.SoraClient(connect=Simulator(speed="instant"))
 lab = sw.PromptLab(client, template="A red fox in fresh snow, {light}",
                    slots={"light": ["dusk", "dawn", "noon"]}, sizes=["1280x720"], seconds=[4], budget=5)
 lab

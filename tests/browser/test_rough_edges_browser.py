@@ -23,7 +23,7 @@ CELLS = [
 import json
 import sora_widgets as sw
 from sora_widgets.simulator import Simulator
-client = sw.SoraClient(simulator=Simulator(speed="instant"))
+client = sw.SoraClient(connect=Simulator(speed="instant"))
 studio = sw.Studio(client)
 lab = sw.PromptLab(client, template="A fox by {place}, {light}",
                    slots={"place": ["a lake", "a wide slow river"], "light": ["dusk"]},

@@ -28,7 +28,7 @@ SETUP = """\
 import json
 import sora_widgets as sw
 from sora_widgets.simulator import FaultPlan, Simulator
-client = sw.SoraClient(simulator=Simulator(speed="instant", faults=FaultPlan(audio=True)))
+client = sw.SoraClient(connect=Simulator(speed="instant", faults=FaultPlan(audio=True)))
 board = sw.Storyboard(client, size="landscape", seconds=4, continuity={mode!r})
 board.add({first!r})
 board

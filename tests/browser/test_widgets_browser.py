@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SETUP = """\
 import sora_widgets as sw
 from sora_widgets.simulator import Simulator
-client = sw.SoraClient(simulator=Simulator(speed="instant"))
+client = sw.SoraClient(connect=Simulator(speed="instant"))
 studio = sw.Studio(client)
 studio
 """
@@ -287,7 +287,7 @@ def test_player_controlled_from_python_and_read_back(open_notebook: Any) -> None
     nb: NotebookPage = open_notebook(
         [
             "import sora_widgets as sw\nfrom sora_widgets.simulator import Simulator\n"
-            "client = sw.SoraClient(simulator=Simulator(speed='instant'))\n"
+            "client = sw.SoraClient(connect=Simulator(speed='instant'))\n"
             "video = await client.generate(prompt='A red kite at dusk', size='landscape')\n"
             "player = sw.VideoPlayer(video)\nplayer",
             "player.muted = True\nplayer.loop = True\nplayer.play()",
@@ -322,7 +322,7 @@ def test_a_displayed_player_paints_from_the_bytes_pushed_with_its_display(open_n
     nb: NotebookPage = open_notebook(
         [
             "import sora_widgets as sw\nfrom sora_widgets.simulator import Simulator\n"
-            "client = sw.SoraClient(simulator=Simulator(speed='instant'))\n"
+            "client = sw.SoraClient(connect=Simulator(speed='instant'))\n"
             "video = await client.generate(prompt='A red kite at dusk', size='landscape')\n"
             "player = sw.VideoPlayer(video)\nasked = []\n_send = player._send_video\n"
             "player._send_video = lambda: (asked.append(player.version), _send())[1]\nplayer",
@@ -350,7 +350,7 @@ def test_saved_notebook_with_widget_state_has_no_key_and_no_video(open_notebook:
             # The key comes from a file, as from a secret store: it is not in the notebook's source.
             "import pathlib\nimport sora_widgets as sw\nfrom sora_widgets.simulator import Simulator\n"
             "key = pathlib.Path('key.txt').read_text().strip()\n"
-            "client = sw.SoraClient(key, simulator=Simulator(speed='instant'))\n"
+            "client = sw.SoraClient(key, connect=Simulator(speed='instant'))\n"
             "studio = sw.Studio(client)\nstudio",
             "video = await studio.generate(prompt='A red kite at dusk', size='landscape')\n"
             "print(video.path.stat().st_size)",

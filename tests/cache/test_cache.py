@@ -119,7 +119,7 @@ def test_policy_is_saved_and_described(tmp_path: Path) -> None:
 @pytest.fixture
 async def client(tmp_path: Path) -> AsyncIterator[SoraClient]:
     simulator = Simulator(speed="instant", state_dir=tmp_path / "sim", result_ttl_s=3)
-    c = SoraClient(simulator=simulator)
+    c = SoraClient(connect=simulator)
     yield c
     await c.aclose()
     assert c.journal is not None

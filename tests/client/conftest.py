@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from sora_widgets.client import SoraClient
+from sora_widgets.client import Service, SoraClient
 from sora_widgets.journal import Journal
 from tests.client_fixture import client  # noqa: F401  (a fixture, found by name)
 from tests.fake_time import FakeTime
@@ -39,8 +39,7 @@ def make_client(
 ) -> Callable[..., SoraClient]:
     def make(**overrides: Any) -> SoraClient:
         kwargs: dict[str, Any] = {
-            "base_url": BASE,
-            "httpx_transport": gateway.transport(),
+            "connect": Service(BASE, transport=gateway.transport()),
             "sleep": fake_time.sleep,
             "clock": fake_time.clock,
             "rand": lambda: 0.5,

@@ -92,7 +92,7 @@ async def test_sweep_of_twelve_variants_against_the_simulator(tmp_path: Path) ->
     """The issue's sweep: 12 variants with injected failures and 429s, against the simulator."""
     sim = Simulator(speed="instant", state_dir=tmp_path / "sim")
     journal = Journal(tmp_path / "journal.sqlite3")
-    client = SoraClient("sk-sweep-key", simulator=sim, journal=journal, download_dir=tmp_path / "v")
+    client = SoraClient("sk-sweep-key", connect=sim, journal=journal, download_dir=tmp_path / "v")
     active = peak = 0
     original = client.generate
 
@@ -136,7 +136,7 @@ async def test_batch_labels_reach_the_journal_and_the_videos(tmp_path: Path) -> 
     journal = Journal(tmp_path / "journal.sqlite3")
     client = SoraClient(
         "sk-labels-test-000000",
-        simulator=Simulator(speed="instant", state_dir=tmp_path / "sim"),
+        connect=Simulator(speed="instant", state_dir=tmp_path / "sim"),
         journal=journal,
         download_dir=tmp_path / "videos",
     )

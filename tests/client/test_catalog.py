@@ -32,7 +32,7 @@ def sim() -> Simulator:
 @pytest.fixture
 async def client(sim: Simulator, tmp_path: Path) -> AsyncIterator[sw.SoraClient]:
     journal = Journal(tmp_path / "journal.sqlite3")
-    c = sw.SoraClient(simulator=sim, journal=journal, download_dir=tmp_path / "videos")
+    c = sw.SoraClient(connect=sim, journal=journal, download_dir=tmp_path / "videos")
     yield c
     await c.aclose()
     journal.close()
@@ -164,9 +164,9 @@ async def test_catalog_calls_carry_no_key_and_go_to_models_url(tmp_path: Path) -
     key = "vx-" + "CatalogNoKey0123456789"
     client = sw.SoraClient(
         key,
-        base_url="https://api.example",
-        models_url="https://models.example/cat",
-        httpx_transport=transport,
+        connect=sw.Service(
+            "https://api.example", models_url="https://models.example/cat", transport=transport
+        ),
         journal=False,
     )
     assert [m.id for m in await client.models()] == ["m1"]
@@ -186,8 +186,7 @@ async def test_a_bad_catalog_answer_is_a_clear_error(answer: Any, error: type[Ex
     transport = _spy({"/api/v1/skill/models": answer}, [])
     client = sw.SoraClient(
         "vx-" + "CatalogBad0123456789",
-        base_url="https://api.example",
-        httpx_transport=transport,
+        connect=sw.Service("https://api.example", transport=transport),
         journal=False,
     )
     with pytest.raises(error):
@@ -199,8 +198,7 @@ async def test_without_a_catalog_the_bundled_specs_stand_in() -> None:
     transport = _spy({"/api/v1/skill/models": httpx.ConnectError("down")}, [])
     client = sw.SoraClient(
         "vx-" + "CatalogOff0123456789",
-        base_url="https://api.example",
-        httpx_transport=transport,
+        connect=sw.Service("https://api.example", transport=transport),
         journal=False,
     )
     assert [m.id for m in await client.models()] == ["sora_2_pro_t2v", "sora_2_pro_i2v"]
@@ -211,7 +209,7 @@ async def test_without_a_catalog_the_bundled_specs_stand_in() -> None:
 
 
 def test_the_blocking_twins(sim: Simulator, tmp_path: Path) -> None:
-    client = sw.SoraClient(simulator=sim, journal=False, download_dir=tmp_path)
+    client = sw.SoraClient(connect=sim, journal=False, download_dir=tmp_path)
     assert "kirin_v2_6_t2v" in {m.id for m in client.models_sync()}
     assert client.model_spec_sync("sora_2_pro_t2v").lengths == (4, 8, 12)
     client.close()
@@ -232,7 +230,7 @@ def test_prices_unknown_is_never_zero() -> None:
 
 
 def test_the_repr_names_the_built_in_simulator_not_its_placeholder_url(sim: Simulator) -> None:
-    client = sw.SoraClient(simulator=sim, journal=False)
+    client = sw.SoraClient(connect=sim, journal=False)
     assert repr(client) == "SoraClient(simulated: the built-in simulator)"
     client.close()
 
@@ -254,7 +252,7 @@ async def test_after_a_restart_a_task_is_polled_at_its_model_endpoint(sim: Simul
     image = io.BytesIO()
     Image.new("RGB", (64, 36), "red").save(image, "PNG")
     first = sw.SoraClient(
-        base_url="http://simulator.invalid", httpx_transport=_RecordingASGI(sim.app), journal=journal
+        connect=sw.Service("http://simulator.invalid", transport=_RecordingASGI(sim.app)), journal=journal
     )
     task = await first.create(
         model="viduq3_pro_start_end2video", prompt="A red card", images=[image.getvalue()]
@@ -262,7 +260,9 @@ async def test_after_a_restart_a_task_is_polled_at_its_model_endpoint(sim: Simul
     await first.aclose()
     spy = _RecordingASGI(sim.app)
     again = sw.SoraClient(
-        base_url="http://simulator.invalid", httpx_transport=spy, journal=journal, download_dir=tmp_path / "v"
+        connect=sw.Service("http://simulator.invalid", transport=spy),
+        journal=journal,
+        download_dir=tmp_path / "v",
     )
     video = await again.wait(task.id)  # a new client: only the journal knows the endpoint
     assert video.model == "viduq3_pro_start_end2video"

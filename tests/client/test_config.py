@@ -6,11 +6,10 @@ import sys
 import types
 from pathlib import Path
 
-import httpx
 import pytest
 
 from sora_widgets._constants import DEFAULT_BASE_URL, SIMULATOR_BASE_URL
-from sora_widgets.client import SoraClient
+from sora_widgets.client import Service, SoraClient
 from sora_widgets.errors import AuthenticationError, InvalidRequestError
 
 from .fakes import KEY, FakeGateway
@@ -24,7 +23,8 @@ def test_key_from_argument_env_or_keyring(
     monkeypatch: pytest.MonkeyPatch, gateway: FakeGateway, tmp_path: Path
 ) -> None:
     def client(**kwargs: object) -> SoraClient:
-        return SoraClient(httpx_transport=gateway.transport(), journal=False, download_dir=tmp_path, **kwargs)  # type: ignore[arg-type]
+        where = Service(transport=gateway.transport())  # the configured URL, through the fake
+        return SoraClient(connect=where, journal=False, download_dir=tmp_path, **kwargs)  # type: ignore[arg-type]
 
     c = client(api_key=KEY)
     assert not c.simulated and c.base_url == DEFAULT_BASE_URL
@@ -53,24 +53,24 @@ def test_a_broken_keyring_means_no_key(monkeypatch: pytest.MonkeyPatch) -> None:
 
     broken.get_password = fail  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "keyring", broken)
-    client = SoraClient(httpx_transport=httpx.MockTransport(lambda r: httpx.Response(500)), journal=False)
-    assert client.simulated and client.base_url == SIMULATOR_BASE_URL
+    client = SoraClient(journal=False)
+    assert client.simulated and client.simulator is not None and client.base_url == SIMULATOR_BASE_URL
 
 
 def test_no_key_for_the_real_service_is_refused_up_front() -> None:
     with pytest.raises(AuthenticationError, match="VTRIX_API_KEY"):
-        SoraClient(simulate=False)
+        SoraClient(connect=Service())
 
 
 def test_base_url_without_key_uses_the_placeholder(gateway: FakeGateway, tmp_path: Path) -> None:
-    c = SoraClient(base_url="http://127.0.0.1:9", httpx_transport=gateway.transport(), journal=False)
+    c = SoraClient(connect=Service("http://127.0.0.1:9", transport=gateway.transport()), journal=False)
     c.create_sync(prompt="a kite")
     assert seen_keys(gateway) == ["Bearer simulator"]
-    assert repr(c) == "SoraClient(base_url='http://127.0.0.1:9')"
+    assert repr(c) == "SoraClient(connect=Service('http://127.0.0.1:9', transport=MockTransport))"
 
 
 def test_repr_and_errors_never_show_the_key(gateway: FakeGateway) -> None:
-    c = SoraClient(KEY, base_url="https://api.example", httpx_transport=gateway.transport(), journal=False)
+    c = SoraClient(KEY, connect=Service("https://api.example", transport=gateway.transport()), journal=False)
     assert KEY not in repr(c) and KEY not in repr(c.transport) and KEY not in str(vars(c))
     with pytest.raises(InvalidRequestError) as info:
         SoraClient(KEY, image_form="raw")

@@ -49,7 +49,7 @@ class Durability(RuleBasedStateMachine):
         self.seen_progress: dict[str, float] = {}
 
     def _client(self) -> SoraClient:
-        return SoraClient(KEY, simulator=self.sim, journal=self.journal, download_dir=self.root / "videos")
+        return SoraClient(KEY, connect=self.sim, journal=self.journal, download_dir=self.root / "videos")
 
     @initialize(faults=st.lists(st.sampled_from(FAULTS), min_size=1, max_size=3))
     def first_requests(self, faults: list[str]) -> None:

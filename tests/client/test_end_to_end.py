@@ -60,7 +60,7 @@ def test_default_client_without_a_key_is_the_in_process_simulator() -> None:
 def test_base_url_without_a_key_sends_the_placeholder(sim: Simulator, journal: Journal) -> None:
     strict = Simulator(speed="instant", state_dir=sim.engine.state_dir, valid_keys={"simulator"})
     with strict.serve() as url:
-        client = SoraClient(base_url=url, journal=journal)
+        client = SoraClient(connect=url, journal=journal)
         assert client.simulated is False and "simulated" not in repr(client)
         task = client.create_sync(prompt="A paper boat")
         assert task.id
@@ -71,7 +71,7 @@ def test_base_url_without_a_key_sends_the_placeholder(sim: Simulator, journal: J
 async def test_in_process_generate_gives_a_real_video_of_the_requested_size(
     sim: Simulator, journal: Journal, tmp_path: Path
 ) -> None:
-    async with SoraClient(KEY, simulator=sim, journal=journal, download_dir=tmp_path / "v") as client:
+    async with SoraClient(KEY, connect=sim, journal=journal, download_dir=tmp_path / "v") as client:
         seen: list[Task] = []
         video = await client.generate(
             prompt="Wide shot of a red kite over a beach at dusk",
@@ -106,7 +106,7 @@ async def test_in_process_generate_gives_a_real_video_of_the_requested_size(
 async def test_faults_are_ridden_out_end_to_end(
     sim: Simulator, journal: Journal, tmp_path: Path, magic: str
 ) -> None:
-    async with SoraClient(KEY, simulator=sim, journal=journal, download_dir=tmp_path / "v") as client:
+    async with SoraClient(KEY, connect=sim, journal=journal, download_dir=tmp_path / "v") as client:
         if magic == "[sim:http=503x1]":
             # A 5xx on a create is an unknown outcome (never resent); the task was not made here.
             with pytest.raises(UnknownOutcomeError):
@@ -124,7 +124,7 @@ async def test_faults_are_ridden_out_end_to_end(
 async def test_a_lost_create_is_billed_once_and_never_resent(
     sim: Simulator, journal: Journal, lose: str
 ) -> None:
-    async with SoraClient(KEY, simulator=sim, journal=journal) as client:
+    async with SoraClient(KEY, connect=sim, journal=journal) as client:
         with pytest.raises(UnknownOutcomeError) as info:
             await client.create(prompt=f"A lighthouse in fog {lose}")
     assert sim.ledger.created(KEY) == 1  # the service made it ...
@@ -134,7 +134,7 @@ async def test_a_lost_create_is_billed_once_and_never_resent(
 
 
 async def test_a_429_storm_is_refused_without_creating(sim: Simulator, journal: Journal) -> None:
-    async with SoraClient(KEY, simulator=sim, journal=journal) as client:
+    async with SoraClient(KEY, connect=sim, journal=journal) as client:
         with pytest.raises(RateLimitError):
             await client.create(prompt="A fox [sim:http=429x10][sim:retry_after=0.05]")
     assert sim.ledger.created(KEY) == 0
@@ -142,7 +142,7 @@ async def test_a_429_storm_is_refused_without_creating(sim: Simulator, journal: 
 
 
 async def test_failures_carry_code_and_meaning(sim: Simulator, journal: Journal) -> None:
-    async with SoraClient(KEY, simulator=sim, journal=journal, auto_download=False) as client:
+    async with SoraClient(KEY, connect=sim, journal=journal, auto_download=False) as client:
         with pytest.raises(GenerationFailed) as info:
             await client.generate(prompt="A fox [sim:fail=096]")
         assert info.value.code == "002999096"
@@ -153,7 +153,7 @@ async def test_failures_carry_code_and_meaning(sim: Simulator, journal: Journal)
 
 
 async def test_validation_errors_never_reach_the_simulator(sim: Simulator, journal: Journal) -> None:
-    async with SoraClient(KEY, simulator=sim, journal=journal) as client:
+    async with SoraClient(KEY, connect=sim, journal=journal) as client:
         for fields in ({"prompt": ""}, {"prompt": "x", "size": "1920x1080"}, {"prompt": "x", "seconds": 10}):
             with pytest.raises(InvalidRequestError):
                 await client.create(**fields)  # type: ignore[arg-type]
@@ -162,7 +162,7 @@ async def test_validation_errors_never_reach_the_simulator(sim: Simulator, journ
 
 async def test_wrong_key_is_an_authentication_error(tmp_path: Path, journal: Journal) -> None:
     sim = Simulator(speed="instant", state_dir=tmp_path / "sim", valid_keys={"the-right-key-123"})
-    async with SoraClient(KEY, simulator=sim, journal=journal) as client:
+    async with SoraClient(KEY, connect=sim, journal=journal) as client:
         with pytest.raises(AuthenticationError) as info:
             await client.create(prompt="A fox")
     assert KEY not in str(info.value)
@@ -173,7 +173,7 @@ def test_real_loopback_server_generate_sync_and_no_key_anywhere(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     with sim.serve() as url:
-        client = SoraClient(KEY, base_url=url, journal=journal, download_dir=tmp_path / "v")
+        client = SoraClient(KEY, connect=url, journal=journal, download_dir=tmp_path / "v")
         video = client.generate_sync(
             prompt="A tram at night [sim:poll=503x2][sim:retry_after=0.1]", progress=False
         )
@@ -198,14 +198,14 @@ async def test_resume_after_kernel_and_simulator_restart(tmp_path: Path) -> None
     journal_path = tmp_path / "journal.sqlite3"
     first_sim = Simulator(speed="instant", state_dir=state)
     first_journal = Journal(journal_path)
-    client = SoraClient(KEY, simulator=first_sim, journal=first_journal)
+    client = SoraClient(KEY, connect=first_sim, journal=first_journal)
     tasks = [await client.create(prompt=f"A kite, take {n}") for n in range(2)]
     await client.aclose()
     first_journal.close()
     # Both the kernel and the simulator restart; the journal and the simulator's state survive.
     second_sim = Simulator(speed="instant", state_dir=state)
     second_journal = Journal(journal_path)
-    resumed = SoraClient(KEY, simulator=second_sim, journal=second_journal, download_dir=tmp_path / "v")
+    resumed = SoraClient(KEY, connect=second_sim, journal=second_journal, download_dir=tmp_path / "v")
     results = await resumed.resume()
     await resumed.aclose()
     assert sorted(r.video.task_id for r in results if r.video is not None) == sorted(t.id for t in tasks)
@@ -223,7 +223,7 @@ async def test_image_to_video_from_a_file_path(sim: Simulator, journal: Journal,
     Image.new("RGB", (720, 1280), (30, 90, 160)).save(boat)
     wrong = tmp_path / "wide.jpg"
     Image.new("RGB", (1280, 720), (30, 90, 160)).save(wrong)
-    async with SoraClient(KEY, simulator=sim, journal=journal, download_dir=tmp_path / "v") as client:
+    async with SoraClient(KEY, connect=sim, journal=journal, download_dir=tmp_path / "v") as client:
         with pytest.raises(InvalidRequestError, match="fit_image"):
             await client.create(prompt="The boat drifts right", image=str(wrong), size="portrait")
         assert sim.ledger.total_created == 0

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from sora_widgets._constants import MAX_SERVER_HINT_S, MAX_UNKNOWN_STATUS_S
-from sora_widgets.client import SoraClient
+from sora_widgets.client import Service, SoraClient
 from sora_widgets.errors import InvalidRequestError, PollTimeout, UnknownOutcomeError, redact
 from sora_widgets.journal import Journal
 from sora_widgets.models.wire import task_payload
@@ -116,7 +116,7 @@ def test_a_key_that_is_no_header_value_is_refused_clearly_and_never_quoted(
 
 def test_short_and_placeholder_keys_do_not_mangle_messages(make_client: Callable[..., SoraClient]) -> None:
     make_client(api_key="test")
-    SoraClient(base_url="http://127.0.0.1:9", journal=False)  # sends the placeholder "simulator"
+    SoraClient(connect="http://127.0.0.1:9", journal=False)  # sends the placeholder "simulator"
     assert redact("the latest built-in simulator") == "the latest built-in simulator"
 
 
@@ -131,8 +131,9 @@ async def test_credentials_in_base_url_are_never_shown(
     gateway.poll_faults.append(status(404, {"message": "no"}))
     client = SoraClient(
         KEY,
-        base_url="https://bob:hunter2-secret@api.example/?token=tok-secret-123",
-        httpx_transport=gateway.transport(),
+        connect=Service(
+            "https://bob:hunter2-secret@api.example/?token=tok-secret-123", transport=gateway.transport()
+        ),
         sleep=fake_time.sleep,
         clock=fake_time.clock,
         journal=journal,

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 import sora_widgets as sw
-from sora_widgets.client import BatchResult, NullRecorder, Recorder, SoraClient
+from sora_widgets.client import BatchResult, NullRecorder, Recorder, Service, SoraClient
 from sora_widgets.client._requests import RequestBuilder
 from sora_widgets.errors import GenerationFailed, UnknownOutcomeError
 from sora_widgets.journal import Journal, JournalEntry
@@ -141,7 +141,7 @@ async def test_without_a_journal_nothing_is_written_but_a_wait_keeps_prompt_and_
 ) -> None:
     monkeypatch.setenv("SORA_WIDGETS_HOME", str(tmp_path / "home"))
     client = SoraClient(
-        KEY, base_url="https://api.example", httpx_transport=gateway.transport(), journal=False,
+        KEY, connect=Service("https://api.example", transport=gateway.transport()), journal=False,
         download_dir=tmp_path / "videos", sleep=_no_sleep,
     )  # fmt: skip
     assert client.journal is None and isinstance(client.recorder, NullRecorder)
@@ -274,11 +274,11 @@ async def test_a_recorder_written_by_a_user_drives_a_generation_and_a_resume(
     monkeypatch.setenv("SORA_WIDGETS_HOME", str(tmp_path / "home"))
     simulator = Simulator(speed="instant")
     recorder = ListRecorder()
-    first = SoraClient(simulator=simulator, journal=recorder, download_dir=tmp_path / "videos")
+    first = SoraClient(connect=simulator, journal=recorder, download_dir=tmp_path / "videos")
     assert first.recorder is recorder and first.journal is None
     task = await first.create(prompt="a kite over the dunes", labels={"take": "1"})
     await first.aclose()  # as if the kernel restarted: only the recorder knows the task
-    second = SoraClient(simulator=simulator, journal=recorder, download_dir=tmp_path / "videos")
+    second = SoraClient(connect=simulator, journal=recorder, download_dir=tmp_path / "videos")
     (resumed,) = await second.resume()
     assert resumed.ok and resumed.video is not None and resumed.video.task_id == task.id
     assert resumed.video.labels == {"take": "1"} and resumed.video.path is not None
@@ -300,7 +300,7 @@ async def test_a_recorder_that_cannot_record_stops_the_send(tmp_path: Path) -> N
             raise OSError(28, "No space left on device")
 
     simulator = Simulator(speed="instant")
-    client = SoraClient(simulator=simulator, journal=Full(), download_dir=tmp_path)
+    client = SoraClient(connect=simulator, journal=Full(), download_dir=tmp_path)
     with pytest.raises(sw.SoraError, match=r"could not record the request \(OSError.*nothing was sent"):
         await client.create(prompt="a kite")
     await client.aclose()
@@ -311,7 +311,7 @@ def test_a_client_built_without_a_recorder_journals_to_the_default_journal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SORA_WIDGETS_HOME", str(tmp_path))
-    client = SoraClient(simulator=Simulator(speed="instant"))
+    client = SoraClient(connect=Simulator(speed="instant"))
     assert isinstance(client.recorder, Journal) and client.journal is client.recorder
     assert client.journal.path == tmp_path / "journal.sqlite3"
     assert client.download_dir == tmp_path / "videos"

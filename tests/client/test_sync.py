@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 import subprocess
 import sys
 import textwrap
@@ -20,6 +21,11 @@ from sora_widgets.client import SoraClient
 from sora_widgets.models.task import Task
 
 from .fakes import MP4
+
+
+def _code_under_test() -> dict[str, str]:
+    """A bare environment still imports the package under test (a worktree's PYTHONPATH)."""
+    return {"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {}
 
 
 def test_run_sync_in_plain_code_reuses_one_loop() -> None:
@@ -55,7 +61,7 @@ def test_importing_never_patches_asyncio_and_a_script_needs_no_patch(tmp_path: P
             from sora_widgets.client import SoraClient
             from sora_widgets.simulator import Simulator
             assert "nest_asyncio2" not in sys.modules, "imported at import time"
-            client = SoraClient(simulator=Simulator(speed="instant", state_dir=sys.argv[1]))
+            client = SoraClient(connect=Simulator(speed="instant", state_dir=sys.argv[1]))
             video = client.generate_sync(prompt="A kite over a beach", progress=False)
             assert video.path.is_file(), video
             assert "nest_asyncio2" not in sys.modules, "patched outside a running loop"
@@ -68,7 +74,7 @@ def test_importing_never_patches_asyncio_and_a_script_needs_no_patch(tmp_path: P
         capture_output=True,
         text=True,
         timeout=120,
-        env={"SORA_WIDGETS_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"},
+        env={"SORA_WIDGETS_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin", **_code_under_test()},
         check=False,
     )
     assert done.returncode == 0, done.stderr
@@ -128,7 +134,7 @@ def test_sync_twins_inside_a_running_kernel_loop(tmp_path: Path) -> None:
         "import sora_widgets as sw\n"
         "from sora_widgets.simulator import Simulator\n"
         f"sim = Simulator(speed='instant', state_dir={str(tmp_path / 'sim')!r})\n"
-        "client = sw.SoraClient(simulator=sim)\n"
+        "client = sw.SoraClient(connect=sim)\n"
         "loop = asyncio.get_running_loop()\n"
         "assert loop.is_running()\n"
         "assert not hasattr(loop, '_nest_patched'), 'patched at import'\n"
@@ -169,7 +175,7 @@ def test_a_script_in_a_terminal_shows_the_bar_by_itself(tmp_path: Path) -> None:
         "import sys\n"
         "from sora_widgets.client import SoraClient\n"
         "from sora_widgets.simulator import Simulator\n"
-        "client = SoraClient(simulator=Simulator(speed='instant', state_dir=sys.argv[1]))\n"
+        "client = SoraClient(connect=Simulator(speed='instant', state_dir=sys.argv[1]))\n"
         "video = client.generate_sync(prompt='A kite over a beach')\n"
         "print('DONE', video.task_id)\n"
     )
@@ -179,7 +185,12 @@ def test_a_script_in_a_terminal_shows_the_bar_by_itself(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=secondary,
         timeout=120,
-        env={"SORA_WIDGETS_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin", "TERM": "xterm"},
+        env={
+            "SORA_WIDGETS_HOME": str(tmp_path / "home"),
+            "PATH": "/usr/bin:/bin",
+            **_code_under_test(),
+            "TERM": "xterm",
+        },
         check=False,
     )
     os.close(secondary)
@@ -210,7 +221,7 @@ def test_in_a_terminal_a_blocking_call_draws_the_bar_and_an_awaited_one_does_not
             import asyncio, sys
             from sora_widgets.client import SoraClient
             from sora_widgets.simulator import Simulator
-            client = SoraClient(simulator=Simulator(speed="instant", state_dir=sys.argv[1]))
+            client = SoraClient(connect=Simulator(speed="instant", state_dir=sys.argv[1]))
             asyncio.run(client.generate(prompt="An awaited kite"))
             print("AWAITED DONE", file=sys.stderr, flush=True)
             client.generate_sync(prompt="A blocking kite")
@@ -224,7 +235,7 @@ def test_in_a_terminal_a_blocking_call_draws_the_bar_and_an_awaited_one_does_not
             stdout=subprocess.PIPE,
             stderr=follower,
             timeout=120,
-            env={"SORA_WIDGETS_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"},
+            env={"SORA_WIDGETS_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin", **_code_under_test()},
             check=False,
         )
         os.close(follower)

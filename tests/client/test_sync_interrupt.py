@@ -18,7 +18,7 @@ jupyter_client = pytest.importorskip("jupyter_client.manager")
 SETUP = """\
 import sora_widgets as sw
 from sora_widgets.simulator import Simulator
-client = sw.SoraClient(simulator=Simulator(speed="demo", state_dir={state!r}))
+client = sw.SoraClient(connect=Simulator(speed="demo", state_dir={state!r}))
 """
 # The bar's status text, once the task exists: " in_progress <task id> [00:01]".
 TASK_IN_BAR = re.compile(r"(?:pending|queued|in_progress) (\S+) \[")

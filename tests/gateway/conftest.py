@@ -82,7 +82,7 @@ async def student_client(tmp_path: Path) -> AsyncIterator[Callable[[str, str], S
         name = f"student{len(clients)}"
         client = SoraClient(
             api_key=key,
-            base_url=url,
+            connect=url,
             journal=Journal(tmp_path / f"{name}.sqlite3"),
             download_dir=tmp_path / f"{name}-videos",
         )

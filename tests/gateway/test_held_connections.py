@@ -173,7 +173,7 @@ class Flood:
 async def test_a_flood_of_half_sent_requests_does_not_starve_a_students_polls(
     served: Served, tmp_path: Path
 ) -> None:
-    client = SoraClient(served.key, base_url=served.url, download_dir=tmp_path / "videos", journal=False)
+    client = SoraClient(served.key, connect=served.url, download_dir=tmp_path / "videos", journal=False)
     try:
         with Flood(served.address) as flood:
             await asyncio.sleep(1.5)  # the flood is in full swing, the slow client is mid-head

@@ -47,7 +47,7 @@ async def test_run_reuse_favourite_and_export(tmp_path: Path) -> None:
     from sora_widgets.client import SoraClient
     from sora_widgets.simulator import Simulator
 
-    client = SoraClient(simulator=Simulator(speed="instant", state_dir=tmp_path / "sim"))
+    client = SoraClient(connect=Simulator(speed="instant", state_dir=tmp_path / "sim"))
     lab = Lab(client, template="A kite at {light}", slots={"light": ["dusk", "dawn"]}, sizes=["1280x720"])
     jobs = await lab.run()
     assert [j.status for j in jobs] == ["completed"] * 2 and lab.committed == Decimal("2.40")
@@ -77,7 +77,7 @@ async def test_exports_write_money_once_and_seconds_as_numbers_and_a_skip_states
     from sora_widgets.client import SoraClient
     from sora_widgets.simulator import Simulator
 
-    client = SoraClient(simulator=Simulator(speed="instant", state_dir=tmp_path / "sim"))
+    client = SoraClient(connect=Simulator(speed="instant", state_dir=tmp_path / "sim"))
     lab = Lab(
         client,
         template="A kite at {light}",

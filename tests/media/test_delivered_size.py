@@ -16,7 +16,7 @@ from sora_widgets.simulator import Simulator
 def test_a_video_of_another_size_than_asked_is_labelled_and_warned_about(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    client = sw.SoraClient(simulator=Simulator(speed="instant", state_dir=tmp_path / "sim"))
+    client = sw.SoraClient(connect=Simulator(speed="instant", state_dir=tmp_path / "sim"))
     journal = client.journal
     assert journal is not None
     with caplog.at_level(logging.INFO, logger="sora_widgets.client"):

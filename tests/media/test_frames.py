@@ -44,7 +44,7 @@ def _same_luma(a: Image.Image, b: Image.Image) -> float:
 def client(tmp_path_factory: pytest.TempPathFactory) -> sw.SoraClient:
     home = tmp_path_factory.mktemp("frames-home")
     return sw.SoraClient(
-        simulator=Simulator(speed="instant", state_dir=home / "sim"),
+        connect=Simulator(speed="instant", state_dir=home / "sim"),
         journal=False,
         download_dir=home / "videos",
     )

@@ -33,7 +33,7 @@ def make_client() -> Callable[..., SoraClient]:
     """A new client and simulator on the same home each call: a call after another is a restart."""
 
     def make(**kwargs: Any) -> SoraClient:
-        return SoraClient(KEY, simulator=kwargs.pop("simulator", None) or make_simulator(), **kwargs)
+        return SoraClient(KEY, connect=kwargs.pop("simulator", None) or make_simulator(), **kwargs)
 
     return make
 

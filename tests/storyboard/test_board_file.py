@@ -17,6 +17,7 @@ from sora_widgets._paths import is_inside, path_inside
 from sora_widgets.client import SoraClient
 from sora_widgets.errors import InvalidRequestError
 from sora_widgets.models.request import ReferenceImage
+from sora_widgets.simulator import Simulator
 from sora_widgets.storyboard import MAX_SHOTS, Storyboard
 from sora_widgets.storyboard._board_file import FORMAT, board_path
 
@@ -79,7 +80,7 @@ def test_an_id_that_is_not_a_board_id_is_refused_everywhere(bad: str, tmp_path: 
 
 
 def test_a_board_whose_id_was_changed_writes_nothing_outside_and_sends_nothing(tmp_path: Path) -> None:
-    client = SoraClient(KEY, simulate=True)
+    client = SoraClient(KEY, connect=Simulator(speed="instant"))
     board = Storyboard(client, seconds=4)
     board.add(STORY[0])
     victim = tmp_path / "victim.json"

@@ -17,6 +17,7 @@ from PIL import Image
 
 from sora_widgets.av.film import last_frame, probe
 from sora_widgets.client import SoraClient
+from sora_widgets.simulator import Simulator
 from sora_widgets.storyboard import (
     BLOCKED,
     DONE,
@@ -291,8 +292,8 @@ async def test_film_round_trips_and_shows_as_a_video(client: SoraClient) -> None
 
 def test_bad_settings_are_refused_with_the_allowed_values() -> None:
     with pytest.raises(ValueError, match="continuity"):
-        Storyboard(SoraClient(simulate=True, journal=False), continuity="dissolve")
-    board = Storyboard(SoraClient(simulate=True, journal=False))
+        Storyboard(SoraClient(connect=Simulator(speed="instant"), journal=False), continuity="dissolve")
+    board = Storyboard(SoraClient(connect=Simulator(speed="instant"), journal=False))
     with pytest.raises(ValueError, match="4, 8, 12"):
         board.add("a shot", seconds=5)
     with pytest.raises(ValueError, match="prompt"):

@@ -211,8 +211,9 @@ def test_noise_averages_out_of_the_trend() -> None:
 def test_forecast_allows_a_faster_rate_and_a_level_off_by_the_noise() -> None:
     fc = forecast([O(0, 0.1), O(10, 0.2), O(20, 0.3)])
     assert fc is not None and not fc.flat and not fc.jump
-    # 0.01/s raised by min_spread; the level may be one standard error (noise floor / sqrt 3) low.
-    low = POLICY.unsure * POLICY.min_noise / math.sqrt(3)
+    # 0.01/s raised by min_spread; the level may be level_sd standard errors low (the fitted
+    # level at the latest of three samples 10 s apart: noise floor * sqrt(1/3 + 10^2/200)).
+    low = POLICY.level_sd * POLICY.min_noise * math.sqrt(1 / 3 + 100 / 200)
     assert (fc.likely, fc.earliest) == pytest.approx(
         (90.0, 20 + (0.7 - low) / (0.01 * (1 + POLICY.min_spread)))
     )
@@ -260,9 +261,10 @@ def test_progress_held_just_below_one_lands_on_the_predicted_end_then_stays_boun
     fc = forecast(obs)
     assert fc is not None and fc.likely == pytest.approx(100.0)
     earliest = fc.earliest
-    assert earliest == pytest.approx(
-        90.0 + (0.1 - POLICY.min_noise / math.sqrt(3)) / (0.01 * (1 + POLICY.min_spread))
-    )
+    # The level at t=90 fitted to 40, 80, 90 s (mean 70 s, 1400 s^2 of spread) may be level_sd
+    # standard errors low.
+    low = POLICY.level_sd * POLICY.min_noise * math.sqrt(1 / 3 + 20**2 / 1400)
+    assert earliest == pytest.approx(90.0 + (0.1 - low) / (0.01 * (1 + POLICY.min_spread)))
     assert next_delay(POLICY, now=95.0, started=0.0, observations=obs) == pytest.approx(
         earliest + POLICY.notice - 95.0
     )
@@ -426,3 +428,51 @@ def test_early_in_a_wait_no_sleep_is_longer_than_half_the_wait() -> None:
     assert next_delay(POLICY, now=36.0, started=0.0, observations=obs) == pytest.approx(0.5 * 36.0)
     late = [O(t, t / 1000) for t in range(100, 401, 100)]
     assert next_delay(POLICY, now=400.0, started=0.0, observations=late) == pytest.approx(30.0)
+
+
+# -- issue 27, second round: noise averaged over the whole straight stretch ------------------------
+
+
+def test_a_long_straight_stretch_is_fitted_whole_so_noise_averages_out() -> None:
+    # A 500 s line polled every 20 s with 3 % noise: a fit to the last four samples puts the end
+    # tens of seconds off; the window grows back over every sample consistent with the line.
+    whole_errors, last_four_errors = [], []
+    for seed in range(6):
+        seen = [O(t, round(t / 500 + _noise(seed, t, 0.03), 4)) for t in range(20, 401, 20)]
+        whole, last_four = predict_completion(seen), predict_completion(seen, PollPolicy(max_window=4))
+        assert whole is not None and last_four is not None
+        whole_errors.append(abs(whole - 500.0))
+        last_four_errors.append(abs(last_four - 500.0))
+    assert sum(whole_errors) / 6 < 15.0 < 30.0 < sum(last_four_errors) / 6, (whole_errors, last_four_errors)
+
+
+def test_a_bend_stops_the_window() -> None:
+    # 0.001/s for 300 s, then 0.004/s: the samples before the bend say nothing about the rate now.
+    seen = [O(t, t / 1000) for t in range(30, 301, 30)] + [
+        O(t, 0.3 + (t - 300) / 250) for t in (320, 340, 360, 380)
+    ]
+    assert predict_completion(seen) == pytest.approx(380 + (1 - 0.62) * 250)
+
+
+def test_a_noisy_low_sample_on_the_last_level_keeps_the_end_possible_at_any_moment() -> None:
+    # Levels of 0.25 reported with noise; on the last level one sample reads low. What is left
+    # is measured from the level reached (median of three samples), not from that sample.
+    levels = {0.25: (30, 35, 40, 45), 0.5: (60, 65, 70, 75), 0.75: (95, 100, 105)}
+    obs = [O(0, 0.0)]
+    obs += [O(t, level + 0.002 * (i % 2)) for level, ts in levels.items() for i, t in enumerate(ts)]
+    obs.append(O(110, 0.72))
+    fc = forecast(obs)
+    assert fc is not None and fc.jump
+    assert next_delay(POLICY, now=110.0, started=0.0, observations=obs) <= POLICY.step_interval
+
+
+def test_a_stall_far_from_the_end_is_not_polled_as_if_it_could_end_at_any_moment() -> None:
+    # 0.001/s for 100 s, then stuck at 0.1 for 20 s: the end needs 0.9 more, which even catch_up
+    # times the fastest proven rate cannot cover in the next flat_interval. The sleep is longer
+    # (what trust is left), and never past that soonest end.
+    obs = [O(t, t / 1000) for t in range(10, 101, 10)] + [O(110, 0.1), O(120, 0.1)]
+    fc = forecast(obs)
+    assert fc is not None and fc.flat and not fc.jump
+    delay = next_delay(POLICY, now=120.0, started=0.0, observations=obs)
+    assert delay == pytest.approx(longest_sleep(POLICY, obs)) == pytest.approx(30 - 20)
+    assert POLICY.flat_interval < delay <= fc.resume - 120.0

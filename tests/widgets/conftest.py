@@ -92,7 +92,7 @@ async def client(sim_state: Any) -> Any:
     from sora_widgets.simulator import Simulator
 
     simulator = Simulator(speed="instant", state_dir=sim_state)
-    c = SoraClient(CANARY_KEY, simulator=simulator)
+    c = SoraClient(CANARY_KEY, connect=simulator)
     yield c
     await c.aclose()
     if c.journal is not None:

@@ -58,7 +58,7 @@ def test_builder_checklist_counts_the_shot_fields_and_a_custom_vocabulary() -> N
 def test_the_studio_builder_has_the_checklist() -> None:
     from sora_widgets.simulator import Simulator
 
-    studio = sw.Studio(sw.SoraClient(simulator=Simulator(speed="instant"), journal=False))
+    studio = sw.Studio(sw.SoraClient(connect=Simulator(speed="instant"), journal=False))
     studio.builder.text = "Close-up of a potter shaping clay"
     assert studio.builder.coach["present"]["shot"] == ["Close-up"]
     assert "coach" in studio.builder._esm and "coachChecklist" in studio.builder._esm

@@ -211,7 +211,7 @@ def test_without_an_event_loop_resume_says_to_use_the_blocking_twin(sim_state: A
     from sora_widgets.simulator import Simulator
 
     with Simulator(speed="instant", state_dir=sim_state) as simulator:
-        client = SoraClient(simulator=simulator)
+        client = SoraClient(connect=simulator)
         task = client.create_sync(prompt="A lantern drifting on a river")
         gallery = Gallery(client)
         assert gallery.unfinished == 1

@@ -43,7 +43,7 @@ MARIMO_SCRIPT = textwrap.dedent(
         result = try_format(obj)
         return [result.mimetype, "<marimo-anywidget" in str(result.data), result.exception is None]
 
-    client = sw.SoraClient(simulator=Simulator(speed="instant"))
+    client = sw.SoraClient(connect=Simulator(speed="instant"))
     video = client.generate_sync(prompt="a red kite", size="1280x720", seconds=4)
     report = {"video": shown(video), "video_repr_shown": repr(video) in str(try_format(video).data)}
     makers = {

@@ -205,6 +205,8 @@ async def test_the_studio_picker_generates_with_a_catalog_model(client: Any) -> 
     await studio.load_models()
     builder = studio.builder
     assert "kirin_v2_6_t2v" in [c["id"] for c in builder.model_choices]
+    browser_sets(builder, model="kirin_v2_6_t2v")  # picked: its spec is read now
+    await builder.spec_ready()
     form = {
         "model": "kirin_v2_6_t2v",
         "text": "A heron over a misty lake",
@@ -223,6 +225,7 @@ async def test_a_retired_model_says_so_in_the_status_bar_and_names_the_alternati
     studio = Studio(client)
     await studio.load_models()
     studio.builder.model = "kirin_v2_6_t2v"
+    await studio.builder.spec_ready()
     studio.builder.text = "A fox in snow"
     client.simulator.catalog.retire("kirin_v2_6_t2v")
     created = client.simulator.ledger.total_created
@@ -232,4 +235,8 @@ async def test_a_retired_model_says_so_in_the_status_bar_and_names_the_alternati
     [bar] = studio.status_bars
     assert "kirin_v2_6_t2v" in bar.error_message
     assert "closest video models it offers" in bar.error_message
+    # Only the service's own words about the model, never the client's wording for a lost task.
+    assert 'answered by the service with "Model not found: kirin_v2_6_t2v"' in bar.error_message
+    assert "task" not in bar.error_message.lower() and "base url" not in bar.error_message.lower()
+    assert "Nothing was created or billed" in bar.error_message
     assert client.simulator.ledger.total_created == created

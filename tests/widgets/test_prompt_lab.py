@@ -147,7 +147,7 @@ def sim_client(tmp_path: Path) -> Any:
     import httpx
 
     from sora_widgets._constants import SIMULATOR_BASE_URL
-    from sora_widgets.client import SoraClient
+    from sora_widgets.client import Service, SoraClient
     from sora_widgets.simulator import Simulator
     from sora_widgets.simulator.faults import FaultPlan
 
@@ -165,8 +165,7 @@ def sim_client(tmp_path: Path) -> Any:
         await asyncio.sleep(min(seconds, 0.2))
 
     client = SoraClient(
-        base_url=SIMULATOR_BASE_URL,
-        httpx_transport=httpx.ASGITransport(app=counter),
+        connect=Service(SIMULATOR_BASE_URL, transport=httpx.ASGITransport(app=counter)),
         download_dir=tmp_path / "videos",
         sleep=brisk_sleep,
     )
@@ -291,7 +290,7 @@ async def test_no_secret_reaches_widget_state(tmp_path: Path) -> None:
     from sora_widgets.client import SoraClient
 
     canary = "vx-canary-0123456789abcdef"
-    client = SoraClient(api_key=canary, base_url="http://127.0.0.1:9", journal=False)
+    client = SoraClient(api_key=canary, connect="http://127.0.0.1:9", journal=False)
     lab = PromptLab(client, prompts=["A kite"], budget=2)
     state = json.dumps(lab.get_state(), default=str)
     assert canary not in state and canary not in repr(lab)
@@ -441,7 +440,7 @@ async def test_stop_marks_unfinished_jobs_and_leaves_their_tasks_resumable(tmp_p
     from sora_widgets.simulator import Simulator
 
     # "demo" speed: tasks take 5-15 s, so they are surely still running when we stop
-    client = SoraClient(simulator=Simulator(speed="demo", state_dir=tmp_path / "sim"))
+    client = SoraClient(connect=Simulator(speed="demo", state_dir=tmp_path / "sim"))
     lab = PromptLab(client, prompts=["A kite at dusk", "A kite at dawn", "A kite at noon"], concurrency=2)
     run = lab.start()
     assert isinstance(run, Job) and run.label == "sweep of 3" and not run.done()
@@ -469,7 +468,7 @@ async def test_rerunning_a_sweep_reuses_finished_variants_instead_of_paying_agai
     from sora_widgets.client import SoraClient
     from sora_widgets.simulator import Simulator
 
-    client = SoraClient(simulator=Simulator(speed="instant", state_dir=tmp_path / "sim"), journal=False)
+    client = SoraClient(connect=Simulator(speed="instant", state_dir=tmp_path / "sim"), journal=False)
     creates: list[str] = []
     real_create = client.create
 
@@ -557,3 +556,25 @@ def test_the_view_observes_its_lab_like_the_storyboard_widget_its_board_and_lets
     view.lab.seconds = [4]
     view.lab.plan()
     assert view.summary["count"] == 8 and view.lab.count == 4  # closed: no longer following
+
+
+async def test_a_model_typed_in_the_page_is_read_from_the_catalog_and_priced_or_unknown(client: Any) -> None:
+    from .conftest import browser_sets
+
+    view = PromptLab(client, prompts=["A heron lifts off a misty lake"])
+    assert [j["model"] for j in view.jobs] == ["sora_2_pro_t2v"] and view.jobs[0]["cost"] == "$1.20"
+    browser_sets(view, models=["sora_2_pro_t2v", "kirin_v2_6_t2v"])
+    assert "reading the specs of kirin_v2_6_t2v" in view.summary["error"]  # while the spec is read
+    await asyncio.gather(*view._background.running)
+    assert view.summary["ok"] and view.summary["total_cost"] == "$1.20 + 1 unknown"
+    assert view.summary["notes"] == ["kirin_v2_6_t2v makes 5 s, not 4 s (it offers 5, 10)"]
+    assert [(j["model"], j["cost"], j["label"]) for j in view.jobs] == [
+        ("sora_2_pro_t2v", "$1.20", "model: sora_2_pro_t2v"),
+        ("kirin_v2_6_t2v", "unknown", "model: kirin_v2_6_t2v"),
+    ]
+    browser_sets(view, models=["kirin_v2_6_t2vv"])  # a typo: the catalog's closest models, said
+    await asyncio.gather(*view._background.running, return_exceptions=True)
+    assert (
+        view.summary["ok"] is False
+        and "closest video models it offers: kirin_v2_6_t2v" in view.summary["error"]
+    )

@@ -146,7 +146,7 @@ async def _watching_a_slow_render() -> tuple[Any, Any, Studio, Job[Any], Any]:
     from sora_widgets.simulator import Simulator
 
     simulator = Simulator(speed="demo")
-    client = SoraClient(simulator=simulator)
+    client = SoraClient(connect=simulator)
     studio = Studio(client)
     job = studio.generate(prompt="A slow sunrise over hills")
     [bar] = studio.status_bars

@@ -27,6 +27,14 @@ export function defineControls(model) {
     placeholder: "One prompt per line",
   });
 
+  // The model axis: the same prompts on each model named here (one id per line; empty: Sora 2 Pro).
+  const modelsArea = h("textarea", {
+    class: "sw-lab-models",
+    rows: 2,
+    "aria-label": "Models to compare, one id per line",
+    placeholder: "Models to compare, one id per line (empty: sora_2_pro_t2v)",
+  });
+
   // Sizes and lengths are the model catalog's (the `_catalog` trait), not written out here.
   const catalog = model.get("_catalog");
   const sizeBoxes = catalog.sizes.map(({ size, label }) =>
@@ -56,9 +64,9 @@ export function defineControls(model) {
   // News (reused videos, a finished run) is a status; only the error is an alert, in red.
   const message = h("div", { class: "sw-lab-message sw-lab-note", role: "status", "aria-label": "Lab message" });
   const problem = h("div", { class: "sw-lab-message sw-lab-problem", role: "alert", "aria-label": "Lab error" });
-  const section = h("div", { class: "sw-lab-define" }, [modeRow, templateBox, promptsArea, options, budgetRow, summary, message, problem]);
+  const section = h("div", { class: "sw-lab-define" }, [modeRow, templateBox, promptsArea, modelsArea, options, budgetRow, summary, message, problem]);
   return {
-    section, modeTemplate, modePrompts, template, slotBox, templateBox, promptsArea, sizeBoxes, lengthBoxes,
+    section, modeTemplate, modePrompts, template, slotBox, templateBox, promptsArea, modelsArea, sizeBoxes, lengthBoxes,
     budget, concurrency, summary, runButton, stopButton, spent, message, problem,
     slotLabels: new Map(), // slot name -> its <label>, kept for the life of the view
   };
@@ -66,7 +74,7 @@ export function defineControls(model) {
 
 // Each control saves its trait (typing is debounced); Run and Stop are messages.
 export function wireDefinition(model, ui, on) {
-  const { modeTemplate, modePrompts, template, slotBox, promptsArea } = ui;
+  const { modeTemplate, modePrompts, template, slotBox, promptsArea, modelsArea } = ui;
   const { sizeBoxes, lengthBoxes, budget, concurrency, runButton, stopButton } = ui;
   const saveSlots = () => {
     const values = {};
@@ -76,6 +84,7 @@ export function wireDefinition(model, ui, on) {
   const saveTemplate = debounce(() => save(model, "template", template.value), 250);
   const saveSlotsSoon = debounce(saveSlots, 250);
   const savePrompts = debounce(() => save(model, "prompts", lines(promptsArea.value)), 250);
+  const saveModels = debounce(() => save(model, "models", lines(modelsArea.value)), 250);
 
   on(modeTemplate, "change", () => save(model, "mode", "template"));
   on(modePrompts, "change", () => save(model, "mode", "prompts"));
@@ -85,6 +94,7 @@ export function wireDefinition(model, ui, on) {
   });
   on(slotBox, "input", saveSlotsSoon);
   on(promptsArea, "input", savePrompts);
+  on(modelsArea, "input", saveModels);
   for (const box of sizeBoxes) on(box, "change", () => save(model, "sizes", sizeBoxes.filter((b) => b.checked).map((b) => b.value)));
   for (const box of lengthBoxes) on(box, "change", () => save(model, "seconds", lengthBoxes.filter((b) => b.checked).map((b) => Number(b.value))));
   on(budget, "change", () => save(model, "budget", budget.value === "" ? null : Math.max(0, Number(budget.value))));
@@ -135,6 +145,7 @@ export function drawDefinition(model, ui) {
     setValue(area, (slots[area.dataset.slot] || []).join("\n"));
   }
   setValue(promptsArea, (model.get("prompts") || []).join("\n"));
+  setValue(ui.modelsArea, (model.get("models") || []).join("\n"));
   const sizes = model.get("sizes") || [];
   sizeBoxes.forEach((b) => (b.checked = sizes.includes(b.value)));
   const secs = model.get("seconds") || [];
@@ -159,6 +170,8 @@ export function drawSummary(model, ui) {
       if (s.over_budget) text += `, ${s.over_budget} over budget`;
     }
     if (s.reused) text += ` · ${s.reused} already made with the same request: reused, not paid again`;
+    // What a model of the sweep makes differently (its nearest length, no size), never silently.
+    if (s.notes && s.notes.length) text += ` · ${s.notes.join("; ")}`;
     summary.textContent = text;
     summary.dataset.state = s.over_budget ? "capped" : "ok";
   }

@@ -111,7 +111,9 @@ export function drawJobs(lab) {
     parts.cell.dataset.status = job.status;
     parts.title.textContent = job.label;
     parts.title.title = job.prompt;
-    parts.meta.textContent = `${job.size} · ${job.seconds} s · ${job.cost}`;
+    // The model, its shape and length, its price ("unknown" without one) and how long it ran.
+    const ran = job.elapsed ? ` · ran ${job.elapsed}` : "";
+    parts.meta.textContent = `${job.model} · ${job.size} · ${job.seconds} s · ${job.cost}${ran}`;
     paintCoach(parts.coach, job.coach);
     const word = statusWord(model, job.status); // the Studio's words (models.task.Status)
     parts.status.textContent = job.task_id ? `${word} · ${job.task_id}` : word;

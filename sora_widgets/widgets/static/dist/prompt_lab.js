@@ -470,6 +470,12 @@ function defineControls(model) {
     "aria-label": "Prompts, one per line",
     placeholder: "One prompt per line"
   });
+  const modelsArea = h("textarea", {
+    class: "sw-lab-models",
+    rows: 2,
+    "aria-label": "Models to compare, one id per line",
+    placeholder: "Models to compare, one id per line (empty: sora_2_pro_t2v)"
+  });
   const catalog = model.get("_catalog");
   const sizeBoxes = catalog.sizes.map(
     ({ size, label }) => h("input", { type: "checkbox", value: size, "aria-label": `Size ${label}` })
@@ -496,7 +502,7 @@ function defineControls(model) {
   ]);
   const message = h("div", { class: "sw-lab-message sw-lab-note", role: "status", "aria-label": "Lab message" });
   const problem = h("div", { class: "sw-lab-message sw-lab-problem", role: "alert", "aria-label": "Lab error" });
-  const section = h("div", { class: "sw-lab-define" }, [modeRow, templateBox, promptsArea, options, budgetRow, summary, message, problem]);
+  const section = h("div", { class: "sw-lab-define" }, [modeRow, templateBox, promptsArea, modelsArea, options, budgetRow, summary, message, problem]);
   return {
     section,
     modeTemplate,
@@ -505,6 +511,7 @@ function defineControls(model) {
     slotBox,
     templateBox,
     promptsArea,
+    modelsArea,
     sizeBoxes,
     lengthBoxes,
     budget,
@@ -520,7 +527,7 @@ function defineControls(model) {
   };
 }
 function wireDefinition(model, ui, on) {
-  const { modeTemplate, modePrompts, template, slotBox, promptsArea } = ui;
+  const { modeTemplate, modePrompts, template, slotBox, promptsArea, modelsArea } = ui;
   const { sizeBoxes, lengthBoxes, budget, concurrency, runButton, stopButton } = ui;
   const saveSlots = () => {
     const values = {};
@@ -530,6 +537,7 @@ function wireDefinition(model, ui, on) {
   const saveTemplate = debounce(() => save(model, "template", template.value), 250);
   const saveSlotsSoon = debounce(saveSlots, 250);
   const savePrompts = debounce(() => save(model, "prompts", lines(promptsArea.value)), 250);
+  const saveModels = debounce(() => save(model, "models", lines(modelsArea.value)), 250);
   on(modeTemplate, "change", () => save(model, "mode", "template"));
   on(modePrompts, "change", () => save(model, "mode", "prompts"));
   on(template, "input", () => {
@@ -538,6 +546,7 @@ function wireDefinition(model, ui, on) {
   });
   on(slotBox, "input", saveSlotsSoon);
   on(promptsArea, "input", savePrompts);
+  on(modelsArea, "input", saveModels);
   for (const box of sizeBoxes) on(box, "change", () => save(model, "sizes", sizeBoxes.filter((b) => b.checked).map((b) => b.value)));
   for (const box of lengthBoxes) on(box, "change", () => save(model, "seconds", lengthBoxes.filter((b) => b.checked).map((b) => Number(b.value))));
   on(budget, "change", () => save(model, "budget", budget.value === "" ? null : Math.max(0, Number(budget.value))));
@@ -580,6 +589,7 @@ function drawDefinition(model, ui) {
     setValue(area, (slots[area.dataset.slot] || []).join("\n"));
   }
   setValue(promptsArea, (model.get("prompts") || []).join("\n"));
+  setValue(ui.modelsArea, (model.get("models") || []).join("\n"));
   const sizes = model.get("sizes") || [];
   sizeBoxes.forEach((b) => b.checked = sizes.includes(b.value));
   const secs = model.get("seconds") || [];
@@ -603,6 +613,7 @@ function drawSummary(model, ui) {
       if (s.over_budget) text += `, ${s.over_budget} over budget`;
     }
     if (s.reused) text += ` · ${s.reused} already made with the same request: reused, not paid again`;
+    if (s.notes && s.notes.length) text += ` · ${s.notes.join("; ")}`;
     summary.textContent = text;
     summary.dataset.state = s.over_budget ? "capped" : "ok";
   }
@@ -715,7 +726,8 @@ function drawJobs(lab) {
     parts.cell.dataset.status = job.status;
     parts.title.textContent = job.label;
     parts.title.title = job.prompt;
-    parts.meta.textContent = `${job.size} · ${job.seconds} s · ${job.cost}`;
+    const ran = job.elapsed ? ` · ran ${job.elapsed}` : "";
+    parts.meta.textContent = `${job.model} · ${job.size} · ${job.seconds} s · ${job.cost}${ran}`;
     paintCoach(parts.coach, job.coach);
     const word = statusWord(model, job.status);
     parts.status.textContent = job.task_id ? `${word} · ${job.task_id}` : word;
