@@ -2,7 +2,8 @@
 
 anywidget loads each displayed widget's bundle as a file (``_esm``/``_css`` are paths, so its own
 hot reload applies); the bundles must match the sources, each must export a default
-``{initialize, render}``, and no source file grows past 450 lines.
+``{initialize, render}``, no source file grows past 450 lines, and no function (arrow, method or
+nested ones included) past 80: a widget's mount function composes named parts.
 """
 
 from __future__ import annotations
@@ -20,24 +21,12 @@ import sora_widgets
 import sora_widgets.widgets
 from sora_widgets.widgets._base import SoraWidget
 from sora_widgets.widgets._front import DIST, STATIC
+from tests.widgets.js_functions import functions
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCES = sorted(STATIC.glob("*.js"))
 MAX_LINES = 450
 MAX_FUNCTION_LINES = 80
-# Mount functions not yet split into named parts, each capped at its size today (they may only
-# shrink): their files are being edited by other work, and a split is kept out of those merges.
-NOT_YET_SPLIT = {
-    "gallery.js:mountGallery": 96,
-    "player.js:mountPlayer": 288,
-    "prompt_builder.js:mountPromptBuilder": 313,
-    "spec_controls.js:mountSpecControls": 143,
-    "status_bar.js:mountStatusBar": 118,
-    "storyboard.js:mountStoryboard": 345,
-    "strip.js:mountStrip": 150,
-    "studio.js:mountStudio": 95,
-}
-_TOP_FUNCTION = re.compile(r"^(?:export )?(?:async )?function (\w+)\(", re.M)
 
 
 def displayed_widgets() -> dict[str, type[SoraWidget]]:
@@ -81,27 +70,51 @@ def test_no_front_end_source_is_over_450_lines(source: Path) -> None:
     assert count <= MAX_LINES, f"{source.name} has {count} lines: split it into named parts"
 
 
-def top_level_functions(source: str) -> dict[str, int]:
-    """Each top-level function's name and length in lines (it ends at the first ``}`` in column 0)."""
-    lines = source.splitlines()
-    found: dict[str, int] = {}
-    for match in _TOP_FUNCTION.finditer(source):
-        start = source.count("\n", 0, match.start())
-        end = next(i for i in range(start, len(lines)) if lines[i].startswith("}"))
-        found[match.group(1)] = end - start + 1
-    return found
-
-
 def test_the_function_measure_sees_a_long_function() -> None:
     body = "\n".join(f"  step{i}();" for i in range(3))
-    assert top_level_functions(f"export function mountX({{ model, el }}) {{\n{body}\n}}\n") == {"mountX": 5}
+    found = functions(f"export function mountX({{ model, el }}) {{\n{body}\n}}\n")
+    assert [(f.name, f.lines) for f in found] == [("mountX", 5)]
+
+
+def test_the_function_measure_sees_arrows_methods_and_nested_functions() -> None:
+    source = """const draw = (model) => {
+  const parts = { paint(x) {
+    return x;
+  } };
+  function inner() {
+    if (a) { b(); }
+  }
+  items.map((item) =>
+    h("li", { text: item }),
+  );
+};
+export default { render: async ({ model }) => { go(); } };
+"""
+    found = {(f.name, f.start, f.end) for f in functions(source)}
+    assert found == {
+        ("draw", 1, 11),
+        ("paint", 2, 4),
+        ("inner", 5, 7),
+        ("(arrow)", 8, 9),
+        ("render", 12, 12),
+    }
+
+
+def test_the_function_measure_is_not_fooled_by_braces_in_text() -> None:
+    source = r"""function f() {
+  const a = "}" + '{' + `}${"{"}${ g({}) }`; // }
+  /* } */ const r = /[}]{2}\//g;
+  return a / 2 / r;
+}
+"""
+    assert [(f.name, f.lines) for f in functions(source)] == [("f", 5)]
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
 def test_front_end_functions_are_split_into_named_parts(source: Path) -> None:
-    for name, count in top_level_functions(source.read_text(encoding="utf-8")).items():
-        cap = NOT_YET_SPLIT.get(f"{source.name}:{name}", MAX_FUNCTION_LINES)
-        assert count <= cap, f"{source.name}: {name} has {count} lines (at most {cap}): split it"
+    for fn in functions(source.read_text(encoding="utf-8")):
+        where = f"{source.name}:{fn.start}: {fn.name} has {fn.lines} lines"
+        assert fn.lines <= MAX_FUNCTION_LINES, f"{where} (max {MAX_FUNCTION_LINES}): split it into parts"
 
 
 _EXPORTED = re.compile(r"^export (?:async function|function|const|let) ([A-Za-z_$][\w$]*)", re.M)

@@ -46,4 +46,4 @@ def test_on_traits_is_shared_by_every_widget() -> None:
     dom = (STATIC / "_dom.js").read_text(encoding="utf-8")
     assert "function onTraits(model, names, fn)" in dom
     users = [p.name for p in SCRIPTS if "onTraits(model" in p.read_text(encoding="utf-8")]
-    assert {"player.js", "prompt_lab.js"} <= set(users)
+    assert {"player_strip.js", "prompt_lab.js"} <= set(users)  # the player's filmstrip part, the Lab

@@ -69,6 +69,48 @@ export function listen(node, type, fn, options) {
   return () => node.removeEventListener(type, fn, options);
 }
 
+// A <select>'s options from [value, text] pairs, rebuilt only when they change; the shown value
+// follows `value` unless the select has the focus (someone is choosing in it).
+export function fillSelect(select, options, value) {
+  const key = JSON.stringify(options);
+  if (select.dataset.options !== key) {
+    select.replaceChildren(...options.map(([v, text]) => h("option", { value: String(v), text })));
+    select.dataset.options = key;
+  }
+  if (activeIn(select) !== select) select.value = String(value);
+}
+
+// <option>s for choices the kernel sends as [{ id, label }] (models, earlier results).
+export function choiceOptions(choices) {
+  return choices.map((c) => h("option", { value: String(c.id), text: String(c.label) }));
+}
+
+// Ctrl/Cmd+Enter: the key that runs a widget from a prompt box (Shift+Enter is left to Jupyter).
+export function isCtrlEnter(event) {
+  return event.key === "Enter" && (event.ctrlKey || event.metaKey);
+}
+
+// An image file input and the button that opens it: a chosen file goes to the kernel as bytes in
+// an "upload" message (with `fields`, such as the slot it is for). `on` listens (and keeps the undo).
+export function imageUpload(model, on, { fields = {}, props = {}, chooseText }) {
+  const file = h("input", { type: "file", accept: "image/jpeg,image/png,image/webp,image/*", ...props });
+  on(file, "change", async () => {
+    const chosen = file.files && file.files[0];
+    if (!chosen) return;
+    const data = await chosen.arrayBuffer();
+    model.send({ type: "upload", ...fields, name: chosen.name, mime: chosen.type }, undefined, [data]);
+    file.value = "";
+  });
+  const choose = h("button", { class: "sw-btn", type: "button", text: chooseText });
+  on(choose, "click", () => file.click());
+  return { file, choose };
+}
+
+// An object URL for bytes that came in a custom message (revoke it when it is replaced).
+export function bufferUrl(buffer, mime) {
+  return URL.createObjectURL(new Blob([bufferBytes(buffer)], { type: mime }));
+}
+
 // Set one trait from the page and send it to Python (the one name for "set a trait and save").
 export function save(model, name, value) {
   model.set(name, value);

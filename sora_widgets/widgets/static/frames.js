@@ -2,7 +2,7 @@
 // JPEG buffers (one message per row) and show from Blob URLs; a click on a still (or Enter/Space
 // on it) asks Python to seek every linked player there. Text goes through textContent only.
 
-import { activeIn, bufferBytes, h } from "./_dom.js";
+import { activeIn, bufferUrl, h } from "./_dom.js";
 import "./frames.css";
 
 export function formatTime(seconds) {
@@ -96,7 +96,7 @@ export function mountFrames({ model, el }) {
     if (JSON.stringify(msg.times) !== JSON.stringify(times)) return; // stale: for other moments
     const old = urls.get(msg.key);
     if (old) old.forEach((u) => u && URL.revokeObjectURL(u));
-    urls.set(msg.key, buffers.map((b) => URL.createObjectURL(new Blob([bufferBytes(b)], { type: msg.mime || "image/jpeg" }))));
+    urls.set(msg.key, buffers.map((b) => bufferUrl(b, msg.mime || "image/jpeg")));
     repaint();
   }
 

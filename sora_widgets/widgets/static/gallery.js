@@ -3,7 +3,7 @@
 // mountPlayer): one anywidget on the page, in Jupyter and marimo alike. Everything from the
 // journal is shown with textContent.
 
-import { childModel, h, keepKeys, labelled, listen, onTraits, save } from "./_dom.js";
+import { childModel, choiceOptions, h, keepKeys, labelled, listen, onTraits, save } from "./_dom.js";
 import { mountPlayer } from "./player.js";
 import { mountStrip } from "./strip.js";
 import "./gallery.css";
@@ -22,8 +22,7 @@ export const GALLERY_TRAITS = [
   "detail_title",
 ];
 
-export async function mountGallery({ model, el }) {
-  const releaseKeys = keepKeys(el);
+function layoutGallery(model, el) {
   const status = h("select");
   for (const [value, text] of model.get("status_choices")) status.append(h("option", { value, text }));
   const modelSelect = h("select");
@@ -53,66 +52,80 @@ export async function mountGallery({ model, el }) {
     ]),
   ]);
   el.append(root);
+  return { status, modelSelect, search, refresh, resume, count, alert, detailTitle, detailList, detail, stripBox, playerBox, root };
+}
 
-  const undo = [
-    releaseKeys,
+// The filters and buttons; returns the functions that stop listening.
+function wireFilters(model, ui) {
+  const { status, modelSelect, search } = ui;
+  return [
     listen(status, "change", () => save(model, "status", status.value)),
     listen(modelSelect, "change", () => save(model, "model", modelSelect.value)),
     listen(search, "input", () => save(model, "search", search.value)),
-    listen(refresh, "click", () => model.send({ type: "refresh" })),
-    listen(resume, "click", () => model.send({ type: "resume" })),
+    listen(ui.refresh, "click", () => model.send({ type: "refresh" })),
+    listen(ui.resume, "click", () => model.send({ type: "resume" })),
   ];
+}
 
-  let shownChoices = null;
-  function paint() {
-    status.value = model.get("status");
-    const choices = model.get("model_choices");
-    if (choices !== shownChoices) {
-      shownChoices = choices;
-      modelSelect.replaceChildren(
-        h("option", { value: "", text: "All models" }),
-        ...choices.map((c) => h("option", { value: String(c.id), text: String(c.label) })),
-      );
-    }
-    modelSelect.value = model.get("model");
-    if (search.value !== model.get("search")) search.value = model.get("search");
-    count.textContent = model.get("count");
-    const unfinished = model.get("unfinished");
-    const busy = model.get("busy");
-    resume.hidden = !model.get("can_resume");
-    resume.disabled = busy || unfinished === 0;
-    resume.textContent = busy ? "Resuming…" : unfinished ? `Resume unfinished (${unfinished})` : "Resume unfinished";
-    alert.textContent = model.get("error");
-    alert.hidden = !alert.textContent;
-    const rows = model.get("detail");
-    detailTitle.textContent = model.get("detail_title");
-    detailList.replaceChildren(...rows.flatMap(([term, value]) => [h("dt", { text: term }), h("dd", { text: value })]));
-    detail.hidden = rows.length === 0;
-    // An entry without a video is explained instead of played: nothing to show in the player.
-    playerBox.hidden = rows.length > 0;
+function paintGallery(model, ui) {
+  const { modelSelect, search, resume, alert, detail } = ui;
+  ui.status.value = model.get("status");
+  const choices = model.get("model_choices");
+  if (choices !== ui.shownChoices) {
+    ui.shownChoices = choices;
+    modelSelect.replaceChildren(h("option", { value: "", text: "All models" }), ...choiceOptions(choices));
   }
+  modelSelect.value = model.get("model");
+  if (search.value !== model.get("search")) search.value = model.get("search");
+  ui.count.textContent = model.get("count");
+  const unfinished = model.get("unfinished");
+  const busy = model.get("busy");
+  resume.hidden = !model.get("can_resume");
+  resume.disabled = busy || unfinished === 0;
+  resume.textContent = busy ? "Resuming…" : unfinished ? `Resume unfinished (${unfinished})` : "Resume unfinished";
+  alert.textContent = model.get("error");
+  alert.hidden = !alert.textContent;
+  const rows = model.get("detail");
+  ui.detailTitle.textContent = model.get("detail_title");
+  ui.detailList.replaceChildren(...rows.flatMap(([term, value]) => [h("dt", { text: term }), h("dd", { text: value })]));
+  detail.hidden = rows.length === 0;
+  // An entry without a video is explained instead of played: nothing to show in the player.
+  ui.playerBox.hidden = rows.length > 0;
+}
+
+// A click on a tile is a wish to watch it: once its video has loaded, the player is brought
+// into view (with forty results it sits far below the tiles) and plays. The click is the
+// user's gesture, so the browser allows playback. Returns the functions that stop listening.
+function watchOnClick(stripBox, playerBox) {
+  let watchNext = false;
+  return [
+    listen(stripBox, "click", (event) => {
+      if (event.target instanceof Element && event.target.closest(".sw-strip-tile")) watchNext = true;
+    }),
+    listen(playerBox, "loadeddata", (event) => {
+      if (!watchNext || !(event.target instanceof HTMLVideoElement)) return;
+      watchNext = false;
+      playerBox.scrollIntoView({ block: "nearest", behavior: "auto" });
+      event.target.play().catch(() => {}); // refused (no sound allowed): the controls are in view
+    }, true), // media events do not bubble: listened to on the way down
+  ];
+}
+
+export async function mountGallery({ model, el }) {
+  const releaseKeys = keepKeys(el);
+  const ui = layoutGallery(model, el);
+  const undo = [releaseKeys, ...wireFilters(model, ui)];
+  const paint = () => paintGallery(model, ui);
   undo.push(onTraits(model, GALLERY_TRAITS, paint));
   paint();
 
   // The parts: their models exist before the Gallery's (made in Python's __init__).
   const [stripModel, playerModel] = await Promise.all([childModel(model, "strip"), childModel(model, "player")]);
   // Drawn before they join the page: the first tiles reach the document at once, in one insertion.
-  undo.push(mountStrip({ model: stripModel, el: stripBox }));
-  undo.push(mountPlayer({ model: playerModel, el: playerBox }));
-  root.append(stripBox, playerBox);
-  // A click on a tile is a wish to watch it: once its video has loaded, the player is brought
-  // into view (with forty results it sits far below the tiles) and plays. The click is the
-  // user's gesture, so the browser allows playback.
-  let watchNext = false;
-  undo.push(listen(stripBox, "click", (event) => {
-    if (event.target instanceof Element && event.target.closest(".sw-strip-tile")) watchNext = true;
-  }));
-  undo.push(listen(playerBox, "loadeddata", (event) => {
-    if (!watchNext || !(event.target instanceof HTMLVideoElement)) return;
-    watchNext = false;
-    playerBox.scrollIntoView({ block: "nearest", behavior: "auto" });
-    event.target.play().catch(() => {}); // refused (no sound allowed): the controls are in view
-  }, true)); // media events do not bubble: listened to on the way down
+  undo.push(mountStrip({ model: stripModel, el: ui.stripBox }));
+  undo.push(mountPlayer({ model: playerModel, el: ui.playerBox }));
+  ui.root.append(ui.stripBox, ui.playerBox);
+  undo.push(...watchOnClick(ui.stripBox, ui.playerBox));
   return () => {
     for (const fn of undo.reverse()) if (typeof fn === "function") fn();
     el.replaceChildren();

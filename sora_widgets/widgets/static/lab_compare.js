@@ -1,7 +1,7 @@
 // PromptLab's compare view, a part of prompt_lab.js (imported by it): the chosen finished
 // videos side by side, kept in sync, with the frame-by-frame FrameCompare below them.
 
-import { bufferBytes, childModel, h, listen } from "./_dom.js";
+import { bufferUrl, childModel, h, listen } from "./_dom.js";
 import { mountFrames } from "./frames.js";
 
 // ---- compare: the chosen finished videos side by side, kept together in this page ------------
@@ -209,7 +209,7 @@ function onCompareMessage(cmp, msg, buffers) {
   if (!msg || msg.type !== "video" || !buffers || !buffers.length) return;
   const parts = cmp.tiles.get(msg.key);
   if (!parts || parts.url) return; // not compared any more, or already loaded
-  parts.url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "video/mp4" }));
+  parts.url = bufferUrl(buffers[0], msg.mime || "video/mp4");
   parts.video.src = parts.url;
 }
 

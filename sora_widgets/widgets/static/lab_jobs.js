@@ -2,7 +2,7 @@
 // coach's verdict, status, progress, error, middle-frame thumbnail, Rerun/favourite/compare),
 // kept for the life of the view and updated in place. Text goes in with textContent only.
 
-import { bufferBytes, h, statusWord } from "./_dom.js";
+import { bufferUrl, h, statusWord } from "./_dom.js";
 
 // What the grid keeps between draws: `on` listens and remembers the listener for the cleanup.
 export function jobsState(model, grid, on) {
@@ -158,7 +158,7 @@ export function showThumb(lab, msg, buffers) {
   // Only a video still in the grid gets its picture (a late answer for a rebuilt sweep is dropped).
   const showing = [...cells.values()].filter((parts) => parts.key === msg.key);
   if (!showing.length || urls.has(msg.key)) return;
-  const url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "image/jpeg" }));
+  const url = bufferUrl(buffers[0], msg.mime || "image/jpeg");
   urls.set(msg.key, url);
   for (const parts of showing) if (parts.thumb) parts.thumb.src = url;
 }

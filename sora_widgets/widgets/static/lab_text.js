@@ -1,7 +1,7 @@
 // PromptLab's text helpers, a part of prompt_lab.js: the {slot} names of a template, the
 // non-empty lines of a box, a debounced save, the kernel's timeline SVG and its downloads.
 
-import { bufferBytes, h } from "./_dom.js";
+import { bufferUrl, h } from "./_dom.js";
 
 export const SLOT_RE = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
@@ -58,7 +58,7 @@ export function drawTimeline(model, timelineBox, timelineImg) {
 
 export function download(wrap, msg, buffers) {
   // The file the kernel made (lab.to_csv() / lab.to_json()), saved by the browser.
-  const url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "text/plain" }));
+  const url = bufferUrl(buffers[0], msg.mime || "text/plain");
   const link = h("a", { href: url, download: String(msg.name || "prompt-lab.txt") });
   link.hidden = true;
   wrap.append(link);

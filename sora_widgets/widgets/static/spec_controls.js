@@ -4,116 +4,115 @@
 // model. Every label is visible text linked to its control (accessible name = visible text);
 // all text is set with textContent.
 
-import { activeIn, bufferBytes, h, labelled, listen } from "./_dom.js";
+import { activeIn, bufferUrl, h, imageUpload, labelled } from "./_dom.js";
+
+// A control's value in the `values` trait (none: not sent), counted as an edit of the form.
+function setValue(sc, name, value) {
+  const { model } = sc;
+  const values = { ...model.get("values") };
+  if (value === null || value === "") delete values[name];
+  else values[name] = value;
+  model.set("values", values);
+  model.save_changes();
+  sc.edited();
+}
+
+function field(control, input) {
+  const node = labelled(control.label + (control.required ? " *" : ""), input, "sw-pb-field sw-spec-field");
+  if (control.description) input.title = control.description;
+  return node;
+}
+
+// One builder per kind of control: each returns [node, paint(value)].
+const BUILDERS = {
+  choice(sc, control) {
+    const select = h("select", {});
+    // No default: "—" (not sent) until one is chosen, as for a nested object's fields.
+    if (control.default === undefined) select.append(h("option", { value: "", text: "—" }));
+    for (const option of control.options) select.append(h("option", { value: option, text: option }));
+    sc.listen(select, "change", () => setValue(sc, control.name, select.value));
+    const paint = (v) => (select.value = v === undefined ? "" : String(v));
+    return [field(control, select), paint];
+  },
+  toggle(sc, control) {
+    const input = h("input", { type: "checkbox", role: "switch" });
+    sc.listen(input, "change", () => setValue(sc, control.name, input.checked));
+    const text = control.label + (control.required ? " *" : "");
+    const node = h("label", { class: "sw-spec-toggle" }, [input, document.createTextNode(text)]);
+    if (control.description) input.title = control.description;
+    return [node, (v) => (input.checked = Boolean(v))];
+  },
+  slider(sc, control) {
+    const input = h("input", { type: "range", min: String(control.min), max: String(control.max), step: String(control.step) });
+    const shown = h("output", { class: "sw-spec-out" });
+    sc.listen(input, "input", () => {
+      shown.textContent = input.value;
+      setValue(sc, control.name, Number(input.value));
+    });
+    const node = field(control, input);
+    node.append(shown);
+    const paint = (v) => {
+      if (v !== undefined) input.value = String(v);
+      shown.textContent = input.value;
+    };
+    return [node, paint];
+  },
+  number(sc, control) {
+    const input = h("input", { type: "number", step: String(control.step) });
+    if (control.min !== null && control.min !== undefined) input.min = String(control.min);
+    if (control.max !== null && control.max !== undefined) input.max = String(control.max);
+    sc.listen(input, "input", () => setValue(sc, control.name, input.value === "" ? null : Number(input.value)));
+    return [field(control, input), (v) => (input.value = v === undefined || v === null ? "" : String(v))];
+  },
+  text(sc, control) {
+    const input = h("input", { type: "text" });
+    if (control.max_length) input.maxLength = control.max_length;
+    sc.listen(input, "input", () => setValue(sc, control.name, input.value));
+    return [field(control, input), (v) => (input.value = v === undefined ? "" : String(v))];
+  },
+  json(sc, control) {
+    const input = h("textarea", { rows: "2", placeholder: "JSON" });
+    sc.listen(input, "input", () => setValue(sc, control.name, input.value));
+    return [field(control, input), (v) => (input.value = v === undefined ? "" : String(v))];
+  },
+  image: imagePicker,
+};
+
+// An image picker for one slot: chosen, previewed as it will be sent, removed.
+function imagePicker(sc, control) {
+  const { model } = sc;
+  const slot = control.name;
+  const name = control.label.toLowerCase();
+  const { file, choose } = imageUpload(model, sc.listen, { fields: { slot }, props: { class: "sw-pb-file" }, chooseText: `Choose ${name}…` });
+  const remove = h("button", { class: "sw-btn", type: "button", text: `Remove ${name}` });
+  sc.listen(remove, "click", () => model.send({ type: "clear_image", slot }));
+  const preview = h("img", { class: "sw-pb-preview", alt: `${control.label} as it will be sent` });
+  const info = h("div", { class: "sw-muted" });
+  const notes = h("ul", { class: "sw-pb-notes" });
+  const node = field(control, file);
+  node.append(choose, h("div", { class: "sw-pb-image" }, [preview, h("div", { class: "sw-pb-imageinfo" }, [info, notes, remove])]));
+  const paint = () => {
+    const shown = model.get("slots")[slot];
+    node.querySelector(".sw-pb-image").hidden = !shown;
+    info.textContent = shown ? shown.label : "";
+    notes.replaceChildren(...(shown ? shown.notes : []).map((n) => h("li", { text: n })));
+    if (sc.previews[slot]) preview.src = sc.previews[slot].url;
+    else preview.removeAttribute("src");
+  };
+  return [node, paint];
+}
 
 export function mountSpecControls(model, { edited, listen }) {
   const box = h("div", { class: "sw-spec" });
+  const sc = { model, edited, listen, previews: {} }; // previews: slot -> object URL of its preview
   let painters = [];
-  const previews = {}; // slot -> object URL of its preview
-
-  function setValue(name, value) {
-    const values = { ...model.get("values") };
-    if (value === null || value === "") delete values[name];
-    else values[name] = value;
-    model.set("values", values);
-    model.save_changes();
-    edited();
-  }
-
-  function field(control, input) {
-    const node = labelled(control.label + (control.required ? " *" : ""), input, "sw-pb-field sw-spec-field");
-    if (control.description) input.title = control.description;
-    return node;
-  }
-
-  const builders = {
-    choice(control) {
-      const select = h("select", {});
-      // No default: "—" (not sent) until one is chosen, as for a nested object's fields.
-      if (control.default === undefined) select.append(h("option", { value: "", text: "—" }));
-      for (const option of control.options) select.append(h("option", { value: option, text: option }));
-      listen(select, "change", () => setValue(control.name, select.value));
-      const paint = (v) => (select.value = v === undefined ? "" : String(v));
-      return [field(control, select), paint];
-    },
-    toggle(control) {
-      const input = h("input", { type: "checkbox", role: "switch" });
-      listen(input, "change", () => setValue(control.name, input.checked));
-      const text = control.label + (control.required ? " *" : "");
-      const node = h("label", { class: "sw-spec-toggle" }, [input, document.createTextNode(text)]);
-      if (control.description) input.title = control.description;
-      return [node, (v) => (input.checked = Boolean(v))];
-    },
-    slider(control) {
-      const input = h("input", { type: "range", min: String(control.min), max: String(control.max), step: String(control.step) });
-      const shown = h("output", { class: "sw-spec-out" });
-      listen(input, "input", () => {
-        shown.textContent = input.value;
-        setValue(control.name, Number(input.value));
-      });
-      const node = field(control, input);
-      node.append(shown);
-      const paint = (v) => {
-        if (v !== undefined) input.value = String(v);
-        shown.textContent = input.value;
-      };
-      return [node, paint];
-    },
-    number(control) {
-      const input = h("input", { type: "number", step: String(control.step) });
-      if (control.min !== null && control.min !== undefined) input.min = String(control.min);
-      if (control.max !== null && control.max !== undefined) input.max = String(control.max);
-      listen(input, "input", () => setValue(control.name, input.value === "" ? null : Number(input.value)));
-      return [field(control, input), (v) => (input.value = v === undefined || v === null ? "" : String(v))];
-    },
-    text(control) {
-      const input = h("input", { type: "text" });
-      if (control.max_length) input.maxLength = control.max_length;
-      listen(input, "input", () => setValue(control.name, input.value));
-      return [field(control, input), (v) => (input.value = v === undefined ? "" : String(v))];
-    },
-    json(control) {
-      const input = h("textarea", { rows: "2", placeholder: "JSON" });
-      listen(input, "input", () => setValue(control.name, input.value));
-      return [field(control, input), (v) => (input.value = v === undefined ? "" : String(v))];
-    },
-    image(control) {
-      const slot = control.name;
-      const file = h("input", { type: "file", accept: "image/jpeg,image/png,image/webp,image/*", class: "sw-pb-file" });
-      listen(file, "change", async () => {
-        const chosen = file.files && file.files[0];
-        if (!chosen) return;
-        const data = await chosen.arrayBuffer();
-        model.send({ type: "upload", slot, name: chosen.name, mime: chosen.type }, undefined, [data]);
-        file.value = "";
-      });
-      const choose = h("button", { class: "sw-btn", type: "button", text: `Choose ${control.label.toLowerCase()}…` });
-      listen(choose, "click", () => file.click());
-      const remove = h("button", { class: "sw-btn", type: "button", text: `Remove ${control.label.toLowerCase()}` });
-      listen(remove, "click", () => model.send({ type: "clear_image", slot }));
-      const preview = h("img", { class: "sw-pb-preview", alt: `${control.label} as it will be sent` });
-      const info = h("div", { class: "sw-muted" });
-      const notes = h("ul", { class: "sw-pb-notes" });
-      const node = field(control, file);
-      node.append(choose, h("div", { class: "sw-pb-image" }, [preview, h("div", { class: "sw-pb-imageinfo" }, [info, notes, remove])]));
-      const paint = () => {
-        const shown = model.get("slots")[slot];
-        node.querySelector(".sw-pb-image").hidden = !shown;
-        info.textContent = shown ? shown.label : "";
-        notes.replaceChildren(...(shown ? shown.notes : []).map((n) => h("li", { text: n })));
-        if (previews[slot]) preview.src = previews[slot].url;
-        else preview.removeAttribute("src");
-      };
-      return [node, paint];
-    },
-  };
 
   function build() {
     painters = [];
     const nodes = [];
     for (const control of model.get("controls")) {
-      const make = builders[control.kind] || builders.text;
-      const [node, paint] = make(control);
+      const make = BUILDERS[control.kind] || BUILDERS.text;
+      const [node, paint] = make(sc, control);
       node.setAttribute("data-name", control.name);
       nodes.push(node);
       painters.push([control.name, paint]);
@@ -136,15 +135,14 @@ export function mountSpecControls(model, { edited, listen }) {
 
   // A slot image's bytes (after "slots" says which version is current).
   function image(msg, buffers) {
-    const old = previews[msg.slot];
+    const old = sc.previews[msg.slot];
     if (old) URL.revokeObjectURL(old.url);
-    const url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime }));
-    previews[msg.slot] = { url, version: msg.version };
+    sc.previews[msg.slot] = { url: bufferUrl(buffers[0], msg.mime), version: msg.version };
     paint();
   }
 
   function dispose() {
-    for (const p of Object.values(previews)) URL.revokeObjectURL(p.url);
+    for (const p of Object.values(sc.previews)) URL.revokeObjectURL(p.url);
   }
 
   return { node: box, build, paint, image, dispose };

@@ -45,8 +45,7 @@ export function jobRecordModel(model, record) {
   };
 }
 
-export async function mountStudio({ model, el }) {
-  const releaseKeys = keepKeys(el);
+function layoutStudio(el) {
   const title = h("h3", { class: "sw-studio-title" });
   const badge = h("span", { class: "sw-badge-sim", text: "simulated", title: "Videos come from the built-in simulator; nothing is sent to the real service" });
   const service = h("span", { class: "sw-studio-service sw-muted" });
@@ -65,26 +64,27 @@ export async function mountStudio({ model, el }) {
   offline.hidden = true;
   const root = h("div", { class: "sw-root sw-studio" }, [offline, header, builderBox, bars, playerBox, stripBox]);
   el.append(root);
-  const cleanups = [releaseKeys, showWhenDisconnected(model, el, root, offline)];
+  return { title, badge, service, counts, alert, builderBox, bars, playerBox, stripBox, offline, root };
+}
 
-  function paintHeader() {
-    title.textContent = model.get("title");
-    badge.hidden = !model.get("simulated");
-    service.textContent = model.get("service") ? `→ ${model.get("service")}` : "";
-    const parts = [];
-    if (model.get("running_count")) parts.push(`${model.get("running_count")} running`);
-    if (model.get("finished")) parts.push(`${model.get("finished")} done`);
-    if (model.get("failed")) parts.push(`${model.get("failed")} failed`);
-    if (model.get("spent")) parts.push(model.get("spent")); // "$3.60 spent (simulated)"
-    counts.textContent = parts.join(" · ");
-    alert.textContent = model.get("error");
-    alert.hidden = !alert.textContent;
-  }
-  cleanups.push(onTraits(model, ["title", "simulated", "service", "running_count", "finished", "failed", "spent", "error"], paintHeader));
-  paintHeader();
+function paintHeader(model, ui) {
+  ui.title.textContent = model.get("title");
+  ui.badge.hidden = !model.get("simulated");
+  ui.service.textContent = model.get("service") ? `→ ${model.get("service")}` : "";
+  const parts = [];
+  if (model.get("running_count")) parts.push(`${model.get("running_count")} running`);
+  if (model.get("finished")) parts.push(`${model.get("finished")} done`);
+  if (model.get("failed")) parts.push(`${model.get("failed")} failed`);
+  if (model.get("spent")) parts.push(model.get("spent")); // "$3.60 spent (simulated)"
+  ui.counts.textContent = parts.join(" · ");
+  ui.alert.textContent = model.get("error");
+  ui.alert.hidden = !ui.alert.textContent;
+}
 
-  // One status line per record, newest first; a record that goes (folded into the strip) takes
-  // its line with it. Lines are kept by record id, so a change repaints only what changed.
+// One status line per record, newest first; a record that goes (folded into the strip) takes
+// its line with it. Lines are kept by record id, so a change repaints only what changed.
+// Returns the function that takes the lines down.
+function mountJobLines(model, bars) {
   const lines = new Map(); // id -> { node, record, unmount }
   function paintJobs() {
     const jobs = model.get("jobs") || [];
@@ -111,30 +111,44 @@ export async function mountStudio({ model, el }) {
     bars.hidden = jobs.length === 0;
   }
   model.on("change:jobs", paintJobs);
-  cleanups.push(() => {
+  paintJobs();
+  return () => {
     model.off("change:jobs", paintJobs);
     for (const line of lines.values()) line.unmount();
     lines.clear();
-  });
-  paintJobs();
+  };
+}
 
-  // The parts, each from its own model: the same code that draws them alone.
+// The parts, each from its own model: the same code that draws them alone. Each one drawn adds
+// its cleanup to `cleanups`, unless the view was closed meanwhile (`closed()`).
+async function mountParts(model, ui, cleanups, closed) {
   const parts = [
-    ["builder", builderBox, mountPromptBuilder],
-    ["player", playerBox, mountPlayer],
-    ["strip", stripBox, mountStrip],
+    ["builder", ui.builderBox, mountPromptBuilder],
+    ["player", ui.playerBox, mountPlayer],
+    ["strip", ui.stripBox, mountStrip],
   ];
-  let closed = false;
   await Promise.all(
     parts.map(async ([name, box, mount]) => {
       try {
         const part = await childModel(model, name);
-        if (!closed) cleanups.push(mount({ model: part, el: box }));
+        if (!closed()) cleanups.push(mount({ model: part, el: box }));
       } catch (err) {
         box.replaceChildren(h("div", { class: "sw-alert", role: "alert", text: `The ${name} could not be shown: ${err}` }));
       }
     }),
   );
+}
+
+export async function mountStudio({ model, el }) {
+  const releaseKeys = keepKeys(el);
+  const ui = layoutStudio(el);
+  const cleanups = [releaseKeys, showWhenDisconnected(model, el, ui.root, ui.offline)];
+  const paint = () => paintHeader(model, ui);
+  cleanups.push(onTraits(model, ["title", "simulated", "service", "running_count", "finished", "failed", "spent", "error"], paint));
+  paint();
+  cleanups.push(mountJobLines(model, ui.bars));
+  let closed = false;
+  await mountParts(model, ui, cleanups, () => closed);
   return () => {
     closed = true;
     for (const fn of cleanups.splice(0).reverse()) fn();

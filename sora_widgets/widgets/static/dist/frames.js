@@ -13,6 +13,9 @@ function bufferBytes(buffer) {
   if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
+function bufferUrl(buffer, mime) {
+  return URL.createObjectURL(new Blob([bufferBytes(buffer)], { type: mime }));
+}
 function activeIn(node) {
   const root = node.getRootNode();
   return root && "activeElement" in root ? root.activeElement : document.activeElement;
@@ -103,7 +106,7 @@ function mountFrames({ model, el }) {
     if (JSON.stringify(msg.times) !== JSON.stringify(times)) return;
     const old = urls.get(msg.key);
     if (old) old.forEach((u) => u && URL.revokeObjectURL(u));
-    urls.set(msg.key, buffers.map((b) => URL.createObjectURL(new Blob([bufferBytes(b)], { type: msg.mime || "image/jpeg" }))));
+    urls.set(msg.key, buffers.map((b) => bufferUrl(b, msg.mime || "image/jpeg")));
     repaint();
   }
   table.addEventListener("click", onClick);

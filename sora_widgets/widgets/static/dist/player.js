@@ -33,6 +33,156 @@ function onTraits(model, names, fn) {
     for (const event of events) model.off(event, fn);
   };
 }
+function listen(node, type, fn, options) {
+  node.addEventListener(type, fn, options);
+  return () => node.removeEventListener(type, fn, options);
+}
+function bufferUrl(buffer, mime) {
+  return URL.createObjectURL(new Blob([bufferBytes(buffer)], { type: mime }));
+}
+
+// sora_widgets/widgets/static/player_playback.js
+var PLAYING_SEEK_TOLERANCE_S = 0.25;
+var PAUSED_SEEK_TOLERANCE_S = 0.01;
+var CONTROLLED = ["playing", "muted", "loop", "current_time"];
+function seekTo(video, target) {
+  const tolerance = video.paused ? PAUSED_SEEK_TOLERANCE_S : PLAYING_SEEK_TOLERANCE_S;
+  if (Math.abs(target - video.currentTime) > tolerance) video.currentTime = target;
+}
+function playOrPause(model, video, wanted) {
+  const want = typeof wanted === "boolean" ? wanted : model.get("playing");
+  if (want && video.paused && video.src) {
+    video.play().catch((err) => {
+      model.set("playing", false);
+      model.set("error", `The browser would not start playback (${err.name}); press play or mute first.`);
+      model.save_changes();
+    });
+  } else if (!want && !video.paused) {
+    video.pause();
+  }
+}
+function playbackSync(model, video) {
+  let reporting = false;
+  function report(changes) {
+    reporting = true;
+    try {
+      for (const [key, value] of Object.entries(changes)) model.set(key, value);
+    } finally {
+      reporting = false;
+    }
+    model.save_changes();
+  }
+  const applyPlaying = (wanted) => playOrPause(model, video, wanted);
+  const applyTime = () => seekTo(video, model.get("current_time"));
+  function acknowledge(msg) {
+    if (typeof msg.seq !== "number") return;
+    const changes = { _ack: msg.seq };
+    for (const key of CONTROLLED) if (key in msg) changes[key] = msg[key];
+    reporting = true;
+    try {
+      for (const key of Object.keys(changes)) model.set(key, null, { silent: true });
+    } finally {
+      reporting = false;
+    }
+    report(changes);
+  }
+  function control(msg) {
+    if ("muted" in msg) video.muted = msg.muted;
+    if ("loop" in msg) video.loop = msg.loop;
+    if ("current_time" in msg) {
+      video.currentTime = msg.current_time;
+    }
+    if ("playing" in msg) applyPlaying(msg.playing);
+    acknowledge(msg);
+  }
+  const followPlaying = () => {
+    if (!reporting && video.readyState >= 1) applyPlaying();
+  };
+  const followTime = () => {
+    if (!reporting && video.readyState >= 1) applyTime();
+  };
+  const listeners = videoListeners(model, video, { report, applyTime, applyPlaying });
+  for (const [name, fn] of Object.entries(listeners)) video.addEventListener(name, fn);
+  model.on("change:playing", followPlaying);
+  model.on("change:current_time", followTime);
+  return {
+    control,
+    dispose() {
+      for (const [name, fn] of Object.entries(listeners)) video.removeEventListener(name, fn);
+      model.off("change:playing", followPlaying);
+      model.off("change:current_time", followTime);
+    }
+  };
+}
+function videoListeners(model, video, { report, applyTime, applyPlaying }) {
+  return {
+    play: () => model.get("playing") || report({ playing: true }),
+    pause: () => model.get("playing") && report({ playing: false, current_time: video.currentTime }),
+    ended: () => model.get("playing") && report({ playing: false }),
+    timeupdate: () => {
+      const now = video.currentTime;
+      if (Math.abs(model.get("current_time") - now) >= 0.2) report({ current_time: now });
+    },
+    seeked: () => report({ current_time: video.currentTime }),
+    volumechange: () => video.muted !== model.get("muted") && report({ muted: video.muted }),
+    loadedmetadata: () => {
+      const duration = Number.isFinite(video.duration) ? video.duration : 0;
+      if (video.readyState >= 2) report({ duration });
+      else video.addEventListener("loadeddata", () => report({ duration }), { once: true });
+      applyTime();
+      applyPlaying();
+    },
+    error: () => {
+      const code = video.error ? video.error.code : 0;
+      model.send({ type: "media_error", message: `media error ${code}` });
+    }
+  };
+}
+
+// sora_widgets/widgets/static/player_strip.js
+function mountFilmstrip(model, stage, video) {
+  const strip = h("img", { class: "sw-player-filmstrip", alt: "", title: "Click a still to go there" });
+  strip.hidden = true;
+  stage.after(strip);
+  let stripUrl = null;
+  let stripTimes = [];
+  let stripAsked = -1;
+  function askStrip() {
+    const version = model.get("version");
+    if (stripAsked !== version) {
+      strip.hidden = true;
+      stripTimes = [];
+    }
+    if (!model.get("show_filmstrip") || !model.get("has_video") || model.get("compact") || stripAsked === version) return;
+    stripAsked = version;
+    model.send({ type: "want_filmstrip", version });
+  }
+  function onStrip(msg, buffers) {
+    if (msg.type !== "filmstrip" || !buffers?.length || msg.version !== model.get("version")) return;
+    if (stripUrl) URL.revokeObjectURL(stripUrl);
+    stripUrl = bufferUrl(buffers[0], "image/jpeg");
+    stripTimes = msg.times || [];
+    strip.src = stripUrl;
+    strip.alt = `Filmstrip: ${stripTimes.length} stills from 0 to ${(stripTimes.at(-1) || 0).toFixed(1)} s`;
+    strip.hidden = !model.get("show_filmstrip");
+  }
+  function onStripClick(event) {
+    if (!stripTimes.length) return;
+    const box = strip.getBoundingClientRect();
+    const column = Math.min(stripTimes.length - 1, Math.max(0, Math.floor((event.clientX - box.left) / box.width * stripTimes.length)));
+    video.currentTime = stripTimes[column];
+  }
+  const stopClick = listen(strip, "click", onStripClick);
+  model.on("msg:custom", onStrip);
+  const stopAsking = onTraits(model, ["version", "has_video", "show_filmstrip", "compact"], askStrip);
+  askStrip();
+  return () => {
+    stopClick();
+    model.off("msg:custom", onStrip);
+    stopAsking();
+    if (stripUrl) URL.revokeObjectURL(stripUrl);
+  };
+}
 
 // sora_widgets/widgets/static/player.js
 var pushedVideos = /* @__PURE__ */ new Map();
@@ -61,8 +211,7 @@ function saveBlob(blob, name) {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1e4);
 }
-function mountPlayer({ model, el }) {
-  const releaseKeys = keepKeys(el);
+function layoutPlayer(el) {
   const video = h("video", { class: "sw-player-video", controls: "", playsinline: "", preload: "auto" });
   const placeholder = h("div", { class: "sw-player-placeholder sw-muted", text: "No video yet" });
   const stage = h("div", { class: "sw-player-stage" }, [video, placeholder]);
@@ -77,232 +226,132 @@ function mountPlayer({ model, el }) {
   const meta = h("div", { class: "sw-player-meta" }, [prompt, facts, sim, actions]);
   const root = h("div", { class: "sw-root sw-player" }, [stage, caption, meta, alert]);
   el.append(root);
-  let url = null;
-  let loadedVersion = -1;
-  function setSource(bytes, mime, version) {
-    setBlob(new Blob([bytes], { type: mime || "video/mp4" }), version);
-  }
-  function setBlob(blob, version) {
-    if (url) URL.revokeObjectURL(url);
-    url = URL.createObjectURL(blob);
-    loadedVersion = version;
-    video.src = url;
-  }
-  function fact(term, value) {
+  return { video, placeholder, stage, caption, prompt, facts, sim, download, remix, alert, meta, root };
+}
+function paintPlayer(model, ui) {
+  const { root, video, facts, caption, placeholder, alert } = ui;
+  const fact = (term, value) => {
     if (!value) return;
     facts.append(h("dt", { text: term }), h("dd", { text: value }));
-  }
-  function paint() {
-    const compact = model.get("compact");
-    root.classList.toggle("sw-compact", compact);
-    const size = model.get("size");
-    const [w, hgt] = size.split("x").map(Number);
-    root.dataset.orientation = hgt > w ? "portrait" : "landscape";
-    const text = model.get("prompt");
-    prompt.textContent = text;
-    video.setAttribute("aria-label", text ? `Video: ${text}` : "Video");
-    facts.replaceChildren();
-    fact("Size", size.replace("x", " × "));
-    const secs = model.get("seconds");
-    fact("Length", secs ? `${secs} s` : "");
-    fact("Cost", model.get("cost"));
-    fact("Model", model.get("video_model"));
-    fact("Task id", model.get("task_id"));
-    fact("Remix of", model.get("remix_of"));
-    caption.textContent = model.get("caption") || (compact ? text : "");
-    caption.hidden = !caption.textContent;
-    caption.title = text;
-    sim.hidden = !model.get("simulated");
-    remix.hidden = !model.get("show_remix");
-    download.disabled = !model.get("has_video");
-    placeholder.hidden = model.get("has_video") || model.get("_embedded")?.byteLength > 0;
-    video.hidden = !placeholder.hidden;
-    meta.hidden = compact || !model.get("task_id");
-    alert.textContent = model.get("error");
-    alert.hidden = !alert.textContent;
-  }
-  function useEmbedded() {
-    const data = model.get("_embedded");
-    if (data && data.byteLength > 0 && loadedVersion !== model.get("version")) {
-      setSource(bufferBytes(data), "video/mp4", model.get("version"));
-    }
-  }
-  function onMessage(msg, buffers) {
-    if (msg.type === "video" && buffers?.length) {
-      if (msg.version !== loadedVersion) setSource(bufferBytes(buffers[0]), msg.mime, msg.version);
-    } else if (msg.type === "control") {
-      if ("muted" in msg) video.muted = msg.muted;
-      if ("loop" in msg) video.loop = msg.loop;
-      if ("current_time" in msg) {
-        video.currentTime = msg.current_time;
-      }
-      if ("playing" in msg) applyPlaying(msg.playing);
-      acknowledge(msg);
-    } else if (msg.type === "file" && buffers?.length) {
-      saveBlob(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "video/mp4" }), msg.name || "video.mp4");
-    }
-  }
-  function applyPlaying(wanted) {
-    const want = typeof wanted === "boolean" ? wanted : model.get("playing");
-    if (want && video.paused && video.src) {
-      video.play().catch((err) => {
-        model.set("playing", false);
-        model.set("error", `The browser would not start playback (${err.name}); press play or mute first.`);
-        model.save_changes();
-      });
-    } else if (!want && !video.paused) {
-      video.pause();
-    }
-  }
-  const CONTROLLED = ["playing", "muted", "loop", "current_time"];
-  function acknowledge(msg) {
-    if (typeof msg.seq !== "number") return;
-    const changes = { _ack: msg.seq };
-    for (const key of CONTROLLED) if (key in msg) changes[key] = msg[key];
-    reporting = true;
-    try {
-      for (const key of Object.keys(changes)) model.set(key, null, { silent: true });
-    } finally {
-      reporting = false;
-    }
-    report(changes);
-  }
-  let reporting = false;
-  const PLAYING_SEEK_TOLERANCE_S = 0.25;
-  const PAUSED_SEEK_TOLERANCE_S = 0.01;
-  function applyTime(target = model.get("current_time")) {
-    const tolerance = video.paused ? PAUSED_SEEK_TOLERANCE_S : PLAYING_SEEK_TOLERANCE_S;
-    if (Math.abs(target - video.currentTime) > tolerance) video.currentTime = target;
-  }
-  function report(changes) {
-    reporting = true;
-    try {
-      for (const [key, value] of Object.entries(changes)) model.set(key, value);
-    } finally {
-      reporting = false;
-    }
-    model.save_changes();
-  }
-  function followPlaying() {
-    if (!reporting && video.readyState >= 1) applyPlaying();
-  }
-  function followTime() {
-    if (!reporting && video.readyState >= 1) applyTime();
-  }
-  const listeners = {
-    play: () => model.get("playing") || report({ playing: true }),
-    pause: () => model.get("playing") && report({ playing: false, current_time: video.currentTime }),
-    ended: () => model.get("playing") && report({ playing: false }),
-    timeupdate: () => {
-      const now = video.currentTime;
-      if (Math.abs(model.get("current_time") - now) >= 0.2) report({ current_time: now });
+  };
+  const compact = model.get("compact");
+  root.classList.toggle("sw-compact", compact);
+  const size = model.get("size");
+  const [w, hgt] = size.split("x").map(Number);
+  root.dataset.orientation = hgt > w ? "portrait" : "landscape";
+  const text = model.get("prompt");
+  ui.prompt.textContent = text;
+  video.setAttribute("aria-label", text ? `Video: ${text}` : "Video");
+  facts.replaceChildren();
+  fact("Size", size.replace("x", " × "));
+  const secs = model.get("seconds");
+  fact("Length", secs ? `${secs} s` : "");
+  fact("Cost", model.get("cost"));
+  fact("Model", model.get("video_model"));
+  fact("Task id", model.get("task_id"));
+  fact("Remix of", model.get("remix_of"));
+  caption.textContent = model.get("caption") || (compact ? text : "");
+  caption.hidden = !caption.textContent;
+  caption.title = text;
+  ui.sim.hidden = !model.get("simulated");
+  ui.remix.hidden = !model.get("show_remix");
+  ui.download.disabled = !model.get("has_video");
+  placeholder.hidden = model.get("has_video") || model.get("_embedded")?.byteLength > 0;
+  video.hidden = !placeholder.hidden;
+  ui.meta.hidden = compact || !model.get("task_id");
+  alert.textContent = model.get("error");
+  alert.hidden = !alert.textContent;
+}
+function videoSource(video) {
+  const source = {
+    url: null,
+    loadedVersion: -1,
+    setBlob(blob, version) {
+      if (source.url) URL.revokeObjectURL(source.url);
+      source.url = URL.createObjectURL(blob);
+      source.loadedVersion = version;
+      video.src = source.url;
     },
-    seeked: () => report({ current_time: video.currentTime }),
-    volumechange: () => video.muted !== model.get("muted") && report({ muted: video.muted }),
-    loadedmetadata: () => {
-      const duration = Number.isFinite(video.duration) ? video.duration : 0;
-      if (video.readyState >= 2) report({ duration });
-      else video.addEventListener("loadeddata", () => report({ duration }), { once: true });
-      applyTime();
-      applyPlaying();
-    },
-    error: () => {
-      const code = video.error ? video.error.code : 0;
-      model.send({ type: "media_error", message: `media error ${code}` });
+    setBytes(bytes, mime, version) {
+      source.setBlob(new Blob([bytes], { type: mime || "video/mp4" }), version);
     }
   };
-  for (const [name, fn] of Object.entries(listeners)) video.addEventListener(name, fn);
-  const onDownload = () => model.send({ type: "download" });
-  const onRemix = () => model.send({ type: "remix" });
-  download.addEventListener("click", onDownload);
-  remix.addEventListener("click", onRemix);
-  model.on("msg:custom", onMessage);
-  model.on("change", paint);
-  model.on("change:_embedded", useEmbedded);
-  model.on("change:playing", followPlaying);
-  model.on("change:current_time", followTime);
-  paint();
-  video.muted = model.get("muted");
-  video.loop = model.get("loop");
-  useEmbedded();
+  return source;
+}
+function useKnownBytes(model, source) {
+  const data = model.get("_embedded");
+  if (data && data.byteLength > 0 && source.loadedVersion !== model.get("version")) {
+    source.setBytes(bufferBytes(data), "video/mp4", model.get("version"));
+  }
+}
+function takePushed(model, source) {
   const pushed = pushedVideos.get(model.get("_key"));
   if (pushed) {
     pushedVideos.delete(model.get("_key"));
-    if (pushed.version === model.get("version") && loadedVersion !== pushed.version) {
-      setBlob(pushed.blob, pushed.version);
+    if (pushed.version === model.get("version") && source.loadedVersion !== pushed.version) {
+      source.setBlob(pushed.blob, pushed.version);
     }
   }
+}
+function sayReady(model, video, source) {
   let readySent = false;
   const sendReady = () => {
     if (readySent) return;
     readySent = true;
-    model.send({ type: "ready", have: loadedVersion, seq: model.get("_control_seq") || 0 });
+    model.send({ type: "ready", have: source.loadedVersion, seq: model.get("_control_seq") || 0 });
   };
-  if (loadedVersion === model.get("version")) {
+  if (source.loadedVersion === model.get("version")) {
     video.addEventListener("loadeddata", sendReady, { once: true });
     video.addEventListener("error", sendReady, { once: true });
     setTimeout(sendReady, 2e3);
   } else {
     sendReady();
   }
-  const strip = h("img", { class: "sw-player-filmstrip", alt: "", title: "Click a still to go there" });
-  strip.hidden = true;
-  stage.after(strip);
-  let stripUrl = null;
-  let stripTimes = [];
-  let stripAsked = -1;
-  function askStrip() {
-    const version = model.get("version");
-    if (stripAsked !== version) {
-      strip.hidden = true;
-      stripTimes = [];
+}
+function mountPlayer({ model, el }) {
+  const releaseKeys = keepKeys(el);
+  const ui = layoutPlayer(el);
+  const { video } = ui;
+  const source = videoSource(video);
+  const playback = playbackSync(model, video);
+  function onMessage(msg, buffers) {
+    if (msg.type === "video" && buffers?.length) {
+      if (msg.version !== source.loadedVersion) source.setBytes(bufferBytes(buffers[0]), msg.mime, msg.version);
+    } else if (msg.type === "control") {
+      playback.control(msg);
+    } else if (msg.type === "file" && buffers?.length) {
+      saveBlob(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "video/mp4" }), msg.name || "video.mp4");
     }
-    if (!model.get("show_filmstrip") || !model.get("has_video") || model.get("compact") || stripAsked === version) return;
-    stripAsked = version;
-    model.send({ type: "want_filmstrip", version });
   }
-  function onStrip(msg, buffers) {
-    if (msg.type !== "filmstrip" || !buffers?.length || msg.version !== model.get("version")) return;
-    if (stripUrl) URL.revokeObjectURL(stripUrl);
-    stripUrl = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: "image/jpeg" }));
-    stripTimes = msg.times || [];
-    strip.src = stripUrl;
-    strip.alt = `Filmstrip: ${stripTimes.length} stills from 0 to ${(stripTimes.at(-1) || 0).toFixed(1)} s`;
-    strip.hidden = !model.get("show_filmstrip");
-  }
-  function onStripClick(event) {
-    if (!stripTimes.length) return;
-    const box = strip.getBoundingClientRect();
-    const column = Math.min(stripTimes.length - 1, Math.max(0, Math.floor((event.clientX - box.left) / box.width * stripTimes.length)));
-    video.currentTime = stripTimes[column];
-  }
-  strip.addEventListener("click", onStripClick);
-  model.on("msg:custom", onStrip);
-  const stopAsking = onTraits(model, ["version", "has_video", "show_filmstrip", "compact"], askStrip);
-  askStrip();
-  const stopStrip = () => {
-    strip.removeEventListener("click", onStripClick);
-    model.off("msg:custom", onStrip);
-    stopAsking();
-    if (stripUrl) URL.revokeObjectURL(stripUrl);
-  };
+  const paint = () => paintPlayer(model, ui);
+  const useEmbedded = () => useKnownBytes(model, source);
+  const stopDownload = listen(ui.download, "click", () => model.send({ type: "download" }));
+  const stopRemix = listen(ui.remix, "click", () => model.send({ type: "remix" }));
+  model.on("msg:custom", onMessage);
+  model.on("change", paint);
+  model.on("change:_embedded", useEmbedded);
+  paint();
+  video.muted = model.get("muted");
+  video.loop = model.get("loop");
+  useEmbedded();
+  takePushed(model, source);
+  sayReady(model, video, source);
+  const stopStrip = mountFilmstrip(model, ui.stage, video);
   return () => {
     stopStrip();
     releaseKeys();
-    for (const [name, fn] of Object.entries(listeners)) video.removeEventListener(name, fn);
-    download.removeEventListener("click", onDownload);
-    remix.removeEventListener("click", onRemix);
+    playback.dispose();
+    stopDownload();
+    stopRemix();
     model.off("msg:custom", onMessage);
     model.off("change", paint);
     model.off("change:_embedded", useEmbedded);
-    model.off("change:playing", followPlaying);
-    model.off("change:current_time", followTime);
     video.pause();
     video.removeAttribute("src");
     video.load();
-    if (url) URL.revokeObjectURL(url);
-    url = null;
-    loadedVersion = -1;
+    if (source.url) URL.revokeObjectURL(source.url);
+    source.url = null;
+    source.loadedVersion = -1;
     el.replaceChildren();
   };
 }

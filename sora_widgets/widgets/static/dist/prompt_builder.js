@@ -34,9 +34,209 @@ function labelled(text, control, fieldClass = "sw-field") {
   if (!control.id) control.id = uid("sw-f");
   return h("div", { class: fieldClass }, [h("label", { for: control.id, text }), control]);
 }
+function listen(node, type, fn, options) {
+  node.addEventListener(type, fn, options);
+  return () => node.removeEventListener(type, fn, options);
+}
+function choiceOptions(choices) {
+  return choices.map((c) => h("option", { value: String(c.id), text: String(c.label) }));
+}
+function isCtrlEnter(event) {
+  return event.key === "Enter" && (event.ctrlKey || event.metaKey);
+}
+function imageUpload(model, on, { fields = {}, props = {}, chooseText }) {
+  const file = h("input", { type: "file", accept: "image/jpeg,image/png,image/webp,image/*", ...props });
+  on(file, "change", async () => {
+    const chosen = file.files && file.files[0];
+    if (!chosen) return;
+    const data = await chosen.arrayBuffer();
+    model.send({ type: "upload", ...fields, name: chosen.name, mime: chosen.type }, void 0, [data]);
+    file.value = "";
+  });
+  const choose = h("button", { class: "sw-btn", type: "button", text: chooseText });
+  on(choose, "click", () => file.click());
+  return { file, choose };
+}
+function bufferUrl(buffer, mime) {
+  return URL.createObjectURL(new Blob([bufferBytes(buffer)], { type: mime }));
+}
+function save(model, name, value) {
+  model.set(name, value);
+  model.save_changes();
+}
 function activeIn(node) {
   const root = node.getRootNode();
   return root && "activeElement" in root ? root.activeElement : document.activeElement;
+}
+
+// sora_widgets/widgets/static/builder_form.js
+var SHOT_FIELDS = [
+  ["shot_type", "Shot type", "e.g. Wide shot"],
+  ["subject", "Subject", "e.g. a red kite"],
+  ["action", "Action", "e.g. gliding over the waves"],
+  ["setting", "Setting", "e.g. a beach at dusk"],
+  ["lighting", "Lighting", "e.g. warm backlight"],
+  ["camera", "Camera movement", "e.g. slow dolly in"]
+];
+var RESYNC_IDLE_MS = 300;
+var RESYNC_RETRY_MS = 2e3;
+var FORM_KEYS = ["text", ...SHOT_FIELDS.map(([trait]) => trait), "orientation", "seconds", "fit_mode", "remix_id", "model", "values"];
+function formOf(model) {
+  return Object.fromEntries(FORM_KEYS.map((k) => [k, model.get(k)]));
+}
+function formSync(model) {
+  const viewId = uid("sw-pb-view");
+  let localSeq = 0;
+  let ackedSeq = 0;
+  let idleTimer = null;
+  let lastSent = 0;
+  let sent = null;
+  const ahead = () => localSeq !== ackedSeq;
+  function sendForm() {
+    idleTimer = null;
+    if (!ahead()) return;
+    lastSent = Date.now();
+    sent = { seq: localSeq, form: formOf(model) };
+    model.send({ type: "form", view: viewId, seq: sent.seq, form: sent.form });
+  }
+  function edited() {
+    localSeq += 1;
+    if (idleTimer !== null) clearTimeout(idleTimer);
+    idleTimer = setTimeout(sendForm, RESYNC_IDLE_MS);
+  }
+  const retry = setInterval(() => {
+    if (ahead() && idleTimer === null && Date.now() - lastSent >= RESYNC_RETRY_MS) sendForm();
+  }, RESYNC_RETRY_MS / 2);
+  function acknowledged(msg) {
+    if (msg.view !== viewId) return false;
+    ackedSeq = Math.min(localSeq, Math.max(ackedSeq, Number(msg.seq) || 0));
+    if (ahead() || !sent || sent.seq !== ackedSeq) return false;
+    for (const [key, value] of Object.entries(sent.form)) if (model.get(key) !== value) model.set(key, value);
+    return true;
+  }
+  return {
+    ahead,
+    edited,
+    acknowledged,
+    // The form was cleared: what it holds now is the kernel's to say.
+    forget: () => localSeq = ackedSeq,
+    dispose() {
+      clearInterval(retry);
+      if (idleTimer !== null) clearTimeout(idleTimer);
+    }
+  };
+}
+
+// sora_widgets/widgets/static/builder_parts.js
+function saveEdit(pb, trait, value) {
+  save(pb.model, trait, value);
+  pb.edited();
+}
+function modelPart(pb) {
+  const modelSelect = h("select", { class: "sw-pb-model" });
+  pb.on(modelSelect, "change", () => saveEdit(pb, "model", modelSelect.value));
+  const modelField = labelled("Model", modelSelect, "sw-pb-field sw-pb-modelfield");
+  const modelNote = h("div", { class: "sw-muted sw-pb-modelnote" });
+  modelField.append(modelNote);
+  return { modelSelect, modelField, modelNote };
+}
+function promptPart(pb) {
+  const bindText = (node, trait) => pb.on(node, "input", () => saveEdit(pb, trait, node.value));
+  const text = h("textarea", { class: "sw-pb-text", rows: "3", placeholder: "Describe one shot: type, subject, action, setting, lighting, camera movement" });
+  bindText(text, "text");
+  const promptField = labelled("Prompt", text, "sw-pb-field sw-pb-prompt");
+  const hint = h("div", { class: "sw-pb-hint", role: "status" });
+  text.before(hint);
+  const shotInputs = {};
+  const shotGrid = h("div", { class: "sw-pb-grid" });
+  for (const [trait, label, hint2] of SHOT_FIELDS) {
+    const input = h("input", { type: "text", placeholder: hint2 });
+    bindText(input, trait);
+    shotInputs[trait] = input;
+    shotGrid.append(labelled(label, input, "sw-pb-field"));
+  }
+  const details = h("details", { class: "sw-pb-details" }, [h("summary", { text: "Shot details (optional)" }), shotGrid]);
+  const composed = h("div", { class: "sw-pb-composed" });
+  const composedLabel = h("span", { class: "sw-muted", text: "Will be sent: " });
+  const composedText = h("span");
+  composed.append(composedLabel, composedText);
+  return { text, promptField, hint, shotInputs, details, composed, composedText };
+}
+function radioGroup(pb, legend, name, options, trait, parse = (v) => v) {
+  const { model } = pb;
+  const fieldset = h("fieldset", { class: "sw-pb-radios" }, [h("legend", { text: legend })]);
+  const inputs = [];
+  const group = uid(`sw-pb-${name}`);
+  for (const [value, text] of options) {
+    const input = h("input", { type: "radio", name: group, value: String(value) });
+    pb.on(input, "change", () => {
+      if (input.checked) saveEdit(pb, trait, parse(input.value));
+    });
+    inputs.push(input);
+    fieldset.append(h("label", { class: "sw-pb-radio" }, [input, document.createTextNode(text)]));
+  }
+  return { fieldset, sync: () => inputs.forEach((i) => i.checked = String(model.get(trait)) === i.value) };
+}
+function sizePart(pb) {
+  const orientations = pb.model.get("_catalog").sizes.map(({ orientation, label }) => [orientation, label]);
+  const part = { orientation: radioGroup(pb, "Orientation", "orient", orientations, "orientation"), seconds: null };
+  part.secondsHolder = h("div");
+  part.buildSeconds = () => {
+    const options = pb.model.get("seconds_options").map((s) => [s, `${s} s`]);
+    part.seconds = radioGroup(pb, "Length", "secs", options, "seconds", (v) => Number(v));
+    part.secondsHolder.replaceChildren(part.seconds.fieldset);
+  };
+  part.buildSeconds();
+  return part;
+}
+function imagePart(pb) {
+  const { file, choose: chooseFile } = imageUpload(pb.model, pb.on, { props: { class: "sw-pb-file" }, chooseText: "Choose image…" });
+  file.tabIndex = -1;
+  const fileField = labelled("Reference image (optional)", file, "sw-pb-field");
+  file.after(chooseFile);
+  const fit = radioGroup(pb, "Fit to size", "fit", [["cover", "Cover (crop)"], ["letterbox", "Letterbox (pad)"]], "fit_mode");
+  const removeImage = h("button", { class: "sw-btn", type: "button", text: "Remove image" });
+  pb.on(removeImage, "click", () => pb.model.send({ type: "clear_image" }));
+  const preview = h("img", { class: "sw-pb-preview", alt: "Reference image as it will be sent" });
+  const imageLabel = h("div", { class: "sw-muted" });
+  const imageNotes = h("ul", { class: "sw-pb-notes" });
+  const imageInfo = h("div", { class: "sw-pb-imageinfo" }, [imageLabel, imageNotes, fit.fieldset, removeImage]);
+  const imageBox = h("div", { class: "sw-pb-image" }, [preview, imageInfo]);
+  return { fileField, fit, preview, imageLabel, imageNotes, imageBox };
+}
+function remixPart(pb) {
+  const remix = h("select", {});
+  pb.on(remix, "change", () => saveEdit(pb, "remix_id", remix.value));
+  return { remix, remixField: labelled("Remix of", remix, "sw-pb-field") };
+}
+function actionsPart(pb, prompt) {
+  const { model, on } = pb;
+  const price = h("div", { class: "sw-pb-price", "aria-live": "polite" });
+  const problem = h("div", { class: "sw-pb-problem sw-muted" });
+  const alert = h("div", { class: "sw-alert", role: "alert" });
+  const generate = h("button", { class: "sw-btn sw-btn-primary", type: "button", text: "Generate" });
+  const emptyHint = h("span", { class: "sw-muted sw-pb-empty", text: "Type a prompt to generate" });
+  const submit = () => model.send({ type: "submit", form: formOf(model) });
+  on(generate, "click", submit);
+  const repeatNote = h("span", { class: "sw-pb-repeat-note" });
+  const again = h("button", { class: "sw-btn", type: "button" });
+  on(again, "click", () => model.send({ type: "submit", again: true, form: formOf(model) }));
+  const repeat = h("div", { class: "sw-pb-repeat", role: "status" }, [repeatNote, again]);
+  on(prompt.text, "keydown", (event) => {
+    if (isCtrlEnter(event) && model.get("show_generate")) {
+      event.preventDefault();
+      event.stopPropagation();
+      if (!generate.disabled) submit();
+    }
+  });
+  const clear = h("button", { class: "sw-btn sw-pb-clear", type: "button", text: "Clear", title: "Empty the prompt, shot details, image and remix" });
+  on(clear, "click", () => {
+    for (const node of [prompt.text, ...Object.values(prompt.shotInputs)]) node.value = "";
+    pb.sync.forget();
+    model.send({ type: "clear" });
+  });
+  const footer = h("div", { class: "sw-pb-footer" }, [price, h("div", { class: "sw-pb-actions" }, [emptyHint, clear, generate])]);
+  return { price, problem, alert, generate, emptyHint, repeatNote, again, repeat, footer };
 }
 
 // sora_widgets/widgets/static/coach.js
@@ -67,7 +267,7 @@ function coachChecklist(model, trait = "coach") {
     h("div", { class: "sw-coach-head" }, [h("span", { class: "sw-coach-title", text: "Prompt coach" }), score, list, split]),
     advice
   ]);
-  function paint() {
+  function paint2() {
     const report = model.get(trait) || {};
     const present = report.present || {};
     node.hidden = !report.prompt;
@@ -97,124 +297,119 @@ function coachChecklist(model, trait = "coach") {
       advice.replaceChildren(...lines.map((text) => h("li", { text })));
     }
   }
-  model.on(`change:${trait}`, paint);
-  paint();
-  return { node, dispose: () => model.off(`change:${trait}`, paint) };
+  model.on(`change:${trait}`, paint2);
+  paint2();
+  return { node, dispose: () => model.off(`change:${trait}`, paint2) };
 }
 
 // sora_widgets/widgets/static/spec_controls.js
+function setValue(sc, name, value) {
+  const { model } = sc;
+  const values = { ...model.get("values") };
+  if (value === null || value === "") delete values[name];
+  else values[name] = value;
+  model.set("values", values);
+  model.save_changes();
+  sc.edited();
+}
+function field(control, input) {
+  const node = labelled(control.label + (control.required ? " *" : ""), input, "sw-pb-field sw-spec-field");
+  if (control.description) input.title = control.description;
+  return node;
+}
+var BUILDERS = {
+  choice(sc, control) {
+    const select = h("select", {});
+    if (control.default === void 0) select.append(h("option", { value: "", text: "—" }));
+    for (const option of control.options) select.append(h("option", { value: option, text: option }));
+    sc.listen(select, "change", () => setValue(sc, control.name, select.value));
+    const paint2 = (v) => select.value = v === void 0 ? "" : String(v);
+    return [field(control, select), paint2];
+  },
+  toggle(sc, control) {
+    const input = h("input", { type: "checkbox", role: "switch" });
+    sc.listen(input, "change", () => setValue(sc, control.name, input.checked));
+    const text = control.label + (control.required ? " *" : "");
+    const node = h("label", { class: "sw-spec-toggle" }, [input, document.createTextNode(text)]);
+    if (control.description) input.title = control.description;
+    return [node, (v) => input.checked = Boolean(v)];
+  },
+  slider(sc, control) {
+    const input = h("input", { type: "range", min: String(control.min), max: String(control.max), step: String(control.step) });
+    const shown = h("output", { class: "sw-spec-out" });
+    sc.listen(input, "input", () => {
+      shown.textContent = input.value;
+      setValue(sc, control.name, Number(input.value));
+    });
+    const node = field(control, input);
+    node.append(shown);
+    const paint2 = (v) => {
+      if (v !== void 0) input.value = String(v);
+      shown.textContent = input.value;
+    };
+    return [node, paint2];
+  },
+  number(sc, control) {
+    const input = h("input", { type: "number", step: String(control.step) });
+    if (control.min !== null && control.min !== void 0) input.min = String(control.min);
+    if (control.max !== null && control.max !== void 0) input.max = String(control.max);
+    sc.listen(input, "input", () => setValue(sc, control.name, input.value === "" ? null : Number(input.value)));
+    return [field(control, input), (v) => input.value = v === void 0 || v === null ? "" : String(v)];
+  },
+  text(sc, control) {
+    const input = h("input", { type: "text" });
+    if (control.max_length) input.maxLength = control.max_length;
+    sc.listen(input, "input", () => setValue(sc, control.name, input.value));
+    return [field(control, input), (v) => input.value = v === void 0 ? "" : String(v)];
+  },
+  json(sc, control) {
+    const input = h("textarea", { rows: "2", placeholder: "JSON" });
+    sc.listen(input, "input", () => setValue(sc, control.name, input.value));
+    return [field(control, input), (v) => input.value = v === void 0 ? "" : String(v)];
+  },
+  image: imagePicker
+};
+function imagePicker(sc, control) {
+  const { model } = sc;
+  const slot = control.name;
+  const name = control.label.toLowerCase();
+  const { file, choose } = imageUpload(model, sc.listen, { fields: { slot }, props: { class: "sw-pb-file" }, chooseText: `Choose ${name}…` });
+  const remove = h("button", { class: "sw-btn", type: "button", text: `Remove ${name}` });
+  sc.listen(remove, "click", () => model.send({ type: "clear_image", slot }));
+  const preview = h("img", { class: "sw-pb-preview", alt: `${control.label} as it will be sent` });
+  const info = h("div", { class: "sw-muted" });
+  const notes = h("ul", { class: "sw-pb-notes" });
+  const node = field(control, file);
+  node.append(choose, h("div", { class: "sw-pb-image" }, [preview, h("div", { class: "sw-pb-imageinfo" }, [info, notes, remove])]));
+  const paint2 = () => {
+    const shown = model.get("slots")[slot];
+    node.querySelector(".sw-pb-image").hidden = !shown;
+    info.textContent = shown ? shown.label : "";
+    notes.replaceChildren(...(shown ? shown.notes : []).map((n) => h("li", { text: n })));
+    if (sc.previews[slot]) preview.src = sc.previews[slot].url;
+    else preview.removeAttribute("src");
+  };
+  return [node, paint2];
+}
 function mountSpecControls(model, { edited, listen: listen2 }) {
   const box = h("div", { class: "sw-spec" });
+  const sc = { model, edited, listen: listen2, previews: {} };
   let painters = [];
-  const previews = {};
-  function setValue(name, value) {
-    const values = { ...model.get("values") };
-    if (value === null || value === "") delete values[name];
-    else values[name] = value;
-    model.set("values", values);
-    model.save_changes();
-    edited();
-  }
-  function field(control, input) {
-    const node = labelled(control.label + (control.required ? " *" : ""), input, "sw-pb-field sw-spec-field");
-    if (control.description) input.title = control.description;
-    return node;
-  }
-  const builders = {
-    choice(control) {
-      const select = h("select", {});
-      if (control.default === void 0) select.append(h("option", { value: "", text: "—" }));
-      for (const option of control.options) select.append(h("option", { value: option, text: option }));
-      listen2(select, "change", () => setValue(control.name, select.value));
-      const paint2 = (v) => select.value = v === void 0 ? "" : String(v);
-      return [field(control, select), paint2];
-    },
-    toggle(control) {
-      const input = h("input", { type: "checkbox", role: "switch" });
-      listen2(input, "change", () => setValue(control.name, input.checked));
-      const text = control.label + (control.required ? " *" : "");
-      const node = h("label", { class: "sw-spec-toggle" }, [input, document.createTextNode(text)]);
-      if (control.description) input.title = control.description;
-      return [node, (v) => input.checked = Boolean(v)];
-    },
-    slider(control) {
-      const input = h("input", { type: "range", min: String(control.min), max: String(control.max), step: String(control.step) });
-      const shown = h("output", { class: "sw-spec-out" });
-      listen2(input, "input", () => {
-        shown.textContent = input.value;
-        setValue(control.name, Number(input.value));
-      });
-      const node = field(control, input);
-      node.append(shown);
-      const paint2 = (v) => {
-        if (v !== void 0) input.value = String(v);
-        shown.textContent = input.value;
-      };
-      return [node, paint2];
-    },
-    number(control) {
-      const input = h("input", { type: "number", step: String(control.step) });
-      if (control.min !== null && control.min !== void 0) input.min = String(control.min);
-      if (control.max !== null && control.max !== void 0) input.max = String(control.max);
-      listen2(input, "input", () => setValue(control.name, input.value === "" ? null : Number(input.value)));
-      return [field(control, input), (v) => input.value = v === void 0 || v === null ? "" : String(v)];
-    },
-    text(control) {
-      const input = h("input", { type: "text" });
-      if (control.max_length) input.maxLength = control.max_length;
-      listen2(input, "input", () => setValue(control.name, input.value));
-      return [field(control, input), (v) => input.value = v === void 0 ? "" : String(v)];
-    },
-    json(control) {
-      const input = h("textarea", { rows: "2", placeholder: "JSON" });
-      listen2(input, "input", () => setValue(control.name, input.value));
-      return [field(control, input), (v) => input.value = v === void 0 ? "" : String(v)];
-    },
-    image(control) {
-      const slot = control.name;
-      const file = h("input", { type: "file", accept: "image/jpeg,image/png,image/webp,image/*", class: "sw-pb-file" });
-      listen2(file, "change", async () => {
-        const chosen = file.files && file.files[0];
-        if (!chosen) return;
-        const data = await chosen.arrayBuffer();
-        model.send({ type: "upload", slot, name: chosen.name, mime: chosen.type }, void 0, [data]);
-        file.value = "";
-      });
-      const choose = h("button", { class: "sw-btn", type: "button", text: `Choose ${control.label.toLowerCase()}…` });
-      listen2(choose, "click", () => file.click());
-      const remove = h("button", { class: "sw-btn", type: "button", text: `Remove ${control.label.toLowerCase()}` });
-      listen2(remove, "click", () => model.send({ type: "clear_image", slot }));
-      const preview = h("img", { class: "sw-pb-preview", alt: `${control.label} as it will be sent` });
-      const info = h("div", { class: "sw-muted" });
-      const notes = h("ul", { class: "sw-pb-notes" });
-      const node = field(control, file);
-      node.append(choose, h("div", { class: "sw-pb-image" }, [preview, h("div", { class: "sw-pb-imageinfo" }, [info, notes, remove])]));
-      const paint2 = () => {
-        const shown = model.get("slots")[slot];
-        node.querySelector(".sw-pb-image").hidden = !shown;
-        info.textContent = shown ? shown.label : "";
-        notes.replaceChildren(...(shown ? shown.notes : []).map((n) => h("li", { text: n })));
-        if (previews[slot]) preview.src = previews[slot].url;
-        else preview.removeAttribute("src");
-      };
-      return [node, paint2];
-    }
-  };
   function build() {
     painters = [];
     const nodes = [];
     for (const control of model.get("controls")) {
-      const make = builders[control.kind] || builders.text;
-      const [node, paint2] = make(control);
+      const make = BUILDERS[control.kind] || BUILDERS.text;
+      const [node, paint3] = make(sc, control);
       node.setAttribute("data-name", control.name);
       nodes.push(node);
-      painters.push([control.name, paint2]);
+      painters.push([control.name, paint3]);
     }
     box.replaceChildren(...nodes);
     box.hidden = !nodes.length;
-    paint();
+    paint2();
   }
-  function paint() {
+  function paint2() {
     const values = model.get("values");
     const active = activeIn(box);
     for (const [name, painter] of painters) {
@@ -224,305 +419,162 @@ function mountSpecControls(model, { edited, listen: listen2 }) {
     }
   }
   function image(msg, buffers) {
-    const old = previews[msg.slot];
+    const old = sc.previews[msg.slot];
     if (old) URL.revokeObjectURL(old.url);
-    const url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime }));
-    previews[msg.slot] = { url, version: msg.version };
-    paint();
+    sc.previews[msg.slot] = { url: bufferUrl(buffers[0], msg.mime), version: msg.version };
+    paint2();
   }
   function dispose() {
-    for (const p of Object.values(previews)) URL.revokeObjectURL(p.url);
+    for (const p of Object.values(sc.previews)) URL.revokeObjectURL(p.url);
   }
-  return { node: box, build, paint, image, dispose };
+  return { node: box, build, paint: paint2, image, dispose };
 }
 
 // sora_widgets/widgets/static/prompt_builder.js
-var SHOT_FIELDS = [
-  ["shot_type", "Shot type", "e.g. Wide shot"],
-  ["subject", "Subject", "e.g. a red kite"],
-  ["action", "Action", "e.g. gliding over the waves"],
-  ["setting", "Setting", "e.g. a beach at dusk"],
-  ["lighting", "Lighting", "e.g. warm backlight"],
-  ["camera", "Camera movement", "e.g. slow dolly in"]
-];
-var RESYNC_IDLE_MS = 300;
-var RESYNC_RETRY_MS = 2e3;
+function layoutBuilder(pb, el) {
+  const ui = { ...modelPart(pb), ...promptPart(pb), size: sizePart(pb), ...imagePart(pb), ...remixPart(pb) };
+  Object.assign(ui, actionsPart(pb, ui));
+  ui.spec = mountSpecControls(pb.model, { edited: pb.edited, listen: pb.on });
+  pb.cleanups.push(ui.spec.dispose);
+  ui.soraRows = [
+    h("div", { class: "sw-pb-row" }, [ui.size.orientation.fieldset, ui.size.secondsHolder]),
+    h("div", { class: "sw-pb-row" }, [ui.fileField, ui.remixField])
+  ];
+  ui.root = h("div", { class: "sw-root sw-pb" }, [
+    ui.modelField,
+    ui.promptField,
+    ui.details,
+    ui.composed,
+    ui.spec.node,
+    ...ui.soraRows,
+    ui.imageBox,
+    ui.problem,
+    ui.alert,
+    ui.footer,
+    ui.repeat
+  ]);
+  el.append(ui.root);
+  const checklist = coachChecklist(pb.model);
+  ui.composed.after(checklist.node);
+  pb.cleanups.push(checklist.dispose);
+  return ui;
+}
+function paintModels(pb, ui) {
+  const { model } = pb;
+  const { modelSelect, modelNote } = ui;
+  const choices = model.get("model_choices");
+  const same = modelSelect.options.length === choices.length && choices.every((c, i) => modelSelect.options[i].value === c.id);
+  if (!same) modelSelect.replaceChildren(...choiceOptions(choices));
+  if (!pb.sync.ahead() || activeIn(modelSelect) !== modelSelect) modelSelect.value = model.get("model");
+  ui.modelField.hidden = choices.length < 2;
+  modelNote.textContent = model.get("model_note");
+  modelNote.hidden = !modelNote.textContent;
+  const sora = !model.get("model");
+  for (const row of ui.soraRows) row.hidden = !sora;
+  return sora;
+}
+function paintForm(pb, ui, sora) {
+  const { model } = pb;
+  const setValue2 = (node, value) => {
+    if (node.value !== value && !pb.sync.ahead()) node.value = value;
+  };
+  setValue2(ui.text, model.get("text"));
+  let anyShot = false;
+  for (const [trait] of SHOT_FIELDS) {
+    setValue2(ui.shotInputs[trait], model.get(trait));
+    anyShot = anyShot || Boolean(model.get(trait));
+  }
+  if (anyShot) ui.details.open = true;
+  const sent = model.get("prompt");
+  ui.composedText.textContent = sent;
+  ui.composed.hidden = !sent || sent === model.get("text").trim();
+  ui.size.orientation.sync();
+  ui.size.seconds.sync();
+  ui.fit.sync();
+  const hasImage = model.get("has_image");
+  ui.imageBox.hidden = !hasImage || !sora;
+  ui.preview.hidden = !pb.previewUrl;
+  ui.imageLabel.textContent = model.get("image_label");
+  ui.imageNotes.replaceChildren(...model.get("image_notes").map((n) => h("li", { text: n })));
+}
+function paintActions(model, ui) {
+  const { remix, problem, alert, hint, generate, repeat } = ui;
+  const choices = model.get("remix_choices");
+  remix.replaceChildren(h("option", { value: "", text: choices.length ? "— none —" : "— no earlier results —" }), ...choiceOptions(choices));
+  remix.value = model.get("remix_id");
+  ui.price.replaceChildren(h("span", { class: "sw-muted", text: "Price: " }), h("strong", { text: model.get("price") }));
+  problem.textContent = model.get("problem");
+  problem.hidden = !problem.textContent;
+  alert.textContent = model.get("error");
+  alert.hidden = !alert.textContent;
+  hint.textContent = model.get("hint");
+  hint.hidden = !hint.textContent;
+  generate.hidden = !model.get("show_generate");
+  ui.repeatNote.textContent = model.get("repeat_note");
+  ui.again.textContent = model.get("repeat_label") || "Generate again";
+  repeat.hidden = !model.get("repeat_label") || generate.hidden;
+  const off = model.get("disabled");
+  for (const node of ui.root.querySelectorAll("input, textarea, button")) node.disabled = off;
+  const empty = !model.get("text").trim() && SHOT_FIELDS.every(([trait]) => !model.get(trait).trim());
+  generate.disabled = off || empty;
+  ui.emptyHint.hidden = !empty || generate.hidden;
+  remix.disabled = off || !choices.length && !model.get("remix_id");
+  for (const node of ui.root.querySelectorAll("select")) if (node !== remix) node.disabled = off;
+}
+function paint(pb, ui) {
+  const sora = paintModels(pb, ui);
+  ui.spec.paint();
+  paintForm(pb, ui, sora);
+  paintActions(pb.model, ui);
+}
+function onBuilderMessage(pb, ui, msg, buffers) {
+  if (msg.type === "form_ack") {
+    if (pb.sync.acknowledged(msg)) paint(pb, ui);
+  } else if (msg.type === "focus_prompt") {
+    paint(pb, ui);
+    ui.promptField.scrollIntoView({ block: "nearest" });
+    ui.text.focus({ preventScroll: true });
+  } else if (msg.type === "slot_image" && buffers?.length) {
+    ui.spec.image(msg, buffers);
+  } else if (msg.type === "image" && buffers?.length) {
+    if (pb.previewUrl) URL.revokeObjectURL(pb.previewUrl);
+    pb.previewUrl = bufferUrl(buffers[0], msg.mime);
+    ui.preview.src = pb.previewUrl;
+    paint(pb, ui);
+  }
+}
 function mountPromptBuilder({ model, el }) {
   const releaseKeys = keepKeys(el);
   const cleanups = [];
-  const listen2 = (node, event, fn) => {
-    node.addEventListener(event, fn);
-    cleanups.push(() => node.removeEventListener(event, fn));
-  };
-  const viewId = uid("sw-pb-view");
-  let localSeq = 0;
-  let ackedSeq = 0;
-  let idleTimer = null;
-  let lastSent = 0;
-  let sent = null;
-  const ahead = () => localSeq !== ackedSeq;
-  function sendForm() {
-    idleTimer = null;
-    if (!ahead()) return;
-    lastSent = Date.now();
-    sent = { seq: localSeq, form: Object.fromEntries(FORM_KEYS.map((k) => [k, model.get(k)])) };
-    model.send({ type: "form", view: viewId, seq: sent.seq, form: sent.form });
-  }
-  function edited() {
-    localSeq += 1;
-    if (idleTimer !== null) clearTimeout(idleTimer);
-    idleTimer = setTimeout(sendForm, RESYNC_IDLE_MS);
-  }
-  const retry = setInterval(() => {
-    if (ahead() && idleTimer === null && Date.now() - lastSent >= RESYNC_RETRY_MS) sendForm();
-  }, RESYNC_RETRY_MS / 2);
-  cleanups.push(() => {
-    clearInterval(retry);
-    if (idleTimer !== null) clearTimeout(idleTimer);
-  });
-  const bindText = (node, trait) => {
-    listen2(node, "input", () => {
-      model.set(trait, node.value);
-      model.save_changes();
-      edited();
-    });
-  };
-  const modelSelect = h("select", { class: "sw-pb-model" });
-  listen2(modelSelect, "change", () => {
-    model.set("model", modelSelect.value);
-    model.save_changes();
-    edited();
-  });
-  const modelField = labelled("Model", modelSelect, "sw-pb-field sw-pb-modelfield");
-  const modelNote = h("div", { class: "sw-muted sw-pb-modelnote" });
-  modelField.append(modelNote);
-  const spec = mountSpecControls(model, { edited, listen: listen2 });
-  cleanups.push(spec.dispose);
-  const text = h("textarea", { class: "sw-pb-text", rows: "3", placeholder: "Describe one shot: type, subject, action, setting, lighting, camera movement" });
-  bindText(text, "text");
-  const promptField = labelled("Prompt", text, "sw-pb-field sw-pb-prompt");
-  const hint = h("div", { class: "sw-pb-hint", role: "status" });
-  text.before(hint);
-  const shotInputs = {};
-  const shotGrid = h("div", { class: "sw-pb-grid" });
-  for (const [trait, label, hint2] of SHOT_FIELDS) {
-    const input = h("input", { type: "text", placeholder: hint2 });
-    bindText(input, trait);
-    shotInputs[trait] = input;
-    shotGrid.append(labelled(label, input, "sw-pb-field"));
-  }
-  const details = h("details", { class: "sw-pb-details" }, [h("summary", { text: "Shot details (optional)" }), shotGrid]);
-  const composed = h("div", { class: "sw-pb-composed" });
-  const composedLabel = h("span", { class: "sw-muted", text: "Will be sent: " });
-  const composedText = h("span");
-  composed.append(composedLabel, composedText);
-  function radioGroup(legend, name, options, trait, parse = (v) => v) {
-    const fieldset = h("fieldset", { class: "sw-pb-radios" }, [h("legend", { text: legend })]);
-    const inputs = [];
-    const group = uid(`sw-pb-${name}`);
-    for (const [value, text2] of options) {
-      const input = h("input", { type: "radio", name: group, value: String(value) });
-      listen2(input, "change", () => {
-        if (input.checked) {
-          model.set(trait, parse(input.value));
-          model.save_changes();
-          edited();
-        }
-      });
-      inputs.push(input);
-      fieldset.append(h("label", { class: "sw-pb-radio" }, [input, document.createTextNode(text2)]));
-    }
-    return { fieldset, sync: () => inputs.forEach((i) => i.checked = String(model.get(trait)) === i.value) };
-  }
-  const orientations = model.get("_catalog").sizes.map(({ orientation: orientation2, label }) => [orientation2, label]);
-  const orientation = radioGroup("Orientation", "orient", orientations, "orientation");
-  let seconds = null;
-  const secondsHolder = h("div");
-  function buildSeconds() {
-    const options = model.get("seconds_options").map((s) => [s, `${s} s`]);
-    seconds = radioGroup("Length", "secs", options, "seconds", (v) => Number(v));
-    secondsHolder.replaceChildren(seconds.fieldset);
-  }
-  buildSeconds();
-  const file = h("input", { type: "file", accept: "image/jpeg,image/png,image/webp,image/*" });
-  listen2(file, "change", async () => {
-    const chosen = file.files && file.files[0];
-    if (!chosen) return;
-    const data = await chosen.arrayBuffer();
-    model.send({ type: "upload", name: chosen.name, mime: chosen.type }, void 0, [data]);
-    file.value = "";
-  });
-  file.classList.add("sw-pb-file");
-  file.tabIndex = -1;
-  const chooseFile = h("button", { class: "sw-btn", type: "button", text: "Choose image…" });
-  listen2(chooseFile, "click", () => file.click());
-  const fileField = labelled("Reference image (optional)", file, "sw-pb-field");
-  file.after(chooseFile);
-  const fit = radioGroup("Fit to size", "fit", [["cover", "Cover (crop)"], ["letterbox", "Letterbox (pad)"]], "fit_mode");
-  const removeImage = h("button", { class: "sw-btn", type: "button", text: "Remove image" });
-  listen2(removeImage, "click", () => model.send({ type: "clear_image" }));
-  const preview = h("img", { class: "sw-pb-preview", alt: "Reference image as it will be sent" });
-  const imageLabel = h("div", { class: "sw-muted" });
-  const imageNotes = h("ul", { class: "sw-pb-notes" });
-  const imageInfo = h("div", { class: "sw-pb-imageinfo" }, [imageLabel, imageNotes, fit.fieldset, removeImage]);
-  const imageBox = h("div", { class: "sw-pb-image" }, [preview, imageInfo]);
-  let previewUrl = null;
-  const remix = h("select", {});
-  listen2(remix, "change", () => {
-    model.set("remix_id", remix.value);
-    model.save_changes();
-    edited();
-  });
-  const remixField = labelled("Remix of", remix, "sw-pb-field");
-  const price = h("div", { class: "sw-pb-price", "aria-live": "polite" });
-  const problem = h("div", { class: "sw-pb-problem sw-muted" });
-  const alert = h("div", { class: "sw-alert", role: "alert" });
-  const generate = h("button", { class: "sw-btn sw-btn-primary", type: "button", text: "Generate" });
-  const emptyHint = h("span", { class: "sw-muted sw-pb-empty", text: "Type a prompt to generate" });
-  const FORM_KEYS = ["text", ...SHOT_FIELDS.map(([trait]) => trait), "orientation", "seconds", "fit_mode", "remix_id", "model", "values"];
-  const submit = () => model.send({ type: "submit", form: Object.fromEntries(FORM_KEYS.map((k) => [k, model.get(k)])) });
-  listen2(generate, "click", submit);
-  const repeatNote = h("span", { class: "sw-pb-repeat-note" });
-  const again = h("button", { class: "sw-btn", type: "button" });
-  listen2(again, "click", () => model.send({ type: "submit", again: true, form: Object.fromEntries(FORM_KEYS.map((k) => [k, model.get(k)])) }));
-  const repeat = h("div", { class: "sw-pb-repeat", role: "status" }, [repeatNote, again]);
-  listen2(text, "keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && model.get("show_generate")) {
-      event.preventDefault();
-      event.stopPropagation();
-      if (!generate.disabled) submit();
-    }
-  });
-  const clear = h("button", { class: "sw-btn sw-pb-clear", type: "button", text: "Clear", title: "Empty the prompt, shot details, image and remix" });
-  listen2(clear, "click", () => {
-    for (const node of [text, ...Object.values(shotInputs)]) node.value = "";
-    localSeq = ackedSeq;
-    model.send({ type: "clear" });
-  });
-  const footer = h("div", { class: "sw-pb-footer" }, [price, h("div", { class: "sw-pb-actions" }, [emptyHint, clear, generate])]);
-  const soraRows = [
-    h("div", { class: "sw-pb-row" }, [orientation.fieldset, secondsHolder]),
-    h("div", { class: "sw-pb-row" }, [fileField, remixField])
-  ];
-  const root = h("div", { class: "sw-root sw-pb" }, [
-    modelField,
-    promptField,
-    details,
-    composed,
-    spec.node,
-    ...soraRows,
-    imageBox,
-    problem,
-    alert,
-    footer,
-    repeat
-  ]);
-  el.append(root);
-  const checklist = coachChecklist(model);
-  composed.after(checklist.node);
-  cleanups.push(checklist.dispose);
-  function setValue(node, value) {
-    if (node.value !== value && !ahead()) node.value = value;
-  }
-  function paintModels() {
-    const choices = model.get("model_choices");
-    const same = modelSelect.options.length === choices.length && choices.every((c, i) => modelSelect.options[i].value === c.id);
-    if (!same) modelSelect.replaceChildren(...choices.map((c) => h("option", { value: String(c.id), text: String(c.label) })));
-    if (!ahead() || activeIn(modelSelect) !== modelSelect) modelSelect.value = model.get("model");
-    modelField.hidden = choices.length < 2;
-    modelNote.textContent = model.get("model_note");
-    modelNote.hidden = !modelNote.textContent;
-    const sora = !model.get("model");
-    for (const row of soraRows) row.hidden = !sora;
-    return sora;
-  }
-  function paint() {
-    const sora = paintModels();
-    spec.paint();
-    setValue(text, model.get("text"));
-    let anyShot = false;
-    for (const [trait] of SHOT_FIELDS) {
-      setValue(shotInputs[trait], model.get(trait));
-      anyShot = anyShot || Boolean(model.get(trait));
-    }
-    if (anyShot) details.open = true;
-    const sent2 = model.get("prompt");
-    composedText.textContent = sent2;
-    composed.hidden = !sent2 || sent2 === model.get("text").trim();
-    orientation.sync();
-    seconds.sync();
-    fit.sync();
-    const hasImage = model.get("has_image");
-    imageBox.hidden = !hasImage || !sora;
-    preview.hidden = !previewUrl;
-    imageLabel.textContent = model.get("image_label");
-    imageNotes.replaceChildren(...model.get("image_notes").map((n) => h("li", { text: n })));
-    const choices = model.get("remix_choices");
-    const options = [h("option", { value: "", text: choices.length ? "— none —" : "— no earlier results —" })];
-    for (const choice of choices) options.push(h("option", { value: String(choice.id), text: String(choice.label) }));
-    remix.replaceChildren(...options);
-    remix.value = model.get("remix_id");
-    price.replaceChildren(h("span", { class: "sw-muted", text: "Price: " }), h("strong", { text: model.get("price") }));
-    problem.textContent = model.get("problem");
-    problem.hidden = !problem.textContent;
-    alert.textContent = model.get("error");
-    alert.hidden = !alert.textContent;
-    hint.textContent = model.get("hint");
-    hint.hidden = !hint.textContent;
-    generate.hidden = !model.get("show_generate");
-    repeatNote.textContent = model.get("repeat_note");
-    again.textContent = model.get("repeat_label") || "Generate again";
-    repeat.hidden = !model.get("repeat_label") || generate.hidden;
-    const off = model.get("disabled");
-    for (const node of root.querySelectorAll("input, textarea, button")) node.disabled = off;
-    const empty = !model.get("text").trim() && SHOT_FIELDS.every(([trait]) => !model.get(trait).trim());
-    generate.disabled = off || empty;
-    emptyHint.hidden = !empty || generate.hidden;
-    remix.disabled = off || !choices.length && !model.get("remix_id");
-    for (const node of root.querySelectorAll("select")) if (node !== remix) node.disabled = off;
-  }
-  function onMessage(msg, buffers) {
-    if (msg.type === "form_ack" && msg.view === viewId) {
-      ackedSeq = Math.min(localSeq, Math.max(ackedSeq, Number(msg.seq) || 0));
-      if (!ahead() && sent && sent.seq === ackedSeq) {
-        for (const [key, value] of Object.entries(sent.form)) if (model.get(key) !== value) model.set(key, value);
-        paint();
-      }
-    } else if (msg.type === "focus_prompt") {
-      paint();
-      promptField.scrollIntoView({ block: "nearest" });
-      text.focus({ preventScroll: true });
-    } else if (msg.type === "slot_image" && buffers?.length) {
-      spec.image(msg, buffers);
-    } else if (msg.type === "image" && buffers?.length) {
-      if (previewUrl) URL.revokeObjectURL(previewUrl);
-      previewUrl = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime }));
-      preview.src = previewUrl;
-      paint();
-    }
-  }
+  const sync = formSync(model);
+  cleanups.push(sync.dispose);
+  const on = (node, event, fn) => cleanups.push(listen(node, event, fn));
+  const pb = { model, on, sync, edited: sync.edited, cleanups, previewUrl: null };
+  const ui = layoutBuilder(pb, el);
+  const onMessage = (msg, buffers) => onBuilderMessage(pb, ui, msg, buffers);
+  const onChange = () => paint(pb, ui);
   const onVersion = () => {
-    if (previewUrl) URL.revokeObjectURL(previewUrl);
-    previewUrl = null;
-    preview.removeAttribute("src");
+    if (pb.previewUrl) URL.revokeObjectURL(pb.previewUrl);
+    pb.previewUrl = null;
+    ui.preview.removeAttribute("src");
   };
   model.on("change:image_version", onVersion);
-  model.on("change:seconds_options", buildSeconds);
-  model.on("change:controls", spec.build);
-  model.on("change", paint);
+  model.on("change:seconds_options", ui.size.buildSeconds);
+  model.on("change:controls", ui.spec.build);
+  model.on("change", onChange);
   model.on("msg:custom", onMessage);
-  spec.build();
-  paint();
+  ui.spec.build();
+  paint(pb, ui);
   model.send({ type: "ready" });
   return () => {
     releaseKeys();
     cleanups.forEach((fn) => fn());
     model.off("change:image_version", onVersion);
-    model.off("change:seconds_options", buildSeconds);
-    model.off("change:controls", spec.build);
-    model.off("change", paint);
+    model.off("change:seconds_options", ui.size.buildSeconds);
+    model.off("change:controls", ui.spec.build);
+    model.off("change", onChange);
     model.off("msg:custom", onMessage);
-    if (previewUrl) URL.revokeObjectURL(previewUrl);
+    if (pb.previewUrl) URL.revokeObjectURL(pb.previewUrl);
   };
 }
 var prompt_builder_default = { render: mountPromptBuilder };

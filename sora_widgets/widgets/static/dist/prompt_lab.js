@@ -37,6 +37,9 @@ function listen(node, type, fn, options) {
   node.addEventListener(type, fn, options);
   return () => node.removeEventListener(type, fn, options);
 }
+function bufferUrl(buffer, mime) {
+  return URL.createObjectURL(new Blob([bufferBytes(buffer)], { type: mime }));
+}
 function save(model, name, value) {
   model.set(name, value);
   model.save_changes();
@@ -141,7 +144,7 @@ function mountFrames({ model, el }) {
     if (JSON.stringify(msg.times) !== JSON.stringify(times)) return;
     const old = urls.get(msg.key);
     if (old) old.forEach((u) => u && URL.revokeObjectURL(u));
-    urls.set(msg.key, buffers.map((b) => URL.createObjectURL(new Blob([bufferBytes(b)], { type: msg.mime || "image/jpeg" }))));
+    urls.set(msg.key, buffers.map((b) => bufferUrl(b, msg.mime || "image/jpeg")));
     repaint();
   }
   table.addEventListener("click", onClick);
@@ -343,7 +346,7 @@ function onCompareMessage(cmp, msg, buffers) {
   if (!msg || msg.type !== "video" || !buffers || !buffers.length) return;
   const parts = cmp.tiles.get(msg.key);
   if (!parts || parts.url) return;
-  parts.url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "video/mp4" }));
+  parts.url = bufferUrl(buffers[0], msg.mime || "video/mp4");
   parts.video.src = parts.url;
 }
 function wirePlayButtons(cmp) {
@@ -436,7 +439,7 @@ function drawTimeline(model, timelineBox, timelineImg) {
   timelineImg.replaceChildren(document.importNode(svg, true));
 }
 function download(wrap, msg, buffers) {
-  const url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "text/plain" }));
+  const url = bufferUrl(buffers[0], msg.mime || "text/plain");
   const link = h("a", { href: url, download: String(msg.name || "prompt-lab.txt") });
   link.hidden = true;
   wrap.append(link);
@@ -766,7 +769,7 @@ function showThumb(lab, msg, buffers) {
   if (!msg || msg.type !== "thumb" || !buffers || !buffers.length) return;
   const showing = [...cells.values()].filter((parts) => parts.key === msg.key);
   if (!showing.length || urls.has(msg.key)) return;
-  const url = URL.createObjectURL(new Blob([bufferBytes(buffers[0])], { type: msg.mime || "image/jpeg" }));
+  const url = bufferUrl(buffers[0], msg.mime || "image/jpeg");
   urls.set(msg.key, url);
   for (const parts of showing) if (parts.thumb) parts.thumb.src = url;
 }
