@@ -6,7 +6,7 @@ every entry, as History did before), and the widgets a Studio leaves alive per f
 
 Browser side, in a real JupyterLab with headless Chromium (``tests/browser/conftest.py``'s server):
 
-- N generations in one Studio (N = 0, 50, 200; ``--quick``: 0, 3, 10): widgets alive in the
+- N generations in one Studio (N = 0, 50, 200; ``--quick``: 0, 2, 4): widgets alive in the
   kernel, DOM nodes and JS heap of the tab, key-to-screen latency in the Prompt box and
   thumbnail-click-to-first-frame in the strip.
 - K player cells, then all outputs cleared (K = 20; ``--quick``: 3), for ``sw.VideoPlayer`` and
@@ -161,7 +161,7 @@ def run(quick: bool = False) -> Report:
     started = time.perf_counter()
     entries = 1_000 if quick else 10_000
     length_ms, first_ms, full_ms = _history_figures(entries)
-    gens = (0, 3, 10) if quick else (0, 50, 200)
+    gens = (0, 2, 4) if quick else (0, 50, 200)
     widget_growth = {n: _studio_widgets(n) for n in gens[1:]}
     players = 3 if quick else 20
     gallery_sizes = (50, 100) if quick else (100, 500, 2000)

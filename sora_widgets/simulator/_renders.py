@@ -8,7 +8,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from ._store import SimTask, TaskStore
 from .render import render_video
 
-__all__ = ["RenderQueue"]
+__all__ = ["RenderCancelled", "RenderQueue"]
+
+
+class RenderCancelled(Exception):
+    """The simulator closed while this video was being rendered: nobody can fetch it any more."""
 
 
 class RenderQueue:
@@ -48,6 +52,8 @@ class RenderQueue:
             fractions = self._progress
 
             def note(fraction: float, key: str = key) -> None:
+                if self._closed:  # render_video removes its partial file when this raises
+                    raise RenderCancelled(key)
                 fractions[key] = max(fraction, fractions.get(key, 0.0))
 
             future = self._executor.submit(
@@ -57,6 +63,9 @@ class RenderQueue:
             return future
 
     def close(self) -> None:
-        """Stop the workers (running renders finish first)."""
+        """Stop the workers: renders not started are dropped, running ones stop at their next
+        progress note (within half a second of video) and leave no file. A closed simulator
+        serves nothing, so finishing them would only keep whoever closes it (a test, a CLI
+        stopped with Ctrl-C) waiting; a later simulator on the same state dir renders again."""
         self._closed = True
         self._executor.shutdown(wait=True, cancel_futures=True)

@@ -439,7 +439,7 @@ class Engine:
         return self._links.check(key, task_id, expires, sig)
 
     def close(self) -> None:
-        """Stop the render workers (running renders finish first)."""
+        """Stop the render workers (a running render stops early and leaves no file)."""
         self._renders.close()
 
 

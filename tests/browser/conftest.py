@@ -86,7 +86,10 @@ CHROMIUM_ARGS = [
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 # Generous: two slow CI cores, a cold kernel import of numpy/av, and a server building its assets.
-SERVER_START_TIMEOUT_S = 120.0
+# A server start is a wait on a condition (its API answers), so a long limit costs nothing when
+# the machine is idle; 120 s was not enough with seven other test runs on two cores (load 20),
+# and one session server that fails to start fails every test of its worker.
+SERVER_START_TIMEOUT_S = 240.0  # under pytest-timeout's 300 s, which counts fixture setup too
 APP_READY_TIMEOUT_MS = 90_000
 KERNEL_READY_TIMEOUT_MS = 90_000
 RUN_TIMEOUT_MS = 180_000

@@ -17,6 +17,10 @@ from sora_widgets.simulator import Simulator
 
 KEY = "sk-sim-test-key-0001"
 CREATE = "/model/v1/generation"
+# One client for the tests' plain calls to a loopback simulator: httpx.get() builds a client, TLS
+# context included, on every call (~0.1 s of CPU each on a busy machine; a polling loop made
+# hundreds of them while a render ran).
+LOOPBACK = httpx.Client(timeout=30)
 
 
 class FakeClock:

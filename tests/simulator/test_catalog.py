@@ -23,7 +23,7 @@ from sora_widgets.simulator.__main__ import build_parser
 from sora_widgets.simulator._catalog import SimCatalog, expand_retired
 from sora_widgets.simulator._geometry import MAX_RENDER_SHORT_SIDE, first_frame, render_geometry
 
-from .conftest import KEY, png_bytes
+from .conftest import KEY, LOOPBACK, png_bytes
 
 MODELS = "/api/v1/skill/models"
 EXAMPLES = ("kirin_v2_6_i2v", "kirin_v2_6_t2v", "spark_dance_v2_0", "viduq3_pro_start_end2video")
@@ -45,12 +45,12 @@ def envelope_data(response: httpx.Response) -> Any:
 
 
 def all_ids(url: str, **query: str) -> list[str]:
-    data = envelope_data(httpx.get(url + MODELS, params={"page_size": str(MAX_PAGE_SIZE), **query}))
+    data = envelope_data(LOOPBACK.get(url + MODELS, params={"page_size": str(MAX_PAGE_SIZE), **query}))
     return [m["id"] for m in data["models"]]
 
 
 def test_list_has_the_documented_shape_and_types_without_auth(catalog_url: str) -> None:
-    data = envelope_data(httpx.get(catalog_url + MODELS))  # no Authorization header: none needed
+    data = envelope_data(LOOPBACK.get(catalog_url + MODELS))  # no Authorization header: none needed
     assert set(data) == {"models", "total", "page", "page_size", "total_pages"}
     assert all(type(data[k]) is int for k in ("total", "page", "page_size", "total_pages"))
     assert (data["page"], data["page_size"]) == (1, 20)
@@ -70,7 +70,7 @@ def test_pages_cover_the_list_once(catalog_url: str) -> None:
     everything = all_ids(catalog_url)
     pages, page = [], 1
     while True:
-        data = envelope_data(httpx.get(catalog_url + MODELS, params={"page": page, "page_size": 2}))
+        data = envelope_data(LOOPBACK.get(catalog_url + MODELS, params={"page": page, "page_size": 2}))
         assert data["total"] == len(everything) and data["total_pages"] == -(-len(everything) // 2)
         if not data["models"]:
             break
@@ -80,10 +80,10 @@ def test_pages_cover_the_list_once(catalog_url: str) -> None:
 
 
 def test_page_size_is_bounded_and_bad_paging_is_an_envelope_error(catalog_url: str) -> None:
-    data = envelope_data(httpx.get(catalog_url + MODELS, params={"page_size": 10_000}))
+    data = envelope_data(LOOPBACK.get(catalog_url + MODELS, params={"page_size": 10_000}))
     assert data["page_size"] == MAX_PAGE_SIZE
     for query in ({"page": "0"}, {"page": "two"}, {"page_size": "-1"}):
-        response = httpx.get(catalog_url + MODELS, params=query)
+        response = LOOPBACK.get(catalog_url + MODELS, params=query)
         body = response.json()
         assert response.status_code == 400 and body["data"] is None
         assert body["status"]["code"] == 400 and next(iter(query)) in body["status"]["message"]
@@ -91,7 +91,7 @@ def test_page_size_is_bounded_and_bad_paging_is_an_envelope_error(catalog_url: s
 
 def test_filters_by_type_and_keywords(catalog_url: str) -> None:
     assert set(all_ids(catalog_url, type="VIDEO")) == set(all_ids(catalog_url))
-    empty = envelope_data(httpx.get(catalog_url + MODELS, params={"type": "image"}))
+    empty = envelope_data(LOOPBACK.get(catalog_url + MODELS, params={"type": "image"}))
     assert (empty["models"], empty["total"], empty["total_pages"]) == ([], 0, 0)
     assert all_ids(catalog_url, keywords="KIRIN") == ["kirin_v2_6_i2v", "kirin_v2_6_t2v"]
     assert all_ids(catalog_url, keywords="kirin text") == ["kirin_v2_6_t2v"]
@@ -100,7 +100,7 @@ def test_filters_by_type_and_keywords(catalog_url: str) -> None:
 
 def test_spec_names_the_simulators_own_endpoint(catalog_url: str) -> None:
     for model_id in EXAMPLES:
-        spec = envelope_data(httpx.get(f"{catalog_url}{MODELS}/{model_id}/spec"))
+        spec = envelope_data(LOOPBACK.get(f"{catalog_url}{MODELS}/{model_id}/spec"))
         assert spec["model_id"] == model_id and spec["type"] == "video"
         assert spec["api"]["endpoint"].startswith(catalog_url + "/model/") and spec["api"]["method"] == "POST"
         assert isinstance(spec["agent_prompt"], str) and model_id in spec["agent_prompt"]
@@ -108,7 +108,7 @@ def test_spec_names_the_simulators_own_endpoint(catalog_url: str) -> None:
 
 
 def test_unknown_spec_is_the_envelopes_not_found(catalog_url: str) -> None:
-    response = httpx.get(f"{catalog_url}{MODELS}/sora_9_ultra/spec")
+    response = LOOPBACK.get(f"{catalog_url}{MODELS}/sora_9_ultra/spec")
     body = response.json()
     assert response.status_code == 404 and body["data"] is None
     # The vendor CLI reads "status 404" as "model not found" (internal/models/service.go).
@@ -116,7 +116,7 @@ def test_unknown_spec_is_the_envelopes_not_found(catalog_url: str) -> None:
 
 
 def _spec(url: str, model_id: str) -> dict[str, Any]:
-    data: dict[str, Any] = envelope_data(httpx.get(f"{url}{MODELS}/{model_id}/spec"))
+    data: dict[str, Any] = envelope_data(LOOPBACK.get(f"{url}{MODELS}/{model_id}/spec"))
     return data
 
 
@@ -124,17 +124,17 @@ def run_model(url: str, model_id: str, params: dict[str, Any], tmp_path: Path) -
     """Create at the spec's endpoint, poll at ``{endpoint}/task/{id}``, download the video."""
     endpoint = _spec(url, model_id)["api"]["endpoint"]
     auth = {"Authorization": f"Bearer {KEY}"}
-    created = httpx.post(endpoint, json={"model": model_id, "input": [{"params": params}]}, headers=auth)
+    created = LOOPBACK.post(endpoint, json={"model": model_id, "input": [{"params": params}]}, headers=auth)
     assert created.status_code == 200, created.text
     task_id, end = created.json()["id"], time.monotonic() + 90
     while True:
-        task = httpx.get(f"{endpoint}/task/{task_id}", headers=auth).json()
+        task = LOOPBACK.get(f"{endpoint}/task/{task_id}", headers=auth).json()
         if task["status"] in ("completed", "failed") or time.monotonic() > end:
             break
         time.sleep(0.05)
     assert task["status"] == "completed", task
     video = tmp_path / f"{model_id}.mp4"
-    video.write_bytes(httpx.get(task["output"][0]["content"][0]["url"]).content)
+    video.write_bytes(LOOPBACK.get(task["output"][0]["content"][0]["url"]).content)
     return task, video
 
 
@@ -231,9 +231,9 @@ def test_a_retired_model_leaves_the_list_and_answers_not_found(tmp_path: Path) -
     try:
         with sim.serve() as url:
             listed = all_ids(url)
-            spec = httpx.get(f"{url}{MODELS}/sora_2_pro_t2v/spec").json()
+            spec = LOOPBACK.get(f"{url}{MODELS}/sora_2_pro_t2v/spec").json()
             body = {"model": "sora_2_pro_t2v", "input": [{"params": {"prompt": "x", "seconds": "4"}}]}
-            create = httpx.post(
+            create = LOOPBACK.post(
                 url + "/model/v1/generation", json=body, headers={"Authorization": f"Bearer {KEY}"}
             )
             sim.restore("sora_2_pro_t2v")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import time
 from pathlib import Path
 
 import av
@@ -174,3 +175,24 @@ def test_a_caption_word_never_runs_into_the_simulated_label_on_a_portrait_frame(
     x, font = place_word(d, word, width, band_h, label_end)
     assert x >= label_end + band_h // 3  # clear of the label, with a gap
     assert x + d.textlength(word, font=font) <= width  # and inside the frame
+
+
+def test_closing_the_simulator_stops_a_running_render_and_leaves_no_file(tmp_path: Path) -> None:
+    """A closed simulator serves nothing: its running render stops (rather than keeping ``close``
+    busy for the whole video) and neither the video nor its partial file is left behind."""
+    from sora_widgets.simulator._renders import RenderCancelled
+
+    sim = Simulator(speed="instant", state_dir=tmp_path)
+    with sim.serve() as url, httpx.Client(base_url=url, headers={"Authorization": "Bearer k"}) as api:
+        task_id = api.post(CREATE, json=body("a long pan over a harbour", seconds="12")).json()["id"]
+    task = sim.engine.get(task_id)
+    assert task is not None
+    future = sim.engine.render_future(task)
+    assert future is not None
+    for _ in range(600):  # until the render has begun writing its partial file
+        if any(tmp_path.rglob("*.part")) or future.done():
+            break
+        time.sleep(0.1)
+    sim.close()
+    assert isinstance(future.exception(timeout=60), RenderCancelled)
+    assert not [p for p in tmp_path.rglob("*") if p.suffix in (".mp4", ".part")]
