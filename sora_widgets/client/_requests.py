@@ -198,7 +198,21 @@ def _as_text(value: Any) -> Any:
         return value.data_url()
     if isinstance(value, list):
         return [_as_text(v) for v in value]
+    if isinstance(value, Mapping):  # an item of typed items ({"image_url": {"url": image}})
+        return {k: _as_text(v) for k, v in value.items()}
     return value
+
+
+def _images_in(value: Any, found: dict[str, ReferenceImage]) -> None:
+    """Every ReferenceImage in ``value`` (lists and items included), by its data URL."""
+    if isinstance(value, ReferenceImage):
+        found[value.data_url()] = value
+    elif isinstance(value, list):
+        for item in value:
+            _images_in(item, found)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            _images_in(item, found)
 
 
 def _back_to_images(typed: Any, images: Mapping[str, ReferenceImage]) -> Any:
@@ -252,10 +266,7 @@ def catalog_request(spec: ModelSpec, values: Mapping[str, Any], *, endpoint: str
     """
     given = _load_images(spec, {k: v for k, v in values.items() if v is not None})
     images: dict[str, ReferenceImage] = {}
-    for value in given.values():
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, ReferenceImage):
-                images[item.data_url()] = item
+    _images_in(given, images)
     typed = _back_to_images(spec.validate({k: _as_text(v) for k, v in given.items()}), images)
     return VideoRequest(
         prompt=str(typed.get("prompt") or ""),

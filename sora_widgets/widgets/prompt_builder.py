@@ -22,7 +22,7 @@ from ..models.specs import ModelInfo, ModelSpec
 from ..models.video import Video
 from ._base import SoraWidget, handles
 from ._common import describe_error, format_cost
-from ._spec_controls import PROMPT_PARAM, controls_for, image_slots, kept_values, params_of
+from ._spec_controls import check_items, controls_for, image_slots, kept_values, params_of, with_prompt
 
 __all__ = ["PromptBuilder", "compose_prompt"]
 
@@ -287,12 +287,13 @@ class PromptBuilder(SoraWidget, front="prompt_builder"):
         spec = self.spec
         controls = controls_for(spec) if spec is not None else []
         defaults = {c["name"]: c["default"] for c in controls if "default" in c and c["kind"] != "image"}
-        pickers = set(image_slots(controls))
+        values = {**defaults, **kept_values(self.values, controls)}
+        pickers = set(image_slots(controls, values))
         for name in [n for n in self._slot_sources if n not in pickers]:
             del self._slot_sources[name]
         with self.hold_sync():
             self.controls = controls
-            self.values = {**defaults, **kept_values(self.values, controls)}
+            self.values = values
             needs = "  ·  needs an image" if spec is not None and spec.requires_image else ""
             self.model_note = f"{spec.model_id}{needs}" if spec is not None else self._waiting_note()
         if spec is None and self.model and self.model not in self._unreadable:
@@ -309,6 +310,9 @@ class PromptBuilder(SoraWidget, front="prompt_builder"):
         return self._unreadable.get(self.model) or f"Loading the parameters of {label}…"
 
     def _on_values(self, _change: Any = None) -> None:
+        pickers = set(image_slots(self.controls, self.values))  # a typed item removed: its image too
+        for name in [n for n in self._slot_sources if n not in pickers]:
+            del self._slot_sources[name]
         try:
             self._refit_slots()  # an aspect ratio may have changed
         except Exception as exc:  # noqa: BLE001 - image decoding: show any failure in the widget
@@ -345,9 +349,8 @@ class PromptBuilder(SoraWidget, front="prompt_builder"):
             )
 
     def _catalog_request(self, spec: ModelSpec, prompt: str) -> VideoRequest:
-        values = params_of(self.values, self._slot_images)
-        if prompt and spec.param(PROMPT_PARAM) is not None:
-            values[PROMPT_PARAM] = prompt
+        values = with_prompt(spec, params_of(self.values, self._slot_images, self.controls), prompt)
+        check_items(self.controls, values)
         # The endpoint is the client's to resolve (Studio: client.prepare); the values are checked here.
         return catalog_request(spec, values, endpoint="")
 
@@ -473,7 +476,7 @@ class PromptBuilder(SoraWidget, front="prompt_builder"):
         self._on_form_edit()
 
     def _set_slot_image(self, slot: str | None, src: Any, name: str | None) -> None:
-        pickers = image_slots(self.controls)
+        pickers = image_slots(self.controls, self.values)
         slot = slot if slot is not None else (pickers[0] if pickers else "")
         if slot not in pickers:
             model = self.model or "Sora 2 Pro"
