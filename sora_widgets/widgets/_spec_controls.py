@@ -125,6 +125,14 @@ def _items_control(param: ModelParam, name: str, kind: ModelParam) -> dict[str, 
     }
 
 
+def _prompt_home(spec: ModelSpec) -> tuple[str, ...]:
+    """Where the prompt box goes for ``spec`` (the Prompt Lab's rule): a parameter name, or none."""
+    try:
+        return tuple(prompt_values(spec, "·"))
+    except InvalidRequestError:
+        return ()
+
+
 def controls_for(spec: ModelSpec) -> list[dict[str, Any]]:
     """The controls that draw ``spec``'s parameters, in spec order (the prompt is the builder's
     own box, so it has none). Objects with children are drawn child by child (dotted names); an
@@ -145,7 +153,8 @@ def controls_for(spec: ModelSpec) -> list[dict[str, Any]]:
                 continue
             kind = _item_kind(param)
             if kind is not None:
-                out.append(_items_control(param, name, kind))
+                item = _items_control(param, name, kind)
+                out.append({**item, "takes_prompt": name in _prompt_home(spec)})
             elif param.carries_image and param.type == "string":
                 label = frames.get(name, _label(name))
                 out.append({**_control(param, name, label), "kind": "image"})

@@ -5,16 +5,23 @@
 // all text is set with textContent.
 
 import { activeIn, bufferUrl, h, imageUpload, labelled } from "./_dom.js";
+import { itemsEditor } from "./spec_items.js";
 
-// A control's value in the `values` trait (none: not sent), counted as an edit of the form.
-function setValue(sc, name, value) {
+// Controls' values in the `values` trait (none: not sent), counted as one edit of the form.
+function setValues(sc, changes) {
   const { model } = sc;
   const values = { ...model.get("values") };
-  if (value === null || value === "") delete values[name];
-  else values[name] = value;
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === null || value === "") delete values[name];
+    else values[name] = value;
+  }
   model.set("values", values);
   model.save_changes();
   sc.edited();
+}
+
+function setValue(sc, name, value) {
+  setValues(sc, { [name]: value });
 }
 
 function field(control, input) {
@@ -76,6 +83,7 @@ const BUILDERS = {
     return [field(control, input), (v) => (input.value = v === undefined ? "" : String(v))];
   },
   image: imagePicker,
+  items: itemsEditor,
 };
 
 // An image picker for one slot: chosen, previewed as it will be sent, removed.
@@ -104,7 +112,9 @@ function imagePicker(sc, control) {
 
 export function mountSpecControls(model, { edited, listen }) {
   const box = h("div", { class: "sw-spec" });
-  const sc = { model, edited, listen, previews: {} }; // previews: slot -> object URL of its preview
+  // previews: slot -> object URL of its preview; builders/setValues: for the typed-items rows.
+  const sc = { model, edited, listen, previews: {}, builders: BUILDERS };
+  sc.setValues = (changes) => setValues(sc, changes);
   let painters = [];
 
   function build() {
@@ -115,7 +125,7 @@ export function mountSpecControls(model, { edited, listen }) {
       const [node, paint] = make(sc, control);
       node.setAttribute("data-name", control.name);
       nodes.push(node);
-      painters.push([control.name, paint]);
+      painters.push([control.name, paint, control.kind]);
     }
     box.replaceChildren(...nodes);
     box.hidden = !nodes.length;
@@ -125,11 +135,11 @@ export function mountSpecControls(model, { edited, listen }) {
   function paint() {
     const values = model.get("values");
     const active = activeIn(box);
-    for (const [name, painter] of painters) {
-      // The control being typed in keeps what the page shows.
+    for (const [name, painter, kind] of painters) {
+      // The control being typed in keeps what the page shows (typed items see to their rows).
       const control = box.querySelector(`[data-name="${CSS.escape(name)}"]`);
-      if (control && control.contains(active) && active.tagName !== "SELECT") continue;
-      painter(values[name]);
+      if (kind !== "items" && control && control.contains(active) && active.tagName !== "SELECT") continue;
+      painter(values[name], values);
     }
   }
 

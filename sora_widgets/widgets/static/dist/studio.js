@@ -642,15 +642,106 @@ function coachChecklist(model, trait = "coach") {
   return { node, dispose: () => model.off(`change:${trait}`, paint2) };
 }
 
+// sora_widgets/widgets/static/spec_items.js
+var ROW_KEY = /^(\d+)\.(.+)$/;
+function rowsOf(control, values) {
+  const prefix = control.name + ".";
+  const rows = [];
+  for (const [key, value] of Object.entries(values)) {
+    if (!key.startsWith(prefix)) continue;
+    const match = ROW_KEY.exec(key.slice(prefix.length));
+    if (match && match[2] === "type") rows.push([Number(match[1]), String(value)]);
+  }
+  return rows.sort((a, b) => a[0] - b[0]);
+}
+function fieldControl(control, id, n, field2) {
+  return { ...field2, name: `${control.name}.${id}.${field2.name}`, label: `Item ${n} ${field2.label.toLowerCase()}` };
+}
+function buildRow(sc, control, id, type, n) {
+  const select = h("select", {});
+  for (const option of control.types) select.append(h("option", { value: option, text: option }));
+  select.value = type;
+  sc.listen(select, "change", () => sc.setValues({ [`${control.name}.${id}.type`]: select.value }));
+  const remove = h("button", { class: "sw-btn", type: "button", text: `Remove item ${n}` });
+  const fields = (control.fields[type] || []).map((f) => fieldControl(control, id, n, f));
+  sc.listen(remove, "click", () => {
+    const gone = {};
+    const prefix = `${control.name}.${id}.`;
+    for (const key of Object.keys(sc.model.get("values"))) if (key.startsWith(prefix)) gone[key] = null;
+    sc.setValues(gone);
+  });
+  const head = h("div", { class: "sw-items-head" }, [labelled(`Item ${n} type`, select, "sw-pb-field"), remove]);
+  const row = h("div", { class: "sw-items-row", "data-row": String(id) }, [head]);
+  const painters = [];
+  for (const field2 of fields) {
+    const [node, paint2] = (sc.builders[field2.kind] || sc.builders.text)(sc, field2);
+    node.setAttribute("data-name", field2.name);
+    row.append(node);
+    painters.push([field2.name, paint2]);
+  }
+  return [row, painters];
+}
+function itemsEditor(sc, control) {
+  const rows = h("div", { class: "sw-items-rows" });
+  const kind = h("select", {});
+  for (const option of control.types) kind.append(h("option", { value: option, text: option }));
+  const add = h("button", { class: "sw-btn", type: "button", text: "Add item" });
+  const full = h("span", { class: "sw-muted" });
+  sc.listen(add, "click", () => {
+    const shown = rowsOf(control, sc.model.get("values"));
+    if (control.max_items && shown.length >= control.max_items) return;
+    const id = shown.length ? shown[shown.length - 1][0] + 1 : 0;
+    sc.setValues({ [`${control.name}.${id}.type`]: kind.value });
+  });
+  const bar = h("div", { class: "sw-items-add" }, [labelled("New item type", kind, "sw-pb-field"), add, full]);
+  const note = control.takes_prompt ? "The prompt box is sent first, as a text item; these items follow it." : "";
+  const title = control.label + (control.required ? " *" : "");
+  const node = h("fieldset", { class: "sw-items" }, [h("legend", { text: title }), h("div", { class: "sw-muted", text: note }), rows, bar]);
+  let shape = "";
+  let painters = [];
+  const paint2 = (_value, values) => {
+    const now = rowsOf(control, values);
+    const key = JSON.stringify(now);
+    if (key !== shape) {
+      const focused = activeIn(node);
+      const focusName = focused && focused.closest("[data-name]")?.getAttribute("data-name");
+      shape = key;
+      painters = [];
+      rows.replaceChildren(
+        ...now.map(([id, type], i) => {
+          const [row, rowPainters] = buildRow(sc, control, id, type, i + 1);
+          painters.push(...rowPainters);
+          return row;
+        })
+      );
+      if (focusName) rows.querySelector(`[data-name="${CSS.escape(focusName)}"] input, [data-name="${CSS.escape(focusName)}"] select`)?.focus();
+    }
+    full.textContent = control.max_items && now.length >= control.max_items ? `at most ${control.max_items} items` : "";
+    add.disabled = Boolean(control.max_items && now.length >= control.max_items);
+    const active = activeIn(node);
+    for (const [name, painter] of painters) {
+      const field2 = rows.querySelector(`[data-name="${CSS.escape(name)}"]`);
+      if (field2 && field2.contains(active) && active.tagName !== "SELECT") continue;
+      painter(values[name]);
+    }
+  };
+  return [node, paint2];
+}
+
 // sora_widgets/widgets/static/spec_controls.js
-function setValue(sc, name, value) {
+function setValues(sc, changes) {
   const { model } = sc;
   const values = { ...model.get("values") };
-  if (value === null || value === "") delete values[name];
-  else values[name] = value;
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === null || value === "") delete values[name];
+    else values[name] = value;
+  }
   model.set("values", values);
   model.save_changes();
   sc.edited();
+}
+function setValue(sc, name, value) {
+  setValues(sc, { [name]: value });
 }
 function field(control, input) {
   const node = labelled(control.label + (control.required ? " *" : ""), input, "sw-pb-field sw-spec-field");
@@ -707,7 +798,8 @@ var BUILDERS = {
     sc.listen(input, "input", () => setValue(sc, control.name, input.value));
     return [field(control, input), (v) => input.value = v === void 0 ? "" : String(v)];
   },
-  image: imagePicker
+  image: imagePicker,
+  items: itemsEditor
 };
 function imagePicker(sc, control) {
   const { model } = sc;
@@ -733,7 +825,8 @@ function imagePicker(sc, control) {
 }
 function mountSpecControls(model, { edited, listen: listen2 }) {
   const box = h("div", { class: "sw-spec" });
-  const sc = { model, edited, listen: listen2, previews: {} };
+  const sc = { model, edited, listen: listen2, previews: {}, builders: BUILDERS };
+  sc.setValues = (changes) => setValues(sc, changes);
   let painters = [];
   function build() {
     painters = [];
@@ -743,7 +836,7 @@ function mountSpecControls(model, { edited, listen: listen2 }) {
       const [node, paint3] = make(sc, control);
       node.setAttribute("data-name", control.name);
       nodes.push(node);
-      painters.push([control.name, paint3]);
+      painters.push([control.name, paint3, control.kind]);
     }
     box.replaceChildren(...nodes);
     box.hidden = !nodes.length;
@@ -752,10 +845,10 @@ function mountSpecControls(model, { edited, listen: listen2 }) {
   function paint2() {
     const values = model.get("values");
     const active = activeIn(box);
-    for (const [name, painter] of painters) {
+    for (const [name, painter, kind] of painters) {
       const control = box.querySelector(`[data-name="${CSS.escape(name)}"]`);
-      if (control && control.contains(active) && active.tagName !== "SELECT") continue;
-      painter(values[name]);
+      if (kind !== "items" && control && control.contains(active) && active.tagName !== "SELECT") continue;
+      painter(values[name], values);
     }
   }
   function image(msg, buffers) {

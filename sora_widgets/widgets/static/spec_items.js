@@ -1,0 +1,100 @@
+// A list editor for an array of typed items (a `content` array): one row per item, a choice of
+// its type, then the fields that type draws (the `fields` of the control, by type), each with
+// the same builders as any other control (an image field is the image picker: sniffed, fitted,
+// previewed like every image parameter). Rows live in the `values` trait as flat names,
+// "<name>.<row id>.<field>"; a row id is never reused while the row exists, so an image picked
+// for a row (slot "<name>.<id>.image_url.url") stays with it. Nothing here knows a model.
+
+import { activeIn, h, labelled } from "./_dom.js";
+
+const ROW_KEY = /^(\d+)\.(.+)$/;
+
+// The rows in `values`: [[id, type], ...] in id order (the order they are sent in).
+function rowsOf(control, values) {
+  const prefix = control.name + ".";
+  const rows = [];
+  for (const [key, value] of Object.entries(values)) {
+    if (!key.startsWith(prefix)) continue;
+    const match = ROW_KEY.exec(key.slice(prefix.length));
+    if (match && match[2] === "type") rows.push([Number(match[1]), String(value)]);
+  }
+  return rows.sort((a, b) => a[0] - b[0]);
+}
+
+// A field of row `n` (1-based, as shown) as a control of its own, by its full name.
+function fieldControl(control, id, n, field) {
+  return { ...field, name: `${control.name}.${id}.${field.name}`, label: `Item ${n} ${field.label.toLowerCase()}` };
+}
+
+// One row: "Item n type" choice, its fields, "Remove item n".
+function buildRow(sc, control, id, type, n) {
+  const select = h("select", {});
+  for (const option of control.types) select.append(h("option", { value: option, text: option }));
+  select.value = type;
+  sc.listen(select, "change", () => sc.setValues({ [`${control.name}.${id}.type`]: select.value }));
+  const remove = h("button", { class: "sw-btn", type: "button", text: `Remove item ${n}` });
+  const fields = (control.fields[type] || []).map((f) => fieldControl(control, id, n, f));
+  sc.listen(remove, "click", () => {
+    const gone = {};
+    const prefix = `${control.name}.${id}.`;
+    for (const key of Object.keys(sc.model.get("values"))) if (key.startsWith(prefix)) gone[key] = null;
+    sc.setValues(gone);
+  });
+  const head = h("div", { class: "sw-items-head" }, [labelled(`Item ${n} type`, select, "sw-pb-field"), remove]);
+  const row = h("div", { class: "sw-items-row", "data-row": String(id) }, [head]);
+  const painters = [];
+  for (const field of fields) {
+    const [node, paint] = (sc.builders[field.kind] || sc.builders.text)(sc, field);
+    node.setAttribute("data-name", field.name);
+    row.append(node);
+    painters.push([field.name, paint]);
+  }
+  return [row, painters];
+}
+
+export function itemsEditor(sc, control) {
+  const rows = h("div", { class: "sw-items-rows" });
+  const kind = h("select", {});
+  for (const option of control.types) kind.append(h("option", { value: option, text: option }));
+  const add = h("button", { class: "sw-btn", type: "button", text: "Add item" });
+  const full = h("span", { class: "sw-muted" });
+  sc.listen(add, "click", () => {
+    const shown = rowsOf(control, sc.model.get("values"));
+    if (control.max_items && shown.length >= control.max_items) return;
+    const id = shown.length ? shown[shown.length - 1][0] + 1 : 0;
+    sc.setValues({ [`${control.name}.${id}.type`]: kind.value });
+  });
+  const bar = h("div", { class: "sw-items-add" }, [labelled("New item type", kind, "sw-pb-field"), add, full]);
+  const note = control.takes_prompt ? "The prompt box is sent first, as a text item; these items follow it." : "";
+  const title = control.label + (control.required ? " *" : "");
+  const node = h("fieldset", { class: "sw-items" }, [h("legend", { text: title }), h("div", { class: "sw-muted", text: note }), rows, bar]);
+  let shape = "";
+  let painters = [];
+  const paint = (_value, values) => {
+    const now = rowsOf(control, values);
+    const key = JSON.stringify(now);
+    if (key !== shape) {
+      const focused = activeIn(node);
+      const focusName = focused && focused.closest("[data-name]")?.getAttribute("data-name");
+      shape = key;
+      painters = [];
+      rows.replaceChildren(
+        ...now.map(([id, type], i) => {
+          const [row, rowPainters] = buildRow(sc, control, id, type, i + 1);
+          painters.push(...rowPainters);
+          return row;
+        }),
+      );
+      if (focusName) rows.querySelector(`[data-name="${CSS.escape(focusName)}"] input, [data-name="${CSS.escape(focusName)}"] select`)?.focus();
+    }
+    full.textContent = control.max_items && now.length >= control.max_items ? `at most ${control.max_items} items` : "";
+    add.disabled = Boolean(control.max_items && now.length >= control.max_items);
+    const active = activeIn(node);
+    for (const [name, painter] of painters) {
+      const field = rows.querySelector(`[data-name="${CSS.escape(name)}"]`);
+      if (field && field.contains(active) && active.tagName !== "SELECT") continue;
+      painter(values[name]);
+    }
+  };
+  return [node, paint];
+}
