@@ -9,6 +9,7 @@ import { SHOT_FIELDS, formSync } from "./builder_form.js";
 import { actionsPart, imagePart, modelPart, promptPart, remixPart, sizePart } from "./builder_parts.js";
 import { coachChecklist } from "./coach.js";
 import { mountSpecControls } from "./spec_controls.js";
+import { hasItems } from "./spec_items.js";
 import "./prompt_builder.css";
 
 export { RESYNC_IDLE_MS, RESYNC_RETRY_MS, SHOT_FIELDS } from "./builder_form.js";
@@ -104,7 +105,8 @@ function paintActions(model, ui) {
   const off = model.get("disabled");
   for (const node of ui.root.querySelectorAll("input, textarea, button")) node.disabled = off;
   // Nothing to send yet: Generate waits for a prompt (the placeholder and the title say so).
-  const empty = !model.get("text").trim() && SHOT_FIELDS.every(([trait]) => !model.get(trait).trim());
+  const noPrompt = !model.get("text").trim() && SHOT_FIELDS.every(([trait]) => !model.get(trait).trim());
+  const empty = noPrompt && !hasItems(model); // typed items (a content array) can carry the prompt
   generate.disabled = off || empty;
   ui.emptyHint.hidden = !empty || generate.hidden;
   remix.disabled = off || (!choices.length && !model.get("remix_id"));

@@ -21,6 +21,13 @@ function rowsOf(control, values) {
   return rows.sort((a, b) => a[0] - b[0]);
 }
 
+// Whether the picked model's typed items that take the prompt have a row: then there is
+// something to send without the prompt box (Generate checks the rows, naming what is missing).
+export function hasItems(model) {
+  const values = model.get("values");
+  return model.get("controls").some((c) => c.kind === "items" && c.takes_prompt && rowsOf(c, values).length > 0);
+}
+
 // A field of row `n` (1-based, as shown) as a control of its own, by its full name.
 function fieldControl(control, id, n, field) {
   return { ...field, name: `${control.name}.${id}.${field.name}`, label: `Item ${n} ${field.label.toLowerCase()}` };

@@ -654,6 +654,10 @@ function rowsOf(control, values) {
   }
   return rows.sort((a, b) => a[0] - b[0]);
 }
+function hasItems(model) {
+  const values = model.get("values");
+  return model.get("controls").some((c) => c.kind === "items" && c.takes_prompt && rowsOf(c, values).length > 0);
+}
 function fieldControl(control, id, n, field2) {
   return { ...field2, name: `${control.name}.${id}.${field2.name}`, label: `Item ${n} ${field2.label.toLowerCase()}` };
 }
@@ -948,7 +952,8 @@ function paintActions(model, ui) {
   repeat.hidden = !model.get("repeat_label") || generate.hidden;
   const off = model.get("disabled");
   for (const node of ui.root.querySelectorAll("input, textarea, button")) node.disabled = off;
-  const empty = !model.get("text").trim() && SHOT_FIELDS.every(([trait]) => !model.get(trait).trim());
+  const noPrompt = !model.get("text").trim() && SHOT_FIELDS.every(([trait]) => !model.get(trait).trim());
+  const empty = noPrompt && !hasItems(model);
   generate.disabled = off || empty;
   ui.emptyHint.hidden = !empty || generate.hidden;
   remix.disabled = off || !choices.length && !model.get("remix_id");
