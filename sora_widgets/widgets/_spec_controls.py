@@ -294,6 +294,6 @@ def check_items(controls: Sequence[Mapping[str, Any]], params: Mapping[str, Any]
             for field in own:
                 if item.get(field["name"]) in (None, ""):
                     raise InvalidRequestError(
-                        f"{name}[{index}].{field['name']} is required for a {kind} item; "
-                        f"fill it in or remove the item."
+                        f"{name}[{index}].{field['name']} is required (the item's type is "
+                        f"{kind}); fill it in or remove the item."
                     )

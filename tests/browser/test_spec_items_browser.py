@@ -89,4 +89,3 @@ def test_typed_items_text_and_image_then_generate(open_notebook: Any, tmp_path: 
     studio.get_by_role("button", name="Remove item 2", exact=True).click()
     expect(studio.get_by_label("Item 2 type", exact=True)).to_have_count(0, timeout=10_000)
     expect(text).to_have_value("A paper boat drifts down a rainy street")
-

@@ -75,9 +75,7 @@ def test_rows_round_trip_to_a_list_in_row_order(rows: list[tuple[str, str]], gap
         field = "text" if kind == "text" else f"{kind}.url"
         values |= {f"content.{row}.type": kind, f"content.{row}.{field}": text, f"content.{row}.stale": "x"}
     sent = params_of(values, {}, controls).get("content", [])
-    expected = [
-        {"type": k, ("text" if k == "text" else f"{k}.url"): t} for k, t in reversed(rows)
-    ]
+    expected = [{"type": k, ("text" if k == "text" else f"{k}.url"): t} for k, t in reversed(rows)]
     assert sent == expected
     assert kept_values(values, controls) == {k: v for k, v in values.items() if not k.endswith("stale")}
     typed = spec.validate({"content": sent}) if sent else {}
@@ -92,7 +90,9 @@ async def test_an_image_item_is_picked_fitted_and_sent_like_any_image(
     values = {**builder.values, "ratio": "9:16", "content.0.type": "text", "content.0.text": "slow pan"}
     browser_sets(builder, values={**values, "content.3.type": "image_url", "content.3.role": "first_frame"})
     assert image_slots(builder.controls, builder.values) == ["content.3.image_url.url"]
-    from_browser(builder, {"type": "upload", "slot": "content.3.image_url.url", "name": "boat.png"}, [_png(300, 200)])
+    from_browser(
+        builder, {"type": "upload", "slot": "content.3.image_url.url", "name": "boat.png"}, [_png(300, 200)]
+    )
     assert "boat.png → 720x1280" in builder.slots["content.3.image_url.url"]["label"]
     [comm] = [c for c in recording_comms if c.comm_id == builder.comm.comm_id]
     content, buffers = comm.custom("slot_image")[-1]
@@ -117,12 +117,17 @@ async def test_an_invalid_item_names_its_position_and_field(specs: list[ModelSpe
     browser_sets(builder, model=DANCE, text="A kite")
     rows = {"content.0.type": "text", "content.0.text": "x", "content.1.type": "image_url"}
     browser_sets(builder, values={**builder.values, **rows})
-    with pytest.raises(InvalidRequestError, match=r"content\[2\]\.image_url\.url is required for a image_url item"):
+    with pytest.raises(
+        InvalidRequestError,
+        match=r"content\[2\]\.image_url\.url is required \(the item's type is image_url\)",
+    ):
         _ = builder.request
     browser_sets(builder, values={**builder.values, "content.1.type": "text"})
     with pytest.raises(InvalidRequestError, match=r"content\[2\]\.text is required"):
         _ = builder.request
-    browser_sets(builder, text="", values={k: v for k, v in builder.values.items() if not k.startswith("content.")})
+    browser_sets(
+        builder, text="", values={k: v for k, v in builder.values.items() if not k.startswith("content.")}
+    )
     with pytest.raises(InvalidRequestError, match=r"content is required"):  # the one validator's words
         _ = builder.request
     many = {f"content.{i}.type": "text" for i in range(13)} | {f"content.{i}.text": "t" for i in range(13)}
@@ -137,11 +142,15 @@ async def test_the_studio_generates_with_typed_items(client: Any) -> None:
     builder = studio.builder
     browser_sets(builder, model=DANCE)
     await builder.spec_ready()
-    from_browser(builder, {"type": "upload", "slot": "content.1.image_url.url", "name": "a.png"}, [_png(64, 48)])
+    from_browser(
+        builder, {"type": "upload", "slot": "content.1.image_url.url", "name": "a.png"}, [_png(64, 48)]
+    )
     assert builder.error  # no such row yet: refused, nothing sent
     rows = {"content.0.type": "text", "content.0.text": "A lantern", "content.1.type": "image_url"}
     browser_sets(builder, values={**builder.values, "ratio": "16:9", **rows})
-    from_browser(builder, {"type": "upload", "slot": "content.1.image_url.url", "name": "a.png"}, [_png(64, 48)])
+    from_browser(
+        builder, {"type": "upload", "slot": "content.1.image_url.url", "name": "a.png"}, [_png(64, 48)]
+    )
     from_browser(builder, {"type": "submit", "form": {"model": DANCE, "text": "", "values": builder.values}})
     assert builder.error == ""
     await asyncio.gather(*studio.running)
