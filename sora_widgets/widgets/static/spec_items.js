@@ -74,7 +74,9 @@ export function itemsEditor(sc, control) {
   const bar = h("div", { class: "sw-items-add" }, [labelled("New item type", kind, "sw-pb-field"), add, full]);
   const note = control.takes_prompt ? "The prompt box is sent first, as a text item; these items follow it." : "";
   const title = control.label + (control.required ? " *" : "");
-  const node = h("fieldset", { class: "sw-items" }, [h("legend", { text: title }), h("div", { class: "sw-muted", text: note }), rows, bar]);
+  const noteNode = h("div", { class: "sw-muted", text: note });
+  noteNode.hidden = !note;
+  const node = h("fieldset", { class: "sw-items" }, [h("legend", { text: title }), noteNode, rows, bar]);
   let shape = "";
   let painters = [];
   const paint = (_value, values) => {
