@@ -23,6 +23,7 @@ import binascii
 import codecs
 import io
 import os
+import re
 import stat
 import warnings
 from dataclasses import dataclass
@@ -560,6 +561,27 @@ def plan_fit(src: tuple[int, int], dst: tuple[int, int], mode: FitMode = "cover"
 Color: TypeAlias = "str | int | tuple[int, ...]"
 
 
+def _fit_target(size: str | tuple[int, int]) -> tuple[int, int]:
+    """The (w, h) to fit to: Sora's sizes and names, else any explicit size a catalog model's
+    aspect ratio gives (``"720x720"`` for 1:1), within 16-4096 pixels a side."""
+    try:
+        return parse_size(normalize_size(size, I2V))
+    except InvalidRequestError:
+        pair = size if isinstance(size, (tuple, list)) else None
+        text = f"{pair[0]}x{pair[1]}" if pair is not None and len(pair) == 2 else str(size)
+        found = re.fullmatch(r"\s*(\d{1,5})\s*[xX×*]\s*(\d{1,5})\s*", text)
+        typed = pair is None or all(isinstance(n, int) and not isinstance(n, bool) for n in pair)
+        if found is None or not typed:
+            raise
+        width, height = int(found.group(1)), int(found.group(2))
+        if not (16 <= width <= 4096 and 16 <= height <= 4096):
+            raise InvalidRequestError(
+                f"size {size!r} cannot be fitted to: each side must be 16-4096 pixels "
+                "(for Sora: 1280x720, 720x1280, 'landscape' or 'portrait')."
+            ) from None
+        return width, height
+
+
 def fit_image(
     src: ImageSource,
     size: str | tuple[int, int],
@@ -572,8 +594,9 @@ def fit_image(
 
     Args:
         src: anything :func:`load_image` takes.
-        size: ``"1280x720"``, ``"720x1280"``, ``"landscape"``, ``"portrait"`` or a (w, h) tuple
-            of one of those.
+        size: ``"1280x720"``, ``"720x1280"``, ``"landscape"``, ``"portrait"``, or any other
+            ``"WxH"`` / (w, h) of 16-4096 pixels a side (a catalog model's aspect ratio, such as
+            ``"720x720"`` for 1:1).
         mode: ``"cover"`` (scale and crop the overflow, centred) or ``"letterbox"`` (scale to
             fit and pad with ``background``).
         background: the bar colour for ``letterbox`` (a Pillow colour: name, ``"#rrggbb"`` or tuple).
@@ -596,7 +619,7 @@ def fit_image(
     """
     if mode not in ("cover", "letterbox"):
         raise InvalidRequestError(f"fit mode {mode!r} is not known; use 'cover' (crop) or 'letterbox' (pad).")
-    target = parse_size(normalize_size(size, I2V))
+    target = _fit_target(size)
     ref = load_image(src, source=source)
     plan = plan_fit((ref.width, ref.height), target, mode)
     if plan.unchanged:

@@ -121,9 +121,19 @@ def test_transparent_and_palette_pngs() -> None:
     assert fit_image(encode(cmyk, "JPEG"), "1280x720").mime == "image/jpeg"
 
 
+def test_any_explicit_size_a_catalog_model_asks_for_is_fitted() -> None:
+    # A catalog model's aspect ratio gives sizes Sora does not have (1:1 -> 720x720); an image
+    # picked for it was refused as "not offered by sora_2_pro_i2v".
+    assert fit_image(two_colour((1024, 700)), "720x720").size == "720x720"
+    assert fit_image(two_colour((100, 100)), (960, 720)).size == "960x720"
+    assert fit_image(two_colour((100, 100)), "1920 × 1080", "letterbox").size == "1920x1080"
+    assert fit_image(two_colour((100, 100)), "portrait").size == "720x1280"  # the names stay Sora's
+
+
 def test_bad_size_mode_and_colour() -> None:
-    with pytest.raises(InvalidRequestError, match="1280x720"):
-        fit_image(two_colour((10, 10)), "1920x1080")
+    for bad in ("0x720", "5000x720", "big", (True, 720), (1.5, 2)):
+        with pytest.raises(InvalidRequestError, match="1280x720"):
+            fit_image(two_colour((10, 10)), bad)  # type: ignore[arg-type]
     with pytest.raises(InvalidRequestError, match="letterbox"):
         fit_image(two_colour((10, 10)), "1280x720", "stretch")  # type: ignore[arg-type]
     with pytest.raises(InvalidRequestError, match="colour"):

@@ -192,6 +192,19 @@ async def test_image_pickers_fit_to_the_model_size_and_preview(
         builder.set_image(_png(10, 10), slot="image_tail")
 
 
+async def test_an_image_picked_for_a_square_aspect_ratio_is_fitted_square(
+    specs: list[ModelSpec], recording_comms: list[RecordingComm]
+) -> None:
+    builder = PromptBuilder(models=specs)
+    builder.model = "viduq3_pro_start_end2video"
+    builder.values = {**builder.values, "aspect_ratio": "1:1"}
+    from_browser(builder, {"type": "upload", "slot": "images.0", "name": "start.png"}, [_png(300, 200)])
+    assert builder.error == ""
+    assert "start.png → 720x720" in builder.slots["images.0"]["label"]
+    builder.values = {**builder.values, "aspect_ratio": "16:9"}  # refitted when the shape changes
+    assert "start.png → 1280x720" in builder.slots["images.0"]["label"]
+
+
 async def test_values_from_the_page_are_plain_scalars_only(specs: list[ModelSpec]) -> None:
     builder = PromptBuilder(models=specs)
     browser_sets(builder, model="kirin_v2_6_t2v")
