@@ -27,6 +27,7 @@ __all__ = [
     "no_remix_sizes",
     "nominal_seconds",
     "nominal_size",
+    "prompt_values",
     "split_fields",
 ]
 
@@ -225,6 +226,21 @@ def _back_to_images(typed: Any, images: Mapping[str, ReferenceImage]) -> Any:
     if isinstance(typed, dict):
         return {k: _back_to_images(v, images) for k, v in typed.items()}
     return typed
+
+
+def prompt_values(spec: ModelSpec, prompt: str) -> dict[str, Any]:
+    """The prompt in the parameter that carries it: ``prompt``, or a text item of typed items (one rule
+    for the Prompt Lab's model sweep and the builder's typed-items editor)."""
+    if spec.param("prompt") is not None:
+        return {"prompt": prompt}
+    for param in spec.parameters:
+        kinds = next((c.enum for c in param.children if c.name == "type"), ())
+        if param.type == "array" and "text" in kinds and any(c.name == "text" for c in param.children):
+            return {param.name: [{"type": "text", "text": prompt}]}
+    raise InvalidRequestError(
+        f"{spec.model_id} takes no prompt (its parameters: {', '.join(p.name for p in spec.parameters)}); "
+        "give its values with client.generate(model=..., params={...})."
+    )
 
 
 def nominal_size(spec: ModelSpec, params: Mapping[str, Any]) -> str:

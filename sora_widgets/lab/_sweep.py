@@ -30,7 +30,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..client._requests import catalog_request, nominal_size
+from ..client._requests import catalog_request, nominal_size, prompt_values
 from ..errors import InvalidRequestError
 from ..models.catalog import MODELS
 from ..models.request import VideoRequest, normalize_seconds, normalize_size, parse_size
@@ -88,24 +88,13 @@ def length_for(spec: ModelSpec, seconds: int) -> tuple[int | None, str]:
     return nearest, f"{spec.model_id} makes {nearest} s, not {seconds} s (it offers {listed})"
 
 
-def _prompt_values(spec: ModelSpec, prompt: str) -> dict[str, Any]:
-    """The prompt in the parameter that carries it: ``prompt``, or a text item of typed items."""
-    if spec.param("prompt") is not None:
-        return {"prompt": prompt}
-    for param in spec.parameters:
-        kinds = next((c.enum for c in param.children if c.name == "type"), ())
-        if param.type == "array" and "text" in kinds and any(c.name == "text" for c in param.children):
-            return {param.name: [{"type": "text", "text": prompt}]}
-    raise InvalidRequestError(
-        f"{spec.model_id} takes no prompt (its parameters: {', '.join(p.name for p in spec.parameters)}); "
-        "leave it out of the model sweep and run it with client.generate(model=..., ...)."
-    )
-
-
 def _catalog_variant(
     spec: ModelSpec, prompt: str, size: str, seconds: int, endpoint: str, notes: list[str]
 ) -> VideoRequest:
-    values = _prompt_values(spec, prompt)
+    try:
+        values = prompt_values(spec, prompt)
+    except InvalidRequestError as exc:
+        raise InvalidRequestError(f"{exc} Leave it out of the model sweep.") from None
     for name, (value, note) in (
         ("size", shape_for(spec, size)),
         ("length", length_for(spec, seconds)),

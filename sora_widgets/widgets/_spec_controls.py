@@ -13,8 +13,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..client._requests import prompt_values
 from ..errors import InvalidRequestError
-from ..lab._sweep import _prompt_values as prompt_values
 from ..models.specs import IMAGE_PARAM_NAMES, ModelParam, ModelSpec
 
 __all__ = [
@@ -267,7 +267,7 @@ def params_of(
 
 def with_prompt(spec: ModelSpec, params: dict[str, Any], prompt: str) -> dict[str, Any]:
     """``params`` with the prompt box where the model takes it, by the Prompt Lab's rule
-    (:func:`~sora_widgets.lab._sweep._prompt_values`): ``prompt``, or a text item put FIRST in
+    (:func:`~sora_widgets.client._requests.prompt_values`): ``prompt``, or a text item put FIRST in
     the typed items. A model that takes no prompt keeps ``params`` as they are."""
     if not prompt:
         return params
