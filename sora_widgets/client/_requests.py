@@ -184,13 +184,32 @@ def _load_images(spec: ModelSpec, values: dict[str, Any]) -> dict[str, Any]:
     out = dict(values)
     for name in spec.image_params:
         value = out.get(name)
-        if value is None or "." in name:
+        if "." in name:  # inside items: "content[].image_url.url"
+            root, *path = name.split(".")
+            root = root.removesuffix("[]")
+            if out.get(root) is not None:
+                out[root] = _load_nested(out[root], path)
+            continue
+        if value is None:
             continue
         if isinstance(value, (list, tuple)):
             out[name] = [resolve_image(item) if item is not None else None for item in value]
         elif not (isinstance(value, str) and value.lstrip().startswith(("[", "data:"))):
             out[name] = resolve_image(value)
     return out
+
+
+def _load_nested(value: Any, path: list[str]) -> Any:
+    """``value`` with the image at ``path`` (through lists of items) loaded, as at the top level:
+    a local file, bytes or a PIL image is loaded; a URL or data URL is kept."""
+    if not path:
+        keep = value is None or (isinstance(value, str) and value.lstrip().startswith(("[", "data:")))
+        return value if keep else resolve_image(value)
+    if isinstance(value, list):
+        return [_load_nested(item, path) for item in value]
+    if isinstance(value, Mapping) and path[0] in value:
+        return {**value, path[0]: _load_nested(value[path[0]], path[1:])}
+    return value
 
 
 def _as_text(value: Any) -> Any:

@@ -156,3 +156,26 @@ async def test_the_studio_generates_with_typed_items(client: Any) -> None:
     await asyncio.gather(*studio.running)
     video = studio.last
     assert video is not None and (video.model, video.size) == (DANCE, "1280x720")
+
+
+async def test_a_local_file_inside_an_item_is_loaded_like_any_image(
+    specs: list[ModelSpec], tmp_path: Any
+) -> None:
+    # From code, as a person writes it: a path inside the item. It used to go out as the path.
+    from sora_widgets.client._requests import catalog_request
+
+    spec = next(s for s in specs if s.model_id == DANCE)
+    picture = tmp_path / "first.png"
+    picture.write_bytes(_png(64, 48))
+    content = [
+        {"type": "text", "text": "A lantern"},
+        {"type": "image_url", "image_url": {"url": str(picture)}, "role": "first_frame"},
+        {"type": "image_url", "image_url": {"url": "https://example.org/a.png"}},
+    ]
+    request = catalog_request(spec, {"content": content, "ratio": "16:9"}, endpoint=spec.endpoint)
+    sent = request.params["content"]
+    assert isinstance(sent[1]["image_url"]["url"], ReferenceImage)
+    assert sent[1]["image_url"]["url"].size == "64x48" and sent[1]["role"] == "first_frame"
+    assert sent[2]["image_url"]["url"] == "https://example.org/a.png"  # a URL is kept
+    assert sent[0] == {"type": "text", "text": "A lantern"}
+    assert content[1]["image_url"]["url"] == str(picture)  # the caller's list is not changed
