@@ -13,6 +13,8 @@ import pytest
 from ._assert import assert_video_plays
 from .conftest import NotebookPage
 
+expect = pytest.importorskip("playwright.sync_api").expect
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # Longer than anything between a key press and the kernel's answer being drawn (there is no
@@ -90,6 +92,9 @@ def test_checklist_follows_typing_and_keeps_focus(
     builder.locator(".sw-coach-split").wait_for(state="visible", timeout=30_000)
     assert box.evaluate("(el) => document.activeElement === el")
     typed += ". Then cut to a close-up"
+    # Every key reached the box (a fresh-clone run under heavy load once ended the Backspaces
+    # below at "Wide shot of a": four keys short here, or four Backspaces too many there).
+    expect(box).to_have_value(typed, timeout=10_000)
 
     # Delete back to the subject alone: the ticks go away again.
     for _ in range(len(typed) - len("Wide shot of a fox")):
