@@ -65,6 +65,10 @@ def test_typed_items_text_and_image_then_generate(open_notebook: Any, tmp_path: 
     add.focus()
     keyboard.press("Enter")
     expect(studio.get_by_label("Item 2 type", exact=True)).to_have_value("image_url", timeout=10_000)
+    # A person takes a moment before choosing a file: longer than the form's resync (2 s retry).
+    # A fresh-clone run under heavy load once picked the file at once and got no preview: the
+    # pick may have met the rows being redrawn by the kernel's echo (under study, see the note).
+    nb.page.wait_for_timeout(2_500)
     studio.get_by_label("Item 2 image *", exact=True).set_input_files(str(photo))
     preview = studio.get_by_role("img", name="Item 2 image as it will be sent")
     nb.page.wait_for_function(
