@@ -194,14 +194,14 @@ def _load_images(spec: ModelSpec, values: dict[str, Any]) -> dict[str, Any]:
             continue
         if isinstance(value, (list, tuple)):
             out[name] = [resolve_image(item) if item is not None else None for item in value]
-        elif not (isinstance(value, str) and value.lstrip().startswith(("[", "data:"))):
-            out[name] = resolve_image(value)
+        else:
+            out[name] = _load_nested(value, [])  # the one rule for a single image: load or keep
     return out
 
 
 def _load_nested(value: Any, path: list[str]) -> Any:
-    """``value`` with the image at ``path`` (through lists of items) loaded, as at the top level:
-    a local file, bytes or a PIL image is loaded; a URL or data URL is kept."""
+    """``value`` with the image at ``path`` (through lists of items) loaded: a local file, bytes
+    or a PIL image is loaded; a URL or data URL is kept (``path=[]``: ``value`` is the image)."""
     if not path:
         keep = value is None or (isinstance(value, str) and value.lstrip().startswith(("[", "data:")))
         return value if keep else resolve_image(value)
