@@ -5,9 +5,11 @@
 // edit bumps a sequence number; once typing pauses (and again every few seconds until the kernel
 // acknowledges that number) the whole form goes to the kernel in a custom message, which it
 // applies unless it already has a newer one from this view. Until then, the page's values win
-// over older ones coming back from the kernel.
+// over older ones coming back from the kernel: in the boxes, and in the model too (a trait the
+// kernel sets back to an older value while this view is ahead gets the page's value again, so
+// the next form sent, and the rows and choices drawn from the model, are the page's, not the echo).
 
-import { uid } from "./_dom.js";
+import { save, uid } from "./_dom.js";
 
 export const SHOT_FIELDS = [
   ["shot_type", "Shot type", "e.g. Wide shot"],
@@ -27,7 +29,8 @@ export function formOf(model) {
 }
 
 // This view's edits, counted, and sent again as one form until the kernel acknowledges them.
-// `edited()` counts an edit; `ahead()` says the kernel has not confirmed the latest one yet.
+// `set(trait, value)` is an edit from this view (saved and counted); `ahead()` says the kernel has
+// not confirmed the latest one yet; `form()` is the form as the page shows it.
 export function formSync(model) {
   const viewId = uid("sw-pb-view");
   let localSeq = 0; // edits made in this view
@@ -35,18 +38,34 @@ export function formSync(model) {
   let idleTimer = null;
   let lastSent = 0;
   let sent = null; // the last form sent: { seq, form }
+  let page = {}; // the traits this view set since the kernel last confirmed all of its edits
   const ahead = () => localSeq !== ackedSeq;
+  const form = () => ({ ...formOf(model), ...page });
+  // A value the kernel sends while this view is ahead was set before the view's latest edit
+  // reached it (a form applied while later state updates were still held back): keep the page's.
+  const keepPage = FORM_KEYS.map((key) => {
+    const restore = () => {
+      if (ahead() && key in page && model.get(key) !== page[key]) model.set(key, page[key]);
+    };
+    model.on(`change:${key}`, restore);
+    return () => model.off(`change:${key}`, restore);
+  });
   function sendForm() {
     idleTimer = null;
     if (!ahead()) return;
     lastSent = Date.now();
-    sent = { seq: localSeq, form: formOf(model) };
+    sent = { seq: localSeq, form: form() };
     model.send({ type: "form", view: viewId, seq: sent.seq, form: sent.form });
   }
   function edited() {
     localSeq += 1;
     if (idleTimer !== null) clearTimeout(idleTimer);
     idleTimer = setTimeout(sendForm, RESYNC_IDLE_MS);
+  }
+  function set(trait, value) {
+    page[trait] = value;
+    save(model, trait, value);
+    edited();
   }
   const retry = setInterval(() => {
     if (ahead() && idleTimer === null && Date.now() - lastSent >= RESYNC_RETRY_MS) sendForm();
@@ -56,19 +75,26 @@ export function formSync(model) {
   function acknowledged(msg) {
     if (msg.view !== viewId) return false;
     ackedSeq = Math.min(localSeq, Math.max(ackedSeq, Number(msg.seq) || 0));
-    if (ahead() || !sent || sent.seq !== ackedSeq) return false;
+    if (ahead()) return false;
+    page = {};
+    if (!sent || sent.seq !== ackedSeq) return false;
     for (const [key, value] of Object.entries(sent.form)) if (model.get(key) !== value) model.set(key, value);
     return true;
   }
   return {
     ahead,
-    edited,
+    set,
+    form,
     acknowledged,
     // The form was cleared: what it holds now is the kernel's to say.
-    forget: () => (localSeq = ackedSeq),
+    forget: () => {
+      localSeq = ackedSeq;
+      page = {};
+    },
     dispose() {
       clearInterval(retry);
       if (idleTimer !== null) clearTimeout(idleTimer);
+      keepPage.forEach((off) => off());
     },
   };
 }

@@ -1,14 +1,13 @@
 // The PromptBuilder's regions, a part of prompt_builder.js: each builds its controls and wires
 // them to the traits (every edit is counted by the form's resync, builder_form.js). `pb` holds the
-// model, `on` (listen, undone on dispose) and `edited`.
+// model, `on` (listen, undone on dispose) and `sync` (the form's resync).
 
-import { h, imageUpload, isCtrlEnter, labelled, save, uid } from "./_dom.js";
-import { SHOT_FIELDS, formOf } from "./builder_form.js";
+import { h, imageUpload, isCtrlEnter, labelled, uid } from "./_dom.js";
+import { SHOT_FIELDS } from "./builder_form.js";
 
-// Set a trait from this view's form: saved, and counted as an edit.
+// Set a trait from this view's form: saved, and counted as an edit (builder_form.js).
 function saveEdit(pb, trait, value) {
-  save(pb.model, trait, value);
-  pb.edited();
+  pb.sync.set(trait, value);
 }
 
 // Model picker: Sora 2 Pro's own form, or any catalog model drawn from its spec (spec_controls.js).
@@ -114,13 +113,13 @@ export function actionsPart(pb, prompt) {
   const emptyHint = h("span", { class: "sw-muted sw-pb-empty", text: "Type a prompt to generate" });
   // The click carries the form as the user sees it: ipywidgets may still be holding back the
   // last keystrokes' state updates, while a custom message goes at once.
-  const submit = () => model.send({ type: "submit", form: formOf(model) });
+  const submit = () => model.send({ type: "submit", form: pb.sync.form() });
   on(generate, "click", submit);
   // Shown when Generate was pressed again for the video just started: a second one is only made
   // on purpose, with its price on the button.
   const repeatNote = h("span", { class: "sw-pb-repeat-note" });
   const again = h("button", { class: "sw-btn", type: "button" });
-  on(again, "click", () => model.send({ type: "submit", again: true, form: formOf(model) }));
+  on(again, "click", () => model.send({ type: "submit", again: true, form: pb.sync.form() }));
   const repeat = h("div", { class: "sw-pb-repeat", role: "status" }, [repeatNote, again]);
   on(prompt.text, "keydown", (event) => {
     // Ctrl/Cmd+Enter generates; Enter makes a new line (keepKeys keeps keys from Jupyter's shortcuts).

@@ -17,7 +17,7 @@ export { RESYNC_IDLE_MS, RESYNC_RETRY_MS, SHOT_FIELDS } from "./builder_form.js"
 function layoutBuilder(pb, el) {
   const ui = { ...modelPart(pb), ...promptPart(pb), size: sizePart(pb), ...imagePart(pb), ...remixPart(pb) };
   Object.assign(ui, actionsPart(pb, ui));
-  ui.spec = mountSpecControls(pb.model, { edited: pb.edited, listen: pb.on });
+  ui.spec = mountSpecControls(pb.model, { set: pb.sync.set, listen: pb.on });
   pb.cleanups.push(ui.spec.dispose);
   ui.soraRows = [
     h("div", { class: "sw-pb-row" }, [ui.size.orientation.fieldset, ui.size.secondsHolder]),
@@ -144,7 +144,7 @@ export function mountPromptBuilder({ model, el }) {
   const sync = formSync(model);
   cleanups.push(sync.dispose);
   const on = (node, event, fn) => cleanups.push(listen(node, event, fn));
-  const pb = { model, on, sync, edited: sync.edited, cleanups, previewUrl: null };
+  const pb = { model, on, sync, cleanups, previewUrl: null };
   const ui = layoutBuilder(pb, el);
 
   const onMessage = (msg, buffers) => onBuilderMessage(pb, ui, msg, buffers);

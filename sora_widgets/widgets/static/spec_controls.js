@@ -7,17 +7,15 @@
 import { activeIn, bufferUrl, h, imageUpload, labelled } from "./_dom.js";
 import { itemsEditor } from "./spec_items.js";
 
-// Controls' values in the `values` trait (none: not sent), counted as one edit of the form.
+// Controls' values in the `values` trait (none: not sent), set as one edit of the form (`set`:
+// the form's resync, which keeps the page's values while the kernel catches up).
 function setValues(sc, changes) {
-  const { model } = sc;
-  const values = { ...model.get("values") };
+  const values = { ...sc.model.get("values") };
   for (const [name, value] of Object.entries(changes)) {
     if (value === null || value === "") delete values[name];
     else values[name] = value;
   }
-  model.set("values", values);
-  model.save_changes();
-  sc.edited();
+  sc.set("values", values);
 }
 
 function setValue(sc, name, value) {
@@ -110,10 +108,10 @@ function imagePicker(sc, control) {
   return [node, paint];
 }
 
-export function mountSpecControls(model, { edited, listen }) {
+export function mountSpecControls(model, { set, listen }) {
   const box = h("div", { class: "sw-spec" });
   // previews: slot -> object URL of its preview; builders/setValues: for the typed-items rows.
-  const sc = { model, edited, listen, previews: {}, builders: BUILDERS };
+  const sc = { model, set, listen, previews: {}, builders: BUILDERS };
   sc.setValues = (changes) => setValues(sc, changes);
   let painters = [];
 

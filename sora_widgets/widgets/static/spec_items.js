@@ -59,6 +59,21 @@ function buildRow(sc, control, id, type, n) {
   return [row, painters];
 }
 
+// Put `nodes` in `rows` in order, moving only what is out of place (a moved or redrawn row that
+// had the focus gives it to the same field in its new node).
+function placeRows(rows, nodes, root) {
+  const focused = activeIn(root);
+  const focusName = focused && focused.closest("[data-name]")?.getAttribute("data-name");
+  for (const child of [...rows.children]) if (!nodes.includes(child)) child.remove();
+  nodes.forEach((row, i) => {
+    if (rows.children[i] !== row) rows.insertBefore(row, rows.children[i] || null);
+  });
+  if (focusName && activeIn(root) !== focused) {
+    const name = CSS.escape(focusName);
+    rows.querySelector(`[data-name="${name}"] input, [data-name="${name}"] select`)?.focus();
+  }
+}
+
 export function itemsEditor(sc, control) {
   const rows = h("div", { class: "sw-items-rows" });
   const kind = h("select", {});
@@ -77,25 +92,22 @@ export function itemsEditor(sc, control) {
   const noteNode = h("div", { class: "sw-muted", text: note });
   noteNode.hidden = !note;
   const node = h("fieldset", { class: "sw-items" }, [h("legend", { text: title }), noteNode, rows, bar]);
-  let shape = "";
+  // Rows drawn so far, by "id:type:n": a row whose id, type and place are unchanged is kept as it
+  // is (its file input, focus and caret with it); only new or renumbered rows are drawn.
+  let drawn = new Map();
   let painters = [];
   const paint = (_value, values) => {
     const now = rowsOf(control, values);
-    const key = JSON.stringify(now);
-    if (key !== shape) {
-      const focused = activeIn(node);
-      const focusName = focused && focused.closest("[data-name]")?.getAttribute("data-name");
-      shape = key;
-      painters = [];
-      rows.replaceChildren(
-        ...now.map(([id, type], i) => {
-          const [row, rowPainters] = buildRow(sc, control, id, type, i + 1);
-          painters.push(...rowPainters);
-          return row;
-        }),
-      );
-      if (focusName) rows.querySelector(`[data-name="${CSS.escape(focusName)}"] input, [data-name="${CSS.escape(focusName)}"] select`)?.focus();
+    const next = new Map();
+    painters = [];
+    for (const [i, [id, type]] of now.entries()) {
+      const key = `${id}:${type}:${i + 1}`;
+      const row = drawn.get(key) || buildRow(sc, control, id, type, i + 1);
+      next.set(key, row);
+      painters.push(...row[1]);
     }
+    drawn = next;
+    placeRows(rows, [...next.values()].map(([row]) => row), node);
     full.textContent = control.max_items && now.length >= control.max_items ? `at most ${control.max_items} items` : "";
     add.disabled = Boolean(control.max_items && now.length >= control.max_items);
     const active = activeIn(node);

@@ -91,12 +91,21 @@ function formSync(model) {
   let idleTimer = null;
   let lastSent = 0;
   let sent = null;
+  let page = {};
   const ahead = () => localSeq !== ackedSeq;
+  const form = () => ({ ...formOf(model), ...page });
+  const keepPage = FORM_KEYS.map((key) => {
+    const restore = () => {
+      if (ahead() && key in page && model.get(key) !== page[key]) model.set(key, page[key]);
+    };
+    model.on(`change:${key}`, restore);
+    return () => model.off(`change:${key}`, restore);
+  });
   function sendForm() {
     idleTimer = null;
     if (!ahead()) return;
     lastSent = Date.now();
-    sent = { seq: localSeq, form: formOf(model) };
+    sent = { seq: localSeq, form: form() };
     model.send({ type: "form", view: viewId, seq: sent.seq, form: sent.form });
   }
   function edited() {
@@ -104,33 +113,44 @@ function formSync(model) {
     if (idleTimer !== null) clearTimeout(idleTimer);
     idleTimer = setTimeout(sendForm, RESYNC_IDLE_MS);
   }
+  function set(trait, value) {
+    page[trait] = value;
+    save(model, trait, value);
+    edited();
+  }
   const retry = setInterval(() => {
     if (ahead() && idleTimer === null && Date.now() - lastSent >= RESYNC_RETRY_MS) sendForm();
   }, RESYNC_RETRY_MS / 2);
   function acknowledged(msg) {
     if (msg.view !== viewId) return false;
     ackedSeq = Math.min(localSeq, Math.max(ackedSeq, Number(msg.seq) || 0));
-    if (ahead() || !sent || sent.seq !== ackedSeq) return false;
+    if (ahead()) return false;
+    page = {};
+    if (!sent || sent.seq !== ackedSeq) return false;
     for (const [key, value] of Object.entries(sent.form)) if (model.get(key) !== value) model.set(key, value);
     return true;
   }
   return {
     ahead,
-    edited,
+    set,
+    form,
     acknowledged,
     // The form was cleared: what it holds now is the kernel's to say.
-    forget: () => localSeq = ackedSeq,
+    forget: () => {
+      localSeq = ackedSeq;
+      page = {};
+    },
     dispose() {
       clearInterval(retry);
       if (idleTimer !== null) clearTimeout(idleTimer);
+      keepPage.forEach((off) => off());
     }
   };
 }
 
 // sora_widgets/widgets/static/builder_parts.js
 function saveEdit(pb, trait, value) {
-  save(pb.model, trait, value);
-  pb.edited();
+  pb.sync.set(trait, value);
 }
 function modelPart(pb) {
   const modelSelect = h("select", { class: "sw-pb-model" });
@@ -216,11 +236,11 @@ function actionsPart(pb, prompt) {
   const alert = h("div", { class: "sw-alert", role: "alert" });
   const generate = h("button", { class: "sw-btn sw-btn-primary", type: "button", text: "Generate" });
   const emptyHint = h("span", { class: "sw-muted sw-pb-empty", text: "Type a prompt to generate" });
-  const submit = () => model.send({ type: "submit", form: formOf(model) });
+  const submit = () => model.send({ type: "submit", form: pb.sync.form() });
   on(generate, "click", submit);
   const repeatNote = h("span", { class: "sw-pb-repeat-note" });
   const again = h("button", { class: "sw-btn", type: "button" });
-  on(again, "click", () => model.send({ type: "submit", again: true, form: formOf(model) }));
+  on(again, "click", () => model.send({ type: "submit", again: true, form: pb.sync.form() }));
   const repeat = h("div", { class: "sw-pb-repeat", role: "status" }, [repeatNote, again]);
   on(prompt.text, "keydown", (event) => {
     if (isCtrlEnter(event) && model.get("show_generate")) {
@@ -345,6 +365,18 @@ function buildRow(sc, control, id, type, n) {
   }
   return [row, painters];
 }
+function placeRows(rows, nodes, root) {
+  const focused = activeIn(root);
+  const focusName = focused && focused.closest("[data-name]")?.getAttribute("data-name");
+  for (const child of [...rows.children]) if (!nodes.includes(child)) child.remove();
+  nodes.forEach((row, i) => {
+    if (rows.children[i] !== row) rows.insertBefore(row, rows.children[i] || null);
+  });
+  if (focusName && activeIn(root) !== focused) {
+    const name = CSS.escape(focusName);
+    rows.querySelector(`[data-name="${name}"] input, [data-name="${name}"] select`)?.focus();
+  }
+}
 function itemsEditor(sc, control) {
   const rows = h("div", { class: "sw-items-rows" });
   const kind = h("select", {});
@@ -363,25 +395,20 @@ function itemsEditor(sc, control) {
   const noteNode = h("div", { class: "sw-muted", text: note });
   noteNode.hidden = !note;
   const node = h("fieldset", { class: "sw-items" }, [h("legend", { text: title }), noteNode, rows, bar]);
-  let shape = "";
+  let drawn = /* @__PURE__ */ new Map();
   let painters = [];
   const paint2 = (_value, values) => {
     const now = rowsOf(control, values);
-    const key = JSON.stringify(now);
-    if (key !== shape) {
-      const focused = activeIn(node);
-      const focusName = focused && focused.closest("[data-name]")?.getAttribute("data-name");
-      shape = key;
-      painters = [];
-      rows.replaceChildren(
-        ...now.map(([id, type], i) => {
-          const [row, rowPainters] = buildRow(sc, control, id, type, i + 1);
-          painters.push(...rowPainters);
-          return row;
-        })
-      );
-      if (focusName) rows.querySelector(`[data-name="${CSS.escape(focusName)}"] input, [data-name="${CSS.escape(focusName)}"] select`)?.focus();
+    const next = /* @__PURE__ */ new Map();
+    painters = [];
+    for (const [i, [id, type]] of now.entries()) {
+      const key = `${id}:${type}:${i + 1}`;
+      const row = drawn.get(key) || buildRow(sc, control, id, type, i + 1);
+      next.set(key, row);
+      painters.push(...row[1]);
     }
+    drawn = next;
+    placeRows(rows, [...next.values()].map(([row]) => row), node);
     full.textContent = control.max_items && now.length >= control.max_items ? `at most ${control.max_items} items` : "";
     add.disabled = Boolean(control.max_items && now.length >= control.max_items);
     const active = activeIn(node);
@@ -396,15 +423,12 @@ function itemsEditor(sc, control) {
 
 // sora_widgets/widgets/static/spec_controls.js
 function setValues(sc, changes) {
-  const { model } = sc;
-  const values = { ...model.get("values") };
+  const values = { ...sc.model.get("values") };
   for (const [name, value] of Object.entries(changes)) {
     if (value === null || value === "") delete values[name];
     else values[name] = value;
   }
-  model.set("values", values);
-  model.save_changes();
-  sc.edited();
+  sc.set("values", values);
 }
 function setValue(sc, name, value) {
   setValues(sc, { [name]: value });
@@ -489,9 +513,9 @@ function imagePicker(sc, control) {
   };
   return [node, paint2];
 }
-function mountSpecControls(model, { edited, listen: listen2 }) {
+function mountSpecControls(model, { set, listen: listen2 }) {
   const box = h("div", { class: "sw-spec" });
-  const sc = { model, edited, listen: listen2, previews: {}, builders: BUILDERS };
+  const sc = { model, set, listen: listen2, previews: {}, builders: BUILDERS };
   sc.setValues = (changes) => setValues(sc, changes);
   let painters = [];
   function build() {
@@ -533,7 +557,7 @@ function mountSpecControls(model, { edited, listen: listen2 }) {
 function layoutBuilder(pb, el) {
   const ui = { ...modelPart(pb), ...promptPart(pb), size: sizePart(pb), ...imagePart(pb), ...remixPart(pb) };
   Object.assign(ui, actionsPart(pb, ui));
-  ui.spec = mountSpecControls(pb.model, { edited: pb.edited, listen: pb.on });
+  ui.spec = mountSpecControls(pb.model, { set: pb.sync.set, listen: pb.on });
   pb.cleanups.push(ui.spec.dispose);
   ui.soraRows = [
     h("div", { class: "sw-pb-row" }, [ui.size.orientation.fieldset, ui.size.secondsHolder]),
@@ -649,7 +673,7 @@ function mountPromptBuilder({ model, el }) {
   const sync = formSync(model);
   cleanups.push(sync.dispose);
   const on = (node, event, fn) => cleanups.push(listen(node, event, fn));
-  const pb = { model, on, sync, edited: sync.edited, cleanups, previewUrl: null };
+  const pb = { model, on, sync, cleanups, previewUrl: null };
   const ui = layoutBuilder(pb, el);
   const onMessage = (msg, buffers) => onBuilderMessage(pb, ui, msg, buffers);
   const onChange = () => paint(pb, ui);
