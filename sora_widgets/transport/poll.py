@@ -468,7 +468,10 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
         return _pace(policy, now - max(near_since, fc.likely if fc is not None else near_since))
     if not moving:
         # No progress, or progress 0 (queued): nothing says when the end comes.
-        cap = policy.queued_interval if latest is not None else policy.blind_interval
+        # Queued only while the latest poll itself saw 0: after a 0, polls that saw nothing may
+        # be a service that reports only now and then, and the job may be running.
+        queued = observations and observations[-1].progress == 0.0
+        cap = policy.queued_interval if queued else policy.blind_interval
         return min(cap, max(policy.min_interval, policy.start_pace * (now - started)))
     fc = forecast(observations, policy)
     if fc is None:
