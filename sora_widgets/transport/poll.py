@@ -292,14 +292,15 @@ def forecast(observations: Sequence[Observation], policy: PollPolicy | None = No
     segment = _segment(numeric, sigma, policy)
     jump = _jump(_with_start(observations, numeric), sigma, policy, _top(segment))
     t = numeric[-1][0]
-    trend = segment[-policy.fit_samples :]
     resume = _resume(numeric, sigma, policy)
-    if len(trend) < 2 or _fit(trend)[0] <= 0.0:
-        # No rising trend (one sample since a fall, or falling): no end in sight, none ruled out.
+    if len(segment) < 2:
+        # One sample since a fall: no end in sight, none ruled out.
         return Forecast(likely=math.inf, earliest=t, flat=True, jump=jump, resume=resume)
-    rising, flat = _stalled(segment, sigma, policy)
+    # The rising trend is judged on the whole latest straight stretch: the last few samples of
+    # dense polls near the end span seconds, and their slope is mostly noise.
     window = _window(segment, sigma, policy)
     rate, level, stt = _fit(window)
+    rising, flat = _stalled(segment, sigma, policy)
     if rate <= 0.0:
         return Forecast(likely=math.inf, earliest=t, flat=True, jump=jump, resume=resume)
     likely = t + max(0.0, 1.0 - level) / rate
