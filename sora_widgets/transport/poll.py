@@ -121,6 +121,8 @@ class PollPolicy:
     # A rise between two polls well out of the noise and this many times faster than the mean
     # rate is a jump.
     jump_ratio: float = 1.5
+    # ... and larger than jump_sd noise sd (a difference of two noisy samples has sd 1.41 sigma).
+    jump_sd: float = 2.0
     # The trend's window grows back from the last fit_samples samples, up to max_window, while
     # each earlier sample lies within `consistent` prediction sd of the line through the later
     # ones: on a straight stretch all of it averages the noise out; a bend stops it.
@@ -377,7 +379,7 @@ def _jump(samples: Samples, sigma: float, policy: PollPolicy, top: float) -> boo
     largest = 0.0
     for (t0, p0), (t1, p1) in itertools.pairwise(samples):
         rise = p1 - p0
-        if rise > policy.unsure * 2 * sigma and rise > policy.jump_ratio * mean * (t1 - t0):
+        if rise > policy.jump_sd * sigma and rise > policy.jump_ratio * mean * (t1 - t0):
             largest = max(largest, rise)
     # What is left is measured from the highest level reached: a noisy low sample on the last
     # level does not make the end look further away.
