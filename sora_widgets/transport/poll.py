@@ -414,10 +414,30 @@ def longest_sleep(policy: PollPolicy, observations: Sequence[Observation]) -> fl
     if len(moving) < policy.trust_samples or (latest is not None and latest >= policy.near_done):
         return policy.blind_interval
     span = moving[-1][0] - moving[0][0]
-    # Trust runs from the latest rising sample: polls since then that saw nothing new (no
-    # progress, or none higher) have used it up.
-    stale = observations[-1].at - moving[-1][0]
+    # Trust runs from the latest rising sample: polls since then that saw nothing new (a value
+    # no higher, or no progress) have used it up, except the polls that saw no progress while
+    # the service has been seen to report only every few polls (no more of them in a row than
+    # the longest such run it has shown before): those say nothing either way.
+    stale = _unreported_excused(observations) - moving[-1][0]
     return max(policy.blind_interval, min(policy.max_interval, policy.horizon * span) - stale)
+
+
+def _unreported_excused(observations: Sequence[Observation]) -> float:
+    # The time of the latest poll that counts against trust: the latest poll, unless the run of
+    # polls without progress at the end is no longer than the longest run between two reports
+    # seen before (the report period learnt from the history); then the latest poll that
+    # reported progress.
+    runs, run, last_reported = [0], 0, None
+    for o in observations:
+        if o.progress is None:
+            run += 1
+            continue
+        if last_reported is not None:
+            runs.append(run)
+        run, last_reported = 0, o.at
+    if last_reported is None or run > max(runs):
+        return observations[-1].at
+    return last_reported
 
 
 def next_delay(
