@@ -377,13 +377,28 @@ def _jump(samples: Samples, sigma: float, policy: PollPolicy, top: float) -> boo
     (ta, pa), (tb, pb) = samples[0], samples[-1]
     mean = (pb - pa) / (tb - ta) if tb > ta else 0.0
     largest = 0.0
-    for (t0, p0), (t1, p1) in itertools.pairwise(samples):
+    for i, ((t0, p0), (t1, p1)) in enumerate(itertools.pairwise(samples)):
         rise = p1 - p0
         if rise > policy.jump_sd * sigma and rise > policy.jump_ratio * mean * (t1 - t0):
-            largest = max(largest, rise)
+            if _isolated(samples, i, policy):
+                largest = max(largest, rise)
     # What is left is measured from the highest level reached: a noisy low sample on the last
     # level does not make the end look further away.
     return largest > 0.0 and 1.0 - max(pb, top) <= largest + policy.unsure * sigma
+
+
+def _isolated(samples: Samples, i: int, policy: PollPolicy) -> bool:
+    # A jump stands alone: its rate is jump_ratio times faster than the intervals next to it
+    # (an S-curve's fast middle rises as fast on both sides), and the level after it holds (a
+    # noisy high sample falls back at once).
+    (t0, p0), (t1, p1) = samples[i], samples[i + 1]
+    rate = (p1 - p0) / (t1 - t0)
+    for a, b in ((i - 1, i), (i + 1, i + 2)):
+        if 0 <= a and b < len(samples):
+            (ta, pa), (tb, pb) = samples[a], samples[b]
+            if rate <= policy.jump_ratio * (pb - pa) / (tb - ta):
+                return False
+    return i + 2 >= len(samples) or samples[i + 2][1] >= p1 - (p1 - p0) / 2
 
 
 def predict_completion(observations: Sequence[Observation], policy: PollPolicy | None = None) -> float | None:
