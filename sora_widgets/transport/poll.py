@@ -11,7 +11,8 @@ where the evidence says the end may be, and never sleeps longer than that eviden
    progress has been seen rising, a sleep is at most ``horizon`` times the span over which it
    was seen rising (at most ``max_interval``), less the time since it last rose: a rate is
    never extrapolated much further ahead than it was observed, and polls that saw nothing new
-   (progress missing, or no higher) use that trust up.
+   (progress missing, or no higher) use that trust up; polls without progress do not while
+   the service has shown that rhythm (no more of them in a row than it skipped before).
 2. **The trend** (:func:`forecast`): a straight line fitted to the latest samples, so that
    noise (estimated from the samples themselves) averages out; a fall further than the noise
    explains (a stage restarting) starts a new trend. It gives the likely end and the earliest
@@ -22,7 +23,8 @@ where the evidence says the end may be, and never sleeps longer than that eviden
 3. **Dark stretches**: where progress says nothing about the end, polls come at least every
    ``flat_interval`` (a plateau or a slowdown: a stall, a level, a hold, which may end at any
    moment and at any speed) or ``step_interval`` (progress has moved in jumps, and what is left
-   is no more than one of them).
+   is no more than one of them; a jump stands alone: faster than the intervals next to it,
+   and the level after it holds).
 4. Never sooner than the server's ``Retry-After``, never past our own deadline.
 
 Only observed progress and time are used. ``python -m benchmarks.polling`` measures it on a
@@ -379,9 +381,9 @@ def _jump(samples: Samples, sigma: float, policy: PollPolicy, top: float) -> boo
     largest = 0.0
     for i, ((t0, p0), (t1, p1)) in enumerate(itertools.pairwise(samples)):
         rise = p1 - p0
-        if rise > policy.jump_sd * sigma and rise > policy.jump_ratio * mean * (t1 - t0):
-            if _isolated(samples, i, policy):
-                largest = max(largest, rise)
+        fast = rise > policy.jump_sd * sigma and rise > policy.jump_ratio * mean * (t1 - t0)
+        if fast and _isolated(samples, i, policy):
+            largest = max(largest, rise)
     # What is left is measured from the highest level reached: a noisy low sample on the last
     # level does not make the end look further away.
     return largest > 0.0 and 1.0 - max(pb, top) <= largest + policy.unsure * sigma
@@ -394,7 +396,7 @@ def _isolated(samples: Samples, i: int, policy: PollPolicy) -> bool:
     (t0, p0), (t1, p1) = samples[i], samples[i + 1]
     rate = (p1 - p0) / (t1 - t0)
     for a, b in ((i - 1, i), (i + 1, i + 2)):
-        if 0 <= a and b < len(samples):
+        if a >= 0 and b < len(samples):
             (ta, pa), (tb, pb) = samples[a], samples[b]
             if rate <= policy.jump_ratio * (pb - pa) / (tb - ta):
                 return False
@@ -420,7 +422,8 @@ def longest_sleep(policy: PollPolicy, observations: Sequence[Observation]) -> fl
       ``near_done``: ``blind_interval``;
     - otherwise ``horizon`` times the span between the first and the latest rising sample (at
       most ``max_interval``), less the time from that latest rising sample to the latest poll,
-      and at least ``blind_interval``.
+      and at least ``blind_interval``. Polls without progress do not count as time since it
+      rose while there are no more of them in a row than the most seen between two reports.
     """
     moving = _moving(observations, policy.near_done)
     latest = _latest(observations)
