@@ -454,6 +454,22 @@ def test_dense_polls_near_the_end_keep_the_trend_of_the_whole_stretch() -> None:
     assert fc is not None and 190.0 < fc.likely < 215.0
 
 
+def test_an_s_curves_fast_middle_is_no_jump() -> None:
+    # Polled every 10 s, an S-curve rises 0.19 between two polls in its middle: faster than its
+    # mean rate, but as fast as the intervals next to it. That is no jump, so at 0.9 (what is
+    # left is less than that rise) the end is not expected "at any moment".
+    def s_curve(t: float) -> float:
+        return round(1 / (1 + math.exp(-(t - 60) / 12)), 4)
+
+    obs = [O(t, s_curve(t)) for t in range(10, 91, 10)]
+    assert obs[-1].progress is not None and obs[-1].progress > 0.9
+    fc = forecast(obs)
+    assert fc is not None and not fc.jump
+    # A real step (flat before and after) still is one.
+    stepped = forecast([O(t, 0.1 if t < 40 else 0.85) for t in range(10, 71, 10)])
+    assert stepped is not None and stepped.jump
+
+
 def test_early_in_a_wait_no_sleep_is_longer_than_half_the_wait() -> None:
     # A clean rate seen over 30 s would allow a 30 s sleep toward an end 70 s away; 36 s into
     # the wait, a fall and a faster restart (a neighbour of this shape) may still come, so the
