@@ -473,7 +473,7 @@ def _notes(data: dict[str, dict[str, Any]], seeds: range, tuning: bool, e2e: dic
 TRADEOFF: tuple[tuple[str, dict[str, Any]], ...] = (
     ("chosen: the defaults", {}),
     (
-        "last round's knobs on this code (4-sample trend, no catch-up bound, flat at 2 sd, level 1 se)",
+        "round 2's knobs on this code (4-sample trend, no catch-up bound, flat at 2 sd, level 1 se)",
         {"max_window": 4, "catch_up": 1e9, "flat_rise": 2.0, "level_sd": 1.0},
     ),
     ("a wider window before the end (level 3 se low, rate +80 %)", {"level_sd": 3.0, "min_spread": 0.8}),
@@ -481,6 +481,10 @@ TRADEOFF: tuple[tuple[str, dict[str, Any]], ...] = (
     ("dense polls 1.5 s apart (not 1.15 s)", {"min_interval": 1.5}),
     ("a faster start (sleep up to 3/4 of the wait so far)", {"young": 0.75}),
     ("a stall may resume 10x faster (not 4x)", {"catch_up": 10.0}),
+    ("approach the end in steps of 60 % of the way (not all of it)", {"approach": 0.6}),
+    ("approach the end in steps of 80 % of the way", {"approach": 0.8}),
+    ("trust up to 60 s (not 30 s)", {"max_interval": 60.0}),
+    ("jumps only above 4 noise sd (not 2)", {"jump_sd": 4.0}),
 )
 
 

@@ -11,7 +11,8 @@ where the evidence says the end may be, and never sleeps longer than that eviden
    progress has been seen rising, a sleep is at most ``horizon`` times the span over which it
    was seen rising (at most ``max_interval``), less the time since it last rose: a rate is
    never extrapolated much further ahead than it was observed, and polls that saw nothing new
-   (progress missing, or no higher) use that trust up.
+   (progress missing, or no higher) use that trust up; polls without progress do not while
+   the service has shown that rhythm (no more of them in a row than it skipped before).
 2. **The trend** (:func:`forecast`): a straight line fitted to the latest samples, so that
    noise (estimated from the samples themselves) averages out; a fall further than the noise
    explains (a stage restarting) starts a new trend. It gives the likely end and the earliest
@@ -22,7 +23,8 @@ where the evidence says the end may be, and never sleeps longer than that eviden
 3. **Dark stretches**: where progress says nothing about the end, polls come at least every
    ``flat_interval`` (a plateau or a slowdown: a stall, a level, a hold, which may end at any
    moment and at any speed) or ``step_interval`` (progress has moved in jumps, and what is left
-   is no more than one of them).
+   is no more than one of them; a jump stands alone: faster than the intervals next to it,
+   and the level after it holds).
 4. Never sooner than the server's ``Retry-After``, never past our own deadline.
 
 Only observed progress and time are used. ``python -m benchmarks.polling`` measures it on a
@@ -121,6 +123,8 @@ class PollPolicy:
     # A rise between two polls well out of the noise and this many times faster than the mean
     # rate is a jump.
     jump_ratio: float = 1.5
+    # ... and larger than jump_sd noise sd (a difference of two noisy samples has sd 1.41 sigma).
+    jump_sd: float = 2.0
     # The trend's window grows back from the last fit_samples samples, up to max_window, while
     # each earlier sample lies within `consistent` prediction sd of the line through the later
     # ones: on a straight stretch all of it averages the noise out; a bend stops it.
@@ -292,14 +296,15 @@ def forecast(observations: Sequence[Observation], policy: PollPolicy | None = No
     segment = _segment(numeric, sigma, policy)
     jump = _jump(_with_start(observations, numeric), sigma, policy, _top(segment))
     t = numeric[-1][0]
-    trend = segment[-policy.fit_samples :]
     resume = _resume(numeric, sigma, policy)
-    if len(trend) < 2 or _fit(trend)[0] <= 0.0:
-        # No rising trend (one sample since a fall, or falling): no end in sight, none ruled out.
+    if len(segment) < 2:
+        # One sample since a fall: no end in sight, none ruled out.
         return Forecast(likely=math.inf, earliest=t, flat=True, jump=jump, resume=resume)
-    rising, flat = _stalled(segment, sigma, policy)
+    # The rising trend is judged on the whole latest straight stretch: the last few samples of
+    # dense polls near the end span seconds, and their slope is mostly noise.
     window = _window(segment, sigma, policy)
     rate, level, stt = _fit(window)
+    rising, flat = _stalled(segment, sigma, policy)
     if rate <= 0.0:
         return Forecast(likely=math.inf, earliest=t, flat=True, jump=jump, resume=resume)
     likely = t + max(0.0, 1.0 - level) / rate
@@ -374,13 +379,28 @@ def _jump(samples: Samples, sigma: float, policy: PollPolicy, top: float) -> boo
     (ta, pa), (tb, pb) = samples[0], samples[-1]
     mean = (pb - pa) / (tb - ta) if tb > ta else 0.0
     largest = 0.0
-    for (t0, p0), (t1, p1) in itertools.pairwise(samples):
+    for i, ((t0, p0), (t1, p1)) in enumerate(itertools.pairwise(samples)):
         rise = p1 - p0
-        if rise > policy.unsure * 2 * sigma and rise > policy.jump_ratio * mean * (t1 - t0):
+        fast = rise > policy.jump_sd * sigma and rise > policy.jump_ratio * mean * (t1 - t0)
+        if fast and _isolated(samples, i, policy):
             largest = max(largest, rise)
     # What is left is measured from the highest level reached: a noisy low sample on the last
     # level does not make the end look further away.
     return largest > 0.0 and 1.0 - max(pb, top) <= largest + policy.unsure * sigma
+
+
+def _isolated(samples: Samples, i: int, policy: PollPolicy) -> bool:
+    # A jump stands alone: its rate is jump_ratio times faster than the intervals next to it
+    # (an S-curve's fast middle rises as fast on both sides), and the level after it holds (a
+    # noisy high sample falls back at once).
+    (t0, p0), (t1, p1) = samples[i], samples[i + 1]
+    rate = (p1 - p0) / (t1 - t0)
+    for a, b in ((i - 1, i), (i + 1, i + 2)):
+        if a >= 0 and b < len(samples):
+            (ta, pa), (tb, pb) = samples[a], samples[b]
+            if rate <= policy.jump_ratio * (pb - pa) / (tb - ta):
+                return False
+    return i + 2 >= len(samples) or samples[i + 2][1] >= p1 - (p1 - p0) / 2
 
 
 def predict_completion(observations: Sequence[Observation], policy: PollPolicy | None = None) -> float | None:
@@ -402,7 +422,8 @@ def longest_sleep(policy: PollPolicy, observations: Sequence[Observation]) -> fl
       ``near_done``: ``blind_interval``;
     - otherwise ``horizon`` times the span between the first and the latest rising sample (at
       most ``max_interval``), less the time from that latest rising sample to the latest poll,
-      and at least ``blind_interval``.
+      and at least ``blind_interval``. Polls without progress do not count as time since it
+      rose while there are no more of them in a row than the most seen between two reports.
     """
     moving = _moving(observations, policy.near_done)
     latest = _latest(observations)
@@ -411,10 +432,30 @@ def longest_sleep(policy: PollPolicy, observations: Sequence[Observation]) -> fl
     if len(moving) < policy.trust_samples or (latest is not None and latest >= policy.near_done):
         return policy.blind_interval
     span = moving[-1][0] - moving[0][0]
-    # Trust runs from the latest rising sample: polls since then that saw nothing new (no
-    # progress, or none higher) have used it up.
-    stale = observations[-1].at - moving[-1][0]
+    # Trust runs from the latest rising sample: polls since then that saw nothing new (a value
+    # no higher, or no progress) have used it up, except the polls that saw no progress while
+    # the service has been seen to report only every few polls (no more of them in a row than
+    # the longest such run it has shown before): those say nothing either way.
+    stale = _unreported_excused(observations) - moving[-1][0]
     return max(policy.blind_interval, min(policy.max_interval, policy.horizon * span) - stale)
+
+
+def _unreported_excused(observations: Sequence[Observation]) -> float:
+    # The time of the latest poll that counts against trust: the latest poll, unless the run of
+    # polls without progress at the end is no longer than the longest run between two reports
+    # seen before (the report period learnt from the history); then the latest poll that
+    # reported progress.
+    runs, run, last_reported = [0], 0, None
+    for o in observations:
+        if o.progress is None:
+            run += 1
+            continue
+        if last_reported is not None:
+            runs.append(run)
+        run, last_reported = 0, o.at
+    if last_reported is None or run > max(runs):
+        return observations[-1].at
+    return last_reported
 
 
 def next_delay(
@@ -468,7 +509,10 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
         return _pace(policy, now - max(near_since, fc.likely if fc is not None else near_since))
     if not moving:
         # No progress, or progress 0 (queued): nothing says when the end comes.
-        cap = policy.queued_interval if latest is not None else policy.blind_interval
+        # Queued only while the latest poll itself saw 0: after a 0, polls that saw nothing may
+        # be a service that reports only now and then, and the job may be running.
+        queued = observations and observations[-1].progress == 0.0
+        cap = policy.queued_interval if queued else policy.blind_interval
         return min(cap, max(policy.min_interval, policy.start_pace * (now - started)))
     fc = forecast(observations, policy)
     if fc is None:

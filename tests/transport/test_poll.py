@@ -56,6 +56,9 @@ def evidence_bound(seen: list[Observation], policy: PollPolicy = POLICY) -> floa
     interval); no rate yet, nothing at all, or a value held just below 1 allow the blind
     interval; otherwise trust is 1.5x the span over which progress was seen rising (at most
     max_interval), and every second since it last rose (polls that saw nothing new) uses it up.
+    A service that has been seen to skip reports (k polls without progress between two reports)
+    may skip up to k in a row again: while the polls since the last report are no more than
+    the most it skipped before, the clock of used-up trust stops at that last report.
     """
     rising: list[tuple[float, float]] = []  # (time, progress) of each new highest value in (0, near_done)
     for o in seen:
@@ -70,8 +73,11 @@ def evidence_bound(seen: list[Observation], policy: PollPolicy = POLICY) -> floa
     if len(rising) < 2 or (numeric and numeric[-1] >= policy.near_done):
         return policy.blind_interval
     trust = min(policy.max_interval, policy.horizon * (rising[-1][0] - rising[0][0]))
-    used = seen[-1].at - rising[-1][0]
-    return max(policy.blind_interval, trust - used)
+    reported = [i for i, o in enumerate(seen) if o.progress is not None]
+    skipped_before = max((b - a - 1 for a, b in itertools.pairwise(reported)), default=0)
+    skipping_now = len(seen) - 1 - reported[-1]
+    until = seen[reported[-1]].at if skipping_now <= skipped_before else seen[-1].at
+    return max(policy.blind_interval, trust - (until - rising[-1][0]))
 
 
 def test_the_oracle_states_the_numbers_of_the_defaults() -> None:
@@ -417,6 +423,51 @@ def test_progress_seen_only_every_few_polls_uses_up_trust() -> None:
     obs = [O(0, 0.0), O(5, 0.05), O(25, 0.25), O(45, 0.45), O(60, None), O(66, None), O(72, None)]
     assert longest_sleep(POLICY, obs) == POLICY.blind_interval
     assert next_delay(POLICY, now=72.0, started=0.0, observations=obs) <= POLICY.blind_interval
+
+
+def test_a_service_seen_to_report_every_third_poll_keeps_its_trust_for_two_silent_polls() -> None:
+    # Two polls without progress between reports, then two again after the latest rise: that
+    # is the service's rhythm, not staleness, so trust still runs from the latest report (45 s,
+    # 30 s of trust, less the 0 s since); a third silent poll starts using it up again.
+    obs = [O(0, 0.01), O(5, None), O(10, None), O(15, 0.15), O(30, 0.3), O(45, 0.45), O(50, None)]
+    assert longest_sleep(POLICY, [*obs, O(55, None)]) == pytest.approx(30.0)
+    assert longest_sleep(POLICY, [*obs, O(55, None), O(60, None)]) == pytest.approx(30.0 - 15.0)
+
+
+def test_silent_polls_after_a_zero_are_not_a_queue() -> None:
+    # 0 at the create answer, then polls without progress: a service that reports now and then
+    # may be running already, so the pace stays within the blind interval, not the queued one.
+    obs = [O(0, 0.0), O(1, None), O(2.5, None), O(6.25, None), O(15.6, None)]
+    assert next_delay(POLICY, now=15.6, started=0.0, observations=obs) <= POLICY.blind_interval
+    assert next_delay(POLICY, now=15.6, started=0.0, observations=[*obs[:-1], O(15.6, 0.0)]) > 5.0
+
+
+def test_dense_polls_near_the_end_keep_the_trend_of_the_whole_stretch() -> None:
+    # A 200 s line with 2 % noise, polled every 10 s and then every 1.2 s near its end: the last
+    # four samples span under 4 s and may fall by noise; the trend is still the stretch's, so
+    # the end keeps its place instead of turning into "no end in sight".
+    rng = random.Random(5)
+    times = [*range(10, 181, 10), 181.2, 182.4, 183.6]
+    obs = [O(t, round(t / 200 + rng.gauss(0, 0.02), 4)) for t in times]
+    obs[-3:] = [O(181.2, 0.93), O(182.4, 0.915), O(183.6, 0.9)]  # the noise happens to fall
+    fc = forecast(obs)
+    assert fc is not None and 190.0 < fc.likely < 215.0
+
+
+def test_an_s_curves_fast_middle_is_no_jump() -> None:
+    # Polled every 10 s, an S-curve rises 0.19 between two polls in its middle: faster than its
+    # mean rate, but as fast as the intervals next to it. That is no jump, so at 0.9 (what is
+    # left is less than that rise) the end is not expected "at any moment".
+    def s_curve(t: float) -> float:
+        return round(1 / (1 + math.exp(-(t - 60) / 12)), 4)
+
+    obs = [O(t, s_curve(t)) for t in range(10, 91, 10)]
+    assert obs[-1].progress is not None and obs[-1].progress > 0.9
+    fc = forecast(obs)
+    assert fc is not None and not fc.jump
+    # A real step (flat before and after) still is one.
+    stepped = forecast([O(t, 0.1 if t < 40 else 0.85) for t in range(10, 71, 10)])
+    assert stepped is not None and stepped.jump
 
 
 def test_early_in_a_wait_no_sleep_is_longer_than_half_the_wait() -> None:
