@@ -3,12 +3,12 @@
 // model, `on` (listen, undone on dispose) and `edited`.
 
 import { h, imageUpload, isCtrlEnter, labelled, save, uid } from "./_dom.js";
-import { SHOT_FIELDS, formOf } from "./builder_form.js";
+import { SHOT_FIELDS } from "./builder_form.js";
 
 // Set a trait from this view's form: saved, and counted as an edit.
 function saveEdit(pb, trait, value) {
   save(pb.model, trait, value);
-  pb.edited();
+  pb.edited(trait);
 }
 
 // Model picker: Sora 2 Pro's own form, or any catalog model drawn from its spec (spec_controls.js).
@@ -48,7 +48,6 @@ export function promptPart(pb) {
 
 // A radio group for one trait; `sync()` checks the trait's value.
 function radioGroup(pb, legend, name, options, trait, parse = (v) => v) {
-  const { model } = pb;
   const fieldset = h("fieldset", { class: "sw-pb-radios" }, [h("legend", { text: legend })]);
   const inputs = [];
   const group = uid(`sw-pb-${name}`);
@@ -60,7 +59,7 @@ function radioGroup(pb, legend, name, options, trait, parse = (v) => v) {
     inputs.push(input);
     fieldset.append(h("label", { class: "sw-pb-radio" }, [input, document.createTextNode(text)]));
   }
-  return { fieldset, sync: () => inputs.forEach((i) => (i.checked = String(model.get(trait)) === i.value)) };
+  return { fieldset, sync: () => inputs.forEach((i) => (i.checked = String(pb.sync.get(trait)) === i.value)) };
 }
 
 // Orientation and length as radio groups; the lengths are rebuilt by `buildSeconds()` when the
@@ -114,13 +113,13 @@ export function actionsPart(pb, prompt) {
   const emptyHint = h("span", { class: "sw-muted sw-pb-empty", text: "Type a prompt to generate" });
   // The click carries the form as the user sees it: ipywidgets may still be holding back the
   // last keystrokes' state updates, while a custom message goes at once.
-  const submit = () => model.send({ type: "submit", form: formOf(model) });
+  const submit = () => model.send({ type: "submit", form: pb.sync.form() });
   on(generate, "click", submit);
   // Shown when Generate was pressed again for the video just started: a second one is only made
   // on purpose, with its price on the button.
   const repeatNote = h("span", { class: "sw-pb-repeat-note" });
   const again = h("button", { class: "sw-btn", type: "button" });
-  on(again, "click", () => model.send({ type: "submit", again: true, form: formOf(model) }));
+  on(again, "click", () => model.send({ type: "submit", again: true, form: pb.sync.form() }));
   const repeat = h("div", { class: "sw-pb-repeat", role: "status" }, [repeatNote, again]);
   on(prompt.text, "keydown", (event) => {
     // Ctrl/Cmd+Enter generates; Enter makes a new line (keepKeys keeps keys from Jupyter's shortcuts).

@@ -17,7 +17,7 @@ export { RESYNC_IDLE_MS, RESYNC_RETRY_MS, SHOT_FIELDS } from "./builder_form.js"
 function layoutBuilder(pb, el) {
   const ui = { ...modelPart(pb), ...promptPart(pb), size: sizePart(pb), ...imagePart(pb), ...remixPart(pb) };
   Object.assign(ui, actionsPart(pb, ui));
-  ui.spec = mountSpecControls(pb.model, { edited: pb.edited, listen: pb.on });
+  ui.spec = mountSpecControls(pb.model, { edited: pb.edited, listen: pb.on, current: pb.sync.get });
   pb.cleanups.push(ui.spec.dispose);
   ui.soraRows = [
     h("div", { class: "sw-pb-row" }, [ui.size.orientation.fieldset, ui.size.secondsHolder]),
@@ -50,11 +50,11 @@ function paintModels(pb, ui) {
   const choices = model.get("model_choices");
   const same = modelSelect.options.length === choices.length && choices.every((c, i) => modelSelect.options[i].value === c.id);
   if (!same) modelSelect.replaceChildren(...choiceOptions(choices));
-  if (!pb.sync.ahead() || activeIn(modelSelect) !== modelSelect) modelSelect.value = model.get("model");
+  if (!pb.sync.ahead() || activeIn(modelSelect) !== modelSelect) modelSelect.value = pb.sync.get("model");
   ui.modelField.hidden = choices.length < 2;
   modelNote.textContent = model.get("model_note");
   modelNote.hidden = !modelNote.textContent;
-  const sora = !model.get("model");
+  const sora = !pb.sync.get("model");
   for (const row of ui.soraRows) row.hidden = !sora;
   return sora;
 }
@@ -62,20 +62,21 @@ function paintModels(pb, ui) {
 function paintForm(pb, ui, sora) {
   const { model } = pb;
   // While the kernel has not confirmed this view's latest edit, a different value coming back
-  // is older than what the page shows: keep the page's.
-  const setValue = (node, value) => {
+  // is older than what the page shows: keep the page's (and this view's edits, sync.get).
+  const setValue = (node, trait) => {
+    const value = pb.sync.get(trait);
     if (node.value !== value && !pb.sync.ahead()) node.value = value;
   };
-  setValue(ui.text, model.get("text"));
+  setValue(ui.text, "text");
   let anyShot = false;
   for (const [trait] of SHOT_FIELDS) {
-    setValue(ui.shotInputs[trait], model.get(trait));
-    anyShot = anyShot || Boolean(model.get(trait));
+    setValue(ui.shotInputs[trait], trait);
+    anyShot = anyShot || Boolean(pb.sync.get(trait));
   }
   if (anyShot) ui.details.open = true;
   const sent = model.get("prompt");
   ui.composedText.textContent = sent;
-  ui.composed.hidden = !sent || sent === model.get("text").trim();
+  ui.composed.hidden = !sent || sent === pb.sync.get("text").trim();
   ui.size.orientation.sync();
   ui.size.seconds.sync();
   ui.fit.sync();
@@ -86,11 +87,12 @@ function paintForm(pb, ui, sora) {
   ui.imageNotes.replaceChildren(...model.get("image_notes").map((n) => h("li", { text: n })));
 }
 
-function paintActions(model, ui) {
+function paintActions(pb, ui) {
+  const { model } = pb;
   const { remix, problem, alert, hint, generate, repeat } = ui;
   const choices = model.get("remix_choices");
   remix.replaceChildren(h("option", { value: "", text: choices.length ? "— none —" : "— no earlier results —" }), ...choiceOptions(choices));
-  remix.value = model.get("remix_id");
+  remix.value = pb.sync.get("remix_id");
   ui.price.replaceChildren(h("span", { class: "sw-muted", text: "Price: " }), h("strong", { text: model.get("price") }));
   problem.textContent = model.get("problem");
   problem.hidden = !problem.textContent;
@@ -105,11 +107,11 @@ function paintActions(model, ui) {
   const off = model.get("disabled");
   for (const node of ui.root.querySelectorAll("input, textarea, button")) node.disabled = off;
   // Nothing to send yet: Generate waits for a prompt (the placeholder and the title say so).
-  const noPrompt = !model.get("text").trim() && SHOT_FIELDS.every(([trait]) => !model.get(trait).trim());
+  const noPrompt = !pb.sync.get("text").trim() && SHOT_FIELDS.every(([trait]) => !pb.sync.get(trait).trim());
   const empty = noPrompt && !hasItems(model); // typed items (a content array) can carry the prompt
   generate.disabled = off || empty;
   ui.emptyHint.hidden = !empty || generate.hidden;
-  remix.disabled = off || (!choices.length && !model.get("remix_id"));
+  remix.disabled = off || (!choices.length && !pb.sync.get("remix_id"));
   for (const node of ui.root.querySelectorAll("select")) if (node !== remix) node.disabled = off;
 }
 
@@ -117,7 +119,7 @@ function paint(pb, ui) {
   const sora = paintModels(pb, ui);
   ui.spec.paint();
   paintForm(pb, ui, sora);
-  paintActions(pb.model, ui);
+  paintActions(pb, ui);
 }
 
 function onBuilderMessage(pb, ui, msg, buffers) {

@@ -7,17 +7,18 @@
 import { activeIn, bufferUrl, h, imageUpload, labelled } from "./_dom.js";
 import { itemsEditor } from "./spec_items.js";
 
-// Controls' values in the `values` trait (none: not sent), counted as one edit of the form.
+// Controls' values in the `values` trait (none: not sent), counted as one edit of the form. The
+// changes go over the values the page shows (sc.current), not an older copy the kernel sent back.
 function setValues(sc, changes) {
   const { model } = sc;
-  const values = { ...model.get("values") };
+  const values = { ...sc.current("values") };
   for (const [name, value] of Object.entries(changes)) {
     if (value === null || value === "") delete values[name];
     else values[name] = value;
   }
   model.set("values", values);
   model.save_changes();
-  sc.edited();
+  sc.edited("values");
 }
 
 function setValue(sc, name, value) {
@@ -110,10 +111,11 @@ function imagePicker(sc, control) {
   return [node, paint];
 }
 
-export function mountSpecControls(model, { edited, listen }) {
+// `current(trait)` is the form as this view shows it (its unconfirmed edits over the model's).
+export function mountSpecControls(model, { edited, listen, current = (trait) => model.get(trait) }) {
   const box = h("div", { class: "sw-spec" });
   // previews: slot -> object URL of its preview; builders/setValues: for the typed-items rows.
-  const sc = { model, edited, listen, previews: {}, builders: BUILDERS };
+  const sc = { model, edited, listen, current, previews: {}, builders: BUILDERS };
   sc.setValues = (changes) => setValues(sc, changes);
   let painters = [];
 
@@ -133,7 +135,7 @@ export function mountSpecControls(model, { edited, listen }) {
   }
 
   function paint() {
-    const values = model.get("values");
+    const values = current("values");
     const active = activeIn(box);
     for (const [name, painter, kind] of painters) {
       // The control being typed in keeps what the page shows (typed items see to their rows).

@@ -81,9 +81,6 @@ var SHOT_FIELDS = [
 var RESYNC_IDLE_MS = 300;
 var RESYNC_RETRY_MS = 2e3;
 var FORM_KEYS = ["text", ...SHOT_FIELDS.map(([trait]) => trait), "orientation", "seconds", "fit_mode", "remix_id", "model", "values"];
-function formOf(model) {
-  return Object.fromEntries(FORM_KEYS.map((k) => [k, model.get(k)]));
-}
 function formSync(model) {
   const viewId = uid("sw-pb-view");
   let localSeq = 0;
@@ -91,15 +88,19 @@ function formSync(model) {
   let idleTimer = null;
   let lastSent = 0;
   let sent = null;
+  const mine = /* @__PURE__ */ new Map();
   const ahead = () => localSeq !== ackedSeq;
+  const get = (trait) => mine.has(trait) ? mine.get(trait) : model.get(trait);
+  const form = () => Object.fromEntries(FORM_KEYS.map((k) => [k, get(k)]));
   function sendForm() {
     idleTimer = null;
     if (!ahead()) return;
     lastSent = Date.now();
-    sent = { seq: localSeq, form: formOf(model) };
+    sent = { seq: localSeq, form: form() };
     model.send({ type: "form", view: viewId, seq: sent.seq, form: sent.form });
   }
-  function edited() {
+  function edited(trait) {
+    if (trait) mine.set(trait, model.get(trait));
     localSeq += 1;
     if (idleTimer !== null) clearTimeout(idleTimer);
     idleTimer = setTimeout(sendForm, RESYNC_IDLE_MS);
@@ -111,6 +112,7 @@ function formSync(model) {
     if (msg.view !== viewId) return false;
     ackedSeq = Math.min(localSeq, Math.max(ackedSeq, Number(msg.seq) || 0));
     if (ahead() || !sent || sent.seq !== ackedSeq) return false;
+    mine.clear();
     for (const [key, value] of Object.entries(sent.form)) if (model.get(key) !== value) model.set(key, value);
     return true;
   }
@@ -118,8 +120,13 @@ function formSync(model) {
     ahead,
     edited,
     acknowledged,
+    get,
+    form,
     // The form was cleared: what it holds now is the kernel's to say.
-    forget: () => localSeq = ackedSeq,
+    forget() {
+      localSeq = ackedSeq;
+      mine.clear();
+    },
     dispose() {
       clearInterval(retry);
       if (idleTimer !== null) clearTimeout(idleTimer);
@@ -130,7 +137,7 @@ function formSync(model) {
 // sora_widgets/widgets/static/builder_parts.js
 function saveEdit(pb, trait, value) {
   save(pb.model, trait, value);
-  pb.edited();
+  pb.edited(trait);
 }
 function modelPart(pb) {
   const modelSelect = h("select", { class: "sw-pb-model" });
@@ -163,7 +170,6 @@ function promptPart(pb) {
   return { text, promptField, hint, shotInputs, details, composed, composedText };
 }
 function radioGroup(pb, legend, name, options, trait, parse = (v) => v) {
-  const { model } = pb;
   const fieldset = h("fieldset", { class: "sw-pb-radios" }, [h("legend", { text: legend })]);
   const inputs = [];
   const group = uid(`sw-pb-${name}`);
@@ -175,7 +181,7 @@ function radioGroup(pb, legend, name, options, trait, parse = (v) => v) {
     inputs.push(input);
     fieldset.append(h("label", { class: "sw-pb-radio" }, [input, document.createTextNode(text)]));
   }
-  return { fieldset, sync: () => inputs.forEach((i) => i.checked = String(model.get(trait)) === i.value) };
+  return { fieldset, sync: () => inputs.forEach((i) => i.checked = String(pb.sync.get(trait)) === i.value) };
 }
 function sizePart(pb) {
   const orientations = pb.model.get("_catalog").sizes.map(({ orientation, label }) => [orientation, label]);
@@ -216,11 +222,11 @@ function actionsPart(pb, prompt) {
   const alert = h("div", { class: "sw-alert", role: "alert" });
   const generate = h("button", { class: "sw-btn sw-btn-primary", type: "button", text: "Generate" });
   const emptyHint = h("span", { class: "sw-muted sw-pb-empty", text: "Type a prompt to generate" });
-  const submit = () => model.send({ type: "submit", form: formOf(model) });
+  const submit = () => model.send({ type: "submit", form: pb.sync.form() });
   on(generate, "click", submit);
   const repeatNote = h("span", { class: "sw-pb-repeat-note" });
   const again = h("button", { class: "sw-btn", type: "button" });
-  on(again, "click", () => model.send({ type: "submit", again: true, form: formOf(model) }));
+  on(again, "click", () => model.send({ type: "submit", again: true, form: pb.sync.form() }));
   const repeat = h("div", { class: "sw-pb-repeat", role: "status" }, [repeatNote, again]);
   on(prompt.text, "keydown", (event) => {
     if (isCtrlEnter(event) && model.get("show_generate")) {
@@ -397,14 +403,14 @@ function itemsEditor(sc, control) {
 // sora_widgets/widgets/static/spec_controls.js
 function setValues(sc, changes) {
   const { model } = sc;
-  const values = { ...model.get("values") };
+  const values = { ...sc.current("values") };
   for (const [name, value] of Object.entries(changes)) {
     if (value === null || value === "") delete values[name];
     else values[name] = value;
   }
   model.set("values", values);
   model.save_changes();
-  sc.edited();
+  sc.edited("values");
 }
 function setValue(sc, name, value) {
   setValues(sc, { [name]: value });
@@ -489,9 +495,9 @@ function imagePicker(sc, control) {
   };
   return [node, paint2];
 }
-function mountSpecControls(model, { edited, listen: listen2 }) {
+function mountSpecControls(model, { edited, listen: listen2, current = (trait) => model.get(trait) }) {
   const box = h("div", { class: "sw-spec" });
-  const sc = { model, edited, listen: listen2, previews: {}, builders: BUILDERS };
+  const sc = { model, edited, listen: listen2, current, previews: {}, builders: BUILDERS };
   sc.setValues = (changes) => setValues(sc, changes);
   let painters = [];
   function build() {
@@ -509,7 +515,7 @@ function mountSpecControls(model, { edited, listen: listen2 }) {
     paint2();
   }
   function paint2() {
-    const values = model.get("values");
+    const values = current("values");
     const active = activeIn(box);
     for (const [name, painter, kind] of painters) {
       const control = box.querySelector(`[data-name="${CSS.escape(name)}"]`);
@@ -533,7 +539,7 @@ function mountSpecControls(model, { edited, listen: listen2 }) {
 function layoutBuilder(pb, el) {
   const ui = { ...modelPart(pb), ...promptPart(pb), size: sizePart(pb), ...imagePart(pb), ...remixPart(pb) };
   Object.assign(ui, actionsPart(pb, ui));
-  ui.spec = mountSpecControls(pb.model, { edited: pb.edited, listen: pb.on });
+  ui.spec = mountSpecControls(pb.model, { edited: pb.edited, listen: pb.on, current: pb.sync.get });
   pb.cleanups.push(ui.spec.dispose);
   ui.soraRows = [
     h("div", { class: "sw-pb-row" }, [ui.size.orientation.fieldset, ui.size.secondsHolder]),
@@ -564,29 +570,30 @@ function paintModels(pb, ui) {
   const choices = model.get("model_choices");
   const same = modelSelect.options.length === choices.length && choices.every((c, i) => modelSelect.options[i].value === c.id);
   if (!same) modelSelect.replaceChildren(...choiceOptions(choices));
-  if (!pb.sync.ahead() || activeIn(modelSelect) !== modelSelect) modelSelect.value = model.get("model");
+  if (!pb.sync.ahead() || activeIn(modelSelect) !== modelSelect) modelSelect.value = pb.sync.get("model");
   ui.modelField.hidden = choices.length < 2;
   modelNote.textContent = model.get("model_note");
   modelNote.hidden = !modelNote.textContent;
-  const sora = !model.get("model");
+  const sora = !pb.sync.get("model");
   for (const row of ui.soraRows) row.hidden = !sora;
   return sora;
 }
 function paintForm(pb, ui, sora) {
   const { model } = pb;
-  const setValue2 = (node, value) => {
+  const setValue2 = (node, trait) => {
+    const value = pb.sync.get(trait);
     if (node.value !== value && !pb.sync.ahead()) node.value = value;
   };
-  setValue2(ui.text, model.get("text"));
+  setValue2(ui.text, "text");
   let anyShot = false;
   for (const [trait] of SHOT_FIELDS) {
-    setValue2(ui.shotInputs[trait], model.get(trait));
-    anyShot = anyShot || Boolean(model.get(trait));
+    setValue2(ui.shotInputs[trait], trait);
+    anyShot = anyShot || Boolean(pb.sync.get(trait));
   }
   if (anyShot) ui.details.open = true;
   const sent = model.get("prompt");
   ui.composedText.textContent = sent;
-  ui.composed.hidden = !sent || sent === model.get("text").trim();
+  ui.composed.hidden = !sent || sent === pb.sync.get("text").trim();
   ui.size.orientation.sync();
   ui.size.seconds.sync();
   ui.fit.sync();
@@ -596,11 +603,12 @@ function paintForm(pb, ui, sora) {
   ui.imageLabel.textContent = model.get("image_label");
   ui.imageNotes.replaceChildren(...model.get("image_notes").map((n) => h("li", { text: n })));
 }
-function paintActions(model, ui) {
+function paintActions(pb, ui) {
+  const { model } = pb;
   const { remix, problem, alert, hint, generate, repeat } = ui;
   const choices = model.get("remix_choices");
   remix.replaceChildren(h("option", { value: "", text: choices.length ? "— none —" : "— no earlier results —" }), ...choiceOptions(choices));
-  remix.value = model.get("remix_id");
+  remix.value = pb.sync.get("remix_id");
   ui.price.replaceChildren(h("span", { class: "sw-muted", text: "Price: " }), h("strong", { text: model.get("price") }));
   problem.textContent = model.get("problem");
   problem.hidden = !problem.textContent;
@@ -614,18 +622,18 @@ function paintActions(model, ui) {
   repeat.hidden = !model.get("repeat_label") || generate.hidden;
   const off = model.get("disabled");
   for (const node of ui.root.querySelectorAll("input, textarea, button")) node.disabled = off;
-  const noPrompt = !model.get("text").trim() && SHOT_FIELDS.every(([trait]) => !model.get(trait).trim());
+  const noPrompt = !pb.sync.get("text").trim() && SHOT_FIELDS.every(([trait]) => !pb.sync.get(trait).trim());
   const empty = noPrompt && !hasItems(model);
   generate.disabled = off || empty;
   ui.emptyHint.hidden = !empty || generate.hidden;
-  remix.disabled = off || !choices.length && !model.get("remix_id");
+  remix.disabled = off || !choices.length && !pb.sync.get("remix_id");
   for (const node of ui.root.querySelectorAll("select")) if (node !== remix) node.disabled = off;
 }
 function paint(pb, ui) {
   const sora = paintModels(pb, ui);
   ui.spec.paint();
   paintForm(pb, ui, sora);
-  paintActions(pb.model, ui);
+  paintActions(pb, ui);
 }
 function onBuilderMessage(pb, ui, msg, buffers) {
   if (msg.type === "form_ack") {
