@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import difflib
 import inspect
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, ClassVar, TypeVar
 
 import anywidget
@@ -87,6 +87,23 @@ class SoraWidget(anywidget.AnyWidget):
         super().__init__(**kwargs)
         self._background = BackgroundTasks(self._background_failed)
         self.on_msg(self._dispatch_message)
+
+    # -- a form sent with a button press -----------------------------------------------------
+
+    def _take_form(self, form: Any, names: Iterable[str]) -> None:
+        """Take the form as the page showed it when a button was pressed (Generate, Run).
+
+        The page sends its controls' values with the press: their own trait updates may still be
+        waiting (a debounce) or held back by ipywidgets while the kernel is busy, and would then
+        arrive after the press. Each of ``names`` whose value differs is set; traits validate,
+        so a bad value raises ``TraitError`` (shown in the widget) before anything runs.
+        """
+        if not isinstance(form, dict):
+            return
+        with self.hold_trait_notifications():
+            for name in names:
+                if name in form and form[name] != getattr(self, name):
+                    setattr(self, name, form[name])
 
     # -- errors ---------------------------------------------------------------------------------
 

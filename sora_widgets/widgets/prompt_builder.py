@@ -682,12 +682,9 @@ class PromptBuilder(SoraWidget, front="prompt_builder"):
         self.set_image(bytes(buffers[0]), name=name, slot=str(slot) if slot else None)
 
     def _apply_form(self, form: dict[str, Any]) -> None:
-        """Take the form as the browser showed it when Generate was pressed."""
-        allowed = ("text", *SHOT_FIELDS, "orientation", "seconds", "fit_mode", "remix_id", "model", "values")
-        with self.hold_trait_notifications():
-            for name in allowed:
-                if name in form and form[name] != getattr(self, name):
-                    setattr(self, name, form[name])  # traits validate: a bad value raises TraitError
+        """Take the form as the browser showed it (Generate pressed, or a view's resync)."""
+        names = ("text", *SHOT_FIELDS, "orientation", "seconds", "fit_mode", "remix_id", "model", "values")
+        self._take_form(form, names)
 
     def _resync(self, content: dict[str, Any]) -> None:
         """Take a view's whole form unless a newer one from the same view was taken already,

@@ -325,8 +325,9 @@ class PromptLab(PythonWins, SoraWidget, front="prompt_lab"):
     # -- messages from the page -------------------------------------------------------------------
 
     @handles("run")
-    def _run_clicked(self, _content: dict[str, Any], _buffers: list[Any]) -> None:
+    def _run_clicked(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         self.show_error(None)
+        self._take_form(content.get("form"), _DEFINITION)  # the sweep the page showed at the press
         self.start()
 
     @handles("stop")

@@ -94,6 +94,11 @@ APP_READY_TIMEOUT_MS = 90_000
 KERNEL_READY_TIMEOUT_MS = 90_000
 RUN_TIMEOUT_MS = 180_000
 VIDEO_TIMEOUT_MS = 60_000
+# A wait for what the page shows (Playwright's default is 5 s for expect(), 30 s for actions): a
+# kernel's answer on a loaded machine can take longer than 5 s. A limit on a condition costs
+# nothing when it is met early, so every expect() gets the actions' 30 s unless it says more.
+EXPECT_TIMEOUT_MS = 30_000
+playwright_sync.expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 # JupyterLab user settings for tests: no news/update toasts (no network here, and toasts cover
 # buttons), and every cell kept in the DOM so locators find cells that are scrolled away.

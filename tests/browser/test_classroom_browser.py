@@ -118,7 +118,12 @@ def test_classroom_live_table_wall_top_up_and_revoke(open_notebook: Any, classro
 
     # At 1280 px with the file browser open, every row's Top up and Revoke are in view.
     nb.command("filebrowser:activate")
-    nb.page.wait_for_timeout(500)  # the side panel opens and the notebook narrows
+    # The side panel opens and the notebook narrows (in one layout pass): wait for the panel,
+    # not a fixed pause that a busy machine can outlast (the wide layout would then be measured).
+    nb.page.wait_for_function(
+        "() => (document.querySelector('#jp-left-stack')?.getBoundingClientRect().width || 0) > 150",
+        timeout=30_000,
+    )
     assert_actions_in_view(nb, widget)
     nb.screenshot("classroom-file-browser-open")
 

@@ -77,7 +77,7 @@ def test_the_same_prompt_on_three_models_side_by_side_in_sync(open_notebook: Any
     nb.page.wait_for_function(
         "(box) => [...box.querySelectorAll('video')].every((v) => !v.paused)",
         arg=compare.element_handle(),
-        timeout=20_000,
+        timeout=30_000,
     )
     compare.locator("button[title='Pause all compared videos']").click()
     videos.nth(2).evaluate("(v) => { v.currentTime = 1.5; }")
@@ -85,7 +85,7 @@ def test_the_same_prompt_on_three_models_side_by_side_in_sync(open_notebook: Any
         "(box) => [...box.querySelectorAll('video')]"
         ".every((v) => v.paused && Math.abs(v.currentTime - 1.5) < 0.05)",
         arg=compare.element_handle(),
-        timeout=20_000,
+        timeout=30_000,
     )
     assert nb.js_errors == []
     nb.screenshot("prompt-lab-three-models-light", target=nb.output(0))

@@ -44,7 +44,7 @@ def _wait(nb: NotebookPage, compare: Any, predicate_js: str, what: str) -> None:
             "(box) => { const vs = [...box.querySelectorAll('video')];"
             f" return vs.length === 3 && ({predicate_js}); }}",
             arg=handle,
-            timeout=20_000,
+            timeout=30_000,
         )
     except Exception as exc:
         raise AssertionError(f"compared videos never {what}: {_states(compare)}") from exc
@@ -82,7 +82,7 @@ def test_prompt_lab_runs_and_compares_in_sync(open_notebook: Any) -> None:
         nb.page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
         assert thumb.evaluate("(img) => [img.naturalWidth, img.naturalHeight]") == [320, 180]
     # the timeline is drawn inline (theme colours), one row per job
-    lab.locator(".sw-lab-timeline svg rect.run").nth(2).wait_for(timeout=10_000)
+    lab.locator(".sw-lab-timeline svg rect.run").nth(2).wait_for(timeout=30_000)
 
     # after the run the finished videos are side by side, drawn by the lab's own front end
     compare = out.locator(".sw-lab-compare-view")
@@ -126,7 +126,7 @@ def test_prompt_lab_runs_and_compares_in_sync(open_notebook: Any) -> None:
 
     # favourite from the compare grid lands on the Video objects in the kernel
     compare.locator("button[title='Favourite variant 2']").click()
-    lab.locator("button[aria-label='Favourite variant 2'][aria-pressed='true']").wait_for(timeout=20_000)
+    lab.locator("button[aria-label='Favourite variant 2'][aria-pressed='true']").wait_for(timeout=30_000)
     nb.run_cell(1)
     assert nb.output(1).inner_text().strip() == (
         "['completed', 'completed', 'completed'] [False, True, False] [0, 1, 2]"
@@ -150,3 +150,32 @@ def test_prompt_lab_runs_and_compares_in_sync(open_notebook: Any) -> None:
     nb.set_theme("dark")
     nb.screenshot("prompt-lab-dark")
     nb.set_theme("light")
+
+
+QUICK = """\
+import sora_widgets as sw
+from sora_widgets.simulator import Simulator
+client = sw.SoraClient(connect=Simulator(speed="instant"))
+lab = sw.PromptLab(client, template="A red fox in fresh snow, {light}", slots={"light": ["dusk"]},
+                   sizes=["1280x720"], seconds=[4])
+lab
+"""
+
+
+def test_run_pressed_right_after_typing_runs_what_the_page_shows(open_notebook: Any) -> None:
+    report = "print([(j.variant.values['light'], j.status) for j in lab.lab.jobs])"
+    nb: NotebookPage = open_notebook([QUICK, report])
+    nb.run_one(0)
+    lab = nb.output(0).locator(".sw-lab")
+    values = lab.get_by_label("Values for {light}, one per line")
+    values.click()
+    nb.page.keyboard.press("Control+End")
+    nb.page.keyboard.press("Enter")
+    values.press_sequentially("noon", delay=20)
+    # Run at once, inside the box's save debounce: the press carries the sweep the page shows
+    # (before, the older sweep ran: one video, and "noon" was left for the next Run).
+    lab.get_by_role("button", name="Run", exact=True).click()
+    expect(lab.locator(".sw-lab-cell[data-status='completed']")).to_have_count(2, timeout=60_000)
+    nb.run_one(1)
+    assert nb.printed(1) == "[('dusk', 'completed'), ('noon', 'completed')]"
+    assert nb.js_errors == []

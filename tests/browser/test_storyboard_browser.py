@@ -33,6 +33,7 @@ board = sw.Storyboard(client, size="landscape", seconds=4, continuity={mode!r})
 board.add({first!r})
 board
 """
+BUSY = "import time\ntime.sleep(6)"
 REPORT = """\
 shots = [s.video for s in board.states]
 print(json.dumps({
@@ -53,9 +54,10 @@ def _focused_label(nb: NotebookPage) -> str:
     return str(nb.page.evaluate("() => document.activeElement?.getAttribute('aria-label') || ''"))
 
 
-def _type_new_shot(nb: NotebookPage, board: Any, number: int, text: str) -> None:
+def _type_new_shot(nb: NotebookPage, board: Any, number: int, text: str, *, pause: bool = True) -> None:
     """Press Add shot from the keyboard, then type the prompt into the card that gets the focus
-    (as a person does: no select-all first)."""
+    (as a person does: no select-all first). Without ``pause`` the next Add shot comes right
+    after the last key, before the kernel has this shot (a quick person)."""
     board.get_by_role("button", name="Add shot").focus()
     nb.page.keyboard.press("Enter")
     box = board.get_by_label(f"Prompt of shot {number}")
@@ -63,29 +65,40 @@ def _type_new_shot(nb: NotebookPage, board: Any, number: int, text: str) -> None
     nb.page.wait_for_function(
         "(n) => document.activeElement?.getAttribute('aria-label') === `Prompt of shot ${n}`",
         arg=number,
-        timeout=20_000,
+        timeout=30_000,
     )
     # The new card is empty, with its hint as a placeholder: a person types straight into it.
     assert box.input_value() == "" and box.get_attribute("placeholder") == "Describe the next shot"
     box.press_sequentially(text, delay=15)
+    if not pause:
+        return
     nb.page.wait_for_timeout(600)  # longer than the widget's edit debounce
     assert _focused_label(nb) == f"Prompt of shot {number}"  # the refresh did not steal focus
 
 
 @pytest.mark.parametrize("mode", ["last_frame", "remix"])
 def test_build_run_and_play_a_three_shot_board(open_notebook: Any, mode: str) -> None:
-    nb: NotebookPage = open_notebook([SETUP.format(mode=mode, first=SHOTS[0]), REPORT])
+    nb: NotebookPage = open_notebook([SETUP.format(mode=mode, first=SHOTS[0]), REPORT, BUSY])
     nb.run_one(0)
     board = nb.output(0).locator(".sw-sb")
     board.wait_for(timeout=60_000)
     expect(board.locator(".sw-sb-card")).to_have_count(1)
     assert board.locator(".sw-badge-sim").is_visible()
 
-    _type_new_shot(nb, board, 2, SHOTS[1])
+    # Shot 3 is added while shot 2 is still on its way to a busy kernel (a cell is running): a
+    # new card opens at once (the press used to put the keyboard back into shot 2's card, so
+    # shot 3's words joined shot 2), and each card keeps its own words when the kernel answers.
+    nb.page.evaluate(
+        "() => { const nb = window.jupyterapp.shell.currentWidget.content; nb.activeCellIndex = 2;"
+        " nb.activeCell.model.executionCount = null; }"
+    )
+    nb.command("notebook:run-cell")  # not waited for: the kernel is busy while shots are typed
+    _type_new_shot(nb, board, 2, SHOTS[1], pause=False)
     _type_new_shot(nb, board, 3, SHOTS[2])
+    expect(board.get_by_label("Prompt of shot 2")).to_have_value(SHOTS[1])
     board.get_by_label("Length of shot 2").select_option("8")
     price = board.locator(".sw-sb-price")
-    expect(price).to_contain_text("Total $4.80", timeout=20_000)
+    expect(price).to_contain_text("Total $4.80", timeout=30_000)
     expect(price).to_contain_text("this run $4.80 (3 of 3 shots to make)")
     expect(board.locator(".sw-sb-card").nth(1).locator(".sw-sb-card-price")).to_have_text("$2.40")
 
@@ -93,12 +106,12 @@ def test_build_run_and_play_a_three_shot_board(open_notebook: Any, mode: str) ->
     prompts = board.locator(".sw-sb-prompt")
     board.get_by_label("Prompt of shot 3").focus()
     nb.page.keyboard.press("Alt+ArrowUp")
-    expect(prompts.nth(1)).to_have_value(SHOTS[2], timeout=20_000)
+    expect(prompts.nth(1)).to_have_value(SHOTS[2], timeout=30_000)
     nb.page.wait_for_function(
-        "() => document.activeElement?.getAttribute('aria-label') === 'Prompt of shot 2'", timeout=20_000
+        "() => document.activeElement?.getAttribute('aria-label') === 'Prompt of shot 2'", timeout=30_000
     )
     nb.page.keyboard.press("Alt+ArrowDown")
-    expect(prompts.nth(2)).to_have_value(SHOTS[2], timeout=20_000)
+    expect(prompts.nth(2)).to_have_value(SHOTS[2], timeout=30_000)
     expect(prompts.nth(1)).to_have_value(SHOTS[1])
 
     # Ctrl+Enter in a prompt runs the board.

@@ -125,7 +125,9 @@ def test_teaching_demo_runs_as_a_voila_app(voila: JupyterServer, page) -> None:
     # The exercise checker is live: typing goes to the kernel and the report comes back.
     box = page.locator(".widget-textarea textarea")  # the checker: the only ipywidgets Textarea
     assert box.input_value() == "a dog on a beach"
-    box.fill("Wide shot of a dog running on a beach at golden hour, slow dolly-in")
+    box.click()
+    page.keyboard.press("Control+A")  # replaces the example text, typed with real keys
+    box.press_sequentially("Wide shot of a dog running on a beach at golden hour, slow dolly-in")
     page.get_by_text("✓ camera").wait_for(timeout=30_000)
     assert page.get_by_text("✓ shot").count() == 1
     assert page.get_by_text("✓ lighting").count() == 1

@@ -31,7 +31,7 @@ studio
 
 def _wait_video(nb: NotebookPage, handle: Any, predicate: str) -> None:
     try:
-        nb.page.wait_for_function(f"(v) => {predicate}", arg=handle, timeout=20_000)
+        nb.page.wait_for_function(f"(v) => {predicate}", arg=handle, timeout=30_000)
     except Exception as exc:
         state = handle.evaluate(
             "(v) => ({paused: v.paused, time: v.currentTime, muted: v.muted, loop: v.loop,"
@@ -94,12 +94,12 @@ def test_studio_generate_watch_play_remix_gallery(open_notebook: Any) -> None:
     )
     studio.get_by_label("Landscape 1280×720").check()
     studio.get_by_label("8 s").check()
-    expect(studio.locator(".sw-pb-price")).to_contain_text("$2.40", timeout=10_000)
+    expect(studio.locator(".sw-pb-price")).to_contain_text("$2.40", timeout=30_000)
     expect(generate).to_be_enabled()
     expect(studio.locator(".sw-pb-empty")).to_be_hidden()
     # A double click starts one generation; a second one is a deliberate "Generate again".
     generate.dblclick()
-    expect(studio.get_by_role("button", name="Generate again ($2.40)")).to_be_visible(timeout=20_000)
+    expect(studio.get_by_role("button", name="Generate again ($2.40)")).to_be_visible(timeout=30_000)
     nb.screenshot("studio-generate-again-light", target=studio.locator(".sw-pb"))
 
     _wait_phase(studio, "succeeded")
@@ -130,7 +130,7 @@ def test_studio_generate_watch_play_remix_gallery(open_notebook: Any) -> None:
     # Remix from the result: the player's Remix button picks the source in the form.
     studio.locator(".sw-player").get_by_role("button", name="Remix").click()
     remix_select = studio.get_by_label("Remix of")
-    nb.page.wait_for_function("(s) => s.value !== ''", arg=remix_select.element_handle(), timeout=10_000)
+    nb.page.wait_for_function("(s) => s.value !== ''", arg=remix_select.element_handle(), timeout=30_000)
     prompt = studio.get_by_label("Prompt")
     prompt.click()
     nb.page.keyboard.press("Control+A")  # replacing the text on purpose, as a person does
@@ -184,7 +184,7 @@ def test_image_to_video_with_an_uploaded_image(open_notebook: Any, tmp_path: Pat
     nb.run_one(0)
     studio = nb.output(0)
     studio.locator(".sw-studio-header").wait_for(timeout=60_000)
-    studio.get_by_label("Prompt").fill("The waves start rolling in, gentle camera push")
+    studio.get_by_label("Prompt").press_sequentially("The waves start rolling in, gentle camera push")
     studio.get_by_label("Portrait 720×1280").check()
     # The hidden file input is no Tab stop: Shift+Tab from "Choose image…" leaves the field.
     studio.get_by_role("button", name="Choose image…").focus()
@@ -218,16 +218,18 @@ def test_failure_is_explained_in_the_status_bar(open_notebook: Any) -> None:
     studio.locator(".sw-studio-header").wait_for(timeout=60_000)
     # The shot fields compose the prompt as one types.
     studio.get_by_text("Shot details (optional)").click()
-    studio.get_by_label("Shot type").fill("Wide shot")
-    studio.get_by_label("Subject").fill("a red kite")
-    studio.get_by_label("Lighting").fill("golden hour")
+    studio.get_by_label("Shot type").press_sequentially("Wide shot")
+    studio.get_by_label("Subject").press_sequentially("a red kite")
+    studio.get_by_label("Lighting").press_sequentially("golden hour")
     expect(studio.locator(".sw-pb-composed")).to_have_text(
-        "Will be sent: Wide shot of a red kite. Lighting: golden hour.", timeout=10_000
+        "Will be sent: Wide shot of a red kite. Lighting: golden hour.", timeout=30_000
     )
     nb.screenshot("builder-shot-details-light", target=studio.locator(".sw-pb"))
-    for name in ("Shot type", "Subject", "Lighting"):
-        studio.get_by_label(name).fill("")
-    studio.get_by_label("Prompt").fill("A kite over the sea <b>bold</b> [sim:fail=097]")
+    for name in ("Shot type", "Subject", "Lighting"):  # emptied as a person does: select all, delete
+        studio.get_by_label(name).click()
+        nb.page.keyboard.press("Control+A")
+        nb.page.keyboard.press("Backspace")
+    studio.get_by_label("Prompt").press_sequentially("A kite over the sea <b>bold</b> [sim:fail=097]")
     studio.get_by_role("button", name="Generate").click()
     _wait_phase(studio, "failed")
     error = studio.locator(".sw-status-error")

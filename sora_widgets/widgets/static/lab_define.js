@@ -72,19 +72,34 @@ export function defineControls(model) {
   };
 }
 
-// Each control saves its trait (typing is debounced); Run and Stop are messages.
+// The sweep as the page shows it, trait by trait (what each control saves).
+function pageValues(ui) {
+  const { modeTemplate, template, slotBox, promptsArea, modelsArea, sizeBoxes, lengthBoxes, budget, concurrency } = ui;
+  return {
+    mode: () => (modeTemplate.checked ? "template" : "prompts"),
+    template: () => template.value,
+    slots: () => Object.fromEntries([...slotBox.querySelectorAll("textarea")].map((a) => [a.dataset.slot, lines(a.value)])),
+    prompts: () => lines(promptsArea.value),
+    models: () => lines(modelsArea.value),
+    sizes: () => sizeBoxes.filter((b) => b.checked).map((b) => b.value),
+    seconds: () => lengthBoxes.filter((b) => b.checked).map((b) => Number(b.value)),
+    budget: () => (budget.value === "" ? null : Math.max(0, Number(budget.value))),
+    concurrency: () => Math.max(1, Math.round(Number(concurrency.value) || 1)),
+  };
+}
+
+// Each control saves its trait (typing is debounced); Run and Stop are messages. Run carries the
+// sweep as the page shows it: a save still waiting for its debounce, or held back by ipywidgets
+// while the kernel is busy, would otherwise reach the kernel after Run (and the older sweep ran).
 export function wireDefinition(model, ui, on) {
   const { modeTemplate, modePrompts, template, slotBox, promptsArea, modelsArea } = ui;
   const { sizeBoxes, lengthBoxes, budget, concurrency, runButton, stopButton } = ui;
-  const saveSlots = () => {
-    const values = {};
-    for (const area of slotBox.querySelectorAll("textarea")) values[area.dataset.slot] = lines(area.value);
-    save(model, "slots", values);
-  };
-  const saveTemplate = debounce(() => save(model, "template", template.value), 250);
-  const saveSlotsSoon = debounce(saveSlots, 250);
-  const savePrompts = debounce(() => save(model, "prompts", lines(promptsArea.value)), 250);
-  const saveModels = debounce(() => save(model, "models", lines(modelsArea.value)), 250);
+  const value = pageValues(ui);
+  const saver = (name) => () => save(model, name, value[name]());
+  const saveTemplate = debounce(saver("template"), 250);
+  const saveSlotsSoon = debounce(saver("slots"), 250);
+  const savePrompts = debounce(saver("prompts"), 250);
+  const saveModels = debounce(saver("models"), 250);
 
   on(modeTemplate, "change", () => save(model, "mode", "template"));
   on(modePrompts, "change", () => save(model, "mode", "prompts"));
@@ -95,11 +110,12 @@ export function wireDefinition(model, ui, on) {
   on(slotBox, "input", saveSlotsSoon);
   on(promptsArea, "input", savePrompts);
   on(modelsArea, "input", saveModels);
-  for (const box of sizeBoxes) on(box, "change", () => save(model, "sizes", sizeBoxes.filter((b) => b.checked).map((b) => b.value)));
-  for (const box of lengthBoxes) on(box, "change", () => save(model, "seconds", lengthBoxes.filter((b) => b.checked).map((b) => Number(b.value))));
-  on(budget, "change", () => save(model, "budget", budget.value === "" ? null : Math.max(0, Number(budget.value))));
-  on(concurrency, "change", () => save(model, "concurrency", Math.max(1, Math.round(Number(concurrency.value) || 1))));
-  on(runButton, "click", () => model.send({ type: "run" }));
+  for (const box of sizeBoxes) on(box, "change", saver("sizes"));
+  for (const box of lengthBoxes) on(box, "change", saver("seconds"));
+  on(budget, "change", saver("budget"));
+  on(concurrency, "change", saver("concurrency"));
+  const form = () => Object.fromEntries(Object.entries(value).map(([name, read]) => [name, read()]));
+  on(runButton, "click", () => model.send({ type: "run", form: form() }));
   on(stopButton, "click", () => model.send({ type: "stop" }));
 }
 

@@ -61,7 +61,8 @@ function boardState(model, ui) {
     cards: [],
     focusAfter: null, // [index, selector] to focus once this view's add/move/remove has arrived
     lastPrompts: "",
-    draft: null, // { card, prompt, sent } while the new card is not a shot of the board yet
+    draft: null, // { card, prompt, sent, index } while the new card is not a shot of the board yet
+    arriving: [], // drafts sent to the board whose shots have not come back yet (in order)
     draftTimer: null,
   };
 }
@@ -70,11 +71,11 @@ function boardState(model, ui) {
 function paintCards(sb, shots) {
   const { ui, draft } = sb;
   if (sb.cards.length !== shots.length) {
-    const draftFocused = Boolean(draft) && activeIn(draft.prompt) === draft.prompt;
+    const focused = activeIn(ui.list); // a draft being typed in keeps the keyboard
     sb.cards.forEach((c) => c.card.remove());
     sb.cards = shots.map((_, i) => makeCard(sb, i));
     ui.list.replaceChildren(...sb.cards.map((c) => c.card));
-    adoptDraft(sb, shots.length, draftFocused);
+    adoptDraft(sb, shots.length, focused);
   }
   const prompts = JSON.stringify(shots.map((s) => s.prompt));
   const moved = sb.focusAfter !== null && prompts !== sb.lastPrompts;

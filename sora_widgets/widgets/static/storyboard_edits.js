@@ -1,7 +1,10 @@
 // The Storyboard's typing, a part of storyboard.js: a card's edits wait a little (typing) and are
 // flushed before anything that depends on them, and "Add shot" opens an empty draft card whose
 // hint is a placeholder: the shot joins the board with the first words typed into it, so nothing
-// the person did not write is ever sent (or paid for).
+// the person did not write is ever sent (or paid for). "Add shot" pressed again before the last
+// new shot is back from the kernel opens the next draft at once (it used to put the keyboard back
+// in the last one, so the next shot's words went into it); the last one is taken over by its card
+// when it arrives.
 
 import { h, isCtrlEnter } from "./_dom.js";
 
@@ -45,11 +48,13 @@ export function runOnCtrlEnter(sb) {
 
 export function openDraft(sb) {
   flushAll(sb);
-  if (sb.draft) {
+  if (sb.draft && !sb.draft.sent) {
     sb.draft.prompt.focus();
     return;
   }
-  const n = sb.model.get("shots").length + 1;
+  if (sb.draft) sb.arriving.push(sb.draft); // on its way to the board: its card takes it over
+  sb.draft = null;
+  const n = sb.model.get("shots").length + sb.arriving.length + 1;
   const prompt = h("textarea", { class: "sw-sb-prompt", rows: "3", placeholder: "Describe the next shot", "aria-label": `Prompt of shot ${n}` });
   const cancel = h("button", { class: "sw-btn", type: "button", text: "Cancel" });
   const card = h("li", { class: "sw-sb-card sw-sb-draft" }, [
@@ -57,15 +62,19 @@ export function openDraft(sb) {
     prompt,
     h("div", { class: "sw-sb-tools" }, [h("span", { class: "sw-sb-card-price sw-muted", text: "Type the prompt to add this shot" }), cancel]),
   ]);
-  sb.draft = { card, prompt, sent: false };
+  sb.draft = { card, prompt, sent: false, index: n - 1 };
+  // Once sent (and another draft opened), this one's later words go to its card when it arrives.
+  const open = () => sb.draft?.prompt === prompt;
   sb.on(prompt, "input", () => {
+    if (!open()) return;
     clearTimeout(sb.draftTimer);
     sb.draftTimer = setTimeout(() => sendDraft(sb), EDIT_DELAY_MS);
   });
-  sb.on(prompt, "change", () => sendDraft(sb));
+  sb.on(prompt, "change", () => open() && sendDraft(sb));
   sb.on(prompt, "keydown", runOnCtrlEnter(sb));
   sb.on(cancel, "click", () => {
-    closeDraft(sb);
+    if (open()) closeDraft(sb);
+    else card.remove(); // already sent: its shot arrives as a card (Remove takes it off)
     sb.ui.add.focus();
   });
   sb.ui.list.append(card);
@@ -76,6 +85,7 @@ export function sendDraft(sb) {
   clearTimeout(sb.draftTimer);
   if (!sb.draft || sb.draft.sent || !sb.draft.prompt.value.trim()) return;
   sb.draft.sent = true;
+  sb.draft.index = sb.model.get("shots").length + sb.arriving.length; // where its shot will be
   sb.send({ type: "add", prompt: sb.draft.prompt.value });
 }
 
@@ -85,23 +95,34 @@ export function closeDraft(sb) {
   sb.draft = null;
 }
 
-// The board has the new shot: its card takes over the text typed meanwhile, and the caret.
-export function adoptDraft(sb, count, had) {
-  const { draft } = sb;
-  if (!draft) return;
+// A new shot's card takes over the text typed into its draft meanwhile, and the caret if the
+// draft had it (`focused`: the element that had the keyboard before the cards were redrawn).
+function takeOver(sb, draft, focused) {
   const typed = draft.prompt;
-  if (!draft.sent || count === 0) {
-    sb.ui.list.append(draft.card);
-    if (had) typed.focus();
-    return;
-  }
-  const index = count - 1;
-  const box = sb.cards[index].prompt;
+  const box = sb.cards[draft.index].prompt;
   box.value = typed.value;
-  if (typed.value.trim() !== sb.model.get("shots")[index].prompt) editSoon(sb, index, typed.value);
-  closeDraft(sb);
-  if (had) {
+  if (typed.value.trim() !== sb.model.get("shots")[draft.index].prompt) editSoon(sb, draft.index, typed.value);
+  draft.card.remove();
+  if (focused === typed) {
     box.focus();
     box.setSelectionRange(typed.selectionStart, typed.selectionEnd);
   }
+}
+
+// The board's cards were redrawn: each draft whose shot has arrived becomes its card; the others
+// (still on their way, or not sent yet) are drawn again after the cards.
+export function adoptDraft(sb, count, focused) {
+  const arrived = (draft) => draft.sent && draft.index < count;
+  for (const draft of sb.arriving.filter(arrived)) takeOver(sb, draft, focused);
+  sb.arriving = sb.arriving.filter((draft) => !arrived(draft));
+  for (const draft of sb.arriving) sb.ui.list.append(draft.card);
+  const { draft } = sb;
+  if (!draft) return;
+  if (!arrived(draft)) {
+    sb.ui.list.append(draft.card);
+    if (focused === draft.prompt) draft.prompt.focus();
+    return;
+  }
+  takeOver(sb, draft, focused);
+  closeDraft(sb);
 }

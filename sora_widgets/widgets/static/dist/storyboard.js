@@ -78,11 +78,13 @@ function runOnCtrlEnter(sb) {
 }
 function openDraft(sb) {
   flushAll(sb);
-  if (sb.draft) {
+  if (sb.draft && !sb.draft.sent) {
     sb.draft.prompt.focus();
     return;
   }
-  const n = sb.model.get("shots").length + 1;
+  if (sb.draft) sb.arriving.push(sb.draft);
+  sb.draft = null;
+  const n = sb.model.get("shots").length + sb.arriving.length + 1;
   const prompt = h("textarea", { class: "sw-sb-prompt", rows: "3", placeholder: "Describe the next shot", "aria-label": `Prompt of shot ${n}` });
   const cancel = h("button", { class: "sw-btn", type: "button", text: "Cancel" });
   const card = h("li", { class: "sw-sb-card sw-sb-draft" }, [
@@ -90,15 +92,18 @@ function openDraft(sb) {
     prompt,
     h("div", { class: "sw-sb-tools" }, [h("span", { class: "sw-sb-card-price sw-muted", text: "Type the prompt to add this shot" }), cancel])
   ]);
-  sb.draft = { card, prompt, sent: false };
+  sb.draft = { card, prompt, sent: false, index: n - 1 };
+  const open = () => sb.draft?.prompt === prompt;
   sb.on(prompt, "input", () => {
+    if (!open()) return;
     clearTimeout(sb.draftTimer);
     sb.draftTimer = setTimeout(() => sendDraft(sb), EDIT_DELAY_MS);
   });
-  sb.on(prompt, "change", () => sendDraft(sb));
+  sb.on(prompt, "change", () => open() && sendDraft(sb));
   sb.on(prompt, "keydown", runOnCtrlEnter(sb));
   sb.on(cancel, "click", () => {
-    closeDraft(sb);
+    if (open()) closeDraft(sb);
+    else card.remove();
     sb.ui.add.focus();
   });
   sb.ui.list.append(card);
@@ -108,6 +113,7 @@ function sendDraft(sb) {
   clearTimeout(sb.draftTimer);
   if (!sb.draft || sb.draft.sent || !sb.draft.prompt.value.trim()) return;
   sb.draft.sent = true;
+  sb.draft.index = sb.model.get("shots").length + sb.arriving.length;
   sb.send({ type: "add", prompt: sb.draft.prompt.value });
 }
 function closeDraft(sb) {
@@ -115,24 +121,31 @@ function closeDraft(sb) {
   sb.draft?.card.remove();
   sb.draft = null;
 }
-function adoptDraft(sb, count, had) {
-  const { draft } = sb;
-  if (!draft) return;
+function takeOver(sb, draft, focused) {
   const typed = draft.prompt;
-  if (!draft.sent || count === 0) {
-    sb.ui.list.append(draft.card);
-    if (had) typed.focus();
-    return;
-  }
-  const index = count - 1;
-  const box = sb.cards[index].prompt;
+  const box = sb.cards[draft.index].prompt;
   box.value = typed.value;
-  if (typed.value.trim() !== sb.model.get("shots")[index].prompt) editSoon(sb, index, typed.value);
-  closeDraft(sb);
-  if (had) {
+  if (typed.value.trim() !== sb.model.get("shots")[draft.index].prompt) editSoon(sb, draft.index, typed.value);
+  draft.card.remove();
+  if (focused === typed) {
     box.focus();
     box.setSelectionRange(typed.selectionStart, typed.selectionEnd);
   }
+}
+function adoptDraft(sb, count, focused) {
+  const arrived = (draft2) => draft2.sent && draft2.index < count;
+  for (const draft2 of sb.arriving.filter(arrived)) takeOver(sb, draft2, focused);
+  sb.arriving = sb.arriving.filter((draft2) => !arrived(draft2));
+  for (const draft2 of sb.arriving) sb.ui.list.append(draft2.card);
+  const { draft } = sb;
+  if (!draft) return;
+  if (!arrived(draft)) {
+    sb.ui.list.append(draft.card);
+    if (focused === draft.prompt) draft.prompt.focus();
+    return;
+  }
+  takeOver(sb, draft, focused);
+  closeDraft(sb);
 }
 
 // sora_widgets/widgets/static/storyboard_cards.js
@@ -296,18 +309,20 @@ function boardState(model, ui) {
     // [index, selector] to focus once this view's add/move/remove has arrived
     lastPrompts: "",
     draft: null,
-    // { card, prompt, sent } while the new card is not a shot of the board yet
+    // { card, prompt, sent, index } while the new card is not a shot of the board yet
+    arriving: [],
+    // drafts sent to the board whose shots have not come back yet (in order)
     draftTimer: null
   };
 }
 function paintCards(sb, shots) {
   const { ui, draft } = sb;
   if (sb.cards.length !== shots.length) {
-    const draftFocused = Boolean(draft) && activeIn(draft.prompt) === draft.prompt;
+    const focused = activeIn(ui.list);
     sb.cards.forEach((c) => c.card.remove());
     sb.cards = shots.map((_, i) => makeCard(sb, i));
     ui.list.replaceChildren(...sb.cards.map((c) => c.card));
-    adoptDraft(sb, shots.length, draftFocused);
+    adoptDraft(sb, shots.length, focused);
   }
   const prompts = JSON.stringify(shots.map((s) => s.prompt));
   const moved = sb.focusAfter !== null && prompts !== sb.lastPrompts;
