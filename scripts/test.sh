@@ -56,7 +56,8 @@ pytest_stage() {
     local name="$1" expr="$2"; shift 2
     say "pytest ($name): -m '$expr' $*"
     local start=$SECONDS rc=0
-    "$VPY" -m pytest -p no:cacheprovider -m "$expr" "$@" || rc=$?
+    # --durations: every run's log names its slowest tests, so CI time is read, not guessed.
+    "$VPY" -m pytest -p no:cacheprovider -m "$expr" --durations=25 --durations-min=5 "$@" || rc=$?
     printf '    pytest (%s) finished in %ss (exit %s)\n' "$name" "$((SECONDS - start))" "$rc" >&2
     case "$rc" in
         0) collected=$((collected + 1)) ;;

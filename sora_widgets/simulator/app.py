@@ -139,6 +139,8 @@ class Simulator:
             class rehearsal the simulator is the gateway's upstream, and fetching would let any
             student make the teacher's machine request any address on its network. Data URLs
             and uploaded images always work.
+        render_scale: draw each video at this share of its size, for tests that never look at
+            the pixels' size (``0.25``: 1280x720 is drawn 320x180); answers keep the size asked.
     """
 
     def __init__(
@@ -156,6 +158,7 @@ class Simulator:
         retired: Iterable[str] = (),
         catalog: SimCatalog | None = None,
         fetch_urls: bool = False,
+        render_scale: float = 1.0,
     ) -> None:
         catalog = catalog if catalog is not None else SimCatalog()
         catalog.retire(*retired)
@@ -170,6 +173,7 @@ class Simulator:
             render_workers=render_workers,
             retention_s=retention_s,
             fetch_urls=fetch_urls,
+            render_scale=render_scale,
         )
         self.valid_keys = set(valid_keys) if valid_keys is not None else None
         self.ledger: Ledger = self.engine.ledger

@@ -46,7 +46,7 @@ from ._store import SimTask, TaskStore, default_state_dir, key_fingerprint
 from ._timeline import SPEEDS, Snapshot, failure_time, progress_at, timeline
 from ._validate import CheckedCreate, Rejection, check_create, is_moderated, read_image, read_reference
 from .faults import FaultPlan, strip_magic
-from .render import RenderSpec, seed_of
+from .render import RenderSpec, scaled_size, seed_of
 
 __all__ = [
     "DEFAULT_MODERATION_WORDS",
@@ -87,6 +87,9 @@ class Engine:
         retention_s: tasks older than this, and files no task uses, are removed at start.
         catalog: the models served (default: the bundled specs and the simulated examples).
         fetch_urls: fetch an http(s) ``input_reference`` (off by default: see ``read_reference``).
+        render_scale: draw each video at this share of its size (``0.25``: 1280x720 becomes
+            320x180), for tests that never look at the pixels' size: a film's joins and decodes
+            then cost a sixteenth. Tasks, prices and answers still say the requested size.
     """
 
     def __init__(
@@ -102,6 +105,7 @@ class Engine:
         retention_s: float = DEFAULT_RETENTION_S,
         catalog: SimCatalog | None = None,
         fetch_urls: bool = False,
+        render_scale: float = 1.0,
     ) -> None:
         if speed not in SPEEDS:
             raise ValueError(f"speed must be one of {', '.join(SPEEDS)}, not {speed!r}")
@@ -113,6 +117,9 @@ class Engine:
         self.clock = clock
         self.catalog = catalog if catalog is not None else SimCatalog()
         self.fetch_urls = fetch_urls
+        if not 0 < render_scale <= 1:
+            raise ValueError(f"render_scale must be in (0, 1], not {render_scale!r}")
+        self.render_scale = float(render_scale)
         self.refusals: dict[str, int] = {}
         self._store = TaskStore(self.state_dir)
         self._lock = self._store.lock
@@ -328,12 +335,14 @@ class Engine:
             image, problem = read_image(checked.first_frame, "first frame image", fetch_urls=self.fetch_urls)
             if problem is not None:
                 return None, problem
+        # A reference image is checked against the requested size; only the drawing is scaled.
+        drawn_w, drawn_h = scaled_size(width, height, self.render_scale)
         if checked.remix:
             source = self._source_spec(checked.remix)
             if source is None:
                 return None, None
             render = source.remixed(
-                prompt=words, width=width, height=height, seconds=task.seconds, label=label
+                prompt=words, width=drawn_w, height=drawn_h, seconds=task.seconds, label=label
             )
             if audio and not render.audio:
                 render = replace(render, audio=True)
@@ -343,8 +352,8 @@ class Engine:
         sha = self._store.save_input(image) if image is not None else None
         return (
             RenderSpec(
-                width=width,
-                height=height,
+                width=drawn_w,
+                height=drawn_h,
                 seconds=task.seconds,
                 prompt=words,
                 seed=seed_of(words),

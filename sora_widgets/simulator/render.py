@@ -365,6 +365,18 @@ def _even(value: float) -> int:
     return int(value) // 2 * 2
 
 
+def scaled_size(width: int, height: int, scale: float) -> tuple[int, int]:
+    """``width`` x ``height`` times ``scale``, in even pixels (yuv420p halves both sides), at least 16.
+
+    Example:
+        >>> scaled_size(1280, 720, 0.25)
+        (320, 180)
+    """
+    if scale == 1:
+        return width, height
+    return max(16, _even(width * scale)), max(16, _even(height * scale))
+
+
 def _t2v_frames(spec: RenderSpec, frames: _Frames) -> Any:
     w, h = spec.width, spec.height
     mx, my = _even(w * 0.12), _even(h * 0.12)

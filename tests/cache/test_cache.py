@@ -118,7 +118,8 @@ def test_policy_is_saved_and_described(tmp_path: Path) -> None:
 
 @pytest.fixture
 async def client(tmp_path: Path) -> AsyncIterator[SoraClient]:
-    simulator = Simulator(speed="instant", state_dir=tmp_path / "sim", result_ttl_s=3)
+    # The cache works on files, their sizes and links, never on pixels: drawn at a quarter size.
+    simulator = Simulator(speed="instant", state_dir=tmp_path / "sim", result_ttl_s=3, render_scale=0.25)
     c = SoraClient(connect=simulator)
     yield c
     await c.aclose()

@@ -90,7 +90,8 @@ async def test_concurrency_must_be_positive(client: SoraClient) -> None:
 @pytest.mark.slow
 async def test_sweep_of_twelve_variants_against_the_simulator(tmp_path: Path) -> None:
     """The issue's sweep: 12 variants with injected failures and 429s, against the simulator."""
-    sim = Simulator(speed="instant", state_dir=tmp_path / "sim")
+    # Concurrency, retries, failures and files are checked, never pixels: drawn at a quarter size.
+    sim = Simulator(speed="instant", state_dir=tmp_path / "sim", render_scale=0.25)
     journal = Journal(tmp_path / "journal.sqlite3")
     client = SoraClient("sk-sweep-key", connect=sim, journal=journal, download_dir=tmp_path / "v")
     active = peak = 0

@@ -16,7 +16,7 @@ from PIL import Image
 from sora_widgets.simulator import Simulator
 from sora_widgets.simulator.render import RenderSpec, render_video, seed_of
 
-from .conftest import CREATE, body, png_bytes, poll_until
+from .conftest import CREATE, KEY, body, png_bytes, poll_until
 
 
 class Decoded:
@@ -196,3 +196,27 @@ def test_closing_the_simulator_stops_a_running_render_and_leaves_no_file(tmp_pat
     sim.close()
     assert isinstance(future.exception(timeout=60), RenderCancelled)
     assert not [p for p in tmp_path.rglob("*") if p.suffix in (".mp4", ".part")]
+
+
+def test_render_scale_draws_smaller_and_answers_with_the_size_asked(tmp_path: Path) -> None:
+    """The test-only knob: a quarter-size drawing; the task, its answer and its price are unchanged."""
+    small = Simulator(speed="instant", state_dir=tmp_path / "sim", render_scale=0.25)
+    reference = "data:image/png;base64," + base64.b64encode(png_bytes(1280, 720, seed=5)).decode()
+    try:
+        with (
+            small.serve() as url,
+            httpx.Client(base_url=url, headers={"Authorization": f"Bearer {KEY}"}, timeout=30) as api,
+        ):
+            for extra in ({}, {"model": "sora_2_pro_i2v", "input_reference": reference}):
+                created = api.post(CREATE, json=body("a kite", size="1280x720", **extra)).json()
+                done = poll_until(api, created["id"])
+                assert done["status"] == "completed", done  # the full-size reference was accepted
+                video = Decoded(httpx.get(done["output"][0]["content"][0]["url"]).content)
+                assert (video.width, video.height, video.count) == (320, 180, 4 * 30)
+                task = small.engine.get(created["id"])
+                assert task is not None and task.size == "1280x720"
+    finally:
+        small.close()
+    for bad in (0, 1.5):
+        with pytest.raises(ValueError, match="render_scale"):
+            Simulator(speed="instant", state_dir=tmp_path / "bad", render_scale=bad)

@@ -18,7 +18,10 @@ from sora_widgets.storyboard import BudgetExceeded, ShotFailed, Storyboard
 from .conftest import STORY
 
 
-async def test_a_kling_shot_continues_from_the_last_frame_of_a_sora_shot(client: SoraClient) -> None:
+async def test_a_kling_shot_continues_from_the_last_frame_of_a_sora_shot(
+    full_size_client: SoraClient,
+) -> None:
+    client = full_size_client  # the frame sent is compared with the last one, pixel for pixel
     board = Storyboard(client, size="landscape", seconds=4, continuity="last_frame")
     board.add(STORY[0])
     board.add(STORY[1], model="kirin_v2_6_i2v", params={"duration": 5, "sound": True})

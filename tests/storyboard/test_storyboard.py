@@ -18,6 +18,7 @@ from PIL import Image
 from sora_widgets.av.film import last_frame, probe
 from sora_widgets.client import SoraClient
 from sora_widgets.simulator import Simulator
+from sora_widgets.simulator.render import scaled_size
 from sora_widgets.storyboard import (
     BLOCKED,
     DONE,
@@ -29,7 +30,7 @@ from sora_widgets.storyboard import (
     Storyboard,
 )
 
-from .conftest import KEY, STORY, count_frames, decode_frames, decoded_audio
+from .conftest import KEY, SMALL, STORY, count_frames, decode_frames, decoded_audio
 
 # Mean absolute difference (0-255 per channel) allowed between a picture and its re-encoded copy.
 CODEC_TOLERANCE = 6.0
@@ -56,8 +57,9 @@ def mad(a: np.ndarray, b: np.ndarray) -> float:
 
 
 async def test_last_frame_chain_starts_each_shot_on_the_last_frame_of_the_one_before(
-    client: SoraClient,
+    full_size_client: SoraClient,
 ) -> None:
+    client = full_size_client  # the frame sent must be the requested size, pixel for pixel
     board = story_board(client, "last_frame")
     film = await board.run()
     sim = client.simulator
@@ -119,7 +121,8 @@ async def test_joined_film_is_the_sum_of_its_shots_copied_without_reencoding(
     with av.open(str(film.path)) as container:
         stream = container.streams.video[0]
         assert float(stream.duration * stream.time_base) == pytest.approx(16.0, abs=1e-6)
-        assert (stream.codec_context.width, stream.codec_context.height) == (1280, 720)
+        # The shots' own size, as drawn (the simulator here draws 1280x720 at a quarter).
+        assert (stream.codec_context.width, stream.codec_context.height) == scaled_size(1280, 720, SMALL)
     assert film.duration == pytest.approx(16.0)
     assert film.starts == pytest.approx((0.0, 4.0, 12.0))
     # Copied packets decode to the very same pictures as the shots (no re-encoding).

@@ -157,6 +157,8 @@ def sim_client(tmp_path: Path) -> Any:
         speed="instant",
         state_dir=tmp_path / "sim",
         faults=FaultPlan(create_http=[429, 429, 429], poll_http=[429, 429], retry_after=0.05),
+        # Sweeps, budgets, retries, cards and thumbnails are checked, not pixel sizes: a quarter.
+        render_scale=0.25,
     )
     counter = InFlightCounter(sim.app)
 
