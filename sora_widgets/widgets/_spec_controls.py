@@ -21,6 +21,7 @@ __all__ = [
     "PROMPT_PARAM",
     "check_items",
     "controls_for",
+    "foreign_values",
     "image_slots",
     "kept_values",
     "params_of",
@@ -219,6 +220,14 @@ def image_slots(controls: list[dict[str, Any]], values: Mapping[str, Any] | None
             fields = items[name]["fields"][row["type"]]
             slots += [f"{name}.{row_id}.{f['name']}" for f in fields if f["kind"] == "image"]
     return slots
+
+
+def foreign_values(values: Mapping[str, Any], controls: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The names in ``values`` that no control among ``controls`` draws: neither a control's
+    name nor a row of a typed-items control (a page's form built on another model's values)."""
+    names = {c["name"] for c in controls}
+    items = _items_in(controls)
+    return [k for k in values if k not in names and not _in_items(k, items)]
 
 
 def kept_values(values: Mapping[str, Any], controls: list[dict[str, Any]]) -> dict[str, Any]:

@@ -22,7 +22,15 @@ from ..models.specs import ModelInfo, ModelSpec
 from ..models.video import Video
 from ._base import SoraWidget, handles
 from ._common import describe_error, format_cost
-from ._spec_controls import check_items, controls_for, image_slots, kept_values, params_of, with_prompt
+from ._spec_controls import (
+    check_items,
+    controls_for,
+    foreign_values,
+    image_slots,
+    kept_values,
+    params_of,
+    with_prompt,
+)
 
 __all__ = ["PromptBuilder", "compose_prompt"]
 
@@ -310,6 +318,13 @@ class PromptBuilder(SoraWidget, front="prompt_builder"):
         return self._unreadable.get(self.model) or f"Loading the parameters of {label}…"
 
     def _on_values(self, _change: Any = None) -> None:
+        foreign = foreign_values(self.values, self.controls) if self.controls else []
+        if foreign:
+            # Names the picked model does not draw: a page that switched models sent its form
+            # (or an edit) built on the values of the model before, which had not yet been
+            # replaced there. Sent, they would be refused ("not a parameter of this model").
+            self.values = {k: v for k, v in self.values.items() if k not in foreign}
+            return  # that set comes back here
         pickers = set(image_slots(self.controls, self.values))  # a typed item removed: its image too
         for name in [n for n in self._slot_sources if n not in pickers]:
             del self._slot_sources[name]

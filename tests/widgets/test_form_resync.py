@@ -94,6 +94,9 @@ def test_the_page_keeps_its_values_until_the_kernel_confirms_them() -> None:
     assert out["valuesAfterOlderAck"] == two_rows
     # What goes to the kernel is the page's form, and once confirmed the kernel may change it.
     assert out["sentForm"]["form"]["values"] == two_rows
+    # Only what the view set: a trait the kernel changes (values after a model switch) is not
+    # sent back from the page's older copy (ci8: another model's aspect_ratio came back).
+    assert sorted(out["sentForm"]["form"]) == ["text", "values"]
     assert out["sentForm"]["form"]["text"] == "A paper boat drifts"
     assert out["confirmed"] is True and out["ahead"] is False
     assert out["valuesAfterAck"] == {"content.0.type": "text", "content.0.text": "from the kernel"}

@@ -112,6 +112,23 @@ async def test_an_image_item_is_picked_fitted_and_sent_like_any_image(
     assert [i["type"] for i in dict(builder.request.params or {})["content"]] == ["text", "text"]
 
 
+async def test_a_form_built_on_the_model_before_keeps_only_what_the_picked_model_draws(
+    specs: list[ModelSpec],
+) -> None:
+    # ci8: arrowing through the models on a loaded machine, the page's form reached the kernel
+    # with the Vidu-like model's values (aspect_ratio) under the Seedance-like model picked by
+    # then; Generate was refused ("aspect_ratio is not a parameter of this model").
+    builder = PromptBuilder(models=specs)
+    browser_sets(builder, model=DANCE, text="A paper boat")
+    assert builder.values["ratio"] == "16:9"  # the model's own defaults
+    stale = {"aspect_ratio": "16:9", "duration": 5, "content.0.type": "text", "content.0.text": "rain"}
+    from_browser(builder, {"type": "form", "view": "v1", "seq": 1, "form": {"model": DANCE, "values": stale}})
+    assert "aspect_ratio" not in builder.values
+    assert builder.values["content.0.text"] == "rain" and builder.values["duration"] == 5
+    assert builder.problem == ""
+    assert [i["type"] for i in dict(builder.request.params or {})["content"]] == ["text", "text"]
+
+
 async def test_an_invalid_item_names_its_position_and_field(specs: list[ModelSpec]) -> None:
     builder = PromptBuilder(models=specs)
     browser_sets(builder, model=DANCE, text="A kite")

@@ -23,14 +23,9 @@ export const RESYNC_IDLE_MS = 300;
 export const RESYNC_RETRY_MS = 2000;
 export const FORM_KEYS = ["text", ...SHOT_FIELDS.map(([trait]) => trait), "orientation", "seconds", "fit_mode", "remix_id", "model", "values"];
 
-// The form as the user sees it (the traits this view has set), to send in a custom message.
-export function formOf(model) {
-  return Object.fromEntries(FORM_KEYS.map((k) => [k, model.get(k)]));
-}
-
 // This view's edits, counted, and sent again as one form until the kernel acknowledges them.
 // `set(trait, value)` is an edit from this view (saved and counted); `ahead()` says the kernel has
-// not confirmed the latest one yet; `form()` is the form as the page shows it.
+// not confirmed the latest one yet; `form()` is what the page set that the kernel has not confirmed.
 export function formSync(model) {
   const viewId = uid("sw-pb-view");
   let localSeq = 0; // edits made in this view
@@ -40,7 +35,9 @@ export function formSync(model) {
   let sent = null; // the last form sent: { seq, form }
   let page = {}; // the traits this view set since the kernel last confirmed all of its edits
   const ahead = () => localSeq !== ackedSeq;
-  const form = () => ({ ...formOf(model), ...page });
+  // Only the traits this view set: the others are the kernel's to say (a model switched in the
+  // kernel changes `values` there; the page's copy may still be the model before's).
+  const form = () => ({ ...page });
   // A value the kernel sends while this view is ahead was set before the view's latest edit
   // reached it (a form applied while later state updates were still held back): keep the page's.
   const keepPage = FORM_KEYS.map((key) => {

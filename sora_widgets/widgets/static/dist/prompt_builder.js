@@ -81,9 +81,6 @@ var SHOT_FIELDS = [
 var RESYNC_IDLE_MS = 300;
 var RESYNC_RETRY_MS = 2e3;
 var FORM_KEYS = ["text", ...SHOT_FIELDS.map(([trait]) => trait), "orientation", "seconds", "fit_mode", "remix_id", "model", "values"];
-function formOf(model) {
-  return Object.fromEntries(FORM_KEYS.map((k) => [k, model.get(k)]));
-}
 function formSync(model) {
   const viewId = uid("sw-pb-view");
   let localSeq = 0;
@@ -93,7 +90,7 @@ function formSync(model) {
   let sent = null;
   let page = {};
   const ahead = () => localSeq !== ackedSeq;
-  const form = () => ({ ...formOf(model), ...page });
+  const form = () => ({ ...page });
   const keepPage = FORM_KEYS.map((key) => {
     const restore = () => {
       if (ahead() && key in page && model.get(key) !== page[key]) model.set(key, page[key]);
