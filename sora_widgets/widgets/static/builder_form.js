@@ -3,7 +3,7 @@
 // Resynchronisation: ipywidgets may hold back or lose a state update while the kernel is busy
 // (a cell awaiting a generation), leaving Python with an older text than the page shows. Every
 // edit bumps a sequence number; once typing pauses (and again every few seconds until the kernel
-// acknowledges that number) the whole form goes to the kernel in a custom message, which it
+// acknowledges that number) what this view set goes to the kernel in a custom message, which it
 // applies unless it already has a newer one from this view. Until then, the page's values win
 // over older ones coming back from the kernel: in the boxes, and in the model too (a trait the
 // kernel sets back to an older value while this view is ahead gets the page's value again, so

@@ -5,15 +5,10 @@
 import { h, imageUpload, isCtrlEnter, labelled, uid } from "./_dom.js";
 import { SHOT_FIELDS } from "./builder_form.js";
 
-// Set a trait from this view's form: saved, and counted as an edit (builder_form.js).
-function saveEdit(pb, trait, value) {
-  pb.sync.set(trait, value);
-}
-
 // Model picker: Sora 2 Pro's own form, or any catalog model drawn from its spec (spec_controls.js).
 export function modelPart(pb) {
   const modelSelect = h("select", { class: "sw-pb-model" });
-  pb.on(modelSelect, "change", () => saveEdit(pb, "model", modelSelect.value));
+  pb.on(modelSelect, "change", () => pb.sync.set("model", modelSelect.value));
   const modelField = labelled("Model", modelSelect, "sw-pb-field sw-pb-modelfield");
   const modelNote = h("div", { class: "sw-muted sw-pb-modelnote" });
   modelField.append(modelNote);
@@ -22,7 +17,7 @@ export function modelPart(pb) {
 
 // The prompt, its hint, the optional shot details and the prompt as it will be sent.
 export function promptPart(pb) {
-  const bindText = (node, trait) => pb.on(node, "input", () => saveEdit(pb, trait, node.value));
+  const bindText = (node, trait) => pb.on(node, "input", () => pb.sync.set(trait, node.value));
   const text = h("textarea", { class: "sw-pb-text", rows: "3", placeholder: "Describe one shot: type, subject, action, setting, lighting, camera movement" });
   bindText(text, "text");
   const promptField = labelled("Prompt", text, "sw-pb-field sw-pb-prompt");
@@ -54,7 +49,7 @@ function radioGroup(pb, legend, name, options, trait, parse = (v) => v) {
   for (const [value, text] of options) {
     const input = h("input", { type: "radio", name: group, value: String(value) });
     pb.on(input, "change", () => {
-      if (input.checked) saveEdit(pb, trait, parse(input.value));
+      if (input.checked) pb.sync.set(trait, parse(input.value));
     });
     inputs.push(input);
     fieldset.append(h("label", { class: "sw-pb-radio" }, [input, document.createTextNode(text)]));
@@ -99,7 +94,7 @@ export function imagePart(pb) {
 
 export function remixPart(pb) {
   const remix = h("select", {});
-  pb.on(remix, "change", () => saveEdit(pb, "remix_id", remix.value));
+  pb.on(remix, "change", () => pb.sync.set("remix_id", remix.value));
   return { remix, remixField: labelled("Remix of", remix, "sw-pb-field") };
 }
 

@@ -486,19 +486,16 @@ function formSync(model) {
 }
 
 // sora_widgets/widgets/static/builder_parts.js
-function saveEdit(pb, trait, value) {
-  pb.sync.set(trait, value);
-}
 function modelPart(pb) {
   const modelSelect = h("select", { class: "sw-pb-model" });
-  pb.on(modelSelect, "change", () => saveEdit(pb, "model", modelSelect.value));
+  pb.on(modelSelect, "change", () => pb.sync.set("model", modelSelect.value));
   const modelField = labelled("Model", modelSelect, "sw-pb-field sw-pb-modelfield");
   const modelNote = h("div", { class: "sw-muted sw-pb-modelnote" });
   modelField.append(modelNote);
   return { modelSelect, modelField, modelNote };
 }
 function promptPart(pb) {
-  const bindText = (node, trait) => pb.on(node, "input", () => saveEdit(pb, trait, node.value));
+  const bindText = (node, trait) => pb.on(node, "input", () => pb.sync.set(trait, node.value));
   const text = h("textarea", { class: "sw-pb-text", rows: "3", placeholder: "Describe one shot: type, subject, action, setting, lighting, camera movement" });
   bindText(text, "text");
   const promptField = labelled("Prompt", text, "sw-pb-field sw-pb-prompt");
@@ -527,7 +524,7 @@ function radioGroup(pb, legend, name, options, trait, parse = (v) => v) {
   for (const [value, text] of options) {
     const input = h("input", { type: "radio", name: group, value: String(value) });
     pb.on(input, "change", () => {
-      if (input.checked) saveEdit(pb, trait, parse(input.value));
+      if (input.checked) pb.sync.set(trait, parse(input.value));
     });
     inputs.push(input);
     fieldset.append(h("label", { class: "sw-pb-radio" }, [input, document.createTextNode(text)]));
@@ -563,7 +560,7 @@ function imagePart(pb) {
 }
 function remixPart(pb) {
   const remix = h("select", {});
-  pb.on(remix, "change", () => saveEdit(pb, "remix_id", remix.value));
+  pb.on(remix, "change", () => pb.sync.set("remix_id", remix.value));
   return { remix, remixField: labelled("Remix of", remix, "sw-pb-field") };
 }
 function actionsPart(pb, prompt) {
