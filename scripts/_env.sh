@@ -17,14 +17,29 @@ apt_install() {
     if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
         die "missing system package(s): $*. Install them (e.g. 'sudo apt-get install -y $*') and rerun."
     fi
+    # Two checkouts set up at once (a test run beside a demo) would both run apt-get; the second
+    # one failed on apt's lock. They take turns on a lock of our own, and apt waits for anyone
+    # else's (DPkg::Lock::Timeout; update retried, as its lists lock may not wait).
+    local lock_fd
+    exec {lock_fd}>/var/lock/sora-widgets-apt.lock
+    if ! flock -n "$lock_fd"; then
+        say "waiting for another set-up's apt-get to finish"
+        flock "$lock_fd"
+    fi
     if [ "$_apt_updated" = 0 ]; then
         say "apt-get update"
-        DEBIAN_FRONTEND=noninteractive apt-get update -qq || die "apt-get update failed (no network to the Debian mirror?)"
+        local try
+        for try in 1 2 3 4 5 6; do
+            DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq && break
+            [ "$try" = 6 ] && die "apt-get update failed (no network to the Debian mirror?)"
+            sleep 10
+        done
         _apt_updated=1
     fi
     say "apt-get install -y $*"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" \
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "$@" \
         || die "apt-get install $* failed (see above)"
+    exec {lock_fd}>&-
 }
 
 find_python() {
