@@ -185,7 +185,9 @@ class Storyboard:
         """Check ``shot`` and insert it: the one way in, for :meth:`add` and a loaded file alike."""
         self._check_idle()
         if len(self.shots) >= MAX_SHOTS:
-            raise InvalidRequestError(f"a board holds at most {MAX_SHOTS} shots.")
+            raise InvalidRequestError(
+                f"a board holds at most {MAX_SHOTS} shots: remove one to make room for another."
+            )
         shot = self._valid(shot)
         index = len(self.shots) if at is None else max(0, min(int(at), len(self.shots)))
         self.shots.insert(index, shot)

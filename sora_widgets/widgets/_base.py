@@ -13,7 +13,10 @@ and gets, without writing them again:
 - background asyncio tasks kept alive until they finish, a failure shown in ``error``
   (:meth:`in_background`);
 - front-end messages dispatched to methods marked ``@handles("type")`` (no if/elif chain); a
-  handler that raises shows the error in the widget instead of losing it in a log;
+  handler that raises shows the error in the widget instead of losing it in a log; a message
+  that carries ``view`` and ``ack`` (a number) is answered, once handled, with
+  ``{"type": "ack", "view", "ack", "ok"}``: the state updates it caused were sent before that
+  answer, so the view knows which of its edits the state now holds, and which were refused;
 - one way to call a user's callback, plain or ``async`` (:meth:`call_user`);
 - unknown keyword arguments refused with a close match (``VideoPlayer(compcat=True)`` is a
   ``TypeError`` naming ``compact``), instead of traitlets' silent acceptance.
@@ -31,6 +34,7 @@ import anywidget
 import traitlets as t
 
 from ._common import BackgroundTasks, describe_error
+from ._control import sequence_number
 from ._front import bundle
 
 __all__ = ["SoraWidget", "handles"]
@@ -138,12 +142,18 @@ class SoraWidget(anywidget.AnyWidget):
         name = self._message_handlers.get(str(content.get("type", "")))
         if name is None:
             return
+        ok = True
         try:
             result = getattr(self, name)(content, list(buffers or []))
             if inspect.isawaitable(result):
                 self.in_background(_awaited(result), name=f"{type(self).__name__}.{name}")
         except Exception as exc:  # noqa: BLE001 - user input and I/O: show, never lose it
+            ok = False
             self.show_error(exc)
+        if "ack" in content and content.get("view"):
+            # Asked for: say this message is handled (after the state it changed, which went first).
+            ack = sequence_number(content["ack"])
+            self.send({"type": "ack", "view": str(content["view"])[:64], "ack": ack, "ok": ok})
 
     # -- user callbacks -------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from ipywidgets.widgets.widget import _instances
 from PIL import Image
 
 from sora_widgets import _display
-from sora_widgets.storyboard import Storyboard
+from sora_widgets.storyboard import MAX_SHOTS, Storyboard
 from sora_widgets.widgets.player import VideoPlayer
 from sora_widgets.widgets.storyboard import StoryboardWidget
 
@@ -102,6 +102,31 @@ async def test_cards_and_prices_follow_the_board_and_edits_from_the_browser(clie
     assert "index" in widget.error and len(board) == 2
     from_browser(widget, {"type": "add", "prompt": "A kite at night"})
     assert widget.error == "" and len(board) == 3  # the next good edit clears it
+
+
+async def test_a_message_that_asks_is_answered_after_the_state_it_changed(client: Any) -> None:
+    # The page keeps a card's words until the kernel answers the edit it sent, and knows a new
+    # shot the board refused by its number: the answer must come after the state update it
+    # caused, say whether it was taken, and name the view that asked.
+    board = board_of(client)
+    widget = StoryboardWidget(board)
+    out: list[dict[str, Any]] = []
+    widget._send = lambda msg, buffers=None: out.append(msg)  # type: ignore[method-assign]
+    edit = {"type": "edit", "index": 0, "field": "prompt", "value": "A heron in the reeds"}
+    from_browser(widget, {**edit, "view": "v1", "ack": 7})
+    kinds = [m["method"] if m["method"] != "custom" else m["content"]["type"] for m in out]
+    assert "update" in kinds and kinds[-1] == "ack" and kinds.index("update") < len(kinds) - 1
+    assert out[-1]["content"] == {"type": "ack", "view": "v1", "ack": 7, "ok": True}
+    assert any("A heron in the reeds" in json.dumps(m.get("state", {})) for m in out[:-1])
+    for _ in range(MAX_SHOTS - len(board)):
+        board.add("Another shot of the pond")
+    out.clear()
+    from_browser(widget, {"type": "add", "prompt": "One shot too many", "view": "v1", "ack": 8})
+    assert out[-1]["content"] == {"type": "ack", "view": "v1", "ack": 8, "ok": False}
+    assert f"at most {MAX_SHOTS} shots" in widget.error and len(board) == MAX_SHOTS
+    out.clear()
+    from_browser(widget, {"type": "remove", "index": 0})  # did not ask: no answer
+    assert not [m for m in out if m["method"] == "custom"]
 
 
 async def test_run_from_the_browser_fills_the_cards_and_sends_film_and_filmstrips(

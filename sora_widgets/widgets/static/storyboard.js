@@ -6,7 +6,7 @@
 
 import { activeIn, bufferUrl, fillSelect, h, listen, uid } from "./_dom.js";
 import { makeCard, paintCard } from "./storyboard_cards.js";
-import { adoptDraft, openDraft, startRun } from "./storyboard_edits.js";
+import { acknowledged, adoptDraft, openDraft, startRun } from "./storyboard_edits.js";
 import "./storyboard.css";
 
 // Header (board-wide settings), the cards, the footer with the price and Run, and the film.
@@ -55,6 +55,9 @@ function boardState(model, ui) {
     on: (node, type, fn) => handlers.push(listen(node, type, fn)),
     pending: new Map(), // index -> timer of an edit not sent yet
     pendingValue: new Map(), // index -> its text
+    viewId: uid("sw-sb-view"), // the kernel's answers ("ack") name the view that asked
+    seq: 0, // the number of this view's last message that asks for an answer
+    unconfirmed: new Map(), // index -> number of its last edit sent, until the kernel answers it
     thumbs: new Map(), // task id -> object URL
     filmUrl: null,
     filmVersion: -1,
@@ -63,6 +66,7 @@ function boardState(model, ui) {
     lastPrompts: "",
     draft: null, // { card, prompt, sent, index } while the new card is not a shot of the board yet
     arriving: [], // drafts sent to the board whose shots have not come back yet (in order)
+    refused: [], // drafts the board refused while another was open: kept with their words
     draftTimer: null,
   };
 }
@@ -90,7 +94,8 @@ function paintCards(sb, shots) {
 }
 
 // The header's settings, the price and Run, the alert, and the film's facts.
-function paintBoard(model, ui, shots) {
+function paintBoard(sb, shots) {
+  const { model, ui } = sb;
   ui.sim.hidden = !model.get("simulated");
   ui.sizeText.textContent = model.get("size").replace("x", " × ");
   fillSelect(ui.modeSelect, model.get("continuity_choices"), model.get("continuity"));
@@ -98,6 +103,7 @@ function paintBoard(model, ui, shots) {
   const running = model.get("running");
   ui.modeSelect.disabled = ui.lengthSelect.disabled = ui.add.disabled = running;
   ui.run.disabled = running || shots.length === 0;
+  for (const draft of [sb.draft, ...sb.refused]) if (draft) draft.prompt.disabled = running;
   ui.run.textContent = running ? "Running…" : "Run";
   const budget = model.get("budget");
   const parts = [];
@@ -118,12 +124,15 @@ function paintBoard(model, ui, shots) {
 function paint(sb) {
   const shots = sb.model.get("shots");
   paintCards(sb, shots);
-  paintBoard(sb.model, sb.ui, shots);
+  paintBoard(sb, shots);
 }
 
 // A filmstrip (for one shot's card) or the joined film, as bytes in a custom message.
 function showMedia(sb, msg, buffers) {
-  if (msg.type === "thumb" && buffers?.length) {
+  if (msg.type === "ack" && msg.view === sb.viewId) {
+    acknowledged(sb, msg);
+    paint(sb);
+  } else if (msg.type === "thumb" && buffers?.length) {
     const old = sb.thumbs.get(msg.task_id);
     if (old) URL.revokeObjectURL(old);
     sb.thumbs.set(msg.task_id, bufferUrl(buffers[0], msg.mime || "image/jpeg"));
@@ -148,13 +157,8 @@ function wireBoard(sb) {
 export function mountStoryboard({ model, el }) {
   const sb = boardState(model, layoutBoard(el));
   wireBoard(sb);
-  const onError = () => {
-    // A refused add (the board was running, or full) may be tried again from the same card.
-    if (sb.draft && model.get("error")) sb.draft.sent = false;
-  };
   const onMessage = (msg, buffers) => showMedia(sb, msg, buffers);
   const onChange = () => paint(sb);
-  model.on("change:error", onError);
   model.on("msg:custom", onMessage);
   model.on("change", onChange);
   paint(sb);
@@ -164,7 +168,6 @@ export function mountStoryboard({ model, el }) {
     for (const undo of sb.handlers) undo();
     for (const timer of sb.pending.values()) clearTimeout(timer);
     clearTimeout(sb.draftTimer);
-    model.off("change:error", onError);
     model.off("msg:custom", onMessage);
     model.off("change", onChange);
     sb.ui.filmVideo.pause();

@@ -100,9 +100,11 @@ export function paintCard(sb, c, shot, index, count, force) {
   const modes = model.get("continuity_choices");
   const boardMode = modes.find(([v]) => v === model.get("continuity"));
   fillSelect(c.link, [["", `as the board: ${boardMode ? boardMode[1] : ""}`], ...modes], shot.continuity);
-  // A box being typed in keeps its text, unless the cards moved under it (this view's own move).
+  // A box being typed in keeps its text, unless the cards moved under it (this view's own move);
+  // so does a box whose last edit the kernel has not answered yet (this state may be older).
   const typing = activeIn(c.prompt) === c.prompt && !force;
-  if (!typing && !sb.pendingValue.has(index) && c.prompt.value !== shot.prompt) {
+  const waiting = sb.pendingValue.has(index) || sb.unconfirmed.has(index);
+  if (!typing && !waiting && c.prompt.value !== shot.prompt) {
     c.prompt.value = shot.prompt;
   }
   const lengths = model.get("seconds_choices").map((s) => [s, `${s} s`]);

@@ -5,18 +5,64 @@
 // new shot is back from the kernel opens the next draft at once (it used to put the keyboard back
 // in the last one, so the next shot's words went into it); the last one is taken over by its card
 // when it arrives.
+// Edits and new shots are numbered and the kernel answers each ("ack", after the state it
+// changed): until then a card keeps the words sent from it (a repaint from an older state does
+// not put the old prompt back for a moment), and a new shot the board refused is known by its
+// number: it stays on the page with its words, to be edited and sent again, or cancelled.
 
 import { h, isCtrlEnter } from "./_dom.js";
 
 export const EDIT_DELAY_MS = 350;
 
+// Send a message the kernel answers with {type: "ack", view, ack: n, ok}; returns n.
+function post(sb, msg) {
+  sb.seq += 1;
+  sb.send({ ...msg, view: sb.viewId, ack: sb.seq });
+  return sb.seq;
+}
+
 export function flush(sb, index) {
   clearTimeout(sb.pending.get(index));
   sb.pending.delete(index);
   if (sb.pendingValue.has(index)) {
-    sb.send({ type: "edit", index, field: "prompt", value: sb.pendingValue.get(index) });
+    const n = post(sb, { type: "edit", index, field: "prompt", value: sb.pendingValue.get(index) });
+    sb.unconfirmed.set(index, n);
     sb.pendingValue.delete(index);
   }
+}
+
+// The kernel's answer to message n: the edits up to it are in the state now (or were refused,
+// and the state is the kernel's word); a refused new shot goes back to being a draft.
+export function acknowledged(sb, msg) {
+  const n = Number(msg.ack) || 0;
+  for (const [index, sent] of sb.unconfirmed) if (sent <= n) sb.unconfirmed.delete(index);
+  const draft = [sb.draft, ...sb.arriving].find((d) => d && d.sent && d.seq === n);
+  if (draft && !msg.ok) refuseDraft(sb, draft);
+}
+
+function refuseDraft(sb, draft) {
+  draft.sent = false;
+  // The drafts sent after it counted on its place.
+  for (const later of [...sb.arriving, sb.draft]) if (later && later.sent && later.index > draft.index) later.index -= 1;
+  sb.arriving = sb.arriving.filter((d) => d !== draft);
+  draft.hint.textContent = "Not added (see the message below): edit it to send it again, or Cancel";
+  draft.card.classList.add("sw-sb-refused");
+  if (sb.draft !== draft) sb.refused.push(draft);
+}
+
+// A refused draft typed in again becomes the open draft; the open one is sent first if it has
+// words (it would be lost otherwise) or closed if it has none.
+function reopen(sb, draft) {
+  if (!sb.refused.includes(draft)) return false;
+  sb.refused = sb.refused.filter((d) => d !== draft);
+  const open = sb.draft;
+  if (open && !open.sent && !open.prompt.value.trim()) open.card.remove();
+  else if (open) {
+    sendDraft(sb);
+    if (open.sent) sb.arriving.push(open);
+  }
+  sb.draft = draft;
+  return true;
 }
 
 export function flushAll(sb) {
@@ -57,16 +103,18 @@ export function openDraft(sb) {
   const n = sb.model.get("shots").length + sb.arriving.length + 1;
   const prompt = h("textarea", { class: "sw-sb-prompt", rows: "3", placeholder: "Describe the next shot", "aria-label": `Prompt of shot ${n}` });
   const cancel = h("button", { class: "sw-btn", type: "button", text: "Cancel" });
+  const hint = h("span", { class: "sw-sb-card-price sw-muted", text: "Type the prompt to add this shot" });
   const card = h("li", { class: "sw-sb-card sw-sb-draft" }, [
     h("h4", { class: "sw-sb-card-title", text: `Shot ${n}` }),
     prompt,
-    h("div", { class: "sw-sb-tools" }, [h("span", { class: "sw-sb-card-price sw-muted", text: "Type the prompt to add this shot" }), cancel]),
+    h("div", { class: "sw-sb-tools" }, [hint, cancel]),
   ]);
-  sb.draft = { card, prompt, sent: false, index: n - 1 };
+  const draft = { card, prompt, hint, sent: false, index: n - 1, seq: 0 };
+  sb.draft = draft;
   // Once sent (and another draft opened), this one's later words go to its card when it arrives.
   const open = () => sb.draft?.prompt === prompt;
   sb.on(prompt, "input", () => {
-    if (!open()) return;
+    if (!open() && !reopen(sb, draft)) return;
     clearTimeout(sb.draftTimer);
     sb.draftTimer = setTimeout(() => sendDraft(sb), EDIT_DELAY_MS);
   });
@@ -74,7 +122,8 @@ export function openDraft(sb) {
   sb.on(prompt, "keydown", runOnCtrlEnter(sb));
   sb.on(cancel, "click", () => {
     if (open()) closeDraft(sb);
-    else card.remove(); // already sent: its shot arrives as a card (Remove takes it off)
+    else card.remove(); // already sent: its shot arrives as a card (Remove takes it off); or refused
+    sb.refused = sb.refused.filter((d) => d !== draft);
     sb.ui.add.focus();
   });
   sb.ui.list.append(card);
@@ -84,9 +133,12 @@ export function openDraft(sb) {
 export function sendDraft(sb) {
   clearTimeout(sb.draftTimer);
   if (!sb.draft || sb.draft.sent || !sb.draft.prompt.value.trim()) return;
-  sb.draft.sent = true;
-  sb.draft.index = sb.model.get("shots").length + sb.arriving.length; // where its shot will be
-  sb.send({ type: "add", prompt: sb.draft.prompt.value });
+  const { draft } = sb;
+  draft.sent = true;
+  draft.index = sb.model.get("shots").length + sb.arriving.length; // where its shot will be
+  draft.hint.textContent = "Type the prompt to add this shot";
+  draft.card.classList.remove("sw-sb-refused");
+  draft.seq = post(sb, { type: "add", prompt: draft.prompt.value });
 }
 
 export function closeDraft(sb) {
@@ -115,7 +167,7 @@ export function adoptDraft(sb, count, focused) {
   const arrived = (draft) => draft.sent && draft.index < count;
   for (const draft of sb.arriving.filter(arrived)) takeOver(sb, draft, focused);
   sb.arriving = sb.arriving.filter((draft) => !arrived(draft));
-  for (const draft of sb.arriving) sb.ui.list.append(draft.card);
+  for (const draft of [...sb.arriving, ...sb.refused]) sb.ui.list.append(draft.card);
   const { draft } = sb;
   if (!draft) return;
   if (!arrived(draft)) {

@@ -46,13 +46,45 @@ function activeIn(node) {
 
 // sora_widgets/widgets/static/storyboard_edits.js
 var EDIT_DELAY_MS = 350;
+function post(sb, msg) {
+  sb.seq += 1;
+  sb.send({ ...msg, view: sb.viewId, ack: sb.seq });
+  return sb.seq;
+}
 function flush(sb, index) {
   clearTimeout(sb.pending.get(index));
   sb.pending.delete(index);
   if (sb.pendingValue.has(index)) {
-    sb.send({ type: "edit", index, field: "prompt", value: sb.pendingValue.get(index) });
+    const n = post(sb, { type: "edit", index, field: "prompt", value: sb.pendingValue.get(index) });
+    sb.unconfirmed.set(index, n);
     sb.pendingValue.delete(index);
   }
+}
+function acknowledged(sb, msg) {
+  const n = Number(msg.ack) || 0;
+  for (const [index, sent] of sb.unconfirmed) if (sent <= n) sb.unconfirmed.delete(index);
+  const draft = [sb.draft, ...sb.arriving].find((d) => d && d.sent && d.seq === n);
+  if (draft && !msg.ok) refuseDraft(sb, draft);
+}
+function refuseDraft(sb, draft) {
+  draft.sent = false;
+  for (const later of [...sb.arriving, sb.draft]) if (later && later.sent && later.index > draft.index) later.index -= 1;
+  sb.arriving = sb.arriving.filter((d) => d !== draft);
+  draft.hint.textContent = "Not added (see the message below): edit it to send it again, or Cancel";
+  draft.card.classList.add("sw-sb-refused");
+  if (sb.draft !== draft) sb.refused.push(draft);
+}
+function reopen(sb, draft) {
+  if (!sb.refused.includes(draft)) return false;
+  sb.refused = sb.refused.filter((d) => d !== draft);
+  const open = sb.draft;
+  if (open && !open.sent && !open.prompt.value.trim()) open.card.remove();
+  else if (open) {
+    sendDraft(sb);
+    if (open.sent) sb.arriving.push(open);
+  }
+  sb.draft = draft;
+  return true;
 }
 function flushAll(sb) {
   [...sb.pendingValue.keys()].forEach((index) => flush(sb, index));
@@ -87,15 +119,17 @@ function openDraft(sb) {
   const n = sb.model.get("shots").length + sb.arriving.length + 1;
   const prompt = h("textarea", { class: "sw-sb-prompt", rows: "3", placeholder: "Describe the next shot", "aria-label": `Prompt of shot ${n}` });
   const cancel = h("button", { class: "sw-btn", type: "button", text: "Cancel" });
+  const hint = h("span", { class: "sw-sb-card-price sw-muted", text: "Type the prompt to add this shot" });
   const card = h("li", { class: "sw-sb-card sw-sb-draft" }, [
     h("h4", { class: "sw-sb-card-title", text: `Shot ${n}` }),
     prompt,
-    h("div", { class: "sw-sb-tools" }, [h("span", { class: "sw-sb-card-price sw-muted", text: "Type the prompt to add this shot" }), cancel])
+    h("div", { class: "sw-sb-tools" }, [hint, cancel])
   ]);
-  sb.draft = { card, prompt, sent: false, index: n - 1 };
+  const draft = { card, prompt, hint, sent: false, index: n - 1, seq: 0 };
+  sb.draft = draft;
   const open = () => sb.draft?.prompt === prompt;
   sb.on(prompt, "input", () => {
-    if (!open()) return;
+    if (!open() && !reopen(sb, draft)) return;
     clearTimeout(sb.draftTimer);
     sb.draftTimer = setTimeout(() => sendDraft(sb), EDIT_DELAY_MS);
   });
@@ -104,6 +138,7 @@ function openDraft(sb) {
   sb.on(cancel, "click", () => {
     if (open()) closeDraft(sb);
     else card.remove();
+    sb.refused = sb.refused.filter((d) => d !== draft);
     sb.ui.add.focus();
   });
   sb.ui.list.append(card);
@@ -112,9 +147,12 @@ function openDraft(sb) {
 function sendDraft(sb) {
   clearTimeout(sb.draftTimer);
   if (!sb.draft || sb.draft.sent || !sb.draft.prompt.value.trim()) return;
-  sb.draft.sent = true;
-  sb.draft.index = sb.model.get("shots").length + sb.arriving.length;
-  sb.send({ type: "add", prompt: sb.draft.prompt.value });
+  const { draft } = sb;
+  draft.sent = true;
+  draft.index = sb.model.get("shots").length + sb.arriving.length;
+  draft.hint.textContent = "Type the prompt to add this shot";
+  draft.card.classList.remove("sw-sb-refused");
+  draft.seq = post(sb, { type: "add", prompt: draft.prompt.value });
 }
 function closeDraft(sb) {
   clearTimeout(sb.draftTimer);
@@ -136,7 +174,7 @@ function adoptDraft(sb, count, focused) {
   const arrived = (draft2) => draft2.sent && draft2.index < count;
   for (const draft2 of sb.arriving.filter(arrived)) takeOver(sb, draft2, focused);
   sb.arriving = sb.arriving.filter((draft2) => !arrived(draft2));
-  for (const draft2 of sb.arriving) sb.ui.list.append(draft2.card);
+  for (const draft2 of [...sb.arriving, ...sb.refused]) sb.ui.list.append(draft2.card);
   const { draft } = sb;
   if (!draft) return;
   if (!arrived(draft)) {
@@ -236,7 +274,8 @@ function paintCard(sb, c, shot, index, count, force) {
   const boardMode = modes.find(([v]) => v === model.get("continuity"));
   fillSelect(c.link, [["", `as the board: ${boardMode ? boardMode[1] : ""}`], ...modes], shot.continuity);
   const typing = activeIn(c.prompt) === c.prompt && !force;
-  if (!typing && !sb.pendingValue.has(index) && c.prompt.value !== shot.prompt) {
+  const waiting = sb.pendingValue.has(index) || sb.unconfirmed.has(index);
+  if (!typing && !waiting && c.prompt.value !== shot.prompt) {
     c.prompt.value = shot.prompt;
   }
   const lengths = model.get("seconds_choices").map((s) => [s, `${s} s`]);
@@ -300,6 +339,12 @@ function boardState(model, ui) {
     // index -> timer of an edit not sent yet
     pendingValue: /* @__PURE__ */ new Map(),
     // index -> its text
+    viewId: uid("sw-sb-view"),
+    // the kernel's answers ("ack") name the view that asked
+    seq: 0,
+    // the number of this view's last message that asks for an answer
+    unconfirmed: /* @__PURE__ */ new Map(),
+    // index -> number of its last edit sent, until the kernel answers it
     thumbs: /* @__PURE__ */ new Map(),
     // task id -> object URL
     filmUrl: null,
@@ -312,6 +357,8 @@ function boardState(model, ui) {
     // { card, prompt, sent, index } while the new card is not a shot of the board yet
     arriving: [],
     // drafts sent to the board whose shots have not come back yet (in order)
+    refused: [],
+    // drafts the board refused while another was open: kept with their words
     draftTimer: null
   };
 }
@@ -335,7 +382,8 @@ function paintCards(sb, shots) {
     target?.focus();
   }
 }
-function paintBoard(model, ui, shots) {
+function paintBoard(sb, shots) {
+  const { model, ui } = sb;
   ui.sim.hidden = !model.get("simulated");
   ui.sizeText.textContent = model.get("size").replace("x", " × ");
   fillSelect(ui.modeSelect, model.get("continuity_choices"), model.get("continuity"));
@@ -343,6 +391,7 @@ function paintBoard(model, ui, shots) {
   const running = model.get("running");
   ui.modeSelect.disabled = ui.lengthSelect.disabled = ui.add.disabled = running;
   ui.run.disabled = running || shots.length === 0;
+  for (const draft of [sb.draft, ...sb.refused]) if (draft) draft.prompt.disabled = running;
   ui.run.textContent = running ? "Running…" : "Run";
   const budget = model.get("budget");
   const parts = [];
@@ -362,10 +411,13 @@ function paintBoard(model, ui, shots) {
 function paint(sb) {
   const shots = sb.model.get("shots");
   paintCards(sb, shots);
-  paintBoard(sb.model, sb.ui, shots);
+  paintBoard(sb, shots);
 }
 function showMedia(sb, msg, buffers) {
-  if (msg.type === "thumb" && buffers?.length) {
+  if (msg.type === "ack" && msg.view === sb.viewId) {
+    acknowledged(sb, msg);
+    paint(sb);
+  } else if (msg.type === "thumb" && buffers?.length) {
     const old = sb.thumbs.get(msg.task_id);
     if (old) URL.revokeObjectURL(old);
     sb.thumbs.set(msg.task_id, bufferUrl(buffers[0], msg.mime || "image/jpeg"));
@@ -388,12 +440,8 @@ function wireBoard(sb) {
 function mountStoryboard({ model, el }) {
   const sb = boardState(model, layoutBoard(el));
   wireBoard(sb);
-  const onError = () => {
-    if (sb.draft && model.get("error")) sb.draft.sent = false;
-  };
   const onMessage = (msg, buffers) => showMedia(sb, msg, buffers);
   const onChange = () => paint(sb);
-  model.on("change:error", onError);
   model.on("msg:custom", onMessage);
   model.on("change", onChange);
   paint(sb);
@@ -402,7 +450,6 @@ function mountStoryboard({ model, el }) {
     for (const undo of sb.handlers) undo();
     for (const timer of sb.pending.values()) clearTimeout(timer);
     clearTimeout(sb.draftTimer);
-    model.off("change:error", onError);
     model.off("msg:custom", onMessage);
     model.off("change", onChange);
     sb.ui.filmVideo.pause();
