@@ -25,6 +25,7 @@ __all__ = [
     "image_slots",
     "kept_values",
     "params_of",
+    "swap_rows",
     "with_prompt",
 ]
 
@@ -220,6 +221,21 @@ def image_slots(controls: list[dict[str, Any]], values: Mapping[str, Any] | None
             fields = items[name]["fields"][row["type"]]
             slots += [f"{name}.{row_id}.{f['name']}" for f in fields if f["kind"] == "image"]
     return slots
+
+
+def swap_rows(mapping: Mapping[str, Any], name: str, a: int, b: int) -> dict[str, Any]:
+    """``mapping`` (values, or images by picker) with rows ``a`` and ``b`` of the typed items
+    ``name`` traded: ``content.2.text`` becomes ``content.5.text`` and the other way round. Rows
+    are sent in id order, so this moves a row (its image with it, when both are traded at once)."""
+    ids = {str(a): str(b), str(b): str(a)}
+
+    def traded(key: str) -> str:
+        match = _ITEM_KEY.fullmatch(key)
+        if not match or match.group(1) != name or match.group(2) not in ids:
+            return key
+        return f"{name}.{ids[match.group(2)]}.{match.group(3)}"
+
+    return {traded(k): v for k, v in mapping.items()}
 
 
 def foreign_values(values: Mapping[str, Any], controls: Sequence[Mapping[str, Any]]) -> list[str]:

@@ -29,6 +29,7 @@ from ._spec_controls import (
     image_slots,
     kept_values,
     params_of,
+    swap_rows,
     with_prompt,
 )
 
@@ -677,6 +678,20 @@ class PromptBuilder(SoraWidget, front="prompt_builder"):
     @handles("form")
     def _form_edited(self, content: dict[str, Any], _buffers: list[Any]) -> None:
         self._resync(content)
+
+    @handles("move_item")
+    def _move_item_pressed(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+        """A typed item moved up or down: it trades places with its neighbour, and the images
+        picked for the two rows trade with them (the page sets the traded values right after)."""
+        name, a, b = str(content["name"]), int(content["row"]), int(content["to"])
+        if not any(c["kind"] == "items" and c["name"] == name for c in self.controls):
+            raise InvalidRequestError(f"{name!r} is no list of typed items of this model.")
+        self._slot_sources = swap_rows(self._slot_sources, name, a, b)
+        traded = swap_rows(self.values, name, a, b)
+        if traded == self.values:
+            self._refit_slots()  # two rows alike: only their images trade
+        else:
+            self.values = traded  # refits the images too (_on_values)
 
     @handles("clear_image")
     def _clear_image_pressed(self, content: dict[str, Any], _buffers: list[Any]) -> None:

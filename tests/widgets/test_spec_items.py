@@ -20,7 +20,7 @@ from sora_widgets.errors import InvalidRequestError
 from sora_widgets.models.request import ReferenceImage
 from sora_widgets.models.specs import ModelSpec
 from sora_widgets.simulator._catalog import bundled_entries
-from sora_widgets.widgets._spec_controls import controls_for, image_slots, kept_values, params_of
+from sora_widgets.widgets._spec_controls import controls_for, image_slots, kept_values, params_of, swap_rows
 from sora_widgets.widgets.prompt_builder import PromptBuilder
 from sora_widgets.widgets.studio import Studio
 
@@ -110,6 +110,55 @@ async def test_an_image_item_is_picked_fitted_and_sent_like_any_image(
     browser_sets(builder, values={k: v for k, v in builder.values.items() if not k.startswith("content.3.")})
     assert builder.slots == {}
     assert [i["type"] for i in dict(builder.request.params or {})["content"]] == ["text", "text"]
+
+
+@given(
+    ids=st.lists(st.integers(min_value=0, max_value=40), min_size=2, max_size=6, unique=True),
+    pick=st.data(),
+)
+def test_trading_two_rows_moves_one_item_and_nothing_else(ids: list[int], pick: st.DataObject) -> None:
+    controls = controls_for(DANCE_SPEC)
+    values: dict[str, Any] = {"ratio": "16:9", "other.1.text": "not an item"}
+    for row in ids:
+        values |= {f"content.{row}.type": "text", f"content.{row}.text": f"item {row}"}
+    order = sorted(ids)
+    at = pick.draw(st.integers(min_value=0, max_value=len(order) - 2))
+    a, b = order[at], order[at + 1]
+    traded = swap_rows(values, "content", a, b)
+    texts = [item["text"] for item in params_of(traded, {}, controls)["content"]]
+    expected = [f"item {row}" for row in order]
+    expected[at], expected[at + 1] = expected[at + 1], expected[at]
+    assert texts == expected  # the item moved one place; the others kept theirs
+    assert swap_rows(traded, "content", a, b) == values  # and back
+    assert {k: v for k, v in traded.items() if not k.startswith("content.")} == {
+        k: v for k, v in values.items() if not k.startswith("content.")
+    }
+
+
+async def test_moving_an_image_item_takes_its_picked_image_with_it(
+    specs: list[ModelSpec], recording_comms: list[RecordingComm]
+) -> None:
+    builder = PromptBuilder(models=specs)
+    browser_sets(builder, model=DANCE, text="A paper boat")
+    rows = {"content.0.type": "text", "content.0.text": "slow pan", "content.1.type": "image_url"}
+    browser_sets(builder, values={**builder.values, **rows, "content.1.role": "first_frame"})
+    from_browser(
+        builder, {"type": "upload", "slot": "content.1.image_url.url", "name": "boat.png"}, [_png(300, 200)]
+    )
+    # Move the image up, as the page does: the kernel's message first, then the traded values.
+    page = swap_rows(builder.values, "content", 0, 1)
+    from_browser(builder, {"type": "move_item", "name": "content", "row": 1, "to": 0})
+    assert "boat.png" in builder.slots["content.0.image_url.url"]["label"]
+    assert "content.1.image_url.url" not in builder.slots
+    browser_sets(builder, values=page)  # the page's copy: the same
+    sent = list(dict(builder.request.params or {})["content"])
+    assert [i["type"] for i in sent] == ["text", "image_url", "text"]  # the prompt box first
+    assert sent[1]["role"] == "first_frame" and isinstance(sent[1]["image_url"]["url"], ReferenceImage)
+    assert sent[2] == {"type": "text", "text": "slow pan"}
+    [comm] = [c for c in recording_comms if c.comm_id == builder.comm.comm_id]
+    assert comm.custom("slot_image")[-1][0]["slot"] == "content.0.image_url.url"  # the preview follows
+    from_browser(builder, {"type": "move_item", "name": "images", "row": 0, "to": 1})
+    assert "images" in builder.error and "no list of typed items" in builder.error
 
 
 async def test_a_form_built_on_the_model_before_keeps_only_what_the_picked_model_draws(

@@ -103,7 +103,11 @@ function paintActions(model, ui) {
   ui.again.textContent = model.get("repeat_label") || "Generate again";
   repeat.hidden = !model.get("repeat_label") || generate.hidden;
   const off = model.get("disabled");
-  for (const node of ui.root.querySelectorAll("input, textarea, button")) node.disabled = off;
+  // A control that says it is unavailable (data-unavailable: a move past the end of the list,
+  // "Add item" when full) stays off.
+  for (const node of ui.root.querySelectorAll("input, textarea, button")) {
+    node.disabled = off || node.dataset.unavailable === "true";
+  }
   // Nothing to send yet: Generate waits for a prompt (the placeholder and the title say so).
   const noPrompt = !model.get("text").trim() && SHOT_FIELDS.every(([trait]) => !model.get(trait).trim());
   const empty = noPrompt && !hasItems(model); // typed items (a content array) can carry the prompt

@@ -33,12 +33,71 @@ function fieldControl(control, id, n, field) {
   return { ...field, name: `${control.name}.${id}.${field.name}`, label: `Item ${n} ${field.label.toLowerCase()}` };
 }
 
-// One row: "Item n type" choice, its fields, "Remove item n".
-function buildRow(sc, control, id, type, n) {
+// `mapping` (values, or previews by slot) with the keys of rows `a` and `b` of the items `name`
+// traded ("content.2.text" <-> "content.5.text").
+function tradeRows(mapping, name, a, b) {
+  const prefix = name + ".";
+  const out = {};
+  for (const [key, value] of Object.entries(mapping)) {
+    const match = key.startsWith(prefix) ? ROW_KEY.exec(key.slice(prefix.length)) : null;
+    const row = match ? Number(match[1]) : null;
+    out[row === a || row === b ? `${prefix}${row === a ? b : a}.${match[2]}` : key] = value;
+  }
+  return out;
+}
+
+// Rows are sent in id order, so moving row `id` up or down trades its values with the
+// neighbour's: the kernel first (it trades the images picked for the two rows with them), then
+// the page's values, as one edit; the previews trade here at once. Returns the row id the item
+// is in now.
+function moveRow(sc, control, id, step, redraw) {
+  const rows = rowsOf(control, sc.model.get("values"));
+  const other = rows[rows.findIndex(([rowId]) => rowId === id) + step];
+  if (!other) return undefined;
+  const to = other[0];
+  sc.model.send({ type: "move_item", name: control.name, row: id, to });
+  const previews = tradeRows(sc.previews, control.name, id, to);
+  for (const slot of Object.keys(sc.previews)) delete sc.previews[slot];
+  Object.assign(sc.previews, previews);
+  redraw([id, to]); // both rows are drawn anew (a kept file input would name the other's file)
+  sc.set("values", tradeRows(sc.model.get("values"), control.name, id, to));
+  return to;
+}
+
+// The keyboard follows a moved item: to the same button in the row it is in now, or, at an end
+// of the list, the other one.
+function focusMoved(root, to, n, dir) {
+  const row = root.querySelector(`[data-row="${to}"]`);
+  const button = (d) => row?.querySelector(`[aria-label="Move item ${n} ${d}"]`);
+  const target = [button(dir), button(dir === "up" ? "down" : "up")].find((b) => b && !b.disabled);
+  target?.focus();
+}
+
+// One row: "Item n type" choice, its fields, "Move item n up/down", "Remove item n".
+// Returns [row, painters, ends(count)], ends setting which moves are possible.
+function buildRow(sc, control, id, type, n, redraw) {
   const select = h("select", {});
   for (const option of control.types) select.append(h("option", { value: option, text: option }));
   select.value = type;
   sc.listen(select, "change", () => sc.setValues({ [`${control.name}.${id}.type`]: select.value }));
+  const moves = ["up", "down"].map((dir) => {
+    const text = `Move item ${n} ${dir}`;
+    const button = h("button", { class: "sw-btn", type: "button", text: dir === "up" ? "↑" : "↓", title: text, "aria-label": text });
+    const step = dir === "up" ? -1 : 1;
+    sc.listen(button, "click", () => {
+      const root = button.closest(".sw-items-rows");
+      const to = moveRow(sc, control, id, step, redraw);
+      if (to !== undefined && root) focusMoved(root, to, n + step, dir);
+    });
+    return button;
+  });
+  // data-unavailable: the builder's enable/disable pass leaves these off (a focused button
+  // disabled for a moment loses the keyboard).
+  const ends = (count) => {
+    moves[0].dataset.unavailable = String(n === 1);
+    moves[1].dataset.unavailable = String(n === count);
+    for (const button of moves) button.disabled = button.dataset.unavailable === "true";
+  };
   const remove = h("button", { class: "sw-btn", type: "button", text: `Remove item ${n}` });
   const fields = (control.fields[type] || []).map((f) => fieldControl(control, id, n, f));
   sc.listen(remove, "click", () => {
@@ -47,7 +106,7 @@ function buildRow(sc, control, id, type, n) {
     for (const key of Object.keys(sc.model.get("values"))) if (key.startsWith(prefix)) gone[key] = null;
     sc.setValues(gone);
   });
-  const head = h("div", { class: "sw-items-head" }, [labelled(`Item ${n} type`, select, "sw-pb-field"), remove]);
+  const head = h("div", { class: "sw-items-head" }, [labelled(`Item ${n} type`, select, "sw-pb-field"), ...moves, remove]);
   const row = h("div", { class: "sw-items-row", "data-row": String(id) }, [head]);
   const painters = [];
   for (const field of fields) {
@@ -56,7 +115,7 @@ function buildRow(sc, control, id, type, n) {
     row.append(node);
     painters.push([field.name, paint]);
   }
-  return [row, painters];
+  return [row, painters, ends];
 }
 
 // Put `nodes` in `rows` in order, moving only what is out of place (a moved or redrawn row that
@@ -93,23 +152,28 @@ export function itemsEditor(sc, control) {
   noteNode.hidden = !note;
   const node = h("fieldset", { class: "sw-items" }, [h("legend", { text: title }), noteNode, rows, bar]);
   // Rows drawn so far, by "id:type:n": a row whose id, type and place are unchanged is kept as it
-  // is (its file input, focus and caret with it); only new or renumbered rows are drawn.
+  // is (its file input, focus and caret with it); only new, renumbered or moved rows are drawn.
   let drawn = new Map();
   let painters = [];
+  const redraw = (ids) => {
+    for (const key of [...drawn.keys()]) if (ids.includes(Number(key.split(":")[0]))) drawn.delete(key);
+  };
   const paint = (_value, values) => {
     const now = rowsOf(control, values);
     const next = new Map();
     painters = [];
     for (const [i, [id, type]] of now.entries()) {
       const key = `${id}:${type}:${i + 1}`;
-      const row = drawn.get(key) || buildRow(sc, control, id, type, i + 1);
+      const row = drawn.get(key) || buildRow(sc, control, id, type, i + 1, redraw);
+      row[2](now.length);
       next.set(key, row);
       painters.push(...row[1]);
     }
     drawn = next;
     placeRows(rows, [...next.values()].map(([row]) => row), node);
     full.textContent = control.max_items && now.length >= control.max_items ? `at most ${control.max_items} items` : "";
-    add.disabled = Boolean(control.max_items && now.length >= control.max_items);
+    add.dataset.unavailable = String(Boolean(control.max_items && now.length >= control.max_items));
+    add.disabled = add.dataset.unavailable === "true";
     const active = activeIn(node);
     for (const [name, painter] of painters) {
       const field = rows.querySelector(`[data-name="${CSS.escape(name)}"]`);

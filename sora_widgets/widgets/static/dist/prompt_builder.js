@@ -335,11 +335,56 @@ function hasItems(model) {
 function fieldControl(control, id, n, field2) {
   return { ...field2, name: `${control.name}.${id}.${field2.name}`, label: `Item ${n} ${field2.label.toLowerCase()}` };
 }
-function buildRow(sc, control, id, type, n) {
+function tradeRows(mapping, name, a, b) {
+  const prefix = name + ".";
+  const out = {};
+  for (const [key, value] of Object.entries(mapping)) {
+    const match = key.startsWith(prefix) ? ROW_KEY.exec(key.slice(prefix.length)) : null;
+    const row = match ? Number(match[1]) : null;
+    out[row === a || row === b ? `${prefix}${row === a ? b : a}.${match[2]}` : key] = value;
+  }
+  return out;
+}
+function moveRow(sc, control, id, step, redraw) {
+  const rows = rowsOf(control, sc.model.get("values"));
+  const other = rows[rows.findIndex(([rowId]) => rowId === id) + step];
+  if (!other) return void 0;
+  const to = other[0];
+  sc.model.send({ type: "move_item", name: control.name, row: id, to });
+  const previews = tradeRows(sc.previews, control.name, id, to);
+  for (const slot of Object.keys(sc.previews)) delete sc.previews[slot];
+  Object.assign(sc.previews, previews);
+  redraw([id, to]);
+  sc.set("values", tradeRows(sc.model.get("values"), control.name, id, to));
+  return to;
+}
+function focusMoved(root, to, n, dir) {
+  const row = root.querySelector(`[data-row="${to}"]`);
+  const button = (d) => row?.querySelector(`[aria-label="Move item ${n} ${d}"]`);
+  const target = [button(dir), button(dir === "up" ? "down" : "up")].find((b) => b && !b.disabled);
+  target?.focus();
+}
+function buildRow(sc, control, id, type, n, redraw) {
   const select = h("select", {});
   for (const option of control.types) select.append(h("option", { value: option, text: option }));
   select.value = type;
   sc.listen(select, "change", () => sc.setValues({ [`${control.name}.${id}.type`]: select.value }));
+  const moves = ["up", "down"].map((dir) => {
+    const text = `Move item ${n} ${dir}`;
+    const button = h("button", { class: "sw-btn", type: "button", text: dir === "up" ? "↑" : "↓", title: text, "aria-label": text });
+    const step = dir === "up" ? -1 : 1;
+    sc.listen(button, "click", () => {
+      const root = button.closest(".sw-items-rows");
+      const to = moveRow(sc, control, id, step, redraw);
+      if (to !== void 0 && root) focusMoved(root, to, n + step, dir);
+    });
+    return button;
+  });
+  const ends = (count) => {
+    moves[0].dataset.unavailable = String(n === 1);
+    moves[1].dataset.unavailable = String(n === count);
+    for (const button of moves) button.disabled = button.dataset.unavailable === "true";
+  };
   const remove = h("button", { class: "sw-btn", type: "button", text: `Remove item ${n}` });
   const fields = (control.fields[type] || []).map((f) => fieldControl(control, id, n, f));
   sc.listen(remove, "click", () => {
@@ -348,7 +393,7 @@ function buildRow(sc, control, id, type, n) {
     for (const key of Object.keys(sc.model.get("values"))) if (key.startsWith(prefix)) gone[key] = null;
     sc.setValues(gone);
   });
-  const head = h("div", { class: "sw-items-head" }, [labelled(`Item ${n} type`, select, "sw-pb-field"), remove]);
+  const head = h("div", { class: "sw-items-head" }, [labelled(`Item ${n} type`, select, "sw-pb-field"), ...moves, remove]);
   const row = h("div", { class: "sw-items-row", "data-row": String(id) }, [head]);
   const painters = [];
   for (const field2 of fields) {
@@ -357,7 +402,7 @@ function buildRow(sc, control, id, type, n) {
     row.append(node);
     painters.push([field2.name, paint2]);
   }
-  return [row, painters];
+  return [row, painters, ends];
 }
 function placeRows(rows, nodes, root) {
   const focused = activeIn(root);
@@ -391,20 +436,25 @@ function itemsEditor(sc, control) {
   const node = h("fieldset", { class: "sw-items" }, [h("legend", { text: title }), noteNode, rows, bar]);
   let drawn = /* @__PURE__ */ new Map();
   let painters = [];
+  const redraw = (ids) => {
+    for (const key of [...drawn.keys()]) if (ids.includes(Number(key.split(":")[0]))) drawn.delete(key);
+  };
   const paint2 = (_value, values) => {
     const now = rowsOf(control, values);
     const next = /* @__PURE__ */ new Map();
     painters = [];
     for (const [i, [id, type]] of now.entries()) {
       const key = `${id}:${type}:${i + 1}`;
-      const row = drawn.get(key) || buildRow(sc, control, id, type, i + 1);
+      const row = drawn.get(key) || buildRow(sc, control, id, type, i + 1, redraw);
+      row[2](now.length);
       next.set(key, row);
       painters.push(...row[1]);
     }
     drawn = next;
     placeRows(rows, [...next.values()].map(([row]) => row), node);
     full.textContent = control.max_items && now.length >= control.max_items ? `at most ${control.max_items} items` : "";
-    add.disabled = Boolean(control.max_items && now.length >= control.max_items);
+    add.dataset.unavailable = String(Boolean(control.max_items && now.length >= control.max_items));
+    add.disabled = add.dataset.unavailable === "true";
     const active = activeIn(node);
     for (const [name, painter] of painters) {
       const field2 = rows.querySelector(`[data-name="${CSS.escape(name)}"]`);
@@ -631,7 +681,9 @@ function paintActions(model, ui) {
   ui.again.textContent = model.get("repeat_label") || "Generate again";
   repeat.hidden = !model.get("repeat_label") || generate.hidden;
   const off = model.get("disabled");
-  for (const node of ui.root.querySelectorAll("input, textarea, button")) node.disabled = off;
+  for (const node of ui.root.querySelectorAll("input, textarea, button")) {
+    node.disabled = off || node.dataset.unavailable === "true";
+  }
   const noPrompt = !model.get("text").trim() && SHOT_FIELDS.every(([trait]) => !model.get(trait).trim());
   const empty = noPrompt && !hasItems(model);
   generate.disabled = off || empty;
