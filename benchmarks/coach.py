@@ -98,15 +98,20 @@ def load(path: Path) -> list[Labelled]:
     return rows
 
 
-def load_published(half: str | None = None, path: Path = PUBLISHED) -> list[Labelled]:
-    """The published prompts (``tests/coach/published``), all or one ``half`` ("tune"/"held-out")."""
+def load_published(
+    half: str | None = None, path: Path = PUBLISHED, batch: int | None = None
+) -> list[Labelled]:
+    """The published prompts (``tests/coach/published``), all or one ``half`` ("tune"/"held-out").
+
+    ``batch`` keeps one batch only: 1 (the first 176 rows) or 2 (the second, rows with ``"batch": 2``).
+    """
     rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         data = json.loads(line)
         labels = data["labels"]
         if set(labels) - set(LETTERS) - {"!", "-"}:
             raise ValueError(f"{path.name}:{number}: bad labels {labels!r}")
-        if half is None or data["half"] == half:
+        if (half is None or data["half"] == half) and (batch is None or data.get("batch", 1) == batch):
             present = frozenset(LETTERS[c] for c in labels if c in LETTERS)
             rows.append(Labelled(data["prompt"], present, "!" not in labels, data["lang"]))
     return rows
@@ -186,11 +191,11 @@ class Published:
     foreign: float  # share of non-English prompts given a list of missing elements
 
 
-def score_published(half: str) -> Published:
-    """Precision/recall per element on the English prompts of ``half``, and the non-English check."""
+def score_published(half: str, batch: int | None = None) -> Published:
+    """Precision/recall per element on the English prompts of ``half`` (of one ``batch``, or all)."""
     from sora_widgets.coaching import ELEMENTS, coach
 
-    rows = load_published(half)
+    rows = load_published(half, batch=batch)
     english = [r for r in rows if r.lang == "en"]
     other = [r for r in rows if r.lang != "en"]
     counts, split = score(english)

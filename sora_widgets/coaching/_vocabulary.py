@@ -1313,6 +1313,13 @@ SETTING: tuple[str, ...] = (
     "cyberpunk",
     "medieval",
     "victorian",
+    "laboratory",
+    "lab",
+    "at a party",
+    "on a train",
+    "her house",
+    "his house",
+    "their house",
 )
 
 # Light: sources, qualities, times that name a light. "light" on its own only counts when it is
