@@ -775,7 +775,7 @@ CoachVocabulary = Vocabulary  # the public name (``sw.CoachVocabulary``)
 
 
 def _camera_terms() -> tuple[str, ...]:
-    movers = ("camera", "drone", "lens", "shot")
+    movers = ("camera", "drone", "lens", "shot", "pov", "fpv")
     return tuple(f"{who} {verb}" for who in movers for verb in vocab_data.CAMERA_VERBS)
 
 
@@ -1419,13 +1419,20 @@ def _timed_parts(
         return []
     if sum(a > 0 and source.norm[a - 1] == "[" for a, _ in spans) >= 2:
         return [" … ".join(source.cut(*spans[i]) for i in (0, 1))]
+    # A part runs from its time range to the next one or to the next blank line, whichever is first
+    # (a "Visual style: handheld ..." paragraph after the last part belongs to the whole clip).
     starts = [a for a, _ in spans]
+    ends = []
+    for i, (_, opened) in enumerate(spans):
+        end = starts[i + 1] if i + 1 < len(starts) else len(source.norm)
+        blank = source.norm.find("\n\n", opened, end)
+        ends.append(blank if blank >= 0 else end)
     framed: set[int] = set()
     for name in ("shot", "camera"):
         for k, _ in found.get(name, ()):
             if k < len(tokens):
                 part = bisect.bisect_right(starts, tokens[k].start) - 1
-                if part >= 0:
+                if part >= 0 and tokens[k].start < ends[part]:
                     framed.add(part)
     if len(framed) < 2:
         return []

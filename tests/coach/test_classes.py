@@ -34,6 +34,9 @@ def _has(prompt: str, element: str) -> bool:
         "A skyscraper filmed from a low angle.",
         "Drone footage of a glacier calving.",
         "The low camera view makes the tortoise look enormous.",
+        "Body cam footage of a ranger stopping a jeep.",
+        "Medium camera framing keeps both skaters in view.",
+        "Dancers spin at a party, in a view from below them.",
     ],
 )
 def test_shot_and_viewpoint_names_are_read(prompt: str) -> None:
@@ -56,6 +59,7 @@ def test_shot_and_viewpoint_names_are_read(prompt: str) -> None:
         "The camera follows a heron along the river.",
         "A dynamic camera races through the corridors.",
         "A lynx stalks through pines, following the lynx closely.",
+        "Low-angle POV gliding through fog over a marsh.",
     ],
 )
 def test_camera_moves_are_read(prompt: str) -> None:
@@ -69,6 +73,7 @@ def test_camera_moves_are_read(prompt: str) -> None:
         "Slow motion of a water balloon bursting.",
         "A magician pulls out a string of flags from his sleeve.",
         "A girl pushes in the last puzzle piece.",
+        "Body cam footage of a ranger stopping a jeep.",
     ],
 )
 def test_playback_speed_and_verbs_of_the_subject_are_not_camera_moves(prompt: str) -> None:
@@ -101,6 +106,8 @@ def test_light_named_by_its_effect_is_read(prompt: str) -> None:
         "A silhouette animation of a fox chasing a hare.",
         "A sailboat at sunset.",
         "A tanker filled with grain.",
+        "A couple naps on sun loungers by a pool.",
+        "A child draws a smiling cartoon sun on a window.",
     ],
 )
 def test_props_styles_and_times_of_day_are_not_light(prompt: str) -> None:
@@ -161,6 +168,9 @@ def test_speech_and_small_movements_are_actions(prompt: str) -> None:
         "A villa overlooking the bay.",
         "A surreal valley with floating rocks.",
         "Create a video of a castle.",
+        "A man on a metal folding chair.",
+        "A girl in a puff sleeve dress.",
+        "A rock resembling a sleeping giant.",
     ],
 )
 def test_states_and_instructions_are_not_actions(prompt: str) -> None:
@@ -238,6 +248,8 @@ def test_shot_lists_time_codes_and_cuts_are_several_shots(prompt: str) -> None:
         # an instruction not to begin some way, and a prompt that says it is one take
         "The dog runs to the gate. Do not start with the dog sitting.",
         "One continuous uncut shot: she walks, then runs, then leaps a fence, then rolls in the grass.",
+        # a style paragraph after the last time range belongs to the whole clip, not to that part
+        "0-3s: a medium shot of two singers on stage.\n3-6s: they laugh.\n\nStyle: handheld concert footage.",
     ],
 )
 def test_one_continuous_moment_is_one_shot(prompt: str) -> None:
