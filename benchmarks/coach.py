@@ -318,7 +318,7 @@ def _published_rows() -> tuple[list[list[str]], dict[str, Published]]:
 
 
 def _published_targets(held: Published) -> list[Target]:
-    """The issue's targets on the held-out half (both batches pooled: 172 English prompts)."""
+    """The issue's targets on the held-out half (both batches pooled: 131 English prompts)."""
     worst_p = min(held.counts.values(), key=lambda c: c.precision)
     worst_r = min(held.counts.values(), key=lambda c: c.recall)
     split = held.split
