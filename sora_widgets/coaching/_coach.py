@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -774,7 +775,7 @@ CoachVocabulary = Vocabulary  # the public name (``sw.CoachVocabulary``)
 
 
 def _camera_terms() -> tuple[str, ...]:
-    movers = ("camera", "drone", "lens", "shot")
+    movers = ("camera", "drone", "lens", "shot", "pov", "fpv")
     return tuple(f"{who} {verb}" for who in movers for verb in vocab_data.CAMERA_VERBS)
 
 
@@ -1332,31 +1333,110 @@ def _splits(
 
     Words inside quoted dialogue never count ("I'll see you later" is not a cut).
     """
+    sentence = list(itertools.accumulate(int(t.opens) for t in tokens))  # sentence number per token
+    sized: list[tuple[int, int, str]] = []  # (start, end, size) of every shot size named
+    for start, end, term in matched:
+        size = vocab._sizes.get(term.words)
+        if size:
+            sized.append((start, end, size))
+    size_ends = {end for _, end, _ in sized}
     out: list[str] = [
         source.cut(tokens[start].start, tokens[end - 1].end)
         for start, end, _ in _scan(tokens, vocab._fast_indexes[1])
-        if not quoted[start]
+        if not quoted[start] and not _one_take_marker(tokens, start, end, size_ends)
     ]
     out += _shot_list(source)
-    # Two different shot sizes ("wide shot ... close-up"), unless a camera move joins them.
+    out += _timed_parts(source, tokens, found)
+    # Two different shot sizes in different sentences or put in sequence ("Wide shot of the bay, then
+    # a close-up of a gull"), unless a camera move joins them ("starts wide, then zooms in to a
+    # close-up" is one shot; "medium shot, eye-level close-up" names one framing twice).
     sizes: dict[str, str] = {}
-    for start, end, term in matched:
-        size = vocab._sizes.get(term.words)
-        if size and size not in sizes:
+    for start, end, size in sized:
+        if size not in sizes:
             sizes[size] = source.cut(tokens[start].start, tokens[end - 1].end)
+    apart = len({sentence[start] for start, _, _ in sized}) >= 2
     markers = [m for m in _scan(tokens, vocab._fast_indexes[2]) if not quoted[m[0]]]
     sequenced = bool(markers)
-    if len(sizes) >= 2 and (sequenced or "camera" not in found):
+    if len(sizes) >= 2 and (apart or sequenced) and "camera" not in found:
         out.append(" + ".join(sizes.values()))
     # A list of events: "then", "finally", ... with three or more actions that are not the moves of
     # one moment ("turns around and smiles, then walks out" is one shot), or several such words.
+    # Only the actions of the sentences that hold a sequence word count: a long prompt has many
+    # actions, and one "then" in it does not make them a list.
+    in_sequence = {sentence[a] for a, _, _ in markers}
     distinct = list(
         dict.fromkeys(source.cut(tokens[a].start, tokens[b - 1].end).lower() for a, b, _ in markers)
     )
-    events = {tokens[k].stem for k, _ in found.get("action", ()) if k < len(tokens)} - _GESTURE_STEMS
-    if len(distinct) >= 2 or (sequenced and len(events) >= 3):
+    events = {
+        tokens[k].stem for k, _ in found.get("action", ()) if k < len(tokens) and sentence[k] in in_sequence
+    } - _GESTURE_STEMS
+    if (len(distinct) >= 2 or (sequenced and len(events) >= 3)) and not _ONE_TAKE_RE.search(source.norm):
         out.append(", ".join(distinct) + f" ({len(events)} events)")
     return list(dict.fromkeys(out))
+
+
+# "cut to black", "fade to white": the end of the clip, not a second shot.
+_END_OF_CLIP = frozenset({"black", "white", "credits", "title", "titles", "logo"})
+# "the camera starts with a wide shot": a camera move that begins somewhere, not a second shot.
+_ONE_TAKE_OPENERS = frozenset({"start", "begin", "end", "open"})
+_NEGATIONS = frozenset({"not", "never", "don't", "dont", "no"})
+# "one continuous uncut shot", "no cuts", "single take": the prompt says it is one shot, so a list of
+# its events ("she walks, then runs, then sprints") is not a list of shots.
+_ONE_TAKE_RE = re.compile(
+    r"\b(?:one|single|a)\s+(?:continuous\s+|unbroken\s+|uncut\s+)+(?:shot|take)\b|\bno\s+cuts\b|"
+    r"\b(?:one|single)[ -]take\b|\buncut\b|\bwithout\s+(?:any\s+)?cuts\b",
+    re.IGNORECASE,
+)
+
+
+def _one_take_marker(tokens: list[_Token], start: int, end: int, size_ends: set[int]) -> bool:
+    """A split word that, read in place, still means one shot.
+
+    "cut to black" ends the clip; "the camera starts with a wide shot" is a camera move; "medium shot
+    transitioning to close-up" is one framing changing continuously.
+    """
+    if end < len(tokens) and tokens[end].text in _END_OF_CLIP:
+        return True
+    if start > 0 and tokens[start - 1].text in _NEGATIONS:
+        return True  # "do not start with their hands over their mouths"
+    if tokens[start].stem in _ONE_TAKE_OPENERS and start > 0 and tokens[start - 1].text == "camera":
+        return True
+    return tokens[start].stem == "transition" and start in size_ends
+
+
+def _timed_parts(
+    source: _Source, tokens: list[_Token], found: Mapping[str, list[tuple[int, str]]]
+) -> list[str]:
+    """Time ranges that split the clip into parts with framings or camera moves of their own.
+
+    "0–3 s: static wide ... 3–7 s: slow push-in ..." asks for several shots; time ranges that only
+    pace one take ("0–2s: they dance ... 2–6s: they laugh") or set playback speed do not. Bracketed
+    ranges ("[00:00-00:04] ... [00:04-00:08] ...") are the vendors' timestamp syntax for a shot list,
+    so two of them are enough.
+    """
+    spans = [m.span() for m in _TIMECODE_RE.finditer(source.norm)]
+    if len(spans) < 2:
+        return []
+    if sum(a > 0 and source.norm[a - 1] == "[" for a, _ in spans) >= 2:
+        return [" … ".join(source.cut(*spans[i]) for i in (0, 1))]
+    # A part runs from its time range to the next one or to the next blank line, whichever is first
+    # (a "Visual style: handheld ..." paragraph after the last part belongs to the whole clip).
+    starts = [a for a, _ in spans]
+    ends = []
+    for i, (_, opened) in enumerate(spans):
+        end = starts[i + 1] if i + 1 < len(starts) else len(source.norm)
+        blank = source.norm.find("\n\n", opened, end)
+        ends.append(blank if blank >= 0 else end)
+    framed: set[int] = set()
+    for name in ("shot", "camera"):
+        for k, _ in found.get(name, ()):
+            if k < len(tokens):
+                part = bisect.bisect_right(starts, tokens[k].start) - 1
+                if part >= 0 and tokens[k].start < ends[part]:
+                    framed.add(part)
+    if len(framed) < 2:
+        return []
+    return [" … ".join(source.cut(*spans[i]).strip(" \t*>-") for i in (0, 1))]
 
 
 # "Shot 2:", "Cut 1 (0.0-3.0 s)", "Scene 3": numbered parts (a decimal such as "Shot 2.1" names one).
@@ -1375,7 +1455,7 @@ _TIMECODE_RE = re.compile(
 
 def _shot_list(source: _Source) -> list[str]:
     """Shot-list markers: two numbered parts ("Cut 1 ... Cut 5", or one numbered from 2 with a
-    colon), or two time ranges."""
+    colon). Time ranges are read by :func:`_timed_parts`."""
     out: list[str] = []
     numbers: dict[str, dict[str, str]] = {}
     for match in _NUMBERED_RE.finditer(source.norm):
@@ -1391,7 +1471,4 @@ def _shot_list(source: _Source) -> list[str]:
         named = [words for key, words in seen.items() if key]
         if len(seen) >= 2:
             out.append(" … ".join(named[:2]) if len(named) >= 2 else named[0])
-    ranges = [source.cut(*m.span()).strip(" \t*>-") for m in _TIMECODE_RE.finditer(source.norm)]
-    if len(ranges) >= 2:
-        out.append(" … ".join(ranges[:2]))
     return out

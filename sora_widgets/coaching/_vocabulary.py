@@ -142,6 +142,15 @@ SHOT: tuple[str, ...] = (
     "wide shots",
     "closeup video",
     "picture-in-picture",
+    "body cam",
+    "bodycam",
+    "medium framing",
+    "medium camera framing",
+    "wide framing",
+    "tight framing",
+    "close framing",
+    "view from below",
+    "view from above",
 )
 
 SUBJECT: tuple[str, ...] = (
@@ -953,6 +962,10 @@ ING_NOUNS: frozenset[str] = frozenset(
 
 NOT_ACTION_ING: frozenset[str] = ING_NOUNS | frozenset(
     {
+        "resembling",
+        "depicting",
+        "representing",
+        "symbolizing",
         "during",
         "warning",
         "sitting",
@@ -1002,8 +1015,6 @@ NOT_ACTION_ING: frozenset[str] = ING_NOUNS | frozenset(
         "rendering",
         "containing",
         "including",
-        "depicting",
-        "representing",
         "emphasizing",
         "highlighting",
         "reflecting",
@@ -1313,6 +1324,13 @@ SETTING: tuple[str, ...] = (
     "cyberpunk",
     "medieval",
     "victorian",
+    "laboratory",
+    "lab",
+    "at a party",
+    "on a train",
+    "her house",
+    "his house",
+    "their house",
 )
 
 # Light: sources, qualities, times that name a light. "light" on its own only counts when it is
@@ -1616,7 +1634,6 @@ CAMERA: tuple[str, ...] = (
     "drone flyover",
     "pov camera",
     "helmet camera",
-    "body cam",
     "shaky cam",
     "shaky",
     "dutch tilt",
@@ -1864,4 +1881,13 @@ IGNORE: tuple[str, ...] = (
     "big shot",
     "light year",
     "light years",
+    "folding chair",
+    "folding table",
+    "puff sleeve",
+    "sun lounger",
+    "sun hat",
+    "cartoon sun",
+    "static asset",
+    "aerial acrobatics",
+    "aerial silk",
 )

@@ -34,6 +34,9 @@ def _has(prompt: str, element: str) -> bool:
         "A skyscraper filmed from a low angle.",
         "Drone footage of a glacier calving.",
         "The low camera view makes the tortoise look enormous.",
+        "Body cam footage of a ranger stopping a jeep.",
+        "Medium camera framing keeps both skaters in view.",
+        "Dancers spin at a party, in a view from below them.",
     ],
 )
 def test_shot_and_viewpoint_names_are_read(prompt: str) -> None:
@@ -56,6 +59,7 @@ def test_shot_and_viewpoint_names_are_read(prompt: str) -> None:
         "The camera follows a heron along the river.",
         "A dynamic camera races through the corridors.",
         "A lynx stalks through pines, following the lynx closely.",
+        "Low-angle POV gliding through fog over a marsh.",
     ],
 )
 def test_camera_moves_are_read(prompt: str) -> None:
@@ -69,6 +73,7 @@ def test_camera_moves_are_read(prompt: str) -> None:
         "Slow motion of a water balloon bursting.",
         "A magician pulls out a string of flags from his sleeve.",
         "A girl pushes in the last puzzle piece.",
+        "Body cam footage of a ranger stopping a jeep.",
     ],
 )
 def test_playback_speed_and_verbs_of_the_subject_are_not_camera_moves(prompt: str) -> None:
@@ -101,6 +106,8 @@ def test_light_named_by_its_effect_is_read(prompt: str) -> None:
         "A silhouette animation of a fox chasing a hare.",
         "A sailboat at sunset.",
         "A tanker filled with grain.",
+        "A couple naps on sun loungers by a pool.",
+        "A child draws a smiling cartoon sun on a window.",
     ],
 )
 def test_props_styles_and_times_of_day_are_not_light(prompt: str) -> None:
@@ -120,6 +127,10 @@ def test_props_styles_and_times_of_day_are_not_light(prompt: str) -> None:
         ("An astronaut hopping on the moon.", "on the moon"),
         ("A cat floating in zero gravity.", "zero gravity"),
         ("Commuters boarding a hover train in the year 2300.", "year 2300"),
+        ("A robot powers on in a cluttered laboratory.", "laboratory"),
+        ("Old friends dance at a party.", "at a party"),
+        ("Two violinists play on a train.", "on a train"),
+        ("A boy tidies his house while singing.", "his house"),
     ],
 )
 def test_surfaces_containers_and_eras_are_settings(prompt: str, words: str) -> None:
@@ -157,6 +168,9 @@ def test_speech_and_small_movements_are_actions(prompt: str) -> None:
         "A villa overlooking the bay.",
         "A surreal valley with floating rocks.",
         "Create a video of a castle.",
+        "A man on a metal folding chair.",
+        "A girl in a puff sleeve dress.",
+        "A rock resembling a sleeping giant.",
     ],
 )
 def test_states_and_instructions_are_not_actions(prompt: str) -> None:
@@ -206,6 +220,8 @@ def test_sound_lenses_and_adjectives_are_not_subjects(prompt: str) -> None:
         "Scene one: a robot wakes up. Scene two: it walks into the city.",
         "A rap battle where the camera alternates between the two rappers.",
         "A teaser trailer for a heist film set in Monaco.",
+        "0-3 s: static wide shot of a pier. 3-6 s: slow push-in on the fisherman.",
+        "Wide shot of a stadium. Close-up of the goalkeeper's gloves.",
     ],
 )
 def test_shot_lists_time_codes_and_cuts_are_several_shots(prompt: str) -> None:
@@ -222,6 +238,18 @@ def test_shot_lists_time_codes_and_cuts_are_several_shots(prompt: str) -> None:
         'She says, "Cut to the chase, we can talk later, then leave."',
         "**Shot 2.1** (5s) | close-up | static: a hand opens and the letter falls.",
         "The camera starts wide on the pier, then pushes in to a close-up of the fisherman.",
+        # time ranges that pace one take, with no framing or camera move of their own
+        "0-2s: three dancers sway on stage. 2-6s: they laugh and clap. 6-9s: they bow.",
+        # the end of the clip, a camera move that begins wide, one framing changing continuously
+        "A lighthouse keeper climbs the stairs and the film cuts to black.",
+        "The camera starts with a wide shot of the harbour before zooming in on a gull.",
+        "Medium shot transitioning to close-up of a potter shaping clay.",
+        "Medium shot, eye-level close-up of a baker dusting flour.",
+        # an instruction not to begin some way, and a prompt that says it is one take
+        "The dog runs to the gate. Do not start with the dog sitting.",
+        "One continuous uncut shot: she walks, then runs, then leaps a fence, then rolls in the grass.",
+        # a style paragraph after the last time range belongs to the whole clip, not to that part
+        "0-3s: a medium shot of two singers on stage.\n3-6s: they laugh.\n\nStyle: handheld concert footage.",
     ],
 )
 def test_one_continuous_moment_is_one_shot(prompt: str) -> None:
@@ -232,6 +260,14 @@ def test_one_continuous_moment_is_one_shot(prompt: str) -> None:
 def test_a_list_of_tasks_is_still_several_shots() -> None:
     report = coach("A tailor measures a client, cuts the cloth, and then sews the jacket in his shop.")
     assert not report.single_purpose
+
+
+def test_one_then_in_a_long_prompt_does_not_make_its_actions_a_list() -> None:
+    prompt = (
+        "A fisherman mends a net on the pier. Gulls circle and dive over the water. Waves crash on "
+        "the rocks. He looks up, then smiles."
+    )
+    assert coach(prompt).single_purpose, coach(prompt).splits
 
 
 # -- prompts not in English --------------------------------------------------------------------------
