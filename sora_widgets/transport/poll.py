@@ -15,7 +15,8 @@ where the evidence says the end may be, and never sleeps longer than that eviden
    the service has shown that rhythm (no more of them in a row than it skipped before).
 2. **The trend** (:func:`forecast`): a straight line fitted to the latest samples, so that
    noise (estimated from the samples themselves) averages out; a fall further than the noise
-   explains (a stage restarting) starts a new trend. It gives the likely end and the earliest
+   explains (a stage restarting: two samples below the top, or one far below the line through
+   the samples before it) starts a new trend. It gives the likely end and the earliest
    plausible one (the fastest rate any recent stretch proves, raised by ``min_spread``). The
    schedule never sleeps past the earliest plausible end plus ``notice``, lands one poll just
    after the likely end, and, if the task is still running then, polls densely and then in
@@ -24,7 +25,10 @@ where the evidence says the end may be, and never sleeps longer than that eviden
    ``flat_interval`` (a plateau or a slowdown: a stall, a level, a hold, which may end at any
    moment and at any speed) or ``step_interval`` (progress has moved in jumps, and what is left
    is no more than one of them; a jump stands alone: faster than the intervals next to it,
-   and the level after it holds).
+   and the level after it holds, where a rise spread over the polls after it is a curve's
+   fast stretch). A stall may end in a catch-up back to the trend it interrupted: the
+   schedule never sleeps past the earliest plausible end of that trend plus ``notice`` (while
+   the stall is recent), and polls every ``step_interval`` if still stalled past it.
 4. Never sooner than the server's ``Retry-After``, never past our own deadline.
 
 Only observed progress and time are used. ``python -m benchmarks.polling`` measures it on a
@@ -96,7 +100,7 @@ class PollPolicy:
     min_interval: float = 1.15
     # Past the predicted end and still running: poll every min_interval at first, then `pace`
     # times the time overdue, up to blind_interval.
-    pace: float = 0.5
+    pace: float = 0.3
     # Gateways hold progress just below 1 until the file is ready: at or above this, the end is
     # imminent whatever the rate says.
     near_done: float = 0.985
@@ -111,6 +115,8 @@ class PollPolicy:
     fit_samples: int = 4
     min_drop: float = 0.05
     fall_sd: float = 3.0
+    # One sample far_drop times that far below the line through the samples before it is a fall.
+    far_drop: float = 1.5
     # Samples within plateau_range noise sd of each other are a plateau; it is flat (a stall, a
     # level, a hold) once the trend before it would have risen flat_rise sd in its time.
     plateau_range: float = 4.0
@@ -135,6 +141,9 @@ class PollPolicy:
     catch_up: float = 4.0
     # The earliest plausible end allows the fitted level `level_sd` of its standard errors low.
     level_sd: float = 1.5
+    # The trend before a stall predicts the end of a stall that catches up; its rate may be
+    # this much faster.
+    stall_spread: float = 0.15
 
 
 @dataclass(frozen=True)
@@ -158,6 +167,8 @@ class Forecast:
     jump: bool = False  # the end could come in one jump like those seen
     # While flat: the soonest end if progress resumed at catch_up times the fastest proven rate.
     resume: float = -math.inf
+    # The earliest end the trend before the latest stall predicts (a stall may catch up to it).
+    before: float = math.inf
 
 
 def _moving(observations: Sequence[Observation], near_done: float) -> list[tuple[float, float]]:
@@ -201,10 +212,17 @@ def _segment(samples: Samples, sigma: float, policy: PollPolicy) -> Samples:
     # samples in a row are below the highest level seen (the highest median of three samples,
     # so that one noisy sample neither sets it nor passes for a fall).
     drop = max(policy.min_drop, policy.fall_sd * sigma)
+    far = policy.far_drop * drop
     start, top = 0, -math.inf
     for i in range(len(samples)):
+        line = _fit(samples[max(start, i - policy.fit_samples) : i])[1] if i >= start + 2 else -math.inf
         if i >= 1 and max(samples[i - 1][1], samples[i][1]) < top - drop and i - 1 > start:
             start, top = i - 1, -math.inf
+        elif samples[i][1] < line - far:
+            # One sample far below the line through the samples before it (further than noise
+            # and a dent in that line explain) is a fall too, seen at once: the top lags a fall
+            # that comes soon after a rise, and the next sample may already be on the new run.
+            start, top = i, -math.inf
         if i >= start + 2:
             top = max(top, sorted(p for _t, p in samples[i - 2 : i + 1])[1])
     return samples[start:]
@@ -263,22 +281,41 @@ def _stalled(segment: Samples, sigma: float, policy: PollPolicy) -> tuple[float,
     # trend before it predicts, or the latest poll saw less than half the rise the trend before
     # it predicts (a stall or a slow stretch between two polls; a catch-up of any speed may
     # follow), where that rise would have stood out of the noise.
-    flat_n = _plateau(segment, sigma, policy)
-    before = segment[: len(segment) - flat_n + 1][-policy.fit_samples :]
-    if flat_n < 2 or len(before) < 2:
+    before, plateau = _before_plateau(segment, sigma, policy)
+    if len(plateau) < 2 or len(before) < 2:
         before = segment[-policy.fit_samples :]
     rising = _fit(before)[0]
-    flat = False
-    if flat_n >= 2:
-        plateau = segment[-flat_n:]
-        duration = plateau[-1][0] - plateau[0][0]
-        expected = max(rising, 0.0) * duration
-        flat = expected >= policy.flat_rise * sigma and _fit(plateau)[0] * duration < expected / 2
+    flat = _is_stall(before, plateau, policy.flat_rise * sigma)
     if len(segment) >= 3:
         (t0, p0), (t1, p1) = segment[-2:]
         expected = _fit(segment[-policy.fit_samples - 1 : -1])[0] * (t1 - t0)
         flat = flat or (expected >= policy.flat_rise * sigma and p1 - p0 < expected / 2)
     return rising, flat
+
+
+def _before_plateau(samples: Samples, sigma: float, policy: PollPolicy) -> tuple[Samples, Samples]:
+    # (the trend's last fit_samples samples before the latest plateau, that plateau).
+    flat_n = _plateau(samples, sigma, policy)
+    return samples[: len(samples) - flat_n + 1][-policy.fit_samples :], samples[-flat_n:]
+
+
+def _is_stall(before: Samples, plateau: Samples, least: float) -> bool:
+    # A plateau (two samples or more) that rose less than half what the trend before it predicts,
+    # where that rise would have been at least `least`.
+    if len(plateau) < 2 or len(before) < 2:
+        return False
+    duration = plateau[-1][0] - plateau[0][0]
+    expected = max(_fit(before)[0], 0.0) * duration
+    return expected >= least and _fit(plateau)[0] * duration < expected / 2
+
+
+def _level_sd(window: Samples, sigma: float, policy: PollPolicy) -> float:
+    # How far off the level fitted to the window at its latest sample may be: level_sd standard
+    # errors of the fitted line there.
+    n = len(window)
+    mean_t = sum(t for t, _p in window) / n
+    stt = sum((t - mean_t) ** 2 for t, _p in window)
+    return policy.level_sd * sigma * math.sqrt(1.0 / n + (window[-1][0] - mean_t) ** 2 / stt)
 
 
 def forecast(observations: Sequence[Observation], policy: PollPolicy | None = None) -> Forecast | None:
@@ -303,23 +340,39 @@ def forecast(observations: Sequence[Observation], policy: PollPolicy | None = No
     # The rising trend is judged on the whole latest straight stretch: the last few samples of
     # dense polls near the end span seconds, and their slope is mostly noise.
     window = _window(segment, sigma, policy)
-    rate, level, stt = _fit(window)
+    rate, level, _stt = _fit(window)
     rising, flat = _stalled(segment, sigma, policy)
+    before = _stall_line(segment, sigma, policy)
     if rate <= 0.0:
-        return Forecast(likely=math.inf, earliest=t, flat=True, jump=jump, resume=resume)
+        return Forecast(likely=math.inf, earliest=t, flat=True, jump=jump, resume=resume, before=before)
     likely = t + max(0.0, 1.0 - level) / rate
     proven = _proven_rate(segment[-policy.noise_samples :], sigma, policy)
     fastest = max(rate, rising, proven) * (1.0 + policy.min_spread)
-    mean_t = sum(t_ for t_, _p in window) / len(window)
-    unsure = policy.level_sd * sigma * math.sqrt(1.0 / len(window) + (t - mean_t) ** 2 / stt)
-    earliest = t + max(0.0, 1.0 - level - unsure) / fastest
+    earliest = t + max(0.0, 1.0 - level - _level_sd(window, sigma, policy)) / fastest
     rates = [(p1 - p0) / (t1 - t0) for (t0, p0), (t1, p1) in itertools.pairwise(window)]
     steady = len(rates) >= 3 and (max(rates) - min(rates)) <= policy.steady_tolerance * min(rates)
     if steady and likely - t <= t - window[0][0]:
         # Steady (the local rates agree closely; noise would scatter them): the end is where
         # the rate says, if no further away than the span it was seen steady over.
         earliest = likely
-    return Forecast(likely=likely, earliest=min(likely, earliest), flat=flat, jump=jump, resume=resume)
+    return Forecast(
+        likely=likely, earliest=min(likely, earliest), flat=flat, jump=jump, resume=resume, before=before
+    )
+
+
+def _stall_line(segment: Samples, sigma: float, policy: PollPolicy) -> float:
+    # The earliest plausible end by the trend before a stall (a plateau of two samples or more
+    # that rose less than half what that trend predicts, where it would have risen twice
+    # flat_rise noise sd) that ended no more than fit_samples samples ago: a stall that ends in a
+    # catch-up comes back to that trend. inf without such a stall, or with fewer than three
+    # samples of trend before it.
+    for k in range(len(segment), max(3, len(segment) - policy.fit_samples) - 1, -1):
+        before, plateau = _before_plateau(segment[:k], sigma, policy)
+        if len(before) >= 3 and _is_stall(before, plateau, 2.0 * policy.flat_rise * sigma):
+            rate, level, _stt = _fit(before)
+            left = 1.0 - level - _level_sd(before, sigma, policy)
+            return before[-1][0] + max(0.0, left) / (rate * (1.0 + policy.stall_spread))
+    return math.inf
 
 
 def _resume(numeric: Samples, sigma: float, policy: PollPolicy) -> float:
@@ -378,15 +431,24 @@ def _jump(samples: Samples, sigma: float, policy: PollPolicy, top: float) -> boo
     # moment.
     (ta, pa), (tb, pb) = samples[0], samples[-1]
     mean = (pb - pa) / (tb - ta) if tb > ta else 0.0
-    largest = 0.0
+    largest, last = 0.0, 0
     for i, ((t0, p0), (t1, p1)) in enumerate(itertools.pairwise(samples)):
         rise = p1 - p0
         fast = rise > policy.jump_sd * sigma and rise > policy.jump_ratio * mean * (t1 - t0)
         if fast and _isolated(samples, i, policy):
-            largest = max(largest, rise)
+            largest, last = max(largest, rise), i + 1
+    # Progress in jumps holds its level between them: a rise of half a jump or more (out of the
+    # noise) after the latest jump, in increments no larger than half a jump each, was a fast
+    # stretch of a curve, not a step.
+    after = samples[last:]
+    if largest > 0.0 and len(after) >= 3:
+        rises = [b - a for (_t, a), (_u, b) in itertools.pairwise(after)]
+        rise = after[-1][1] - after[0][1]
+        if max(rises) < largest / 2 and rise > max(largest / 2, policy.fall_sd * sigma):
+            return False
     # What is left is measured from the highest level reached: a noisy low sample on the last
     # level does not make the end look further away.
-    return largest > 0.0 and 1.0 - max(pb, top) <= largest + policy.unsure * sigma
+    return largest > 0.0 and 1.0 - max(pb, top) <= largest + policy.jump_sd * sigma
 
 
 def _isolated(samples: Samples, i: int, policy: PollPolicy) -> bool:
@@ -541,6 +603,14 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
         # could resume and cover what is left.
         soonest = policy.flat_interval if fc.jump else max(policy.flat_interval, fc.resume - now)
         delay = min(delay, soonest)
+    if fc.before < math.inf:
+        # A stall may have caught up (or may yet catch up) with the trend before it: never sleep
+        # past that trend's earliest plausible end plus the notice; while still stalled past it,
+        # a catch-up may end it at any moment (like a last step).
+        if now < fc.before + policy.notice:
+            delay = min(delay, max(policy.min_interval, fc.before + policy.notice - now))
+        elif fc.flat:
+            delay = min(delay, policy.step_interval)
     return delay
 
 

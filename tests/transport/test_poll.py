@@ -255,7 +255,7 @@ def test_a_steady_rate_close_to_its_end_gets_one_poll_just_after_it() -> None:
     assert delay == pytest.approx(4.0 + POLICY.land_after)
     # Still running after that poll: densely at first, then in proportion to how overdue.
     assert next_delay(POLICY, now=91.0, started=0.0, observations=obs) == POLICY.min_interval
-    assert next_delay(POLICY, now=96.0, started=0.0, observations=obs) == pytest.approx(3.0)
+    assert next_delay(POLICY, now=96.0, started=0.0, observations=obs) == pytest.approx(POLICY.pace * 6.0)
     assert next_delay(POLICY, now=200.0, started=0.0, observations=obs) == POLICY.blind_interval
 
 
@@ -527,3 +527,68 @@ def test_a_stall_far_from_the_end_is_not_polled_as_if_it_could_end_at_any_moment
     delay = next_delay(POLICY, now=120.0, started=0.0, observations=obs)
     assert delay == pytest.approx(longest_sleep(POLICY, obs)) == pytest.approx(30 - 20)
     assert POLICY.flat_interval < delay <= fc.resume - 120.0
+
+
+# -- issue 27, round 4: restarts seen at once, curves that are no steps, stalls that catch up ----
+
+
+def test_one_sample_far_below_the_line_starts_a_new_trend_at_once() -> None:
+    # 0.01/s up to 0.25 at 25 s, then one sample at 0.12 (a stage restarting), then 0.34 at 55 s:
+    # the top (a median of three) lags the fall, and two samples in a row below it never come.
+    # The run since the fall says 0.22 in 18 s; before, the pre-fall line bent the fit and the
+    # end was put at 287 s.
+    obs = [O(0, 0.0), *(O(t, t / 100) for t in (5, 10, 15, 20, 25)), O(37, 0.12), O(55, 0.34)]
+    fc = forecast(obs)
+    assert fc is not None and fc.likely == pytest.approx(55.0 + 0.66 * 18.0 / 0.22)
+
+
+def test_a_rise_spread_over_the_polls_after_a_fast_stretch_is_no_step() -> None:
+    # An S-curve's fast middle seen between two sparse polls looks like a jump (0.1 -> 0.4 in
+    # 15 s, faster than either side); the rise goes on after it in small increments, so the
+    # end is not one jump away (before: polled every step_interval until the end).
+    obs = [
+        O(0, 0.0),
+        O(20, 0.05),
+        O(40, 0.1),
+        O(55, 0.4),
+        *(O(55 + 5 * i, 0.4 + 0.05 * i) for i in range(1, 8)),
+    ]
+    fc = forecast(obs)
+    assert fc is not None and not fc.jump
+    # Real steps keep their levels between jumps: the end may come in one more.
+    steps = [
+        O(0, 0.0),
+        O(30, 0.25),
+        O(40, 0.25),
+        O(60, 0.5),
+        O(70, 0.5),
+        O(95, 0.75),
+        O(99, 0.75),
+        O(103, 0.75),
+    ]
+    fc = forecast(steps)
+    assert fc is not None and fc.jump
+
+
+def test_a_stall_that_catches_up_is_polled_by_the_end_of_the_trend_before_it() -> None:
+    # 0.01/s up to 0.6 at 60 s (ends at 100 s on that line), a stall at 0.6 (70 s, 80 s), then a
+    # catch-up seen at 90 s (0.75). The fit across the stall puts the end at 156 s and slept
+    # 14.7 s (noticing an end at 100 s 4.7 s late); the trend before the stall says no later
+    # than 94.5 s (the level one standard error high, the rate 15 % faster).
+    line = [O(0, 0.0), *(O(t, t / 100) for t in (10, 20, 30, 40, 50, 60))]
+    stalled = [*line, O(70, 0.6), O(80, 0.6)]
+    fc = forecast(stalled)
+    assert fc is not None and fc.flat
+    low = POLICY.level_sd * POLICY.min_noise * math.sqrt(1 / 4 + 15**2 / 500)
+    assert fc.before == pytest.approx(60.0 + (0.4 - low) / (0.01 * (1 + POLICY.stall_spread)))
+    caught_up = [*stalled, O(90, 0.75)]
+    delay = next_delay(POLICY, now=90.0, started=0.0, observations=caught_up)
+    assert delay == pytest.approx(fc.before + POLICY.notice - 90.0)
+    # Still stalled past that end: a catch-up may end it at any moment, like a last step.
+    still = [*stalled, O(90, 0.6), O(100, 0.6)]
+    fc = forecast(still)
+    assert fc is not None and fc.flat and fc.before < 100.0
+    assert next_delay(POLICY, now=100.0, started=0.0, observations=still) == POLICY.step_interval
+    # A line without a stall has no such end.
+    fc = forecast(line)
+    assert fc is not None and fc.before == math.inf
