@@ -59,10 +59,22 @@ def _eventually_prints(nb: NotebookPage, index: int, ok: Any, attempts: int = 20
 def _wait_phase(studio: Any, phase: str, count: int = 1, timeout: int = 120_000) -> None:
     if phase == "succeeded":
         # A finished generation's status bar is folded into the strip: its tile is what stays.
-        tile = studio.locator(".sw-strip-tile[data-status='completed']").nth(count - 1)
-        tile.wait_for(timeout=timeout)
-        return
-    studio.locator(f".sw-status[data-phase='{phase}']").nth(count - 1).wait_for(timeout=timeout)
+        target = studio.locator(".sw-strip-tile[data-status='completed']").nth(count - 1)
+    else:
+        target = studio.locator(f".sw-status[data-phase='{phase}']").nth(count - 1)
+    try:
+        target.wait_for(timeout=timeout)
+    except Exception as exc:
+        # Say what the Studio showed instead: its alerts, status bars and tiles.
+        shown = studio.evaluate(
+            """(el) => ({
+                alerts: [...el.querySelectorAll('[role=alert]')].map((n) => n.textContent).filter(Boolean),
+                bars: [...el.querySelectorAll('.sw-status')].map((n) => [n.dataset.phase, n.textContent]),
+                tiles: [...el.querySelectorAll('.sw-strip-tile')].map((n) => n.dataset.status),
+                buttons: [...el.querySelectorAll('.sw-pb button')].map((n) => [n.textContent, n.disabled]),
+            })"""
+        )
+        raise AssertionError(f"no {phase!r} #{count} within {timeout} ms; the Studio showed {shown}") from exc
 
 
 def _printed(nb: NotebookPage, index: int) -> str:
