@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 from ._store import SimTask, TaskStore
 from .render import render_video
@@ -32,8 +33,19 @@ class RenderQueue:
         self._closed = False
 
     def fraction(self, key: str) -> float:
-        """How much of the file ``key`` is encoded (0 to 1)."""
-        return self._progress.get(key, 0.0)
+        """How much of the file ``key`` is encoded (0 to 1), at least as much as a simulator on
+        the same state dir reported before it was closed: its render starts over in this one,
+        and a task's progress never goes back (a service restarting does not show it)."""
+        if key not in self._progress:
+            try:
+                self._progress[key] = float(self._mark(key).read_text(encoding="ascii"))
+            except (OSError, ValueError):
+                self._progress[key] = 0.0
+        return self._progress[key]
+
+    def _mark(self, key: str) -> Path:
+        # The highest fraction reported for a file still being rendered, beside where it will be.
+        return self._store.file_path(key).with_suffix(".progress")
 
     def ensure(self, task: SimTask) -> Future[int] | None:
         """The task's running render, started if its file is missing (None: exists or not needed)."""
@@ -50,15 +62,23 @@ class RenderQueue:
                 return None
             image = self._store.input_path(spec.image_sha256).read_bytes() if spec.image_sha256 else None
             fractions = self._progress
+            mark = self._mark(key)
+            before = self.fraction(key)
 
             def note(fraction: float, key: str = key) -> None:
                 if self._closed:  # render_video removes its partial file when this raises
                     raise RenderCancelled(key)
-                fractions[key] = max(fraction, fractions.get(key, 0.0))
+                if fraction > fractions.get(key, 0.0):
+                    fractions[key] = fraction
+                    if fraction > before:  # past what an earlier simulator reported: remember it
+                        mark.write_text(f"{fraction:.4f}", encoding="ascii")
 
-            future = self._executor.submit(
-                render_video, spec, target, image=image, threads=1, on_progress=note
-            )
+            def render() -> int:
+                frames = render_video(spec, target, image=image, threads=1, on_progress=note)
+                mark.unlink(missing_ok=True)  # the file says it all now
+                return frames
+
+            future = self._executor.submit(render)
             self._renders[key] = future
             return future
 

@@ -253,6 +253,33 @@ def test_instant_progress_follows_the_render(sim: Simulator) -> None:
     assert seen == sorted(seen) and seen[0] < 0.5 and len(set(seen)) > 3
 
 
+def test_a_restarted_simulator_never_reports_less_progress_than_before(tmp_path: Path) -> None:
+    # The durability machine saw 0.1675 then 0.05 on a loaded machine: the restarted simulator's
+    # render of the same video started over, and with it the progress it reported.
+    first = Simulator(speed="instant", state_dir=tmp_path / "sim")
+    task = first.engine.create(KEY, body("a restart mid-render", size="1280x720", seconds="12"))[0]
+    before = 0.0
+    while before < 0.2:
+        snap = first.engine.snapshot(task)
+        assert snap.status == "in_progress", "rendered before it could be interrupted"
+        before = snap.progress or 0.0
+        time.sleep(0.02)
+    first.close()  # the render stops, its partial file goes
+    again = Simulator(speed="instant", state_dir=tmp_path / "sim")
+    try:
+        seen = []
+        while True:
+            snap = again.engine.snapshot(again.engine.get(task.id) or task)
+            if snap.status == "completed":
+                break
+            seen.append(snap.progress or 0.0)
+            time.sleep(0.02)
+        assert seen and min(seen) >= before and seen == sorted(seen)
+        assert not list((tmp_path / "sim").rglob("*.progress"))  # done: the mark is gone
+    finally:
+        again.close()
+
+
 async def test_rendering_runs_in_a_worker_thread_not_on_the_event_loop(
     sim: Simulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
