@@ -58,6 +58,13 @@ def decode_frames(path: Path) -> list[np.ndarray[Any, Any]]:
         return [f.to_ndarray(format="rgb24") for f in container.decode(container.streams.video[0])]
 
 
+def first_frame(path: Path) -> np.ndarray[Any, Any]:
+    """The first picture of a video as an RGB array, decoding nothing after it."""
+    with av.open(str(path)) as container:
+        frame = next(container.decode(container.streams.video[0]))
+        return frame.to_ndarray(format="rgb24")
+
+
 def count_frames(path: Path) -> int:
     with av.open(str(path)) as container:
         return sum(1 for _ in container.decode(container.streams.video[0]))
