@@ -83,6 +83,8 @@ def run(quick: bool = False) -> Report:
     started = time.perf_counter()
     seconds = 4 if quick else 12
     rounds = 1 if quick else 5
+    # Fixed pauses (messages settling) are a fifth in a quick run: a smoke test, not a figure.
+    settle_ms = 60 if quick else 300
     names = list(CONTENDERS)
     results: dict[str, list[dict[str, float]]] = {n: [] for n in names}
     file_size = 0
@@ -116,7 +118,7 @@ def run(quick: bool = False) -> Report:
                 index = 1 + names.index(name)
                 nb.clear_outputs()
                 page.evaluate("() => { window.__bench.events = []; }")
-                page.wait_for_timeout(300)  # let clearing's own messages pass
+                page.wait_for_timeout(settle_ms)  # let clearing's own messages pass
                 received["ws"] = received["http"] = 0
                 nb.run_cell(index)
                 page.wait_for_function(
@@ -128,7 +130,7 @@ def run(quick: bool = False) -> Report:
                         "() => window.__bench.events.some(e => e.kind === 'painted')", timeout=5_000
                     )
                 events = page.evaluate("() => window.__bench.events")
-                page.wait_for_timeout(500)  # trailing messages (idle status, comm acks)
+                page.wait_for_timeout(settle_ms * 5 // 3)  # trailing messages (idle status, comm acks)
                 t0 = float(re.search(r"T0=([0-9.]+)", nb.output_text(index)).group(1))  # type: ignore[union-attr]
                 loaded = min(e["t"] for e in events if e["kind"] == "loadeddata")
                 painted = [e["t"] for e in events if e["kind"] == "painted"]

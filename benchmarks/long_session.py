@@ -165,6 +165,8 @@ def run(quick: bool = False) -> Report:
     widget_growth = {n: _studio_widgets(n) for n in gens[1:]}
     players = 3 if quick else 20
     gallery_sizes = (50, 100) if quick else (100, 500, 2000)
+    # Fixed pauses (garbage collection, media release) are a fifth in a quick run: a smoke test.
+    settle_ms = 100 if quick else 500
 
     rows: list[list[str]] = []
     rows.append(
@@ -224,7 +226,7 @@ def run(quick: bool = False) -> Report:
             nb.run_cell(2, timeout_ms=900_000)
             set_source(2, f"N = {n - done}", "N = 0")
             done = n
-            page.wait_for_timeout(500)
+            page.wait_for_timeout(settle_ms)
             widgets = int(nb.output_text(2).split()[1])
             tab = _tab(cdp)
             # Key to screen: a key press in the Prompt box until the next frame shows it.
@@ -263,7 +265,7 @@ def run(quick: bool = False) -> Report:
         # -- K player cells vs ipywidgets.Video -----------------------------------------
         for name, first in (("sw.VideoPlayer", 3), ("ipywidgets.Video", 3 + players)):
             nb.clear_outputs()
-            page.wait_for_timeout(1000)
+            page.wait_for_timeout(2 * settle_ms)
             base = _tab(cdp)
             for i in range(players):
                 nb.run_cell(first + i)
@@ -275,7 +277,7 @@ def run(quick: bool = False) -> Report:
             )
             shown = _tab(cdp)
             nb.clear_outputs()
-            page.wait_for_timeout(2000)
+            page.wait_for_timeout(4 * settle_ms)
             cleared = _tab(cdp)
             player_rows[name] = {
                 "shown_heap": (shown["heap"] - base["heap"]) / players,

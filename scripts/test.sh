@@ -4,7 +4,7 @@
 # Usage: scripts/test.sh [extra pytest args]
 # Environment: SORA_VENV (default .venv), PYTHON (interpreter used to create it),
 # CHROMIUM (default /usr/bin/chromium; installed with apt-get when missing and we are root),
-# SORA_TEST_WORKERS (workers of the first stage, default 3; 0 runs it in one process),
+# SORA_TEST_WORKERS (workers of the first stage, default 4; 0 runs it in one process),
 # SORA_BROWSER_WORKERS (workers of the browser stage, default 2; 0 runs it in one process),
 # SORA_BROWSER_LOCK (a file: the browser stage waits for an flock on it, so several checkouts
 # on one machine take turns with JupyterLab and Chromium; unset: no lock).
@@ -75,10 +75,11 @@ mypy_out="$(mktemp)"
 mypy_start=$SECONDS
 "$VPY" -m mypy --strict >"$mypy_out" 2>&1 &
 mypy_pid=$!
-# Two cores run three workers well: most tests wait on a subprocess, a kernel or a socket part
-# of the time. worksteal evens out the long tests (storyboards, notebooks) across workers.
+# Two cores run four workers well: most tests wait on a subprocess, a kernel or a socket part
+# of the time (measured side by side at load 7-9: 4 workers 285 s, 3 workers 383 s). worksteal
+# evens out the long tests (storyboards, notebooks) across workers.
 pytest_stage "unit, integration and notebooks" "not browser and not live" \
-    -n "${SORA_TEST_WORKERS:-3}" --dist worksteal "$@"
+    -n "${SORA_TEST_WORKERS:-4}" --dist worksteal "$@"
 mypy_rc=0
 wait "$mypy_pid" || mypy_rc=$?
 say "mypy --strict"

@@ -36,7 +36,9 @@ Fixtures (all documented below):
   (and by ``open_notebook``, the tail of the Jupyter server log).
 - ``open_notebook`` (function): ``open_notebook(cells, *, server=None, name="test.ipynb")`` writes
   a notebook with ``cells`` (strings are code cells; pass ``nbformat`` cells for markdown) into a
-  directory of its own, opens it in ``page`` and waits for the kernel; returns a
+  directory of its own, opens it (in JupyterLab: in the module's reusable JupyterLab page,
+  ``lab_pages``, unless the test asks for ``page``; otherwise in ``page``) and waits for the
+  kernel; returns a
   :class:`NotebookPage` with ``run_all``, ``run_cell``, ``output``, ``dismiss_toasts``,
   ``set_theme``, ``wait_for_video``, ``screenshot``, ``save`` and ``js_errors``.
 
@@ -403,26 +405,136 @@ class PageLog:
     errors: list[str] = field(default_factory=list)
 
 
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+def _new_page(browser: Any) -> Any:
+    """A page in a browser context of its own (1280x900, 30 s default timeout)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(30_000)
+    return context.new_page()
+
+
+def _listen(page: Any, log: PageLog) -> Callable[[], None]:
+    """Record ``page``'s console and uncaught errors in ``log``; return what stops recording."""
+
+    def console(msg: Any) -> None:
+        log.console.append(f"[{msg.type}] {msg.text}")
+
+    def error(exc: Any) -> None:
+        log.errors.append(f"{exc}\n{exc.stack or ''}")
+
+    page.on("console", console)
+    page.on("pageerror", error)
+
+    def stop() -> None:
+        page.remove_listener("console", console)
+        page.remove_listener("pageerror", error)
+
+    return stop
+
+
+def _failed(request: pytest.FixtureRequest) -> bool:
+    """Whether the requesting test failed (in its setup or its call)."""
+    return any(getattr(getattr(request.node, f"rep_{w}", None), "failed", False) for w in ("setup", "call"))
+
+
+def _keep_failure(page: Any, log: PageLog, request: pytest.FixtureRequest) -> None:
+    """Write the failed test's full-page screenshot and browser console to its artefacts."""
+    target = artifacts_dir(request)
+    try:
+        page.screenshot(path=str(target / "FAILED.png"), full_page=True)
+    except Exception as exc:  # a crashed page must not hide the real failure
+        (target / "FAILED-screenshot-error.txt").write_text(repr(exc))
+    (target / "console.txt").write_text("\n".join([*log.console, "-- page errors --", *log.errors]))
+
+
 @pytest.fixture
 def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     """A fresh page; on failure its screenshot and console go to ``test-artifacts/<test>/``."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(30_000)
-    new_page = context.new_page()
+    new_page = _new_page(browser)
     log = PageLog()
-    new_page.on("console", lambda msg: log.console.append(f"[{msg.type}] {msg.text}"))
-    new_page.on("pageerror", lambda exc: log.errors.append(f"{exc}\n{exc.stack or ''}"))
+    _listen(new_page, log)
     request.node.sora_page_log = log  # read by open_notebook for NotebookPage.js_errors
     yield new_page
-    failed = any(getattr(getattr(request.node, f"rep_{w}", None), "failed", False) for w in ("setup", "call"))
-    if failed:
-        target = artifacts_dir(request)
+    if _failed(request):
+        _keep_failure(new_page, log, request)
+    new_page.context.close()
+
+
+# Whether a JupyterLab page handed back by a passed test can open the next test's notebook: the
+# app is there, every main-area document was closed (JupyterLab then shows its Launcher) and with
+# them every widget view (no cell, output or widget element is left in the page), no dialog is
+# open and the theme is light again.
+_REUSABLE_JS = """
+() => {
+  const app = window.jupyterapp;
+  return !!app && [...app.shell.widgets("main")].every((w) => !w.context)
+    && !document.querySelector(".jp-Dialog, .jp-Notebook, .jp-OutputArea, [class^='sw-'], [class*=' sw-']")
+    && document.body.dataset.jpThemeLight === "true";
+}
+"""
+# Close every document in the main area without asking (its kernel is shut down by the caller).
+_CLOSE_ALL_JS = """
+() => { for (const w of [...window.jupyterapp.shell.widgets("main")]) w.dispose(); }
+"""
+
+
+class LabPages:
+    """At most one JupyterLab page kept between the tests of a module (see ``open_notebook``).
+
+    Loading JupyterLab in a fresh page costs seconds of CPU per test (most of a browser test's
+    setup on two cores); opening the next notebook in a page that already shows the app does
+    not. A page is handed back only by a test that passed and asked for no ``page`` of its own,
+    with its documents closed and its kernel shut down; it is taken again only if nothing of
+    the previous test is left in it (``_REUSABLE_JS``), with the viewport and permissions reset.
+    Each test still gets its own notebook, kernel and widget manager.
+    """
+
+    def __init__(self, browser: Any) -> None:
+        self.browser = browser
+        self._page: Any = None
+        self._server: JupyterServer | None = None
+
+    def take(self, server: JupyterServer) -> tuple[Any, bool]:
+        """A page for a notebook on ``server``, and whether it already shows that server's app."""
+        page, self._page = self._page, None
+        if page is not None and self._server is server and page.url.startswith(server.url + "/"):
+            try:
+                if page.evaluate(_REUSABLE_JS):
+                    page.set_viewport_size(VIEWPORT)
+                    page.context.clear_permissions()
+                    return page, True
+            except playwright_sync.Error:
+                pass
+        if page is not None:
+            page.context.close()
+        return _new_page(self.browser), False
+
+    def give_back(self, page: Any, server: JupyterServer) -> None:
+        """Close every document in ``page`` and keep it for the next notebook on ``server``
+        (the caller shuts the kernels down); a page that cannot do that is closed instead."""
+        self.close()
         try:
-            new_page.screenshot(path=str(target / "FAILED.png"), full_page=True)
-        except Exception as exc:  # a crashed page must not hide the real failure
-            (target / "FAILED-screenshot-error.txt").write_text(repr(exc))
-        (target / "console.txt").write_text("\n".join([*log.console, "-- page errors --", *log.errors]))
-    context.close()
+            page.evaluate(_CLOSE_ALL_JS)
+        except playwright_sync.Error:
+            page.context.close()
+            return
+        self._page, self._server = page, server
+
+    def close(self) -> None:
+        """Close the kept page, if any."""
+        if self._page is not None:
+            self._page.context.close()
+            self._page = None
+
+
+@pytest.fixture(scope="module")
+def lab_pages(browser: Any) -> Iterator[LabPages]:
+    """The module's reusable JupyterLab page (same scope as ``browser``, which it lives in)."""
+    pages = LabPages(browser)
+    yield pages
+    pages.close()
 
 
 # JavaScript run in the page: the state of the open notebook, read from JupyterLab's own models.
@@ -483,6 +595,24 @@ class NotebookPage:
             " && window.jupyterapp.shell.currentWidget.sessionContext",
             timeout=APP_READY_TIMEOUT_MS,
         )
+        self._wait_for_kernel()
+
+    def open_in_place(self) -> None:
+        """Open the notebook in the page, which already shows its JupyterLab (no reload), and
+        wait until its kernel is idle, as :meth:`goto` does."""
+        relative = self.path.relative_to(self.server.root).as_posix()
+        self.page.evaluate(
+            "(p) => { window.jupyterapp.commands.execute('docmanager:open', {path: p}); }", relative
+        )
+        self.page.wait_for_function(
+            "(p) => { const w = window.jupyterapp.shell.currentWidget;"
+            " return w && w.context && w.context.path === p && w.sessionContext; }",
+            arg=relative,
+            timeout=APP_READY_TIMEOUT_MS,
+        )
+        self._wait_for_kernel()
+
+    def _wait_for_kernel(self) -> None:
         self.page.evaluate(
             "async () => { const w = window.jupyterapp.shell.currentWidget;"
             " await w.context.ready; await w.sessionContext.ready; }"
@@ -674,15 +804,21 @@ class NotebookPage:
 
 
 @pytest.fixture
-def open_notebook(request: pytest.FixtureRequest, page: Any) -> Iterator[Callable[..., NotebookPage]]:
+def open_notebook(
+    request: pytest.FixtureRequest, lab_pages: LabPages
+) -> Iterator[Callable[..., NotebookPage]]:
     """Return ``open(cells, *, server=None, name="test.ipynb") -> NotebookPage``.
 
     ``server`` defaults to the session's JupyterLab; pass ``jupyter_notebook7`` to use Notebook 7.
     Each test gets its own directory in the server root (its kernel's cwd and SORA_WIDGETS_HOME).
+    A test's first JupyterLab notebook opens in the module's reusable JupyterLab page
+    (:class:`LabPages`) unless the test asks for ``page`` itself (to prepare it, e.g. with an init
+    script): then, and for Notebook 7, it opens in the test's fresh ``page``.
     """
     directory = safe_name(request.node.name)
     artifacts = artifacts_dir(request)
     opened: list[NotebookPage] = []
+    kept: dict[str, Any] = {}  # the reusable page this test took, and what stops its log
 
     def _open(
         cells: Sequence[str | nbformat.NotebookNode],
@@ -692,15 +828,32 @@ def open_notebook(request: pytest.FixtureRequest, page: Any) -> Iterator[Callabl
     ) -> NotebookPage:
         chosen = server if server is not None else request.getfixturevalue("jupyter_lab")
         path = chosen.write_notebook(cells, directory=directory, name=name)
+        if chosen.kind == "lab" and not opened and "page" not in request.fixturenames:
+            page, in_place = lab_pages.take(chosen)
+            log = PageLog()
+            request.node.sora_page_log = log
+            kept.update(page=page, server=chosen, log=log, stop=_listen(page, log))
+        else:
+            page, in_place = request.getfixturevalue("page"), False
         notebook = NotebookPage(
             page=page, server=chosen, path=path, artifacts=artifacts, log=request.node.sora_page_log
         )
         opened.append(notebook)
-        notebook.goto()
+        if in_place:
+            notebook.open_in_place()
+        else:
+            notebook.goto()
         return notebook
 
     yield _open
-    failed = any(getattr(getattr(request.node, f"rep_{w}", None), "failed", False) for w in ("setup", "call"))
+    failed = _failed(request)
+    if kept:
+        kept["stop"]()
+        if failed:
+            _keep_failure(kept["page"], kept["log"], request)
+            kept["page"].context.close()
+        else:
+            lab_pages.give_back(kept["page"], kept["server"])
     for notebook in opened:
         if failed:
             (artifacts / f"server-{notebook.server.kind}.log").write_text(notebook.server.log_tail(20_000))

@@ -6,9 +6,11 @@ check the machinery (server, kernel, anywidget front end, Chromium's H.264 decod
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from .conftest import JupyterServer, NotebookPage, write_test_mp4
+from .conftest import JupyterServer, LabPages, NotebookPage, write_test_mp4
 
 pytestmark = pytest.mark.browser
 
@@ -103,3 +105,38 @@ def test_error_in_a_cell_is_reported_with_its_traceback(open_notebook) -> None:
     nb = open_notebook(["x = 1", "raise ValueError('boom from the kernel')", "y = 2"])
     with pytest.raises(AssertionError, match="ValueError: boom from the kernel"):
         nb.run_all(timeout_ms=60_000)
+
+
+def test_a_reused_lab_page_keeps_nothing_of_the_previous_notebook(
+    lab_pages: LabPages, jupyter_lab: JupyterServer, tmp_path: Path
+) -> None:
+    # open_notebook hands a passed test's JupyterLab page to the next test of the module. The
+    # next notebook must get a new kernel and a page without the previous widgets, and the page
+    # must really be reused (if it never were, the other tests would silently pay a reload each).
+    directory = jupyter_lab.root / "reused-page-first"
+    directory.mkdir(parents=True, exist_ok=True)
+    write_test_mp4(directory / "smoke.mp4", width=WIDTH, height=HEIGHT)
+    first_path = jupyter_lab.write_notebook([SMOKE_WIDGET, "left_over = 1"], directory=directory.name)
+    lab_pages.close()  # drop a page an earlier test handed back: start from a fresh one
+    page, in_place = lab_pages.take(jupyter_lab)
+    assert not in_place
+    first = NotebookPage(page=page, server=jupyter_lab, path=first_path, artifacts=tmp_path)
+    first.goto()
+    first.run_all()
+    first.output(0).locator(".smoke-text", has_text="count is 0").wait_for()
+    lab_pages.give_back(page, jupyter_lab)
+    jupyter_lab.shutdown_sessions(first_path)
+
+    again, in_place = lab_pages.take(jupyter_lab)
+    assert in_place and again is page
+    second_path = jupyter_lab.write_notebook(
+        ["print('left_over' in globals(), 'smoke' in globals())"], directory="reused-page-second"
+    )
+    second = NotebookPage(page=again, server=jupyter_lab, path=second_path, artifacts=tmp_path)
+    second.open_in_place()
+    second.run_all()
+    assert second.printed(0) == "False False"
+    assert page.locator(".smoke-text, .smoke-video").count() == 0
+    assert page.locator(".jp-Notebook").count() == 1
+    lab_pages.give_back(again, jupyter_lab)
+    jupyter_lab.shutdown_sessions(second_path)

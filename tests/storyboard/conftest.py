@@ -12,6 +12,7 @@ import pytest
 
 from sora_widgets.client import SoraClient
 from sora_widgets.simulator import FaultPlan, Simulator
+from sora_widgets.transport import PollPolicy
 from tests.client_fixture import client  # noqa: F401  (a fixture, found by name)
 
 KEY = "canary-BOARD-KEY-5e1f0a9c77"
@@ -27,6 +28,9 @@ STORY = (
 # decodes cost about a sixteenth. Requests, tasks, prices and frame counts keep the real size and
 # length; the tests that check pixels against the requested size use ``full_size_client``.
 SMALL = 0.25
+# Instant renders are done well before the default first poll (1 s): poll every 50 ms at first,
+# or each shot of a chain waits a second for nothing (the schedule is tested in tests/transport).
+FIRST_POLLS_FAST = PollPolicy(fast_interval=0.05)
 
 
 def make_simulator(render_scale: float = SMALL) -> Simulator:
@@ -39,6 +43,7 @@ def make_client() -> Callable[..., SoraClient]:
     """A new client and simulator on the same home each call: a call after another is a restart."""
 
     def make(**kwargs: Any) -> SoraClient:
+        kwargs.setdefault("poll_policy", FIRST_POLLS_FAST)
         return SoraClient(KEY, connect=kwargs.pop("simulator", None) or make_simulator(), **kwargs)
 
     return make
@@ -56,6 +61,13 @@ def decode_frames(path: Path) -> list[np.ndarray[Any, Any]]:
     """Every picture of a video as RGB arrays (PyAV)."""
     with av.open(str(path)) as container:
         return [f.to_ndarray(format="rgb24") for f in container.decode(container.streams.video[0])]
+
+
+def first_frame(path: Path) -> np.ndarray[Any, Any]:
+    """The first picture of a video as an RGB array, decoding nothing after it."""
+    with av.open(str(path)) as container:
+        frame = next(container.decode(container.streams.video[0]))
+        return frame.to_ndarray(format="rgb24")
 
 
 def count_frames(path: Path) -> int:

@@ -10,7 +10,7 @@ import pytest
 from sora_widgets.av.film import join_videos, last_frame, probe
 from sora_widgets.simulator.render import RenderSpec, render_video, seed_of
 
-from .conftest import count_frames, decode_frames, decoded_audio
+from .conftest import count_frames, decode_frames, decoded_audio, first_frame
 
 
 def clip(
@@ -33,6 +33,8 @@ def test_equal_setups_are_copied_packet_for_packet(tmp_path: Path) -> None:
     assert len(frames) == 180
     assert np.array_equal(frames[59], decode_frames(a)[-1])
     assert np.array_equal(frames[60], decode_frames(b)[0])
+    # The tests' helper that decodes only a video's first picture gets that same picture.
+    assert np.array_equal(first_frame(b), decode_frames(b)[0])
 
 
 def test_different_encoder_setups_or_sizes_are_encoded_again(tmp_path: Path) -> None:

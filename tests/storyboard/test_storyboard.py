@@ -30,7 +30,7 @@ from sora_widgets.storyboard import (
     Storyboard,
 )
 
-from .conftest import KEY, SMALL, STORY, count_frames, decode_frames, decoded_audio
+from .conftest import KEY, SMALL, STORY, count_frames, decode_frames, decoded_audio, first_frame
 
 # Mean absolute difference (0-255 per channel) allowed between a picture and its re-encoded copy.
 CODEC_TOLERANCE = 6.0
@@ -76,10 +76,10 @@ async def test_last_frame_chain_starts_each_shot_on_the_last_frame_of_the_one_be
             reference = np.asarray(im.convert("RGB"))
         assert np.array_equal(reference, expected)  # lossless PNG of the decoded last frame
         # What came back: the next shot's first picture is that frame again (within the codec).
-        first = decode_frames(after.path)[0]
+        first = first_frame(after.path)
         assert mad(first, expected) < CODEC_TOLERANCE
         # ... and not just any picture: the previous shot's first frame is far from it.
-        assert mad(first, decode_frames(before.path)[0]) > 4 * CODEC_TOLERANCE
+        assert mad(first, first_frame(before.path)) > 4 * CODEC_TOLERANCE
         # Its thumbnail (Gallery and Studio tiles) is its own, not the previous shot's picture
         # its first frame repeats: a frame from further into the shot.
         thumb = _thumbnail(after.path)

@@ -86,13 +86,24 @@ def sim_state(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 @pytest.fixture
-async def client(sim_state: Any) -> Any:
-    """A SoraClient on an instant in-process simulator, journaling into the test's own home."""
+async def client(sim_state: Any, request: pytest.FixtureRequest) -> Any:
+    """A SoraClient on an instant in-process simulator, journaling into the test's own home.
+
+    Its first polls come every 50 ms. A test module that never looks at the pixels' size sets
+    ``SIM_RENDER_SCALE = 0.25``: its videos are then drawn at a quarter of their size
+    (``Simulator(render_scale=...)``; tasks and answers still say the requested size), a
+    sixteenth of the encoding work.
+    """
     from sora_widgets.client import SoraClient
     from sora_widgets.simulator import Simulator
+    from sora_widgets.transport import PollPolicy
 
-    simulator = Simulator(speed="instant", state_dir=sim_state)
-    c = SoraClient(CANARY_KEY, connect=simulator)
+    scale = getattr(request.module, "SIM_RENDER_SCALE", 1.0)
+    simulator = Simulator(speed="instant", state_dir=sim_state, render_scale=scale)
+    # An instant render is done in a fraction of a second; the default policy's first poll comes
+    # after 1 s, a second of idle waiting per generation here. The widgets, not the poll
+    # schedule, are under test (tests/transport and tests/client check the default policy).
+    c = SoraClient(CANARY_KEY, connect=simulator, poll_policy=PollPolicy(fast_interval=0.05))
     yield c
     await c.aclose()
     if c.journal is not None:

@@ -18,6 +18,10 @@ from sora_widgets.widgets.studio import Studio
 
 from .conftest import CANARY_KEY, RecordingComm, browser_sets, from_browser
 
+# Widgets, jobs, journal and requested sizes are checked here, never decoded pixels: quarter-size
+# renders (``client`` in conftest.py).
+SIM_RENDER_SCALE = 0.25
+
 
 async def test_generate_returns_at_once_and_several_run_side_by_side(client: Any) -> None:
     studio = Studio(client)
