@@ -709,6 +709,9 @@ class PromptBuilder(SoraWidget, front="prompt_builder"):
         name = str(content.get("name") or "upload")[:200]
         slot = content.get("slot")
         self.show_error(None)
+        # The page's form comes with the file: the typed item this image is for may have been
+        # added just before, in a state update still on its way (ipywidgets holds them back).
+        self._apply_form(content.get("form") or {})
         self.set_image(bytes(buffers[0]), name=name, slot=str(slot) if slot else None)
 
     def _apply_form(self, form: dict[str, Any]) -> None:

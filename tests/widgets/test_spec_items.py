@@ -161,6 +161,30 @@ async def test_moving_an_image_item_takes_its_picked_image_with_it(
     assert "images" in builder.error and "no list of typed items" in builder.error
 
 
+async def test_an_image_picked_for_a_row_the_kernel_has_not_heard_of_yet_is_kept(
+    specs: list[ModelSpec],
+) -> None:
+    # ci21: the row's state update was held back by ipywidgets while the upload (a custom
+    # message) went at once; the kernel had no such picker and the picked image was lost.
+    builder = PromptBuilder(models=specs)
+    browser_sets(builder, model=DANCE, text="A paper boat")
+    page = {
+        **builder.values,
+        "content.0.type": "text",
+        "content.0.text": "rain",
+        "content.1.type": "image_url",
+    }
+    slot = "content.1.image_url.url"
+    from_browser(
+        builder,
+        {"type": "upload", "slot": slot, "name": "boat.png", "form": {"values": page}},
+        [_png(300, 200)],
+    )
+    assert "boat.png" in builder.slots[slot]["label"] and builder.error == ""
+    browser_sets(builder, values=page)  # the held-back update, arriving late: nothing lost
+    assert "boat.png" in builder.slots[slot]["label"]
+
+
 async def test_a_form_built_on_the_model_before_keeps_only_what_the_picked_model_draws(
     specs: list[ModelSpec],
 ) -> None:

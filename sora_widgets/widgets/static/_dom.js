@@ -91,14 +91,16 @@ export function isCtrlEnter(event) {
 }
 
 // An image file input and the button that opens it: a chosen file goes to the kernel as bytes in
-// an "upload" message (with `fields`, such as the slot it is for). `on` listens (and keeps the undo).
+// an "upload" message (with `fields`, such as the slot it is for; a function is called when the
+// file is sent, so it can carry the form as the page shows it then). `on` listens (and keeps the undo).
 export function imageUpload(model, on, { fields = {}, props = {}, chooseText }) {
   const file = h("input", { type: "file", accept: "image/jpeg,image/png,image/webp,image/*", ...props });
   on(file, "change", async () => {
     const chosen = file.files && file.files[0];
     if (!chosen) return;
     const data = await chosen.arrayBuffer();
-    model.send({ type: "upload", ...fields, name: chosen.name, mime: chosen.type }, undefined, [data]);
+    const extra = typeof fields === "function" ? fields() : fields;
+    model.send({ type: "upload", ...extra, name: chosen.name, mime: chosen.type }, undefined, [data]);
     file.value = "";
   });
   const choose = h("button", { class: "sw-btn", type: "button", text: chooseText });

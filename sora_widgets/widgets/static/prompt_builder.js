@@ -17,7 +17,7 @@ export { RESYNC_IDLE_MS, RESYNC_RETRY_MS, SHOT_FIELDS } from "./builder_form.js"
 function layoutBuilder(pb, el) {
   const ui = { ...modelPart(pb), ...promptPart(pb), size: sizePart(pb), ...imagePart(pb), ...remixPart(pb) };
   Object.assign(ui, actionsPart(pb, ui));
-  ui.spec = mountSpecControls(pb.model, { set: pb.sync.set, listen: pb.on });
+  ui.spec = mountSpecControls(pb.model, { set: pb.sync.set, listen: pb.on, form: pb.sync.form });
   pb.cleanups.push(ui.spec.dispose);
   ui.soraRows = [
     h("div", { class: "sw-pb-row" }, [ui.size.orientation.fieldset, ui.size.secondsHolder]),

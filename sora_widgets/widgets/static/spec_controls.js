@@ -89,7 +89,10 @@ function imagePicker(sc, control) {
   const { model } = sc;
   const slot = control.name;
   const name = control.label.toLowerCase();
-  const { file, choose } = imageUpload(model, sc.listen, { fields: { slot }, props: { class: "sw-pb-file" }, chooseText: `Choose ${name}…` });
+  // The form goes with the file: a typed item's row added just before may not have reached the
+  // kernel yet (ipywidgets holds state updates back while messages are in flight; this one is not).
+  const fields = () => ({ slot, form: sc.form() });
+  const { file, choose } = imageUpload(model, sc.listen, { fields, props: { class: "sw-pb-file" }, chooseText: `Choose ${name}…` });
   const remove = h("button", { class: "sw-btn", type: "button", text: `Remove ${name}` });
   sc.listen(remove, "click", () => model.send({ type: "clear_image", slot }));
   const preview = h("img", { class: "sw-pb-preview", alt: `${control.label} as it will be sent` });
@@ -108,10 +111,11 @@ function imagePicker(sc, control) {
   return [node, paint];
 }
 
-export function mountSpecControls(model, { set, listen }) {
+export function mountSpecControls(model, { set, listen, form }) {
   const box = h("div", { class: "sw-spec" });
-  // previews: slot -> object URL of its preview; builders/setValues: for the typed-items rows.
-  const sc = { model, set, listen, previews: {}, builders: BUILDERS };
+  // previews: slot -> object URL of its preview; builders/setValues: for the typed-items rows;
+  // form: what the page set that the kernel has not confirmed (sent with an image).
+  const sc = { model, set, listen, form, previews: {}, builders: BUILDERS };
   sc.setValues = (changes) => setValues(sc, changes);
   let painters = [];
 

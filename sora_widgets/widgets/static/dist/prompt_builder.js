@@ -50,7 +50,8 @@ function imageUpload(model, on, { fields = {}, props = {}, chooseText }) {
     const chosen = file.files && file.files[0];
     if (!chosen) return;
     const data = await chosen.arrayBuffer();
-    model.send({ type: "upload", ...fields, name: chosen.name, mime: chosen.type }, void 0, [data]);
+    const extra = typeof fields === "function" ? fields() : fields;
+    model.send({ type: "upload", ...extra, name: chosen.name, mime: chosen.type }, void 0, [data]);
     file.value = "";
   });
   const choose = h("button", { class: "sw-btn", type: "button", text: chooseText });
@@ -539,7 +540,8 @@ function imagePicker(sc, control) {
   const { model } = sc;
   const slot = control.name;
   const name = control.label.toLowerCase();
-  const { file, choose } = imageUpload(model, sc.listen, { fields: { slot }, props: { class: "sw-pb-file" }, chooseText: `Choose ${name}…` });
+  const fields = () => ({ slot, form: sc.form() });
+  const { file, choose } = imageUpload(model, sc.listen, { fields, props: { class: "sw-pb-file" }, chooseText: `Choose ${name}…` });
   const remove = h("button", { class: "sw-btn", type: "button", text: `Remove ${name}` });
   sc.listen(remove, "click", () => model.send({ type: "clear_image", slot }));
   const preview = h("img", { class: "sw-pb-preview", alt: `${control.label} as it will be sent` });
@@ -557,9 +559,9 @@ function imagePicker(sc, control) {
   };
   return [node, paint2];
 }
-function mountSpecControls(model, { set, listen: listen2 }) {
+function mountSpecControls(model, { set, listen: listen2, form }) {
   const box = h("div", { class: "sw-spec" });
-  const sc = { model, set, listen: listen2, previews: {}, builders: BUILDERS };
+  const sc = { model, set, listen: listen2, form, previews: {}, builders: BUILDERS };
   sc.setValues = (changes) => setValues(sc, changes);
   let painters = [];
   function build() {
@@ -601,7 +603,7 @@ function mountSpecControls(model, { set, listen: listen2 }) {
 function layoutBuilder(pb, el) {
   const ui = { ...modelPart(pb), ...promptPart(pb), size: sizePart(pb), ...imagePart(pb), ...remixPart(pb) };
   Object.assign(ui, actionsPart(pb, ui));
-  ui.spec = mountSpecControls(pb.model, { set: pb.sync.set, listen: pb.on });
+  ui.spec = mountSpecControls(pb.model, { set: pb.sync.set, listen: pb.on, form: pb.sync.form });
   pb.cleanups.push(ui.spec.dispose);
   ui.soraRows = [
     h("div", { class: "sw-pb-row" }, [ui.size.orientation.fieldset, ui.size.secondsHolder]),
