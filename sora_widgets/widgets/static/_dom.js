@@ -90,6 +90,17 @@ export function isCtrlEnter(event) {
   return event.key === "Enter" && (event.ctrlKey || event.metaKey);
 }
 
+// A control that cannot be used here (a move past the end of a list, "Add item" when full): off,
+// and marked so that a pass switching a whole form on or off leaves it off (`unavailable`).
+export function setUnavailable(node, off) {
+  node.dataset.unavailable = String(off);
+  node.disabled = off;
+}
+
+export function unavailable(node) {
+  return node.dataset.unavailable === "true";
+}
+
 // An image file input and the button that opens it: a chosen file goes to the kernel as bytes in
 // an "upload" message (with `fields`, such as the slot it is for; a function is called when the
 // file is sent, so it can carry the form as the page shows it then). `on` listens (and keeps the undo).

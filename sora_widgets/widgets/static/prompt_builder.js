@@ -4,7 +4,7 @@
 // (the regions: model, prompt, size, image, remix, actions), spec_controls.js (a catalog model's
 // own controls) and coach.js (the prompt coach's checklist).
 
-import { activeIn, bufferUrl, choiceOptions, h, keepKeys, listen } from "./_dom.js";
+import { activeIn, bufferUrl, choiceOptions, h, keepKeys, listen, unavailable } from "./_dom.js";
 import { SHOT_FIELDS, formSync } from "./builder_form.js";
 import { actionsPart, imagePart, modelPart, promptPart, remixPart, sizePart } from "./builder_parts.js";
 import { coachChecklist } from "./coach.js";
@@ -103,11 +103,8 @@ function paintActions(model, ui) {
   ui.again.textContent = model.get("repeat_label") || "Generate again";
   repeat.hidden = !model.get("repeat_label") || generate.hidden;
   const off = model.get("disabled");
-  // A control that says it is unavailable (data-unavailable: a move past the end of the list,
-  // "Add item" when full) stays off.
-  for (const node of ui.root.querySelectorAll("input, textarea, button")) {
-    node.disabled = off || node.dataset.unavailable === "true";
-  }
+  // A control that is unavailable (a move past the end of the list, "Add item" when full) stays off.
+  for (const node of ui.root.querySelectorAll("input, textarea, button")) node.disabled = off || unavailable(node);
   // Nothing to send yet: Generate waits for a prompt (the placeholder and the title say so).
   const noPrompt = !model.get("text").trim() && SHOT_FIELDS.every(([trait]) => !model.get(trait).trim());
   const empty = noPrompt && !hasItems(model); // typed items (a content array) can carry the prompt

@@ -5,7 +5,7 @@
 // "<name>.<row id>.<field>"; a row id is never reused while the row exists, so an image picked
 // for a row (slot "<name>.<id>.image_url.url") stays with it. Nothing here knows a model.
 
-import { activeIn, h, labelled } from "./_dom.js";
+import { activeIn, h, labelled, setUnavailable } from "./_dom.js";
 
 const ROW_KEY = /^(\d+)\.(.+)$/;
 
@@ -91,12 +91,11 @@ function buildRow(sc, control, id, type, n, redraw) {
     });
     return button;
   });
-  // data-unavailable: the builder's enable/disable pass leaves these off (a focused button
+  // Unavailable, not just disabled: the builder's enable pass leaves them off (a focused button
   // disabled for a moment loses the keyboard).
   const ends = (count) => {
-    moves[0].dataset.unavailable = String(n === 1);
-    moves[1].dataset.unavailable = String(n === count);
-    for (const button of moves) button.disabled = button.dataset.unavailable === "true";
+    setUnavailable(moves[0], n === 1);
+    setUnavailable(moves[1], n === count);
   };
   const remove = h("button", { class: "sw-btn", type: "button", text: `Remove item ${n}` });
   const fields = (control.fields[type] || []).map((f) => fieldControl(control, id, n, f));
@@ -172,8 +171,7 @@ export function itemsEditor(sc, control) {
     drawn = next;
     placeRows(rows, [...next.values()].map(([row]) => row), node);
     full.textContent = control.max_items && now.length >= control.max_items ? `at most ${control.max_items} items` : "";
-    add.dataset.unavailable = String(Boolean(control.max_items && now.length >= control.max_items));
-    add.disabled = add.dataset.unavailable === "true";
+    setUnavailable(add, Boolean(control.max_items && now.length >= control.max_items));
     const active = activeIn(node);
     for (const [name, painter] of painters) {
       const field = rows.querySelector(`[data-name="${CSS.escape(name)}"]`);

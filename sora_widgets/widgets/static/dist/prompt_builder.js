@@ -44,6 +44,13 @@ function choiceOptions(choices) {
 function isCtrlEnter(event) {
   return event.key === "Enter" && (event.ctrlKey || event.metaKey);
 }
+function setUnavailable(node, off) {
+  node.dataset.unavailable = String(off);
+  node.disabled = off;
+}
+function unavailable(node) {
+  return node.dataset.unavailable === "true";
+}
 function imageUpload(model, on, { fields = {}, props = {}, chooseText }) {
   const file = h("input", { type: "file", accept: "image/jpeg,image/png,image/webp,image/*", ...props });
   on(file, "change", async () => {
@@ -382,9 +389,8 @@ function buildRow(sc, control, id, type, n, redraw) {
     return button;
   });
   const ends = (count) => {
-    moves[0].dataset.unavailable = String(n === 1);
-    moves[1].dataset.unavailable = String(n === count);
-    for (const button of moves) button.disabled = button.dataset.unavailable === "true";
+    setUnavailable(moves[0], n === 1);
+    setUnavailable(moves[1], n === count);
   };
   const remove = h("button", { class: "sw-btn", type: "button", text: `Remove item ${n}` });
   const fields = (control.fields[type] || []).map((f) => fieldControl(control, id, n, f));
@@ -454,8 +460,7 @@ function itemsEditor(sc, control) {
     drawn = next;
     placeRows(rows, [...next.values()].map(([row]) => row), node);
     full.textContent = control.max_items && now.length >= control.max_items ? `at most ${control.max_items} items` : "";
-    add.dataset.unavailable = String(Boolean(control.max_items && now.length >= control.max_items));
-    add.disabled = add.dataset.unavailable === "true";
+    setUnavailable(add, Boolean(control.max_items && now.length >= control.max_items));
     const active = activeIn(node);
     for (const [name, painter] of painters) {
       const field2 = rows.querySelector(`[data-name="${CSS.escape(name)}"]`);
@@ -683,9 +688,7 @@ function paintActions(model, ui) {
   ui.again.textContent = model.get("repeat_label") || "Generate again";
   repeat.hidden = !model.get("repeat_label") || generate.hidden;
   const off = model.get("disabled");
-  for (const node of ui.root.querySelectorAll("input, textarea, button")) {
-    node.disabled = off || node.dataset.unavailable === "true";
-  }
+  for (const node of ui.root.querySelectorAll("input, textarea, button")) node.disabled = off || unavailable(node);
   const noPrompt = !model.get("text").trim() && SHOT_FIELDS.every(([trait]) => !model.get(trait).trim());
   const empty = noPrompt && !hasItems(model);
   generate.disabled = off || empty;
