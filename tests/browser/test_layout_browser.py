@@ -155,3 +155,46 @@ def _remix_tile(nb: NotebookPage) -> None:
     )
     assert inside(sub, frame) and sub["scrollWidth"] <= sub["clientWidth"] + 1, (sub, frame)
     nb.screenshot("gallery-remix-tile", target=gallery)
+
+
+STUDIO = """\
+import sora_widgets as sw
+from sora_widgets.simulator import Simulator
+studio = sw.Studio(sw.SoraClient(connect=Simulator(speed="instant")))
+studio
+"""
+
+
+def test_controls_under_the_coach_stay_put_while_it_catches_up(open_notebook: Any) -> None:
+    """The coach's report comes back from the kernel after the typing (late on a busy machine).
+    A checklist that shrank then moved Length and Generate under the pointer (a fresh clone's
+    click on "8 s" landed beside it). While a prompt is being written the panel keeps its
+    tallest height, so the controls under it stay where the person saw them."""
+    nb: NotebookPage = open_notebook([STUDIO])
+    nb.run_one(0)
+    studio = nb.output(0)
+    studio.locator(".sw-studio-header").wait_for(timeout=60_000)
+    score = studio.locator(".sw-coach-score")
+    tops = "(els) => els.map((el) => Math.round(el.getBoundingClientRect().top))"
+    targets = studio.locator("label:has-text('8 s'), button:text-is('Generate')")
+    box = studio.get_by_label("Prompt")
+    box.press_sequentially("Wide shot of a red kite", delay=20)
+    expect(score).to_have_text("2/6", timeout=30_000)
+    expect(studio.locator(".sw-coach-advice li")).to_have_count(4)
+    before = targets.evaluate_all(tops)
+    nb.screenshot("coach-four-lines", target=studio.locator(".sw-pb"))
+    box.press_sequentially(" gliding over a beach at dusk, golden hour light, slow dolly in", delay=20)
+    expect(score).to_have_text("6/6", timeout=30_000)
+    expect(studio.locator(".sw-coach-advice li")).to_have_count(1)
+    nb.page.wait_for_timeout(600)  # longer than any debounce: the coach has caught up
+    after = targets.evaluate_all(tops)
+    assert len(before) == 2 and after == before, (before, after)
+    nb.screenshot("coach-kept-height", target=studio.locator(".sw-pb"))
+    # Cleared, the panel goes and its reserved height with it: the next prompt starts afresh.
+    box.press("Control+a")
+    box.press("Delete")
+    expect(studio.locator(".sw-coach")).to_be_hidden(timeout=30_000)
+    box.fill("Wide shot of a red kite gliding over a beach at dusk, golden hour light, slow dolly in")  # pasted
+    expect(score).to_have_text("6/6", timeout=30_000)
+    nb.page.wait_for_timeout(600)
+    assert targets.evaluate_all(tops)[0] < before[0], "the reserved height outlived the prompt"

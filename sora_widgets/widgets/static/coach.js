@@ -3,6 +3,10 @@
 // `coach` trait; this only draws it, into its own element, so typing is never interrupted:
 // nothing here touches the text box or moves focus. Text goes through textContent only.
 // Each element found shows the words that made it (highlighted), so a wrong call is visible.
+// While a prompt is being written the checklist never gets shorter (it keeps the tallest height
+// it had since the box was last empty): its report comes back from the kernel a moment after the
+// typing, often late on a busy machine, and a panel that shrank then would move the controls
+// under it (Length, Generate) just as the pointer goes to them.
 
 import { h } from "./_dom.js";
 import "./coach.css";
@@ -42,6 +46,7 @@ export function coachChecklist(model, trait = "coach") {
     const report = model.get(trait) || {};
     const present = report.present || {};
     node.hidden = !report.prompt;
+    if (node.hidden) node.style.minHeight = "";
     // A prompt the coach cannot read (not English) gets its one advice line and no checklist.
     const readable = report.language === undefined || report.language === "en";
     list.hidden = !readable;
@@ -68,6 +73,12 @@ export function coachChecklist(model, trait = "coach") {
     if (current.length !== lines.length || current.some((text, i) => text !== lines[i])) {
       advice.replaceChildren(...lines.map((text) => h("li", { text })));
     }
+    keepHeight();
+  }
+  // Reserve the tallest height drawn so far (nothing to measure while the panel is not drawn).
+  function keepHeight() {
+    const height = node.hidden ? 0 : node.getBoundingClientRect().height;
+    if (height > 0) node.style.minHeight = `${Math.ceil(height)}px`;
   }
   model.on(`change:${trait}`, paint);
   paint();

@@ -633,6 +633,7 @@ function coachChecklist(model, trait = "coach") {
     const report = model.get(trait) || {};
     const present = report.present || {};
     node.hidden = !report.prompt;
+    if (node.hidden) node.style.minHeight = "";
     const readable = report.language === void 0 || report.language === "en";
     list.hidden = !readable;
     score.hidden = !readable;
@@ -658,6 +659,11 @@ function coachChecklist(model, trait = "coach") {
     if (current.length !== lines.length || current.some((text, i) => text !== lines[i])) {
       advice.replaceChildren(...lines.map((text) => h("li", { text })));
     }
+    keepHeight();
+  }
+  function keepHeight() {
+    const height = node.hidden ? 0 : node.getBoundingClientRect().height;
+    if (height > 0) node.style.minHeight = `${Math.ceil(height)}px`;
   }
   model.on(`change:${trait}`, paint2);
   paint2();
