@@ -16,7 +16,8 @@ and gets, without writing them again:
   handler that raises shows the error in the widget instead of losing it in a log; a message
   that carries ``view`` and ``ack`` (a number) is answered, once handled, with
   ``{"type": "ack", "view", "ack", "ok"}``: the state updates it caused were sent before that
-  answer, so the view knows which of its edits the state now holds, and which were refused;
+  answer, so the view knows which of its edits the state now holds, and which were refused (a
+  handler that returns a dict adds it to the answer: where a new item went, say);
 - one way to call a user's callback, plain or ``async`` (:meth:`call_user`);
 - unknown keyword arguments refused with a close match (``VideoPlayer(compcat=True)`` is a
   ``TypeError`` naming ``compact``), instead of traitlets' silent acceptance.
@@ -143,17 +144,20 @@ class SoraWidget(anywidget.AnyWidget):
         if name is None:
             return
         ok = True
+        facts: dict[str, Any] = {}
         try:
             result = getattr(self, name)(content, list(buffers or []))
             if inspect.isawaitable(result):
                 self.in_background(_awaited(result), name=f"{type(self).__name__}.{name}")
+            elif isinstance(result, dict):
+                facts = result
         except Exception as exc:  # noqa: BLE001 - user input and I/O: show, never lose it
             ok = False
             self.show_error(exc)
         if "ack" in content and content.get("view"):
             # Asked for: say this message is handled (after the state it changed, which went first).
             ack = sequence_number(content["ack"])
-            self.send({"type": "ack", "view": str(content["view"])[:64], "ack": ack, "ok": ok})
+            self.send({**facts, "type": "ack", "view": str(content["view"])[:64], "ack": ack, "ok": ok})
 
     # -- user callbacks -------------------------------------------------------------------------
 

@@ -296,11 +296,13 @@ class StoryboardWidget(SoraWidget, front="storyboard"):
             raise InvalidRequestError(f"cannot edit {name!r} here.")
 
     @handles("add")
-    def _on_add(self, content: dict[str, Any], _buffers: list[Any]) -> None:
+    def _on_add(self, content: dict[str, Any], _buffers: list[Any]) -> dict[str, int]:
         self._editable()
         # No stand-in text: a shot is added with what the person typed (the page's new card
-        # shows "Describe the next shot" as a placeholder only), or refused when empty.
-        self.board.add(str(content.get("prompt") or ""))
+        # shows "Describe the next shot" as a placeholder only), or refused when empty. The
+        # answer says where it went: a shot added from Python meanwhile may have taken the
+        # place the page expected.
+        return {"index": self.board.add(str(content.get("prompt") or ""))}
 
     @handles("remove")
     def _on_remove(self, content: dict[str, Any], _buffers: list[Any]) -> None:

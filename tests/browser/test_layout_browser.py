@@ -194,7 +194,8 @@ def test_controls_under_the_coach_stay_put_while_it_catches_up(open_notebook: An
     box.press("Control+a")
     box.press("Delete")
     expect(studio.locator(".sw-coach")).to_be_hidden(timeout=30_000)
-    box.fill("Wide shot of a red kite gliding over a beach at dusk, golden hour light, slow dolly in")  # pasted
+    # Pasted whole: one report, the panel's own height.
+    box.fill("Wide shot of a red kite gliding over a beach at dusk, golden hour light, slow dolly in")
     expect(score).to_have_text("6/6", timeout=30_000)
     nb.page.wait_for_timeout(600)
     assert targets.evaluate_all(tops)[0] < before[0], "the reserved height outlived the prompt"

@@ -8,7 +8,10 @@ busy kernel or a slow link produce can be made on purpose:
 - a state from before an edit arrives after the edit left the page (a repaint must not put the
   old prompt back in the card, even for a moment);
 - a new shot the board refuses (it is full) while the person has opened the next one: its card
-  says so, keeps its words, and takes them to the board once there is room.
+  says so, keeps its words, and takes them to the board once there is room;
+- a shot added from Python while a new shot is on its way takes the place the page expected:
+  the new shot's card (the kernel's answer says where it went) takes over its words, and the
+  shot from Python keeps its own.
 """
 
 from __future__ import annotations
@@ -242,3 +245,34 @@ def test_a_new_shot_the_full_board_refused_keeps_its_words_and_goes_in_once_ther
         "A gull on the mast, wings spread"
     )
     assert _sent(page, "add") == 4
+
+
+def test_a_shot_added_from_python_meanwhile_keeps_its_words_and_the_draft_finds_its_own_card(
+    page: Any, board: Storyboard, recorded: list[dict[str, Any]]
+) -> None:
+    board.add("Wide shot of a paper boat on a pond")
+    widget = StoryboardWidget(board)
+    wire = _mount(page, widget, recorded)
+    page.get_by_role("button", name="Add shot", exact=True).click()
+    box = page.get_by_label("Prompt of shot 2", exact=True)
+    expect(box).to_be_focused()
+    # A cell adds a shot while the person types: the page does not know it yet (held).
+    board.add("A heron lifts off from the reeds")
+    page.keyboard.type("A frog on the boat", delay=30)
+    page.wait_for_timeout(600)  # the page's typing pause: the draft goes to the board
+    page.wait_for_function("() => window.sent.filter((m) => m.type === 'add').length === 1")
+    # The person goes on typing while the kernel's answers are on their way.
+    page.keyboard.type(", croaking", delay=30)
+    _settle(page, wire, recorded, lambda: not page.locator(".sw-sb-draft").count())
+    page.wait_for_timeout(600)  # the words typed after the draft left go to its card as an edit
+    _settle(page, wire, recorded, lambda: board.shots[2].prompt == "A frog on the boat, croaking")
+    assert [s.prompt for s in board.shots] == [
+        "Wide shot of a paper boat on a pond",
+        "A heron lifts off from the reeds",
+        "A frog on the boat, croaking",
+    ]
+    heron = page.get_by_label("Prompt of shot 2", exact=True)
+    expect(heron).to_have_value("A heron lifts off from the reeds")
+    third = page.get_by_label("Prompt of shot 3", exact=True)
+    expect(third).to_have_value("A frog on the boat, croaking")
+    expect(third).to_be_focused()  # the keyboard went with the words

@@ -118,11 +118,19 @@ async def test_a_message_that_asks_is_answered_after_the_state_it_changed(client
     assert "update" in kinds and kinds[-1] == "ack" and kinds.index("update") < len(kinds) - 1
     assert out[-1]["content"] == {"type": "ack", "view": "v1", "ack": 7, "ok": True}
     assert any("A heron in the reeds" in json.dumps(m.get("state", {})) for m in out[:-1])
+    # A new shot's answer says where it went (a shot added from Python first takes the place
+    # the page counted on).
+    board.add("A shot added from Python")
+    out.clear()
+    from_browser(widget, {"type": "add", "prompt": "A frog on the boat", "view": "v1", "ack": 8})
+    where = out[-1]["content"]
+    assert where == {"type": "ack", "view": "v1", "ack": 8, "ok": True, "index": len(board) - 1}
+    assert board.shots[where["index"]].prompt == "A frog on the boat"
     for _ in range(MAX_SHOTS - len(board)):
         board.add("Another shot of the pond")
     out.clear()
-    from_browser(widget, {"type": "add", "prompt": "One shot too many", "view": "v1", "ack": 8})
-    assert out[-1]["content"] == {"type": "ack", "view": "v1", "ack": 8, "ok": False}
+    from_browser(widget, {"type": "add", "prompt": "One shot too many", "view": "v1", "ack": 9})
+    assert out[-1]["content"] == {"type": "ack", "view": "v1", "ack": 9, "ok": False}
     assert f"at most {MAX_SHOTS} shots" in widget.error and len(board) == MAX_SHOTS
     out.clear()
     from_browser(widget, {"type": "remove", "index": 0})  # did not ask: no answer

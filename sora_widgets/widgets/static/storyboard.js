@@ -6,7 +6,7 @@
 
 import { activeIn, bufferUrl, fillSelect, h, listen, uid } from "./_dom.js";
 import { makeCard, paintCard } from "./storyboard_cards.js";
-import { acknowledged, adoptDraft, openDraft, startRun } from "./storyboard_edits.js";
+import { acknowledged, adoptDraft, draftArrived, openDraft, startRun } from "./storyboard_edits.js";
 import "./storyboard.css";
 
 // Header (board-wide settings), the cards, the footer with the price and Run, and the film.
@@ -79,8 +79,8 @@ function paintCards(sb, shots) {
     sb.cards.forEach((c) => c.card.remove());
     sb.cards = shots.map((_, i) => makeCard(sb, i));
     ui.list.replaceChildren(...sb.cards.map((c) => c.card));
-    adoptDraft(sb, shots.length, focused);
-  }
+    adoptDraft(sb, focused);
+  } else if (draftArrived(sb)) adoptDraft(sb, activeIn(ui.list));
   const prompts = JSON.stringify(shots.map((s) => s.prompt));
   const moved = sb.focusAfter !== null && prompts !== sb.lastPrompts;
   sb.lastPrompts = prompts;

@@ -9,6 +9,10 @@
 // changed): until then a card keeps the words sent from it (a repaint from an older state does
 // not put the old prompt back for a moment), and a new shot the board refused is known by its
 // number: it stays on the page with its words, to be edited and sent again, or cancelled.
+// Where a sent shot lands is the kernel's word: its answer says the index (a shot added from
+// Python meanwhile may have taken the place the page counted on). Until the answer, a new card
+// takes a draft over only if it holds the words the draft sent, so a draft's later words never
+// go into another shot's card.
 
 import { h, isCtrlEnter } from "./_dom.js";
 
@@ -38,12 +42,18 @@ export function acknowledged(sb, msg) {
   for (const [index, sent] of sb.unconfirmed) if (sent <= n) sb.unconfirmed.delete(index);
   const draft = [sb.draft, ...sb.arriving].find((d) => d && d.sent && d.seq === n);
   if (draft && !msg.ok) refuseDraft(sb, draft);
+  else if (draft && Number.isInteger(msg.index)) {
+    draft.index = msg.index;
+    draft.placed = true;
+  }
 }
 
 function refuseDraft(sb, draft) {
   draft.sent = false;
-  // The drafts sent after it counted on its place.
-  for (const later of [...sb.arriving, sb.draft]) if (later && later.sent && later.index > draft.index) later.index -= 1;
+  // The drafts sent after it counted on its place (until the kernel said where they went).
+  for (const later of [...sb.arriving, sb.draft]) {
+    if (later && later.sent && !later.placed && later.index > draft.index) later.index -= 1;
+  }
   sb.arriving = sb.arriving.filter((d) => d !== draft);
   draft.hint.textContent = "Not added (see the message below): edit it to send it again, or Cancel";
   draft.card.classList.add("sw-sb-refused");
@@ -109,7 +119,7 @@ export function openDraft(sb) {
     prompt,
     h("div", { class: "sw-sb-tools" }, [hint, cancel]),
   ]);
-  const draft = { card, prompt, hint, sent: false, index: n - 1, seq: 0 };
+  const draft = { card, prompt, hint, sent: false, index: n - 1, seq: 0, sentText: "", placed: false };
   sb.draft = draft;
   // Once sent (and another draft opened), this one's later words go to its card when it arrives.
   const open = () => sb.draft?.prompt === prompt;
@@ -138,7 +148,9 @@ export function sendDraft(sb) {
   draft.index = sb.model.get("shots").length + sb.arriving.length; // where its shot will be
   draft.hint.textContent = "Type the prompt to add this shot";
   draft.card.classList.remove("sw-sb-refused");
-  draft.seq = post(sb, { type: "add", prompt: draft.prompt.value });
+  draft.sentText = draft.prompt.value;
+  draft.placed = false;
+  draft.seq = post(sb, { type: "add", prompt: draft.sentText });
 }
 
 export function closeDraft(sb) {
@@ -161,16 +173,31 @@ function takeOver(sb, draft, focused) {
   }
 }
 
-// The board's cards were redrawn: each draft whose shot has arrived becomes its card; the others
-// (still on their way, or not sent yet) are drawn again after the cards.
-export function adoptDraft(sb, count, focused) {
-  const arrived = (draft) => draft.sent && draft.index < count;
-  for (const draft of sb.arriving.filter(arrived)) takeOver(sb, draft, focused);
-  sb.arriving = sb.arriving.filter((draft) => !arrived(draft));
+// Whether a sent draft's shot is on the board: at the index the kernel answered, or (before the
+// answer) at the one the page expected if that shot holds the words the draft sent.
+function arrived(sb, draft) {
+  const shot = draft.sent ? sb.model.get("shots")[draft.index] : undefined;
+  return Boolean(shot) && (draft.placed || shot.prompt.trim() === draft.sentText.trim());
+}
+
+// Some draft's shot has arrived without its card having taken it over yet (the kernel's answer
+// put it right after the cards were drawn).
+export function draftArrived(sb) {
+  return [sb.draft, ...sb.arriving].some((d) => d && arrived(sb, d));
+}
+
+// The board's cards were redrawn (or a draft's place was answered): each draft whose shot has
+// arrived becomes its card; the others (still on their way, or not sent yet) are drawn again
+// after the cards.
+export function adoptDraft(sb, focused) {
+  const isHere = (draft) => arrived(sb, draft);
+  const here = sb.arriving.filter(isHere);
+  sb.arriving = sb.arriving.filter((draft) => !here.includes(draft));
+  for (const draft of here) takeOver(sb, draft, focused);
   for (const draft of [...sb.arriving, ...sb.refused]) sb.ui.list.append(draft.card);
   const { draft } = sb;
   if (!draft) return;
-  if (!arrived(draft)) {
+  if (!isHere(draft)) {
     sb.ui.list.append(draft.card);
     if (focused === draft.prompt) draft.prompt.focus();
     return;

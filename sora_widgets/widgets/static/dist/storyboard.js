@@ -65,10 +65,16 @@ function acknowledged(sb, msg) {
   for (const [index, sent] of sb.unconfirmed) if (sent <= n) sb.unconfirmed.delete(index);
   const draft = [sb.draft, ...sb.arriving].find((d) => d && d.sent && d.seq === n);
   if (draft && !msg.ok) refuseDraft(sb, draft);
+  else if (draft && Number.isInteger(msg.index)) {
+    draft.index = msg.index;
+    draft.placed = true;
+  }
 }
 function refuseDraft(sb, draft) {
   draft.sent = false;
-  for (const later of [...sb.arriving, sb.draft]) if (later && later.sent && later.index > draft.index) later.index -= 1;
+  for (const later of [...sb.arriving, sb.draft]) {
+    if (later && later.sent && !later.placed && later.index > draft.index) later.index -= 1;
+  }
   sb.arriving = sb.arriving.filter((d) => d !== draft);
   draft.hint.textContent = "Not added (see the message below): edit it to send it again, or Cancel";
   draft.card.classList.add("sw-sb-refused");
@@ -125,7 +131,7 @@ function openDraft(sb) {
     prompt,
     h("div", { class: "sw-sb-tools" }, [hint, cancel])
   ]);
-  const draft = { card, prompt, hint, sent: false, index: n - 1, seq: 0 };
+  const draft = { card, prompt, hint, sent: false, index: n - 1, seq: 0, sentText: "", placed: false };
   sb.draft = draft;
   const open = () => sb.draft?.prompt === prompt;
   sb.on(prompt, "input", () => {
@@ -152,7 +158,9 @@ function sendDraft(sb) {
   draft.index = sb.model.get("shots").length + sb.arriving.length;
   draft.hint.textContent = "Type the prompt to add this shot";
   draft.card.classList.remove("sw-sb-refused");
-  draft.seq = post(sb, { type: "add", prompt: draft.prompt.value });
+  draft.sentText = draft.prompt.value;
+  draft.placed = false;
+  draft.seq = post(sb, { type: "add", prompt: draft.sentText });
 }
 function closeDraft(sb) {
   clearTimeout(sb.draftTimer);
@@ -170,14 +178,22 @@ function takeOver(sb, draft, focused) {
     box.setSelectionRange(typed.selectionStart, typed.selectionEnd);
   }
 }
-function adoptDraft(sb, count, focused) {
-  const arrived = (draft2) => draft2.sent && draft2.index < count;
-  for (const draft2 of sb.arriving.filter(arrived)) takeOver(sb, draft2, focused);
-  sb.arriving = sb.arriving.filter((draft2) => !arrived(draft2));
+function arrived(sb, draft) {
+  const shot = draft.sent ? sb.model.get("shots")[draft.index] : void 0;
+  return Boolean(shot) && (draft.placed || shot.prompt.trim() === draft.sentText.trim());
+}
+function draftArrived(sb) {
+  return [sb.draft, ...sb.arriving].some((d) => d && arrived(sb, d));
+}
+function adoptDraft(sb, focused) {
+  const isHere = (draft2) => arrived(sb, draft2);
+  const here = sb.arriving.filter(isHere);
+  sb.arriving = sb.arriving.filter((draft2) => !here.includes(draft2));
+  for (const draft2 of here) takeOver(sb, draft2, focused);
   for (const draft2 of [...sb.arriving, ...sb.refused]) sb.ui.list.append(draft2.card);
   const { draft } = sb;
   if (!draft) return;
-  if (!arrived(draft)) {
+  if (!isHere(draft)) {
     sb.ui.list.append(draft.card);
     if (focused === draft.prompt) draft.prompt.focus();
     return;
@@ -369,8 +385,8 @@ function paintCards(sb, shots) {
     sb.cards.forEach((c) => c.card.remove());
     sb.cards = shots.map((_, i) => makeCard(sb, i));
     ui.list.replaceChildren(...sb.cards.map((c) => c.card));
-    adoptDraft(sb, shots.length, focused);
-  }
+    adoptDraft(sb, focused);
+  } else if (draftArrived(sb)) adoptDraft(sb, activeIn(ui.list));
   const prompts = JSON.stringify(shots.map((s) => s.prompt));
   const moved = sb.focusAfter !== null && prompts !== sb.lastPrompts;
   sb.lastPrompts = prompts;
