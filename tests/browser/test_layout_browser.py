@@ -178,6 +178,11 @@ def test_controls_under_the_coach_stay_put_while_it_catches_up(open_notebook: An
     tops = "(els) => els.map((el) => Math.round(el.getBoundingClientRect().top))"
     targets = studio.locator("label:has-text('8 s'), button:text-is('Generate')")
     box = studio.get_by_label("Prompt")
+    # "Will be sent" (what shot details add) never flickers in while only the text is typed.
+    studio.locator(".sw-pb-composed").evaluate(
+        "(el) => { window.__composedShown = 0; new MutationObserver(() => { if (!el.hidden)"
+        " window.__composedShown += 1; }).observe(el, {attributes: true}); }"
+    )
     box.press_sequentially("Wide shot of a red kite", delay=20)
     expect(score).to_have_text("2/6", timeout=30_000)
     expect(studio.locator(".sw-coach-advice li")).to_have_count(4)
@@ -189,6 +194,7 @@ def test_controls_under_the_coach_stay_put_while_it_catches_up(open_notebook: An
     nb.page.wait_for_timeout(600)  # longer than any debounce: the coach has caught up
     after = targets.evaluate_all(tops)
     assert len(before) == 2 and after == before, (before, after)
+    assert nb.page.evaluate("() => window.__composedShown") == 0
     nb.screenshot("coach-kept-height", target=studio.locator(".sw-pb"))
     # Cleared, the panel goes and its reserved height with it: the next prompt starts afresh.
     box.press("Control+a")

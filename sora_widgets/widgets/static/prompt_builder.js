@@ -73,9 +73,12 @@ function paintForm(pb, ui, sora) {
     anyShot = anyShot || Boolean(model.get(trait));
   }
   if (anyShot) ui.details.open = true;
+  // "Will be sent" shows what the shot details add to the text; with none it would only repeat
+  // the text, and (the composed prompt coming back from the kernel after the typing) flicker in
+  // and out under the pointer while the person types.
   const sent = model.get("prompt");
   ui.composedText.textContent = sent;
-  ui.composed.hidden = !sent || sent === model.get("text").trim();
+  ui.composed.hidden = !sent || !anyShot;
   ui.size.orientation.sync();
   ui.size.seconds.sync();
   ui.fit.sync();

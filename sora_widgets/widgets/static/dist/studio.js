@@ -1007,7 +1007,7 @@ function paintForm(pb, ui, sora) {
   if (anyShot) ui.details.open = true;
   const sent = model.get("prompt");
   ui.composedText.textContent = sent;
-  ui.composed.hidden = !sent || sent === model.get("text").trim();
+  ui.composed.hidden = !sent || !anyShot;
   ui.size.orientation.sync();
   ui.size.seconds.sync();
   ui.fit.sync();
