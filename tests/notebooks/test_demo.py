@@ -6,8 +6,10 @@ tests/browser/test_demo_command.py; these cover the choices around it without a 
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -97,55 +99,77 @@ def test_real_keeps_the_key(
     assert "simulator" not in out
 
 
-@pytest.mark.slow
-def test_stopping_the_demo_stops_jupyterlab_too(tmp_path: Path) -> None:
-    """A `kill` of the demo (or a closed terminal) must not leave JupyterLab running orphaned."""
-    import os
-    import signal
+def _jupyter_answers(port: int) -> bool:
+    """Whether JupyterLab answers on ``port`` (another program there is not it)."""
+    import http.client
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=2) as answer:
+            return "started" in json.loads(answer.read())
+    except (OSError, http.client.HTTPException, ValueError):
+        return False
+
+
+def _start_demo(tmp_path: Path) -> tuple[Any, int]:
+    """The demo on a free port, once JupyterLab answers there.
+
+    A port found free can be taken by another program before JupyterLab binds it (parallel
+    test sessions: a fresh clone's run saw another server's bytes there). JupyterLab is told
+    not to move to another port, so it exits instead, and the demo is started again on a new one.
+    """
     import socket
     import subprocess
     import sys
     import time
-    import urllib.request
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "SORA_WIDGETS_HOME": str(tmp_path)}
-    demo = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sora_widgets.cli",
-            "demo",
-            "--no-browser",
-            f"--port={port}",
-            "--ServerApp.ip=127.0.0.1",
-            "--IdentityProvider.token=",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    for _attempt in range(5):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+        demo = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "sora_widgets.cli",
+                "demo",
+                "--no-browser",
+                f"--port={port}",
+                "--ServerApp.port_retries=0",
+                "--ServerApp.ip=127.0.0.1",
+                "--IdentityProvider.token=",
+            ],
+            env={**os.environ, "SORA_WIDGETS_HOME": str(tmp_path)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=2):
-                    break
-            except OSError:
-                assert demo.poll() is None and time.monotonic() < deadline, "JupyterLab never answered"
-                time.sleep(0.5)
+        while demo.poll() is None and time.monotonic() < deadline:
+            if _jupyter_answers(port):
+                return demo, port
+            time.sleep(0.5)
+        demo.kill()
+        demo.wait(timeout=30)
+    pytest.fail("JupyterLab never answered")
+
+
+@pytest.mark.slow
+def test_stopping_the_demo_stops_jupyterlab_too(tmp_path: Path) -> None:
+    """A `kill` of the demo (or a closed terminal) must not leave JupyterLab running orphaned."""
+    import signal
+    import time
+
+    demo, port = _start_demo(tmp_path)
+    try:
         demo.send_signal(signal.SIGTERM)
         demo.wait(timeout=30)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=2).close()
-            except OSError:
+            if not _jupyter_answers(port):
                 return  # the server is gone with the demo
             time.sleep(0.5)
         pytest.fail("JupyterLab still answers after the demo was stopped")
     finally:
         if demo.poll() is None:
             demo.kill()
+            demo.wait(timeout=30)  # reaped here, not warned about in a later test
