@@ -145,32 +145,40 @@ def postgres_url() -> Iterator[str]:
     root = Path(tempfile.mkdtemp(prefix="sw-pg-"))
     if runas:
         shutil.chown(root, user="postgres")
-    data, port = root / "data", _free_port()
+    data = root / "data"
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE}
     subprocess.run(
         [*runas, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync"],
         check=True,
         **quiet,  # type: ignore[arg-type]
     )
-    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-    subprocess.run(
-        [
-            *runas,
-            str(bindir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-o",
-            options,
-            "-w",
-            "-t",
-            "60",
-            "-l",
-            str(root / "log"),
-            "start",
-        ],
-        check=True,
-        **quiet,  # type: ignore[arg-type]
-    )
+    # A port found free can be taken by another program before PostgreSQL binds it (parallel
+    # sessions): it then fails to start, and is started again on another port.
+    for attempt in range(5):
+        port = _free_port()
+        options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        started = subprocess.run(
+            [
+                *runas,
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                str(root / "log"),
+                "start",
+            ],
+            check=False,
+            **quiet,  # type: ignore[arg-type]
+        )
+        if started.returncode == 0:
+            break
+        if attempt == 4:
+            started.check_returncode()
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
