@@ -112,18 +112,12 @@ def _serve(port: int, path: Path) -> None:
 
     with socket.socket() as listener:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", port))
+        listener.bind(("127.0.0.1", port))  # port 0: the system picks a free one, said below
         listener.listen(16)
-        print("ready", flush=True)
+        print("ready", listener.getsockname()[1], flush=True)
         while True:
             conn, _ = listener.accept()
             threading.Thread(target=handle, args=(conn,), daemon=True).start()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _measure(url: str, out_dir: Path, size: int, rounds: int) -> dict[str, list[dict[str, float]]]:
@@ -178,14 +172,13 @@ def run(quick: bool = False) -> Report:
         root = Path(tmp)
         (root / "srv").mkdir()
         _make_file(root / "srv" / "video.mp4", size)
-        port = _free_port()
         server = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
                 "benchmarks.download",
                 "--serve",
-                str(port),
+                "0",
                 str(root / "srv" / "video.mp4"),
             ],
             stdout=subprocess.PIPE,
@@ -193,11 +186,12 @@ def run(quick: bool = False) -> Report:
             text=True,
             cwd=Path(__file__).resolve().parents[1],
         )
-        url = f"http://127.0.0.1:{port}/video.mp4"
         try:
             assert server.stdout is not None
-            if server.stdout.readline().strip() != "ready":
+            said = server.stdout.readline().split()
+            if len(said) != 2 or said[0] != "ready":
                 raise RuntimeError("the loopback file server did not start")
+            url = f"http://127.0.0.1:{said[1]}/video.mp4"
             for where, base in targets:
                 if where == "tmpfs" and base is None:
                     continue
