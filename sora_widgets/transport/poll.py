@@ -144,6 +144,15 @@ class PollPolicy:
     # The trend before a stall predicts the end of a stall that catches up; its rate may be
     # this much faster.
     stall_spread: float = 0.15
+    # EXPERIMENT: the end's interval from a line fitted with its residual spread.
+    end_z: float = 0.0
+    end_width: float = 1e9
+    end_spacing: float = 1.15
+    end_min_n: int = 4
+    end_near: bool = False
+    end_bend: float = 0.0
+    end_flat: bool = False
+    end_window: bool = True
 
 
 @dataclass(frozen=True)
@@ -567,8 +576,10 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
         fc = forecast(observations, policy)
         if fc is not None and now < fc.likely + policy.land_after:
             target = min(fc.likely + policy.land_after, fc.earliest + policy.notice)
-            return max(policy.min_interval, target - now)
-        return _pace(policy, now - max(near_since, fc.likely if fc is not None else near_since))
+            held = max(policy.min_interval, target - now)
+        else:
+            held = _pace(policy, now - max(near_since, fc.likely if fc is not None else near_since))
+        return _in_interval(policy, now, observations, held) if policy.end_near else held
     if not moving:
         # No progress, or progress 0 (queued): nothing says when the end comes.
         # Queued only while the latest poll itself saw 0: after a 0, polls that saw nothing may
@@ -603,6 +614,7 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
         # could resume and cover what is left.
         soonest = policy.flat_interval if fc.jump else max(policy.flat_interval, fc.resume - now)
         delay = min(delay, soonest)
+    delay = _in_interval(policy, now, observations, delay)
     if fc.before < math.inf:
         # A stall may have caught up (or may yet catch up) with the trend before it: never sleep
         # past that trend's earliest plausible end plus the notice; while still stalled past it,
@@ -612,6 +624,117 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
         elif fc.flat:
             delay = min(delay, policy.step_interval)
     return delay
+
+
+def _in_interval(policy: PollPolicy, now: float, observations: Sequence[Observation], delay: float) -> float:
+    if policy.end_z > 0.0:
+        interval = _end_interval(observations, policy)
+        if interval is not None:
+            lo, hi = interval
+            if now < lo - policy.notice:
+                delay = min(delay, max(policy.min_interval, lo + policy.notice - now))
+            elif now < min(hi, lo + policy.end_width):
+                delay = min(delay, policy.end_spacing)
+    return delay
+
+
+def _end_interval(observations: Sequence[Observation], policy: PollPolicy) -> tuple[float, float] | None:
+    every: Samples = []
+    for o in observations:
+        if o.progress is None or not 0.0 < o.progress < 1.0:
+            continue
+        if not every or o.at > every[-1][0]:
+            every.append((o.at, o.progress))
+    open_ = [(t, p) for t, p in every if p < policy.near_done]
+    if len(open_) < policy.end_min_n:
+        return None
+    sigma = _noise(open_[-policy.noise_samples :], policy.min_noise)
+    segment = _segment(open_, sigma, policy)
+    if len(segment) < policy.end_min_n:
+        return None
+    start = _window(segment, sigma, policy)[0][0] if policy.end_window else segment[0][0]
+    window = [(t, p) for t, p in every if t >= start][-policy.max_window :]
+    censored = [p >= policy.near_done for _t, p in window]
+    n = len(window)
+    values = [p for _t, p in window]
+    t_last = window[-1][0]
+    mean_t = sum(t for t, _p in window) / n
+    s = sigma
+    for _ in range(4 if any(censored) else 1):
+        rate, level, stt = _fit(list(zip([t for t, _p in window], values, strict=True)))
+        # A value at the ceiling says only that progress plus noise reached it: replace it by its
+        # expectation under the line (a censored normal), and fit again.
+        for i, ((t, p), cut) in enumerate(zip(window, censored, strict=True)):
+            if cut:
+                mu = level + rate * (t - t_last)
+                alpha = (p - mu) / s
+                tail = 0.5 * math.erfc(alpha / math.sqrt(2.0))
+                dens = math.exp(-0.5 * alpha * alpha) / math.sqrt(2 * math.pi)
+                values[i] = mu + s * dens / tail if tail > 1e-9 else p
+        resid = [(v - level - rate * (t - t_last)) ** 2 for (t, _p), v, c in zip(window, values, censored, strict=True) if not c]
+        if len(resid) > 2:
+            s = max(sigma, math.sqrt(sum(resid) / (len(resid) - 2)))
+    rate, level, stt = _fit(list(zip([t for t, _p in window], values, strict=True)))
+    # Where the line's confidence band (end_z standard errors of the fitted line, from the
+    # residuals) reaches 1: (rate^2 - k/stt) u^2 - 2 rate r u + r^2 - k/n = 0, u = t - mean time.
+    k = (policy.end_z * s) ** 2
+    a = rate * rate - k / stt
+    mean_p = level + rate * (mean_t - t_last)
+    r = 1.0 - mean_p
+    root = math.sqrt(max(0.0, rate * rate * r * r - a * (r * r - k / n)))
+    if a <= 0.0 or rate <= 0.0:
+        # The rate is not surely positive: the end is plausible now if the level's band reaches
+        # 1; from the first sample that was itself within the band of 1.
+        if policy.end_flat and level + policy.end_z * s * math.sqrt(1.0 / n + (t_last - mean_t) ** 2 / stt) >= 1.0:
+            anchor = next((t for t, p in window if p >= 1.0 - policy.end_z * s), t_last)
+            return anchor, math.inf
+        return None
+    lo, hi = mean_t + (rate * r - root) / a, mean_t + (rate * r + root) / a
+    if policy.end_bend > 0.0 and len(segment) >= 5:
+        bent = _bent_end(segment[-policy.noise_samples :], sigma, policy.end_bend)
+        if bent is not None:
+            hi = max(hi, bent)
+    return lo, hi
+
+
+def _bent_end(window: Samples, s: float, least: float) -> float | None:
+    # A decelerating curve: a quadratic fitted to the window whose curvature is negative by
+    # more than `least` standard errors says the end comes later than the line says (inf if it
+    # levels off below 1).
+    t_last = window[-1][0]
+    us = [t - t_last for t, _p in window]
+    ps = [p for _t, p in window]
+    m = [[sum(u ** (i + j) for u in us) for j in range(3)] for i in range(3)]
+    v = [sum(p * u**i for u, p in zip(us, ps, strict=True)) for i in range(3)]
+    det = _det3(m)
+    if abs(det) < 1e-18:
+        return None
+    coef = []
+    for c in range(3):
+        mc = [row[:] for row in m]
+        for i in range(3):
+            mc[i][c] = v[i]
+        coef.append(_det3(mc) / det)
+    c0, c1, c2 = coef
+    # Var(c2) = s^2 (M^-1)[2][2] = s^2 * cofactor / det.
+    cof = m[0][0] * m[1][1] - m[0][1] * m[1][0]
+    se2 = s * math.sqrt(max(cof / det, 0.0))
+    if not c2 < -least * se2:
+        return None
+    # c0 + c1 u + c2 u^2 = 1 with c2 < 0: the first root after now, if the curve gets there.
+    disc = c1 * c1 - 4 * c2 * (c0 - 1.0)
+    if disc < 0.0:
+        return math.inf
+    u = (-c1 + math.sqrt(disc)) / (2 * c2)
+    return t_last + u if u >= 0.0 else None
+
+
+def _det3(m: list[list[float]]) -> float:
+    return (
+        m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+        - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+        + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
+    )
 
 
 def _first_sample_bound(policy: PollPolicy, observations: Sequence[Observation]) -> float:
