@@ -472,6 +472,14 @@ def _notes(data: dict[str, dict[str, Any]], seeds: range, tuning: bool, e2e: dic
 # settings that each move one part of the schedule, and fixed loops as anchors.
 TRADEOFF: tuple[tuple[str, dict[str, Any]], ...] = (
     ("chosen: the defaults", {}),
+    ("round 4: no end's interval (end_sd 0)", {"end_sd": 0.0}),
+    ("the end's interval 1.5 se either way (not 2)", {"end_sd": 1.5}),
+    ("the end's interval 3 se either way", {"end_sd": 3.0}),
+    ("polls in the end's interval 1.15 s apart (not 1.5 s)", {"end_spacing": 1.15}),
+    ("the end's interval polled densely for 8 s at most (not 15 s)", {"end_width": 8.0}),
+    ("the end's interval polled densely to its end, however far", {"end_width": 1e9}),
+    ("the end's interval widened by the trend before a slowdown (end_before)", {"end_before": True}),
+    ("end_before, and dense for 30 s at most", {"end_before": True, "end_width": 30.0}),
     (
         "round 2's knobs on this code (4-sample trend, no catch-up bound, flat at 2 sd, level 1 se)",
         {"max_window": 4, "catch_up": 1e9, "flat_rise": 2.0, "level_sd": 1.0},

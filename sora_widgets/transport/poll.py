@@ -21,7 +21,16 @@ where the evidence says the end may be, and never sleeps longer than that eviden
    schedule never sleeps past the earliest plausible end plus ``notice``, lands one poll just
    after the likely end, and, if the task is still running then, polls densely and then in
    proportion to how overdue it is, up to ``blind_interval``.
-3. **Dark stretches**: where progress says nothing about the end, polls come at least every
+3. **The end's interval** (``end_sd``): where a line fitted to the latest straight stretch
+   reaches 1, ``end_sd`` standard errors either way, its spread taken from its residuals (at
+   least the noise), so that a bending curve widens it. Reported progress stops just below 1
+   (0.99), so values at or above ``near_done`` are taken as censored (progress plus noise
+   reached at least that), not as the level. Within the interval a poll comes every
+   ``end_spacing`` (for at most ``end_width``), before it no sleep goes past its start plus
+   ``notice``; where the rate is not surely positive but the level's band reaches 1, the end is
+   plausible at any moment from the first sample that close to 1. Optionally (``end_before``)
+   the interval of the trend before a slowdown widens it.
+4. **Dark stretches**: where progress says nothing about the end, polls come at least every
    ``flat_interval`` (a plateau or a slowdown: a stall, a level, a hold, which may end at any
    moment and at any speed) or ``step_interval`` (progress has moved in jumps, and what is left
    is no more than one of them; a jump stands alone: faster than the intervals next to it,
@@ -29,7 +38,7 @@ where the evidence says the end may be, and never sleeps longer than that eviden
    fast stretch). A stall may end in a catch-up back to the trend it interrupted: the
    schedule never sleeps past the earliest plausible end of that trend plus ``notice`` (while
    the stall is recent), and polls every ``step_interval`` if still stalled past it.
-4. Never sooner than the server's ``Retry-After``, never past our own deadline.
+5. Never sooner than the server's ``Retry-After``, never past our own deadline.
 
 Only observed progress and time are used. ``python -m benchmarks.polling`` measures it on a
 family of progress models (tuned on one set of seeds, reported on another) next to fixed 5 s
@@ -144,6 +153,15 @@ class PollPolicy:
     # The trend before a stall predicts the end of a stall that catches up; its rate may be
     # this much faster.
     stall_spread: float = 0.15
+    # The end's interval (:func:`_end_interval`): where a line fitted to the latest straight
+    # stretch, end_sd standard errors either way (from its residuals, at least the noise), reaches
+    # 1. From it on, polls come every end_spacing for at most end_width (its latest end, if
+    # sooner); before it, no sleep goes past its start plus the notice.
+    end_sd: float = 2.0
+    end_spacing: float = 1.5
+    end_width: float = 15.0
+    # Also the interval of the trend before a slowdown (off: figures in benchmarks/README.md).
+    end_before: bool = False
 
 
 @dataclass(frozen=True)
@@ -567,8 +585,10 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
         fc = forecast(observations, policy)
         if fc is not None and now < fc.likely + policy.land_after:
             target = min(fc.likely + policy.land_after, fc.earliest + policy.notice)
-            return max(policy.min_interval, target - now)
-        return _pace(policy, now - max(near_since, fc.likely if fc is not None else near_since))
+            held = max(policy.min_interval, target - now)
+        else:
+            held = _pace(policy, now - max(near_since, fc.likely if fc is not None else near_since))
+        return _in_interval(policy, now, observations, held)
     if not moving:
         # No progress, or progress 0 (queued): nothing says when the end comes.
         # Queued only while the latest poll itself saw 0: after a 0, polls that saw nothing may
@@ -603,6 +623,7 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
         # could resume and cover what is left.
         soonest = policy.flat_interval if fc.jump else max(policy.flat_interval, fc.resume - now)
         delay = min(delay, soonest)
+    delay = _in_interval(policy, now, observations, delay)
     if fc.before < math.inf:
         # A stall may have caught up (or may yet catch up) with the trend before it: never sleep
         # past that trend's earliest plausible end plus the notice; while still stalled past it,
@@ -612,6 +633,111 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
         elif fc.flat:
             delay = min(delay, policy.step_interval)
     return delay
+
+
+def _in_interval(policy: PollPolicy, now: float, observations: Sequence[Observation], delay: float) -> float:
+    # Within the end's interval, a poll every end_spacing (for at most end_width from its start);
+    # before it, no sleep past its start plus the notice.
+    interval = _end_interval(observations, policy) if policy.end_sd > 0.0 else None
+    if interval is not None:
+        lo, hi = interval
+        if now < lo - policy.notice:
+            delay = min(delay, max(policy.min_interval, lo + policy.notice - now))
+        elif now < min(hi, lo + policy.end_width):
+            delay = min(delay, policy.end_spacing)
+    return delay
+
+
+def _end_interval(observations: Sequence[Observation], policy: PollPolicy) -> tuple[float, float] | None:
+    # (earliest, latest) time the progress curve plausibly reaches 1, or None where the samples
+    # say nothing about it. A line is fitted to the latest straight stretch (since the last fall,
+    # as :func:`forecast` finds them on the values below near_done), with the values at or above
+    # near_done in that stretch taken as censored (reported progress stops just below 1, so such
+    # a value says only that progress plus noise reached it): each is replaced by its expectation
+    # under the line, and the line fitted again. Its spread is the residuals' (at least the
+    # noise), so a curve that bends widens the interval. Where the rate is not surely positive,
+    # the end is plausible from the first sample within end_sd spreads of 1 on, if the level's
+    # band reaches 1.
+    every: Samples = []
+    for o in observations:
+        if o.progress is None or not 0.0 < o.progress < 1.0:
+            continue
+        if not every or o.at > every[-1][0]:
+            every.append((o.at, o.progress))
+    # The window is at most max_window samples: the last 2 * max_window say where it starts.
+    every = every[-2 * policy.max_window :]
+    below = [(t, p) for t, p in every if p < policy.near_done]
+    if len(below) < policy.fit_samples:
+        return None
+    sigma = _noise(below[-policy.noise_samples :], policy.min_noise)
+    segment = _segment(below, sigma, policy)
+    if len(segment) < policy.fit_samples:
+        return None
+    start = _window(segment, sigma, policy)[0][0]
+    found = _line_interval([(t, p) for t, p in every if t >= start][-policy.max_window :], sigma, policy)
+    if policy.end_before:
+        cut = _slowdown(segment, sigma, policy)
+        if cut is not None:
+            prior = segment[:cut]
+            first = _window(prior, sigma, policy)[0][0]
+            earlier = _line_interval([(t, p) for t, p in prior if t >= first], sigma, policy)
+            if earlier is not None:
+                found = earlier if found is None else (min(found[0], earlier[0]), max(found[1], earlier[1]))
+    return found
+
+
+def _slowdown(segment: Samples, sigma: float, policy: PollPolicy) -> int | None:
+    # The latest of the last fit_samples intervals that rose less than half what the line
+    # through the fit_samples samples before it predicts (where that rise stands out of the
+    # noise): the index of the sample after it, if at least fit_samples samples precede it.
+    for i in range(len(segment) - 1, max(policy.fit_samples, len(segment) - policy.fit_samples) - 1, -1):
+        (t0, p0), (t1, p1) = segment[i - 1], segment[i]
+        expected = _fit(segment[i - policy.fit_samples : i])[0] * (t1 - t0)
+        if expected >= policy.flat_rise * sigma and p1 - p0 < expected / 2:
+            return i
+    return None
+
+
+def _line_interval(window: Samples, sigma: float, policy: PollPolicy) -> tuple[float, float] | None:
+    times = [t for t, _p in window]
+    censored = [p >= policy.near_done for _t, p in window]
+    values = [p for _t, p in window]
+    n, t_last = len(window), times[-1]
+    mean_t = sum(times) / n
+    spread = sigma
+    rate, level, stt = _fit(window)
+    for _ in range(4 if any(censored) else 0):
+        for i, (t, p) in enumerate(window):
+            if censored[i]:
+                mu = level + rate * (t - t_last)
+                alpha = (p - mu) / spread
+                tail = 0.5 * math.erfc(alpha / math.sqrt(2.0))
+                density = math.exp(-0.5 * alpha * alpha) / math.sqrt(2.0 * math.pi)
+                values[i] = mu + spread * density / tail if tail > 1e-9 else p
+        spread = _spread(window, censored, rate, level, sigma)
+        rate, level, stt = _fit(list(zip(times, values, strict=True)))
+    if not any(censored):
+        spread = _spread(window, censored, rate, level, sigma)
+    # Where the band of end_sd standard errors of the fitted line reaches 1: with u = t - mean_t,
+    # r = 1 - the mean level and k = (end_sd * spread)^2,
+    # (rate^2 - k / stt) u^2 - 2 rate r u + r^2 - k / n = 0.
+    k = (policy.end_sd * spread) ** 2
+    a = rate * rate - k / stt
+    r = 1.0 - (level + rate * (mean_t - t_last))
+    if a <= 0.0 or rate <= 0.0:
+        if level + policy.end_sd * spread * math.sqrt(1.0 / n + (t_last - mean_t) ** 2 / stt) >= 1.0:
+            return next((t for t, p in window if p >= 1.0 - policy.end_sd * spread), t_last), math.inf
+        return None
+    root = math.sqrt(max(0.0, rate * rate * r * r - a * (r * r - k / n)))
+    return mean_t + (rate * r - root) / a, mean_t + (rate * r + root) / a
+
+
+def _spread(window: Samples, censored: list[bool], rate: float, level: float, sigma: float) -> float:
+    # The residual sd of the uncensored samples about the line (at least the noise).
+    t_last = window[-1][0]
+    pairs = zip(window, censored, strict=True)
+    resid = [(p - level - rate * (t - t_last)) ** 2 for (t, p), cut in pairs if not cut]
+    return max(sigma, math.sqrt(sum(resid) / (len(resid) - 2))) if len(resid) > 2 else sigma
 
 
 def _first_sample_bound(policy: PollPolicy, observations: Sequence[Observation]) -> float:
