@@ -480,6 +480,7 @@ TRADEOFF: tuple[tuple[str, dict[str, Any]], ...] = (
     ("the end's interval polled densely to its end, however far", {"end_width": 1e9}),
     ("the end's interval widened by the trend before a slowdown (end_before)", {"end_before": True}),
     ("end_before, and dense for 30 s at most", {"end_before": True, "end_width": 30.0}),
+    ("a catch-up under way bounded as the stall before it (catch_up_bound)", {"catch_up_bound": True}),
     (
         "round 2's knobs on this code (4-sample trend, no catch-up bound, flat at 2 sd, level 1 se)",
         {"max_window": 4, "catch_up": 1e9, "flat_rise": 2.0, "level_sd": 1.0},

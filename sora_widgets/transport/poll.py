@@ -50,6 +50,7 @@ schedules without waiting.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Sequence
@@ -162,6 +163,12 @@ class PollPolicy:
     end_width: float = 15.0
     # Also the interval of the trend before a slowdown (off: figures in benchmarks/README.md).
     end_before: bool = False
+    # A catch-up under way (off: figures in benchmarks/README.md). Once a stall's catch-up has
+    # risen, progress is no longer flat, and the line fitted across the stall runs slow. With
+    # this, a stall seen at one of the fit_samples - 1 samples before the latest (as judged then)
+    # bounds the sleep as while flat: by the end if progress ran at catch_up times the fastest
+    # proven rate, and at least flat_interval.
+    catch_up_bound: bool = False
 
 
 @dataclass(frozen=True)
@@ -187,6 +194,8 @@ class Forecast:
     resume: float = -math.inf
     # The earliest end the trend before the latest stall predicts (a stall may catch up to it).
     before: float = math.inf
+    # Flat, or (with catch_up_bound) flat at one of the fit_samples - 1 samples before the latest.
+    stalled: bool = False
 
 
 def _moving(observations: Sequence[Observation], near_done: float) -> list[tuple[float, float]]:
@@ -361,6 +370,7 @@ def forecast(observations: Sequence[Observation], policy: PollPolicy | None = No
     rate, level, _stt = _fit(window)
     rising, flat = _stalled(segment, sigma, policy)
     before = _stall_line(segment, sigma, policy)
+    stalled = flat or (policy.catch_up_bound and _stalled_lately(numeric, segment, policy))
     if rate <= 0.0:
         return Forecast(likely=math.inf, earliest=t, flat=True, jump=jump, resume=resume, before=before)
     likely = t + max(0.0, 1.0 - level) / rate
@@ -374,8 +384,29 @@ def forecast(observations: Sequence[Observation], policy: PollPolicy | None = No
         # the rate says, if no further away than the span it was seen steady over.
         earliest = likely
     return Forecast(
-        likely=likely, earliest=min(likely, earliest), flat=flat, jump=jump, resume=resume, before=before
+        likely=likely,
+        earliest=min(likely, earliest),
+        flat=flat,
+        jump=jump,
+        resume=resume,
+        before=before,
+        stalled=stalled,
     )
+
+
+def _stalled_lately(numeric: Samples, segment: Samples, policy: PollPolicy) -> bool:
+    # Flat at one of the fit_samples - 1 samples before the latest, judged as it was then: with
+    # the noise estimated from the samples up to it (a catch-up's first sample raises the
+    # estimate and may hide the stall it ends), and, as _stall_line asks, where the trend before
+    # would have risen twice flat_rise noise sd.
+    strict = dataclasses.replace(policy, flat_rise=2.0 * policy.flat_rise)
+    for back in range(1, policy.fit_samples):
+        if len(segment) - back < 3:
+            break
+        sigma = _noise(numeric[: len(numeric) - back][-policy.noise_samples :], policy.min_noise)
+        if _stalled(segment[: len(segment) - back], sigma, strict)[1]:
+            return True
+    return False
 
 
 def _stall_line(segment: Samples, sigma: float, policy: PollPolicy) -> float:
@@ -618,9 +649,9 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
     delay = min(delay, max(policy.blind_interval, policy.young * (now - started)))
     if fc.jump:
         delay = min(delay, policy.step_interval)
-    if fc.flat:
-        # Stalled, on a level or fallen back: the end may come at any moment once progress
-        # could resume and cover what is left.
+    if fc.flat or fc.stalled:
+        # Stalled, on a level or fallen back (or, with catch_up_bound, lately): the end may come
+        # at any moment once progress could resume and cover what is left.
         soonest = policy.flat_interval if fc.jump else max(policy.flat_interval, fc.resume - now)
         delay = min(delay, soonest)
     delay = _in_interval(policy, now, observations, delay)

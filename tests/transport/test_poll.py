@@ -597,6 +597,86 @@ def test_a_stall_that_catches_up_is_polled_by_the_end_of_the_trend_before_it() -
     assert fc is not None and fc.before == math.inf
 
 
+def _catching_up(length: float, at: float, until: float, speed: float, seed: int) -> Callable[[float], float]:
+    # Like the benchmark family's "stall and catch up": a line that stalls at `at` until `until`
+    # (fractions of the job), then catches up at `speed` times its rate (at least fast enough to
+    # be back on the line by 97 % of the job), reported with 3 % noise.
+    speed = max(speed, (0.97 - at) / (0.97 - until))
+    back = (speed * until - at) / (speed - 1)
+
+    def progress(t: float) -> float:
+        x = t / length
+        p = x if x < at else at if x < until else at + speed * (x - until) if x < back else x
+        return round(min(0.99, max(0.0, p + _noise(seed, t, 0.03) if p > 0 else 0.0)), 4)
+
+    return progress
+
+
+def _catch_up_grid(policy: PollPolicy) -> list[tuple[float, float, float, float, float]]:
+    # 4 lengths x 3 stall starts x 2 stall lengths x 2 catch-up speeds, 3 % noise: (how late the
+    # end was noticed, length, stall start, stall length, speed), latest first.
+    late = []
+    grid = itertools.product((60.0, 90.0, 150.0, 200.0), (0.3, 0.5, 0.6), (0.25, 0.3), (1.5, 3.0))
+    for i, (length, at, stall, speed) in enumerate(grid):
+        polls = run_profile(_catching_up(length, at, at + stall, speed, 200 + i), length, policy=policy)
+        late.append((round(polls[-1] - length, 2), length, at, stall, speed))
+    return sorted(late, reverse=True)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="with the defaults, once a stall's catch-up has risen progress is no longer flat, and "
+    "nothing bounds the sleep but the slow line fitted across the stall and 30 s of trust: 5 of "
+    "these 48 are noticed 5.7-16.1 s late (catch_up_bound fixes it at +0.013x requests on the "
+    "tuning seeds, but costs existing tests; see benchmarks/README.md)",
+)
+def test_a_catch_up_after_a_long_stall_is_noticed_within_five_seconds() -> None:
+    late = _catch_up_grid(POLICY)
+    assert late[0][0] <= POLICY.blind_interval, late[:6]
+
+
+def test_with_catch_up_bound_a_catch_up_after_a_long_stall_is_noticed_within_five_seconds() -> None:
+    # The same grid: a stall seen at one of the latest samples (judged as it was then) bounds
+    # the sleep while it catches up. Without it 5 of these 48 are late (the test above).
+    late = _catch_up_grid(PollPolicy(catch_up_bound=True))
+    assert late[0][0] <= POLICY.blind_interval, late[:6]
+
+
+def test_a_catch_up_under_way_is_bounded_as_the_stall_before_it() -> None:
+    # 60 s on a line, a stall at 0.5 from 30 s to 45 s, then a catch-up, 3 % noise. At 51 s the
+    # catch-up has risen (0.657), so progress is no longer flat, and the defaults sleep 14.7 s on
+    # the line fitted across the stall (the end, at 60 s, noticed 5.7 s late). The stall was
+    # seen at one of the latest samples: with catch_up_bound the sleep ends by the time a
+    # catch-up at catch_up times the fastest proven rate would end the job.
+    progress = _catching_up(60.0, 0.5, 0.75, 1.5, 204)
+    schedule = PollSchedule(started=0.0)
+    now = 0.0
+    for _ in range(8):
+        schedule.observe(now, progress(now))
+        now += schedule.next_delay(now)
+    schedule.observe(now, progress(now))
+    seen = schedule.observations
+    assert now == pytest.approx(51.0, abs=0.01) and seen[-1].progress == 0.6572
+    assert now + next_delay(POLICY, now=now, started=0.0, observations=seen) > 65.0
+    bound = PollPolicy(catch_up_bound=True)
+    fc = forecast(seen, bound)
+    assert fc is not None and not fc.flat and fc.stalled
+    delay = next_delay(bound, now=now, started=0.0, observations=seen)
+    assert delay == pytest.approx(max(bound.flat_interval, fc.resume - now))
+    assert now + delay < 60.0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a stall that falls inside one long sleep is never seen flat, and the catch-up after it "
+    "(2.1x the job's rate) is faster than the min_spread (45 %) the earliest end allows: noticed "
+    "6.0 s late even with catch_up_bound",
+)
+def test_a_stall_hidden_inside_one_sleep_is_noticed_within_five_seconds() -> None:
+    polls = run_profile(_catching_up(60.0, 0.6, 0.9, 3.0, 311), 60.0, policy=PollPolicy(catch_up_bound=True))
+    assert polls[-1] - 60.0 <= POLICY.blind_interval
+
+
 # -- the end's interval (round 5) ----------------------------------------------------------------
 
 
