@@ -194,8 +194,13 @@ class Forecast:
     resume: float = -math.inf
     # The earliest end the trend before the latest stall predicts (a stall may catch up to it).
     before: float = math.inf
-    # Flat, or (with catch_up_bound) flat at one of the fit_samples - 1 samples before the latest.
-    stalled: bool = False
+    # With catch_up_bound: flat at one of the fit_samples - 1 samples before the latest.
+    stalled_lately: bool = False
+
+    @property
+    def stalled(self) -> bool:
+        """Flat now, or (with ``catch_up_bound``) lately: the end may come at any moment."""
+        return self.flat or self.stalled_lately
 
 
 def _moving(observations: Sequence[Observation], near_done: float) -> list[tuple[float, float]]:
@@ -370,7 +375,7 @@ def forecast(observations: Sequence[Observation], policy: PollPolicy | None = No
     rate, level, _stt = _fit(window)
     rising, flat = _stalled(segment, sigma, policy)
     before = _stall_line(segment, sigma, policy)
-    stalled = flat or (policy.catch_up_bound and _stalled_lately(numeric, segment, policy))
+    lately = not flat and policy.catch_up_bound and _stalled_lately(numeric, segment, policy)
     if rate <= 0.0:
         return Forecast(likely=math.inf, earliest=t, flat=True, jump=jump, resume=resume, before=before)
     likely = t + max(0.0, 1.0 - level) / rate
@@ -390,7 +395,7 @@ def forecast(observations: Sequence[Observation], policy: PollPolicy | None = No
         jump=jump,
         resume=resume,
         before=before,
-        stalled=stalled,
+        stalled_lately=lately,
     )
 
 
@@ -649,7 +654,7 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
     delay = min(delay, max(policy.blind_interval, policy.young * (now - started)))
     if fc.jump:
         delay = min(delay, policy.step_interval)
-    if fc.flat or fc.stalled:
+    if fc.stalled:
         # Stalled, on a level or fallen back (or, with catch_up_bound, lately): the end may come
         # at any moment once progress could resume and cover what is left.
         soonest = policy.flat_interval if fc.jump else max(policy.flat_interval, fc.resume - now)
