@@ -50,7 +50,6 @@ schedules without waiting.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import math
 from collections.abc import Sequence
@@ -163,12 +162,15 @@ class PollPolicy:
     end_width: float = 15.0
     # Also the interval of the trend before a slowdown (off: figures in benchmarks/README.md).
     end_before: bool = False
-    # A catch-up under way (off: figures in benchmarks/README.md). Once a stall's catch-up has
-    # risen, progress is no longer flat, and the line fitted across the stall runs slow. With
-    # this, a stall seen at one of the fit_samples - 1 samples before the latest (as judged then)
-    # bounds the sleep as while flat: by the end if progress ran at catch_up times the fastest
-    # proven rate, and at least flat_interval.
-    catch_up_bound: bool = False
+    # A catch-up under way. Once a stall's catch-up has risen, progress is no longer flat, and the
+    # line fitted across the stall runs slow. With this, a stall seen at one of the
+    # fit_samples - 1 samples before the latest (as judged then) bounds the sleep as while flat:
+    # by the end if progress ran at catch_up times the fastest proven rate, and at least
+    # flat_interval. Only a stall after a straight trend counts: the samples before it lie
+    # within stall_straight noise sd of their line (residual sd), so a level of steps after a
+    # jump is no stall to catch up from (figures in benchmarks/README.md).
+    catch_up_bound: bool = True
+    stall_straight: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -403,15 +405,39 @@ def _stalled_lately(numeric: Samples, segment: Samples, policy: PollPolicy) -> b
     # Flat at one of the fit_samples - 1 samples before the latest, judged as it was then: with
     # the noise estimated from the samples up to it (a catch-up's first sample raises the
     # estimate and may hide the stall it ends), and, as _stall_line asks, where the trend before
-    # would have risen twice flat_rise noise sd.
-    strict = dataclasses.replace(policy, flat_rise=2.0 * policy.flat_rise)
+    # would have risen twice flat_rise noise sd; that trend straight (three samples or more
+    # within stall_straight noise sd of their line: steps' jumps and levels are no trend).
     for back in range(1, policy.fit_samples):
         if len(segment) - back < 3:
             break
         sigma = _noise(numeric[: len(numeric) - back][-policy.noise_samples :], policy.min_noise)
-        if _stalled(segment[: len(segment) - back], sigma, strict)[1]:
+        before = _stall_before(segment[: len(segment) - back], sigma, policy)
+        if before is None:
+            continue
+        rate, level, _stt = _fit(before)
+        if len(before) < 3 or _spread(before, [False] * len(before), rate, level, sigma) <= (
+            policy.stall_straight * sigma
+        ):
             return True
     return False
+
+
+def _stall_before(segment: Samples, sigma: float, policy: PollPolicy) -> Samples | None:
+    # The trend's samples before a stall at the segment's latest sample (as _stalled judges it,
+    # with twice flat_rise), or None without one: a plateau that rose less than half what the
+    # trend before it predicts (that trend: up to the plateau's first sample), or a latest
+    # interval that rose less than half what the line through the samples before it predicts.
+    least = 2.0 * policy.flat_rise * sigma
+    before, plateau = _before_plateau(segment, sigma, policy)
+    if _is_stall(before, plateau, least):
+        return before
+    if len(segment) >= 3:
+        (t0, p0), (t1, p1) = segment[-2:]
+        prior = segment[-policy.fit_samples - 1 : -1]
+        expected = _fit(prior)[0] * (t1 - t0)
+        if expected >= least and p1 - p0 < expected / 2:
+            return prior
+    return None
 
 
 def _stall_line(segment: Samples, sigma: float, policy: PollPolicy) -> float:
