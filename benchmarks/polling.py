@@ -480,10 +480,11 @@ TRADEOFF: tuple[tuple[str, dict[str, Any]], ...] = (
     ("the end's interval polled densely to its end, however far", {"end_width": 1e9}),
     ("the end's interval widened by the trend before a slowdown (end_before)", {"end_before": True}),
     ("end_before, and dense for 30 s at most", {"end_before": True, "end_width": 30.0}),
-    ("a catch-up under way bounded as the stall before it (catch_up_bound)", {"catch_up_bound": True}),
+    ("a catch-up under way not bounded by the stall before it (round 5)", {"catch_up_bound": False}),
+    ("a catch-up under way after any trend, not only a straight one (round 6)", {"stall_straight": math.inf}),
     (
         "round 2's knobs on this code (4-sample trend, no catch-up bound, flat at 2 sd, level 1 se)",
-        {"max_window": 4, "catch_up": 1e9, "flat_rise": 2.0, "level_sd": 1.0},
+        {"max_window": 4, "catch_up": 1e9, "catch_up_bound": False, "flat_rise": 2.0, "level_sd": 1.0},
     ),
     ("a wider window before the end (level 3 se low, rate +80 %)", {"level_sd": 3.0, "min_spread": 0.8}),
     ("flat and last-jump states polled every 1.5 s", {"flat_interval": 1.5, "step_interval": 1.5}),

@@ -37,7 +37,9 @@ where the evidence says the end may be, and never sleeps longer than that eviden
    and the level after it holds, where a rise spread over the polls after it is a curve's
    fast stretch). A stall may end in a catch-up back to the trend it interrupted: the
    schedule never sleeps past the earliest plausible end of that trend plus ``notice`` (while
-   the stall is recent), and polls every ``step_interval`` if still stalled past it.
+   the stall is recent), and polls every ``step_interval`` if still stalled past it. Once the
+   catch-up has risen, progress is no longer flat, but a stall seen at one of the last few
+   samples after a straight trend (``catch_up_bound``) still bounds the sleep as while flat.
 5. Never sooner than the server's ``Retry-After``, never past our own deadline.
 
 Only observed progress and time are used. ``python -m benchmarks.polling`` measures it on a
