@@ -12,15 +12,17 @@ where the evidence says the end may be, and never sleeps longer than that eviden
    was seen rising (at most ``max_interval``), less the time since it last rose: a rate is
    never extrapolated much further ahead than it was observed, and polls that saw nothing new
    (progress missing, or no higher) use that trust up; polls without progress do not while
-   the service has shown that rhythm (no more of them in a row than it skipped before).
+   the service has shown that rhythm (no more of them in a row than it skipped before). After
+   a fall, trust also counts from the fall (``fall_trust``; only ever tighter).
 2. **The trend** (:func:`forecast`): a straight line fitted to the latest samples, so that
    noise (estimated from the samples themselves) averages out; a fall further than the noise
    explains (a stage restarting: two samples below the top, or one far below the line through
-   the samples before it) starts a new trend. It gives the likely end and the earliest
-   plausible one (the fastest rate any recent stretch proves, raised by ``min_spread``). The
-   schedule never sleeps past the earliest plausible end plus ``notice``, lands one poll just
-   after the likely end, and, if the task is still running then, polls densely and then in
-   proportion to how overdue it is, up to ``blind_interval``.
+   the samples before it) starts a new trend. A fall or a stall does not move the end: the
+   trend before it still predicts it (``fall_before``, ``land_before``; see 4). It gives the
+   likely end and the earliest plausible one (the fastest rate any recent stretch proves,
+   raised by ``min_spread``). The schedule never sleeps past the earliest plausible end plus
+   ``notice``, lands one poll just after the likely end, and, if the task is still running
+   then, polls densely and then in proportion to how overdue it is, up to ``blind_interval``.
 3. **The end's interval** (``end_sd``): where a line fitted to the latest straight stretch
    reaches 1, ``end_sd`` standard errors either way, its spread taken from its residuals (at
    least the noise), so that a bending curve widens it. Reported progress stops just below 1
@@ -37,7 +39,11 @@ where the evidence says the end may be, and never sleeps longer than that eviden
    and the level after it holds, where a rise spread over the polls after it is a curve's
    fast stretch). A stall may end in a catch-up back to the trend it interrupted: the
    schedule never sleeps past the earliest plausible end of that trend plus ``notice`` (while
-   the stall is recent), and polls every ``step_interval`` if still stalled past it.
+   the stall is recent), and polls every ``step_interval`` if still stalled past it. The same
+   holds for the trend before a fall (a restarted stage must still end by then). Once progress
+   rises again after a stall (or after a fall and its recovery hidden between two polls), one
+   poll lands just after the likely end by the trend before it, and past it polls come as
+   overdue for at most ``end_width``.
 5. Never sooner than the server's ``Retry-After``, never past our own deadline.
 
 Only observed progress and time are used. ``python -m benchmarks.polling`` measures it on a
