@@ -12,15 +12,17 @@ where the evidence says the end may be, and never sleeps longer than that eviden
    was seen rising (at most ``max_interval``), less the time since it last rose: a rate is
    never extrapolated much further ahead than it was observed, and polls that saw nothing new
    (progress missing, or no higher) use that trust up; polls without progress do not while
-   the service has shown that rhythm (no more of them in a row than it skipped before).
+   the service has shown that rhythm (no more of them in a row than it skipped before). After
+   a fall, trust also counts from the fall (``fall_trust``; only ever tighter).
 2. **The trend** (:func:`forecast`): a straight line fitted to the latest samples, so that
    noise (estimated from the samples themselves) averages out; a fall further than the noise
    explains (a stage restarting: two samples below the top, or one far below the line through
-   the samples before it) starts a new trend. It gives the likely end and the earliest
-   plausible one (the fastest rate any recent stretch proves, raised by ``min_spread``). The
-   schedule never sleeps past the earliest plausible end plus ``notice``, lands one poll just
-   after the likely end, and, if the task is still running then, polls densely and then in
-   proportion to how overdue it is, up to ``blind_interval``.
+   the samples before it) starts a new trend. A fall or a stall does not move the end: the
+   trend before it still predicts it (``fall_before``, ``land_before``; see 4). It gives the
+   likely end and the earliest plausible one (the fastest rate any recent stretch proves,
+   raised by ``min_spread``). The schedule never sleeps past the earliest plausible end plus
+   ``notice``, lands one poll just after the likely end, and, if the task is still running
+   then, polls densely and then in proportion to how overdue it is, up to ``blind_interval``.
 3. **The end's interval** (``end_sd``): where a line fitted to the latest straight stretch
    reaches 1, ``end_sd`` standard errors either way, its spread taken from its residuals (at
    least the noise), so that a bending curve widens it. Reported progress stops just below 1
@@ -40,6 +42,10 @@ where the evidence says the end may be, and never sleeps longer than that eviden
    the stall is recent), and polls every ``step_interval`` if still stalled past it. Once the
    catch-up has risen, progress is no longer flat, but a stall seen at one of the last few
    samples after a straight trend (``catch_up_bound``) still bounds the sleep as while flat.
+   The trend before a fall bounds the sleep too (a restarted stage must still end by then).
+   Once progress rises again after a stall (or after a fall and its recovery hidden between
+   two polls), one poll lands just after the likely end by the trend before it, and past it
+   polls come as overdue for at most ``end_width``.
 5. Never sooner than the server's ``Retry-After``, never past our own deadline.
 
 Only observed progress and time are used. ``python -m benchmarks.polling`` measures it on a
@@ -173,6 +179,18 @@ class PollPolicy:
     # jump is no stall to catch up from (figures in benchmarks/README.md).
     catch_up_bound: bool = True
     stall_straight: float = 2.0
+    # A stage that restarts (progress falls back) must still reach 1 by the end: the trend before
+    # the fall still predicts it. With fall_before, that trend bounds the sleep as the trend
+    # before a stall does (`before`: its earliest plausible end plus the notice).
+    fall_before: bool = True
+    # A disruption (a fall, or a stall: a fall and its recovery hidden between two polls looks
+    # like one) does not move the end. With land_before, once progress rises again one poll
+    # lands land_after the likely end by the trend before it, and past it polls come as overdue
+    # (for at most end_width).
+    land_before: bool = True
+    # After a fall, trust also counts from the fall: no sleep is longer than horizon times the
+    # span progress has been seen rising since it (bounded trust can only get tighter).
+    fall_trust: bool = True
 
 
 @dataclass(frozen=True)
@@ -196,10 +214,13 @@ class Forecast:
     jump: bool = False  # the end could come in one jump like those seen
     # While flat: the soonest end if progress resumed at catch_up times the fastest proven rate.
     resume: float = -math.inf
-    # The earliest end the trend before the latest stall predicts (a stall may catch up to it).
+    # The earliest end the trend before the latest stall predicts (a stall may catch up to it), or
+    # (with fall_before) the trend before the latest fall (a restarted stage ends by then too).
     before: float = math.inf
     # With catch_up_bound: flat at one of the fit_samples - 1 samples before the latest.
     stalled_lately: bool = False
+    # With land_before: the likely end by the trend before the latest stall or fall (inf without).
+    before_likely: float = math.inf
 
     @property
     def stalled(self) -> bool:
@@ -370,18 +391,36 @@ def forecast(observations: Sequence[Observation], policy: PollPolicy | None = No
     jump = _jump(_with_start(observations, numeric), sigma, policy, _top(segment))
     t = numeric[-1][0]
     resume = _resume(numeric, sigma, policy)
+    fell_likely, fell_earliest = _fall_line(numeric, segment, sigma, policy)
     if len(segment) < 2:
         # One sample since a fall: no end in sight, none ruled out.
-        return Forecast(likely=math.inf, earliest=t, flat=True, jump=jump, resume=resume)
+        return Forecast(
+            likely=math.inf,
+            earliest=t,
+            flat=True,
+            jump=jump,
+            resume=resume,
+            before=fell_earliest,
+            before_likely=fell_likely,
+        )
     # The rising trend is judged on the whole latest straight stretch: the last few samples of
     # dense polls near the end span seconds, and their slope is mostly noise.
     window = _window(segment, sigma, policy)
     rate, level, _stt = _fit(window)
     rising, flat = _stalled(segment, sigma, policy)
-    before = _stall_line(segment, sigma, policy)
+    before, before_likely = _stall_line(segment, sigma, policy)
+    before, before_likely = min(before, fell_earliest), min(before_likely, fell_likely)
     lately = not flat and policy.catch_up_bound and _stalled_lately(numeric, segment, policy)
     if rate <= 0.0:
-        return Forecast(likely=math.inf, earliest=t, flat=True, jump=jump, resume=resume, before=before)
+        return Forecast(
+            likely=math.inf,
+            earliest=t,
+            flat=True,
+            jump=jump,
+            resume=resume,
+            before=before,
+            before_likely=before_likely,
+        )
     likely = t + max(0.0, 1.0 - level) / rate
     proven = _proven_rate(segment[-policy.noise_samples :], sigma, policy)
     fastest = max(rate, rising, proven) * (1.0 + policy.min_spread)
@@ -400,6 +439,7 @@ def forecast(observations: Sequence[Observation], policy: PollPolicy | None = No
         resume=resume,
         before=before,
         stalled_lately=lately,
+        before_likely=before_likely,
     )
 
 
@@ -442,19 +482,41 @@ def _stall_before(segment: Samples, sigma: float, policy: PollPolicy) -> Samples
     return None
 
 
-def _stall_line(segment: Samples, sigma: float, policy: PollPolicy) -> float:
-    # The earliest plausible end by the trend before a stall (a plateau of two samples or more
-    # that rose less than half what that trend predicts, where it would have risen twice
+def _fall_line(numeric: Samples, segment: Samples, sigma: float, policy: PollPolicy) -> tuple[float, float]:
+    # (likely, earliest) end by the trend before the latest fall, if the samples before it show
+    # one (at least three samples on their latest straight stretch): a stage that restarts must
+    # still reach 1 by the end. inf, inf without.
+    if not policy.fall_before:
+        return math.inf, math.inf
+    prior = numeric[: len(numeric) - len(segment)]
+    if len(prior) < 3:
+        return math.inf, math.inf
+    window = _window(_segment(prior, sigma, policy), sigma, policy)
+    if len(window) < 3:
+        return math.inf, math.inf
+    rate, level, _stt = _fit(window)
+    if rate <= 0.0:
+        return math.inf, math.inf
+    t = window[-1][0]
+    left = 1.0 - level - _level_sd(window, sigma, policy)
+    earliest = t + max(0.0, left) / (rate * (1.0 + policy.stall_spread))
+    return t + max(0.0, 1.0 - level) / rate, earliest
+
+
+def _stall_line(segment: Samples, sigma: float, policy: PollPolicy) -> tuple[float, float]:
+    # (earliest plausible, likely) end by the trend before a stall (a plateau of two samples or
+    # more that rose less than half what that trend predicts, where it would have risen twice
     # flat_rise noise sd) that ended no more than fit_samples samples ago: a stall that ends in a
-    # catch-up comes back to that trend. inf without such a stall, or with fewer than three
+    # catch-up comes back to that trend. inf, inf without such a stall, or with fewer than three
     # samples of trend before it.
     for k in range(len(segment), max(3, len(segment) - policy.fit_samples) - 1, -1):
         before, plateau = _before_plateau(segment[:k], sigma, policy)
         if len(before) >= 3 and _is_stall(before, plateau, 2.0 * policy.flat_rise * sigma):
             rate, level, _stt = _fit(before)
             left = 1.0 - level - _level_sd(before, sigma, policy)
-            return before[-1][0] + max(0.0, left) / (rate * (1.0 + policy.stall_spread))
-    return math.inf
+            earliest = before[-1][0] + max(0.0, left) / (rate * (1.0 + policy.stall_spread))
+            return earliest, before[-1][0] + max(0.0, 1.0 - level) / rate
+    return math.inf, math.inf
 
 
 def _resume(numeric: Samples, sigma: float, policy: PollPolicy) -> float:
@@ -621,7 +683,11 @@ def next_delay(
         hint: the server's Retry-After, if any; we never poll sooner.
         deadline: our give-up time; we never sleep past it.
     """
-    delay = min(longest_sleep(policy, observations), _wanted(policy, now, started, observations))
+    delay = min(
+        longest_sleep(policy, observations),
+        _fall_trust(policy, observations),
+        _wanted(policy, now, started, observations),
+    )
     # Never sooner than the server asks, never past our own deadline.
     if hint is not None and hint > delay:
         delay = hint
@@ -652,7 +718,7 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
             held = max(policy.min_interval, target - now)
         else:
             held = _pace(policy, now - max(near_since, fc.likely if fc is not None else near_since))
-        return _in_interval(policy, now, observations, held)
+        return _land_before(policy, now, fc, _in_interval(policy, now, observations, held))
     if not moving:
         # No progress, or progress 0 (queued): nothing says when the end comes.
         # Queued only while the latest poll itself saw 0: after a 0, polls that saw nothing may
@@ -696,7 +762,39 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
             delay = min(delay, max(policy.min_interval, fc.before + policy.notice - now))
         elif fc.flat:
             delay = min(delay, policy.step_interval)
-    return delay
+    return _land_before(policy, now, fc, delay)
+
+
+def _fall_trust(policy: PollPolicy, observations: Sequence[Observation]) -> float:
+    # After a fall (a stage restarting), trust also counts from the fall: no sleep is longer
+    # than horizon times the span over which progress has been seen rising since, less the time
+    # since it last rose (blind_interval with fewer than trust_samples rising samples).
+    if not policy.fall_trust:
+        return math.inf
+    numeric = _samples(observations, policy)
+    if len(numeric) < 3:
+        return math.inf
+    segment = _segment(numeric, _noise(numeric[-policy.noise_samples :], policy.min_noise), policy)
+    if len(segment) == len(numeric):
+        return math.inf
+    rising = _moving([Observation(t, p) for t, p in segment], policy.near_done)
+    if len(rising) < policy.trust_samples:
+        return policy.blind_interval
+    stale = _unreported_excused(observations) - rising[-1][0]
+    span = rising[-1][0] - rising[0][0]
+    return max(policy.blind_interval, min(policy.max_interval, policy.horizon * span) - stale)
+
+
+def _land_before(policy: PollPolicy, now: float, fc: Forecast | None, delay: float) -> float:
+    # A disruption (a stall, a fall) does not move the end: once progress rises again, land just
+    # after the trend before it says the end comes, and past that, poll as overdue for at most
+    # end_width (a job that outlives it by more, a level of steps say, proved that trend wrong).
+    # While flat, the flat bounds apply: a level, a hold or a stall says nothing new about the end.
+    if not policy.land_before or fc is None or fc.flat or not now <= fc.before_likely + policy.end_width:
+        return delay
+    if now < fc.before_likely + policy.land_after:
+        return min(delay, max(policy.min_interval, fc.before_likely + policy.land_after - now))
+    return min(delay, _pace(policy, now - fc.before_likely))
 
 
 def _in_interval(policy: PollPolicy, now: float, observations: Sequence[Observation], delay: float) -> float:

@@ -747,3 +747,59 @@ def test_the_trend_before_a_slowdown_may_bound_the_ends_interval() -> None:
     before = PollPolicy(end_before=True, catch_up_bound=False)
     delay = next_delay(before, now=67.31, started=0.0, observations=obs)
     assert POLICY.min_interval <= delay <= 85.0 + POLICY.notice - 67.31
+
+
+# -- a fall or a stall does not move the end (round 7) -----------------------------------------
+
+
+def test_the_trend_before_a_fall_bounds_the_sleep_after_it() -> None:
+    # 0.01/s up to 0.8 at 80 s (the end at 100 s on that line), then a stage restarts: 0.3 at
+    # 85 s, 0.42 at 88 s, 0.55 at 91 s. A restarted stage must still reach 1 by the end, so the
+    # trend before the fall bounds the sleep as the trend before a stall does (its earliest
+    # plausible end, 97.1 s, plus the notice). Without it the sleep went 1.2 s further, on the
+    # few samples since the fall.
+    line = [O(0, 0.0), *(O(t, t / 100) for t in range(10, 81, 10))]
+    seen = [*line, O(85, 0.3), O(88, 0.42), O(91, 0.55)]
+    fc = forecast(seen)
+    assert fc is not None and not fc.flat
+    # 0.2 left at 0.01/s, 15 % faster (stall_spread), the level a little low (the noise estimate).
+    assert 80.0 + 0.19 / 0.0115 < fc.before < 80.0 + 0.2 / 0.0115
+    assert fc.before_likely == pytest.approx(100.0)
+    delay = next_delay(POLICY, now=91.0, started=0.0, observations=seen)
+    assert delay == pytest.approx(fc.before + POLICY.notice - 91.0)
+    without = PollPolicy(fall_before=False)
+    fc = forecast(seen, without)
+    assert fc is not None and fc.before == math.inf
+    assert next_delay(without, now=91.0, started=0.0, observations=seen) > delay + 1.0
+
+
+def test_a_catch_up_seen_past_the_earliest_end_lands_on_the_end_of_the_trend_before_it() -> None:
+    # 0.01/s up to 0.6 at 60 s (the end at 100 s), flat at 70 s and 80 s, then 0.8 at 97 s: a
+    # catch-up, or a fall and its recovery hidden between two polls. 97 s is past the earliest
+    # end by the trend before the stall (94.5 s) plus the notice, so that bound is spent, and
+    # the line fitted across the stall put the end at 140 s: the defaults slept 15 s (to 112 s).
+    # The end did not move: one poll lands just after the likely end by that trend (100 s).
+    seen = [O(0, 0.0), *(O(t, t / 100) for t in range(10, 61, 10)), O(70, 0.6), O(80, 0.6), O(97, 0.8)]
+    fc = forecast(seen)
+    assert fc is not None and not fc.flat and fc.before + POLICY.notice < 97.0
+    assert fc.before_likely == pytest.approx(100.0) and fc.likely > 130.0
+    delay = next_delay(POLICY, now=97.0, started=0.0, observations=seen)
+    assert delay == pytest.approx(100.0 + POLICY.land_after - 97.0)
+    # Without it the catch-up bound alone lets the sleep pass the end by more than blind_interval
+    # (8.55 s, to 105.55 s), and with neither the sleep is the 15 s above.
+    assert next_delay(PollPolicy(land_before=False), now=97.0, started=0.0, observations=seen) > 8.0
+    neither = PollPolicy(land_before=False, catch_up_bound=False)
+    assert next_delay(neither, now=97.0, started=0.0, observations=seen) > 14.0
+    # Past it and still running: polls as overdue (densely at first).
+    assert next_delay(POLICY, now=100.5, started=0.0, observations=seen) == POLICY.min_interval
+
+
+def test_after_a_fall_trust_counts_from_the_fall() -> None:
+    # 0.01/s up to 0.8 at 80 s, a fall to 0.3 at 82 s, 0.45 at 86 s. The evidence bound counts
+    # trust over every rising sample (30 s here: 0.8 was last topped at 80 s, 1.5 x 70 s less
+    # the 6 s since); after a fall, the rate before it says nothing about the run after it: no
+    # sleep is longer than 1.5 x the 4 s seen rising since the fall. Without it: 10.9 s.
+    seen = [O(0, 0.0), *(O(t, t / 100) for t in range(10, 81, 10)), O(82, 0.3), O(86, 0.45)]
+    assert longest_sleep(POLICY, seen) == pytest.approx(evidence_bound(seen))
+    assert next_delay(POLICY, now=86.0, started=0.0, observations=seen) == pytest.approx(1.5 * 4.0)
+    assert next_delay(PollPolicy(fall_trust=False), now=86.0, started=0.0, observations=seen) > 10.0
