@@ -90,14 +90,6 @@ class PollPolicy:
     trust_samples: int = 2
     horizon: float = 1.5
     max_interval: float = 30.0
-    # EXPERIMENT: far from the end, on clean progress (every poll reported, no jump, no stall, no
-    # fall), trust may reach far_interval, for at most far_share of the way to the earliest end.
-    far_interval: float = 30.0
-    far_share: float = 0.5
-    far_gap: float = 30.0
-    curve_share: float = 0.5
-    straight_share: float = 1.0
-    blind_ramp: bool = True
     # Early in a wait a rate is young (a catch-up, a restart may yet change it): no sleep is
     # longer than this share of the time waited so far (but blind_interval is always allowed).
     young: float = 0.5
@@ -506,37 +498,11 @@ def _jump(samples: Samples, sigma: float, policy: PollPolicy, top: float) -> boo
     if largest > 0.0 and len(after) >= 3:
         rises = [b - a for (_t, a), (_u, b) in itertools.pairwise(after)]
         rise = after[-1][1] - after[0][1]
-        if max(rises) < largest / 2 and rise > max(largest * policy.curve_share, policy.fall_sd * sigma):
+        if max(rises) < largest / 2 and rise > max(largest / 2, policy.fall_sd * sigma):
             return False
     # What is left is measured from the highest level reached: a noisy low sample on the last
     # level does not make the end look further away.
     return largest > 0.0 and 1.0 - max(pb, top) <= largest + policy.jump_sd * sigma
-
-
-def _straight_since(observations: Sequence[Observation], policy: PollPolicy) -> float:
-    numeric = _samples(observations, policy)
-    sigma = _noise(numeric[-policy.noise_samples :], policy.min_noise)
-    segment = _segment(numeric, sigma, policy)
-    return _window(segment, sigma, policy)[0][0]
-
-
-def _jumped(observations: Sequence[Observation], policy: PollPolicy) -> bool:
-    # EXPERIMENT: has progress moved in a jump, or fallen back, anywhere so far?
-    numeric = _samples(observations, policy)
-    if len(numeric) < 3:
-        return False
-    sigma = _noise(numeric[-policy.noise_samples :], policy.min_noise)
-    if len(_segment(numeric, sigma, policy)) < len(numeric):
-        return True
-    samples = _with_start(observations, numeric)
-    (ta, pa), (tb, pb) = samples[0], samples[-1]
-    mean = (pb - pa) / (tb - ta) if tb > ta else 0.0
-    for i, ((t0, p0), (t1, p1)) in enumerate(itertools.pairwise(samples)):
-        rise = p1 - p0
-        fast = rise > policy.jump_sd * sigma and rise > policy.jump_ratio * mean * (t1 - t0)
-        if fast and _isolated(samples, i, policy):
-            return True
-    return False
 
 
 def _isolated(samples: Samples, i: int, policy: PollPolicy) -> bool:
@@ -587,8 +553,7 @@ def longest_sleep(policy: PollPolicy, observations: Sequence[Observation]) -> fl
     # the service has been seen to report only every few polls (no more of them in a row than
     # the longest such run it has shown before): those say nothing either way.
     stale = _unreported_excused(observations) - moving[-1][0]
-    cap = max(policy.max_interval, policy.far_interval)
-    return max(policy.blind_interval, min(cap, policy.horizon * span) - stale)
+    return max(policy.blind_interval, min(policy.max_interval, policy.horizon * span) - stale)
 
 
 def _unreported_excused(observations: Sequence[Observation]) -> float:
@@ -666,8 +631,6 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
         # be a service that reports only now and then, and the job may be running.
         queued = observations and observations[-1].progress == 0.0
         cap = policy.queued_interval if queued else policy.blind_interval
-        if not policy.blind_ramp and all(o.progress is None for o in observations):
-            return policy.blind_interval
         return min(cap, max(policy.min_interval, policy.start_pace * (now - started)))
     fc = forecast(observations, policy)
     if fc is None:
@@ -688,23 +651,6 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
         # Past the likely end and still running: the prediction was wrong (a stall, a hold, a
         # slow tail). Poll densely at first, then in proportion to how overdue the task is.
         delay = _pace(policy, now - max(min(fc.likely, now), moving[-1][0]))
-    clean = (
-        not fc.jump
-        and not fc.stalled
-        and fc.before == math.inf
-        and all(o.progress is not None for o in observations)
-        and not _jumped(observations, policy)
-        and _straight_since(observations, policy) <= policy.straight_share * (now - started) + started
-    )
-    far = policy.far_share * (fc.earliest - now) if clean else 0.0
-    interval = _end_interval(observations, policy) if clean and policy.end_sd > 0.0 else None
-    if interval is not None:
-        far = min(far, interval[0] - policy.far_gap - now)
-    if far <= policy.max_interval:
-        # Not clean, or near the end: the trust of max_interval (used up as ever).
-        delay = min(delay, longest_sleep(dataclasses.replace(policy, far_interval=policy.max_interval), observations))
-    else:
-        delay = min(delay, far)
     delay = min(delay, max(policy.blind_interval, policy.young * (now - started)))
     if fc.jump:
         delay = min(delay, policy.step_interval)
