@@ -494,6 +494,7 @@ TRADEOFF: tuple[tuple[str, dict[str, Any]], ...] = (
     ("approach the end in steps of 60 % of the way (not all of it)", {"approach": 0.6}),
     ("approach the end in steps of 80 % of the way", {"approach": 0.8}),
     ("trust up to 60 s (not 30 s)", {"max_interval": 60.0}),
+    ("round 6: a rise after a jump is a curve at half the jump (not 0.35)", {"curve_share": 0.5}),
     ("jumps only above 4 noise sd (not 2)", {"jump_sd": 4.0}),
     ("overdue polls sparser sooner (pace 0.5x the time overdue, not 0.3x)", {"pace": 0.5}),
     ("a stall's trend may run 30 % faster (not 15 %)", {"stall_spread": 0.3}),

@@ -36,16 +36,16 @@ where the evidence says the end may be, and never sleeps longer than that eviden
    ``flat_interval`` (a plateau or a slowdown: a stall, a level, a hold, which may end at any
    moment and at any speed) or ``step_interval`` (progress has moved in jumps, and what is left
    is no more than one of them; a jump stands alone: faster than the intervals next to it,
-   and the level after it holds, where a rise spread over the polls after it is a curve's
-   fast stretch). A stall may end in a catch-up back to the trend it interrupted: the
-   schedule never sleeps past the earliest plausible end of that trend plus ``notice`` (while
-   the stall is recent), and polls every ``step_interval`` if still stalled past it. Once the
-   catch-up has risen, progress is no longer flat, but a stall seen at one of the last few
-   samples after a straight trend (``catch_up_bound``) still bounds the sleep as while flat.
-   The trend before a fall bounds the sleep too (a restarted stage must still end by then).
-   Once progress rises again after a stall (or after a fall and its recovery hidden between
-   two polls), one poll lands just after the likely end by the trend before it, and past it
-   polls come as overdue for at most ``end_width``.
+   and the level after it holds, where a rise spread over the polls after it (``curve_share``
+   of the jump) is a curve's fast stretch). A stall may end in a catch-up back to the trend it
+   interrupted: the schedule never sleeps past the earliest plausible end of that trend plus
+   ``notice`` (while the stall is recent), and polls every ``step_interval`` if still stalled
+   past it. Once the catch-up has risen, progress is no longer flat, but a stall seen at one of
+   the last few samples after a straight trend (``catch_up_bound``) still bounds the sleep as
+   while flat. The trend before a fall bounds the sleep too (a restarted stage must still end
+   by then). Once progress rises again after a stall (or after a fall and its recovery hidden
+   between two polls), one poll lands just after the likely end by the trend before it, and
+   past it polls come as overdue for at most ``end_width``.
 5. Never sooner than the server's ``Retry-After``, never past our own deadline.
 
 Only observed progress and time are used. ``python -m benchmarks.polling`` measures it on a
@@ -148,6 +148,10 @@ class PollPolicy:
     jump_ratio: float = 1.5
     # ... and larger than jump_sd noise sd (a difference of two noisy samples has sd 1.41 sigma).
     jump_sd: float = 2.0
+    # After the latest jump, a rise of this share of it (out of the noise), in increments under
+    # half a jump each, means it was a curve's fast stretch, not a step (round 7: 0.5 -> 0.35;
+    # figures in benchmarks/README.md).
+    curve_share: float = 0.35
     # The trend's window grows back from the last fit_samples samples, up to max_window, while
     # each earlier sample lies within `consistent` prediction sd of the line through the later
     # ones: on a straight stretch all of it averages the noise out; a bend stops it.
@@ -581,14 +585,14 @@ def _jump(samples: Samples, sigma: float, policy: PollPolicy, top: float) -> boo
         fast = rise > policy.jump_sd * sigma and rise > policy.jump_ratio * mean * (t1 - t0)
         if fast and _isolated(samples, i, policy):
             largest, last = max(largest, rise), i + 1
-    # Progress in jumps holds its level between them: a rise of half a jump or more (out of the
-    # noise) after the latest jump, in increments no larger than half a jump each, was a fast
-    # stretch of a curve, not a step.
+    # Progress in jumps holds its level between them: a rise of curve_share of a jump or more
+    # (out of the noise) after the latest jump, in increments no larger than half a jump each,
+    # was a fast stretch of a curve, not a step.
     after = samples[last:]
     if largest > 0.0 and len(after) >= 3:
         rises = [b - a for (_t, a), (_u, b) in itertools.pairwise(after)]
         rise = after[-1][1] - after[0][1]
-        if max(rises) < largest / 2 and rise > max(largest / 2, policy.fall_sd * sigma):
+        if max(rises) < largest / 2 and rise > max(largest * policy.curve_share, policy.fall_sd * sigma):
             return False
     # What is left is measured from the highest level reached: a noisy low sample on the last
     # level does not make the end look further away.

@@ -573,6 +573,28 @@ def test_a_rise_spread_over_the_polls_after_a_fast_stretch_is_no_step() -> None:
     assert fc is not None and fc.jump
 
 
+def test_a_rise_of_a_third_of_the_jump_after_it_is_a_curve() -> None:
+    # A fast stretch seen between two sparse polls (0.2 -> 0.7 in 20 s), then a rise of 0.195 in
+    # three small increments: more than curve_share (0.35) of the "jump", less than half. With
+    # half (before round 7) it stayed a jump and the rest of the job was polled every
+    # step_interval; a step's level holds (noise aside), so this is a curve's fast stretch.
+    obs = [
+        O(0, 0.0),
+        O(30, 0.1),
+        O(60, 0.2),
+        O(80, 0.7),
+        O(90, 0.765),
+        O(100, 0.83),
+        O(110, 0.895),
+    ]
+    fc = forecast(obs)
+    assert fc is not None and not fc.jump
+    # After a step whose level holds (noise aside), the end may still come in one more jump.
+    steps = [O(0, 0.0), O(30, 0.1), O(60, 0.2), O(80, 0.7), O(90, 0.705), O(100, 0.70), O(110, 0.708)]
+    fc = forecast(steps)
+    assert fc is not None and fc.jump
+
+
 def test_a_stall_that_catches_up_is_polled_by_the_end_of_the_trend_before_it() -> None:
     # 0.01/s up to 0.6 at 60 s (ends at 100 s on that line), a stall at 0.6 (70 s, 80 s), then a
     # catch-up seen at 90 s (0.75). The fit across the stall puts the end at 156 s and slept
