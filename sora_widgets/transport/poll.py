@@ -34,8 +34,7 @@ where the evidence says the end may be, and never sleeps longer than that eviden
    service that reports every few polls, or a curve's slow tail, keeps it dense), before it no
    sleep goes past its start plus ``notice``; where the rate is not surely positive but the
    level's band reaches 1, the end is plausible at any moment from the first sample that close
-   to 1. Optionally (``end_before``)
-   the interval of the trend before a slowdown widens it.
+   to 1. Optionally (``end_before``) the interval of the trend before a slowdown widens it.
 4. **Dark stretches**: where progress says nothing about the end, polls come at least every
    ``flat_interval`` (a plateau or a slowdown: a stall, a level, a hold, which may end at any
    moment and at any speed) or ``step_interval`` (progress has moved in jumps, and what is left
