@@ -12,7 +12,9 @@ where the evidence says the end may be, and never sleeps longer than that eviden
    was seen rising (at most ``max_interval``), less the time since it last rose: a rate is
    never extrapolated much further ahead than it was observed, and polls that saw nothing new
    (progress missing, or no higher) use that trust up; polls without progress do not while
-   the service has shown that rhythm (no more of them in a row than it skipped before). After
+   the service has shown that rhythm (no more of them in a row than it skipped before); even
+   then :func:`next_delay` sleeps at most that trust less ``silent_use`` of the time since
+   progress last rose (a rate seen early is not extrapolated over many silent polls). After
    a fall, trust also counts from the fall (``fall_trust``; only ever tighter).
 2. **The trend** (:func:`forecast`): a straight line fitted to the latest samples, so that
    noise (estimated from the samples themselves) averages out; a fall further than the noise
@@ -23,15 +25,19 @@ where the evidence says the end may be, and never sleeps longer than that eviden
    raised by ``min_spread``). The schedule never sleeps past the earliest plausible end plus
    ``notice``, lands one poll just after the likely end, and, if the task is still running
    then, polls densely and then in proportion to how overdue it is, up to ``blind_interval``.
+   A first value at ``near_done`` far above the trend before it (``near_outran``: progress
+   sped up between reports) is polled at that pace from its time, whatever the old trend's
+   end.
 3. **The end's interval** (``end_sd``): where a line fitted to the latest straight stretch
    reaches 1, ``end_sd`` standard errors either way, its spread taken from its residuals (at
    least the noise), so that a bending curve widens it. Reported progress stops just below 1
    (0.99), so values at or above ``near_done`` are taken as censored (progress plus noise
    reached at least that), not as the level. Within the interval a poll comes every
-   ``end_spacing`` (for at most ``end_width``), before it no sleep goes past its start plus
-   ``notice``; where the rate is not surely positive but the level's band reaches 1, the end is
-   plausible at any moment from the first sample that close to 1. Optionally (``end_before``)
-   the interval of the trend before a slowdown widens it.
+   ``end_spacing`` (for at most ``end_width``, or ``end_renew`` after the latest report, so a
+   service that reports every few polls, or a curve's slow tail, keeps it dense), before it no
+   sleep goes past its start plus ``notice``; where the rate is not surely positive but the
+   level's band reaches 1, the end is plausible at any moment from the first sample that close
+   to 1. Optionally (``end_before``) the interval of the trend before a slowdown widens it.
 4. **Dark stretches**: where progress says nothing about the end, polls come at least every
    ``flat_interval`` (a plateau or a slowdown: a stall, a level, a hold, which may end at any
    moment and at any speed) or ``step_interval`` (progress has moved in jumps, and what is left
@@ -195,6 +201,19 @@ class PollPolicy:
     # After a fall, trust also counts from the fall: no sleep is longer than horizon times the
     # span progress has been seen rising since it (bounded trust can only get tighter).
     fall_trust: bool = True
+    # A service that reports progress only every few polls (round 7). Silent polls are excused
+    # from using up trust while they keep the service's rhythm, but a rate is still extrapolated
+    # from the last report: the sleep is also bounded by trust less silent_use times the time
+    # since progress last rose (0: silent polls cost nothing while excused).
+    silent_use: float = 0.3
+    # Each report renews the end's interval's dense polls for this long (up to the interval's
+    # latest end), past its first end_width: an interval updated only every few polls, or a
+    # curve's slow tail, outlasts end_width (0: off).
+    end_renew: float = 10.0
+    # A value at near_done far above the trend before it (as far as a far fall would be below
+    # it, far_drop) means progress sped up unseen: held there, poll at the pace since that
+    # value, not by the old trend's end.
+    near_outran: bool = True
 
 
 @dataclass(frozen=True)
@@ -690,6 +709,7 @@ def next_delay(
     delay = min(
         longest_sleep(policy, observations),
         _fall_trust(policy, observations),
+        _silent_bound(policy, observations),
         _wanted(policy, now, started, observations),
     )
     # Never sooner than the server asks, never past our own deadline.
@@ -698,6 +718,39 @@ def next_delay(
     if deadline is not None:
         delay = min(delay, max(0.0, deadline - now))
     return delay
+
+
+def _silent_bound(policy: PollPolicy, observations: Sequence[Observation]) -> float:
+    # Polls without progress excused by the service's rhythm (see longest_sleep) still use up
+    # silent_use of each second since progress last rose: the sleep is at most trust less
+    # that (at least blind_interval), so a rate seen early is not extrapolated over many
+    # silent polls while a curve speeds up.
+    moving = _moving(observations, policy.near_done)
+    if policy.silent_use <= 0.0 or len(moving) < policy.trust_samples:
+        return math.inf
+    trust = min(policy.max_interval, policy.horizon * (moving[-1][0] - moving[0][0]))
+    return max(policy.blind_interval, trust - policy.silent_use * (observations[-1].at - moving[-1][0]))
+
+
+def _outran(observations: Sequence[Observation], near_since: float, policy: PollPolicy) -> bool:
+    # Whether the first value at near_done (at near_since) lies far above the line through the
+    # latest straight stretch before it: far_drop times the fall threshold (min_drop, fall_sd
+    # noise sd), as a far fall below it would.
+    numeric = _samples([o for o in observations if o.at < near_since], policy)
+    if len(numeric) < 2:
+        return False
+    sigma = _noise(numeric[-policy.noise_samples :], policy.min_noise)
+    window = _window(_segment(numeric, sigma, policy), sigma, policy)
+    if len(window) < 2:
+        return False
+    rate, level, _stt = _fit(window)
+    at = level + rate * (near_since - window[-1][0])
+    return at < policy.near_done - policy.far_drop * max(policy.min_drop, policy.fall_sd * sigma)
+
+
+def _last_report(observations: Sequence[Observation]) -> float:
+    # When a poll last saw progress at all (-inf if none has).
+    return next((o.at for o in reversed(observations) if o.progress is not None), -math.inf)
 
 
 def _pace(policy: PollPolicy, elapsed: float) -> float:
@@ -722,6 +775,10 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
             held = max(policy.min_interval, target - now)
         else:
             held = _pace(policy, now - max(near_since, fc.likely if fc is not None else near_since))
+        if policy.near_outran and fc is not None and _outran(observations, near_since, policy):
+            # That value is far above the trend before it: progress sped up unseen, and the
+            # trend's end is no guide.
+            held = min(held, _pace(policy, now - near_since))
         return _land_before(policy, now, fc, _in_interval(policy, now, observations, held))
     if not moving:
         # No progress, or progress 0 (queued): nothing says when the end comes.
@@ -802,14 +859,16 @@ def _land_before(policy: PollPolicy, now: float, fc: Forecast | None, delay: flo
 
 
 def _in_interval(policy: PollPolicy, now: float, observations: Sequence[Observation], delay: float) -> float:
-    # Within the end's interval, a poll every end_spacing (for at most end_width from its start);
-    # before it, no sleep past its start plus the notice.
+    # Within the end's interval, a poll every end_spacing (for at most end_width from its start,
+    # or end_renew from the latest report); before it, no sleep past its start plus the notice.
     interval = _end_interval(observations, policy) if policy.end_sd > 0.0 else None
     if interval is not None:
         lo, hi = interval
         if now < lo - policy.notice:
             delay = min(delay, max(policy.min_interval, lo + policy.notice - now))
-        elif now < min(hi, lo + policy.end_width):
+        elif now < min(hi, max(lo + policy.end_width, _last_report(observations) + policy.end_renew)):
+            # Each report renews the dense polls for end_renew (a sparse service updates the
+            # interval rarely; a curve's slow tail outlasts end_width).
             delay = min(delay, policy.end_spacing)
     return delay
 

@@ -825,3 +825,75 @@ def test_after_a_fall_trust_counts_from_the_fall() -> None:
     assert longest_sleep(POLICY, seen) == pytest.approx(evidence_bound(seen))
     assert next_delay(POLICY, now=86.0, started=0.0, observations=seen) == pytest.approx(1.5 * 4.0)
     assert next_delay(PollPolicy(fall_trust=False), now=86.0, started=0.0, observations=seen) > 10.0
+
+
+# -- progress reported only every few polls (round 7) --------------------------------------------
+
+
+def _sparse_s_curve(
+    length: float, k: float, mid: float, seed: int, every: int
+) -> Callable[[float], float | None]:
+    # An S-curve with 3 % noise whose progress only about one poll in `every` sees.
+    curve = _s_curve(length, k, mid, seed, 0.03)
+
+    def progress(t: float) -> float | None:
+        return curve(t) if random.Random(f"report {seed}:{t:.3f}").random() < 1 / every else None
+
+    return progress
+
+
+def test_silent_polls_of_a_sparse_service_still_use_up_some_trust() -> None:
+    # Reports every few polls: 0.09 at 6 s and 0.24 at 21 s (trust 22.5 s), then two silent
+    # polls, excused by the service's rhythm. A rate seen early is still extrapolated from the
+    # last report: each second since then uses up silent_use (0.3) of it, so the sleep is
+    # 22.5 - 0.3 * 26.6 s, not the whole 22.5 s (which, on the job this came from, an S-curve
+    # speeding up, passed its end at 67.1 s).
+    obs = [O(0, None), O(1, None), O(2.5, None), O(6.25, 0.0897), O(11.25, None), O(16.25, None)]
+    obs += [O(21.25, 0.2375), O(31.88, None), O(47.81, None)]
+    assert longest_sleep(POLICY, obs) == pytest.approx(22.5)
+    assert next_delay(POLICY, now=47.81, started=0.0, observations=obs) == pytest.approx(22.5 - 0.3 * 26.56)
+    off = PollPolicy(silent_use=0.0)
+    assert next_delay(off, now=47.81, started=0.0, observations=obs) == pytest.approx(22.5)
+
+
+def test_sparse_s_curves_are_not_passed_by_long_sleeps_on_an_early_rate() -> None:
+    # 120 S-curves of 30 s to 10 min reported on one poll in 2-5: with silent_use 0 (silent
+    # polls cost no trust while they keep the rhythm) 10 are noticed more than 5 s late (up to
+    # 25.5 s); with it 3 (measured).
+    def late(policy: PollPolicy) -> list[float]:
+        out = []
+        for seed in range(120):
+            rng = random.Random(seed)
+            length = math.exp(rng.uniform(math.log(30.0), math.log(600.0)))
+            k, mid, every = rng.uniform(6.0, 12.0), rng.uniform(0.35, 0.65), rng.randint(2, 5)
+            polls = run_profile(_sparse_s_curve(length, k, mid, seed, every), length, policy=policy)
+            out.append(polls[-1] - length)
+        return out
+
+    assert sum(d > 5.0 for d in late(POLICY)) <= 4
+    assert sum(d > 5.0 for d in late(PollPolicy(silent_use=0.0))) >= 8
+
+
+def test_each_report_renews_the_dense_polls_of_the_ends_interval() -> None:
+    # A noisy line (1/200 per s, +-3 %) reported every few polls near its end: the end's
+    # interval runs from 197 s to 232 s, so its first end_width (15 s) of dense polls is over at
+    # 212 s; the report at 215 s renews them for end_renew (10 s): a poll every end_spacing.
+    line = [round(t / 200 + (0.03 if i % 2 else -0.03), 4) for i, t in enumerate(range(20, 200, 20))]
+    obs = [O(0, 0.0)] + [O(t, p) for t, p in zip(range(20, 200, 20), line, strict=True)]
+    obs += [O(200, None), O(203, None), O(206, 0.95), O(209, None), O(212, None), O(215, 0.94)]
+    obs += [O(218, None), O(221, None)]
+    assert next_delay(POLICY, now=221.0, started=0.0, observations=obs) == POLICY.end_spacing
+    off = PollPolicy(end_renew=0.0)
+    assert next_delay(off, now=221.0, started=0.0, observations=obs) > POLICY.end_spacing
+
+
+def test_a_value_near_one_far_above_the_trend_is_polled_densely() -> None:
+    # Reports every few polls: 0.04 at 6 s and 0.09 at 21 s (the old trend ends after 280 s),
+    # then 0.9887 at 85 s: progress sped up unseen (the job ended at 87 s). The old trend's end
+    # is no guide: poll at the pace since that value (min_interval at first), not 5 s later.
+    obs = [O(0, 0.0), O(1, None), O(2.5, None), O(6.25, 0.0423), O(11.25, None), O(16.25, None)]
+    obs += [O(21.25, 0.0934), O(31.88, None), O(47.81, None), O(70.31, None), O(75.31, None)]
+    obs += [O(80.31, None), O(85.31, 0.9887)]
+    assert next_delay(POLICY, now=85.31, started=0.0, observations=obs) == POLICY.min_interval
+    off = PollPolicy(near_outran=False)
+    assert next_delay(off, now=85.31, started=0.0, observations=obs) == POLICY.blind_interval
