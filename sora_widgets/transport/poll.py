@@ -54,6 +54,11 @@ where the evidence says the end may be, and never sleeps longer than that eviden
    past it polls come as overdue for at most ``end_width``.
 5. Never sooner than the server's ``Retry-After``, never past our own deadline.
 
+Two guards against noticing an end later than a fixed 5 s loop would are off by default (they
+cost requests): ``left_rise`` (what is left could be one rise like the largest seen between two
+polls) and ``dark_above`` (progress high enough to be a hold) each cap the sleep at
+``blind_interval``.
+
 Only observed progress and time are used. ``python -m benchmarks.polling`` measures it on a
 family of progress models (tuned on one set of seeds, reported on another) next to fixed 5 s
 and 1 s loops; the figures and one picture per kind are in benchmarks/README.md.
@@ -214,6 +219,17 @@ class PollPolicy:
     # it, far_drop) means progress sped up unseen: held there, poll at the pace since that
     # value, not by the old trend's end.
     near_outran: bool = True
+    # Round 8 guards against noticing an end later than the vendor's fixed 5 s loop would; both
+    # off by default: they cost requests and move other kinds' p95 (figures in
+    # benchmarks/README.md, "Round 8"). With left_rise, once what is left is no more than the
+    # largest rise seen between two polls (plus jump_sd noise sd) that was at least left_ratio
+    # times the mean rate, one more such rise (a step sampled sparsely, where steps read as a
+    # line) may end the job within any sleep: no sleep is longer than blind_interval.
+    left_rise: bool = False
+    left_ratio: float = 1.0
+    # Progress at or above dark_above may be a hold before the end (a file being prepared): no
+    # sleep is longer than blind_interval there (1.0: off).
+    dark_above: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -711,6 +727,7 @@ def next_delay(
         _fall_trust(policy, observations),
         _silent_bound(policy, observations),
         _wanted(policy, now, started, observations),
+        _left_bound(policy, observations),
     )
     # Never sooner than the server asks, never past our own deadline.
     if hint is not None and hint > delay:
@@ -718,6 +735,35 @@ def next_delay(
     if deadline is not None:
         delay = min(delay, max(0.0, deadline - now))
     return delay
+
+
+def _left_bound(policy: PollPolicy, observations: Sequence[Observation]) -> float:
+    # What is left could be covered by one rise like the largest seen between two polls (from
+    # 0, or since the last fall), or progress is high enough to be a hold: then the end may
+    # come within any sleep, and none is longer than blind_interval.
+    numeric = _samples(observations, policy)
+    if not numeric:
+        return math.inf
+    top = max(p for _t, p in numeric)
+    if top >= policy.dark_above:
+        return policy.blind_interval
+    if not policy.left_rise:
+        return math.inf
+    sigma = _noise(numeric[-policy.noise_samples :], policy.min_noise)
+    segment = _with_start(observations, _segment(numeric, sigma, policy))
+    if len(segment) < 2:
+        return math.inf
+    (ta, pa), (tb, pb) = segment[0], segment[-1]
+    mean = (pb - pa) / (tb - ta) if tb > ta else 0.0
+    # The largest rise between two polls that was at least left_ratio times the mean rate.
+    least = policy.left_ratio * mean
+    fast = [b - a for (t, a), (u, b) in itertools.pairwise(segment) if b - a > least * (u - t)]
+    largest = max(fast, default=0.0)
+    if largest <= 0.0:
+        return math.inf
+    if 1.0 - max(segment[-1][1], _top(segment)) <= largest + policy.jump_sd * sigma:
+        return policy.blind_interval
+    return math.inf
 
 
 def _silent_bound(policy: PollPolicy, observations: Sequence[Observation]) -> float:

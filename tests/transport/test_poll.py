@@ -897,3 +897,24 @@ def test_a_value_near_one_far_above_the_trend_is_polled_densely() -> None:
     assert next_delay(POLICY, now=85.31, started=0.0, observations=obs) == POLICY.min_interval
     off = PollPolicy(near_outran=False)
     assert next_delay(off, now=85.31, started=0.0, observations=obs) == POLICY.blind_interval
+
+
+def test_left_rise_bounds_the_sleep_once_one_rise_could_end_it() -> None:
+    # Steps polled every 30 s read as a line (round 8: most steps jobs noticed over 5 s late).
+    # At 0.82 what is left (0.18) is no more than the largest rise between two polls (0.19, above
+    # the mean rate): one more such rise may end the job, so with left_rise no sleep exceeds
+    # blind_interval; off (the default), the line's earliest end allows a longer sleep.
+    obs = [O(0, 0.0), O(30, 0.17), O(60, 0.36), O(90, 0.55), O(120, 0.72), O(150, 0.82)]
+    on = PollPolicy(left_rise=True)
+    assert next_delay(on, now=150.0, started=0.0, observations=obs) == on.blind_interval
+    assert next_delay(POLICY, now=150.0, started=0.0, observations=obs) > POLICY.blind_interval + 10.0
+
+
+def test_dark_above_bounds_the_sleep_where_progress_may_be_held() -> None:
+    # A line polled every 30 s at 0.9: it may be held there until the end (a file being
+    # prepared). With dark_above=0.9 no sleep exceeds blind_interval; off (the default), the
+    # line's earliest end allows the longest sleep.
+    obs = [O(0, 0.0)] + [O(t, round(t / 600, 4)) for t in range(30, 541, 30)]
+    on = PollPolicy(dark_above=0.9)
+    assert next_delay(on, now=540.0, started=0.0, observations=obs) == on.blind_interval
+    assert next_delay(POLICY, now=540.0, started=0.0, observations=obs) == POLICY.max_interval
