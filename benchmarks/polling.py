@@ -507,6 +507,8 @@ TRADEOFF: tuple[tuple[str, dict[str, Any]], ...] = (
         "round 6: a value near 1 far above the trend waits for its end (near_outran off)",
         {"near_outran": False},
     ),
+    ("round 8 guard on: no sleep over 5 s once one rise could end the job (left_rise)", {"left_rise": True}),
+    ("round 8 guard on: no sleep over 5 s at 0.9 or above (dark_above 0.9)", {"dark_above": 0.9}),
     (
         "round 6: all of round 7 off",
         {
