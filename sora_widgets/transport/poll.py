@@ -431,17 +431,16 @@ def forecast(observations: Sequence[Observation], policy: PollPolicy | None = No
     t = numeric[-1][0]
     resume = _resume(numeric, sigma, policy)
     fell_likely, fell_earliest = _fall_line(numeric, segment, sigma, policy)
-    if len(segment) < 2:
-        # One sample since a fall: no end in sight, none ruled out.
+
+    def no_end(before: float, before_likely: float) -> Forecast:
+        # No end in sight, none ruled out: it may come at any moment.
         return Forecast(
-            likely=math.inf,
-            earliest=t,
-            flat=True,
-            jump=jump,
-            resume=resume,
-            before=fell_earliest,
-            before_likely=fell_likely,
+            math.inf, t, flat=True, jump=jump, resume=resume, before=before, before_likely=before_likely
         )
+
+    if len(segment) < 2:
+        # One sample since a fall.
+        return no_end(fell_earliest, fell_likely)
     # The rising trend is judged on the whole latest straight stretch: the last few samples of
     # dense polls near the end span seconds, and their slope is mostly noise.
     window = _window(segment, sigma, policy)
@@ -451,15 +450,7 @@ def forecast(observations: Sequence[Observation], policy: PollPolicy | None = No
     before, before_likely = min(before, fell_earliest), min(before_likely, fell_likely)
     lately = not flat and policy.catch_up_bound and _stalled_lately(numeric, segment, policy)
     if rate <= 0.0:
-        return Forecast(
-            likely=math.inf,
-            earliest=t,
-            flat=True,
-            jump=jump,
-            resume=resume,
-            before=before,
-            before_likely=before_likely,
-        )
+        return no_end(before, before_likely)
     likely = t + max(0.0, 1.0 - level) / rate
     proven = _proven_rate(segment[-policy.noise_samples :], sigma, policy)
     fastest = max(rate, rising, proven) * (1.0 + policy.min_spread)
