@@ -275,7 +275,10 @@ def test_a_restarted_simulator_never_reports_less_progress_than_before(tmp_path:
             seen.append(snap.progress or 0.0)
             time.sleep(0.02)
         assert seen and min(seen) >= before and seen == sorted(seen)
-        assert not list((tmp_path / "sim").rglob("*.progress"))  # done: the mark is gone
+        # The render's thread removes the mark just after the file appears (the task is completed
+        # from that moment): once the render has returned, the mark is gone (ci44 looked between).
+        again.wait_rendered(task.id)
+        assert not list((tmp_path / "sim").rglob("*.progress"))
     finally:
         again.close()
 
