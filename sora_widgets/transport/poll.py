@@ -430,7 +430,7 @@ def forecast(observations: Sequence[Observation], policy: PollPolicy | None = No
     jump = _jump(_with_start(observations, numeric), sigma, policy, _top(segment))
     t = numeric[-1][0]
     resume = _resume(numeric, sigma, policy)
-    fell_likely, fell_earliest = _fall_line(numeric, segment, sigma, policy)
+    fell_earliest, fell_likely = _fall_line(numeric, segment, sigma, policy)
 
     def no_end(before: float, before_likely: float) -> Forecast:
         # No end in sight, none ruled out: it may come at any moment.
@@ -513,7 +513,7 @@ def _stall_before(segment: Samples, sigma: float, policy: PollPolicy) -> Samples
 
 
 def _fall_line(numeric: Samples, segment: Samples, sigma: float, policy: PollPolicy) -> tuple[float, float]:
-    # (likely, earliest) end by the trend before the latest fall, if the samples before it show
+    # (earliest plausible, likely) end by the trend before the latest fall, if the samples before it show
     # one (at least three samples on their latest straight stretch): a stage that restarts must
     # still reach 1 by the end. inf, inf without.
     if not policy.fall_before:
@@ -524,13 +524,19 @@ def _fall_line(numeric: Samples, segment: Samples, sigma: float, policy: PollPol
     window = _window(_segment(prior, sigma, policy), sigma, policy)
     if len(window) < 3:
         return math.inf, math.inf
-    rate, level, _stt = _fit(window)
-    if rate <= 0.0:
+    if _fit(window)[0] <= 0.0:
         return math.inf, math.inf
-    t = window[-1][0]
-    left = 1.0 - level - _level_sd(window, sigma, policy)
-    earliest = t + max(0.0, left) / (rate * (1.0 + policy.stall_spread))
-    return t + max(0.0, 1.0 - level) / rate, earliest
+    return _trend_end(window, sigma, policy)
+
+
+def _trend_end(trend: Samples, sigma: float, policy: PollPolicy) -> tuple[float, float]:
+    # (earliest plausible, likely) end of a rising trend interrupted by a stall or a fall: where
+    # its line reaches 1, and where it would if it ran stall_spread faster from a level lower by
+    # its standard error.
+    rate, level, _stt = _fit(trend)
+    t = trend[-1][0]
+    left = 1.0 - level - _level_sd(trend, sigma, policy)
+    return t + max(0.0, left) / (rate * (1.0 + policy.stall_spread)), t + max(0.0, 1.0 - level) / rate
 
 
 def _stall_line(segment: Samples, sigma: float, policy: PollPolicy) -> tuple[float, float]:
@@ -542,10 +548,7 @@ def _stall_line(segment: Samples, sigma: float, policy: PollPolicy) -> tuple[flo
     for k in range(len(segment), max(3, len(segment) - policy.fit_samples) - 1, -1):
         before, plateau = _before_plateau(segment[:k], sigma, policy)
         if len(before) >= 3 and _is_stall(before, plateau, 2.0 * policy.flat_rise * sigma):
-            rate, level, _stt = _fit(before)
-            left = 1.0 - level - _level_sd(before, sigma, policy)
-            earliest = before[-1][0] + max(0.0, left) / (rate * (1.0 + policy.stall_spread))
-            return earliest, before[-1][0] + max(0.0, 1.0 - level) / rate
+            return _trend_end(before, sigma, policy)
     return math.inf, math.inf
 
 
@@ -667,13 +670,18 @@ def longest_sleep(policy: PollPolicy, observations: Sequence[Observation]) -> fl
         return max(policy.blind_interval, policy.queued_interval)
     if len(moving) < policy.trust_samples or (latest is not None and latest >= policy.near_done):
         return policy.blind_interval
-    span = moving[-1][0] - moving[0][0]
     # Trust runs from the latest rising sample: polls since then that saw nothing new (a value
     # no higher, or no progress) have used it up, except the polls that saw no progress while
     # the service has been seen to report only every few polls (no more of them in a row than
     # the longest such run it has shown before): those say nothing either way.
     stale = _unreported_excused(observations) - moving[-1][0]
-    return max(policy.blind_interval, min(policy.max_interval, policy.horizon * span) - stale)
+    return max(policy.blind_interval, _trust(policy, moving) - stale)
+
+
+def _trust(policy: PollPolicy, rising: Samples) -> float:
+    # How far ahead a rate seen rising over these samples is trusted: horizon times their span,
+    # at most max_interval.
+    return min(policy.max_interval, policy.horizon * (rising[-1][0] - rising[0][0]))
 
 
 def _unreported_excused(observations: Sequence[Observation]) -> float:
@@ -732,6 +740,8 @@ def _left_bound(policy: PollPolicy, observations: Sequence[Observation]) -> floa
     # What is left could be covered by one rise like the largest seen between two polls (from
     # 0, or since the last fall), or progress is high enough to be a hold: then the end may
     # come within any sleep, and none is longer than blind_interval.
+    if not policy.left_rise and policy.dark_above >= policy.near_done:
+        return math.inf  # both off: no sample reaches near_done (_samples stops below it)
     numeric = _samples(observations, policy)
     if not numeric:
         return math.inf
@@ -765,8 +775,8 @@ def _silent_bound(policy: PollPolicy, observations: Sequence[Observation]) -> fl
     moving = _moving(observations, policy.near_done)
     if policy.silent_use <= 0.0 or len(moving) < policy.trust_samples:
         return math.inf
-    trust = min(policy.max_interval, policy.horizon * (moving[-1][0] - moving[0][0]))
-    return max(policy.blind_interval, trust - policy.silent_use * (observations[-1].at - moving[-1][0]))
+    unused = _trust(policy, moving) - policy.silent_use * (observations[-1].at - moving[-1][0])
+    return max(policy.blind_interval, unused)
 
 
 def _outran(observations: Sequence[Observation], near_since: float, policy: PollPolicy) -> bool:
@@ -879,8 +889,7 @@ def _fall_trust(policy: PollPolicy, observations: Sequence[Observation]) -> floa
     if len(rising) < policy.trust_samples:
         return policy.blind_interval
     stale = _unreported_excused(observations) - rising[-1][0]
-    span = rising[-1][0] - rising[0][0]
-    return max(policy.blind_interval, min(policy.max_interval, policy.horizon * span) - stale)
+    return max(policy.blind_interval, _trust(policy, rising) - stale)
 
 
 def _land_before(policy: PollPolicy, now: float, fc: Forecast | None, delay: float) -> float:
