@@ -5,7 +5,7 @@
 // edits and the draft card of "Add shot").
 
 import { activeIn, bufferUrl, fillSelect, h, listen, uid } from "./_dom.js";
-import { makeCard, paintCard } from "./storyboard_cards.js";
+import { paintCard, redrawCards } from "./storyboard_cards.js";
 import { acknowledged, adoptDraft, draftArrived, openDraft, startRun } from "./storyboard_edits.js";
 import "./storyboard.css";
 
@@ -74,13 +74,8 @@ function boardState(model, ui) {
 // One card per shot (rebuilt when the count changes), then the keyboard where a move sent it.
 function paintCards(sb, shots) {
   const { ui, draft } = sb;
-  if (sb.cards.length !== shots.length) {
-    const focused = activeIn(ui.list); // a draft being typed in keeps the keyboard
-    sb.cards.forEach((c) => c.card.remove());
-    sb.cards = shots.map((_, i) => makeCard(sb, i));
-    ui.list.replaceChildren(...sb.cards.map((c) => c.card));
-    adoptDraft(sb, focused);
-  } else if (draftArrived(sb)) adoptDraft(sb, activeIn(ui.list));
+  if (sb.cards.length !== shots.length) adoptDraft(sb, redrawCards(sb, shots.length));
+  else if (draftArrived(sb)) adoptDraft(sb, activeIn(ui.list));
   const prompts = JSON.stringify(shots.map((s) => s.prompt));
   const moved = sb.focusAfter !== null && prompts !== sb.lastPrompts;
   sb.lastPrompts = prompts;

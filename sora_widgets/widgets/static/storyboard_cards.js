@@ -77,6 +77,29 @@ export function makeCard(sb, index) {
   return c;
 }
 
+// The shot count changed: every card is drawn again. A box whose words this view has not had
+// answered yet (an edit waiting to go, or sent) keeps them (the state may be older than they
+// are), and the box being typed in keeps its words, the keyboard and the caret; the state's
+// prompt fills the others (paintCard). Returns the element that had the keyboard before, for a
+// draft being typed in (adoptDraft).
+export function redrawCards(sb, count) {
+  const focused = activeIn(sb.ui.list);
+  const old = sb.cards.map(({ prompt }) => ({ prompt, value: prompt.value, from: prompt.selectionStart, to: prompt.selectionEnd }));
+  sb.cards.forEach((c) => c.card.remove());
+  sb.cards = Array.from({ length: count }, (_, i) => makeCard(sb, i));
+  sb.ui.list.replaceChildren(...sb.cards.map((c) => c.card));
+  sb.cards.forEach(({ prompt }, i) => {
+    const was = old[i];
+    const typing = was?.prompt === focused;
+    if (was && (typing || sb.pendingValue.has(i) || sb.unconfirmed.has(i))) prompt.value = was.value;
+    if (typing) {
+      prompt.focus();
+      prompt.setSelectionRange(was.from, was.to);
+    }
+  });
+  return focused;
+}
+
 // The card's status line and progress bar. The words are Python's (models.task.Status).
 function paintProgress(model, c, shot) {
   const pct = shot.status === "done" ? 100 : shot.progress >= 0 ? Math.round(shot.progress * 100) : 0;

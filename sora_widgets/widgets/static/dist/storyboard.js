@@ -268,6 +268,23 @@ function makeCard(sb, index) {
   wireCard(sb, c, index);
   return c;
 }
+function redrawCards(sb, count) {
+  const focused = activeIn(sb.ui.list);
+  const old = sb.cards.map(({ prompt }) => ({ prompt, value: prompt.value, from: prompt.selectionStart, to: prompt.selectionEnd }));
+  sb.cards.forEach((c) => c.card.remove());
+  sb.cards = Array.from({ length: count }, (_, i) => makeCard(sb, i));
+  sb.ui.list.replaceChildren(...sb.cards.map((c) => c.card));
+  sb.cards.forEach(({ prompt }, i) => {
+    const was = old[i];
+    const typing = was?.prompt === focused;
+    if (was && (typing || sb.pendingValue.has(i) || sb.unconfirmed.has(i))) prompt.value = was.value;
+    if (typing) {
+      prompt.focus();
+      prompt.setSelectionRange(was.from, was.to);
+    }
+  });
+  return focused;
+}
 function paintProgress(model, c, shot) {
   const pct = shot.status === "done" ? 100 : shot.progress >= 0 ? Math.round(shot.progress * 100) : 0;
   c.barFill.style.width = `${pct}%`;
@@ -380,13 +397,8 @@ function boardState(model, ui) {
 }
 function paintCards(sb, shots) {
   const { ui, draft } = sb;
-  if (sb.cards.length !== shots.length) {
-    const focused = activeIn(ui.list);
-    sb.cards.forEach((c) => c.card.remove());
-    sb.cards = shots.map((_, i) => makeCard(sb, i));
-    ui.list.replaceChildren(...sb.cards.map((c) => c.card));
-    adoptDraft(sb, focused);
-  } else if (draftArrived(sb)) adoptDraft(sb, activeIn(ui.list));
+  if (sb.cards.length !== shots.length) adoptDraft(sb, redrawCards(sb, shots.length));
+  else if (draftArrived(sb)) adoptDraft(sb, activeIn(ui.list));
   const prompts = JSON.stringify(shots.map((s) => s.prompt));
   const moved = sb.focusAfter !== null && prompts !== sb.lastPrompts;
   sb.lastPrompts = prompts;
