@@ -9,6 +9,7 @@ server's environment unless ``--real`` is given: a demo must never spend money b
 from __future__ import annotations
 
 import argparse
+import ctypes
 import importlib.util
 import json
 import os
@@ -18,7 +19,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ._constants import ENV_API_KEY, ENV_BASE_URL
@@ -153,6 +154,28 @@ def server_url(pid: int) -> str | None:
     return None
 
 
+def _stop_with_parent(parent: int) -> Callable[[], None] | None:
+    """For the JupyterLab child (Linux): a SIGTERM when the demo's process ends, however it ends.
+
+    A `kill` or a closed terminal reaches the demo, which passes it on (see :func:`main`); a
+    ``kill -9`` of the demo (an IDE stopping its terminal, a test's cleanup) cannot be passed on,
+    and would leave JupyterLab running with nobody to stop it, its port taken."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+    pr_set_pdeathsig = 1
+
+    def arm() -> None:  # runs in the child, between fork and exec
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+        if os.getppid() != parent:  # the demo ended before the line above
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return arm
+
+
 def _announce_url(process: subprocess.Popen[bytes], timeout_s: float = 120.0) -> None:
     """Print the demo's URL in a box of its own once JupyterLab is up."""
     deadline = time.monotonic() + timeout_s
@@ -220,7 +243,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     print(f"Starting JupyterLab on {FIRST_NOTEBOOK} (Ctrl+C stops it)...")
     sys.stdout.flush()  # our lines first, then JupyterLab's
-    process = subprocess.Popen(command, env=env, cwd=workdir)  # noqa: S603 - our own interpreter
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter
+        command, env=env, cwd=workdir, preexec_fn=_stop_with_parent(os.getpid())
+    )
     threading.Thread(target=_announce_url, args=(process,), name="demo url", daemon=True).start()
 
     def forward(signum: int, _frame: object) -> None:

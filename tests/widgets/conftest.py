@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
@@ -141,3 +142,14 @@ def landscape_video(landscape_mp4: Any) -> Any:
         path=landscape_mp4,
         simulated=True,
     )
+
+
+async def until(predicate: Any, what: str, limit: float = 120.0) -> None:
+    """Wait until ``predicate()`` holds, for at most ``limit`` s of the loop's clock (a render
+    on a busy machine takes many times what it takes on an idle one: a count of short sleeps is
+    a race)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + limit
+    while not predicate():
+        assert loop.time() < end, f"never {what}"
+        await asyncio.sleep(0.05)

@@ -12,7 +12,7 @@ from sora_widgets.journal import History, Journal
 from sora_widgets.models.request import VideoRequest
 from sora_widgets.widgets.gallery import Gallery
 
-from .conftest import browser_sets, from_browser
+from .conftest import browser_sets, from_browser, until
 
 
 @pytest.fixture
@@ -135,10 +135,7 @@ async def test_resume_finishes_unfinished_tasks_without_creating_new_ones(client
     gallery = Gallery(client)
     assert gallery.unfinished == 1
     from_browser(gallery, {"type": "resume"})
-    for _ in range(500):
-        if gallery.unfinished == 0 and not gallery.busy:
-            break
-        await asyncio.sleep(0.02)
+    await until(lambda: (gallery.unfinished == 0 and not gallery.busy) or gallery.error, "resumed")
     assert gallery.unfinished == 0, gallery.error
     assert [e.task_id for e in gallery.entries if e.status == "completed"] == [task.id]
     assert client.simulator.ledger.total_created == created

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 from decimal import Decimal
@@ -21,7 +20,7 @@ from sora_widgets.storyboard import MAX_SHOTS, Storyboard
 from sora_widgets.widgets.player import VideoPlayer
 from sora_widgets.widgets.storyboard import StoryboardWidget
 
-from .conftest import CANARY_KEY, from_browser
+from .conftest import CANARY_KEY, from_browser, until
 
 SHOTS = ("Wide shot of a paper boat on a pond at dawn", "Close-up of a frog on the boat, golden light")
 
@@ -31,14 +30,6 @@ def board_of(client: Any, **kwargs: Any) -> Storyboard:
     for prompt in SHOTS:
         board.add(prompt)
     return board
-
-
-async def until(predicate: Any, what: str, limit: float = 120.0) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + limit
-    while not predicate():
-        assert loop.time() < end, f"never {what}"
-        await asyncio.sleep(0.05)
 
 
 def test_no_trait_shadows_an_ipywidgets_name() -> None:

@@ -16,7 +16,7 @@ from sora_widgets.errors import GenerationFailed, InvalidRequestError, UnknownOu
 from sora_widgets.job import Job
 from sora_widgets.widgets.studio import Studio
 
-from .conftest import CANARY_KEY, RecordingComm, browser_sets, from_browser
+from .conftest import CANARY_KEY, RecordingComm, browser_sets, from_browser, until
 
 # Widgets, jobs, journal and requested sizes are checked here, never decoded pixels: quarter-size
 # renders (``client`` in conftest.py).
@@ -154,10 +154,7 @@ async def _watching_a_slow_render() -> tuple[Any, Any, Studio, Job[Any], Any]:
     studio = Studio(client)
     job = studio.generate(prompt="A slow sunrise over hills")
     [bar] = studio.status_bars
-    for _ in range(500):
-        if bar.watching:
-            break
-        await asyncio.sleep(0.01)
+    await until(lambda: bar.watching, "watching the render")
     return simulator, client, studio, job, bar
 
 
