@@ -230,6 +230,21 @@ class PollPolicy:
     # Progress at or above dark_above may be a hold before the end (a file being prepared): no
     # sleep is longer than blind_interval there (1.0: off).
     dark_above: float = 1.0
+    # Round 9 (issue 27). With jump_heard, a rise between two reports with polls between them that
+    # saw no progress is no jump: it spread over polls that could not see it (a sparse service's
+    # fast stretch), and a jump is a rise between two polls.
+    jump_heard: bool = False
+    # With dip_before, a sample further below the line through the fit_samples samples before it
+    # than a fall (min_drop, fall_sd noise sd) but not far enough to start a new trend (far_drop)
+    # may be a fall and part of its recovery hidden between two polls: the trend before it
+    # bounds the sleep and lands a poll as the trend before a stall does (a restarted stage still
+    # ends by then). With slow_before, so does the trend before an interval that rose less than
+    # half what it predicts (a stall between two polls).
+    dip_before: bool = False
+    # With report_renews, past the predicted end a report that breaks a run of polls that saw no
+    # progress restarts the overdue pace (a sparse service's silent polls say nothing new).
+    report_renews: bool = False
+    slow_before: bool = False
 
 
 @dataclass(frozen=True)
@@ -427,7 +442,8 @@ def forecast(observations: Sequence[Observation], policy: PollPolicy | None = No
         return None
     sigma = _noise(numeric[-policy.noise_samples :], policy.min_noise)
     segment = _segment(numeric, sigma, policy)
-    jump = _jump(_with_start(observations, numeric), sigma, policy, _top(segment))
+    unheard = _after_silence(observations) if policy.jump_heard else frozenset()
+    jump = _jump(_with_start(observations, numeric), sigma, policy, _top(segment), unheard)
     t = numeric[-1][0]
     resume = _resume(numeric, sigma, policy)
     fell_earliest, fell_likely = _fall_line(numeric, segment, sigma, policy)
@@ -549,7 +565,26 @@ def _stall_line(segment: Samples, sigma: float, policy: PollPolicy) -> tuple[flo
         before, plateau = _before_plateau(segment[:k], sigma, policy)
         if len(before) >= 3 and _is_stall(before, plateau, 2.0 * policy.flat_rise * sigma):
             return _trend_end(before, sigma, policy)
+        if k >= 4 and (policy.dip_before or policy.slow_before):
+            prior = segment[max(0, k - 1 - policy.fit_samples) : k - 1]
+            if len(prior) >= 3 and _dipped(prior, segment[k - 1], sigma, policy):
+                return _trend_end(prior, sigma, policy)
     return math.inf, math.inf
+
+
+def _dipped(prior: Samples, sample: tuple[float, float], sigma: float, policy: PollPolicy) -> bool:
+    # Whether the sample after these lies a fall (min_drop, fall_sd noise sd) below their line
+    # (dip_before), or rose less than half what it predicts where that is twice flat_rise noise sd
+    # (slow_before), while their line rises.
+    rate, level, _stt = _fit(prior)
+    if rate <= 0.0:
+        return False
+    (t0, p0), (t1, p1) = prior[-1], sample
+    expected = rate * (t1 - t0)
+    below = level + expected - p1
+    if policy.dip_before and below > max(policy.min_drop, policy.fall_sd * sigma):
+        return True
+    return policy.slow_before and expected >= 2.0 * policy.flat_rise * sigma and p1 - p0 < expected / 2
 
 
 def _resume(numeric: Samples, sigma: float, policy: PollPolicy) -> float:
@@ -601,7 +636,22 @@ def _top(samples: Samples) -> float:
     return max(sorted(p for _t, p in samples[i : i + 3])[1] for i in range(len(samples) - 2))
 
 
-def _jump(samples: Samples, sigma: float, policy: PollPolicy, top: float) -> bool:
+def _after_silence(observations: Sequence[Observation]) -> frozenset[float]:
+    # The times of reports with a poll that saw no progress since the report before them.
+    out, silent = set(), False
+    for o in observations:
+        if o.progress is None:
+            silent = True
+        else:
+            if silent:
+                out.add(o.at)
+            silent = False
+    return frozenset(out)
+
+
+def _jump(
+    samples: Samples, sigma: float, policy: PollPolicy, top: float, unheard: frozenset[float] = frozenset()
+) -> bool:
     # Could one jump end it? Progress that has moved in jumps (a rise between two polls far
     # above the noise and `jump_ratio` times faster than the job's mean rate) may end with one
     # more: once what is left is no more than the largest such jump, the end may come at any
@@ -612,7 +662,7 @@ def _jump(samples: Samples, sigma: float, policy: PollPolicy, top: float) -> boo
     for i, ((t0, p0), (t1, p1)) in enumerate(itertools.pairwise(samples)):
         rise = p1 - p0
         fast = rise > policy.jump_sd * sigma and rise > policy.jump_ratio * mean * (t1 - t0)
-        if fast and _isolated(samples, i, policy):
+        if fast and t1 not in unheard and _isolated(samples, i, policy):
             largest, last = max(largest, rise), i + 1
     # Progress in jumps holds its level between them: a rise of curve_share of a jump or more
     # (out of the noise) after the latest jump, in increments no larger than half a jump each,
@@ -800,6 +850,14 @@ def _last_report(observations: Sequence[Observation]) -> float:
     return next((o.at for o in reversed(observations) if o.progress is not None), -math.inf)
 
 
+def _renewed(policy: PollPolicy, observations: Sequence[Observation], since: float) -> float:
+    # When the wait past the predicted end counts from: `since`, or (with report_renews) the
+    # latest report after polls that saw no progress, if later.
+    if not policy.report_renews:
+        return since
+    return max([since, *_after_silence(observations)])
+
+
 def _pace(policy: PollPolicy, elapsed: float) -> float:
     # Dense at first, then sparser in proportion to how long the wait has lasted.
     return min(policy.blind_interval, max(policy.min_interval, policy.pace * elapsed))
@@ -821,7 +879,8 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
             target = min(fc.likely + policy.land_after, fc.earliest + policy.notice)
             held = max(policy.min_interval, target - now)
         else:
-            held = _pace(policy, now - max(near_since, fc.likely if fc is not None else near_since))
+            since = max(near_since, fc.likely if fc is not None else near_since)
+            held = _pace(policy, now - _renewed(policy, observations, since))
         if policy.near_outran and fc is not None and _outran(observations, near_since, policy):
             # That value is far above the trend before it: progress sped up unseen, and the
             # trend's end is no guide.
@@ -852,7 +911,7 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
     else:
         # Past the likely end and still running: the prediction was wrong (a stall, a hold, a
         # slow tail). Poll densely at first, then in proportion to how overdue the task is.
-        delay = _pace(policy, now - max(min(fc.likely, now), moving[-1][0]))
+        delay = _pace(policy, now - _renewed(policy, observations, max(min(fc.likely, now), moving[-1][0])))
     delay = min(delay, max(policy.blind_interval, policy.young * (now - started)))
     if fc.jump:
         delay = min(delay, policy.step_interval)
