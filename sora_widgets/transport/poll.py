@@ -231,20 +231,24 @@ class PollPolicy:
     # sleep is longer than blind_interval there (1.0: off).
     dark_above: float = 1.0
     # Round 9 (issue 27). With jump_heard, a rise between two reports with polls between them that
-    # saw no progress is no jump: it spread over polls that could not see it (a sparse service's
-    # fast stretch), and a jump is a rise between two polls.
-    jump_heard: bool = False
-    # With dip_before, a sample further below the line through the fit_samples samples before it
-    # than a fall (min_drop, fall_sd noise sd) but not far enough to start a new trend (far_drop)
-    # may be a fall and part of its recovery hidden between two polls: the trend before it
-    # bounds the sleep and lands a poll as the trend before a stall does (a restarted stage still
-    # ends by then). With slow_before, so does the trend before an interval that rose less than
-    # half what it predicts (a stall between two polls).
-    dip_before: bool = False
+    # saw no progress is no jump: it may have spread over the polls that could not see it (a
+    # sparse service's fast stretch), and a jump is a rise between two polls.
+    jump_heard: bool = True
+    # With slow_before, the trend before an interval that rose less than half what the line
+    # through the fit_samples samples before it predicts (where that is twice flat_rise noise sd:
+    # a stall between two polls, or a fall and its recovery hidden between them) bounds the sleep
+    # and lands a poll as the trend before a plateau does (one of the last fit_samples intervals).
+    slow_before: bool = True
     # With report_renews, past the predicted end a report that breaks a run of polls that saw no
-    # progress restarts the overdue pace (a sparse service's silent polls say nothing new).
-    report_renews: bool = False
-    slow_before: bool = False
+    # progress restarts the overdue pace (a sparse service's silent polls say nothing new, and
+    # the pace would grow through them to blind_interval while the end is near).
+    report_renews: bool = True
+    # With fall_as_seen, a fall once seen stays seen: a sample is judged far below the line
+    # before it with the noise as estimated from the samples up to it (at least seen_samples of
+    # them), if that is lower (a fall's own samples raise the estimate later and turned it back
+    # into noise, and the trend across it into a slow one).
+    fall_as_seen: bool = True
+    seen_samples: int = 6
 
 
 @dataclass(frozen=True)
@@ -322,10 +326,13 @@ def _segment(samples: Samples, sigma: float, policy: PollPolicy) -> Samples:
     # the samples before the fall say nothing about the rate after it. A fall counts once two
     # samples in a row are below the highest level seen (the highest median of three samples,
     # so that one noisy sample neither sets it nor passes for a fall).
-    drop = max(policy.min_drop, policy.fall_sd * sigma)
-    far = policy.far_drop * drop
     start, top = 0, -math.inf
     for i in range(len(samples)):
+        seen = sigma
+        if policy.fall_as_seen and i + 1 >= policy.seen_samples:
+            seen = _noise(samples[: i + 1][-policy.noise_samples :], policy.min_noise)
+        drop = max(policy.min_drop, policy.fall_sd * sigma)
+        far = policy.far_drop * max(policy.min_drop, policy.fall_sd * min(sigma, seen))
         line = _fit(samples[max(start, i - policy.fit_samples) : i])[1] if i >= start + 2 else -math.inf
         if i >= 1 and max(samples[i - 1][1], samples[i][1]) < top - drop and i - 1 > start:
             start, top = i - 1, -math.inf
@@ -565,26 +572,19 @@ def _stall_line(segment: Samples, sigma: float, policy: PollPolicy) -> tuple[flo
         before, plateau = _before_plateau(segment[:k], sigma, policy)
         if len(before) >= 3 and _is_stall(before, plateau, 2.0 * policy.flat_rise * sigma):
             return _trend_end(before, sigma, policy)
-        if k >= 4 and (policy.dip_before or policy.slow_before):
+        if policy.slow_before and k >= 4:
             prior = segment[max(0, k - 1 - policy.fit_samples) : k - 1]
-            if len(prior) >= 3 and _dipped(prior, segment[k - 1], sigma, policy):
+            if len(prior) >= 3 and _slowed(prior, segment[k - 1], 2.0 * policy.flat_rise * sigma):
                 return _trend_end(prior, sigma, policy)
     return math.inf, math.inf
 
 
-def _dipped(prior: Samples, sample: tuple[float, float], sigma: float, policy: PollPolicy) -> bool:
-    # Whether the sample after these lies a fall (min_drop, fall_sd noise sd) below their line
-    # (dip_before), or rose less than half what it predicts where that is twice flat_rise noise sd
-    # (slow_before), while their line rises.
-    rate, level, _stt = _fit(prior)
-    if rate <= 0.0:
-        return False
+def _slowed(prior: Samples, sample: tuple[float, float], least: float) -> bool:
+    # Whether the sample after these rose less than half what their line predicts, where that
+    # rise would have been at least `least`.
     (t0, p0), (t1, p1) = prior[-1], sample
-    expected = rate * (t1 - t0)
-    below = level + expected - p1
-    if policy.dip_before and below > max(policy.min_drop, policy.fall_sd * sigma):
-        return True
-    return policy.slow_before and expected >= 2.0 * policy.flat_rise * sigma and p1 - p0 < expected / 2
+    expected = _fit(prior)[0] * (t1 - t0)
+    return expected >= least and p1 - p0 < expected / 2
 
 
 def _resume(numeric: Samples, sigma: float, policy: PollPolicy) -> float:
