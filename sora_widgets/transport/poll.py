@@ -19,8 +19,9 @@ where the evidence says the end may be, and never sleeps longer than that eviden
 2. **The trend** (:func:`forecast`): a straight line fitted to the latest samples, so that
    noise (estimated from the samples themselves) averages out; a fall further than the noise
    explains (a stage restarting: two samples below the top, or one far below the line through
-   the samples before it) starts a new trend. A fall or a stall does not move the end: the
-   trend before it still predicts it (``fall_before``, ``land_before``; see 4). It gives the
+   the samples before it, judged with the noise as seen then: ``fall_as_seen``) starts a new
+   trend. A fall or a stall does not move the end: the trend before it still predicts it
+   (``fall_before``, ``land_before``; see 4). It gives the
    likely end and the earliest plausible one (the fastest rate any recent stretch proves,
    raised by ``min_spread``). The schedule never sleeps past the earliest plausible end plus
    ``notice``, lands one poll just after the likely end, and, if the task is still running
@@ -41,7 +42,8 @@ where the evidence says the end may be, and never sleeps longer than that eviden
 4. **Dark stretches**: where progress says nothing about the end, polls come at least every
    ``flat_interval`` (a plateau or a slowdown: a stall, a level, a hold, which may end at any
    moment and at any speed) or ``step_interval`` (progress has moved in jumps, and what is left
-   is no more than one of them; a jump stands alone: faster than the intervals next to it,
+   is no more than one of them; a jump stands alone: faster than the intervals next to it, a
+   rise between two polls (``jump_heard``: not across polls that saw no progress),
    and the level after it holds, where a rise spread over the polls after it (``curve_share``
    of the jump) is a curve's fast stretch). A stall may end in a catch-up back to the trend it
    interrupted: the schedule never sleeps past the earliest plausible end of that trend plus
@@ -51,7 +53,9 @@ where the evidence says the end may be, and never sleeps longer than that eviden
    while flat. The trend before a fall bounds the sleep too (a restarted stage must still end
    by then). Once progress rises again after a stall (or after a fall and its recovery hidden
    between two polls), one poll lands just after the likely end by the trend before it, and
-   past it polls come as overdue for at most ``end_width``.
+   past it polls come as overdue for at most ``end_width``. So does the trend before one
+   interval that rose less than half what it predicts (``slow_before``). Past the predicted
+   end, a report that breaks a run of silent polls restarts the overdue pace (``report_renews``).
 5. Never sooner than the server's ``Retry-After``, never past our own deadline.
 
 Two guards against noticing an end later than a fixed 5 s loop would are off by default (they
