@@ -19,8 +19,9 @@ where the evidence says the end may be, and never sleeps longer than that eviden
 2. **The trend** (:func:`forecast`): a straight line fitted to the latest samples, so that
    noise (estimated from the samples themselves) averages out; a fall further than the noise
    explains (a stage restarting: two samples below the top, or one far below the line through
-   the samples before it) starts a new trend. A fall or a stall does not move the end: the
-   trend before it still predicts it (``fall_before``, ``land_before``; see 4). It gives the
+   the samples before it, judged with the noise as seen then: ``fall_as_seen``) starts a new
+   trend. A fall or a stall does not move the end: the trend before it still predicts it
+   (``fall_before``, ``land_before``; see 4). It gives the
    likely end and the earliest plausible one (the fastest rate any recent stretch proves,
    raised by ``min_spread``). The schedule never sleeps past the earliest plausible end plus
    ``notice``, lands one poll just after the likely end, and, if the task is still running
@@ -41,7 +42,8 @@ where the evidence says the end may be, and never sleeps longer than that eviden
 4. **Dark stretches**: where progress says nothing about the end, polls come at least every
    ``flat_interval`` (a plateau or a slowdown: a stall, a level, a hold, which may end at any
    moment and at any speed) or ``step_interval`` (progress has moved in jumps, and what is left
-   is no more than one of them; a jump stands alone: faster than the intervals next to it,
+   is no more than one of them; a jump stands alone: faster than the intervals next to it, a
+   rise between two polls (``jump_heard``: not across polls that saw no progress),
    and the level after it holds, where a rise spread over the polls after it (``curve_share``
    of the jump) is a curve's fast stretch). A stall may end in a catch-up back to the trend it
    interrupted: the schedule never sleeps past the earliest plausible end of that trend plus
@@ -51,7 +53,9 @@ where the evidence says the end may be, and never sleeps longer than that eviden
    while flat. The trend before a fall bounds the sleep too (a restarted stage must still end
    by then). Once progress rises again after a stall (or after a fall and its recovery hidden
    between two polls), one poll lands just after the likely end by the trend before it, and
-   past it polls come as overdue for at most ``end_width``.
+   past it polls come as overdue for at most ``end_width``. So does the trend before one
+   interval that rose less than half what it predicts (``slow_before``). Past the predicted
+   end, a report that breaks a run of silent polls restarts the overdue pace (``report_renews``).
 5. Never sooner than the server's ``Retry-After``, never past our own deadline.
 
 Two guards against noticing an end later than a fixed 5 s loop would are off by default (they
@@ -230,6 +234,25 @@ class PollPolicy:
     # Progress at or above dark_above may be a hold before the end (a file being prepared): no
     # sleep is longer than blind_interval there (1.0: off).
     dark_above: float = 1.0
+    # Round 9 (issue 27). With jump_heard, a rise between two reports with polls between them that
+    # saw no progress is no jump: it may have spread over the polls that could not see it (a
+    # sparse service's fast stretch), and a jump is a rise between two polls.
+    jump_heard: bool = True
+    # With slow_before, the trend before an interval that rose less than half what the line
+    # through the fit_samples samples before it predicts (where that is twice flat_rise noise sd:
+    # a stall between two polls, or a fall and its recovery hidden between them) bounds the sleep
+    # and lands a poll as the trend before a plateau does (one of the last fit_samples intervals).
+    slow_before: bool = True
+    # With report_renews, past the predicted end a report that breaks a run of polls that saw no
+    # progress restarts the overdue pace (a sparse service's silent polls say nothing new, and
+    # the pace would grow through them to blind_interval while the end is near).
+    report_renews: bool = True
+    # With fall_as_seen, a fall once seen stays seen: a sample is judged far below the line
+    # before it with the noise as estimated from the samples up to it (at least seen_samples of
+    # them), if that is lower (a fall's own samples raise the estimate later and turned it back
+    # into noise, and the trend across it into a slow one).
+    fall_as_seen: bool = True
+    seen_samples: int = 6
 
 
 @dataclass(frozen=True)
@@ -307,10 +330,13 @@ def _segment(samples: Samples, sigma: float, policy: PollPolicy) -> Samples:
     # the samples before the fall say nothing about the rate after it. A fall counts once two
     # samples in a row are below the highest level seen (the highest median of three samples,
     # so that one noisy sample neither sets it nor passes for a fall).
-    drop = max(policy.min_drop, policy.fall_sd * sigma)
-    far = policy.far_drop * drop
     start, top = 0, -math.inf
     for i in range(len(samples)):
+        seen = sigma
+        if policy.fall_as_seen and i + 1 >= policy.seen_samples:
+            seen = _noise(samples[: i + 1][-policy.noise_samples :], policy.min_noise)
+        drop = max(policy.min_drop, policy.fall_sd * sigma)
+        far = policy.far_drop * max(policy.min_drop, policy.fall_sd * min(sigma, seen))
         line = _fit(samples[max(start, i - policy.fit_samples) : i])[1] if i >= start + 2 else -math.inf
         if i >= 1 and max(samples[i - 1][1], samples[i][1]) < top - drop and i - 1 > start:
             start, top = i - 1, -math.inf
@@ -427,7 +453,8 @@ def forecast(observations: Sequence[Observation], policy: PollPolicy | None = No
         return None
     sigma = _noise(numeric[-policy.noise_samples :], policy.min_noise)
     segment = _segment(numeric, sigma, policy)
-    jump = _jump(_with_start(observations, numeric), sigma, policy, _top(segment))
+    unheard = _after_silence(observations) if policy.jump_heard else frozenset()
+    jump = _jump(_with_start(observations, numeric), sigma, policy, _top(segment), unheard)
     t = numeric[-1][0]
     resume = _resume(numeric, sigma, policy)
     fell_earliest, fell_likely = _fall_line(numeric, segment, sigma, policy)
@@ -549,7 +576,19 @@ def _stall_line(segment: Samples, sigma: float, policy: PollPolicy) -> tuple[flo
         before, plateau = _before_plateau(segment[:k], sigma, policy)
         if len(before) >= 3 and _is_stall(before, plateau, 2.0 * policy.flat_rise * sigma):
             return _trend_end(before, sigma, policy)
+        if policy.slow_before and k >= 4:
+            prior = segment[max(0, k - 1 - policy.fit_samples) : k - 1]
+            if len(prior) >= 3 and _slowed(prior, segment[k - 1], 2.0 * policy.flat_rise * sigma):
+                return _trend_end(prior, sigma, policy)
     return math.inf, math.inf
+
+
+def _slowed(prior: Samples, sample: tuple[float, float], least: float) -> bool:
+    # Whether the sample after these rose less than half what their line predicts, where that
+    # rise would have been at least `least`.
+    (t0, p0), (t1, p1) = prior[-1], sample
+    expected = _fit(prior)[0] * (t1 - t0)
+    return expected >= least and p1 - p0 < expected / 2
 
 
 def _resume(numeric: Samples, sigma: float, policy: PollPolicy) -> float:
@@ -601,7 +640,22 @@ def _top(samples: Samples) -> float:
     return max(sorted(p for _t, p in samples[i : i + 3])[1] for i in range(len(samples) - 2))
 
 
-def _jump(samples: Samples, sigma: float, policy: PollPolicy, top: float) -> bool:
+def _after_silence(observations: Sequence[Observation]) -> frozenset[float]:
+    # The times of reports with a poll that saw no progress since the report before them.
+    out, silent = set(), False
+    for o in observations:
+        if o.progress is None:
+            silent = True
+        else:
+            if silent:
+                out.add(o.at)
+            silent = False
+    return frozenset(out)
+
+
+def _jump(
+    samples: Samples, sigma: float, policy: PollPolicy, top: float, unheard: frozenset[float] = frozenset()
+) -> bool:
     # Could one jump end it? Progress that has moved in jumps (a rise between two polls far
     # above the noise and `jump_ratio` times faster than the job's mean rate) may end with one
     # more: once what is left is no more than the largest such jump, the end may come at any
@@ -612,7 +666,7 @@ def _jump(samples: Samples, sigma: float, policy: PollPolicy, top: float) -> boo
     for i, ((t0, p0), (t1, p1)) in enumerate(itertools.pairwise(samples)):
         rise = p1 - p0
         fast = rise > policy.jump_sd * sigma and rise > policy.jump_ratio * mean * (t1 - t0)
-        if fast and _isolated(samples, i, policy):
+        if fast and t1 not in unheard and _isolated(samples, i, policy):
             largest, last = max(largest, rise), i + 1
     # Progress in jumps holds its level between them: a rise of curve_share of a jump or more
     # (out of the noise) after the latest jump, in increments no larger than half a jump each,
@@ -800,6 +854,14 @@ def _last_report(observations: Sequence[Observation]) -> float:
     return next((o.at for o in reversed(observations) if o.progress is not None), -math.inf)
 
 
+def _renewed(policy: PollPolicy, observations: Sequence[Observation], since: float) -> float:
+    # When the wait past the predicted end counts from: `since`, or (with report_renews) the
+    # latest report after polls that saw no progress, if later.
+    if not policy.report_renews:
+        return since
+    return max([since, *_after_silence(observations)])
+
+
 def _pace(policy: PollPolicy, elapsed: float) -> float:
     # Dense at first, then sparser in proportion to how long the wait has lasted.
     return min(policy.blind_interval, max(policy.min_interval, policy.pace * elapsed))
@@ -821,7 +883,8 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
             target = min(fc.likely + policy.land_after, fc.earliest + policy.notice)
             held = max(policy.min_interval, target - now)
         else:
-            held = _pace(policy, now - max(near_since, fc.likely if fc is not None else near_since))
+            since = max(near_since, fc.likely if fc is not None else near_since)
+            held = _pace(policy, now - _renewed(policy, observations, since))
         if policy.near_outran and fc is not None and _outran(observations, near_since, policy):
             # That value is far above the trend before it: progress sped up unseen, and the
             # trend's end is no guide.
@@ -852,7 +915,7 @@ def _wanted(policy: PollPolicy, now: float, started: float, observations: Sequen
     else:
         # Past the likely end and still running: the prediction was wrong (a stall, a hold, a
         # slow tail). Poll densely at first, then in proportion to how overdue the task is.
-        delay = _pace(policy, now - max(min(fc.likely, now), moving[-1][0]))
+        delay = _pace(policy, now - _renewed(policy, observations, max(min(fc.likely, now), moving[-1][0])))
     delay = min(delay, max(policy.blind_interval, policy.young * (now - started)))
     if fc.jump:
         delay = min(delay, policy.step_interval)
