@@ -510,6 +510,20 @@ TRADEOFF: tuple[tuple[str, dict[str, Any]], ...] = (
     ("round 8 guard on: no sleep over 5 s once one rise could end the job (left_rise)", {"left_rise": True}),
     ("round 8 guard on: no sleep over 5 s at 0.9 or above (dark_above 0.9)", {"dark_above": 0.9}),
     (
+        "round 8: the trend before one slow interval neither bounds nor lands (slow_before off)",
+        {"slow_before": False},
+    ),
+    ("round 8: a fall judged with the noise as seen later (fall_as_seen off)", {"fall_as_seen": False}),
+    (
+        "round 8: a sparse report past the end keeps the overdue pace (report_renews off)",
+        {"report_renews": False},
+    ),
+    ("round 9 option on: a rise across silent polls is no jump (jump_heard)", {"jump_heard": True}),
+    (
+        "round 8: all of round 9 off",
+        {"slow_before": False, "fall_as_seen": False, "report_renews": False},
+    ),
+    (
         "round 6: all of round 7 off",
         {
             "catch_up_bound": False,
@@ -520,6 +534,9 @@ TRADEOFF: tuple[tuple[str, dict[str, Any]], ...] = (
             "silent_use": 0.0,
             "end_renew": 0.0,
             "near_outran": False,
+            "slow_before": False,
+            "fall_as_seen": False,
+            "report_renews": False,
         },
     ),
     ("jumps only above 4 noise sd (not 2)", {"jump_sd": 4.0}),

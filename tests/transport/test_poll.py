@@ -930,12 +930,14 @@ def test_a_rise_across_polls_that_saw_no_progress_is_no_jump() -> None:
     # it, and what is left (0.38) is no more than it: between two polls it would be a jump, and
     # the end could come in one more (a poll every step_interval). Here it spread over three
     # polls that could not see it (a sparse service's fast stretch): no jump, and the sleep
-    # follows the trend's earliest end.
+    # follows the trend's earliest end. Off by default: on the private validation seeds it made
+    # the sparse kind's p95 later (2.29 -> 2.58 s) for 0.1 % fewer requests.
     obs = [O(0, 0.0), O(5, None), O(10, 0.05), O(15, None), O(20, None), O(25, 0.12), O(30, None)]
     obs += [O(35, None), O(40, 0.3), O(45, None), O(50, None), O(55, 0.62)]
-    fc = forecast(obs)
+    on = PollPolicy(jump_heard=True)
+    fc = forecast(obs, on)
     assert fc is not None and not fc.jump
-    assert next_delay(POLICY, now=55.0, started=0.0, observations=obs) > 3 * POLICY.step_interval
+    assert next_delay(on, now=55.0, started=0.0, observations=obs) > 3 * on.step_interval
     off = PollPolicy(jump_heard=False)
     fc = forecast(obs, off)
     assert fc is not None and fc.jump
