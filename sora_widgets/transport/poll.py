@@ -42,8 +42,8 @@ where the evidence says the end may be, and never sleeps longer than that eviden
 4. **Dark stretches**: where progress says nothing about the end, polls come at least every
    ``flat_interval`` (a plateau or a slowdown: a stall, a level, a hold, which may end at any
    moment and at any speed) or ``step_interval`` (progress has moved in jumps, and what is left
-   is no more than one of them; a jump stands alone: faster than the intervals next to it, a
-   rise between two polls (``jump_heard``: not across polls that saw no progress),
+   is no more than one of them; a jump stands alone: faster than the intervals next to it
+   (optionally, ``jump_heard``, not a rise across polls that saw no progress),
    and the level after it holds, where a rise spread over the polls after it (``curve_share``
    of the jump) is a curve's fast stretch). A stall may end in a catch-up back to the trend it
    interrupted: the schedule never sleeps past the earliest plausible end of that trend plus
