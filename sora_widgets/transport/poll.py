@@ -332,17 +332,13 @@ def _segment(samples: Samples, sigma: float, policy: PollPolicy) -> Samples:
     # the samples before the fall say nothing about the rate after it. A fall counts once two
     # samples in a row are below the highest level seen (the highest median of three samples,
     # so that one noisy sample neither sets it nor passes for a fall).
+    drop = max(policy.min_drop, policy.fall_sd * sigma)
     start, top = 0, -math.inf
     for i in range(len(samples)):
-        seen = sigma
-        if policy.fall_as_seen and i + 1 >= policy.seen_samples:
-            seen = _noise(samples[: i + 1][-policy.noise_samples :], policy.min_noise)
-        drop = max(policy.min_drop, policy.fall_sd * sigma)
-        far = policy.far_drop * max(policy.min_drop, policy.fall_sd * min(sigma, seen))
         line = _fit(samples[max(start, i - policy.fit_samples) : i])[1] if i >= start + 2 else -math.inf
         if i >= 1 and max(samples[i - 1][1], samples[i][1]) < top - drop and i - 1 > start:
             start, top = i - 1, -math.inf
-        elif samples[i][1] < line - far:
+        elif line > -math.inf and samples[i][1] < line - _far_drop(samples, i, sigma, policy):
             # One sample far below the line through the samples before it (further than noise
             # and a dent in that line explain) is a fall too, seen at once: the top lags a fall
             # that comes soon after a rise, and the next sample may already be on the new run.
@@ -350,6 +346,16 @@ def _segment(samples: Samples, sigma: float, policy: PollPolicy) -> Samples:
         if i >= start + 2:
             top = max(top, sorted(p for _t, p in samples[i - 2 : i + 1])[1])
     return samples[start:]
+
+
+def _far_drop(samples: Samples, i: int, sigma: float, policy: PollPolicy) -> float:
+    # How far below the line sample i must be to be a fall on its own: far_drop times the fall
+    # threshold, with (fall_as_seen) the noise as estimated up to sample i if that is lower.
+    noise = sigma
+    if policy.fall_as_seen and i + 1 >= policy.seen_samples:
+        seen = samples[max(0, i + 1 - policy.noise_samples) : i + 1]
+        noise = min(sigma, _noise(seen, policy.min_noise))
+    return policy.far_drop * max(policy.min_drop, policy.fall_sd * noise)
 
 
 def _fit(samples: Sequence[tuple[float, float]]) -> tuple[float, float, float]:
