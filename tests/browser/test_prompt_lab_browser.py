@@ -6,11 +6,13 @@ sends over the widget's binary channel.
 
 from __future__ import annotations
 
+import base64
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import NotebookPage
+from .conftest import NotebookPage, write_test_mp4
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -108,13 +110,35 @@ def test_prompt_lab_runs_and_compares_in_sync(open_notebook: Any) -> None:
     _wait(nb, compare, "vs.every((v) => Math.abs(v.currentTime - 0.5) < 0.05)", "followed a seek to 0.5 s")
     # a person seeks a follower while it is still being moved to the leader (the browser then
     # fires one "seeked", for the last seek): it is the person's seek, and all follow it
-    videos.evaluate_all(
+    moved = videos.evaluate_all(
         """(vs) => new Promise((resolve) => {
-          vs[2].addEventListener("seeking", () => { vs[2].currentTime = 1.5; resolve(); }, { once: true });
+          const onSeeking = () => { vs[2].currentTime = 1.5; resolve(true); };
+          vs[2].addEventListener("seeking", onSeeking, { once: true });
           vs[0].currentTime = 3.0;
+          setTimeout(() => resolve(false), 20000);
         })"""
     )
+    assert moved, f"a seek of the leader to 3.0 s never moved follower 3: {_states(compare)}"
     _wait(nb, compare, "vs.every((v) => Math.abs(v.currentTime - 1.5) < 0.05)", "followed a mid-follow seek")
+    # A follower's late "seeked" for a seek this code has already replaced (Chromium fires it
+    # while the newer seek is under way: test_chromium_fires_a_superseded_seeks_seeked) is
+    # neither this code's nor a person's. Here it reaches follower 2 while it follows the leader
+    # to 2.0, and the person then seeks the leader on to 3.0: the person's last seek wins.
+    videos.evaluate_all(
+        """(vs) => {
+          vs[0].addEventListener("seeked", () => {
+            vs[1].dispatchEvent(new Event("seeked"));
+            vs[0].currentTime = 3.0;
+          }, { once: true });
+          vs[0].currentTime = 2.0;
+        }"""
+    )
+    _wait(
+        nb,
+        compare,
+        "vs.every((v) => Math.abs(v.currentTime - 3.0) < 0.05 && !v.seeking)",
+        "followed the person's last seek past a superseded seek's late event",
+    )
     # seek from Python moves all, and a seek never starts playback
     nb.run_cell(2)
     _wait(nb, compare, "vs.every((v) => Math.abs(v.currentTime - 1) < 0.05)", "followed lab.seek_all(1.0)")
@@ -179,3 +203,44 @@ def test_run_pressed_right_after_typing_runs_what_the_page_shows(open_notebook: 
     nb.run_one(1)
     assert nb.printed(1) == "[('dusk', 'completed'), ('noon', 'completed')]"
     assert nb.js_errors == []
+
+
+def test_chromium_fires_a_superseded_seeks_seeked(page: Any, tmp_path: Path) -> None:
+    """The premise of the compare view's ``video.seeking`` check, on the browser the tests use.
+
+    A seek started after the previous seek ended, but before that seek's "seeked" event ran,
+    gets two "seeked" events: the old one first, fired while the video is seeking again (its
+    currentTime already the new target), then its own. A view that took the first for the end
+    of the newer seek would take the second for a person's (test above).
+    """
+    mp4 = write_test_mp4(tmp_path / "clip.mp4", frames=96)  # 4 s at 24 fps
+    page.set_content("<video muted preload='auto'></video>")
+    page.evaluate(
+        """async (b64) => {
+          const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+          const v = document.querySelector("video");
+          v.src = URL.createObjectURL(new Blob([bytes], { type: "video/mp4" }));
+          await new Promise((resolve) => v.addEventListener("loadeddata", resolve, { once: true }));
+        }""",
+        base64.b64encode(mp4.read_bytes()).decode("ascii"),
+    )
+    events = page.evaluate(
+        """() => new Promise((resolve) => {
+          const v = document.querySelector("video");
+          const log = [];
+          const note = (e) => log.push([e.type, Math.round(v.currentTime * 10) / 10, v.seeking]);
+          v.addEventListener("seeking", note);
+          v.addEventListener("seeked", note);
+          // "timeupdate" runs when the seek has ended, before its "seeked" (queued behind it).
+          v.addEventListener("timeupdate", () => { v.currentTime = 0.5; }, { once: true });
+          v.addEventListener("seeked", () => { if (!v.seeking) resolve(log); });
+          v.currentTime = 2.5;
+          setTimeout(() => resolve(log), 20000);
+        })"""
+    )
+    assert events == [
+        ["seeking", 2.5, True],
+        ["seeked", 0.5, True],  # the replaced seek's, late
+        ["seeking", 0.5, True],
+        ["seeked", 0.5, False],
+    ], events

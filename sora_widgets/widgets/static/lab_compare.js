@@ -129,6 +129,10 @@ function makeTile(cmp, row) {
     play: () => (ourPlays.delete(video) ? undefined : userPlayed(cmp, video)),
     pause: () => (ourPauses.delete(video) ? undefined : userPaused(cmp, video)),
     seeked: () => {
+      // Chromium fires a replaced seek's "seeked" late, when the newer seek started after the
+      // old one ended but before its event ran: the video is seeking again, and the newer
+      // seek's own "seeked" follows. Only that last one says where the video came to rest.
+      if (video.seeking) return;
       // A seek this code made ends here; one that lands elsewhere was the user's, made while
       // ours was under way (the browser then fires a single "seeked", for the last one).
       const ours = ourSeeks.get(video);

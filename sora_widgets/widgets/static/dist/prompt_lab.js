@@ -275,6 +275,7 @@ function makeTile(cmp, row) {
     play: () => ourPlays.delete(video) ? void 0 : userPlayed(cmp, video),
     pause: () => ourPauses.delete(video) ? void 0 : userPaused(cmp, video),
     seeked: () => {
+      if (video.seeking) return;
       const ours = ourSeeks.get(video);
       ourSeeks.delete(video);
       if (ours === void 0 || Math.abs(video.currentTime - ours) > 0.05) userSeeked(cmp, video);
