@@ -73,6 +73,7 @@ schedules without waiting.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Sequence
@@ -328,17 +329,28 @@ Samples = list[tuple[float, float]]  # (time, progress)
 
 
 def _segment(samples: Samples, sigma: float, policy: PollPolicy) -> Samples:
+    # One poll asks for the same segment several times (the forecast, the fall's trust, ...):
+    # it is worked out once (the samples are a few hundred at most; hashing them is cheap).
+    return list(_segment_of(tuple(samples), sigma, policy))
+
+
+@functools.lru_cache(maxsize=16)
+def _segment_of(
+    samples: tuple[tuple[float, float], ...], sigma: float, policy: PollPolicy
+) -> tuple[tuple[float, float], ...]:
     # Progress that falls back further than noise explains (a stage restarting) starts afresh:
     # the samples before the fall say nothing about the rate after it. A fall counts once two
     # samples in a row are below the highest level seen (the highest median of three samples,
     # so that one noisy sample neither sets it nor passes for a fall).
     drop = max(policy.min_drop, policy.fall_sd * sigma)
+    least_far = policy.far_drop * policy.min_drop  # _far_drop is never less: skip it above this
     start, top = 0, -math.inf
     for i in range(len(samples)):
         line = _fit(samples[max(start, i - policy.fit_samples) : i])[1] if i >= start + 2 else -math.inf
+        below = line - samples[i][1]
         if i >= 1 and max(samples[i - 1][1], samples[i][1]) < top - drop and i - 1 > start:
             start, top = i - 1, -math.inf
-        elif line > -math.inf and samples[i][1] < line - _far_drop(samples, i, sigma, policy):
+        elif below > least_far and below > _far_drop(samples, i, sigma, policy):
             # One sample far below the line through the samples before it (further than noise
             # and a dent in that line explain) is a fall too, seen at once: the top lags a fall
             # that comes soon after a rise, and the next sample may already be on the new run.
@@ -348,7 +360,7 @@ def _segment(samples: Samples, sigma: float, policy: PollPolicy) -> Samples:
     return samples[start:]
 
 
-def _far_drop(samples: Samples, i: int, sigma: float, policy: PollPolicy) -> float:
+def _far_drop(samples: Sequence[tuple[float, float]], i: int, sigma: float, policy: PollPolicy) -> float:
     # How far below the line sample i must be to be a fall on its own: far_drop times the fall
     # threshold, with (fall_as_seen) the noise as estimated up to sample i if that is lower.
     noise = sigma
@@ -361,11 +373,18 @@ def _far_drop(samples: Samples, i: int, sigma: float, policy: PollPolicy) -> flo
 def _fit(samples: Sequence[tuple[float, float]]) -> tuple[float, float, float]:
     # Least squares: (rate, fitted progress at the latest sample's time, sum of squared time
     # deviations: the rate's standard error is sigma / sqrt of it).
+    # (Plain loops: this runs hundreds of times per poll, and generator sums cost twice as much.)
     n = len(samples)
-    mt = sum(t for t, _ in samples) / n
-    mp = sum(p for _, p in samples) / n
-    stt = sum((t - mt) ** 2 for t, _ in samples)
-    rate = sum((t - mt) * (p - mp) for t, p in samples) / stt
+    sum_t = sum_p = 0.0
+    for t, p in samples:
+        sum_t += t
+        sum_p += p
+    mt, mp = sum_t / n, sum_p / n
+    stt = stp = 0.0
+    for t, p in samples:
+        stt += (t - mt) ** 2
+        stp += (t - mt) * (p - mp)
+    rate = stp / stt
     return rate, mp + rate * (samples[-1][0] - mt), stt
 
 
