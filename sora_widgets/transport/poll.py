@@ -255,6 +255,12 @@ class PollPolicy:
     # into noise, and the trend across it into a slow one).
     fall_as_seen: bool = True
     seen_samples: int = 6
+    # Round 10 (issue 27). With recent_level, the line through the last fit_samples samples
+    # alone (at least three, its level allowed level_sd of its own standard errors high) also
+    # gives an earliest plausible end, where the latest straight stretch is longer: a stretch
+    # judged straight (with a noise estimate that a sawtooth of falls and recoveries inflates)
+    # can reach back across a fall hidden between polls, or a speed-up, and lag the latest run.
+    recent_level: bool = True
 
 
 @dataclass(frozen=True)
@@ -490,6 +496,10 @@ def forecast(observations: Sequence[Observation], policy: PollPolicy | None = No
     proven = _proven_rate(segment[-policy.noise_samples :], sigma, policy)
     fastest = max(rate, rising, proven) * (1.0 + policy.min_spread)
     earliest = t + max(0.0, 1.0 - level - _level_sd(window, sigma, policy)) / fastest
+    recent = segment[-policy.fit_samples :]
+    if policy.recent_level and len(window) > len(recent) >= 3:
+        high = _fit(recent)[1] + _level_sd(recent, sigma, policy)
+        earliest = min(earliest, t + max(0.0, 1.0 - high) / fastest)
     rates = [(p1 - p0) / (t1 - t0) for (t0, p0), (t1, p1) in itertools.pairwise(window)]
     steady = len(rates) >= 3 and (max(rates) - min(rates)) <= policy.steady_tolerance * min(rates)
     if steady and likely - t <= t - window[0][0]:
