@@ -1015,7 +1015,7 @@ def test_the_latest_run_above_a_long_window_brings_the_earliest_end_forward() ->
     seen += [O(37.12, 0.1903), O(42.12, 0.2377), O(56.09, 0.3447), O(68.03, 0.4582), O(69.58, 0.363)]
     seen += [O(79.39, 0.3285), O(90.07, 0.4272), O(98.03, 0.421), O(103.03, 0.5402), O(117.52, 0.587)]
     seen += [O(147.52, 0.8297), O(151.52, 0.9511)]
-    on, off = PollPolicy(recent_level=True), PollPolicy(recent_level=False)
+    on, off = POLICY, PollPolicy(recent_level=False)
     fc = forecast(seen, on)
     assert fc is not None and fc.earliest < 153.0
     assert next_delay(on, now=151.52, started=0.0, observations=seen) < 2.0
