@@ -23,9 +23,11 @@ where the evidence says the end may be, and never sleeps longer than that eviden
    trend. A fall or a stall does not move the end: the trend before it still predicts it
    (``fall_before``, ``land_before``; see 4). It gives the
    likely end and the earliest plausible one (the fastest rate any recent stretch proves,
-   raised by ``min_spread``). The schedule never sleeps past the earliest plausible end plus
-   ``notice``, lands one poll just after the likely end, and, if the task is still running
-   then, polls densely and then in proportion to how overdue it is, up to ``blind_interval``.
+   raised by ``min_spread``; with ``recent_level``, also from the level of the line through the
+   last few samples alone, where the straight stretch is longer and may lag them). The
+   schedule never sleeps past the earliest plausible end plus ``notice``, lands one poll just
+   after the likely end, and, if the task is still running then, polls densely and then in
+   proportion to how overdue it is, up to ``blind_interval``.
    A first value at ``near_done`` far above the trend before it (``near_outran``: progress
    sped up between reports) is polled at that pace from its time, whatever the old trend's
    end.
