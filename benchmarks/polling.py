@@ -520,6 +520,10 @@ TRADEOFF: tuple[tuple[str, dict[str, Any]], ...] = (
     ),
     ("round 9 option on: a rise across silent polls is no jump (jump_heard)", {"jump_heard": True}),
     (
+        "round 9: the earliest end from the whole straight stretch only (recent_level off)",
+        {"recent_level": False},
+    ),
+    (
         "round 8: all of round 9 off",
         {"slow_before": False, "fall_as_seen": False, "report_renews": False},
     ),

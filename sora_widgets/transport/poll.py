@@ -23,9 +23,11 @@ where the evidence says the end may be, and never sleeps longer than that eviden
    trend. A fall or a stall does not move the end: the trend before it still predicts it
    (``fall_before``, ``land_before``; see 4). It gives the
    likely end and the earliest plausible one (the fastest rate any recent stretch proves,
-   raised by ``min_spread``). The schedule never sleeps past the earliest plausible end plus
-   ``notice``, lands one poll just after the likely end, and, if the task is still running
-   then, polls densely and then in proportion to how overdue it is, up to ``blind_interval``.
+   raised by ``min_spread``; with ``recent_level``, also from the level of the line through the
+   last few samples alone, where the straight stretch is longer and may lag them). The
+   schedule never sleeps past the earliest plausible end plus ``notice``, lands one poll just
+   after the likely end, and, if the task is still running then, polls densely and then in
+   proportion to how overdue it is, up to ``blind_interval``.
    A first value at ``near_done`` far above the trend before it (``near_outran``: progress
    sped up between reports) is polled at that pace from its time, whatever the old trend's
    end.
@@ -256,6 +258,12 @@ class PollPolicy:
     # into noise, and the trend across it into a slow one).
     fall_as_seen: bool = True
     seen_samples: int = 6
+    # Round 10 (issue 27). With recent_level, the line through the last fit_samples samples
+    # alone (at least three, its level allowed level_sd of its own standard errors high) also
+    # gives an earliest plausible end, where the latest straight stretch is longer: a stretch
+    # judged straight (with a noise estimate that a sawtooth of falls and recoveries inflates)
+    # can reach back across a fall hidden between polls, or a speed-up, and lag the latest run.
+    recent_level: bool = True
 
 
 @dataclass(frozen=True)
@@ -509,6 +517,10 @@ def forecast(observations: Sequence[Observation], policy: PollPolicy | None = No
     proven = _proven_rate(segment[-policy.noise_samples :], sigma, policy)
     fastest = max(rate, rising, proven) * (1.0 + policy.min_spread)
     earliest = t + max(0.0, 1.0 - level - _level_sd(window, sigma, policy)) / fastest
+    recent = segment[-policy.fit_samples :]
+    if policy.recent_level and len(window) > len(recent) >= 3:
+        high = _fit(recent)[1] + _level_sd(recent, sigma, policy)
+        earliest = min(earliest, t + max(0.0, 1.0 - high) / fastest)
     rates = [(p1 - p0) / (t1 - t0) for (t0, p0), (t1, p1) in itertools.pairwise(window)]
     steady = len(rates) >= 3 and (max(rates) - min(rates)) <= policy.steady_tolerance * min(rates)
     if steady and likely - t <= t - window[0][0]:

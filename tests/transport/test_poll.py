@@ -697,15 +697,16 @@ def test_a_level_of_steps_after_a_jump_is_no_stall_to_catch_up_from() -> None:
     assert next_delay(POLICY, now=112.5, started=0.0, observations=obs) > POLICY.flat_interval
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a stall that falls inside one long sleep is never seen flat, and the catch-up after it "
-    "(2.1x the job's rate) is faster than the min_spread (45 %) the earliest end allows: noticed "
-    "6.0 s late even with catch_up_bound",
-)
 def test_a_stall_hidden_inside_one_sleep_is_noticed_within_five_seconds() -> None:
+    # A stall that falls inside one long sleep is never seen flat, and the catch-up after it
+    # (2.1x the job's rate) is faster than the min_spread (45 %) the earliest end allows: the
+    # straight stretch fitted reaches back across it, and the end was noticed 6.0 s late even
+    # with catch_up_bound (a strict xfail up to round 9). With recent_level (round 10) the line
+    # through the last samples alone brings the earliest end forward: 0.2 s.
     polls = run_profile(_catching_up(60.0, 0.6, 0.9, 3.0, 311), 60.0)
     assert polls[-1] - 60.0 <= POLICY.blind_interval
+    off = run_profile(_catching_up(60.0, 0.6, 0.9, 3.0, 311), 60.0, policy=PollPolicy(recent_level=False))
+    assert off[-1] - 60.0 > POLICY.blind_interval
 
 
 # -- the end's interval (round 5) ----------------------------------------------------------------
@@ -727,9 +728,11 @@ def test_a_noisy_curve_reported_up_to_099_is_polled_densely_in_the_interval_of_i
     # 40 S-curves of 1-7 min with 4 % noise: near the end about half the reports sit at the 0.99
     # ceiling. Without the end's interval (end_sd=0) the trend of the values below the ceiling
     # looked flat or fallen and 6 of these were noticed more than 1.75 s late (up to 3.5 s);
-    # with it (ceiling values taken as censored, a band from the residuals) 2.
+    # with it (ceiling values taken as censored, a band from the residuals) 2. (Without it, the
+    # line through the last samples alone, round 10's recent_level, now catches one of the 6: the
+    # comparison is made with that off, on the code the interval was added to.)
     late: dict[float, list[float]] = {}
-    for policy in (POLICY, PollPolicy(end_sd=0.0)):
+    for policy in (POLICY, PollPolicy(end_sd=0.0, recent_level=False)):
         late[policy.end_sd] = []
         for seed in range(40):
             rng = random.Random(seed)
@@ -995,3 +998,27 @@ def test_a_fall_once_seen_stays_a_fall() -> None:
     assert fc is not None and 265.0 < fc.likely < 285.0 and fc.before < 270.0
     fc = forecast(seen, PollPolicy(fall_as_seen=False))
     assert fc is not None and fc.likely > 340.0 and fc.before == math.inf
+
+
+# -- round 10: a window that lags the latest run (issue 27) --------------------------------------
+
+
+def test_the_latest_run_above_a_long_window_brings_the_earliest_end_forward() -> None:
+    # A stage restarting twice (a job of the benchmark's family, 158 s): the falls are hidden
+    # between polls or read as noise (the sawtooth raises the noise estimate), so the straight
+    # stretch fitted reaches back across them and runs slower than the last stage: its level at
+    # 151.5 s is 0.82 where the last samples say 0.83 and 0.95 (true 0.94), and its earliest
+    # end (163 s) lets the sleep pass the end (a poll at 163.8 s). With recent_level the line
+    # through the last samples alone (its level allowed level_sd of its own, wider, error high)
+    # also gives an earliest end: 152.5 s, and the next poll comes at once.
+    seen = [O(0.0, 0.0), O(1.0, 0.019), O(6.0, 0.0251), O(11.0, 0.0935), O(16.5, 0.2157), O(24.75, 0.1588)]
+    seen += [O(37.12, 0.1903), O(42.12, 0.2377), O(56.09, 0.3447), O(68.03, 0.4582), O(69.58, 0.363)]
+    seen += [O(79.39, 0.3285), O(90.07, 0.4272), O(98.03, 0.421), O(103.03, 0.5402), O(117.52, 0.587)]
+    seen += [O(147.52, 0.8297), O(151.52, 0.9511)]
+    on, off = POLICY, PollPolicy(recent_level=False)
+    fc = forecast(seen, on)
+    assert fc is not None and fc.earliest < 153.0
+    assert next_delay(on, now=151.52, started=0.0, observations=seen) < 2.0
+    fc = forecast(seen, off)
+    assert fc is not None and fc.earliest > 162.0
+    assert next_delay(off, now=151.52, started=0.0, observations=seen) > 158.0 - 151.52 + 5.0
