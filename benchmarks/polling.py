@@ -520,12 +520,16 @@ TRADEOFF: tuple[tuple[str, dict[str, Any]], ...] = (
     ),
     ("round 9 option on: a rise across silent polls is no jump (jump_heard)", {"jump_heard": True}),
     (
-        "round 9: the earliest end from the whole straight stretch only (recent_level off)",
+        "round 10: the earliest end from the whole straight stretch only (recent_level off)",
         {"recent_level": False},
     ),
     (
-        "round 8: all of round 9 off",
-        {"slow_before": False, "fall_as_seen": False, "report_renews": False},
+        "round 10 option on: the curve test counts from the latest rise of half a jump (curve_from)",
+        {"curve_from": 0.5},
+    ),
+    (
+        "round 8: all of rounds 9 and 10 off",
+        {"slow_before": False, "fall_as_seen": False, "report_renews": False, "recent_level": False},
     ),
     (
         "round 6: all of round 7 off",

@@ -1022,3 +1022,44 @@ def test_the_latest_run_above_a_long_window_brings_the_earliest_end_forward() ->
     fc = forecast(seen, off)
     assert fc is not None and fc.earliest > 162.0
     assert next_delay(off, now=151.52, started=0.0, observations=seen) > 158.0 - 151.52 + 5.0
+
+
+CURVE_FROM = PollPolicy(curve_from=0.5)  # round 10's option (off by default)
+
+
+def test_a_curves_slow_tail_after_a_jump_is_a_curve_not_a_last_step() -> None:
+    # Round 10 (curve_from, an option). Polled every 30 s, an S-curve's middle rose 0.3 in one
+    # interval (an isolated jump) and 0.16 in the next (half a jump, too close to it to be one),
+    # then slowed: 0.74, 0.78, then dense polls rising steadily. What is left (0.2) is less than the jump, and
+    # counted from the jump the rises after it include that 0.16: the curve test failed for good
+    # and the slow tail was polled every step_interval to its end. Counted from the latest rise
+    # of half a jump, its steady rise makes it a curve.
+    obs = [O(0, 0.0), O(30, 0.1), O(60, 0.2), O(90, 0.5), O(120, 0.66), O(150, 0.74), O(180, 0.78)]
+    obs += [O(184, 0.788), O(188, 0.7945), O(192, 0.801)]
+    fc = forecast(obs, CURVE_FROM)
+    assert fc is not None and not fc.jump
+    fc = forecast(obs)
+    assert fc is not None and fc.jump
+    # A step's level that holds (noise aside) after the same jumps is still a last step.
+    level = [*obs[:5], O(150, 0.70), O(180, 0.66), O(184, 0.69), O(188, 0.655), O(192, 0.70)]
+    fc = forecast(level, CURVE_FROM)
+    assert fc is not None and fc.jump
+
+
+def test_a_noisy_s_curves_tail_is_not_polled_every_step_interval() -> None:
+    # Round 10 (curve_from, an option). A noisy S-curve (1 % noise, 540 s): between dense polls
+    # in its slow tail a noisy pair passes for a small jump; the curve test restarted at each one,
+    # and the tail was polled every step_interval from 370 s to its end (76 polls; 53 with
+    # curve_from).
+    lo, hi = 1 / (1 + math.exp(4.5)), 1 / (1 + math.exp(-5.5))
+
+    def progress(t: float) -> float:
+        x = t / 540.0
+        p = 0.3 * x + 0.7 * (1 / (1 + math.exp(-10 * (x - 0.45))) - lo) / (hi - lo)
+        if p > 0:
+            p += random.Random(f"1:{t:.3f}").gauss(0.0, 0.01)
+        return round(min(0.99, max(0.0, p)), 4)
+
+    polls = run_profile(progress, 540.0, policy=CURVE_FROM)
+    assert len(polls) < 60 and polls[-1] - 540.0 <= 1.5
+    assert len(run_profile(progress, 540.0)) > 70
