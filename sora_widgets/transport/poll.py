@@ -714,14 +714,12 @@ def _jump(
     # moment.
     (ta, pa), (tb, pb) = samples[0], samples[-1]
     mean = (pb - pa) / (tb - ta) if tb > ta else 0.0
-    jumps = []  # (index of the sample after the jump, its rise)
+    largest, last = 0.0, 0
     for i, ((t0, p0), (t1, p1)) in enumerate(itertools.pairwise(samples)):
         rise = p1 - p0
         fast = rise > policy.jump_sd * sigma and rise > policy.jump_ratio * mean * (t1 - t0)
         if fast and t1 not in unheard and _isolated(samples, i, policy):
-            jumps.append((i + 1, rise))
-    largest = max((rise for _i, rise in jumps), default=0.0)
-    last = max((i for i, _rise in jumps), default=0)
+            largest, last = max(largest, rise), i + 1
     if policy.curve_from > 0.0 and largest > 0.0:
         least = policy.curve_from * largest
         rises = [b - a for (_t, a), (_u, b) in itertools.pairwise(samples)]
