@@ -241,6 +241,33 @@ THUMB_PIXELS_JS = """(img) => {
 }"""
 
 
+# Every playback event of the compared videos, so a failure says what happened in which order.
+EVENT_LOG_JS = """(b) => {
+  b._log = [];
+  [...b.querySelectorAll('video')].forEach((v, i) => {
+    for (const type of ['play', 'pause', 'seeking', 'seeked', 'ended', 'waiting', 'playing']) {
+      v.addEventListener(type, () => b._log.push(
+        `${i}:${type} t=${v.currentTime.toFixed(3)} paused=${v.paused} seeking=${v.seeking}`));
+    }
+  });
+}"""
+
+
+def _wait_all(nb: NotebookPage, box: Any, predicate: str, what: str) -> None:
+    """Wait until every compared video meets ``predicate`` (of ``v``); on a timeout, say why."""
+    try:
+        nb.page.wait_for_function(
+            f"(b) => [...b.querySelectorAll('video')].every((v) => {predicate})", arg=box, timeout=30_000
+        )
+    except Exception as exc:
+        state = box.evaluate(
+            "(b) => ({videos: [...b.querySelectorAll('video')]"
+            ".map((v) => [v.paused, v.currentTime, v.seeking, v.ended, v.readyState]), log: b._log,"
+            " note: (b.closest('.sw-lab') || b).querySelector('.sw-lab-message')?.textContent})"
+        )
+        raise AssertionError(f"{what}: {state}") from exc
+
+
 def _distance(a: list[float], b: list[float]) -> float:
     return sum(abs(x - y) for x, y in zip(a, b, strict=True)) / len(a)
 
@@ -283,19 +310,21 @@ def test_prompt_lab_thumbnails_and_compare_under_load(open_notebook: Any, busy_c
     for i in range(2):
         nb.wait_for_video(videos.nth(i))
     box = compare.element_handle()
+    box.evaluate(EVENT_LOG_JS)
     for target in TARGETS[:5]:
         source = LAB_CELLS[4].replace("TARGET", repr(target))
         nb.set_source(4, source)
+        box.evaluate("(b) => { b._log = []; }")
         nb.run_one(3)
-        nb.page.wait_for_function(
-            "(b) => [...b.querySelectorAll('video')].every((v) => !v.paused)", arg=box, timeout=30_000
-        )
+        _wait_all(nb, box, "!v.paused", f"never all played before the seek to {target}")
         nb.run_one(4)
         settled = (
             "[...b.querySelectorAll('video')]"
             f".every((v) => v.paused && Math.abs(v.currentTime - {target}) < 0.05)"
         )
-        nb.page.wait_for_function(f"(b) => {settled}", arg=box, timeout=30_000)
+        _wait_all(
+            nb, box, f"v.paused && Math.abs(v.currentTime - {target}) < 0.05", f"never settled at {target}"
+        )
         nb.page.wait_for_timeout(1_500)
         times = compare.locator("video").evaluate_all("(vs) => vs.map((v) => [v.paused, v.currentTime])")
         assert nb.page.evaluate(f"(b) => {settled}", box), f"the compared videos left {target}: {times}"
