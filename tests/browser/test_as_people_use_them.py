@@ -324,13 +324,9 @@ def test_prompt_lab_thumbnails_and_compare_under_load(open_notebook: Any, busy_c
         # machine gets here: that is a pause the kernel is told of, and the test goes on).
         _wait_all(nb, box, "v._played", f"never all played before the seek to {target}")
         nb.run_one(4)
-        settled = (
-            "[...b.querySelectorAll('video')]"
-            f".every((v) => v.paused && Math.abs(v.currentTime - {target}) < 0.05)"
-        )
-        _wait_all(
-            nb, box, f"v.paused && Math.abs(v.currentTime - {target}) < 0.05", f"never settled at {target}"
-        )
+        at_target = f"v.paused && Math.abs(v.currentTime - {target}) < 0.05"
+        settled = f"[...b.querySelectorAll('video')].every((v) => {at_target})"
+        _wait_all(nb, box, at_target, f"never settled at {target}")
         nb.page.wait_for_timeout(1_500)
         times = compare.locator("video").evaluate_all("(vs) => vs.map((v) => [v.paused, v.currentTime])")
         assert nb.page.evaluate(f"(b) => {settled}", box), f"the compared videos left {target}: {times}"
